@@ -1,0 +1,192 @@
+"""Located values: what every parser produces and every extractor consumes.
+
+A parser turns bytes into a tree of these nodes. Containers and strings are real
+``dict``/``list``/``str`` subclasses (so extractors can treat them as plain data)
+that also remember where they came from. Other scalars (numbers, booleans, null)
+are wrapped in :class:`LScalar` so that they, too, keep a position.
+
+Positions are :class:`Span` objects: 1-based lines and columns, where ``end_col``
+is exclusive (one past the last character), as SARIF defines ``endColumn``.
+Columns count Unicode code points.
+
+A value that a static linter cannot know (a CloudFormation ``Ref``, a Terraform
+``var.x``) is an :class:`Unresolved`. It is never equal to ``"*"``.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class Span(NamedTuple):
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def __str__(self) -> str:  # pragma: no cover - debugging aid
+        return f"{self.line}:{self.col}-{self.end_line}:{self.end_col}"
+
+
+NO_SPAN = Span(1, 1, 1, 1)
+
+
+class LStr(str):
+    """A string that remembers its span (the span of the literal, quotes included)."""
+
+    __slots__ = ("span",)
+    span: Span
+
+    def __new__(cls, value: str, span: Span = NO_SPAN) -> "LStr":
+        obj = str.__new__(cls, value)
+        obj.span = span
+        return obj
+
+    def __reduce__(self):
+        return (LStr, (str(self), self.span))
+
+
+class LScalar:
+    """A located number, boolean or null."""
+
+    __slots__ = ("value", "span")
+
+    def __init__(self, value: Any, span: Span = NO_SPAN) -> None:
+        self.value = value
+        self.span = span
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LScalar):
+            return self.value == other.value
+        return self.value == other
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return f"LScalar({self.value!r})"
+
+
+class LDict(dict):
+    """A mapping with the span of the whole mapping and of each key.
+
+    ``key_spans[key]`` is where the key is written; ``duplicates`` lists
+    ``(key, span)`` for every repeated key (the later value wins, as in
+    ``json.loads``).
+    """
+
+    __slots__ = ("span", "key_spans", "duplicates")
+
+    def __init__(self, *args: Any, span: Span = NO_SPAN, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.span = span
+        self.key_spans: dict[str, Span] = {}
+        self.duplicates: list[tuple[str, Span]] = []
+
+    def key_span(self, key: str) -> Span:
+        return self.key_spans.get(key) or getattr(key, "span", None) or self.span
+
+    def __reduce__(self):
+        return (_rebuild_dict, (dict(self), self.span, self.key_spans, self.duplicates))
+
+
+def _rebuild_dict(items, span, key_spans, duplicates):
+    d = LDict(items, span=span)
+    d.key_spans = key_spans
+    d.duplicates = duplicates
+    return d
+
+
+class LList(list):
+    __slots__ = ("span",)
+
+    def __init__(self, *args: Any, span: Span = NO_SPAN) -> None:
+        super().__init__(*args)
+        self.span = span
+
+    def __reduce__(self):
+        return (_rebuild_list, (list(self), self.span))
+
+
+def _rebuild_list(items, span):
+    return LList(items, span=span)
+
+
+class Unresolved:
+    """A value known only at deploy time: ``!Ref Role``, ``var.arn``, ``aws_iam_role.r.arn``.
+
+    ``text`` is how it is written in the source (for messages); ``kind`` names the
+    construct (``Ref``, ``Fn::GetAtt``, ``var``, ``call``...). It is never ``"*"``.
+    """
+
+    __slots__ = ("text", "kind", "span")
+
+    def __init__(self, text: str, kind: str = "expression", span: Span = NO_SPAN) -> None:
+        self.text = text
+        self.kind = kind
+        self.span = span
+
+    def __repr__(self) -> str:
+        return f"Unresolved({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unresolved) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("Unresolved", self.text))
+
+
+def span_of(node: Any, default: Span = NO_SPAN) -> Span:
+    return getattr(node, "span", None) or default
+
+
+def plain(node: Any) -> Any:
+    """Strip locations: turn a located tree back into plain Python data."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, LScalar):
+        return node.value
+    if isinstance(node, LStr):
+        return str(node)
+    if isinstance(node, Unresolved):
+        return node
+    return node
+
+
+class LineIndex:
+    """Maps character offsets in a text to 1-based (line, column)."""
+
+    __slots__ = ("starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        from bisect import bisect_right
+
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.pos(start)
+        eline, ecol = self.pos(end)
+        return Span(line, col, eline, ecol)
+
+
+class ParseError(Exception):
+    """A file (or an embedded document) could not be parsed.
+
+    ``span`` points where the parser stopped.
+    """
+
+    def __init__(self, message: str, span: Span = NO_SPAN) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span

@@ -1,0 +1,329 @@
+"""The normalized policy model: the only thing rules see.
+
+Extractors (one per file kind, in :mod:`linter.sources`) build
+:class:`PolicyDocument` objects from located trees through :func:`build_document`,
+which is shared by every source so that a CloudFormation statement and a
+Terraform one look the same to a rule.
+
+Every value is a :class:`Val`: the value itself (a ``str`` -- possibly holding
+``${...}`` placeholders -- an :class:`~linter.located.Unresolved`, or another
+scalar), its :class:`~linter.located.Span` and its logical path from the
+document root (``("Statement", 0, "Action", 1)``). Where IAM allows a string
+or a list of strings, a :class:`Field` holds the list, and remembers whether
+the source wrote a bare string.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+from .located import LDict, LList, LScalar, LStr, NO_SPAN, Span, Unresolved, span_of
+
+Path = tuple  # tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Val:
+    value: Any
+    span: Span
+    path: Path
+
+    @property
+    def resolved(self) -> bool:
+        return not isinstance(self.value, Unresolved)
+
+    @property
+    def text(self) -> str:
+        """How to show the value in a message."""
+        if isinstance(self.value, Unresolved):
+            return self.value.text
+        if isinstance(self.value, str):
+            return self.value
+        return repr(self.value)
+
+    def is_str(self) -> bool:
+        return isinstance(self.value, str)
+
+
+@dataclass(slots=True)
+class Field:
+    """A key such as ``Action`` with its values (always a list here)."""
+
+    name: str
+    key_span: Span
+    path: Path
+    values: list[Val]
+    was_list: bool = True
+
+    def __iter__(self) -> Iterator[Val]:
+        return iter(self.values)
+
+    def strings(self) -> Iterator[Val]:
+        for v in self.values:
+            if isinstance(v.value, str):
+                yield v
+
+
+@dataclass(slots=True)
+class PrincipalEntry:
+    """One principal type and its values: ``("AWS", [Val("arn:..."), ...])``.
+
+    ``kind`` is ``"*"`` when the whole principal is the string ``"*"``.
+    """
+
+    kind: str
+    key_span: Span
+    values: list[Val]
+
+
+@dataclass(slots=True)
+class Principal:
+    key: str  # "Principal" or "NotPrincipal"
+    key_span: Span
+    path: Path
+    entries: list[PrincipalEntry]
+    span: Span
+
+    def values_of(self, kind: str) -> list[Val]:
+        out: list[Val] = []
+        for e in self.entries:
+            if e.kind.lower() == kind.lower():
+                out.extend(e.values)
+        return out
+
+
+@dataclass(slots=True)
+class ConditionClause:
+    operator: str  # e.g. "StringEquals", "ForAnyValue:StringLike", "Null"
+    operator_span: Span
+    key: Val  # the condition key (value is the key name)
+    values: list[Val]
+
+    @property
+    def base_operator(self) -> str:
+        op = self.operator.split(":", 1)[-1]
+        return op[:-9] if op.endswith("IfExists") else op
+
+
+@dataclass(slots=True)
+class Statement:
+    index: int
+    span: Span
+    path: Path
+    sid: Optional[Val] = None
+    effect: Optional[Val] = None
+    action: Optional[Field] = None
+    not_action: Optional[Field] = None
+    resource: Optional[Field] = None
+    not_resource: Optional[Field] = None
+    principal: Optional[Principal] = None
+    not_principal: Optional[Principal] = None
+    condition: list[ConditionClause] = field(default_factory=list)
+    condition_span: Optional[Span] = None
+    condition_unresolved: bool = False
+
+    @property
+    def is_allow(self) -> bool:
+        return self.effect is not None and self.effect.value == "Allow"
+
+    @property
+    def is_deny(self) -> bool:
+        return self.effect is not None and self.effect.value == "Deny"
+
+    def condition_keys(self) -> list[str]:
+        return [c.key.value.lower() for c in self.condition if isinstance(c.key.value, str)]
+
+    def has_condition_key(self, *names: str) -> bool:
+        wanted = {n.lower() for n in names}
+        return any(k in wanted for k in self.condition_keys())
+
+
+@dataclass(slots=True)
+class Origin:
+    """Where a document comes from.
+
+    ``label`` names it for a human (``AWS::IAM::Role NotebookRole Policies[0]``,
+    ``aws_iam_policy.ml_team``, ``role ml-exec inline policy ml``); ``path`` is the
+    logical path of the document inside its file (used in fingerprints).
+    """
+
+    file: str
+    kind: str  # policy-json | aws-cli | cloudformation | terraform | terraform-plan ...
+    label: str = ""
+    path: Path = ()
+
+
+@dataclass(slots=True)
+class Problem:
+    """A grammar problem found while normalizing (reported as LP002)."""
+
+    message: str
+    span: Span
+    path: Path
+
+
+@dataclass(slots=True)
+class PolicyDocument:
+    origin: Origin
+    span: Span
+    # identity (attached to a principal), resource (bucket/key policy...), trust (AssumeRolePolicyDocument)
+    role: str = "identity"
+    version: Optional[Val] = None
+    statements: list[Statement] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    raw: Any = None  # the located tree, for schema validation
+
+    def allow_statements(self) -> Iterator[Statement]:
+        for s in self.statements:
+            if s.is_allow:
+                yield s
+
+
+@dataclass(slots=True)
+class ManagedPolicyRef:
+    """A reference to a managed policy by name or ARN (SM105)."""
+
+    value: Val
+    origin: Origin
+
+
+# ---------------------------------------------------------------------------
+# Building the model from a located tree
+
+_STATEMENT_KEYS = {
+    "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
+    "Principal", "NotPrincipal", "Condition",
+}
+
+
+def _val(node: Any, path: Path, default_span: Span) -> Val:
+    if isinstance(node, LScalar):
+        return Val(node.value, node.span, path)
+    if isinstance(node, Unresolved):
+        return Val(node, node.span, path)
+    if isinstance(node, LStr):
+        return Val(str(node), node.span, path)
+    return Val(node, span_of(node, default_span), path)
+
+
+def _field(name: str, node: Any, key_span: Span, path: Path, problems: list[Problem],
+           allow_non_str: bool = False) -> Field:
+    vals: list[Val] = []
+    was_list = isinstance(node, list)
+    items = node if was_list else [node]
+    for i, item in enumerate(items):
+        p = path + (i,) if was_list else path
+        if isinstance(item, (dict, list)):
+            problems.append(Problem(f"{name} must be a string or a list of strings", span_of(item, key_span), p))
+            continue
+        v = _val(item, p, key_span)
+        if not allow_non_str and not isinstance(v.value, (str, Unresolved)):
+            problems.append(Problem(f"{name} must be a string or a list of strings, not {v.text}", v.span, p))
+            continue
+        vals.append(v)
+    return Field(name, key_span, path, vals, was_list)
+
+
+def _principal(key: str, node: Any, key_span: Span, path: Path, problems: list[Problem]) -> Principal:
+    entries: list[PrincipalEntry] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            ks = node.key_span(k) if isinstance(node, LDict) else key_span
+            f = _field(f"{key}.{k}", v, ks, path + (str(k),), problems)
+            entries.append(PrincipalEntry(str(k), ks, f.values))
+    elif isinstance(node, (LStr, str, Unresolved)):
+        v = _val(node, path, key_span)
+        entries.append(PrincipalEntry("*" if v.value == "*" else "?", key_span, [v]))
+        if v.value != "*" and isinstance(v.value, str):
+            problems.append(Problem(f'{key} must be "*" or a mapping such as {{"AWS": ...}}', v.span, path))
+    else:
+        problems.append(Problem(f'{key} must be "*" or a mapping', span_of(node, key_span), path))
+    return Principal(key, key_span, path, entries, span_of(node, key_span))
+
+
+def _condition(node: Any, key_span: Span, path: Path, st: Statement, problems: list[Problem]) -> None:
+    st.condition_span = key_span
+    if isinstance(node, Unresolved):
+        st.condition_unresolved = True
+        return
+    if not isinstance(node, dict):
+        problems.append(Problem("Condition must be a mapping of operators", span_of(node, key_span), path))
+        return
+    for op, block in node.items():
+        op_span = node.key_span(op) if isinstance(node, LDict) else key_span
+        if isinstance(block, Unresolved):
+            st.condition_unresolved = True
+            continue
+        if not isinstance(block, dict):
+            problems.append(Problem(f"Condition operator {op} must map condition keys to values",
+                                    span_of(block, op_span), path + (str(op),)))
+            continue
+        for ckey, cval in block.items():
+            ck_span = block.key_span(ckey) if isinstance(block, LDict) else op_span
+            cpath = path + (str(op), str(ckey))
+            f = _field(f"Condition {op} {ckey}", cval, ck_span, cpath, problems, allow_non_str=True)
+            st.condition.append(ConditionClause(str(op), op_span, Val(str(ckey), ck_span, cpath), f.values))
+
+
+def build_statement(node: Any, index: int, path: Path, problems: list[Problem]) -> Optional[Statement]:
+    span = span_of(node)
+    if not isinstance(node, dict):
+        problems.append(Problem("each Statement must be a mapping", span, path))
+        return None
+    st = Statement(index=index, span=span, path=path)
+    for dup, dspan in getattr(node, "duplicates", ()):
+        problems.append(Problem(f"duplicate key {dup!r} in statement (the last one wins)", dspan, path + (dup,)))
+    for k, v in node.items():
+        ks = node.key_span(k) if isinstance(node, LDict) else span
+        kp = path + (str(k),)
+        if k == "Sid":
+            st.sid = _val(v, kp, ks)
+        elif k == "Effect":
+            st.effect = _val(v, kp, ks)
+        elif k in ("Action", "NotAction", "Resource", "NotResource"):
+            f = _field(str(k), v, ks, kp, problems)
+            setattr(st, {"Action": "action", "NotAction": "not_action",
+                         "Resource": "resource", "NotResource": "not_resource"}[k], f)
+        elif k in ("Principal", "NotPrincipal"):
+            pr = _principal(str(k), v, ks, kp, problems)
+            if k == "Principal":
+                st.principal = pr
+            else:
+                st.not_principal = pr
+        elif k == "Condition":
+            _condition(v, ks, kp, st, problems)
+    return st
+
+
+def build_document(node: Any, origin: Origin, role: str = "identity") -> PolicyDocument:
+    """Normalize a located policy document (a mapping with ``Statement``)."""
+    doc = PolicyDocument(origin=origin, span=span_of(node), role=role, raw=node)
+    base = origin.path
+    if not isinstance(node, dict):
+        doc.problems.append(Problem("a policy document must be a mapping", doc.span, base))
+        return doc
+    for dup, dspan in getattr(node, "duplicates", ()):
+        doc.problems.append(Problem(f"duplicate key {dup!r} in policy document", dspan, base + (dup,)))
+    if "Version" in node:
+        doc.version = _val(node["Version"], base + ("Version",), node.key_span("Version") if isinstance(node, LDict) else doc.span)
+    stmts = node.get("Statement")
+    spath = base + ("Statement",)
+    if stmts is None:
+        doc.problems.append(Problem("policy document has no Statement", doc.span, base))
+        return doc
+    if isinstance(stmts, Unresolved):
+        return doc
+    if isinstance(stmts, dict):
+        st = build_statement(stmts, 0, spath, doc.problems)
+        if st:
+            doc.statements.append(st)
+    elif isinstance(stmts, list):
+        for i, s in enumerate(stmts):
+            if isinstance(s, Unresolved):
+                continue
+            st = build_statement(s, i, spath + (i,), doc.problems)
+            if st:
+                doc.statements.append(st)
+    else:
+        doc.problems.append(Problem("Statement must be a mapping or a list of mappings", span_of(stmts, doc.span), spath))
+    return doc

@@ -1,0 +1,141 @@
+"""Which rules exist, and loading only the ones selected.
+
+Built-in rules are listed here by code with their module name, name and default
+severity, so that selection, ``--list-rules`` of codes and LP findings never
+import a rule module that will not run. Third-party rules come from the
+``lint_policies.rules`` entry-point group: each entry point loads a
+:class:`~linter.rule.Rule` subclass, an instance, or a list of either.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Iterable, Optional
+
+from .rule import Rule
+
+# code: (module in linter.rules, name, default severity)
+BUILTIN: dict[str, tuple[str, str, str]] = {
+    "LP000": ("lp000", "internal-error", "error"),
+    "LP001": ("lp001", "parse-error", "error"),
+    "LP002": ("lp002", "invalid-policy", "error"),
+    "LP003": ("lp003", "file-too-large", "error"),
+    "LP100": ("lp100", "unused-suppression", "warning"),
+    "LP101": ("lp101", "suppression-without-reason", "warning"),
+    "SM101": ("sm101", "sagemaker-service-wildcard", "error"),
+    "SM102": ("sm102", "sagemaker-action-wildcard", "error"),
+    "SM103": ("sm103", "sagemaker-notaction", "error"),
+    "SM104": ("sm104", "unknown-sagemaker-action", "warning"),
+    "SM105": ("sm105", "broad-managed-policy", "warning"),
+    "SM201": ("sm201", "sagemaker-resource-wildcard", "error"),
+    "SM202": ("sm202", "sagemaker-notresource", "error"),
+    "SM203": ("sm203", "sagemaker-resource-mismatch", "warning"),
+    "SM204": ("sm204", "unknown-sagemaker-condition-key", "warning"),
+    "IAM301": ("iam301", "passrole-unscoped", "error"),
+    "IAM302": ("iam302", "trust-wildcard-principal", "error"),
+    "IAM303": ("iam303", "federated-trust-unconditioned", "error"),
+    "KEY401": ("key401", "aws-access-key-id", "error"),
+    "KEY402": ("key402", "aws-secret-access-key", "error"),
+    "KEY403": ("key403", "aws-session-token", "error"),
+}
+
+#: Codes produced by the engine itself rather than by a rule's check.
+ENGINE_CODES = ("LP000", "LP001", "LP002", "LP003", "LP100", "LP101")
+
+_plugins: Optional[dict[str, Rule]] = None
+
+
+def _available_modules() -> set[str]:
+    try:
+        import linter.rules as pkg  # noqa: F401
+        import os
+
+        return {n[:-3] for n in os.listdir(pkg.__path__[0]) if n.endswith(".py")}
+    except Exception:  # pragma: no cover
+        return set()
+
+
+def builtin_codes() -> list[str]:
+    """Codes of built-in rules whose module is present."""
+    mods = _available_modules()
+    return [c for c, (m, _, _) in BUILTIN.items() if m in mods]
+
+
+def meta(code: str) -> tuple[str, str]:
+    """(name, default severity) for a code, without importing anything."""
+    if code in BUILTIN:
+        _, name, sev = BUILTIN[code]
+        return name, sev
+    rule = plugins().get(code)
+    if rule is not None:
+        return rule.name, rule.severity
+    return code.lower(), "warning"
+
+
+def load_builtin(code: str) -> Rule:
+    mod = importlib.import_module(f"linter.rules.{BUILTIN[code][0]}")
+    return mod.RULE
+
+
+def plugins() -> dict[str, Rule]:
+    """Rules registered by other distributions (entry-point group ``lint_policies.rules``)."""
+    global _plugins
+    if _plugins is None:
+        _plugins = {}
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group="lint_policies.rules"):
+            try:
+                obj = ep.load()
+            except Exception as e:  # a broken plugin must not break the run
+                import sys
+
+                print(f"lint-policies: cannot load rule plugin {ep.name!r}: {e}", file=sys.stderr)
+                continue
+            items = obj if isinstance(obj, (list, tuple)) else [obj]
+            for it in items:
+                rule = it() if isinstance(it, type) else it
+                if isinstance(rule, Rule) and rule.code and rule.code not in BUILTIN:
+                    _plugins[rule.code] = rule
+    return _plugins
+
+
+def all_codes(include_plugins: bool = True) -> list[str]:
+    codes = builtin_codes()
+    if include_plugins:
+        codes += sorted(plugins())
+    return codes
+
+
+def matches(code: str, selectors: Iterable[str]) -> Optional[int]:
+    """Length of the longest selector that is a prefix of ``code`` (None when none is)."""
+    best = None
+    for s in selectors:
+        s = s.strip().upper()
+        if s == "ALL":
+            s = ""
+        if code.upper().startswith(s) and (best is None or len(s) > best):
+            best = len(s)
+    return best
+
+
+def select(codes: Iterable[str], select: Optional[list[str]], ignore: list[str],
+           extend_select: list[str] = ()) -> list[str]:
+    """Apply ruff-style selection: the longest matching prefix decides."""
+    chosen = []
+    sel = list(select) if select is not None else ["ALL"]
+    sel += list(extend_select)
+    for code in codes:
+        s = matches(code, sel)
+        if s is None:
+            continue
+        i = matches(code, ignore)
+        if i is not None and i >= s:
+            continue
+        chosen.append(code)
+    return chosen
+
+
+def load(code: str) -> Rule:
+    if code in BUILTIN:
+        return load_builtin(code)
+    return plugins()[code]

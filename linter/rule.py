@@ -1,0 +1,88 @@
+"""The rule API.
+
+A rule is a small class with metadata and a pure ``check``. Built-in rules live in
+:mod:`linter.rules`, one module each, and expose ``RULE`` (an instance). Third-party
+packages register rule classes or instances through the ``lint_policies.rules``
+entry-point group.
+
+Scopes:
+
+- ``"document"``: ``check(doc, ctx)`` is called once per :class:`~linter.model.PolicyDocument`.
+- ``"managed"``: ``check(ref, ctx)`` once per :class:`~linter.model.ManagedPolicyRef`.
+- ``"file"``: ``check(source, ctx)`` once per :class:`~linter.sources.SourceFile`
+  (its located trees, comments and text: for rules such as the credential
+  detectors that look at every string, not only at policies).
+
+``check`` yields findings made with :meth:`Rule.finding`; the runner fills in the
+file, the origin label and the logical path prefix.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator, Optional
+
+from .findings import Finding
+from .located import Span
+
+
+class Rule:
+    code: str = ""
+    name: str = ""
+    severity: str = "warning"  # default severity: note | warning | error
+    scope: str = "document"
+    summary: str = ""  # one line: what it flags
+    rationale: str = ""  # why it is bad
+    example: str = ""  # a document that triggers the rule
+    fix: str = ""  # the same document written well ("Use instead")
+    example_format: str = "json"  # json | yaml | hcl
+    fix_note: str = ""  # prose accompanying the fix
+    options: dict[str, str] = {}  # option name -> description
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ("security",)
+    security_severity: Optional[str] = None  # SARIF security-severity; derived from severity when None
+    #: Only run on documents of these roles (identity, resource, trust); None = all.
+    roles: Optional[tuple[str, ...]] = None
+
+    def check(self, target: Any, ctx: "Context") -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finding(self, at: Any, message: str, *, severity: Optional[str] = None,
+                value: Optional[str] = None, path: Optional[tuple] = None, **extra: Any) -> Finding:
+        """Make a finding located at ``at`` (a Val, Field, Statement, Span or anything with ``span``)."""
+        if isinstance(at, Span):
+            span = at
+        elif getattr(at, "span", None) is not None:
+            span = at.span
+        else:
+            span = at.key_span  # a Field points at its key
+        if path is None:
+            path = getattr(at, "path", ())
+        if value is None:
+            v = getattr(at, "value", None)
+            value = v if isinstance(v, str) else getattr(v, "text", "") if v is not None else ""
+        return Finding(self.code, self.name, severity or self.severity, message, span,
+                       logical_path=tuple(path), value=value or "", extra=extra)
+
+
+class Context:
+    """What a rule may use besides its target: its options and the knowledge base."""
+
+    __slots__ = ("options", "_kb")
+
+    def __init__(self, options: Optional[dict] = None) -> None:
+        self.options = options or {}
+        self._kb = None
+
+    @property
+    def kb(self):
+        if self._kb is None:
+            from . import kb
+
+            self._kb = kb
+        return self._kb
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.options.get(name, default)
+
+
+def iter_findings(rule: Rule, target: Any, ctx: Context) -> Iterator[Finding]:
+    yield from rule.check(target, ctx) or ()

@@ -1,0 +1,200 @@
+"""Sources: from a file on disk to policy documents with their origin.
+
+``load(path, display)`` reads one file, decides what kind it is, parses it with the
+right located parser and runs the matching extractor. The result is a
+:class:`SourceFile`: the documents found, the managed-policy references, the
+located trees and comments (for file-scope rules such as the credential
+detectors) and the findings the parsing itself produced (LP001, LP002, LP003).
+
+Extractors live beside this module, one per file kind; each exposes
+``extract(src: SourceFile, tree) -> None`` and fills ``src``. Parsers and
+extractors are imported lazily, so a run over JSON files never imports YAML or
+tree-sitter.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ..findings import Finding
+from ..located import LStr, ParseError, Span
+from ..model import ManagedPolicyRef, PolicyDocument, Problem
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+JSON_EXT = (".json",)
+YAML_EXT = (".yaml", ".yml")
+TEMPLATE_EXT = (".template",)
+TF_EXT = (".tf", ".tfvars")
+
+
+@dataclass
+class SourceFile:
+    path: str  # display path (relative, POSIX)
+    abspath: str
+    text: Optional[str] = None
+    kind: str = "unknown"  # policy-json | aws-cli | cloudformation | terraform | terraform-json | terraform-plan | json | yaml | text
+    documents: list[PolicyDocument] = field(default_factory=list)
+    managed_refs: list[ManagedPolicyRef] = field(default_factory=list)
+    trees: list[Any] = field(default_factory=list)  # located roots, for file-scope rules
+    comments: list[LStr] = field(default_factory=list)  # comment text with spans (YAML/HCL)
+    findings: list[Finding] = field(default_factory=list)  # produced while reading
+    suppressions: list[Any] = field(default_factory=list)  # filled by the extractor (see linter.suppress)
+    #: Spans of blocks a suppression comment on the line above may cover: resources,
+    #: Terraform blocks, policy statements. Extractors add them as they go.
+    blocks: list[Span] = field(default_factory=list)
+
+    def error(self, code: str, message: str, span: Span, path: tuple = ()) -> None:
+        from ..registry import meta
+
+        name, severity = meta(code)
+        self.findings.append(Finding(code, name, severity, message, span, file=self.path,
+                                     logical_path=path, value=message if code != "LP001" else ""))
+
+    def problem(self, p: Problem) -> None:
+        self.error("LP002", p.message, p.span, p.path)
+
+
+def _kind_by_name(name: str) -> str:
+    low = name.lower()
+    if low.endswith(".tf.json"):
+        return "terraform-json"
+    if low.endswith(TF_EXT):
+        return "terraform"
+    if low.endswith(JSON_EXT):
+        return "json"
+    if low.endswith(YAML_EXT):
+        return "yaml"
+    if low.endswith(TEMPLATE_EXT):
+        return "template"
+    return "unknown"
+
+
+def is_candidate(name: str) -> bool:
+    """Whether directory discovery should consider a file by its name."""
+    return _kind_by_name(name) != "unknown"
+
+
+def read_text(abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
+    try:
+        st = os.stat(abspath)
+    except OSError as e:
+        src.error("LP001", f"cannot read file: {e.strerror or e}", Span(1, 1, 1, 1))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        src.error("LP001", "not a regular file", Span(1, 1, 1, 1))
+        return None
+    if st.st_size > max_size:
+        src.error("LP003", f"file is {st.st_size} bytes, over the max-file-size limit of {max_size} bytes; not linted",
+                  Span(1, 1, 1, 1))
+        return None
+    try:
+        with open(abspath, "rb") as fh:
+            raw = fh.read(max_size + 1)
+    except OSError as e:
+        src.error("LP001", f"cannot read file: {e.strerror or e}", Span(1, 1, 1, 1))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw:
+        off = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, off) + 1
+        col = off - (raw.rfind(b"\n", 0, off) + 1) + 1
+        src.error("LP001", "binary file (NUL byte); not linted", Span(line, col, line, col + 1))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        # Latin-1 and other 8-bit encodings: decode losslessly but say so.
+        src.error("LP001", f"file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); not linted",
+                  Span(line, col, line, col + 1))
+        return None
+
+
+def _sniff(text: str) -> str:
+    """Decide the kind of a file whose name does not tell (or tells json/yaml)."""
+    head = text.lstrip()[:1]
+    return "json" if head in ("{", "[") else "yaml"
+
+
+def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
+         explicit: bool = False) -> SourceFile:
+    src = SourceFile(path=display, abspath=abspath)
+    text = read_text(abspath, src, max_size)
+    if text is None:
+        return src
+    src.text = text
+    kind = _kind_by_name(abspath)
+    try:
+        if kind == "terraform":
+            from . import terraform
+
+            terraform.extract_hcl(src)
+        elif kind == "terraform-json":
+            from . import terraform
+
+            terraform.extract_json(src)
+        elif kind == "json" or (kind == "unknown" and _sniff(text) == "json"):
+            _load_json(src, text)
+        elif kind in ("yaml", "template"):
+            if kind == "template" and _sniff(text) == "json":
+                _load_json(src, text)
+            else:
+                from . import cloudformation
+
+                cloudformation.extract_yaml(src)
+        else:
+            src.kind = "text"
+    except ParseError as e:
+        src.error("LP001", e.message, e.span)
+    except RecursionError:
+        src.error("LP001", "document is nested too deeply", Span(1, 1, 1, 1))
+    return src
+
+
+def _load_json(src: SourceFile, text: str) -> None:
+    from ..parsers.json_loc import parse_json
+
+    tree = parse_json(text)
+    src.trees.append(tree)
+    from . import policy_json
+
+    if policy_json.extract(src, tree):
+        return
+    dispatch_json(src, tree)
+
+
+def dispatch_json(src: SourceFile, tree: Any) -> None:
+    """A JSON file that is not a plain policy: a template, Terraform plan, or just JSON."""
+    if isinstance(tree, dict):
+        if "AWSTemplateFormatVersion" in tree or _has_cfn_resources(tree):
+            from . import cloudformation
+
+            cloudformation.extract_tree(src, tree)
+            return
+        if "planned_values" in tree or "resource_changes" in tree or "format_version" in tree and "terraform_version" in tree:
+            from . import terraform
+
+            terraform.extract_plan(src, tree)
+            return
+    src.kind = "json"
+
+
+def _has_cfn_resources(tree: dict) -> bool:
+    res = tree.get("Resources")
+    if not isinstance(res, dict) or not res:
+        return False
+    for v in res.values():
+        if isinstance(v, dict) and isinstance(v.get("Type"), str) and (
+                v["Type"].startswith(("AWS::", "Custom::")) or "::" in v["Type"]):
+            return True
+    return False
