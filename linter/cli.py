@@ -1,0 +1,152 @@
+"""The ``lint-policies`` command.
+
+Exit codes: 0 nothing at or above the fail level, 1 findings at or above it,
+2 usage or configuration error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Optional, Sequence
+
+from . import __version__
+
+
+class UsageError(Exception):
+    pass
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lint-policies",
+        description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON, "
+                    "CloudFormation/SAM templates and Terraform.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    p.add_argument("--format", choices=("text", "json", "sarif", "github"), default=None,
+                   help="output format (default: text)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--sarif-file", metavar="FILE", help="also write SARIF to FILE")
+    p.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to run (SM, SM1, IAM301)")
+    p.add_argument("--extend-select", type=_codes, metavar="CODES", help="add codes or prefixes to the selection")
+    p.add_argument("--ignore", type=_codes, metavar="CODES", help="codes or prefixes not to run")
+    p.add_argument("--fail-level", choices=("error", "warning", "note", "never"), default=None,
+                   help="lowest severity that makes the exit code 1 (default: warning)")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default: nearest .lint-policies.toml or pyproject.toml)")
+    p.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    p.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    p.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings with their reasons")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: CPUs when many files, else 1)")
+    p.add_argument("--max-file-size", type=int, metavar="BYTES", help="refuse files larger than this (default 5 MB)")
+    p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
+    p.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary; nothing when clean")
+    p.add_argument("--version", action="version", version=f"lint-policies {__version__}")
+    return p
+
+
+def _list_rules(out) -> int:
+    from . import registry
+
+    for code in registry.all_codes():
+        rule = registry.load(code)
+        out.write(f"{code:7} {rule.name:34} {rule.severity:8} {rule.summary.strip().splitlines()[0]}\n")
+    return 0
+
+
+def _explain(code: str, out) -> int:
+    from . import registry
+    from .docs import rule_markdown
+
+    code = code.strip().upper()
+    if code not in registry.all_codes():
+        sys.stderr.write(f"lint-policies: unknown rule code {code!r} (see --list-rules)\n")
+        return 2
+    out.write(rule_markdown(registry.load(code)))
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _main(args)
+    except UsageError as e:
+        sys.stderr.write(f"lint-policies: {e}\n")
+        return 2
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+def _main(args) -> int:
+    if args.list_rules:
+        return _list_rules(sys.stdout)
+    if args.explain:
+        return _explain(args.explain, sys.stdout)
+
+    from .config import load_config
+
+    cfg = load_config(args)  # raises UsageError on a bad config
+    opts = cfg.options
+    from . import engine, registry
+    from .findings import RANK
+
+    known = set(registry.all_codes())
+    for sel in (opts.select or []) + opts.ignore + opts.extend_select:
+        if sel != "ALL" and not any(c.startswith(sel) for c in known):
+            raise UsageError(f"unknown rule code or prefix {sel!r} (see --list-rules)")
+
+    paths = args.paths or ["."]
+    for p in paths:
+        if not os.path.lexists(p):
+            raise UsageError(f"no such file or directory: {p}")
+    codes = engine.selected_codes(opts)
+    result = engine.run(paths, opts, codes)
+
+    if cfg.baseline_out:
+        from . import baseline
+
+        baseline.write(cfg.baseline_out, result.findings)
+        sys.stderr.write(f"lint-policies: wrote {len(result.findings)} findings to {cfg.baseline_out}\n")
+        return 0
+    if cfg.baseline_in:
+        from . import baseline
+
+        result.findings = baseline.filter(cfg.baseline_in, result.findings)
+
+    fmt = cfg.format
+    meta = {"version": __version__, "codes": codes, "show_suppressed": args.show_suppressed,
+            "color": False}
+    from .reporters import render
+
+    if fmt == "text" and not args.output:
+        from .reporters.text_format import use_color
+
+        meta["color"] = use_color(sys.stdout)
+    if args.quiet and fmt == "text":
+        text = render("text", result, meta)
+        text = "".join(line + "\n" for line in text.splitlines()[:-1])
+    else:
+        text = render(fmt, result, meta)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if args.sarif_file:
+        with open(args.sarif_file, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(render("sarif", result, dict(meta, color=False)))
+    fail = RANK[cfg.fail_level]
+    return 1 if any(RANK[f.severity] >= fail for f in result.findings) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

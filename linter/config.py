@@ -1,0 +1,151 @@
+"""Configuration: command line over config file over defaults.
+
+The config file is ``[tool.lint-policies]`` in ``pyproject.toml`` or a
+``.lint-policies.toml``, found by walking up from the current directory to the
+repository root (the nearest wins; in one directory ``.lint-policies.toml`` wins
+over ``pyproject.toml``), or given with ``--config``. It is validated against
+``schemas/config.schema.json``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .engine import Options
+
+
+@dataclass
+class Config:
+    options: Options
+    format: str = "text"
+    fail_level: str = "warning"
+    baseline_in: Optional[str] = None
+    baseline_out: Optional[str] = None
+    source: Optional[str] = None  # the config file used
+    raw: dict = field(default_factory=dict)
+
+
+def find_config(start: str) -> Optional[tuple[str, dict]]:
+    d = os.path.abspath(start)
+    while True:
+        for name in (".lint-policies.toml", "pyproject.toml"):
+            p = os.path.join(d, name)
+            if os.path.isfile(p):
+                data = _read_toml(p)
+                if name == "pyproject.toml":
+                    section = data.get("tool", {}).get("lint-policies")
+                    if section is None:
+                        continue
+                    return p, section
+                return p, data
+        if os.path.exists(os.path.join(d, ".git")):
+            return None
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _read_toml(path: str) -> dict:
+    from .cli import UsageError
+
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise UsageError(f"{path}: cannot read configuration: {e}") from None
+
+
+def validate(path: str, data: dict) -> None:
+    """Raise UsageError naming the file, the key and what was expected."""
+    from .cli import UsageError
+    from .schemas_util import load_schema
+
+    import jsonschema
+
+    schema = load_schema("config.schema.json")
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    e = errors[0]
+    where = ".".join(str(p) for p in e.absolute_path) or "(top level)"
+    if e.validator == "additionalProperties":
+        extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+        key = ".".join([*map(str, e.absolute_path), extra[0]]) if extra else where
+        allowed = ", ".join(sorted(e.schema.get("properties", {})))
+        msg = f"unknown key {key!r}; expected one of: {allowed}"
+    elif e.validator == "type":
+        msg = f"key {where!r} must be of type {e.validator_value}, not {type(e.instance).__name__} ({e.instance!r})"
+    elif e.validator == "enum":
+        msg = f"key {where!r} must be one of {', '.join(map(str, e.validator_value))}, not {e.instance!r}"
+    else:
+        msg = f"key {where!r}: {e.message}"
+    raise UsageError(f"{path}: invalid configuration: {msg}")
+
+
+def load_config(args: Any) -> Config:
+    from .cli import UsageError
+
+    data: dict = {}
+    source = None
+    if getattr(args, "config", None):
+        p = args.config
+        if not os.path.isfile(p):
+            raise UsageError(f"config file not found: {p}")
+        raw = _read_toml(p)
+        data = raw.get("tool", {}).get("lint-policies", {}) if os.path.basename(p) == "pyproject.toml" else raw
+        source = p
+    else:
+        found = find_config(os.getcwd())
+        if found:
+            source, data = found
+    if source:
+        validate(source, data)
+    base = os.path.dirname(os.path.abspath(source)) if source else os.getcwd()
+
+    def rel(p: Optional[str]) -> Optional[str]:
+        return None if p is None else (p if os.path.isabs(p) else os.path.join(base, p))
+
+    opts = Options(
+        select=data.get("select"),
+        ignore=list(data.get("ignore", [])),
+        extend_select=list(data.get("extend-select", [])),
+        exclude=list(data.get("exclude", [])),
+        per_file_ignores=dict(data.get("per-file-ignores", {})),
+        require_reason=bool(data.get("require-reason", True)),
+        max_file_size=int(data.get("max-file-size", 5 * 1024 * 1024)),
+        rule_options={k.upper(): v for k, v in data.get("rules", {}).items()},
+    )
+    if args.select is not None:
+        opts.select = args.select
+    if args.ignore:
+        opts.ignore = args.ignore
+    if args.extend_select:
+        opts.extend_select = opts.extend_select + args.extend_select
+    if args.jobs is not None:
+        if args.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        opts.jobs = args.jobs
+    elif data.get("jobs"):
+        opts.jobs = int(data["jobs"])
+    if args.max_file_size is not None:
+        opts.max_file_size = args.max_file_size
+    if opts.select is not None:
+        opts.select = [s.upper() for s in opts.select]
+    opts.ignore = [s.upper() for s in opts.ignore]
+    opts.extend_select = [s.upper() for s in opts.extend_select]
+    fmt = args.format or "text"
+    fail = args.fail_level or data.get("fail-level", "warning")
+    baseline_in = args.baseline or rel(data.get("baseline"))
+    if args.baseline and not os.path.exists(args.baseline):
+        raise UsageError(f"baseline file not found: {args.baseline}")
+    if baseline_in and not os.path.exists(baseline_in):
+        baseline_in = None  # a configured baseline that does not exist yet is not an error
+    return Config(options=opts, format=fmt, fail_level=fail, baseline_in=baseline_in,
+                  baseline_out=args.write_baseline, source=source, raw=data)

@@ -1,0 +1,306 @@
+"""The rule runner: discovery, one file at a time, in parallel when it pays.
+
+Data flows one way: file -> parser -> extractor (:mod:`linter.sources`) -> rules ->
+suppressions -> reporter. Every file is independent, so files are linted in
+worker processes when there are many, and results are merged in a stable order:
+the output of ``--jobs N`` is byte-identical to ``--jobs 1``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Optional
+
+from .findings import Finding
+from .located import Span
+from .rule import Context, Rule
+
+SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", "venv",
+             ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".aws-sam", "cdk.out",
+             ".serverless", "site-packages", ".eggs"}
+
+
+@dataclass
+class Options:
+    select: Optional[list[str]] = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    rule_options: dict[str, dict] = field(default_factory=dict)  # code -> options
+    max_file_size: int = 5 * 1024 * 1024
+    jobs: Optional[int] = None  # None: automatic
+    exclude: list[str] = field(default_factory=list)  # glob patterns on display paths
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    require_reason: bool = True
+    root: Optional[str] = None  # display paths are relative to this (default: cwd)
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    suppressed: list[Finding]
+    files: int
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+
+
+def _is_venv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def _sniff_extensionless(path: str) -> bool:
+    """Extensionless files (e.g. policies saved from the AWS CLI) are read when they look like JSON."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64).lstrip()
+    except OSError:
+        return False
+    return head[:1] == b"{"
+
+
+def discover(paths: Iterable[str], opts: Options) -> Iterator[tuple[str, bool]]:
+    """Yield (path, explicit) for every file to lint, in a stable order."""
+    from .sources import is_candidate
+
+    seen: set[str] = set()
+    for p in paths:
+        if os.path.isdir(p) and not os.path.islink(p) or (os.path.islink(p) and os.path.isdir(p)):
+            for f in _walk(p, opts):
+                real = os.path.realpath(f)
+                if real not in seen:
+                    seen.add(real)
+                    yield f, False
+        else:
+            real = os.path.realpath(p)
+            if real not in seen:
+                seen.add(real)
+                yield p, True
+
+
+def _walk(top: str, opts: Options) -> Iterator[str]:
+    from .sources import is_candidate
+
+    visited_dirs: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        d = stack.pop()
+        try:
+            st = os.stat(d)
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in visited_dirs:  # symlink loops
+            continue
+        visited_dirs.add(key)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if e.name in SKIP_DIRS or _is_venv(e.path):
+                        continue
+                    subdirs.append(e.path)
+                elif e.is_file():
+                    if is_candidate(e.name) or ("." not in e.name and _sniff_extensionless(e.path)):
+                        if not _excluded(e.path, opts):
+                            yield e.path
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+
+
+def _excluded(path: str, opts: Options) -> bool:
+    if not opts.exclude:
+        return False
+    from fnmatch import fnmatch
+
+    disp = display_path(path, opts)
+    return any(fnmatch(disp, pat) or fnmatch(os.path.basename(path), pat) or fnmatch(disp, pat.rstrip("/") + "/*")
+               for pat in opts.exclude)
+
+
+def display_path(path: str, opts: Options) -> str:
+    root = opts.root or os.getcwd()
+    ap = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(ap, root)
+    except ValueError:
+        rel = ap
+    if rel.startswith(".." + os.sep) or rel == "..":
+        rel = ap
+    return rel.replace(os.sep, "/")
+
+
+# ---------------------------------------------------------------------------
+# Rules
+
+
+class RuleSet:
+    """The selected rules, grouped by scope (loaded once per process)."""
+
+    def __init__(self, codes: list[str], opts: Options) -> None:
+        from . import registry
+
+        self.codes = codes
+        self.engine_codes = {c for c in codes if c in registry.ENGINE_CODES}
+        self.by_scope: dict[str, list[tuple[Rule, Context]]] = {"document": [], "managed": [], "file": []}
+        for code in codes:
+            if code in registry.ENGINE_CODES:
+                continue
+            rule = registry.load(code)
+            self.by_scope.setdefault(rule.scope, []).append((rule, Context(opts.rule_options.get(code, {}))))
+
+
+def selected_codes(opts: Options) -> list[str]:
+    from . import registry
+
+    codes = registry.all_codes()
+    return registry.select(codes, opts.select, opts.ignore, opts.extend_select)
+
+
+# ---------------------------------------------------------------------------
+# One file
+
+
+def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple[list[Finding], list[Finding]]:
+    from . import grammar, sources
+    from .registry import meta
+
+    disp = display_path(path, opts)
+    src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit)
+    out: list[Finding] = list(src.findings)
+
+    def internal(rule: Rule, target_span: Span, exc: BaseException) -> Finding:
+        name, sev = meta("LP000")
+        return Finding("LP000", name, sev, f"rule {rule.code} failed: {type(exc).__name__}: {exc}",
+                       target_span, logical_path=(rule.code,), value=rule.code)
+
+    for doc in src.documents:
+        label = doc.origin.label
+        for prob in grammar.check(doc):
+            name, sev = meta("LP002")
+            out.append(Finding("LP002", name, sev, prob.message, prob.span, logical_path=prob.path,
+                               label=label, value=prob.message))
+        for rule, ctx in rules.by_scope["document"]:
+            if rule.roles is not None and doc.role not in rule.roles:
+                continue
+            try:
+                for f in rule.check(doc, ctx) or ():
+                    f.label = f.label or label
+                    out.append(f)
+            except Exception as e:  # a broken rule must not stop the run
+                out.append(internal(rule, doc.span, e))
+    for ref in src.managed_refs:
+        for rule, ctx in rules.by_scope["managed"]:
+            try:
+                for f in rule.check(ref, ctx) or ():
+                    f.label = f.label or ref.origin.label
+                    out.append(f)
+            except Exception as e:
+                out.append(internal(rule, ref.value.span, e))
+    for rule, ctx in rules.by_scope["file"]:
+        try:
+            out.extend(rule.check(src, ctx) or ())
+        except Exception as e:
+            out.append(internal(rule, Span(1, 1, 1, 1), e))
+
+    # Findings for codes that are not selected (LP00x from parsing) are dropped here.
+    selected = set(rules.codes)
+    kept: list[Finding] = []
+    seen: set = set()
+    for f in out:
+        if f.code not in selected:
+            continue
+        f.file = disp
+        key = (f.code, f.span, f.message, f.label)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(f)
+    suppressed: list[Finding] = []
+    try:
+        from . import suppress
+    except ImportError:  # pragma: no cover - suppressions are optional while being built
+        suppress = None  # type: ignore[assignment]
+    if suppress is not None:
+        kept, suppressed = suppress.apply(src, kept, rules, opts)
+    kept.sort(key=Finding.sort_key)
+    suppressed.sort(key=Finding.sort_key)
+    return kept, suppressed
+
+
+# ---------------------------------------------------------------------------
+# Many files
+
+_worker_state: dict[str, Any] = {}
+
+
+def _worker_init(codes: list[str], opts: Options) -> None:
+    _worker_state["rules"] = RuleSet(codes, opts)
+    _worker_state["opts"] = opts
+
+
+def _worker(item: tuple[int, str, bool]):
+    i, path, explicit = item
+    try:
+        return i, lint_file(path, explicit, _worker_state["rules"], _worker_state["opts"])
+    except Exception as e:  # pragma: no cover - last line of defence
+        return i, ([_crash(path, e, _worker_state["opts"])], [])
+
+
+def _crash(path: str, e: BaseException, opts: Options) -> Finding:
+    from .registry import meta
+
+    name, sev = meta("LP000")
+    return Finding("LP000", name, sev, f"internal error while linting: {type(e).__name__}: {e}",
+                   Span(1, 1, 1, 1), file=display_path(path, opts))
+
+
+def auto_jobs(n_files: int) -> int:
+    if n_files <= 50:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 32))
+
+
+def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> Result:
+    codes = selected_codes(opts) if codes is None else codes
+    files = list(discover(paths, opts))
+    jobs = opts.jobs if opts.jobs else auto_jobs(len(files))
+    jobs = max(1, min(jobs, len(files) or 1))
+    results: list[Any] = [None] * len(files)
+    if jobs == 1:
+        rules = RuleSet(codes, opts)
+        for i, (p, explicit) in enumerate(files):
+            try:
+                results[i] = lint_file(p, explicit, rules, opts)
+            except Exception as e:  # pragma: no cover - last line of defence
+                results[i] = ([_crash(p, e, opts)], [])
+    else:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
+        items = [(i, p, ex) for i, (p, ex) in enumerate(files)]
+        chunk = max(1, len(items) // (jobs * 8))
+        with ctx.Pool(jobs, initializer=_worker_init, initargs=(codes, opts)) as pool:
+            for i, res in pool.imap_unordered(_worker, items, chunksize=chunk):
+                results[i] = res
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    for res in results:
+        findings.extend(res[0])
+        suppressed.extend(res[1])
+    findings.sort(key=Finding.sort_key)
+    suppressed.sort(key=Finding.sort_key)
+    return Result(findings, suppressed, len(files))
+
+
+def lint(paths: list[str], select: Optional[list[str]] = None, ignore: Iterable[str] = (),
+         **kwargs: Any) -> list[Finding]:
+    """Library entry point: lint ``paths`` and return the (unsuppressed) findings."""
+    opts = Options(select=select, ignore=list(ignore), **kwargs)
+    return run(paths, opts).findings

@@ -1,0 +1,150 @@
+"""Standalone IAM policy JSON, and the shapes the AWS CLI prints.
+
+Recognized (checked in this order on the top-level mapping):
+
+- a policy document: a top-level ``Statement``;
+- ``aws iam get-policy-version``: ``PolicyVersion.Document``;
+- ``aws iam get-role-policy`` / ``get-user-policy`` / ``get-group-policy``:
+  ``PolicyDocument`` (an object, or the URL-encoded JSON string the API returns);
+- ``aws iam get-account-authorization-details``: every inline policy, trust policy and
+  the default version of every managed policy, each labelled with its owner; attached
+  AWS managed policies become managed-policy references (SM105).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+from urllib.parse import unquote
+
+from ..located import LDict, LStr, ParseError, Span
+from ..model import ManagedPolicyRef, Origin, Val, build_document
+
+
+def extract(src, tree: Any) -> bool:
+    """Fill ``src`` when ``tree`` is a policy or an AWS CLI shape; False otherwise."""
+    if not isinstance(tree, dict):
+        return False
+    if "Statement" in tree:
+        src.kind = "policy-json"
+        _add(src, tree, (), "", _role_of(tree))
+        return True
+    pv = tree.get("PolicyVersion")
+    if isinstance(pv, dict) and "Document" in pv:
+        src.kind = "aws-cli"
+        label = f"policy version {pv.get('VersionId', '')}".strip()
+        _add_maybe_string(src, pv["Document"], ("PolicyVersion", "Document"), label, "identity")
+        return True
+    if "PolicyDocument" in tree and ("PolicyName" in tree or "RoleName" in tree or "UserName" in tree
+                                     or "GroupName" in tree or len(tree) <= 4):
+        src.kind = "aws-cli"
+        owner = _owner(tree)
+        label = f"{owner} inline policy {tree.get('PolicyName', '')}".strip()
+        _add_maybe_string(src, tree["PolicyDocument"], ("PolicyDocument",), label, "identity")
+        return True
+    if any(k in tree for k in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")) and (
+            "UserDetailList" in tree or "RoleDetailList" in tree):
+        src.kind = "aws-cli"
+        _authorization_details(src, tree)
+        return True
+    return False
+
+
+def _role_of(doc: Any) -> str:
+    """A standalone document with Principal is a trust or resource policy."""
+    stmts = doc.get("Statement")
+    items = stmts if isinstance(stmts, list) else [stmts]
+    for s in items:
+        if isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s):
+            acts = s.get("Action")
+            acts = acts if isinstance(acts, list) else [acts]
+            if any(isinstance(a, str) and a.lower().startswith("sts:assumerole") for a in acts):
+                return "trust"
+            return "resource"
+    return "identity"
+
+
+def _owner(d: dict) -> str:
+    for key, word in (("RoleName", "role"), ("UserName", "user"), ("GroupName", "group")):
+        if key in d:
+            return f"{word} {d[key]}"
+    return ""
+
+
+def _add(src, node: Any, path: tuple, label: str, role: str) -> None:
+    doc = build_document(node, Origin(src.path, src.kind, label, path), role=role)
+    src.documents.append(doc)
+    for st in doc.statements:
+        src.blocks.append(st.span)
+
+
+def _add_maybe_string(src, node: Any, path: tuple, label: str, role: str) -> None:
+    if isinstance(node, str):
+        node = _decode_string_document(node)
+        if node is None:
+            return
+    _add(src, node, path, label, role)
+
+
+def _decode_string_document(s: Any) -> Optional[Any]:
+    """A document given as a (possibly URL-encoded) JSON string.
+
+    Positions inside an encoded string cannot be mapped one to one, so every
+    value found in it points at the string itself.
+    """
+    from ..parsers.json_loc import parse_json
+
+    span: Span = getattr(s, "span", Span(1, 1, 1, 1))
+    text = str(s)
+    if "%" in text and not text.lstrip().startswith("{"):
+        text = unquote(text)
+    try:
+        return parse_json(text, mapper=lambda line, col: (span.line, span.col))
+    except ParseError as e:
+        raise ParseError(f"policy document string is not valid JSON: {e.message}", span) from None
+
+
+def _authorization_details(src, tree: dict) -> None:
+    for list_key, name_key, word, pol_key in (
+        ("UserDetailList", "UserName", "user", "UserPolicyList"),
+        ("GroupDetailList", "GroupName", "group", "GroupPolicyList"),
+        ("RoleDetailList", "RoleName", "role", "RolePolicyList"),
+    ):
+        entries = tree.get(list_key)
+        if not isinstance(entries, list):
+            continue
+        for i, ent in enumerate(entries):
+            if not isinstance(ent, dict):
+                continue
+            owner = f"{word} {ent.get(name_key, i)}"
+            base = (list_key, i)
+            if word == "role" and "AssumeRolePolicyDocument" in ent:
+                _add_maybe_string(src, ent["AssumeRolePolicyDocument"], base + ("AssumeRolePolicyDocument",),
+                                  f"{owner} trust policy", "trust")
+            pols = ent.get(pol_key)
+            if isinstance(pols, list):
+                for j, p in enumerate(pols):
+                    if isinstance(p, dict) and "PolicyDocument" in p:
+                        _add_maybe_string(src, p["PolicyDocument"], base + (pol_key, j, "PolicyDocument"),
+                                          f"{owner} inline policy {p.get('PolicyName', j)}", "identity")
+            attached = ent.get("AttachedManagedPolicies")
+            if isinstance(attached, list):
+                for j, a in enumerate(attached):
+                    arn = a.get("PolicyArn") if isinstance(a, dict) else None
+                    if isinstance(arn, LStr):
+                        src.managed_refs.append(ManagedPolicyRef(
+                            Val(str(arn), arn.span, base + ("AttachedManagedPolicies", j, "PolicyArn")),
+                            Origin(src.path, src.kind, f"{owner} attached policy", base)))
+    pols = tree.get("Policies")
+    if isinstance(pols, list):
+        for i, p in enumerate(pols):
+            if not isinstance(p, dict):
+                continue
+            versions = p.get("PolicyVersionList")
+            if not isinstance(versions, list):
+                continue
+            for j, v in enumerate(versions):
+                if isinstance(v, dict) and v.get("IsDefaultVersion") is not False and "Document" in v:
+                    default = v.get("IsDefaultVersion")
+                    if default is not None and getattr(default, "value", default) is not True:
+                        continue
+                    _add_maybe_string(src, v["Document"], ("Policies", i, "PolicyVersionList", j, "Document"),
+                                      f"managed policy {p.get('PolicyName', i)}", "identity")

@@ -1,0 +1,62 @@
+"""IAM301 passrole-unscoped."""
+from linter import kb
+from linter.analysis import action_values
+from linter.rule import Rule
+
+
+class PassRoleUnscoped(Rule):
+    code = "IAM301"
+    name = "passrole-unscoped"
+    severity = "error"
+    summary = ('`iam:PassRole` is granted (directly, or through `iam:*`, `iam:Pass*` or `*`) on `"*"` or on '
+               'a role ARN wildcard such as `arn:aws:iam::*:role/*`.')
+    rationale = (
+        "SageMaker jobs, notebooks, endpoints and pipelines run with a role that the caller passes. "
+        "A principal that may pass any role can start a training or processing job with the most "
+        "privileged role in the account and run its own code with that role's credentials: a classic "
+        "privilege escalation. Scope `Resource` to the execution roles meant for SageMaker. An "
+        "`iam:PassedToService` condition limits which service receives the role but not which role is "
+        "passed, so it lowers the severity to warning without removing the finding."
+    )
+    example = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "iam:PassRole",
+    "Resource": "*"
+  }]
+}"""
+    fix = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "iam:PassRole",
+    "Resource": "arn:aws:iam::123456789012:role/sagemaker-execution-team-a",
+    "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+  }]
+}"""
+    references = (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-pass-role",
+    )
+
+    def check(self, doc, ctx):
+        for st in doc.allow_statements():
+            if st.resource is None:
+                continue
+            broad = [v for v in st.resource.values if isinstance(v.value, str) and kb.role_arn_unscoped(v.value)]
+            if not broad:
+                continue
+            limited = st.has_condition_key("iam:PassedToService")
+            for v in action_values(st):
+                if not kb.passrole_actions_in(v.value):
+                    continue
+                via = "" if v.value.lower() == "iam:passrole" else f' (through "{v.value}")'
+                sev = "warning" if limited else "error"
+                cond = ("; iam:PassedToService limits the receiving service, not the role" if limited else "")
+                yield self.finding(v, f'iam:PassRole{via} is granted on "{broad[0].value}": any role can be passed '
+                                      f'to a SageMaker job or notebook; scope Resource to the execution roles{cond}',
+                                   severity=sev)
+
+
+RULE = PassRoleUnscoped()

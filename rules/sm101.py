@@ -1,0 +1,56 @@
+"""SM101 sagemaker-service-wildcard."""
+from linter import kb
+from linter.analysis import action_values, is_allowed
+from linter.rule import Rule
+
+
+class SageMakerServiceWildcard(Rule):
+    code = "SM101"
+    name = "sagemaker-service-wildcard"
+    severity = "error"
+    summary = 'An `Allow` statement grants every SageMaker action: `sagemaker:*`, `*` or `*:*`, in any case.'
+    rationale = (
+        "A service-wide wildcard grants all of SageMaker's actions, today's and every one AWS adds later: "
+        "creating presigned Studio and notebook URLs (an interactive shell with the execution role's "
+        "credentials), creating training and processing jobs that run arbitrary containers with any role "
+        "that can be passed, deleting domains, endpoints and model registries, and changing resource "
+        "policies. Least privilege means naming the actions a workload needs."
+    )
+    example = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "sagemaker:*",
+    "Resource": "arn:aws:sagemaker:us-east-1:123456789012:*"
+  }]
+}"""
+    fix = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": ["sagemaker:DescribeTrainingJob", "sagemaker:CreateTrainingJob"],
+    "Resource": "arn:aws:sagemaker:us-east-1:123456789012:training-job/team-a-*"
+  }]
+}"""
+    options = {"allowed-actions": "action patterns the team accepts (e.g. `[\"sagemaker:*\"]` for an admin role's policy); matching actions are not reported."}
+    references = (
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+    )
+
+    def check(self, doc, ctx):
+        total = len(kb.sagemaker_actions())
+        for st in doc.allow_statements():
+            for v in action_values(st):
+                parts = kb.split_action(v.value)
+                if parts is None or set(parts[1]) != {"*"}:
+                    continue
+                if not kb.is_sagemaker_service_pattern(v.value) or is_allowed(v.value, ctx):
+                    continue
+                what = "every action of every service, including" if parts[0].strip("*") == "" else "every one of the"
+                yield self.finding(v, f'"{v.value}" grants {what} {total} SageMaker actions (such as '
+                                      f'sagemaker:CreatePresignedNotebookInstanceUrl and actions AWS adds later); '
+                                      f'list the actions needed')
+
+
+RULE = SageMakerServiceWildcard()

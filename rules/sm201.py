@@ -1,0 +1,78 @@
+"""SM201 sagemaker-resource-wildcard."""
+from linter import kb
+from linter.analysis import granted_sagemaker
+from linter.rule import Rule
+
+
+class SageMakerResourceWildcard(Rule):
+    code = "SM201"
+    name = "sagemaker-resource-wildcard"
+    severity = "error"
+    summary = ('An `Allow` statement grants SageMaker actions that support resource-level permissions on '
+               '`Resource: "*"` (or an ARN that covers every resource, such as `arn:aws:sagemaker:*:*:*`).')
+    rationale = (
+        "Most SageMaker actions can be scoped to specific resources (training jobs, notebook instances, "
+        "endpoints, domains...) by ARN. Granting them on `*` lets the principal act on every such resource "
+        "in every account the policy reaches, including other teams' models and endpoints. Actions that "
+        "support no resource type (such as `sagemaker:ListModels` or `sagemaker:Search`) can only be "
+        "granted on `*` and are never reported. The message names the ARN formats the affected actions "
+        "accept. Errors when a Write or Permissions-management action is affected, otherwise a warning."
+    )
+    example = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": ["sagemaker:CreateTrainingJob", "sagemaker:ListModels"],
+    "Resource": "*"
+  }]
+}"""
+    fix = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sagemaker:CreateTrainingJob",
+      "Resource": "arn:aws:sagemaker:us-east-1:123456789012:training-job/team-a-*"
+    },
+    {
+      "Effect": "Allow",
+      "Action": "sagemaker:ListModels",
+      "Resource": "*"
+    }
+  ]
+}"""
+    references = (
+        "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html#amazonsagemaker-resources-for-iam-policies",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html",
+    )
+
+    def check(self, doc, ctx):
+        for st in doc.allow_statements():
+            if st.resource is None or st.action is None:
+                continue
+            wild = [v for v in st.resource.values if isinstance(v.value, str) and kb.arn_covers_all(v.value)]
+            if not wild:
+                continue
+            affected = [a for a in granted_sagemaker(st).values() if a.supports_resource_level]
+            if not affected:
+                continue
+            levels = {lvl for a in affected for lvl in a.access_levels}
+            sev = "error" if levels & {"Write", "Permissions management"} else "warning"
+            risky = kb.riskiest(affected)
+            formats = []
+            for a in sorted(affected, key=lambda a: (a is not risky, a.name)):
+                for rt, _req in sorted(a.resource_types, key=lambda t: not t[1]):
+                    info = kb.resource_types().get(rt)
+                    if info and info.arn not in formats:
+                        formats.append(info.arn)
+            fmt = " or ".join(formats[:2]) + (" ..." if len(formats) > 2 else "")
+            n = len(affected)
+            what = (f"{risky.full}, which supports" if n == 1 else
+                    f"{n} SageMaker actions that support")
+            for v in wild:
+                incl = "" if n == 1 else f" (including {risky.full})"
+                yield self.finding(v, f'{what} resource-level permissions{incl}, granted on "{v.value}"; '
+                                      f'scope Resource to ARNs such as {fmt}', severity=sev)
+
+
+RULE = SageMakerResourceWildcard()

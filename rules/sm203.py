@@ -1,0 +1,61 @@
+"""SM203 sagemaker-resource-mismatch."""
+from linter import kb
+from linter.analysis import granted_sagemaker
+from linter.rule import Rule
+
+
+class SageMakerResourceMismatch(Rule):
+    code = "SM203"
+    name = "sagemaker-resource-mismatch"
+    severity = "warning"
+    summary = ("Every ARN in `Resource` matches none of the resource types of the statement's SageMaker "
+               "actions, so the SageMaker part of the grant does nothing.")
+    rationale = (
+        "IAM grants an action only on resources of the types the action accepts. A statement that allows "
+        "`sagemaker:CreateTrainingJob` on a model ARN, or on an S3 bucket, grants nothing for that action: "
+        "the workload fails with AccessDenied, and someone eventually \"fixes\" it with `Resource: \"*\"`. "
+        "Values that are not literals (a `!Ref`, a `var.arn`) are never judged."
+    )
+    example = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "sagemaker:CreateTrainingJob",
+    "Resource": "arn:aws:sagemaker:us-east-1:123456789012:model/churn"
+  }]
+}"""
+    fix = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "sagemaker:CreateTrainingJob",
+    "Resource": "arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-*"
+  }]
+}"""
+    tags = ("correctness",)
+    references = ("https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html#amazonsagemaker-resources-for-iam-policies",)
+
+    def check(self, doc, ctx):
+        rtypes = kb.resource_types()
+        for st in doc.allow_statements():
+            if st.resource is None or st.action is None or not st.resource.values:
+                continue
+            if any(not isinstance(v.value, str) for v in st.resource.values):
+                continue
+            typed = [a for a in granted_sagemaker(st).values() if a.supports_resource_level]
+            if not typed:
+                continue
+            formats = {rt for a in typed for rt, _ in a.resource_types}
+            if any(v.value == "*" or kb.arn_covers_all(v.value) for v in st.resource.values):
+                continue
+            if any(kb.arn_could_match(v.value, rtypes[rt].arn) for v in st.resource.values
+                   for rt in formats if rt in rtypes):
+                continue
+            names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
+            acts = ", ".join(a.full for a in sorted(typed, key=lambda a: a.name)[:3]) + (" ..." if len(typed) > 3 else "")
+            for v in st.resource.values:
+                yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker actions '
+                                      f'({acts}; types: {names}), so the grant does nothing for them')
+
+
+RULE = SageMakerResourceMismatch()

@@ -1,0 +1,68 @@
+"""SM204 unknown-sagemaker-condition-key."""
+from linter import kb
+from linter.analysis import granted_sagemaker
+from linter.rule import Rule
+
+
+class UnknownSageMakerConditionKey(Rule):
+    code = "SM204"
+    name = "unknown-sagemaker-condition-key"
+    severity = "warning"
+    summary = ("A `sagemaker:` condition key that does not exist (the closest is suggested), or that no "
+               "SageMaker action in the statement supports.")
+    rationale = (
+        "IAM does not reject unknown condition keys. In an `Allow`, a condition on a key that is never "
+        "present makes the statement useless (or, with `...IfExists` or a negated operator, makes the "
+        "condition always true); a key the statement's actions do not support is never set for those "
+        "requests. Either way the policy does not do what it reads."
+    )
+    example = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "sagemaker:CreateTrainingJob",
+    "Resource": "arn:aws:sagemaker:us-east-1:123456789012:training-job/*",
+    "Condition": {"Bool": {"sagemaker:NetworkIsolaton": "true"}}
+  }]
+}"""
+    fix = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "sagemaker:CreateTrainingJob",
+    "Resource": "arn:aws:sagemaker:us-east-1:123456789012:training-job/*",
+    "Condition": {"Bool": {"sagemaker:NetworkIsolation": "true"}}
+  }]
+}"""
+    tags = ("correctness",)
+    references = ("https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html#amazonsagemaker-policy-keys",)
+
+    def check(self, doc, ctx):
+        for st in doc.allow_statements():
+            granted = None
+            for clause in st.condition:
+                key = clause.key.value
+                if not isinstance(key, str) or not key.lower().startswith("sagemaker:"):
+                    continue
+                if not kb.condition_key_known(key):
+                    close = kb.closest_condition_key(key)
+                    hint = f"; did you mean {close}?" if close else ""
+                    yield self.finding(clause.key, f'condition key "{key}" does not exist for SageMaker '
+                                                   f'(AWS data of {kb.data_date()}){hint}')
+                    continue
+                if granted is None:
+                    if st.action is None or any(not v.resolved for v in st.action.values):
+                        granted = {}
+                    else:
+                        granted = granted_sagemaker(st)
+                if not granted:
+                    continue
+                supporting = kb.actions_supporting_condition_key(key)
+                if not supporting & set(granted):
+                    some = ", ".join(sorted(a.full for a in granted.values())[:3])
+                    yield self.finding(clause.key, f'condition key "{key}" is not supported by any SageMaker action '
+                                                   f'in this statement ({some}{" ..." if len(granted) > 3 else ""}), '
+                                                   f'so it is never present in their requests')
+
+
+RULE = UnknownSageMakerConditionKey()
