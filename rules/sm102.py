@@ -48,7 +48,7 @@ class SageMakerActionWildcard(Rule):
                 acts = kb.expand_sagemaker(v.value)
                 if not acts:
                     continue  # matches nothing: SM104
-                levels = {lvl for a in acts for lvl in a.access_levels}
+                levels = {a.access for a in acts}
                 if levels & {"Write", "Permissions management"}:
                     sev = "error"
                 elif "Tagging" in levels:

@@ -56,7 +56,7 @@ class SageMakerResourceWildcard(Rule):
             affected = [a for a in granted_sagemaker(st).values() if a.supports_resource_level]
             if not affected:
                 continue
-            levels = {lvl for a in affected for lvl in a.access_levels}
+            levels = {a.access for a in affected}
             sev = "error" if levels & {"Write", "Permissions management"} else "warning"
             risky = kb.riskiest(affected)
             formats = []

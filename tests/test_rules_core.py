@@ -1,0 +1,227 @@
+"""Each core rule firing and not firing, with exact codes, lines and columns."""
+import json
+
+import pytest
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, indent=2)
+
+
+def at(findings, code=None):
+    return [(f.code, f.span.line, f.span.col, f.severity) for f in findings if code is None or f.code == code]
+
+
+# A layout where line/column are easy to read: one statement, keys on their own lines.
+TEMPLATE = """{{
+  "Version": "2012-10-17",
+  "Statement": [
+    {{
+      "Effect": "{effect}",
+      "Action": {action},
+      "Resource": {resource}{extra}
+    }}
+  ]
+}}
+"""
+
+
+def policy(action, resource='"*"', effect="Allow", extra=""):
+    return TEMPLATE.format(action=action, resource=resource, effect=effect, extra=extra)
+
+
+@pytest.mark.parametrize("action", ['"sagemaker:*"', '"*"', '"*:*"', '"SageMaker:*"', '["s3:GetObject", "sagemaker:*"]'])
+def test_sm101_fires_on_service_wildcards(lint, action):
+    fs = lint(policy(action, '"arn:aws:sagemaker:us-east-1:111122223333:*"'), select=["SM101"])
+    col = 17 if not action.startswith("[") else 34
+    assert at(fs) == [("SM101", 6, col, "error")]
+
+
+@pytest.mark.parametrize("action", ['"sagemaker:ListModels"', '"s3:*"', '"sagemaker:Describe*"'])
+def test_sm101_quiet(lint, action):
+    assert lint(policy(action), select=["SM101"]) == []
+
+
+def test_sm101_not_on_deny(lint):
+    assert lint(policy('"sagemaker:*"', effect="Deny"), select=["SM", "IAM"]) == []
+
+
+def test_sm101_allowed_actions_option(lint):
+    fs = lint(policy('"sagemaker:*"'), select=["SM101"], rule_options={"SM101": {"allowed-actions": ["sagemaker:*"]}})
+    assert fs == []
+
+
+@pytest.mark.parametrize("action,severity,count", [
+    ('"sagemaker:Create*"', "error", "76 SageMaker actions"),
+    ('"sagemaker:Describe?"', None, None),
+    ('"sagemaker:List*"', "note", None),
+    ('"sagemaker:*Tags"', "warning", None),
+    ('"sagemaker:CreatePresigned*"', "error", "4 SageMaker actions"),
+])
+def test_sm102_severity_follows_access_level(lint, action, severity, count):
+    fs = lint(policy(action, '"arn:aws:sagemaker:us-east-1:111122223333:*"'), select=["SM102"])
+    if severity is None:  # Describe? matches nothing: SM104's business
+        assert fs == []
+        return
+    assert at(fs) == [("SM102", 6, 17, severity)]
+    if count:
+        assert count in fs[0].message
+
+
+def test_sm102_names_riskiest(lint):
+    fs = lint(policy('"sagemaker:Create*"'), select=["SM102"])
+    assert "sagemaker:CreatePresignedNotebookInstanceUrl" in fs[0].message
+
+
+def test_sm103_allow_notaction(lint):
+    text = TEMPLATE.format(effect="Allow", action='"x"', resource='"*"', extra="").replace('"Action": "x"', '"NotAction": "iam:*"')
+    fs = lint(text, select=["SM103"])
+    assert at(fs) == [("SM103", 6, 7, "error")]
+
+
+def test_sm103_quiet_when_notaction_excludes_sagemaker(lint):
+    text = policy('"x"').replace('"Action": "x"', '"NotAction": ["sagemaker:*", "iam:*"]')
+    assert lint(text, select=["SM103"]) == []
+
+
+def test_sm104_unknown_action_suggests(lint):
+    fs = lint(policy('["sagemaker:ListModels", "sagemaker:CreateTrainingJobs"]'), select=["SM104"])
+    assert at(fs) == [("SM104", 6, 42, "warning")]
+    assert "did you mean sagemaker:CreateTrainingJob?" in fs[0].message
+    assert "2026-10-27" in fs[0].message
+
+
+def test_sm104_pattern_matching_nothing(lint):
+    fs = lint(policy('"sagemaker:Frobnicate*"'), select=["SM104"])
+    assert at(fs) == [("SM104", 6, 17, "warning")]
+
+
+def test_sm104_other_services_ignored(lint):
+    assert lint(policy('["s3:GetObjectz", "sagemaker-mlflow:AccessUI"]'), select=["SM104"]) == []
+
+
+def test_sm201_resource_star(lint):
+    fs = lint(policy('"sagemaker:CreateTrainingJob"'), select=["SM201"])
+    assert at(fs) == [("SM201", 7, 19, "error")]
+    assert "training-job/${TrainingJobName}" in fs[0].message
+
+
+def test_sm201_read_only_is_warning(lint):
+    fs = lint(policy('"sagemaker:DescribeTrainingJob"'), select=["SM201"])
+    assert at(fs) == [("SM201", 7, 19, "warning")]
+
+
+@pytest.mark.parametrize("action", ['"sagemaker:ListModels"', '"sagemaker:Search"', '["sagemaker:ListEndpoints", "sagemaker:ListTrainingJobs"]'])
+def test_sm201_never_for_actions_without_resource_types(lint, action):
+    assert lint(policy(action), select=["SM201"]) == []
+
+
+def test_sm201_listtags_supports_resources(lint):
+    fs = lint(policy('"sagemaker:ListTags"'), select=["SM201"])
+    assert at(fs) == [("SM201", 7, 19, "warning")]
+
+
+def test_sm201_arn_covering_everything(lint):
+    fs = lint(policy('"sagemaker:DeleteEndpoint"', '["arn:aws:sagemaker:*:*:*"]'), select=["SM201"])
+    assert at(fs) == [("SM201", 7, 20, "error")]
+
+
+@pytest.mark.parametrize("resource", [
+    '"arn:aws:sagemaker:us-east-1:111122223333:endpoint/team-a-*"',
+    '"arn:aws:sagemaker:us-east-1:111122223333:*"',
+    '"arn:aws:sagemaker:${aws:RequestedRegion}:111122223333:endpoint/${aws:username}"',
+])
+def test_sm201_scoped_resources_are_fine(lint, resource):
+    assert lint(policy('"sagemaker:DeleteEndpoint"', resource), select=["SM201", "SM203"]) == []
+
+
+def test_sm202_notresource(lint):
+    text = policy('"sagemaker:DeleteEndpoint"', '"arn:aws:sagemaker:*:*:endpoint/prod"').replace('"Resource"', '"NotResource"')
+    fs = lint(text, select=["SM202"])
+    assert at(fs) == [("SM202", 7, 7, "error")]
+
+
+def test_sm203_mismatch(lint):
+    fs = lint(policy('"sagemaker:CreateTrainingJob"', '"arn:aws:sagemaker:us-east-1:111122223333:model/x"'), select=["SM203"])
+    assert at(fs) == [("SM203", 7, 19, "warning")]
+
+
+def test_sm203_unresolved_never_judged(lint):
+    # S3 ARN with a SageMaker action mismatches; a placeholder-only ARN does not.
+    assert lint(policy('"sagemaker:CreateTrainingJob"', '"${TrainingJobArn}"'), select=["SM203"]) == []
+
+
+def test_sm204_unknown_condition_key(lint):
+    extra = ',\n      "Condition": {"Bool": {"sagemaker:NetworkIsolaton": "true"}}'
+    fs = lint(policy('"sagemaker:CreateTrainingJob"', '"arn:aws:sagemaker:us-east-1:111122223333:training-job/*"', extra=extra), select=["SM204"])
+    assert at(fs) == [("SM204", 8, 30, "warning")]
+    assert "sagemaker:NetworkIsolation" in fs[0].message
+
+
+def test_sm204_key_not_supported_by_actions(lint):
+    extra = ',\n      "Condition": {"Bool": {"sagemaker:NetworkIsolation": "true"}}'
+    fs = lint(policy('"sagemaker:DescribeEndpoint"', '"arn:aws:sagemaker:us-east-1:111122223333:endpoint/*"', extra=extra), select=["SM204"])
+    assert at(fs) == [("SM204", 8, 30, "warning")]
+    assert "not supported" in fs[0].message
+
+
+def test_sm204_supported_key_is_fine(lint):
+    extra = ',\n      "Condition": {"Bool": {"sagemaker:NetworkIsolation": "true"}}'
+    assert lint(policy('"sagemaker:CreateTrainingJob"', '"arn:aws:sagemaker:us-east-1:111122223333:training-job/*"', extra=extra), select=["SM204"]) == []
+
+
+@pytest.mark.parametrize("action,col", [('"iam:PassRole"', 17), ('"IAM:passrole"', 17), ('"iam:*"', 17), ('"iam:Pass*"', 17), ('["s3:GetObject", "*"]', 34)])
+def test_iam301_passrole_on_star(lint, action, col):
+    fs = lint(policy(action), select=["IAM301"])
+    assert at(fs) == [("IAM301", 6, col, "error")]
+
+
+@pytest.mark.parametrize("resource", ['"arn:aws:iam::*:role/*"', '"arn:aws:iam::111122223333:role/*"'])
+def test_iam301_role_wildcards(lint, resource):
+    assert at(lint(policy('"iam:PassRole"', resource), select=["IAM301"])) == [("IAM301", 6, 17, "error")]
+
+
+def test_iam301_passedtoservice_lowers_to_warning(lint):
+    extra = ',\n      "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}'
+    assert at(lint(policy('"iam:PassRole"', extra=extra), select=["IAM301"])) == [("IAM301", 6, 17, "warning")]
+
+
+@pytest.mark.parametrize("resource", ['"arn:aws:iam::111122223333:role/sagemaker-exec"', '"arn:aws:iam::111122223333:role/service-role/ml-*"'])
+def test_iam301_scoped(lint, resource):
+    assert lint(policy('"iam:PassRole"', resource), select=["IAM301"]) == []
+
+
+def test_lp002_grammar(lint):
+    text = '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "allow", "Action": "s3:GetObject", "NotAction": "s3:PutObject", "Resource": "*", "Foo": 1}]\n}\n'
+    fs = lint(text, select=["LP002"])
+    msgs = sorted((f.span.line, f.span.col, f.message.split(" ")[0]) for f in fs)
+    assert (3, 28, "Effect") in msgs  # "allow" value
+    assert any("both Action and NotAction" in f.message and (f.span.line, f.span.col) == (3, 63) for f in fs)
+    assert any("unknown key 'Foo'" in f.message and (f.span.line, f.span.col) == (3, 109) for f in fs)
+
+
+def test_lp002_duplicate_keys_in_statement(lint):
+    text = '{"Version": "2012-10-17", "Statement": [\n  {"Effect": "Allow", "Action": "s3:GetObject",\n   "Action": "sagemaker:*", "Resource": "*"}]}\n'
+    fs = lint(text, select=["LP002", "SM101"])
+    assert ("LP002", 3, 4, "error") in at(fs)
+    assert ("SM101", 3, 14, "error") in at(fs)  # the last one wins, as in IAM
+
+
+def test_lp001_broken_json(lint):
+    fs = lint('{\n  "Version": "2012-10-17",\n  "Statement": [\n', select=["LP001"])
+    assert [f.code for f in fs] == ["LP001"]
+    assert fs[0].span.line >= 3
+
+
+def test_unresolved_is_never_star():
+    from linter.located import LDict, LStr, Span, Unresolved
+    from linter.model import Origin, build_document
+    from linter.rule import Context
+    from linter.registry import load
+
+    node = LDict({"Version": LStr("2012-10-17"), "Statement": [LDict({
+        "Effect": LStr("Allow"), "Action": LStr("sagemaker:CreateTrainingJob"),
+        "Resource": Unresolved("var.training_job_arn", "reference", Span(3, 1, 3, 20))})]})
+    d = build_document(node, Origin("x.tf", "terraform"))
+    for code in ("SM201", "SM203", "IAM301"):
+        assert list(load(code).check(d, Context())) == []
