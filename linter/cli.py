@@ -13,8 +13,7 @@ from typing import Optional, Sequence
 from . import __version__
 
 
-class UsageError(Exception):
-    pass
+from .errors import UsageError  # noqa: E402  (re-exported for callers of linter.cli)
 
 
 def _codes(value: str) -> list[str]:
@@ -144,6 +143,15 @@ def _main(args) -> int:
     if args.sarif_file:
         with open(args.sarif_file, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(render("sarif", result, dict(meta, color=False)))
+    # --- GitHub job summary (issue 7): see linter/reporters/github_summary.py ---
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from .reporters.github_summary import append_summary
+
+        try:
+            append_summary(os.environ["GITHUB_STEP_SUMMARY"], result, meta)
+        except OSError as e:
+            sys.stderr.write(f"lint-policies: cannot write the job summary: {e}\n")
+    # --- end GitHub job summary ---
     fail = RANK[cfg.fail_level]
     return 1 if any(RANK[f.severity] >= fail for f in result.findings) else 0
 

@@ -48,7 +48,7 @@ def find_config(start: str) -> Optional[tuple[str, dict]]:
 
 
 def _read_toml(path: str) -> dict:
-    from .cli import UsageError
+    from .errors import UsageError
 
     try:
         import tomllib  # type: ignore[import-not-found]
@@ -63,7 +63,7 @@ def _read_toml(path: str) -> dict:
 
 def validate(path: str, data: dict) -> None:
     """Raise UsageError naming the file, the key and what was expected."""
-    from .cli import UsageError
+    from .errors import UsageError
     from .schemas_util import load_schema
 
     import jsonschema
@@ -90,7 +90,7 @@ def validate(path: str, data: dict) -> None:
 
 
 def load_config(args: Any) -> Config:
-    from .cli import UsageError
+    from .errors import UsageError
 
     data: dict = {}
     source = None
