@@ -134,6 +134,8 @@ KEY_ID_RE = re.compile(
     r"(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}"
     r"(?![A-Za-z0-9_])"
 )
+# Any key-ID-shaped run, boundaries or not (for :func:`redact`).
+_ANY_KEY_ID_RE = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
 # A 40-character run of the secret alphabet, not part of a longer run of it
 # (nor of an identifier with ``_``/``-``); ``=`` may precede (``NAME=secret``).
 _SECRET_RUN_RE = re.compile(r"(?<![A-Za-z0-9/+_\-.])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_\-])")
@@ -647,8 +649,9 @@ def redact(text: str) -> str:
     if not text:
         return text
     hits = scan(text)
-    # Key IDs the scanner leaves out (placeholders, ARN parts) are masked too.
-    spans = {(m.start(), m.end()): mask_key_id(m.group(0)) for m in KEY_ID_RE.finditer(text)} \
+    # Key IDs the scanner leaves out (placeholders, ARN parts, keys glued to other
+    # text) are masked too: wrongly masking something is harmless here.
+    spans = {(m.start(), m.end()): mask_key_id(m.group(0)) for m in _ANY_KEY_ID_RE.finditer(text)} \
         if _has_prefix(text) else {}
     for h in hits:
         spans[(h.start, h.end)] = h.masked
