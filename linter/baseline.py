@@ -1,0 +1,154 @@
+"""The baseline: today's findings, recorded so that only new ones are reported.
+
+``lint-policies --write-baseline FILE PATHS`` records every current finding;
+``--baseline FILE`` (or ``baseline = "FILE"`` in the configuration) then reports
+only findings that are not in it. Nothing but ``--write-baseline`` ever writes the
+file, so a pre-commit hook never changes it.
+
+Each entry is ``{code, file, fingerprint, hint}``. The fingerprint is the finding's
+(rule + path + origin label + logical path + normalized value, no line number), with
+the path taken relative to the baseline file's directory, so the baseline survives
+lines inserted above a finding and does not depend on the directory the linter runs
+from. Matching is count-aware: with two entries of one fingerprint and three such
+findings today, one is reported. The hint is for humans reading a diff; it never
+holds a value, and for credential findings (KEY4xx) there is none at all (their
+``value`` is already a hash, and it is not written either).
+
+The file format is described by ``schemas/baseline.schema.json``; it is validated
+on read and an invalid file is a usage error (exit code 2).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+from collections import Counter
+from typing import Iterable
+
+from .findings import Finding
+
+FORMAT_VERSION = 1
+#: Codes whose findings concern credentials: no hint in the baseline.
+SECRET_PREFIXES = ("KEY",)
+_HINT_MAX = 160
+
+
+def _rel(finding_file: str, base_dir: str) -> str:
+    """The finding's path relative to ``base_dir`` (POSIX), or as displayed when outside it."""
+    if not finding_file:
+        return finding_file
+    ap = os.path.abspath(finding_file)
+    try:
+        rel = os.path.relpath(ap, base_dir)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return finding_file
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return finding_file
+    return rel.replace(os.sep, "/")
+
+
+def _keyed(f: Finding, base_dir: str) -> tuple[str, str]:
+    """(file, fingerprint) of a finding as the baseline at ``base_dir`` records it."""
+    rel = _rel(f.file, base_dir)
+    if rel == f.file:
+        return rel, f.fingerprint
+    return rel, dataclasses.replace(f, file=rel).fingerprint
+
+
+def hint(f: Finding) -> str:
+    """A short description for humans; never a value (so never a secret)."""
+    if f.code.upper().startswith(SECRET_PREFIXES):
+        return ""
+    path = "/".join(str(p) for p in f.logical_path)
+    text = f"{f.label}: {path}" if f.label and path else (f.label or path)
+    return text if len(text) <= _HINT_MAX else text[: _HINT_MAX - 3] + "..."
+
+
+def entries(findings: Iterable[Finding], base_dir: str) -> list[dict]:
+    out = []
+    for f in findings:
+        rel, fp = _keyed(f, base_dir)
+        e = {"code": f.code, "file": rel, "fingerprint": fp}
+        h = hint(f)
+        if h:
+            e["hint"] = h
+        out.append(e)
+    out.sort(key=lambda e: (e["file"], e["code"], e.get("hint", ""), e["fingerprint"]))
+    return out
+
+
+def dumps(findings: Iterable[Finding], base_dir: str) -> str:
+    doc = {"version": FORMAT_VERSION, "tool": "lint-policies", "findings": entries(findings, base_dir)}
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write(path: str, findings: Iterable[Finding]) -> None:
+    """Record ``findings`` in ``path`` (atomically; same findings, same bytes)."""
+    from .cli import UsageError
+
+    ap = os.path.abspath(path)
+    base_dir = os.path.dirname(ap)
+    text = dumps(findings, base_dir)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".baseline-", suffix=".tmp", dir=base_dir)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot write baseline: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, ap)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UsageError(f"{path}: cannot write baseline: {e.strerror or e}") from None
+
+
+def load(path: str) -> dict:
+    """Read and validate a baseline file; UsageError (exit 2) naming the file when it is not one."""
+    from .cli import UsageError
+
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            data = json.load(fh)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read baseline: {e.strerror or e}") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: invalid baseline: not JSON ({e}); "
+                         f"recreate it with --write-baseline") from None
+    import jsonschema
+
+    from .schemas_util import load_schema
+
+    validator = jsonschema.Draft202012Validator(load_schema("baseline.schema.json"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        e = errors[0]
+        where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+        if e.validator == "additionalProperties":
+            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+            msg = f"unknown key {extra[0]!r} at {where}" if extra else e.message
+        elif e.validator == "required":
+            msg = f"{where}: {e.message}"
+        else:
+            msg = f"{where}: {e.message}"
+        raise UsageError(f"{path}: invalid baseline: {msg} (see schemas/baseline.schema.json; "
+                         f"recreate it with --write-baseline)")
+    return data
+
+
+def filter(path: str, findings: list[Finding]) -> list[Finding]:  # noqa: A001 - the CLI's name
+    """The findings not recorded in the baseline at ``path`` (count-aware)."""
+    data = load(path)
+    base_dir = os.path.dirname(os.path.abspath(path))
+    budget = Counter(e["fingerprint"] for e in data["findings"])
+    out = []
+    for f in findings:
+        _, fp = _keyed(f, base_dir)
+        if budget[fp] > 0:
+            budget[fp] -= 1
+            continue
+        out.append(f)
+    return out

@@ -1,0 +1,819 @@
+"""Suppressions: silencing a justified finding exactly where it is, with a reason.
+
+Forms (all take rule codes or prefixes, like ``--select``):
+
+* YAML and HCL (any file with ``#`` comments; HCL also ``//``)::
+
+      Action: sagemaker:*  # lint-policies: ignore[SM101] -- admin role, reviewed in SEC-12
+
+  A directive after code covers findings that start on that line (and, when a block
+  opens on that line, the whole block). A directive alone on its line covers the
+  next line that is not blank or a comment, and the whole block that starts there:
+  a resource, a Terraform block, a policy statement, a YAML mapping or list item
+  (everything indented under it), an HCL ``{ ... }`` or heredoc.
+  ``# lint-policies: ignore-file[KEY401] -- reason`` in the first 10 lines (or in
+  the leading comment block) covers the whole file.
+* CloudFormation, JSON or YAML: ``Metadata: {lint-policies: {ignore: [{id: SM101,
+  reason: "..."}]}}`` on a resource covers that resource; at template level, the file.
+* Terraform JSON: a ``"//"`` property holding the same directive text covers the
+  object it is in (the root object: the file).
+* Standalone policy JSON has no comments: ``per-file-ignores`` in the configuration.
+  Findings matched by per-file-ignores or by a rule's ``allow`` list (KEY4xx
+  fingerprints) are dropped, not suppressed.
+
+A suppression without a reason is LP101 (when ``require-reason`` is on); one that
+matched nothing is LP100 (only for codes selected to run on the file). Suppressed
+findings carry ``suppressed_by`` (the reason) and are returned apart, so that
+``--show-suppressed`` can list them and SARIF never contains them.
+
+Comments are found by a line scanner that knows YAML and HCL quoting (a ``#`` in
+a string, a block scalar or a heredoc is not a comment); it only runs on files
+that contain the text ``lint-policies``.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from typing import Any, Iterable, Optional
+
+from .findings import Finding
+from .located import Span
+
+#: ``ignore-file`` directives are honoured in these first lines (or in the leading comment block).
+FILE_DIRECTIVE_LINES = 10
+
+_DIRECTIVE = re.compile(
+    r"(?:^|(?<=[\s#/*]))lint-policies\s*:\s*(?P<kind>ignore-file|ignore)\b\s*"
+    r"(?:\[(?P<codes>[^\]]*)\])?(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_MENTION = re.compile(r"lint-policies\s*:", re.IGNORECASE)
+_CODE = re.compile(r"^[A-Z]+[0-9]*$")
+_SYNTAX = "# lint-policies: ignore[CODE,...] -- reason"
+
+_HCL_EXT = (".tf", ".tfvars", ".hcl")
+_YAML_EXT = (".yaml", ".yml", ".template")
+_NO_COMMENT_KINDS = ("policy-json", "aws-cli", "json", "terraform-json", "terraform-plan")
+
+# Specificity order: the most specific covering suppression gives the reason.
+_RANK = {"line": 0, "block": 1, "resource": 2, "object": 2, "file": 3}
+
+
+# ---------------------------------------------------------------------------
+# Directives
+
+
+@dataclass
+class Directive:
+    """One suppression: which codes, why, where it is written and what it covers."""
+
+    codes: list[str]
+    reason: str
+    span: Span  # where the directive is written
+    scope: str  # line | block | resource | object | file
+    text: str  # normalized directive, for LP1xx fingerprints
+    lines: Optional[tuple[int, int]] = None  # covered lines (inclusive)
+    region: Optional[Span] = None  # covered span (line, col)..(end_line, end_col)
+    path_prefix: Optional[tuple[str, ...]] = None  # covered logical path prefix
+    form: str = "comment"  # comment | metadata | json-comment
+    logical_path: tuple = ()
+    problem: str = ""  # why the directive is malformed / misplaced (then it covers nothing)
+    hint: str = ""  # extra advice for LP101
+    used: set = field(default_factory=set)  # codes (as written) that matched a finding
+
+    def covers(self, f: Finding) -> bool:
+        if self.problem:
+            return False
+        if self.scope == "file":
+            return True
+        if self.lines is not None and self.lines[0] <= f.span.line <= self.lines[1]:
+            return True
+        if self.region is not None:
+            r = self.region
+            if (r.line, r.col) <= (f.span.line, f.span.col) <= (r.end_line, r.end_col):
+                return True
+        if self.path_prefix:
+            n = len(self.path_prefix)
+            if len(f.logical_path) >= n and tuple(str(p) for p in f.logical_path[:n]) == self.path_prefix:
+                return True
+        return False
+
+    def matching_codes(self, code: str) -> list[str]:
+        return [c for c in self.codes if code.startswith(c)]
+
+    def size(self) -> int:
+        if self.lines is not None:
+            return self.lines[1] - self.lines[0]
+        if self.region is not None:
+            return self.region.end_line - self.region.line
+        return 1 << 30
+
+
+def parse_directive(text: str) -> Optional[tuple[str, list[str], str, str]]:
+    """``(kind, codes, reason, problem)`` for a text holding a directive, else None.
+
+    ``kind`` is ``ignore`` or ``ignore-file``; ``problem`` is non-empty when the
+    directive is malformed (no codes, a code that is not a code).
+    """
+    if not _MENTION.search(text):
+        return None
+    m = _DIRECTIVE.search(text)
+    if m is None:
+        return ("ignore", [], "", f"malformed suppression; expected `{_SYNTAX}`")
+    kind = m.group("kind").lower()
+    raw_codes = m.group("codes")
+    rest = (m.group("rest") or "").strip()
+    if raw_codes is None:
+        return (kind, [], "", f"suppression without codes; expected `{_SYNTAX}` "
+                              f"(blanket suppressions are not supported)")
+    codes = [c.strip().upper() for c in re.split(r"[,\s]+", raw_codes) if c.strip()]
+    bad = [c for c in codes if not _CODE.match(c)]
+    if not codes:
+        return (kind, [], "", f"suppression with an empty code list; expected `{_SYNTAX}`")
+    if bad:
+        return (kind, codes, "", f"suppression with invalid code {bad[0]!r}; expected `{_SYNTAX}`")
+    reason = ""
+    if rest.startswith("--"):
+        reason = rest[2:].strip()
+    elif rest.startswith(("\u2014", "\u2013")):  # an em or en dash typed by an editor
+        reason = rest[1:].strip()
+    return (kind, list(dict.fromkeys(codes)), reason, "" if reason or not rest else "after-codes")
+
+
+# ---------------------------------------------------------------------------
+# Comment scanning: YAML
+
+
+@dataclass
+class Comment:
+    line: int
+    col: int  # of the comment marker
+    end_col: int  # exclusive
+    text: str  # without the marker
+    own_line: bool  # nothing but whitespace before it
+
+
+@dataclass
+class Scan:
+    comments: list[Comment] = field(default_factory=list)
+    #: line -> last line of the structural block that starts on it (YAML indentation,
+    #: HCL brackets and heredocs)
+    blocks: dict[int, int] = field(default_factory=dict)
+    #: lines that hold code (not blank, not only a comment)
+    code_lines: set[int] = field(default_factory=set)
+    #: lines that are a YAML key with its value on the following lines
+    bare_keys: set[int] = field(default_factory=set)
+
+
+_BLOCK_SCALAR = re.compile(r"(?:^|[\s:\-])[|>][0-9+\-]{0,2}\s*$")
+
+
+def _yaml_scan_quoted(line: str, i: int, q: str) -> int:
+    """Index just past the closing quote ``q`` searching from ``i``; -1 when it is not on this line."""
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if q == '"' and c == "\\":
+            i += 2
+            continue
+        if c == q:
+            if q == "'" and i + 1 < n and line[i + 1] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return -1
+
+
+def _block_scalar_parent(code: str, indent: int) -> int:
+    """Indentation of the node that owns a block scalar (``key: |`` or ``- |``).
+
+    Lines indented more than this belong to the scalar.
+    """
+    m = re.match(r"[ \t]*(?:-[ \t]+)*", code)
+    prefix = m.group(0) if m else ""
+    rest = code[len(prefix):]
+    if re.match(r"""(?:"[^"]*"|'[^']*'|[^'"#][^#]*?)\s*:(?:\s|$)""", rest):
+        return len(prefix)  # `key: |`: the key's column
+    dashes = prefix.rstrip()
+    return len(dashes) - 1 if dashes.endswith("-") else indent - 1
+
+
+def scan_yaml(text: str) -> Scan:
+    out = Scan()
+    lines = text.split("\n")
+    quote: Optional[str] = None  # inside a multi-line quoted scalar
+    block_indent: Optional[int] = None  # inside a block scalar whose parent is indented this much
+    flow = 0  # depth of [ ] / { } flow collections
+    stack: list[tuple[int, int, bool]] = []  # (indent, line, bare key)
+    last_content = 0
+    for ln, raw in enumerate(lines, 1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        stripped = line.lstrip(" \t")
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                if stripped:
+                    last_content = ln
+                    out.code_lines.add(ln)
+                continue
+            block_indent = None
+        i = 0
+        n = len(line)
+        at_node = True
+        comment: Optional[Comment] = None
+        if quote is not None:
+            j = _yaml_scan_quoted(line, 0, quote)
+            out.code_lines.add(ln)
+            last_content = ln
+            if j < 0:
+                continue
+            quote = None
+            i = j
+            at_node = False
+        elif stripped and not stripped.startswith("#") and flow == 0:
+            # a structural line: close the blocks it is not part of
+            is_dash = stripped.startswith("-") and (len(stripped) == 1 or stripped[1] in " \t")
+            while stack and (stack[-1][0] > indent or (stack[-1][0] == indent and not (stack[-1][2] and is_dash))):
+                _, start, _ = stack.pop()
+                out.blocks[start] = last_content
+            stack.append((indent, ln, False))
+        while i < n:
+            c = line[i]
+            if c in " \t":
+                i += 1
+                continue
+            if c == "#" and (i == 0 or line[i - 1] in " \t"):
+                comment = Comment(ln, i + 1, len(line) + 1, line[i + 1:], own_line=not line[:i].strip())
+                break
+            if at_node:
+                if c in "\"'":
+                    j = _yaml_scan_quoted(line, i + 1, c)
+                    if j < 0:
+                        quote = c
+                        i = n
+                        break
+                    i = j
+                    at_node = False
+                    continue
+                if c in "-?" and (i + 1 == n or line[i + 1] in " \t"):
+                    i += 1
+                    continue
+                if c in "[{":
+                    flow += 1
+                    i += 1
+                    continue
+                if c in "]}" and flow:
+                    flow -= 1
+                    at_node = False
+                    i += 1
+                    continue
+                if c in "!&":  # a tag or an anchor precedes the node
+                    while i < n and line[i] not in " \t":
+                        i += 1
+                    continue
+                at_node = False
+                i += 1
+                continue
+            if c == ":" and (i + 1 == n or line[i + 1] in " \t" or (flow and line[i + 1] in ",]}")):
+                at_node = True
+            elif flow and c == ",":
+                at_node = True
+            elif flow and c in "]}":
+                flow -= 1
+            elif c in "[{" and flow:
+                flow += 1
+                at_node = True
+            i += 1
+        code = line[: comment.col - 1] if comment else line
+        if code.strip():
+            out.code_lines.add(ln)
+            last_content = ln
+            if quote is None and flow == 0 and _BLOCK_SCALAR.search(code.rstrip()):
+                block_indent = _block_scalar_parent(code, indent)
+            elif quote is None and flow == 0 and code.rstrip().endswith(":"):
+                out.bare_keys.add(ln)
+                if stack and stack[-1][1] == ln:
+                    stack[-1] = (stack[-1][0], ln, True)
+        if comment:
+            out.comments.append(comment)
+    while stack:
+        _, start, _ = stack.pop()
+        out.blocks[start] = last_content
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Comment scanning: HCL
+
+
+_HEREDOC = re.compile(r"<<-?\s*([A-Za-z_][A-Za-z0-9_-]*)\s*$")
+
+
+def scan_hcl(text: str) -> Scan:
+    out = Scan()
+    lines = text.split("\n")
+    depth = 0
+    open_lines: list[tuple[int, int]] = []  # (start line, depth at its start)
+    heredoc: Optional[tuple[str, int]] = None  # (terminator, start line)
+    in_block_comment = False
+    last_content = 0
+    for ln, raw in enumerate(lines, 1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if heredoc is not None:
+            out.code_lines.add(ln)
+            last_content = ln
+            if line.strip() == heredoc[0]:
+                out.blocks[heredoc[1]] = max(out.blocks.get(heredoc[1], ln), ln)
+                heredoc = None
+            continue
+        start_depth = depth
+        i, n = 0, len(line)
+        stack: list[list] = []  # string / interpolation nesting: ["s"] or ["i", braces]
+        comment: Optional[Comment] = None
+        code_end = n
+        while i < n:
+            c = line[i]
+            if in_block_comment:
+                j = line.find("*/", i)
+                if j < 0:
+                    i = n
+                    break
+                in_block_comment = False
+                i = j + 2
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top[0] == "s":
+                if c == "\\":
+                    i += 2
+                    continue
+                if c == '"':
+                    stack.pop()
+                elif c in "$%" and line.startswith(c + c + "{", i):
+                    i += 3
+                    continue
+                elif c in "$%" and i + 1 < n and line[i + 1] == "{":
+                    stack.append(["i", 1])
+                    i += 2
+                    continue
+                i += 1
+                continue
+            if c == '"':
+                stack.append(["s"])
+            elif c == "#" or (c == "/" and line.startswith("//", i)):
+                mark = 1 if c == "#" else 2
+                comment = Comment(ln, i + 1, n + 1, line[i + mark:], own_line=not line[:i].strip())
+                code_end = i
+                break
+            elif c == "/" and line.startswith("/*", i):
+                j = line.find("*/", i + 2)
+                if j < 0:
+                    in_block_comment = True
+                    code_end = min(code_end, i)
+                    body = line[i + 2:]
+                    comment = Comment(ln, i + 1, n + 1, body, own_line=not line[:i].strip())
+                    break
+                if not line[:i].strip() and not line[j + 2:].strip():
+                    comment = Comment(ln, i + 1, j + 3, line[i + 2:j], own_line=True)
+                i = j + 2
+                continue
+            elif c in "{[(":
+                if top is not None and top[0] == "i" and c == "{":
+                    top[1] += 1
+                depth += 1
+            elif c in "}])":
+                if top is not None and top[0] == "i" and c == "}":
+                    top[1] -= 1
+                    if top[1] == 0:
+                        stack.pop()
+                        i += 1
+                        continue
+                depth = max(0, depth - 1)
+            i += 1
+        code = line[:code_end]
+        if code.strip():
+            out.code_lines.add(ln)
+            last_content = ln
+            if not stack:
+                m = _HEREDOC.search(code)
+                if m:
+                    heredoc = (m.group(1), ln)
+        if depth > start_depth:
+            open_lines.append((ln, start_depth))
+        while open_lines and depth <= open_lines[-1][1] and open_lines[-1][0] != ln:
+            start, _ = open_lines.pop()
+            out.blocks[start] = max(out.blocks.get(start, ln), ln)
+        if comment:
+            out.comments.append(comment)
+    for start, _ in open_lines:
+        out.blocks.setdefault(start, last_content)
+    if heredoc is not None:
+        out.blocks.setdefault(heredoc[1], last_content)
+    return out
+
+
+def comment_style(src: Any) -> Optional[str]:
+    """``"hcl"``, ``"yaml"`` or None (a file without ``#`` comments)."""
+    name = (src.abspath or src.path or "").lower()
+    if name.endswith(".tf.json") or src.kind in _NO_COMMENT_KINDS:
+        return None
+    if name.endswith(_HCL_EXT) or src.kind == "terraform":
+        return "hcl"
+    text = src.text or ""
+    if text.lstrip()[:1] in ("{", "["):
+        return None
+    if name.endswith(_YAML_EXT) or src.kind in ("cloudformation", "yaml"):
+        return "yaml"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Collecting the directives of a file
+
+
+def _comment_directives(src: Any, style: str) -> list[Directive]:
+    text = src.text or ""
+    scan = scan_hcl(text) if style == "hcl" else scan_yaml(text)
+    if not scan.comments:
+        return []
+    code_lines = sorted(scan.code_lines)
+    first_code = code_lines[0] if code_lines else 1 << 30
+    last_line = text.count("\n") + 1
+    extra_blocks = _known_blocks(src)
+    out: list[Directive] = []
+    for c in scan.comments:
+        parsed = parse_directive(c.text)
+        if parsed is None:
+            continue
+        kind, codes, reason, problem = parsed
+        span = Span(c.line, c.col, c.line, c.end_col)
+        norm = f"{kind}[{','.join(codes)}]"
+        d = Directive(codes, reason, span, "line", norm)
+        if problem == "after-codes":
+            d.hint = "the reason must follow `--` after the codes"
+            problem = ""
+        d.problem = problem
+        out.append(d)
+        if problem:
+            continue
+        if kind == "ignore-file":
+            if c.line <= FILE_DIRECTIVE_LINES or c.line < first_code:
+                d.scope = "file"
+                d.lines = (1, last_line)
+            else:
+                d.problem = (f"`ignore-file` must be in the first {FILE_DIRECTIVE_LINES} lines of the file "
+                             f"(or in its leading comments); this one has no effect")
+            continue
+        if c.own_line:
+            target = next((ln for ln in _after(code_lines, c.line)), None)
+            if target is None:
+                d.problem = "suppression comment is not followed by any code; it has no effect"
+                continue
+        else:
+            target = c.line
+        end = target
+        end = max(end, scan.blocks.get(target, target))
+        for b_start, b_end in extra_blocks:
+            if b_start == target or (target in scan.bare_keys and b_start == _next_code(code_lines, target)):
+                end = max(end, b_end)
+        d.lines = (target, end)
+        d.scope = "block" if end > target else "line"
+    return out
+
+
+def _after(sorted_lines: list[int], line: int) -> Iterable[int]:
+    from bisect import bisect_right
+
+    i = bisect_right(sorted_lines, line)
+    return sorted_lines[i:i + 1]
+
+
+def _next_code(sorted_lines: list[int], line: int) -> Optional[int]:
+    nxt = list(_after(sorted_lines, line))
+    return nxt[0] if nxt else None
+
+
+def _known_blocks(src: Any) -> list[tuple[int, int]]:
+    """Blocks the extractors know: src.blocks, statements of the documents, CloudFormation resources."""
+    out = [(b.line, b.end_line) for b in getattr(src, "blocks", ()) or ()]
+    for doc in getattr(src, "documents", ()) or ():
+        for st in getattr(doc, "statements", ()) or ():
+            sp = getattr(st, "span", None)
+            if sp is not None:
+                out.append((sp.line, sp.end_line))
+    for rid, (key_span, body) in _cfn_resources(src).items():
+        end = getattr(body, "span", key_span)
+        out.append((key_span.line, max(end.end_line, key_span.line)))
+    return out
+
+
+def _cfn_resources(src: Any) -> dict[str, tuple[Span, Any]]:
+    if src.kind != "cloudformation" or not src.trees:
+        return {}
+    tree = src.trees[0]
+    res = tree.get("Resources") if isinstance(tree, dict) else None
+    if not isinstance(res, dict):
+        return {}
+    out = {}
+    for rid, body in res.items():
+        ks = res.key_span(rid) if hasattr(res, "key_span") else getattr(body, "span", Span(1, 1, 1, 1))
+        out[str(rid)] = (ks, body)
+    return out
+
+
+def _metadata_directives(src: Any) -> list[Directive]:
+    """CloudFormation ``Metadata: {lint-policies: {ignore: [{id, reason}]}}``."""
+    if src.kind != "cloudformation" or not src.trees or not isinstance(src.trees[0], dict):
+        return []
+    tree = src.trees[0]
+    out: list[Directive] = []
+    out += _metadata_entries(tree.get("Metadata"), ("Metadata",), "file", None, None)
+    for rid, (key_span, body) in _cfn_resources(src).items():
+        if not isinstance(body, dict):
+            continue
+        bspan = getattr(body, "span", key_span)
+        region = Span(key_span.line, key_span.col, max(bspan.end_line, key_span.end_line),
+                      bspan.end_col if bspan.end_line >= key_span.end_line else key_span.end_col)
+        out += _metadata_entries(body.get("Metadata"), ("Resources", rid, "Metadata"), "resource",
+                                 region, ("Resources", rid))
+    return out
+
+
+def _span(node: Any, default: Span) -> Span:
+    return getattr(node, "span", None) or default
+
+
+def _metadata_entries(meta: Any, path: tuple, scope: str, region: Optional[Span],
+                      prefix: Optional[tuple]) -> list[Directive]:
+    if not isinstance(meta, dict):
+        return []
+    key = next((k for k in meta if str(k).lower() == "lint-policies"), None)
+    if key is None:
+        return []
+    lp = meta[key]
+    path = path + (str(key),)
+    default = meta.key_span(key) if hasattr(meta, "key_span") else _span(meta, Span(1, 1, 1, 1))
+    out: list[Directive] = []
+    shape = "expected `lint-policies: {ignore: [{id: SM101, reason: \"...\"}]}`"
+
+    def bad(msg: str, node: Any, p: tuple) -> None:
+        out.append(Directive([], "", _span(node, default), scope, f"metadata {msg}", form="metadata",
+                             logical_path=p, problem=f"malformed Metadata suppression: {msg}; {shape}"))
+
+    if not isinstance(lp, dict):
+        bad("lint-policies is not a mapping", lp, path)
+        return out
+    unknown = [k for k in lp if str(k) != "ignore"]
+    if unknown:
+        bad(f"unknown key {str(unknown[0])!r}", lp, path + (str(unknown[0]),))
+    items = lp.get("ignore")
+    if items is None:
+        return out
+    if not isinstance(items, list):
+        bad("ignore is not a list", items, path + ("ignore",))
+        return out
+    for i, item in enumerate(items):
+        p = path + ("ignore", i)
+        if isinstance(item, str):  # a bare code: allowed, but it has no reason
+            ids, reason, at = item, "", item
+        elif isinstance(item, dict):
+            ids = item.get("id")
+            reason = item.get("reason", "")
+            at = item
+            extra = [k for k in item if str(k) not in ("id", "reason")]
+            if extra:
+                bad(f"unknown key {str(extra[0])!r} in an ignore entry", item, p + (str(extra[0]),))
+                continue
+        else:
+            bad("an ignore entry is neither a code nor a mapping", item, p)
+            continue
+        if isinstance(ids, str):
+            codes = [c.strip().upper() for c in re.split(r"[,\s]+", ids) if c.strip()]
+        elif isinstance(ids, list) and all(isinstance(x, str) for x in ids):
+            codes = [str(x).strip().upper() for x in ids if str(x).strip()]
+        else:
+            bad("an ignore entry has no `id`", item, p)
+            continue
+        if not codes or any(not _CODE.match(c) for c in codes):
+            bad(f"invalid rule code in {ids!r}", item, p)
+            continue
+        if not isinstance(reason, str):
+            reason = str(getattr(reason, "value", reason) or "")
+        d = Directive(list(dict.fromkeys(codes)), reason.strip(), _span(at, default), scope,
+                      f"metadata ignore[{','.join(codes)}]", region=region, path_prefix=prefix,
+                      form="metadata", logical_path=p)
+        d.hint = "add `reason:` to the Metadata ignore entry"
+        out.append(d)
+    return out
+
+
+def _json_comment_directives(src: Any) -> list[Directive]:
+    """Terraform JSON: ``"//": "lint-policies: ignore[SM101] -- reason"`` in the block it covers."""
+    out: list[Directive] = []
+    root = src.trees[0] if src.trees else None
+
+    def visit(node: Any, path: tuple) -> None:
+        if isinstance(node, dict):
+            if "//" in node:
+                val = node["//"]
+                texts = val if isinstance(val, list) else [val]
+                for j, t in enumerate(texts):
+                    if not isinstance(t, str):
+                        continue
+                    parsed = parse_directive(str(t))
+                    if parsed is None:
+                        continue
+                    kind, codes, reason, problem = parsed
+                    span = _span(t, node.key_span("//") if hasattr(node, "key_span") else _span(node, Span(1, 1, 1, 1)))
+                    scope = "file" if (kind == "ignore-file" or node is root) else "object"
+                    p = path + ("//",) + ((j,) if isinstance(val, list) else ())
+                    d = Directive(codes, reason, span, scope, f"{kind}[{','.join(codes)}]",
+                                  region=None if scope == "file" else _span(node, span),
+                                  form="json-comment", logical_path=p)
+                    if problem == "after-codes":
+                        d.hint = "the reason must follow `--` after the codes"
+                        problem = ""
+                    d.problem = problem
+                    out.append(d)
+            for k, v in node.items():
+                if k != "//":
+                    visit(v, path + (str(k),))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                visit(v, path + (i,))
+
+    for tree in src.trees:
+        root = tree
+        visit(tree, ())
+    return out
+
+
+def collect(src: Any) -> list[Directive]:
+    """Every suppression written in ``src`` (none when the file never mentions lint-policies)."""
+    text = src.text or ""
+    if "lint-policies" not in text.lower():
+        return []
+    out: list[Directive] = []
+    style = comment_style(src)
+    if style:
+        out += _comment_directives(src, style)
+    if src.kind == "cloudformation":
+        out += _metadata_directives(src)
+    if src.kind == "terraform-json" or (src.path or "").lower().endswith(".tf.json"):
+        out += _json_comment_directives(src)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Configuration-level: per-file-ignores and allow lists
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    pat = pattern.replace("\\", "/")
+    if pat.startswith("./"):
+        pat = pat[2:]
+    cands = [pat]
+    while cands[-1].startswith("**/"):
+        cands.append(cands[-1][3:])
+    for p in cands:
+        if fnmatch(path, p) or fnmatch(path, p.rstrip("/") + "/*"):
+            return True
+        if "/" not in p and fnmatch(path.rsplit("/", 1)[-1], p):
+            return True
+    return False
+
+
+def per_file_ignored(path: str, opts: Any) -> list[str]:
+    """Codes (prefixes) that ``per-file-ignores`` switches off for ``path``."""
+    pfi = getattr(opts, "per_file_ignores", None) or {}
+    if not pfi:
+        return []
+    paths = [path]
+    cfg_dir = getattr(opts, "config_dir", None)
+    if cfg_dir:
+        try:
+            rel = os.path.relpath(os.path.abspath(path), cfg_dir).replace(os.sep, "/")
+            if not rel.startswith("../"):
+                paths.append(rel)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            pass
+    out: list[str] = []
+    for pattern, codes in pfi.items():
+        if any(_path_matches(p, pattern) for p in paths):
+            out += [str(c).upper() for c in codes]
+    return out
+
+
+def _allowed(f: Finding, opts: Any) -> bool:
+    """A finding whose fingerprint (or hashed value) is in its rule's ``allow`` list."""
+    ro = (getattr(opts, "rule_options", None) or {}).get(f.code)
+    if not ro:
+        return False
+    allow = ro.get("allow")
+    if not allow:
+        return False
+    allow = {str(a).strip() for a in allow}
+    return f.fingerprint in allow or (bool(f.value) and f.value in allow)
+
+
+# ---------------------------------------------------------------------------
+# Applying
+
+
+def _lp(code: str, message: str, d: Directive, src: Any) -> Finding:
+    from .registry import meta
+
+    name, sev = meta(code)
+    return Finding(code, name, sev, message, d.span, file=src.path,
+                   logical_path=("lint-policies", d.form) + tuple(d.logical_path), value=d.text)
+
+
+def _match(findings: list[Finding], directives: list[Directive]) -> tuple[list[Finding], list[Finding]]:
+    kept: list[Finding] = []
+    suppressed: list[Finding] = []
+    for f in findings:
+        hits = []
+        for d in directives:
+            codes = d.matching_codes(f.code)
+            if codes and d.covers(f):
+                hits.append(d)
+                d.used.update(codes)
+        if hits:
+            best = min(hits, key=lambda d: (_RANK.get(d.scope, 9), d.size()))
+            f.suppressed_by = best.reason or "(no reason given)"
+            suppressed.append(f)
+        else:
+            kept.append(f)
+    return kept, suppressed
+
+
+def apply(src: Any, findings: list[Finding], rules: Any, opts: Any) -> tuple[list[Finding], list[Finding]]:
+    """Split ``findings`` of one file into (reported, suppressed), adding LP100/LP101."""
+    selected = set(getattr(rules, "codes", ()) or ())
+    off = per_file_ignored(src.path, opts)
+
+    def dropped(code: str) -> bool:
+        return any(code.startswith(p) for p in off)
+
+    findings = [f for f in findings if not dropped(f.code) and not _allowed(f, opts)]
+    directives = collect(src)
+    if not directives:
+        return findings, []
+
+    engine_made = ("LP100", "LP101")
+    regular = [f for f in findings if f.code not in engine_made]
+    kept, suppressed = _match(regular, directives)
+    kept += [f for f in findings if f.code in engine_made]
+
+    def active(code: str) -> bool:
+        return code in selected and not dropped(code)
+
+    # LP101: a suppression without a reason (it still applies).
+    lp101: list[Finding] = []
+    if getattr(opts, "require_reason", True) and active("LP101"):
+        for d in directives:
+            if d.problem or d.reason:
+                continue
+            how = d.hint or "add it after `--`, e.g. `# lint-policies: ignore[%s] -- why this is acceptable`" % ",".join(d.codes)
+            lp101.append(_lp("LP101", f"suppression of {', '.join(d.codes)} gives no reason; {how}", d, src))
+    k, s = _match(lp101, directives)
+    kept += k
+    suppressed += s
+
+    # LP100: a suppression that matched nothing (only for codes that ran on this file).
+    if active("LP100"):
+        from . import registry
+
+        known: Optional[list[str]] = None
+        lp100: list[Finding] = []
+        for d in directives:
+            if d.problem:
+                lp100.append(_lp("LP100", d.problem, d, src))
+                continue
+            unused, unknown = [], []
+            for c in d.codes:
+                if c in d.used or c.startswith("LP100") or "LP100".startswith(c) and c.startswith("LP"):
+                    continue
+                ran = [x for x in selected if x.startswith(c) and not dropped(x)]
+                if ran:
+                    unused.append(c)
+                    continue
+                if known is None:
+                    known = registry.all_codes()
+                if not any(x.startswith(c) for x in known):
+                    unknown.append(c)
+            parts = []
+            if unknown:
+                parts.append(f"unknown rule code{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+            if unused:
+                where = {"file": "in this file", "resource": "in this resource",
+                         "object": "in this block"}.get(d.scope, "on the line(s) it covers")
+                parts.append(f"no {', '.join(unused)} finding {where}")
+            if parts:
+                lp100.append(_lp("LP100", f"unused suppression: {'; '.join(parts)}; remove it", d, src))
+        k, s = _match(lp100, directives)
+        kept += k
+        suppressed += s
+    return kept, suppressed
