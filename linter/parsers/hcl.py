@@ -1,0 +1,787 @@
+"""HCL (Terraform ``.tf`` / ``.tfvars``) with exact positions, on top of tree-sitter.
+
+``parse(text)`` returns a :class:`Document`: the file's top-level attributes and
+blocks (each :class:`Block` with its type, labels, attributes and nested blocks)
+and its comments, every piece with a :class:`~linter.located.Span`.
+A file with a syntax error raises :class:`~linter.located.ParseError` at the
+first ``ERROR`` or ``MISSING`` node tree-sitter reports.
+
+Attribute values are evaluated lazily (:attr:`Attribute.value`) into the located
+values of :mod:`linter.located`:
+
+* strings, heredocs (``<<EOT`` and ``<<-EOT``) and templates become :class:`LStr`;
+  an interpolation stays in the string as its source text (``"arn:${var.r}:x"``),
+  which the knowledge base treats as an opaque placeholder, never a wildcard;
+  a template that is a single interpolation (``"${var.x}"``) is that expression;
+* numbers, booleans and ``null`` become :class:`LScalar`; tuples :class:`LList`;
+  objects :class:`LDict` (with ``key_spans``);
+* everything that needs evaluation -- references (``var.x``, ``local.x``,
+  ``aws_iam_role.r.arn``), splats, function calls, ``for`` expressions,
+  conditionals, operators, templates with ``%{...}`` directives -- becomes
+  :class:`Unresolved` with its source text, a ``kind`` and its span.
+
+:func:`template` gives the text of a string or heredoc together with an
+:class:`OffsetMap` back into the file and the list of interpolations, so that a
+JSON policy written inside a heredoc can be parsed with positions in the file.
+
+tree-sitter reports byte offsets; every span here counts Unicode code points.
+The tree-sitter ``Language`` and ``Parser`` are created once, on first use.
+Nesting deeper than :data:`MAX_DEPTH` (blocks or values) raises ``ParseError``
+instead of exhausting the Python stack.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any, Callable, Optional
+
+from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved
+
+__all__ = ["parse", "Document", "Block", "Attribute", "Template", "OffsetMap", "template",
+           "evaluate", "to_tree", "MAX_DEPTH"]
+
+#: Deepest nesting of blocks, or of values inside one attribute, that is evaluated.
+MAX_DEPTH = 100
+
+_PARSER = None
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_hcl
+
+        lang = tree_sitter.Language(tree_sitter_hcl.language())
+        _PARSER = tree_sitter.Parser(lang)
+    return _PARSER
+
+
+# ---------------------------------------------------------------------------
+# Positions
+
+
+class OffsetMap:
+    """Maps offsets in a derived text (a decoded string) to offsets in a source text.
+
+    The derived text is made of runs, each copied one character per character from
+    the source starting at some offset; ``add(dst, src)`` starts a run.
+    """
+
+    __slots__ = ("dst", "src")
+
+    def __init__(self) -> None:
+        self.dst: list[int] = []
+        self.src: list[int] = []
+
+    def add(self, dst: int, src: int) -> None:
+        if self.dst:
+            if self.src[-1] - self.dst[-1] == src - dst:
+                return  # continues the current run
+            if self.dst[-1] == dst:
+                self.src[-1] = src
+                return
+        self.dst.append(dst)
+        self.src.append(src)
+
+    def __call__(self, off: int) -> int:
+        i = bisect_right(self.dst, off) - 1
+        if i < 0:
+            return self.src[0] if self.src else off
+        return self.src[i] + (off - self.dst[i])
+
+
+class _Pos:
+    """Byte offsets of a tree-sitter tree -> spans (1-based, code-point columns)."""
+
+    __slots__ = ("text", "data", "ascii", "index", "bline", "cline", "char_map", "outer")
+
+    def __init__(self, text: str, data: bytes, char_map: Optional[Callable[[int], int]] = None,
+                 outer: Optional[LineIndex] = None) -> None:
+        self.text = text
+        self.data = data
+        self.ascii = len(data) == len(text)
+        self.char_map = char_map
+        self.outer = outer
+        self.index = outer if outer is not None else LineIndex(text)
+        if not self.ascii:
+            bl = [0]
+            find = data.find
+            i = find(b"\n")
+            while i != -1:
+                bl.append(i + 1)
+                i = find(b"\n", i + 1)
+            self.bline = bl
+            self.cline = LineIndex(text).starts if outer is not None else self.index.starts
+
+    def char(self, b: int) -> int:
+        """Character offset in ``text`` of byte offset ``b``."""
+        if self.ascii:
+            return b
+        row = bisect_right(self.bline, b) - 1
+        start = self.bline[row]
+        return self.cline[row] + len(self.data[start:b].decode("utf-8", "replace"))
+
+    def file_off(self, b: int) -> int:
+        c = self.char(b)
+        return self.char_map(c) if self.char_map is not None else c
+
+    def span(self, sb: int, eb: int) -> Span:
+        if self.char_map is None:
+            return self.index.span(self.char(sb), self.char(eb))
+        return self.index.span(self.file_off(sb), self.file_off(eb))
+
+    def node_span(self, node) -> Span:
+        return self.span(node.start_byte, node.end_byte)
+
+    def node_text(self, node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------
+# The document
+
+
+class Attribute:
+    """``name = expression``; :attr:`value` is evaluated on first access."""
+
+    __slots__ = ("name", "name_span", "span", "node", "pos", "_value")
+
+    def __init__(self, name: str, name_span: Span, span: Span, node: Any, pos: Optional[_Pos],
+                 value: Any = None) -> None:
+        self.name = name
+        self.name_span = name_span
+        self.span = span
+        self.node = node  # the tree-sitter ``expression`` node (None for Terraform JSON)
+        self.pos = pos
+        self._value = value
+
+    @property
+    def value(self) -> Any:
+        if self._value is None and self.node is not None:
+            self._value = _Evaluator(self.pos).eval(self.node)
+        return self._value
+
+    @property
+    def text(self) -> str:
+        if self.node is not None:
+            return self.pos.node_text(self.node)
+        v = self._value
+        return v.text if isinstance(v, Unresolved) else str(v)
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Attribute({self.name!r})"
+
+
+class Block:
+    """``type "label" ... { body }``."""
+
+    __slots__ = ("type", "type_span", "labels", "span", "attributes", "blocks", "node")
+
+    def __init__(self, type: str, type_span: Span, labels: list, span: Span, node: Any = None) -> None:
+        self.type = type
+        self.type_span = type_span
+        self.labels: list[LStr] = labels
+        self.span = span
+        self.attributes: dict[str, Attribute] = {}
+        self.blocks: list[Block] = []
+        self.node = node
+
+    def blocks_of(self, type: str) -> list["Block"]:
+        return [b for b in self.blocks if b.type == type]
+
+    def get(self, name: str) -> Optional[Attribute]:
+        return self.attributes.get(name)
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Block({self.type!r}, {[str(x) for x in self.labels]!r})"
+
+
+class Document:
+    __slots__ = ("text", "pos", "attributes", "blocks", "comments", "tree")
+
+    def __init__(self, text: str, pos: _Pos, tree: Any) -> None:
+        self.text = text
+        self.pos = pos
+        self.tree = tree  # keeps the tree-sitter tree alive while nodes are used
+        self.attributes: dict[str, Attribute] = {}
+        self.blocks: list[Block] = []
+        self.comments: list[LStr] = []
+
+
+def parse(text: str, char_map: Optional[Callable[[int], int]] = None,
+          line_index: Optional[LineIndex] = None) -> Document:
+    """Parse HCL ``text``.
+
+    ``char_map`` and ``line_index`` place ``text`` inside another file: character
+    offsets in ``text`` go through ``char_map`` and are turned into lines and
+    columns with ``line_index`` (the enclosing file's). Raises :class:`ParseError`.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    tree = _parser().parse(data)
+    pos = _Pos(text, data, char_map, line_index)
+    root = tree.root_node
+    if root.has_error:
+        raise _first_error(root, pos)
+    doc = Document(text, pos, tree)
+    for child in root.children:
+        t = child.type
+        if t == "body":
+            _body(child, pos, doc.attributes, doc.blocks, doc.comments, 0)
+        elif t == "comment":
+            doc.comments.append(LStr(pos.node_text(child), pos.node_span(child)))
+    return doc
+
+
+def _first_error(root, pos: _Pos) -> ParseError:
+    """The first ERROR or MISSING node in document order (iterative walk)."""
+    node = root
+    while True:
+        nxt = None
+        for c in node.children:
+            if c.is_missing:
+                sp = pos.node_span(c)
+                return ParseError(f"syntax error: missing {c.type!r}", sp)
+            if c.is_error or c.type == "ERROR":
+                return ParseError(_error_message(c, pos), pos.span(c.start_byte, c.start_byte + 1 if c.end_byte > c.start_byte else c.start_byte))
+            if c.has_error:
+                nxt = c
+                break
+        if nxt is None:
+            sp = pos.node_span(node)
+            return ParseError("syntax error", Span(sp.line, sp.col, sp.line, sp.col + 1))
+        node = nxt
+
+
+def _error_message(node, pos: _Pos) -> str:
+    leaf = node
+    while leaf.child_count:
+        leaf = leaf.children[0]
+    tok = pos.node_text(leaf).split("\n", 1)[0][:40]
+    if not tok:
+        return "syntax error"
+    return f"syntax error: unexpected {tok!r}"
+
+
+def _body(body, pos: _Pos, attrs: dict, blocks: list, comments: list, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise ParseError("blocks are nested too deeply", pos.span(body.start_byte, body.start_byte + 1))
+    for c in body.children:
+        t = c.type
+        if t == "attribute":
+            ch = c.children
+            ident = ch[0]
+            attrs[pos.node_text(ident)] = Attribute(pos.node_text(ident), pos.node_span(ident), pos.node_span(c),
+                                                    ch[-1], pos)
+        elif t == "block":
+            blocks.append(_block(c, pos, comments, depth + 1))
+        elif t == "comment":
+            comments.append(LStr(pos.node_text(c), pos.node_span(c)))
+
+
+def _block(node, pos: _Pos, comments: list, depth: int) -> Block:
+    ch = node.children
+    ident = ch[0]
+    labels: list[LStr] = []
+    blk = Block(pos.node_text(ident), pos.node_span(ident), labels, pos.node_span(node), node)
+    for c in ch[1:]:
+        t = c.type
+        if t == "string_lit":
+            labels.append(LStr(_string_value(c, pos), pos.node_span(c)))
+        elif t == "identifier":
+            labels.append(LStr(pos.node_text(c), pos.node_span(c)))
+        elif t == "body":
+            _body(c, pos, blk.attributes, blk.blocks, comments, depth)
+        elif t == "comment":
+            comments.append(LStr(pos.node_text(c), pos.node_span(c)))
+    return blk
+
+
+# ---------------------------------------------------------------------------
+# Templates (strings and heredocs)
+
+
+class Template:
+    """The text of a string literal or heredoc, and where each character came from.
+
+    ``text`` is the decoded value; interpolations and directives are kept as their
+    source text. ``omap`` maps offsets in ``text`` to character offsets in the file
+    (through the enclosing ``char_map``, if any). ``specials`` lists
+    ``(start, end, kind, source)`` for each interpolation (``kind == "interp"``)
+    or directive marker (``"directive"``), with offsets in ``text``.
+    ``end`` is the file offset just past the content (before the closing quote
+    or marker line).
+    """
+
+    __slots__ = ("text", "omap", "specials", "end", "span")
+
+    def __init__(self, text: str, omap: OffsetMap, specials: list, end: int, span: Span) -> None:
+        self.text = text
+        self.omap = omap
+        self.specials = specials
+        self.end = end
+        self.span = span
+
+
+_DIRECTIVE_PARTS = frozenset(("template_for_start", "template_for_end", "template_if_intro",
+                              "template_else_intro", "template_if_end"))
+_QUOTED_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _specials_of(node, pos: _Pos) -> list:
+    """(start_char, end_char, kind, node) of interpolations and directive markers, in order."""
+    out = []
+    stack = list(reversed(node.children))
+    while stack:
+        c = stack.pop()
+        t = c.type
+        if t == "template_interpolation":
+            out.append((pos.char(c.start_byte), pos.char(c.end_byte), "interp", c))
+        elif t in _DIRECTIVE_PARTS:
+            out.append((pos.char(c.start_byte), pos.char(c.end_byte), "directive", c))
+        elif t in ("template_directive", "template_for", "template_if"):
+            stack.extend(reversed(c.children))
+    return out
+
+
+def _scan(text: str, start: int, end: int, specials: list, quoted: bool, indent: int,
+          pos: _Pos) -> tuple[str, OffsetMap, list]:
+    """Decode text[start:end] (character offsets); see :class:`Template`."""
+    out: list[str] = []
+    olen = 0
+    omap = OffsetMap()
+    fmap = pos.char_map
+    sp_out = []
+    si = 0
+    i = start
+    line_start = True
+    while i < end:
+        if indent and line_start:
+            # <<- heredoc: drop up to ``indent`` leading whitespace characters
+            j = i
+            lim = min(end, i + indent)
+            while j < lim and text[j] in " \t":
+                j += 1
+            i = j
+            line_start = False
+            continue
+        if si < len(specials) and specials[si][0] <= i:
+            s0, s1, kind, node = specials[si]
+            si += 1
+            if s0 < i:
+                continue
+            src = text[s0:s1]
+            omap.add(olen, fmap(s0) if fmap else s0)
+            out.append(src)
+            sp_out.append((olen, olen + len(src), kind, src))
+            olen += len(src)
+            i = s1
+            continue
+        nxt_special = specials[si][0] if si < len(specials) else end
+        lim = min(end, nxt_special)
+        # copy a plain run up to the next character that needs attention
+        j = i
+        while j < lim:
+            ch = text[j]
+            if ch == "\n" or ch == "$" or ch == "%" or (quoted and ch == "\\"):
+                break
+            j += 1
+        if j > i:
+            omap.add(olen, fmap(i) if fmap else i)
+            out.append(text[i:j])
+            olen += j - i
+            i = j
+            continue
+        ch = text[i]
+        src_i = fmap(i) if fmap else i
+        if ch == "\n":
+            omap.add(olen, src_i)
+            out.append("\n")
+            olen += 1
+            i += 1
+            line_start = True
+        elif ch in "$%" and text.startswith("{", i + 2) and text[i + 1] == ch:
+            # $${ -> ${ and %%{ -> %{
+            omap.add(olen, src_i)
+            out.append(ch + "{")
+            olen += 2
+            i += 3
+        elif ch == "\\" and quoted and i + 1 < end:
+            e = text[i + 1]
+            if e in _QUOTED_ESCAPES:
+                dec, n = _QUOTED_ESCAPES[e], 2
+            elif e == "u" or e == "U":
+                width = 4 if e == "u" else 8
+                hexs = text[i + 2:i + 2 + width]
+                try:
+                    dec, n = chr(int(hexs, 16)), 2 + width
+                except (ValueError, OverflowError):
+                    dec, n = "\\", 1
+            else:
+                dec, n = "\\", 1
+            omap.add(olen, src_i)
+            out.append(dec)
+            olen += len(dec)
+            i += n
+        else:
+            omap.add(olen, src_i)
+            out.append(ch)
+            olen += 1
+            i += 1
+    omap.add(olen, fmap(end) if fmap else end)
+    return "".join(out), omap, sp_out
+
+
+def template(node, pos: _Pos) -> Optional[Template]:
+    """The :class:`Template` of a ``string_lit``/``quoted_template``/``heredoc_template``
+    (or an ``expression``/``template_expr``/``literal_value`` wrapping one); None otherwise."""
+    node = _unwrap_template(node)
+    if node is None:
+        return None
+    t = node.type
+    text = pos.text
+    span = pos.node_span(node)
+    fmap = pos.char_map
+    if t in ("string_lit", "quoted_template"):
+        ch = node.children
+        start = pos.char(ch[0].end_byte)
+        end_node = ch[-1]
+        end = pos.char(end_node.start_byte) if end_node.type == "quoted_template_end" else pos.char(node.end_byte)
+        specials = _specials_of(node, pos) if t == "quoted_template" else []
+        val, omap, sp = _scan(text, start, end, specials, True, 0, pos)
+        return Template(val, omap, sp, fmap(end) if fmap else end, span)
+    if t == "heredoc_template":
+        ch = node.children
+        flush = ch[0].type == "heredoc_start" and pos.node_text(ch[0]) == "<<-"
+        ids = [c for c in ch if c.type == "heredoc_identifier"]
+        open_end = pos.char(ids[0].end_byte)
+        nl = text.find("\n", open_end)
+        start = nl + 1 if nl != -1 else open_end
+        if len(ids) > 1:
+            close = pos.char(ids[-1].start_byte)
+            end = text.rfind("\n", start, close) + 1
+            if end <= 0 or end < start:
+                end = start
+        else:
+            end = pos.char(node.end_byte)
+        specials = _specials_of(node, pos)
+        indent = 0
+        if flush:
+            indent = _min_indent(text, start, end)
+        val, omap, sp = _scan(text, start, end, specials, False, indent, pos)
+        return Template(val, omap, sp, fmap(end) if fmap else end, span)
+    return None
+
+
+def _min_indent(text: str, start: int, end: int) -> int:
+    best = None
+    for line in text[start:end].split("\n"):
+        stripped = line.lstrip(" \t")
+        if not stripped.strip():
+            continue
+        n = len(line) - len(stripped)
+        if best is None or n < best:
+            best = n
+    return best or 0
+
+
+def _unwrap_template(node):
+    while node is not None:
+        t = node.type
+        if t in ("string_lit", "quoted_template", "heredoc_template"):
+            return node
+        if t in ("expression", "template_expr", "literal_value"):
+            ch = node.children
+            if len(ch) != 1:
+                return None
+            node = ch[0]
+            continue
+        return None
+    return None
+
+
+def _string_value(node, pos: _Pos) -> str:
+    """Value of a plain ``string_lit`` (no interpolation)."""
+    ch = node.children
+    if len(ch) >= 2 and ch[-1].type == "quoted_template_end":
+        raw = pos.data[ch[0].end_byte:ch[-1].start_byte]
+        if b"\\" not in raw and b"$${" not in raw and b"%%{" not in raw:
+            return raw.decode("utf-8", "replace")
+    return template(node, pos).text
+
+
+# ---------------------------------------------------------------------------
+# Evaluation
+
+
+_UNRESOLVED_KINDS = {
+    "variable_expr": "reference",
+    "function_call": "call",
+    "for_expr": "for",
+    "conditional": "conditional",
+    "operation": "operation",
+}
+
+
+class _Evaluator:
+    __slots__ = ("pos", "see_through")
+
+    def __init__(self, pos: _Pos, see_through: frozenset = frozenset()) -> None:
+        self.pos = pos
+        # function calls whose (single) argument stands for their value (for credential scans)
+        self.see_through = see_through
+
+    def eval(self, node, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise ParseError("values are nested too deeply", self.pos.span(node.start_byte, node.start_byte + 1))
+        pos = self.pos
+        # unwrap expression -> term
+        while True:
+            t = node.type
+            if t == "expression":
+                ch = node.children
+                if len(ch) == 1:
+                    node = ch[0]
+                    continue
+                if ch and ch[0].type == "(" and len(ch) == 3:
+                    node = ch[1]
+                    continue
+                kind = "splat" if any(c.type == "splat" for c in ch) else "reference"
+                return Unresolved(pos.node_text(node), kind, pos.node_span(node))
+            if t in ("literal_value", "collection_value", "template_expr"):
+                ch = node.children
+                if len(ch) == 1:
+                    node = ch[0]
+                    continue
+            break
+        if t == "string_lit":
+            return LStr(_string_value(node, pos), pos.node_span(node))
+        if t == "numeric_lit":
+            return LScalar(_number(pos.node_text(node)), pos.node_span(node))
+        if t == "bool_lit":
+            return LScalar(pos.node_text(node) == "true", pos.node_span(node))
+        if t == "null_lit":
+            return LScalar(None, pos.node_span(node))
+        if t == "tuple":
+            out = LList(span=pos.node_span(node))
+            for c in node.children:
+                if c.type == "expression":
+                    out.append(self.eval(c, depth + 1))
+            return out
+        if t == "object":
+            return self._object(node, depth)
+        if t in ("quoted_template", "heredoc_template"):
+            return self._template(node, depth)
+        if t == "function_call" and self.see_through:
+            ch = node.children
+            name = pos.node_text(ch[0])
+            if name in self.see_through:
+                args = [c for c in ch if c.type == "function_arguments"]
+                if args:
+                    exprs = [c for c in args[0].children if c.type == "expression"]
+                    if len(exprs) == 1:
+                        return self.eval(exprs[0], depth + 1)
+        if t == "operation":
+            v = self._negative(node)
+            if v is not None:
+                return v
+        kind = _UNRESOLVED_KINDS.get(t, "expression")
+        return Unresolved(pos.node_text(node), kind, pos.node_span(node))
+
+    def _negative(self, node) -> Optional[LScalar]:
+        ch = node.children
+        if len(ch) == 1 and ch[0].type == "unary_operation":
+            u = ch[0].children
+            if len(u) == 2 and u[0].type == "-":
+                txt = self.pos.node_text(u[1]).strip()
+                try:
+                    return LScalar(-_number(txt), self.pos.node_span(node))
+                except ValueError:
+                    return None
+        return None
+
+    def _object(self, node, depth: int) -> LDict:
+        pos = self.pos
+        out = LDict(span=pos.node_span(node))
+        for c in node.children:
+            if c.type != "object_elem":
+                continue
+            ch = c.children
+            knode, vnode = ch[0], ch[-1]
+            key = self._key(knode)
+            kspan = pos.node_span(knode)
+            if key in out:
+                out.duplicates.append((str(key), kspan))
+                del out[key]
+            out[key] = self.eval(vnode, depth + 1)
+            out.key_spans[str(key)] = kspan
+        return out
+
+    def _key(self, knode) -> LStr:
+        pos = self.pos
+        span = pos.node_span(knode)
+        n = knode
+        while n.type == "expression" and n.child_count == 1:
+            n = n.children[0]
+        if n.type == "variable_expr":
+            return LStr(pos.node_text(n), span)
+        tpl = template(n, pos)
+        if tpl is not None:
+            return LStr(tpl.text, span)
+        txt = pos.node_text(knode).strip()
+        if txt.startswith("(") and txt.endswith(")"):
+            txt = txt[1:-1].strip()
+        return LStr("${" + txt + "}", span)
+
+    def _template(self, node, depth: int) -> Any:
+        pos = self.pos
+        if node.type == "quoted_template":
+            parts = [c for c in node.children if c.type not in ("quoted_template_start", "quoted_template_end")]
+            if len(parts) == 1 and parts[0].type == "template_interpolation":
+                # "${expr}" is expr itself
+                inner = [c for c in parts[0].children if c.type == "expression"]
+                if len(inner) == 1:
+                    # only literal or unresolved; either keeps the span of the whole string
+                    v = self.eval(inner[0], depth + 1)
+                    if isinstance(v, Unresolved):
+                        return Unresolved(v.text, v.kind, pos.node_span(node))
+                    if isinstance(v, LStr):
+                        return LStr(str(v), pos.node_span(node))
+                    return v
+            tpl = template(node, pos)
+            if any(s[2] == "directive" for s in tpl.specials):
+                return Unresolved(pos.node_text(node), "template", tpl.span)
+            return LStr(tpl.text, tpl.span)
+        tpl = template(node, pos)
+        return LStr(tpl.text, tpl.span)
+
+
+def _number(txt: str):
+    try:
+        return int(txt)
+    except ValueError:
+        return float(txt)
+
+
+def evaluate(node, pos: _Pos, see_through: frozenset = frozenset()) -> Any:
+    """Evaluate an expression node (see the module docstring)."""
+    return _Evaluator(pos, see_through).eval(node)
+
+
+#: Calls looked through when building :func:`to_tree` (their argument is what a
+#: credential scan should see).
+TREE_SEE_THROUGH = frozenset(("jsonencode", "yamlencode", "tolist", "toset", "tomap", "sensitive",
+                              "nonsensitive"))
+
+
+def to_tree(doc: Document) -> LDict:
+    """The whole file as one located tree, for file-scope rules.
+
+    ``{block_type: [ {"__labels__": [labels...], attr: value, nested_type: [...]}, ...]}``;
+    top-level attributes (``.tfvars``) are keys of the root. Calls to
+    ``jsonencode``/``yamlencode``/``tomap``... are replaced by their argument.
+    """
+    ev = _Evaluator(doc.pos, TREE_SEE_THROUGH)
+    root = LDict(span=Span(1, 1, 1, 1))
+    _fill(root, doc.attributes, doc.blocks, ev)
+    return root
+
+
+def _fill(target: LDict, attrs: dict, blocks: list, ev: _Evaluator) -> None:
+    for name, a in attrs.items():
+        target[name] = ev.eval(a.node) if a.node is not None else a.value
+        target.key_spans[name] = a.name_span
+    # nested blocks: iterative to keep the stack flat
+    work = [(target, blocks)]
+    while work:
+        tgt, blks = work.pop()
+        for b in blks:
+            d = LDict(span=b.span)
+            d["__labels__"] = LList(b.labels, span=b.type_span)
+            d.key_spans["__labels__"] = b.type_span
+            for name, a in b.attributes.items():
+                d[name] = ev.eval(a.node) if a.node is not None else a.value
+                d.key_spans[name] = a.name_span
+            lst = tgt.get(b.type)
+            if not isinstance(lst, LList):
+                lst = LList(span=b.type_span)
+                tgt[b.type] = lst
+                tgt.key_spans[b.type] = b.type_span
+            lst.append(d)
+            if b.blocks:
+                work.append((d, b.blocks))
+
+
+# ---------------------------------------------------------------------------
+# Template syntax in plain text (Terraform JSON strings, ``templatefile`` files)
+
+import re as _re
+
+_TPL_OPEN = _re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+
+
+def _match_brace(text: str, i: int, end: int) -> int:
+    """Offset just past the ``}`` closing a ``${``/``%{`` opened before ``i``; -1 if none."""
+    depth = 0
+    while i < end:
+        ch = text[i]
+        if ch == '"':
+            i += 1
+            while i < end and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        i += 1
+    return -1
+
+
+def scan_template_text(text: str, start: int = 0, end: Optional[int] = None,
+                       fmap: Optional[Callable[[int], int]] = None, span: Optional[Span] = None) -> Template:
+    """A :class:`Template` of ``text[start:end]`` read as an HCL template (``${...}``
+    interpolations, ``%{...}`` directives, ``$${``/``%%{`` escapes), without tree-sitter.
+
+    ``fmap`` maps offsets in ``text`` to offsets in the file (identity by default).
+    """
+    if end is None:
+        end = len(text)
+    f = fmap or (lambda x: x)
+    out: list[str] = []
+    olen = 0
+    omap = OffsetMap()
+    specials = []
+    i = start
+    while i < end:
+        m = _TPL_OPEN.search(text, i, end)
+        j = m.start() if m else end
+        if j > i:
+            omap.add(olen, f(i))
+            out.append(text[i:j])
+            olen += j - i
+            i = j
+        if m is None:
+            break
+        tok = m.group()
+        if len(tok) == 3:  # escape
+            omap.add(olen, f(j))
+            out.append(tok[1:])
+            olen += 2
+            i = m.end()
+            continue
+        k = _match_brace(text, m.end(), end)
+        if k == -1:  # unterminated: literal text
+            omap.add(olen, f(j))
+            out.append(text[j:end])
+            olen += end - j
+            i = end
+            break
+        src = text[j:k]
+        omap.add(olen, f(j))
+        out.append(src)
+        specials.append((olen, olen + len(src), "interp" if tok[0] == "$" else "directive", src))
+        olen += len(src)
+        i = k
+    omap.add(olen, f(end))
+    return Template("".join(out), omap, specials, f(end), span or Span(1, 1, 1, 1))

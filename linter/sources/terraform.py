@@ -1,0 +1,1230 @@
+"""Terraform: ``.tf``/``.tfvars`` (HCL), ``.tf.json`` and ``terraform show -json`` plans.
+
+Where policies are found (each becomes a :class:`~linter.model.PolicyDocument`
+labelled with its Terraform address, findings pointing at the element itself):
+
+* ``policy`` of ``aws_iam_policy``, ``aws_iam_role_policy``, ``aws_iam_user_policy``,
+  ``aws_iam_group_policy`` (identity); ``aws_iam_role`` ``assume_role_policy``
+  (trust) and ``inline_policy { policy }`` (identity);
+* resource policies: every attribute named ``policy`` (and ``access_policies``,
+  ``access_policy``, ``resource_policy``, ``policy_document``) of any other
+  ``aws_*`` resource, *when its value is a policy* (has a ``Statement``): this
+  covers ``aws_s3_bucket_policy``, ``aws_kms_key``, ``aws_sqs_queue_policy``,
+  ``aws_sns_topic_policy``, ``aws_ecr_repository_policy``... without a list to
+  keep up to date, and leaves alone look-alikes such as ``aws_ecr_lifecycle_policy``;
+* ``data "aws_iam_policy_document"`` (statement, dynamic statement, principals,
+  condition...; ``source_policy_documents``/``override_policy_documents``);
+* policies written in ``locals``, ``variable`` defaults, module inputs and
+  ``.tfvars`` values, when they are literally a policy (a ``Statement`` in a
+  ``jsonencode`` object or a JSON string);
+* AWS managed policy ARNs (``policy_arn`` of the attachment resources,
+  ``managed_policy_arns``, module inputs named ``*policy*arn*``) become
+  :class:`~linter.model.ManagedPolicyRef` for SM105.
+
+Value shapes: ``jsonencode({...})`` (the HCL object is the policy), heredoc or
+quoted JSON (parsed with positions inside the string; ``${...}`` inside a JSON
+string is a placeholder, standing for a whole value it is ``Unresolved``),
+``file()``/``templatefile()`` of a policy file in the same tree (linted there),
+``data.aws_iam_policy_document.x.json`` (linted at the data source, once).
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from typing import Any, Optional
+
+from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
+from ..model import ManagedPolicyRef, Origin, Val, build_document
+
+IDENTITY_TYPES = frozenset(("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy",
+                            "aws_ssoadmin_permission_set_inline_policy"))
+#: Attribute names that hold a resource policy on ``aws_*`` resources.
+RESOURCE_POLICY_ATTRS = frozenset(("policy", "access_policies", "access_policy", "resource_policy",
+                                   "policy_document"))
+ATTACHMENT_TYPES = frozenset(("aws_iam_role_policy_attachment", "aws_iam_policy_attachment",
+                              "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment",
+                              "aws_ssoadmin_managed_policy_attachment"))
+POLICY_DOC = "aws_iam_policy_document"
+
+_DOC_REF = re.compile(r"^\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:minified_)?json\s*$")
+_LOCAL_REF = re.compile(r"^\s*local\.([A-Za-z0-9_-]+)\s*$")
+_ANY_DOC_REF = re.compile(r"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)")
+_MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/")
+_CALL = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_:]*\s*\(")
+_PM = "\ue000"  # marks a whole-value interpolation in JSON text
+_PS = "\ue001"  # marks an interpolation inside a JSON string
+_MARK = re.compile("[\ue000\ue001]([0-9]+)[\ue000\ue001]")
+
+_MAX_TEMPLATE_FILE = 1024 * 1024
+
+
+# ---------------------------------------------------------------------------
+# Caches (per process): parsed files and per-directory indexes
+
+
+_DOC_CACHE: dict[str, tuple[str, Any]] = {}
+_DIR_CACHE: dict[str, tuple[tuple, list]] = {}
+_CACHE_MAX = 512
+
+
+def _parse_cached(abspath: str, text: str):
+    from ..parsers import hcl
+
+    hit = _DOC_CACHE.get(abspath)
+    if hit is not None and hit[0] == text:
+        return hit[1]
+    doc = hcl.parse(text)
+    if len(_DOC_CACHE) >= _CACHE_MAX:
+        _DOC_CACHE.clear()
+    _DOC_CACHE[abspath] = (text, doc)
+    return doc
+
+
+# ---------------------------------------------------------------------------
+# HCL
+
+
+def extract_hcl(src) -> None:
+    from ..parsers import hcl
+
+    src.kind = "terraform"
+    doc = _parse_cached(src.abspath, src.text)
+    src.comments.extend(doc.comments)
+    src.trees.append(hcl.to_tree(doc))
+    ctx = _Ctx(src, doc.pos.index, doc)
+    for name, a in doc.attributes.items():  # .tfvars
+        _loose(ctx, a, f"var.{name}", (f"var.{name}",))
+    for blk in doc.blocks:
+        src.blocks.append(blk.span)
+    _extract_blocks(ctx, doc.blocks)
+
+
+class _Ctx:
+    """What the extractors of one file share."""
+
+    __slots__ = ("src", "index", "doc", "_infos", "templates_done", "kind", "local_uses")
+
+    def __init__(self, src, index: LineIndex, doc: Any = None, kind: str = "terraform") -> None:
+        self.src = src
+        self.index = index
+        self.doc = doc
+        self._infos: Optional[list] = None
+        self.templates_done: set[str] = set()
+        self.kind = kind
+        self.local_uses: dict[str, str] = {}
+
+    def infos(self) -> list:
+        """Index of the .tf files of this file's directory (this one included)."""
+        if self._infos is None:
+            self._infos = _dir_infos(self.src.abspath, self.doc) if self.doc is not None else []
+        return self._infos
+
+    def origin(self, label: str, path: tuple, file: Optional[str] = None) -> Origin:
+        return Origin(file or self.src.path, self.kind, label, path)
+
+
+def _extract_blocks(ctx: _Ctx, blocks: list) -> None:
+    # local uses first: a local used as assume_role_policy is a trust policy
+    for blk in blocks:
+        if blk.type == "resource" and len(blk.labels) >= 2:
+            for attr_name, role, _strict, attr in _policy_attrs(blk):
+                m = _LOCAL_REF.match(_ref_text(attr))
+                if m:
+                    ctx.local_uses.setdefault(m.group(1), role)
+    for blk in blocks:
+        t = blk.type
+        labels = blk.labels
+        if t == "resource" and len(labels) >= 2:
+            _resource(ctx, blk, str(labels[0]), f"{labels[0]}.{labels[1]}")
+        elif t == "data" and len(labels) >= 2 and labels[0] == POLICY_DOC:
+            _data_document(ctx, blk, f"data.{POLICY_DOC}.{labels[1]}")
+        elif t == "locals":
+            for name, a in blk.attributes.items():
+                _loose(ctx, a, f"local.{name}", (f"local.{name}",), ctx.local_uses.get(name))
+        elif t == "module" and labels:
+            addr = f"module.{labels[0]}"
+            for name, a in blk.attributes.items():
+                if "policy" in name and "arn" in name:
+                    _managed_refs(ctx, a, addr, (addr, name))
+                else:
+                    _loose(ctx, a, addr, (addr, name))
+        elif t == "variable" and labels:
+            a = blk.get("default")
+            if a is not None:
+                _loose(ctx, a, f"var.{labels[0]}", (f"var.{labels[0]}", "default"))
+
+
+def _policy_attrs(blk) -> list:
+    """(attribute path name, role, strict, Attribute) of the policy attributes of a resource block."""
+    rtype = str(blk.labels[0]) if blk.labels else ""
+    out = []
+    if rtype == "aws_iam_role":
+        a = blk.get("assume_role_policy")
+        if a is not None:
+            out.append(("assume_role_policy", "trust", True, a))
+        for i, ib in enumerate(_blocks_named(blk, "inline_policy")):
+            a = ib.get("policy")
+            if a is not None:
+                out.append((("inline_policy", i, "policy"), "identity", True, a))
+        return out
+    if not rtype.startswith("aws_"):
+        return out
+    for name, a in blk.attributes.items():
+        if name in RESOURCE_POLICY_ATTRS or (rtype == "aws_ssoadmin_permission_set_inline_policy"
+                                             and name == "inline_policy"):
+            if rtype in IDENTITY_TYPES:
+                out.append((name, "identity", True, a))
+            else:
+                out.append((name, "resource", False, a))
+    return out
+
+
+def _blocks_named(blk, name: str) -> list:
+    """Nested blocks ``name { }`` and the content of ``dynamic "name" { content { } }``."""
+    out = []
+    for b in blk.blocks:
+        if b.type == name:
+            out.append(b)
+        elif b.type == "dynamic" and b.labels and b.labels[0] == name:
+            out.extend(c for c in b.blocks if c.type == "content")
+    return out
+
+
+def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
+    for path_name, role, strict, attr in _policy_attrs(blk):
+        path = (address,) + (path_name if isinstance(path_name, tuple) else (path_name,))
+        _policy_value(ctx, attr, address, path, role, strict)
+    if rtype in ATTACHMENT_TYPES:
+        for name in ("policy_arn", "managed_policy_arn"):
+            a = blk.get(name)
+            if a is not None:
+                _managed_refs(ctx, a, address, (address, name))
+    if rtype == "aws_iam_role":
+        a = blk.get("managed_policy_arns")
+        if a is not None:
+            _managed_refs(ctx, a, address, (address, "managed_policy_arns"))
+        for ib in _blocks_named(blk, "inline_policy"):
+            ctx.src.blocks.append(ib.span)
+
+
+def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple) -> None:
+    v = attr.value
+    items = list(v) if isinstance(v, list) else [v]
+    for i, item in enumerate(items):
+        if isinstance(item, LStr) and ":iam::aws:policy/" in item:
+            p = path + (i,) if isinstance(v, list) else path
+            ctx.src.managed_refs.append(ManagedPolicyRef(Val(str(item), item.span, p), ctx.origin(address, path)))
+
+
+def _ref_text(attr) -> str:
+    """The reference an attribute's value is (``data.x.y.json``, ``local.x``), or ""."""
+    node = attr.node
+    if node is None:
+        v = attr.value
+        if isinstance(v, Unresolved):
+            return _strip_jsonencode(v.text)
+        return ""
+    txt = attr.pos.node_text(node).strip()
+    if txt.startswith('"${') and txt.endswith('}"') and txt.count("${") == 1:
+        txt = txt[3:-2].strip()
+    return _strip_jsonencode(txt)
+
+
+def _strip_jsonencode(txt: str) -> str:
+    txt = txt.strip()
+    if txt.startswith("jsonencode(") and txt.endswith(")"):
+        return txt[11:-1].strip()
+    return txt
+
+
+# ---------------------------------------------------------------------------
+# One policy-valued attribute
+
+
+def _classify(ctx: _Ctx, attr):
+    """What a policy attribute holds: ("tree", LDict) | ("template", Template) |
+    ("doc", name) | ("local", name) | ("file", call, args, pos) | ("none", None)."""
+    from ..parsers import hcl
+
+    if attr.node is None:
+        return _classify_json(ctx, attr)
+    return _classify_node(ctx, attr.node, attr.pos)
+
+
+def _classify_node(ctx: _Ctx, node, pos):
+    from ..parsers import hcl
+
+    node = _unwrap(node)
+    t = node.type
+    if t in ("string_lit", "quoted_template", "heredoc_template"):
+        if t == "quoted_template":
+            parts = [c for c in node.children if c.type not in ("quoted_template_start", "quoted_template_end")]
+            if len(parts) == 1 and parts[0].type == "template_interpolation":
+                inner = [c for c in parts[0].children if c.type == "expression"]
+                if len(inner) == 1:
+                    return _classify_node(ctx, inner[0], pos)
+        return "template", hcl.template(node, pos)
+    text = pos.node_text(node)
+    if t == "function_call":
+        ch = node.children
+        name = pos.node_text(ch[0])
+        args = []
+        for c in ch:
+            if c.type == "function_arguments":
+                args = [a for a in c.children if a.type == "expression"]
+        if name == "jsonencode" and len(args) == 1:
+            v = hcl.evaluate(args[0], pos)
+            if isinstance(v, dict):
+                return "tree", v
+            if isinstance(v, Unresolved):
+                m = _LOCAL_REF.match(v.text)
+                if m:
+                    return "local", m.group(1)
+            return "none", None
+        if name in ("file", "templatefile") and args:
+            return "file", (name, args, pos)
+        return "none", None
+    m = _DOC_REF.match(text)
+    if m:
+        return "doc", m.group(1)
+    m = _LOCAL_REF.match(text)
+    if m:
+        return "local", m.group(1)
+    return "none", None
+
+
+def _unwrap(node):
+    while node.type in ("expression", "template_expr", "literal_value") and node.child_count == 1:
+        node = node.children[0]
+    if node.type == "expression" and node.child_count == 3 and node.children[0].type == "(":
+        return _unwrap(node.children[1])
+    return node
+
+
+def _policy_value(ctx: _Ctx, attr, label: str, path: tuple, role: str, strict: bool,
+                  doc_role: Optional[str] = None) -> None:
+    kind, payload = _classify(ctx, attr)
+    if kind == "tree":
+        if strict or "Statement" in payload:
+            _emit(ctx, payload, label, path, role)
+    elif kind == "template":
+        tree = _template_json(ctx, payload, label, strict)
+        if tree is not None and (strict or "Statement" in tree):
+            _emit(ctx, tree, label, path, role)
+    elif kind == "file":
+        _file_policy(ctx, payload, label, path, role, strict)
+    # "doc": linted at the data source; "local": linted where it is defined
+
+
+def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None) -> None:
+    if role is None:
+        from .policy_json import _role_of
+
+        role = _role_of(tree) if isinstance(tree, dict) else "identity"
+    doc = build_document(tree, ctx.origin(label, path, file), role=role)
+    ctx.src.documents.append(doc)
+    if file is None:
+        for st in doc.statements:
+            ctx.src.blocks.append(st.span)
+
+
+def _loose(ctx: _Ctx, attr, label: str, path: tuple, role: Optional[str] = None) -> None:
+    """An attribute that is not a policy attribute but may hold one literally."""
+    node = attr.node
+    if node is not None:
+        txt = attr.pos.data[node.start_byte:node.end_byte]
+        if b"Statement" not in txt:
+            return
+    else:
+        v = attr.value
+        if not (isinstance(v, dict) and "Statement" in v) and not (isinstance(v, str) and "Statement" in v):
+            return
+    kind, payload = _classify(ctx, attr)
+    if kind == "none" and node is not None:
+        v = attr.value
+        if isinstance(v, dict) and "Statement" in v:
+            kind, payload = "tree", v
+    if kind == "tree" and "Statement" in payload:
+        _emit(ctx, payload, label, path, role)
+    elif kind == "template" and payload.text.lstrip().startswith("{"):
+        tree = _template_json(ctx, payload, label, strict=False, quiet=True)
+        if isinstance(tree, dict) and "Statement" in tree:
+            _emit(ctx, tree, label, path, role)
+
+
+# ---------------------------------------------------------------------------
+# JSON inside strings
+
+
+def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[LineIndex] = None,
+                   quiet: bool = False, file: Optional[str] = None) -> Optional[Any]:
+    """Parse the JSON policy in a template; None (and maybe an LP001) when it is not one."""
+    from ..parsers.json_loc import parse_json
+
+    text = tpl.text
+    stripped = text.lstrip()
+    if not stripped:
+        return None
+    if not stripped.startswith("{"):
+        return None  # not a JSON policy (an ARN, a YAML document...)
+    index = index or ctx.index
+    parse_text, omap, subs = _json_text(tpl)
+    pindex = LineIndex(parse_text)
+    pstarts = pindex.starts
+
+    def mapper(line: int, col: int) -> tuple[int, int]:
+        off = pstarts[line - 1] + col - 1 if line - 1 < len(pstarts) else len(parse_text)
+        return index.pos(omap(off))
+
+    try:
+        tree = parse_json(parse_text, mapper)
+    except ParseError as e:
+        if quiet or any(s[2] == "directive" for s in tpl.specials):
+            return None  # a %{ for } template: cannot be read as JSON without evaluating it
+        msg = f"policy JSON of {label} cannot be parsed: {e.message}"
+        if file is None:
+            ctx.src.error("LP001", msg, e.span)
+        else:
+            _foreign_error(ctx, file, msg, e.span)
+        return None
+    if subs:
+        tree = _restore(tree, subs)
+    return tree
+
+
+def _json_text(tpl):
+    """JSON text for parse_json: interpolations replaced by markers (see _restore)."""
+    from ..parsers.hcl import OffsetMap
+
+    specials = tpl.specials
+    if not specials:
+        return tpl.text, tpl.omap, []
+    text = tpl.text
+    # where are the JSON strings? Look with every special blanked out.
+    blank = []
+    last = 0
+    for s0, s1, _k, _src in specials:
+        blank.append(text[last:s0])
+        blank.append("_" * (s1 - s0))
+        last = s1
+    blank.append(text[last:])
+    btext = "".join(blank)
+    ranges = [(m.start(), m.end()) for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', btext)]
+    starts = [r[0] for r in ranges]
+    from bisect import bisect_right
+
+    out: list[str] = []
+    olen = 0
+    omap = OffsetMap()
+    src_map = tpl.omap
+    subs: list[tuple[str, str]] = []  # index -> (kind, source text)
+    last = 0
+
+    def copy(a: int, b: int) -> None:
+        nonlocal olen
+        if b <= a:
+            return
+        # copy the runs of src_map covering [a, b)
+        i = bisect_right(src_map.dst, a) - 1
+        omap.add(olen, src_map(a))
+        k = i + 1
+        while k < len(src_map.dst) and src_map.dst[k] < b:
+            omap.add(olen + src_map.dst[k] - a, src_map.src[k])
+            k += 1
+        out.append(text[a:b])
+        olen += b - a
+
+    for s0, s1, kind, src in specials:
+        copy(last, s0)
+        r = bisect_right(starts, s0) - 1
+        inside = r >= 0 and ranges[r][0] < s0 < ranges[r][1]
+        n = len(subs)
+        subs.append((kind, src))
+        omap.add(olen, src_map(s0))
+        if inside:
+            rep = f"{_PS}{n}{_PS}"
+        elif kind == "interp":
+            rep = f'"{_PM}{n}{_PM}"'
+        else:
+            rep = ""
+        out.append(rep)
+        olen += len(rep)
+        last = s1
+    copy(last, len(text))
+    omap.add(olen, src_map(len(text)))
+    return "".join(out), omap, subs
+
+
+def _restore(tree: Any, subs: list) -> Any:
+    """Put interpolations back: inside strings as text, whole values as Unresolved."""
+
+    def fix_str(s: Any) -> Any:
+        if not isinstance(s, str) or (_PS not in s and _PM not in s):
+            return s
+        m = _MARK.fullmatch(s)
+        if m and s[0] == _PM:
+            kind, src = subs[int(m.group(1))]
+            inner = src[2:-1].strip()
+            return Unresolved(inner, "call" if _CALL.match(inner) else "reference", span_of(s))
+        val = _MARK.sub(lambda mm: subs[int(mm.group(1))][1], s)
+        return LStr(val, span_of(s)) if isinstance(s, LStr) else val
+
+    root = fix_str(tree)
+    stack = [root] if isinstance(root, (dict, list)) else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for i, v in enumerate(node):
+                nv = fix_str(v)
+                if nv is not v:
+                    node[i] = nv
+                if isinstance(nv, (dict, list)):
+                    stack.append(nv)
+        elif isinstance(node, dict):
+            if any(isinstance(k, str) and (_PS in k or _PM in k) for k in node):
+                items = list(node.items())
+                spans = dict(node.key_spans) if isinstance(node, LDict) else {}
+                node.clear()
+                if isinstance(node, LDict):
+                    node.key_spans = {}
+                for k, v in items:
+                    nk = _MARK.sub(lambda mm: subs[int(mm.group(1))][1], k)
+                    node[nk] = v
+                    if isinstance(node, LDict) and k in spans:
+                        node.key_spans[nk] = spans[k]
+            for k, v in node.items():
+                nv = fix_str(v)
+                if nv is not v:
+                    node[k] = nv
+                if isinstance(nv, (dict, list)):
+                    stack.append(nv)
+    return root
+
+
+def _foreign_error(ctx: _Ctx, file: str, message: str, span: Span) -> None:
+    from ..findings import Finding
+    from ..registry import meta
+
+    name, severity = meta("LP001")
+    ctx.src.findings.append(Finding("LP001", name, severity, message, span, file=file))
+
+
+# ---------------------------------------------------------------------------
+# file() and templatefile()
+
+
+def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict: bool) -> None:
+    from ..parsers import hcl
+    from . import is_candidate
+
+    call, args, pos = payload
+    tpl = hcl.template(args[0], pos)
+    if tpl is None:
+        return
+    here = os.path.dirname(ctx.src.abspath)
+    rel = tpl.text
+    for s0, s1, kind, src in reversed(tpl.specials):
+        inner = src[2:-1].strip()
+        if kind != "interp" or inner not in ("path.module", "path.root", "path.cwd"):
+            return  # depends on a variable: cannot tell which file
+        rel = rel[:s0] + here + rel[s1:]
+    target = os.path.normpath(os.path.join(here, rel))
+    if is_candidate(os.path.basename(target)):
+        return  # a .json/.yaml file: the directory walk lints it as a policy file itself
+    if target in ctx.templates_done or not os.path.isfile(target):
+        return
+    if not _owns_template(ctx, target):
+        return
+    ctx.templates_done.add(target)
+    try:
+        if os.path.getsize(target) > _MAX_TEMPLATE_FILE:
+            return
+        with open(target, "rb") as fh:
+            raw = fh.read()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    rel_display = os.path.relpath(target, here).replace(os.sep, "/")
+    display = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.src.path), rel_display))
+    index = LineIndex(text)
+    if call == "templatefile":
+        ftpl = hcl.scan_template_text(text)
+    else:
+        ftpl = hcl.Template(text, _identity_map(len(text)), [], len(text), Span(1, 1, 1, 1))
+    tree = _template_json(ctx, ftpl, f"{label} ({call} {rel_display})", strict, index=index, file=display)
+    if tree is not None and (strict or "Statement" in tree):
+        _emit(ctx, tree, label, path, role, file=display)
+
+
+def _identity_map(n: int):
+    from ..parsers.hcl import OffsetMap
+
+    m = OffsetMap()
+    m.add(0, 0)
+    return m
+
+
+def _owns_template(ctx: _Ctx, target: str) -> bool:
+    """Only the first .tf file of the directory (by name) that names a template lints it."""
+    here = os.path.dirname(ctx.src.abspath)
+    base = os.path.basename(target)
+    me = os.path.basename(ctx.src.abspath)
+    try:
+        names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
+    except OSError:
+        return True
+    for n in names:
+        if n >= me:
+            break
+        try:
+            with open(os.path.join(here, n), encoding="utf-8", errors="replace") as fh:
+                t = fh.read()
+        except OSError:
+            continue
+        if base in t and ("file(" in t or "templatefile(" in t):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# data "aws_iam_policy_document"
+
+_ST_ATTRS = (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"), ("not_actions", "NotAction"),
+             ("resources", "Resource"), ("not_resources", "NotResource"))
+
+
+def _statement_tree(b) -> LDict:
+    st = LDict(span=b.span)
+    for name, key in _ST_ATTRS:
+        a = b.get(name)
+        if a is not None:
+            st[key] = a.value
+            st.key_spans[key] = a.name_span
+    if "Effect" not in st:
+        st["Effect"] = LStr("Allow", b.type_span)  # the provider's default
+        st.key_spans["Effect"] = b.type_span
+    for bname, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        blocks = _blocks_named(b, bname)
+        if not blocks:
+            continue
+        pr = LDict(span=blocks[0].span)
+        star = None
+        for pb in blocks:
+            ta, ia = pb.get("type"), pb.get("identifiers")
+            if ta is None:
+                continue
+            tv = ta.value
+            ids = ia.value if ia is not None else LList(span=pb.span)
+            tkey = str(tv) if isinstance(tv, str) else "${" + getattr(tv, "text", "?") + "}"
+            if tkey == "*":
+                star = ids
+            _merge(pr, tkey, ids, span_of(tv, ta.name_span))
+        if star is not None and len(pr) == 1:
+            first = star[0] if isinstance(star, list) and star else star
+            st[key] = LStr("*", span_of(first, blocks[0].span)) if not isinstance(first, Unresolved) else first
+        else:
+            st[key] = pr
+        st.key_spans[key] = blocks[0].type_span
+    conds = _blocks_named(b, "condition")
+    if conds:
+        cond = LDict(span=conds[0].span)
+        for cb in conds:
+            ta, va, vals = cb.get("test"), cb.get("variable"), cb.get("values")
+            if ta is None or va is None:
+                continue
+            tv, vv = ta.value, va.value
+            tkey = str(tv) if isinstance(tv, str) else "${" + getattr(tv, "text", "?") + "}"
+            vkey = str(vv) if isinstance(vv, str) else "${" + getattr(vv, "text", "?") + "}"
+            inner = cond.get(tkey)
+            if not isinstance(inner, LDict):
+                inner = LDict(span=cb.span)
+                cond[tkey] = inner
+                cond.key_spans[tkey] = span_of(tv, ta.name_span)
+            _merge(inner, vkey, vals.value if vals is not None else LList(span=cb.span), span_of(vv, va.name_span))
+        st["Condition"] = cond
+        st.key_spans["Condition"] = conds[0].type_span
+    return st
+
+
+def _merge(d: LDict, key: str, value: Any, kspan: Span) -> None:
+    old = d.get(key)
+    if isinstance(old, LList) and isinstance(value, list):
+        old.extend(value)
+        return
+    if old is not None and isinstance(value, list):
+        merged = LList([old], span=span_of(old))
+        merged.extend(value)
+        d[key] = merged
+        return
+    d[key] = value
+    d.key_spans[key] = kspan
+
+
+def _own_statements(blk) -> list:
+    out = []
+    for b in _blocks_named(blk, "statement"):
+        out.append(_statement_tree(b))
+    return out
+
+
+def _sid(st: Any) -> Optional[str]:
+    if isinstance(st, dict):
+        s = st.get("Sid")
+        if isinstance(s, str) and s:
+            return str(s)
+    return None
+
+
+def _doc_elements(ctx: _Ctx, blk, names: tuple) -> list:
+    """The elements of source/override attributes: ("tree", statements) or ("doc", name)."""
+    out = []
+    for name in names:
+        a = blk.get(name)
+        if a is None:
+            continue
+        if a.node is not None:
+            node = _unwrap(a.node)
+            if node.type == "collection_value":
+                node = node.children[0]
+            elems = [c for c in node.children if c.type == "expression"] if node.type == "tuple" else [a.node]
+            for e in elems:
+                out.append(_element(ctx, _classify_node(ctx, e, a.pos), blk))
+        else:
+            vals = a.value if isinstance(a.value, list) else [a.value]
+            raws = a.raw if isinstance(getattr(a, "raw", None), list) else [getattr(a, "raw", None)]
+            for v, raw in zip(vals, raws):
+                out.append(_element(ctx, _classify_json_value(ctx, v, raw), blk))
+    return out
+
+
+def _element(ctx: _Ctx, classified, blk):
+    kind, payload = classified
+    label = f"data.{POLICY_DOC}.{blk.labels[1]}"
+    if kind == "doc":
+        return "doc", payload
+    tree = None
+    if kind == "tree":
+        tree = payload
+    elif kind == "template":
+        tree = _template_json(ctx, payload, label, strict=True)
+    if isinstance(tree, dict):
+        stmts = tree.get("Statement")
+        if isinstance(stmts, dict):
+            stmts = [stmts]
+        if isinstance(stmts, list):
+            return "tree", list(stmts)
+    return "none", None
+
+
+def _data_document(ctx: _Ctx, blk, address: str) -> None:
+    name = str(blk.labels[1])
+    root = LDict(span=blk.span)
+    for aname, key in (("version", "Version"), ("policy_id", "Id")):
+        a = blk.get(aname)
+        if a is not None:
+            root[key] = a.value
+            root.key_spans[key] = a.name_span
+    own = _own_statements(blk)
+    for b in _blocks_named(blk, "statement"):
+        ctx.src.blocks.append(b.span)
+    sources = _doc_elements(ctx, blk, ("source_policy_documents", "source_json"))
+    overrides = _doc_elements(ctx, blk, ("override_policy_documents", "override_json"))
+    # Terraform's merge: sources, then own statements replacing same-Sid ones, then overrides
+    override_sids = set()
+    for kind, payload in overrides:
+        if kind == "tree":
+            override_sids.update(s for s in map(_sid, payload) if s)
+        elif kind == "doc":
+            override_sids.update(_doc_sids(ctx, payload))
+    own_sids = {s for s in map(_sid, own) if s}
+    merged: list = []
+    for kind, payload in sources:
+        if kind == "tree":
+            merged.extend(st for st in payload if _sid(st) is None
+                          or (_sid(st) not in own_sids and _sid(st) not in override_sids))
+    merged.extend(st for st in own if _sid(st) is None or _sid(st) not in override_sids)
+    for kind, payload in overrides:
+        if kind == "tree":
+            merged.extend(payload)
+    # statements overridden by documents that only consume this one are not deployed
+    skip = _skipped_sids(ctx, name)
+    if skip:
+        merged = [st for st in merged if _sid(st) not in skip]
+    stmts = LList(merged, span=blk.span)
+    root["Statement"] = stmts
+    root.key_spans["Statement"] = blk.type_span
+    role = _doc_role(ctx, name, root)
+    _emit(ctx, root, address, (address,), role)
+
+
+# ---------------------------------------------------------------------------
+# The directory index: how policy documents are used across the module's files
+
+
+class _FileInfo:
+    __slots__ = ("uses", "defs")
+
+    def __init__(self) -> None:
+        self.uses: list[tuple[str, str]] = []  # (document name, role)
+        # name -> (consumed documents [(name, "source"|"override")], own sids)
+        self.defs: dict[str, tuple[list, set]] = {}
+
+
+def _file_info(doc) -> _FileInfo:
+    info = _FileInfo()
+    for blk in doc.blocks:
+        if blk.type == "resource" and len(blk.labels) >= 2:
+            for _n, role, _s, attr in _policy_attrs(blk):
+                m = _DOC_REF.match(_ref_text(attr))
+                if m:
+                    info.uses.append((m.group(1), role))
+        elif blk.type == "data" and len(blk.labels) >= 2 and blk.labels[0] == POLICY_DOC:
+            consumed = []
+            for aname, how in (("source_policy_documents", "source"), ("source_json", "source"),
+                               ("override_policy_documents", "override"), ("override_json", "override")):
+                a = blk.get(aname)
+                if a is not None:
+                    for m in _ANY_DOC_REF.finditer(a.text):
+                        consumed.append((m.group(1), how))
+            sids = set()
+            for b in _blocks_named(blk, "statement"):
+                a = b.get("sid")
+                if a is not None and isinstance(a.value, str):
+                    sids.add(str(a.value))
+            info.defs[str(blk.labels[1])] = (consumed, sids)
+        elif blk.type in ("module", "locals", "output"):
+            for a in blk.attributes.values():
+                for m in _ANY_DOC_REF.finditer(a.text):
+                    info.uses.append((m.group(1), ""))
+    return info
+
+
+def _dir_infos(abspath: str, doc) -> list:
+    """_FileInfo of every .tf file in the directory of ``abspath`` (cached per directory)."""
+    here = os.path.dirname(abspath)
+    sig = []
+    try:
+        with os.scandir(here) as it:
+            for e in it:
+                if e.name.endswith(".tf"):
+                    try:
+                        st = e.stat()
+                    except OSError:
+                        continue
+                    sig.append((e.name, st.st_mtime_ns, st.st_size))
+    except OSError:
+        return [_file_info(doc)]
+    sig.sort()
+    key = tuple(sig)
+    hit = _DIR_CACHE.get(here)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    infos = []
+    me = os.path.basename(abspath)
+    for name, _m, _s in sig:
+        path = os.path.join(here, name)
+        if name == me:
+            infos.append(_file_info(doc))
+            continue
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(5 * 1024 * 1024 + 1)
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "aws_iam_policy_document" not in text:
+            continue
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        try:
+            sdoc = _parse_cached(path, text)
+        except ParseError:
+            continue
+        infos.append(_file_info(sdoc))
+    if len(_DIR_CACHE) >= _CACHE_MAX:
+        _DIR_CACHE.clear()
+    _DIR_CACHE[here] = (key, infos)
+    return infos
+
+
+def _doc_sids(ctx: _Ctx, name: str) -> set:
+    for info in ctx.infos():
+        d = info.defs.get(name)
+        if d is not None:
+            return set(d[1])
+    return set()
+
+
+def _skipped_sids(ctx: _Ctx, name: str) -> set:
+    """Sids of ``name``'s statements that every consumer replaces, when nothing uses ``name`` directly."""
+    infos = ctx.infos()
+    if any(n == name for info in infos for n, _r in info.uses):
+        return set()
+    consumers = []
+    for info in infos:
+        for cname, (consumed, sids) in info.defs.items():
+            for n, how in consumed:
+                if n == name:
+                    if how == "override":
+                        return set()
+                    consumers.append((cname, consumed, sids))
+    if not consumers:
+        return set()
+    result: Optional[set] = None
+    for cname, consumed, sids in consumers:
+        replaced = set(sids)
+        for n, how in consumed:
+            if how == "override":
+                replaced |= _doc_sids(ctx, n)
+        result = replaced if result is None else result & replaced
+    return result or set()
+
+
+def _doc_role(ctx: _Ctx, name: str, tree: Any) -> str:
+    from .policy_json import _role_of
+
+    by_content = _role_of(tree)
+    infos = ctx.infos()
+    seen = {name}
+    todo = [name]
+    roles: list[str] = []
+    while todo and not roles:
+        nxt = []
+        for n in todo:
+            for info in infos:
+                roles.extend(r for u, r in info.uses if u == n and r)
+            for info in infos:
+                for cname, (consumed, _sids) in info.defs.items():
+                    if cname not in seen and any(c == n for c, _h in consumed):
+                        seen.add(cname)
+                        nxt.append(cname)
+        todo = nxt
+    if not roles:
+        return by_content
+    return by_content if by_content in roles else roles[0]
+
+
+# ---------------------------------------------------------------------------
+# Terraform JSON syntax (.tf.json)
+
+_NESTED = frozenset(("statement", "principals", "not_principals", "condition", "inline_policy", "dynamic",
+                     "content"))
+
+
+def extract_json(src) -> None:
+    from ..parsers.json_loc import parse_json
+
+    src.kind = "terraform-json"
+    tree = parse_json(src.text)
+    src.trees.append(tree)
+    if not isinstance(tree, dict):
+        return
+    index = LineIndex(src.text)
+    ctx = _Ctx(src, index, None, "terraform")
+    blocks = _json_blocks(ctx, tree)
+    for b in blocks:
+        src.blocks.append(b.span)
+    _extract_blocks(ctx, blocks)
+
+
+def _json_blocks(ctx: _Ctx, tree: LDict) -> list:
+    from ..parsers.hcl import Block
+
+    out = []
+
+    def key_lstr(d, k) -> LStr:
+        return LStr(k, d.key_span(k) if isinstance(d, LDict) else Span(1, 1, 1, 1))
+
+    for top, val in tree.items():
+        if not isinstance(val, dict) and top != "locals":
+            continue
+        tspan = tree.key_span(top)
+        if top in ("resource", "data"):
+            for rtype, named in val.items():
+                if not isinstance(named, dict):
+                    continue
+                for name, bodies in named.items():
+                    for body in _as_list(bodies):
+                        if isinstance(body, dict):
+                            b = Block(top, tspan, [key_lstr(val, rtype), key_lstr(named, name)], span_of(body, tspan))
+                            _json_body(ctx, b, body, 0)
+                            out.append(b)
+        elif top in ("provider", "variable", "module", "output"):
+            for name, bodies in val.items():
+                for body in _as_list(bodies):
+                    if isinstance(body, dict):
+                        b = Block(top, tspan, [key_lstr(val, name)], span_of(body, tspan))
+                        _json_body(ctx, b, body, 0)
+                        out.append(b)
+        elif top == "locals":
+            for body in _as_list(val):
+                if isinstance(body, dict):
+                    b = Block(top, tspan, [], span_of(body, tspan))
+                    _json_body(ctx, b, body, 0)
+                    out.append(b)
+    return out
+
+
+def _as_list(v: Any) -> list:
+    return list(v) if isinstance(v, list) else [v]
+
+
+def _json_body(ctx: _Ctx, blk, body: dict, depth: int) -> None:
+    from ..parsers.hcl import Block
+
+    if depth > 20:
+        return
+    for k, v in body.items():
+        if k == "//":
+            continue
+        kspan = body.key_span(k) if isinstance(body, LDict) else blk.span
+        if k in _NESTED and (isinstance(v, dict) or isinstance(v, list) and v and all(isinstance(x, dict) for x in v)):
+            if k == "dynamic" and isinstance(v, dict):
+                for label, inner in v.items():
+                    for item in _as_list(inner):
+                        if isinstance(item, dict):
+                            nb = Block("dynamic", kspan, [LStr(label, v.key_span(label))], span_of(item, kspan))
+                            _json_body(ctx, nb, item, depth + 1)
+                            blk.blocks.append(nb)
+                continue
+            for item in _as_list(v):
+                nb = Block(k, kspan, [], span_of(item, kspan))
+                _json_body(ctx, nb, item, depth + 1)
+                blk.blocks.append(nb)
+            continue
+        blk.attributes[k] = _JAttr(k, kspan, span_of(v, kspan), _json_value(v, 0), v)
+
+
+class _JAttr:
+    """An attribute of a Terraform JSON body: ``value`` converted, ``raw`` as written."""
+
+    __slots__ = ("name", "name_span", "span", "value", "raw", "node", "pos")
+
+    def __init__(self, name: str, name_span: Span, span: Span, value: Any, raw: Any) -> None:
+        self.name = name
+        self.name_span = name_span
+        self.span = span
+        self.value = value
+        self.raw = raw
+        self.node = None
+        self.pos = None
+
+    @property
+    def text(self) -> str:
+        return _plain_text(self.raw)
+
+
+def _plain_text(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, list):
+        return " ".join(_plain_text(x) for x in v)
+    if isinstance(v, dict):
+        return " ".join(_plain_text(x) for x in v.values())
+    return ""
+
+
+def _json_value(v: Any, depth: int) -> Any:
+    """A Terraform JSON value: strings are templates (``"${var.x}"`` is Unresolved)."""
+    if isinstance(v, str):
+        if "${" not in v and "%{" not in v:
+            return v
+        if v.startswith("${") and v.endswith("}") and v.count("${") == 1:
+            inner = v[2:-1].strip()
+            return Unresolved(inner, "call" if _CALL.match(inner) else "reference", span_of(v))
+        if "%{" in v.replace("%%{", ""):
+            return Unresolved(str(v), "template", span_of(v))
+        return LStr(v.replace("$${", "${").replace("%%{", "%{"), span_of(v))
+    if depth > 100:
+        return v
+    if isinstance(v, LDict):
+        d = LDict(span=v.span)
+        for k, x in v.items():
+            d[k] = _json_value(x, depth + 1)
+        d.key_spans = v.key_spans
+        d.duplicates = v.duplicates
+        return d
+    if isinstance(v, list):
+        return LList([_json_value(x, depth + 1) for x in v], span=span_of(v))
+    return v
+
+
+def _classify_json(ctx: _Ctx, attr):
+    return _classify_json_value(ctx, attr.value, attr.raw)
+
+
+def _classify_json_value(ctx: _Ctx, value: Any, raw: Any):
+    from ..parsers import hcl
+
+    if isinstance(raw, dict):
+        return "tree", _json_value(raw, 0)
+    if not isinstance(raw, LStr):
+        return "none", None
+    tpl = _json_string_template(ctx, raw)
+    if tpl is None:
+        return "none", None
+    sp = tpl.specials
+    if len(sp) == 1 and sp[0][0] == 0 and sp[0][1] == len(tpl.text) and sp[0][2] == "interp":
+        inner = tpl.text[2:-1]
+        m = _DOC_REF.match(inner)
+        if m:
+            return "doc", m.group(1)
+        m = _LOCAL_REF.match(inner)
+        if m:
+            return "local", m.group(1)
+        # an HCL expression inside the JSON string: parse it where it stands
+        prefix = "_ = "
+        omap = tpl.omap
+
+        def char_map(i: int, _omap=omap) -> int:
+            return _omap(max(0, i - len(prefix)) + 2)
+
+        try:
+            d = hcl.parse(prefix + inner, char_map, ctx.index)
+        except ParseError:
+            return "none", None
+        a = d.attributes.get("_")
+        if a is None:
+            return "none", None
+        return _classify_node(ctx, a.node, a.pos)
+    return "template", tpl
+
+
+def _json_string_template(ctx: _Ctx, raw: LStr, templated: bool = True):
+    """The template of a JSON string literal, mapped to the file (escapes decoded)."""
+    from ..parsers import hcl
+
+    text = ctx.src.text
+    sp = raw.span
+    starts = ctx.index.starts
+    if sp.line - 1 >= len(starts) or sp.end_line - 1 >= len(starts):
+        return None
+    start = starts[sp.line - 1] + sp.col - 1
+    end = starts[sp.end_line - 1] + sp.end_col - 1
+    if text[start:start + 1] != '"' or text[end - 1:end] != '"':
+        return None
+    decoded, dmap = _decode_json_string(text, start, end)
+    if not templated:
+        return hcl.Template(decoded, dmap, [], dmap(len(decoded)), sp)
+    return hcl.scan_template_text(decoded, 0, len(decoded), dmap, sp)
+
+
+_JSON_ESC = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _decode_json_string(text: str, start: int, end: int):
+    from ..parsers.hcl import OffsetMap
+
+    out: list[str] = []
+    olen = 0
+    omap = OffsetMap()
+    i = start + 1
+    stop = end - 1
+    find = text.find
+    while i < stop:
+        j = find("\\", i, stop)
+        if j == -1:
+            j = stop
+        if j > i:
+            omap.add(olen, i)
+            out.append(text[i:j])
+            olen += j - i
+            i = j
+            continue
+        e = text[i + 1:i + 2]
+        n = 2
+        if e == "u":
+            try:
+                cp = int(text[i + 2:i + 6], 16)
+            except ValueError:
+                cp = 0xFFFD
+            n = 6
+            if 0xD800 <= cp < 0xDC00 and text[i + 6:i + 8] == "\\u":
+                try:
+                    lo = int(text[i + 8:i + 12], 16)
+                except ValueError:
+                    lo = 0
+                if 0xDC00 <= lo < 0xE000:
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+                    n = 12
+            ch = chr(cp)
+        else:
+            ch = _JSON_ESC.get(e, e)
+        omap.add(olen, i)
+        out.append(ch)
+        olen += 1
+        i += n
+    omap.add(olen, stop)
+    return "".join(out), omap
+
+
+# ---------------------------------------------------------------------------
+# Plans (terraform show -json)
+
+
+def extract_plan(src, tree: Any) -> None:
+    src.kind = "terraform-plan"
+    if not isinstance(tree, dict):
+        return
+    ctx = _Ctx(src, LineIndex(src.text or ""), None, "terraform-plan")
+    seen: set[str] = set()
+    pv = tree.get("planned_values")
+    if isinstance(pv, dict) and isinstance(pv.get("root_module"), dict):
+        stack = [pv["root_module"]]
+        while stack:
+            mod = stack.pop(0)
+            for r in mod.get("resources") or ():
+                if isinstance(r, dict) and r.get("mode", "managed") == "managed":
+                    _plan_resource(ctx, r.get("address"), r.get("type"), r.get("values"), seen)
+            stack.extend(m for m in (mod.get("child_modules") or ()) if isinstance(m, dict))
+    for rc in tree.get("resource_changes") or ():
+        if not isinstance(rc, dict) or rc.get("mode", "managed") != "managed":
+            continue
+        change = rc.get("change")
+        if isinstance(change, dict):
+            _plan_resource(ctx, rc.get("address"), rc.get("type"), change.get("after"), seen)
+
+
+def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) -> None:
+    if not isinstance(address, str) or not isinstance(rtype, str) or not isinstance(values, dict):
+        return
+    if address in seen:
+        return
+    seen.add(address)
+    items: list = []  # (path, role, strict, value)
+    if rtype == "aws_iam_role":
+        if "assume_role_policy" in values:
+            items.append((("assume_role_policy",), "trust", True, values["assume_role_policy"]))
+        ip = values.get("inline_policy")
+        for i, p in enumerate(ip if isinstance(ip, list) else ()):
+            if isinstance(p, dict) and p.get("policy"):
+                items.append((("inline_policy", i, "policy"), "identity", True, p["policy"]))
+        arns = values.get("managed_policy_arns")
+        for i, a in enumerate(arns if isinstance(arns, list) else ()):
+            _plan_ref(ctx, a, address, (address, "managed_policy_arns", i))
+    elif rtype.startswith("aws_"):
+        for name, v in values.items():
+            if name in RESOURCE_POLICY_ATTRS:
+                strict = rtype in IDENTITY_TYPES
+                items.append(((name,), "identity" if strict else "resource", strict, v))
+        if rtype in ATTACHMENT_TYPES:
+            for name in ("policy_arn", "managed_policy_arn"):
+                if name in values:
+                    _plan_ref(ctx, values[name], address, (address, name))
+    for path, role, strict, v in items:
+        if not isinstance(v, LStr) or not v.strip():
+            continue
+        tpl = _json_string_template(ctx, v, templated=False)
+        if tpl is None:
+            continue
+        tree = _template_json(ctx, tpl, address, strict)
+        if tree is not None and (strict or isinstance(tree, dict) and "Statement" in tree):
+            _emit(ctx, tree, address, (address,) + path, role)
+
+
+def _plan_ref(ctx: _Ctx, v: Any, address: str, path: tuple) -> None:
+    if isinstance(v, LStr) and _MANAGED_ARN.match(v):
+        ctx.src.managed_refs.append(ManagedPolicyRef(Val(str(v), v.span, path), ctx.origin(address, path[:2])))
