@@ -53,6 +53,7 @@ def markdown(result, meta=None, budget: int = LIMIT - MARGIN) -> str:
     from .text_format import summary
 
     meta = meta or {}
+    budget -= 1  # the blank line that ends the summary (a table must not absorb what follows)
     findings = list(result.findings)
     head = ["## lint-policies", "", cell(summary(result)), ""]
     if findings:
@@ -61,7 +62,7 @@ def markdown(result, meta=None, budget: int = LIMIT - MARGIN) -> str:
             head.append(f"| {cell(code)} | {cell(name)} | {c['error']} | {c['warning']} | {c['note']} | "
                         f"{sum(c.values())} |")
         head += ["", "### Findings", "", "| Location | Code | Severity | Message |", "|---|---|---|---|"]
-    text = "\n".join(head) + "\n"
+    text = "\n".join(head).rstrip("\n") + "\n"
     used = len(text.encode("utf-8", "surrogatepass"))
     if used > budget:
         return ""
@@ -80,7 +81,7 @@ def markdown(result, meta=None, budget: int = LIMIT - MARGIN) -> str:
             break
         rows.append(row)
         used += size
-    return text + "".join(rows)
+    return text + "".join(rows) + "\n"
 
 
 def _note(n: int) -> str:
