@@ -143,7 +143,6 @@ _SECRET_FULL_RE = re.compile(r"[A-Za-z0-9/+]{40}")
 _TOKEN_FULL_RE = re.compile(r"[A-Za-z0-9/+]{%d,}={0,3}" % TOKEN_MIN_LENGTH)
 _HEX_RE = re.compile(r"[0-9a-fA-F]+")
 
-_KEYWORD_RE = re.compile(r"secret|token", re.I)
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 _NORM_DROP = str.maketrans("", "", "_-.")
 
@@ -336,8 +335,12 @@ class Hit:
 # Scanning
 
 
+_PREFIX_RE = re.compile(r"A(?:KIA|SIA|BIA|CCA)")
+
+
 def _has_prefix(text: str) -> bool:
-    return "AKIA" in text or "ASIA" in text or "ABIA" in text or "ACCA" in text
+    """Cheap pre-filter (a literal-prefix search, ~1 ms per MB)."""
+    return _PREFIX_RE.search(text) is not None
 
 
 def _in_arn(text: str, start: int) -> bool:
@@ -385,6 +388,23 @@ def _value_at(text: str, pos: int) -> Optional[tuple[int, int, str]]:
     elif nxt and nxt not in _VALUE_END:
         return None
     return s, e, m.group("val")
+
+
+def _keywords(text: str) -> list[tuple[int, int]]:
+    """Spans of ``secret``/``token`` (lower, Capitalized or UPPER case), in order.
+
+    Plain ``str.find`` loops: much faster than a case-insensitive regular expression.
+    """
+    out = []
+    find = text.find
+    for tail, heads, length in (("ecret", "sS", 6), ("ECRET", "S", 6), ("oken", "tT", 5), ("OKEN", "T", 5)):
+        i = find(tail)
+        while i != -1:
+            if i > 0 and text[i - 1] in heads:
+                out.append((i - 1, i - 1 + length))
+            i = find(tail, i + 1)
+    out.sort()
+    return out
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -451,13 +471,13 @@ class _Scanner:
         names: list[tuple[int, int, str]] = []
         last_end = -1
         n = len(text)
-        for m in _KEYWORD_RE.finditer(text):
-            if m.start() < last_end:
+        for start, stop in self.keywords:
+            if start < last_end:
                 continue
-            a = m.start()
+            a = start
             while a > 0 and text[a - 1] in _NAME_CHARS:
                 a -= 1
-            b = m.end()
+            b = stop
             while b < n and text[b] in _NAME_CHARS:
                 b += 1
             last_end = b
@@ -603,14 +623,14 @@ class _Scanner:
             return None
         return i, i + len(s)
 
-    def run(self) -> list[Hit]:
+    def run(self, has_prefix: bool, keywords: list[tuple[int, int]]) -> list[Hit]:
         text = self.text
-        self.key_ids = find_key_ids(text, self) if _has_prefix(text) else []
+        self.key_ids = find_key_ids(text, self) if has_prefix else []
         for h in self.key_ids:
             self.hits[("key-id", h.start)] = h
         self.names = []
-        low_hint = ("ecret" in text or "ECRET" in text or "oken" in text or "OKEN" in text)
-        if low_hint:
+        self.keywords = keywords
+        if keywords:
             self.scan_names()
         self.near_key_ids()
         return sorted(self.hits.values(), key=lambda h: (h.start, h.kind))
@@ -620,9 +640,11 @@ def scan(text: Optional[str], trees: Iterable[Any] = ()) -> list[Hit]:
     """All credentials in ``text`` (key IDs, secrets, tokens), in order of position."""
     if not text:
         return []
-    if not (_has_prefix(text) or "ecret" in text or "ECRET" in text or "oken" in text or "OKEN" in text):
+    has_prefix = _has_prefix(text)
+    keywords = _keywords(text)
+    if not has_prefix and not keywords:
         return []
-    return _Scanner(text, trees).run()
+    return _Scanner(text, trees).run(has_prefix, keywords)
 
 
 _CACHE_ATTR = "_credential_hits"
