@@ -7,7 +7,8 @@ file, so a pre-commit hook never changes it.
 
 Each entry is ``{code, file, fingerprint, hint}``. The fingerprint is the finding's
 (rule + path + origin label + logical path + normalized value, no line number), with
-the path taken relative to the baseline file's directory, so the baseline survives
+the path taken relative to the baseline file's directory (``../`` when the
+file is elsewhere), so the baseline survives
 lines inserted above a finding and does not depend on the directory the linter runs
 from. Matching is count-aware: with two entries of one fingerprint and three such
 findings today, one is reported. The hint is for humans reading a diff; it never
@@ -35,15 +36,13 @@ _HINT_MAX = 160
 
 
 def _rel(finding_file: str, base_dir: str) -> str:
-    """The finding's path relative to ``base_dir`` (POSIX), or as displayed when outside it."""
+    """The finding's path relative to ``base_dir`` (POSIX; may start with ``../``)."""
     if not finding_file:
         return finding_file
     ap = os.path.abspath(finding_file)
     try:
         rel = os.path.relpath(ap, base_dir)
     except ValueError:  # pragma: no cover - another drive on Windows
-        return finding_file
-    if rel == ".." or rel.startswith(".." + os.sep):
         return finding_file
     return rel.replace(os.sep, "/")
 
