@@ -31,6 +31,7 @@ instead of exhausting the Python stack.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any, Callable, Optional
 
@@ -91,9 +92,14 @@ class OffsetMap:
 
 
 class _Pos:
-    """Byte offsets of a tree-sitter tree -> spans (1-based, code-point columns)."""
+    """Byte offsets of a tree-sitter tree -> spans (1-based, code-point columns).
 
-    __slots__ = ("text", "data", "ascii", "index", "bline", "cline", "char_map", "outer")
+    With ``char_map``/``outer`` the text is embedded in another file (an HCL
+    expression inside a Terraform JSON string): character offsets go through
+    ``char_map`` and are placed with the enclosing file's ``LineIndex``.
+    """
+
+    __slots__ = ("text", "data", "ascii", "index", "bline", "cline", "char_map", "lines", "row_ascii")
 
     def __init__(self, text: str, data: bytes, char_map: Optional[Callable[[int], int]] = None,
                  outer: Optional[LineIndex] = None) -> None:
@@ -101,8 +107,9 @@ class _Pos:
         self.data = data
         self.ascii = len(data) == len(text)
         self.char_map = char_map
-        self.outer = outer
         self.index = outer if outer is not None else LineIndex(text)
+        self.lines = None
+        self.row_ascii = None
         if not self.ascii:
             bl = [0]
             find = data.find
@@ -112,6 +119,8 @@ class _Pos:
                 i = find(b"\n", i + 1)
             self.bline = bl
             self.cline = LineIndex(text).starts if outer is not None else self.index.starts
+            self.lines = data.split(b"\n")
+            self.row_ascii = [ln.isascii() for ln in self.lines]
 
     def char(self, b: int) -> int:
         """Character offset in ``text`` of byte offset ``b``."""
@@ -121,17 +130,30 @@ class _Pos:
         start = self.bline[row]
         return self.cline[row] + len(self.data[start:b].decode("utf-8", "replace"))
 
-    def file_off(self, b: int) -> int:
-        c = self.char(b)
-        return self.char_map(c) if self.char_map is not None else c
+    def _lc(self, off: int) -> tuple[int, int]:
+        starts = self.index.starts
+        line = bisect_right(starts, off)
+        return line, off - starts[line - 1] + 1
 
     def span(self, sb: int, eb: int) -> Span:
         if self.char_map is None:
-            return self.index.span(self.char(sb), self.char(eb))
-        return self.index.span(self.file_off(sb), self.file_off(eb))
+            a, b = self._lc(self.char(sb)), self._lc(self.char(eb))
+        else:
+            a, b = self._lc(self.char_map(self.char(sb))), self._lc(self.char_map(self.char(eb)))
+        return Span(a[0], a[1], b[0], b[1])
 
     def node_span(self, node) -> Span:
-        return self.span(node.start_byte, node.end_byte)
+        if self.char_map is not None:
+            return self.span(node.start_byte, node.end_byte)
+        sr, sc = node.start_point
+        er, ec = node.end_point
+        if not self.ascii:
+            ra = self.row_ascii
+            if not ra[sr]:
+                sc = len(self.lines[sr][:sc].decode("utf-8", "replace"))
+            if not ra[er]:
+                ec = len(self.lines[er][:ec].decode("utf-8", "replace"))
+        return Span(sr + 1, sc + 1, er + 1, ec + 1)
 
     def node_text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -580,12 +602,51 @@ class _Evaluator:
                     exprs = [c for c in args[0].children if c.type == "expression"]
                     if len(exprs) == 1:
                         return self.eval(exprs[0], depth + 1)
+        if t == "function_call" and pos.data[node.start_byte:node.start_byte + 7] == b"format(":
+            v = self._format(node, depth)
+            if v is not None:
+                return v
         if t == "operation":
             v = self._negative(node)
             if v is not None:
                 return v
         kind = _UNRESOLVED_KINDS.get(t, "expression")
         return Unresolved(pos.node_text(node), kind, pos.node_span(node))
+
+    def _format(self, node, depth: int) -> Optional[LStr]:
+        """``format("arn:%s:iam::aws:policy/X", var.p)`` -> ``"arn:${var.p}:iam::aws:policy/X"``
+        (only ``%s``/``%d``/``%v``/``%%`` verbs; anything else stays Unresolved)."""
+        args = []
+        for c in node.children:
+            if c.type == "function_arguments":
+                args = [a for a in c.children if a.type == "expression"]
+                if any(a.type == "ellipsis" for a in c.children):
+                    return None
+        if not args:
+            return None
+        fmt = self.eval(args[0], depth + 1)
+        if not isinstance(fmt, LStr) or "${" in fmt:
+            return None
+        pieces = _FORMAT_VERB.split(str(fmt))
+        verbs = _FORMAT_VERB.findall(str(fmt))
+        out = [pieces[0]]
+        k = 1
+        for verb, rest in zip(verbs, pieces[1:]):
+            if verb == "%%":
+                out.append("%")
+            else:
+                if verb not in ("%s", "%d", "%v") or k >= len(args):
+                    return None
+                v = self.eval(args[k], depth + 1)
+                k += 1
+                if isinstance(v, LStr):
+                    out.append(str(v))
+                elif isinstance(v, LScalar) and v.value is not None and not isinstance(v.value, bool):
+                    out.append(str(v.value))
+                else:
+                    out.append("${" + self.pos.node_text(args[k - 1]).strip() + "}")
+            out.append(rest)
+        return LStr("".join(out), self.pos.node_span(node))
 
     def _negative(self, node) -> Optional[LScalar]:
         ch = node.children
@@ -655,6 +716,9 @@ class _Evaluator:
         return LStr(tpl.text, tpl.span)
 
 
+_FORMAT_VERB = re.compile(r"%%|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]")
+
+
 def _number(txt: str):
     try:
         return int(txt)
@@ -714,9 +778,7 @@ def _fill(target: LDict, attrs: dict, blocks: list, ev: _Evaluator) -> None:
 # ---------------------------------------------------------------------------
 # Template syntax in plain text (Terraform JSON strings, ``templatefile`` files)
 
-import re as _re
-
-_TPL_OPEN = _re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+_TPL_OPEN = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
 
 
 def _match_brace(text: str, i: int, end: int) -> int:

@@ -91,13 +91,68 @@ def extract_hcl(src) -> None:
     src.kind = "terraform"
     doc = _parse_cached(src.abspath, src.text)
     src.comments.extend(doc.comments)
-    src.trees.append(hcl.to_tree(doc))
+    # the whole-file tree is only walked by a few file-scope rules: build it on first use
+    src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)])
     ctx = _Ctx(src, doc.pos.index, doc)
     for name, a in doc.attributes.items():  # .tfvars
         _loose(ctx, a, f"var.{name}", (f"var.{name}",))
     for blk in doc.blocks:
         src.blocks.append(blk.span)
     _extract_blocks(ctx, doc.blocks)
+
+
+class _LazyTrees(list):
+    """A list whose items are computed the first time anything looks at them."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self._make = make
+
+    def _load(self) -> None:
+        make = self._make
+        if make is not None:
+            self._make = None
+            list.extend(self, make())
+
+    def __len__(self) -> int:
+        self._load()
+        return list.__len__(self)
+
+    def __bool__(self) -> bool:
+        self._load()
+        return list.__len__(self) > 0
+
+    def __iter__(self):
+        self._load()
+        return list.__iter__(self)
+
+    def __getitem__(self, i):
+        self._load()
+        return list.__getitem__(self, i)
+
+    def __contains__(self, x) -> bool:
+        self._load()
+        return list.__contains__(self, x)
+
+    def __repr__(self) -> str:
+        self._load()
+        return list.__repr__(self)
+
+    def append(self, x) -> None:
+        self._load()
+        list.append(self, x)
+
+    def extend(self, xs) -> None:
+        self._load()
+        list.extend(self, xs)
+
+    def copy(self) -> list:
+        self._load()
+        return list(list.__iter__(self))
+
+    def __reduce__(self):
+        self._load()
+        return (list, (list(list.__iter__(self)),))
 
 
 class _Ctx:
@@ -167,7 +222,6 @@ def _policy_attrs(blk) -> list:
             a = ib.get("policy")
             if a is not None:
                 out.append((("inline_policy", i, "policy"), "identity", True, a))
-        return out
     if not rtype.startswith("aws_"):
         return out
     for name, a in blk.attributes.items():
@@ -175,6 +229,9 @@ def _policy_attrs(blk) -> list:
                                              and name == "inline_policy"):
             if rtype in IDENTITY_TYPES:
                 out.append((name, "identity", True, a))
+            elif rtype in ("aws_iam_role", "aws_iam_user", "aws_iam_group"):
+                # not a real argument (Terraform rejects it), but plainly meant as the principal's policy
+                out.append((name, "identity", False, a))
             else:
                 out.append((name, "resource", False, a))
     return out
