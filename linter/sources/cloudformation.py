@@ -1,0 +1,936 @@
+"""CloudFormation and SAM templates: every policy document in them, intrinsics understood.
+
+Entry points (called by :mod:`linter.sources`):
+
+- :func:`extract_yaml` parses a ``.yaml``/``.yml``/``.template`` file with
+  :mod:`linter.parsers.yaml_loc`, keeps its comments, and extracts the policies when
+  the file is a template (``AWSTemplateFormatVersion``, or ``Resources`` whose
+  entries have a ``Type`` such as ``AWS::IAM::Role``);
+- :func:`extract_tree` does the same for a JSON template already parsed with positions.
+
+Where policies are found:
+
+- IAM identities and policies: ``AWS::IAM::Role`` (``AssumeRolePolicyDocument`` as a
+  trust policy, ``Policies[].PolicyDocument``, ``ManagedPolicyArns``),
+  ``AWS::IAM::User``/``Group`` (``Policies``, ``ManagedPolicyArns``),
+  ``AWS::IAM::Policy``/``ManagedPolicy``/``RolePolicy``/``UserPolicy``/``GroupPolicy``
+  (``PolicyDocument``), ``AWS::SSO::PermissionSet`` (``InlinePolicy``,
+  ``ManagedPolicies``);
+- SAM (``AWS::Serverless::Function``, ``StateMachine`` and any ``AWS::Serverless::*``
+  with ``Policies``): inline documents and statements, AWS managed policy names and
+  ARNs, and the SAM policy templates in :data:`SAM_POLICY_TEMPLATES` expanded to the
+  statements SAM generates;
+- resource policies: the properties in :data:`RESOURCE_POLICY_PROPERTIES` (S3, SQS,
+  SNS, KMS, ECR, Secrets Manager, SageMaker model package groups...) and any property
+  named ``PolicyDocument`` anywhere in a resource's ``Properties``.
+
+A document may be written as a mapping or as a JSON string (a literal, ``!Sub`` or
+``!Join``); a string is parsed with :func:`linter.parsers.json_loc.parse_json` and its
+positions are mapped back into the template, so findings point inside the string.
+
+Intrinsic functions (see :class:`Resolver`): ``Fn::If`` keeps both branches,
+``AWS::NoValue`` removes the element, ``Fn::Sub`` keeps its text with ``${...}``
+placeholders, ``Fn::Join`` of literals (and of ``Ref``/``GetAtt``, written as the
+equivalent ``${...}`` placeholders) is joined, and everything else is an
+:class:`~linter.located.Unresolved` value that is never taken for ``"*"``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Optional
+
+from ..located import LDict, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
+from ..model import ManagedPolicyRef, Origin, PolicyDocument, Val, build_document
+
+KIND = "cloudformation"
+
+#: IAM resource types and the properties holding identity policies.
+IAM_POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy",
+                    "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy")
+IAM_PRINCIPAL_TYPES = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+
+#: Resource type -> properties that hold a resource-based policy document.
+RESOURCE_POLICY_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "AWS::S3::BucketPolicy": ("PolicyDocument",),
+    "AWS::S3Express::BucketPolicy": ("PolicyDocument",),
+    "AWS::S3::AccessPoint": ("Policy",),
+    "AWS::S3::MultiRegionAccessPointPolicy": ("Policy",),
+    "AWS::S3ObjectLambda::AccessPointPolicy": ("PolicyDocument",),
+    "AWS::SQS::QueuePolicy": ("PolicyDocument",),
+    "AWS::SNS::TopicPolicy": ("PolicyDocument",),
+    "AWS::KMS::Key": ("KeyPolicy",),
+    "AWS::KMS::ReplicaKey": ("KeyPolicy",),
+    "AWS::SecretsManager::ResourcePolicy": ("ResourcePolicy",),
+    "AWS::ECR::Repository": ("RepositoryPolicyText",),
+    "AWS::ECR::RegistryPolicy": ("PolicyText",),
+    "AWS::ECR::PublicRepository": ("RepositoryPolicyText",),
+    "AWS::EFS::FileSystem": ("FileSystemPolicy",),
+    "AWS::Backup::BackupVault": ("AccessPolicy",),
+    "AWS::OpenSearchService::Domain": ("AccessPolicies",),
+    "AWS::Elasticsearch::Domain": ("AccessPolicies",),
+    "AWS::Logs::ResourcePolicy": ("PolicyDocument",),
+    "AWS::Logs::Destination": ("DestinationPolicy",),
+    "AWS::Events::EventBus": ("Policy",),
+    "AWS::ApiGateway::RestApi": ("Policy",),
+    "AWS::CodeArtifact::Domain": ("PermissionsPolicyDocument",),
+    "AWS::CodeArtifact::Repository": ("PermissionsPolicyDocument",),
+    "AWS::Glue::Registry": (),
+    "AWS::SageMaker::ModelPackageGroup": ("ModelPackageGroupPolicy",),
+    "AWS::Lambda::LayerVersionPermission": (),
+    "AWS::SecretsManager::Secret": (),
+    "AWS::IAM::OIDCProvider": (),
+}
+
+#: Facts from AWS SAM's ``policy_templates.json`` (aws/serverless-application-model,
+#: ``samtranslator/policy_templates_data``) for the templates that matter around SageMaker:
+#: name -> statements, each ``(actions, resource patterns)``; ``{Param}`` in a pattern is
+#: the template parameter. Other templates are reported as unresolved (not expanded).
+_S3_BUCKET = "arn:${AWS::Partition}:s3:::{BucketName}"
+_S3_OBJECTS = "arn:${AWS::Partition}:s3:::{BucketName}/*"
+_REGIONAL = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
+SAM_POLICY_TEMPLATES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
+    "S3ReadPolicy": (
+        (("s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion",
+          "s3:GetLifecycleConfiguration"), (_S3_BUCKET, _S3_OBJECTS)),
+    ),
+    "S3WritePolicy": (
+        (("s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"), (_S3_BUCKET, _S3_OBJECTS)),
+    ),
+    "S3CrudPolicy": (
+        (("s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:PutObject",
+          "s3:PutObjectAcl", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration",
+          "s3:DeleteObject"), (_S3_BUCKET, _S3_OBJECTS)),
+    ),
+    "S3FullAccessPolicy": (
+        (("s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl",
+          "s3:DeleteObject", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", "s3:GetObjectTagging",
+          "s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"), (_S3_OBJECTS,)),
+        (("s3:ListBucket", "s3:GetBucketLocation", "s3:GetLifecycleConfiguration",
+          "s3:PutLifecycleConfiguration"), (_S3_BUCKET,)),
+    ),
+    "SageMakerCreateEndpointPolicy": (
+        (("sagemaker:CreateEndpoint",), (_REGIONAL % ("sagemaker", "endpoint/{EndpointName}"),)),
+    ),
+    "SageMakerCreateEndpointConfigPolicy": (
+        (("sagemaker:CreateEndpointConfig",), (_REGIONAL % ("sagemaker", "endpoint-config/{EndpointConfigName}"),)),
+    ),
+    "KMSDecryptPolicy": ((("kms:Decrypt",), (_REGIONAL % ("kms", "key/{KeyId}"),)),),
+    "KMSEncryptPolicy": ((("kms:Encrypt",), (_REGIONAL % ("kms", "key/{KeyId}"),)),),
+}
+
+_TEMPLATE_HINT = re.compile(r"^\s*[\"']?(AWSTemplateFormatVersion|Resources)[\"']?\s*:|AWS::[A-Za-z0-9]+::", re.M)
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+
+
+def extract_yaml(src) -> None:
+    """Parse ``src.text`` as YAML; extract policies when it is a template."""
+    from ..parsers import yaml_loc
+
+    text = src.text or ""
+    hash_spans: list = []
+    try:
+        docs = yaml_loc.parse_yaml_stream(text, hash_spans=hash_spans)
+    except ParseError as e:
+        src.comments.extend(yaml_loc.scan_comments(text))
+        if e.message.startswith("YAML syntax error") and not _TEMPLATE_HINT.search(text):
+            # Not a template (Helm charts, Jinja-templated YAML...): not a policy source.
+            src.kind = "yaml"
+            return
+        raise
+    src.comments.extend(yaml_loc.scan_comments(text, hash_spans))
+    found = False
+    for tree in docs:
+        if tree is None:
+            continue
+        src.trees.append(tree)
+        if is_template(tree):
+            found = True
+            extract_tree(src, tree)
+    if not found:
+        src.kind = "yaml"
+
+
+def is_template(tree: Any) -> bool:
+    if not isinstance(tree, dict):
+        return False
+    if "AWSTemplateFormatVersion" in tree:
+        return True
+    res = tree.get("Resources")
+    if not isinstance(res, dict):
+        return False
+    for v in res.values():
+        if isinstance(v, dict):
+            t = v.get("Type")
+            if isinstance(t, str) and (t.startswith(("AWS::", "Custom::", "Alexa::")) or "::" in t):
+                return True
+    return False
+
+
+def extract_tree(src, tree: Any) -> None:
+    """Extract every policy of a template tree (YAML or JSON, already located)."""
+    src.kind = KIND
+    if not isinstance(tree, dict):
+        return
+    _Template(src, tree).run()
+
+
+# ---------------------------------------------------------------------------
+# Intrinsic functions
+
+
+class _NoValue:
+    __slots__ = ()
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return "NOVALUE"
+
+
+NOVALUE = _NoValue()
+
+
+class Alts(list):
+    """The values of the branches of an ``Fn::If`` (``AWS::NoValue`` branches left out)."""
+
+    __slots__ = ("span", "had_novalue")
+
+    def __init__(self, items=(), span: Span = Span(1, 1, 1, 1), had_novalue: bool = False) -> None:
+        super().__init__(items)
+        self.span = span
+        self.had_novalue = had_novalue
+
+
+_SCALAR_KEYS = ("Effect", "Sid", "Version", "Id")
+_LIST_KEYS = ("Action", "NotAction", "Resource", "NotResource", "Statement")
+_STRINGY_KEYS = {"Action", "NotAction", "Resource", "NotResource", "AWS", "Service", "Federated",
+                 "CanonicalUser", "Sid"}
+_MAX_RESOLVE_DEPTH = 150
+
+
+def _short(node: Any, limit: int = 60) -> str:
+    """A compact source-like rendering of a value, for Unresolved texts."""
+    from ..located import plain
+
+    def render(v: Any) -> str:
+        if isinstance(v, dict):
+            if len(v) == 1:
+                (k, x), = v.items()
+                name = "!" + (k[4:] if k.startswith("Fn::") else k)
+                return f"{name} {render(x)}"
+            return "{" + ", ".join(f"{k}: {render(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, list):
+            return "[" + ", ".join(render(x) for x in v) + "]"
+        if isinstance(v, Unresolved):
+            return v.text
+        return str(v)
+
+    try:
+        text = render(plain(node) if not isinstance(node, (dict, list)) else node)
+    except RecursionError:  # pragma: no cover
+        text = "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+class Resolver:
+    """Evaluates what a static linter can of a template's intrinsic functions.
+
+    ``resolve(node)`` returns a located tree without intrinsics, :data:`NOVALUE`
+    (the element disappears) or :class:`Alts` (an ``Fn::If``: the caller decides how
+    the branches combine). :meth:`resolve_policy` applies the policy rules for that:
+    in a list, both branches' elements are kept; for ``Action``/``Resource``/
+    ``Statement`` and principal values, the union; ``Effect`` prefers ``Allow``;
+    a ``Condition`` takes the weaker branch (the one with fewer clauses, or none).
+    """
+
+    def __init__(self, template: Optional["_Template"] = None) -> None:
+        self.t = template
+        self.origin_of: dict[int, Any] = {}  # id(copy) -> original LDict
+
+    # -- scalars ---------------------------------------------------------
+
+    def provider_arn(self, name: str, attr: Optional[str] = None) -> Optional[LStr]:
+        """``Ref``/``GetAtt .Arn`` of an OIDC or SAML provider defined in the template."""
+        if self.t is None:
+            return None
+        res = self.t.resources.get(name) if isinstance(self.t.resources, dict) else None
+        if not isinstance(res, dict) or attr not in (None, "Arn"):
+            return None
+        typ = res.get("Type")
+        props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
+        if typ == "AWS::IAM::OIDCProvider":
+            url = props.get("Url")
+            if isinstance(url, str):
+                host = re.sub(r"^https?://", "", str(url)).rstrip("/")
+                return LStr(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:oidc-provider/{host}")
+        if typ == "AWS::IAM::SAMLProvider":
+            pname = props.get("Name")
+            pname = str(pname) if isinstance(pname, str) else "${%s}" % name
+            return LStr(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:saml-provider/{pname}")
+        return None
+
+    @staticmethod
+    def placeholder(value: Any) -> Optional[str]:
+        """How a resolved value reads inside a string: literal text or ``${Name}``."""
+        if isinstance(value, LStr):
+            return str(value)
+        if isinstance(value, LScalar) and not isinstance(value.value, (dict, list)):
+            v = getattr(value, "text", None)
+            return v if v is not None else ("" if value.value is None else str(value.value))
+        if isinstance(value, Unresolved) and value.kind in ("Ref", "Fn::GetAtt"):
+            name = value.text.split(" ", 1)[1] if " " in value.text else value.text
+            return "${%s}" % name
+        return None
+
+    def intrinsic(self, key: str, arg: Any, node: LDict, depth: int) -> Any:
+        span = node.span
+        if key == "Ref":
+            name = str(arg) if isinstance(arg, str) else _short(arg)
+            if name == "AWS::NoValue":
+                return NOVALUE
+            arn = self.provider_arn(name) if isinstance(arg, str) else None
+            if arn is not None:
+                arn.span = span
+                return arn
+            return Unresolved(f"!Ref {name}", "Ref", span)
+        if key == "Fn::GetAtt":
+            parts: Optional[list] = None
+            if isinstance(arg, list) and len(arg) == 2 and all(isinstance(p, str) for p in arg):
+                parts = [str(arg[0]), str(arg[1])]
+            elif isinstance(arg, str) and "." in arg:
+                parts = str(arg).split(".", 1)
+            if parts is not None:
+                arn = self.provider_arn(parts[0], parts[1])
+                if arn is not None:
+                    arn.span = span
+                    return arn
+                return Unresolved(f"!GetAtt {parts[0]}.{parts[1]}", "Fn::GetAtt", span)
+            return Unresolved(f"!GetAtt {_short(arg)}", "Fn::GetAtt", span)
+        if key == "Fn::Sub":
+            return self.sub(arg, node, depth)
+        if key == "Fn::Join":
+            return self.join(arg, node, depth)
+        if key == "Fn::If":
+            if not (isinstance(arg, list) and len(arg) == 3):
+                return Unresolved(f"!If {_short(arg)}", "Fn::If", span)
+            alts = Alts(span=span)
+            for branch in (arg[1], arg[2]):
+                v = self.resolve(branch, depth + 1)
+                if v is NOVALUE:
+                    alts.had_novalue = True
+                elif isinstance(v, Alts):
+                    alts.extend(v)
+                    alts.had_novalue = alts.had_novalue or v.had_novalue
+                else:
+                    alts.append(v)
+            if not alts:
+                return NOVALUE
+            if len(alts) == 1 and not alts.had_novalue:
+                return alts[0]
+            return alts
+        short = key[4:] if key.startswith("Fn::") else key
+        return Unresolved(f"!{short} {_short(arg)}", key, span)
+
+    def sub(self, arg: Any, node: LDict, depth: int) -> Any:
+        span = node.span
+        if isinstance(arg, str):
+            return LStr(_unescape_sub(str(arg)), span_of(arg, span))
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
+            text = str(arg[0])
+            for name, raw in arg[1].items():
+                v = self.resolve(raw, depth + 1)
+                rep = self.placeholder(v) if not isinstance(v, Alts) else None
+                if rep is not None:
+                    text = text.replace("${%s}" % name, rep)
+            return LStr(_unescape_sub(text), span_of(arg[0], span))
+        return Unresolved(f"!Sub {_short(arg)}", "Fn::Sub", span)
+
+    def join(self, arg: Any, node: LDict, depth: int) -> Any:
+        span = node.span
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
+            parts = self.resolve(arg[1], depth + 1)
+            if isinstance(parts, list) and not isinstance(parts, Alts):
+                out = []
+                for p in parts:
+                    rep = self.placeholder(p)
+                    if rep is None:
+                        break
+                    out.append(rep)
+                else:
+                    return LStr(str(arg[0]).join(out), span)
+        return Unresolved(f"!Join {_short(arg)}", "Fn::Join", span)
+
+    # -- trees -----------------------------------------------------------
+
+    def resolve(self, node: Any, depth: int = 0) -> Any:
+        if depth > _MAX_RESOLVE_DEPTH:
+            return Unresolved("(nested too deeply)", "depth", span_of(node))
+        if isinstance(node, dict):
+            if len(node) == 1:
+                key = next(iter(node))
+                if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+                    return self.intrinsic(str(key), node[key], node, depth)
+            out = LDict(span=node.span if isinstance(node, LDict) else span_of(node))
+            if isinstance(node, LDict):
+                out.duplicates = list(node.duplicates)
+                self.origin_of[id(out)] = node
+            for k, v in node.items():
+                rv = self.resolve(v, depth + 1)
+                if rv is NOVALUE:
+                    continue
+                if isinstance(rv, Alts):
+                    rv = self.combine(str(k), rv)
+                    if rv is NOVALUE:
+                        continue
+                if str(k) in _STRINGY_KEYS:
+                    rv = _stringify(rv)
+                out[k] = rv
+                if isinstance(node, LDict):
+                    out.key_spans[str(k)] = node.key_span(k)
+            return out
+        if isinstance(node, list):
+            out_l = LList(span=span_of(node))
+            for item in node:
+                rv = self.resolve(item, depth + 1)
+                if rv is NOVALUE:
+                    continue
+                if isinstance(rv, Alts):
+                    for alt in rv:
+                        if isinstance(alt, list):
+                            out_l.extend(alt)
+                        else:
+                            out_l.append(alt)
+                else:
+                    out_l.append(rv)
+            return out_l
+        return node
+
+    def combine(self, key: str, alts: Alts) -> Any:
+        """One value for a mapping key whose value is an ``Fn::If``."""
+        if key == "Condition":
+            if alts.had_novalue:
+                return NOVALUE
+            return min(alts, key=_clause_count)
+        if key in _SCALAR_KEYS:
+            for a in alts:
+                if isinstance(a, str) and a == "Allow":
+                    return a
+            return alts[0]
+        if key in ("Principal", "NotPrincipal"):
+            if any(isinstance(a, str) and a == "*" for a in alts):
+                return next(a for a in alts if isinstance(a, str) and a == "*")
+            if all(isinstance(a, dict) for a in alts):
+                merged = LDict(span=alts.span)
+                for a in alts:
+                    for k, v in a.items():
+                        items = v if isinstance(v, list) else [v]
+                        if k in merged:
+                            cur = merged[k]
+                            merged[k] = LList((cur if isinstance(cur, list) else [cur]) + list(items),
+                                              span=alts.span)
+                        else:
+                            merged[k] = v
+                            merged.key_spans[str(k)] = a.key_span(k) if isinstance(a, LDict) else alts.span
+                return merged
+            return alts[0]
+        if all(isinstance(a, dict) for a in alts) and key not in _LIST_KEYS:
+            return alts[0]
+        union = LList(span=alts.span)
+        for a in alts:
+            if isinstance(a, list):
+                union.extend(a)
+            else:
+                union.append(a)
+        return union
+
+    def variants(self, node: Any, depth: int = 0) -> list[tuple[Any, tuple]]:
+        """Top-level ``Fn::If``/``AWS::NoValue`` of a value: ``[(value, path suffix)]``.
+
+        The values are not resolved further (callers walk them).
+        """
+        if depth > 20:
+            return [(node, ())]
+        if isinstance(node, dict) and len(node) == 1:
+            key = next(iter(node))
+            arg = node[key]
+            if key == "Ref" and arg == "AWS::NoValue":
+                return []
+            if key == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
+                out = []
+                for i in (1, 2):
+                    for v, suffix in self.variants(arg[i], depth + 1):
+                        out.append((v, ("Fn::If", i) + suffix))
+                return out
+        return [(node, ())]
+
+
+def _unescape_sub(text: str) -> str:
+    return text.replace("${!", "${") if "${!" in text else text
+
+
+def _clause_count(v: Any) -> int:
+    if not isinstance(v, dict):
+        return 0
+    return sum(len(b) if isinstance(b, dict) else 1 for b in v.values())
+
+
+def _stringify(v: Any) -> Any:
+    """Numbers written where IAM expects strings (account ids) become their text."""
+    if isinstance(v, LScalar) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool):
+        return LStr(getattr(v, "text", None) or str(v.value), v.span)
+    if isinstance(v, LList):
+        if any(isinstance(x, LScalar) for x in v):
+            return LList([_stringify(x) for x in v], span=v.span)
+    if isinstance(v, LDict):  # Principal: {"AWS": 123456789012}
+        for k, x in list(v.items()):
+            if isinstance(x, (LScalar, LList)):
+                v[k] = _stringify(x)
+    return v
+
+
+# ---------------------------------------------------------------------------
+# JSON written as a string inside the template
+
+
+class _TextIndex:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        i = text.find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = text.find("\n", i + 1)
+        self.starts = starts
+
+    def offset(self, line: int, col: int) -> int:
+        if line - 1 >= len(self.starts):
+            return len(self.text)
+        return self.starts[line - 1] + col - 1
+
+    def line_text(self, line: int) -> str:
+        if line - 1 >= len(self.starts):
+            return ""
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+
+_SIMPLE_ESC = {'"', "\\", "/", "b", "f", "n", "r", "t", "0", "a", "v", "e", " ", "_", "N", "L", "P", "\t"}
+
+
+def _quoted_columns(raw: str, col0: int, value: str) -> Optional[list[int]]:
+    """File columns of every character of a one-line quoted literal's value (plus one past the end)."""
+    if len(raw) < 2 or raw[0] not in "'\"" or raw[-1] != raw[0]:
+        return None
+    body = raw[1:-1]
+    cols: list[int] = []
+    i = 0
+    n = len(body)
+    if raw[0] == "'":
+        while i < n:
+            cols.append(col0 + 1 + i)
+            i += 2 if body.startswith("''", i) else 1
+    else:
+        while i < n:
+            cols.append(col0 + 1 + i)
+            if body[i] != "\\":
+                i += 1
+                continue
+            nxt = body[i + 1:i + 2]
+            if nxt == "u":
+                code = body[i + 2:i + 6]
+                i += 6
+                if 0xD800 <= int(code, 16) <= 0xDBFF and body.startswith("\\u", i):
+                    i += 6  # a surrogate pair is one character
+            elif nxt == "U":
+                i += 10
+            elif nxt == "x":
+                i += 4
+            elif nxt in _SIMPLE_ESC:
+                i += 2
+            else:
+                return None
+    cols.append(col0 + len(raw) - 1)
+    return cols if len(cols) == len(value) + 1 else None
+
+
+def string_mapper(text_index: Optional[_TextIndex], s: Any, value: str) -> Callable[[int, int], tuple[int, int]]:
+    """``mapper`` for :func:`parse_json` on ``value``, the text of the located string ``s``.
+
+    Exact for one-line quoted literals (escapes included) and for strings whose lines
+    appear verbatim in the file (YAML block scalars ``|``); elsewhere every position
+    falls back to the start of the string.
+    """
+    span: Span = span_of(s)
+    start = (span.line, span.col)
+
+    def fallback(line: int, col: int) -> tuple[int, int]:
+        return start
+
+    if text_index is None or not isinstance(s, LStr):
+        return fallback
+    vlines = value.split("\n")
+    if span.line == span.end_line and len(vlines) == 1:
+        raw = text_index.text[text_index.offset(span.line, span.col):text_index.offset(span.end_line, span.end_col)]
+        try:
+            cols = _quoted_columns(raw, span.col, value)
+        except ValueError:
+            cols = None
+        if cols is None and raw == value:  # a plain scalar
+            cols = [span.col + i for i in range(len(value) + 1)]
+        if cols is not None:
+            def one_line(line: int, col: int) -> tuple[int, int]:
+                if line != 1:
+                    return start
+                return span.line, cols[min(max(col, 1), len(cols)) - 1]
+            return one_line
+    # Line alignment: each value line found, in order, on the file's lines of the literal.
+    table: list[Optional[tuple[int, int]]] = []
+    cur = span.line
+    for vl in vlines:
+        stripped = vl.rstrip("\r")
+        found = None
+        if stripped.strip():
+            j = cur
+            while j <= span.end_line:
+                k = text_index.line_text(j).find(stripped)
+                if k != -1:
+                    found = (j, k + 1)
+                    cur = j + 1
+                    break
+                j += 1
+        table.append(found)
+    if not any(table):
+        return fallback
+
+    def lines(line: int, col: int) -> tuple[int, int]:
+        if 1 <= line <= len(table) and table[line - 1] is not None:
+            fl, fc = table[line - 1]
+            return fl, fc + col - 1
+        return start
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# The template walk
+
+
+_SAM_RESOURCE = "AWS::Serverless::"
+
+
+class _Template:
+    def __init__(self, src, tree: dict) -> None:
+        self.src = src
+        self.tree = tree
+        res = tree.get("Resources")
+        self.resources = res if isinstance(res, dict) else {}
+        self.resolver = Resolver(self)
+        self.covered: set[int] = set()  # LDicts whose duplicate keys build_document reports
+        self._index: Optional[_TextIndex] = None
+        self.json_trees: list = []  # policies parsed from JSON strings
+
+    @property
+    def text_index(self) -> Optional[_TextIndex]:
+        if self._index is None and self.src.text:
+            self._index = _TextIndex(self.src.text)
+        return self._index
+
+    # -- driver ----------------------------------------------------------
+
+    def run(self) -> None:
+        for lid, res in self.resources.items():
+            if not isinstance(res, dict):
+                continue
+            lid = str(lid)
+            ks = self.resources.key_span(lid) if isinstance(self.resources, LDict) else span_of(res)
+            rs = span_of(res, ks)
+            self.src.blocks.append(Span(ks.line, ks.col, rs.end_line, rs.end_col))
+            typ = res.get("Type")
+            props = res.get("Properties")
+            if not isinstance(typ, str) or not isinstance(props, dict):
+                continue
+            typ = str(typ)
+            base = ("Resources", lid, "Properties")
+            handled: set[str] = set()
+            if typ == "AWS::IAM::Role":
+                self.document_property(typ, lid, props, "AssumeRolePolicyDocument", base, "trust")
+                handled.add("AssumeRolePolicyDocument")
+            if typ in IAM_PRINCIPAL_TYPES:
+                self.inline_policies(typ, lid, props, base)
+                self.managed_arns(typ, lid, props, "ManagedPolicyArns", base)
+                handled.add("Policies")
+            elif typ in IAM_POLICY_TYPES:
+                self.document_property(typ, lid, props, "PolicyDocument", base, "identity")
+                handled.add("PolicyDocument")
+            elif typ == "AWS::SSO::PermissionSet":
+                self.document_property(typ, lid, props, "InlinePolicy", base, "identity")
+                self.managed_arns(typ, lid, props, "ManagedPolicies", base)
+            elif typ.startswith(_SAM_RESOURCE) and "Policies" in props:
+                self.sam_policies(typ, lid, props, base)
+                handled.add("Policies")
+            for prop in RESOURCE_POLICY_PROPERTIES.get(typ, ()):
+                self.document_property(typ, lid, props, prop, base, "resource")
+                handled.add(prop)
+            self.nested_policy_documents(typ, lid, props, base, handled)
+        self.report_duplicates()
+
+    # -- documents -------------------------------------------------------
+
+    def label(self, typ: str, lid: str, prop_path: tuple) -> str:
+        out = ""
+        for p in prop_path:
+            if isinstance(p, int):
+                out += f"[{p}]"
+            elif p == "Fn::If":
+                out += ".Fn::If"
+            else:
+                out += ("." if out else "") + str(p)
+        return f"{typ} {lid} {out}".rstrip()
+
+    def document_property(self, typ: str, lid: str, props: dict, prop: str, base: tuple, role: str) -> None:
+        if prop not in props:
+            return
+        self.document_value(props[prop], typ, lid, (prop,), base, role)
+
+    def document_value(self, node: Any, typ: str, lid: str, rel: tuple, base: tuple, role: str) -> None:
+        for value, suffix in self.resolver.variants(node):
+            self.document(value, typ, lid, rel + suffix, base, role)
+
+    def document(self, node: Any, typ: str, lid: str, rel: tuple, base: tuple, role: str) -> None:
+        tree = self.document_tree(node)
+        if tree is None:
+            return
+        origin = Origin(file=self.src.path, kind=KIND, label=self.label(typ, lid, rel), path=base + rel)
+        if role == "auto":
+            role = _role_of(tree)
+        doc = build_document(tree, origin, role=role)
+        self.add(doc)
+
+    def document_tree(self, node: Any) -> Optional[Any]:
+        """The resolved mapping of a policy document written as a mapping or a JSON string."""
+        if isinstance(node, dict) and len(node) == 1 and next(iter(node)) in ("Fn::Sub", "Fn::Join"):
+            value = self.resolver.resolve(node)
+            if not isinstance(value, LStr):
+                return None
+            arg = node.get("Fn::Sub")
+            if isinstance(arg, str):
+                return self.json_document(value, arg, exact=True)
+            return self.json_document(value, value, exact=False)
+        if isinstance(node, str):
+            return self.json_document(node, node, exact=True)
+        if not isinstance(node, dict):
+            return None  # Ref, GetAtt, ImportValue...: the document is not in this file
+        if len(node) == 1 and (next(iter(node)) == "Ref" or str(next(iter(node))).startswith("Fn::")):
+            return None
+        tree = self.resolver.resolve(node)
+        return tree if isinstance(tree, dict) else None
+
+    def json_document(self, value: Any, written: Any, exact: bool) -> Optional[Any]:
+        """Parse a policy written as a JSON string; positions map into the template.
+
+        ``written`` is the string as it appears in the file (``exact``), or the value
+        was computed (``!Join``, ``!Sub`` with variables) and every position is the
+        start of the expression.
+        """
+        from ..parsers.json_loc import parse_json
+
+        text = str(value)
+        if not text.strip():
+            return None
+        if exact:
+            mapper = string_mapper(self.text_index, written, text)
+        else:
+            start = span_of(value)
+            mapper = lambda line, col: (start.line, start.col)  # noqa: E731
+        try:
+            tree = parse_json(text, mapper=mapper)
+        except ParseError as e:
+            self.src.error("LP002", f"policy document string is not valid JSON: {e.message}", e.span)
+            return None
+        self.json_trees.append(tree)
+        return tree if isinstance(tree, dict) else None
+
+    def add(self, doc: PolicyDocument) -> None:
+        self.src.documents.append(doc)
+        raw = doc.raw
+        self.covered.add(id(self.resolver.origin_of.get(id(raw), raw)))
+        stmts = raw.get("Statement") if isinstance(raw, dict) else None
+        for s in (stmts if isinstance(stmts, list) else [stmts]):
+            if isinstance(s, dict):
+                self.covered.add(id(self.resolver.origin_of.get(id(s), s)))
+        for st in doc.statements:
+            self.src.blocks.append(st.span)
+
+    # -- IAM principals: inline and managed ------------------------------
+
+    def inline_policies(self, typ: str, lid: str, props: dict, base: tuple) -> None:
+        pols = props.get("Policies")
+        if pols is None:
+            return
+        for lst, suffix in self.resolver.variants(pols):
+            if not isinstance(lst, list):
+                continue
+            for i, item in enumerate(lst):
+                for entry, s2 in self.resolver.variants(item):
+                    if isinstance(entry, dict) and "PolicyDocument" in entry:
+                        rel = ("Policies",) + suffix + (i,) + s2 + ("PolicyDocument",)
+                        self.document_value(entry["PolicyDocument"], typ, lid, rel, base, "identity")
+
+    def managed_arns(self, typ: str, lid: str, props: dict, prop: str, base: tuple) -> None:
+        if prop not in props:
+            return
+        value = self.resolver.resolve(props[prop])
+        items = value if isinstance(value, list) else [value]
+        if isinstance(value, Alts):
+            items = [x for a in value for x in (a if isinstance(a, list) else [a])]
+        for i, item in enumerate(items):
+            self.managed_ref(item, typ, lid, (prop, i), base)
+
+    def managed_ref(self, item: Any, typ: str, lid: str, rel: tuple, base: tuple) -> None:
+        if isinstance(item, LStr) or isinstance(item, Unresolved):
+            val = Val(str(item) if isinstance(item, LStr) else item, span_of(item), base + rel)
+            self.src.managed_refs.append(ManagedPolicyRef(
+                val, Origin(self.src.path, KIND, self.label(typ, lid, rel), base + rel)))
+
+    # -- SAM -------------------------------------------------------------
+
+    def sam_policies(self, typ: str, lid: str, props: dict, base: tuple) -> None:
+        pols = props["Policies"]
+        for value, suffix in self.resolver.variants(pols):
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    for entry, s2 in self.resolver.variants(item):
+                        self.sam_policy(entry, typ, lid, ("Policies",) + suffix + (i,) + s2,
+                                        base)
+            else:
+                self.sam_policy(value, typ, lid, ("Policies",) + suffix, base)
+
+    def sam_policy(self, entry: Any, typ: str, lid: str, rel: tuple, base: tuple) -> None:
+        if isinstance(entry, str):
+            self.managed_ref(entry, typ, lid, rel, base)
+            return
+        if not isinstance(entry, dict) or not entry:
+            return
+        key = str(next(iter(entry)))
+        if len(entry) == 1 and (key == "Ref" or key.startswith("Fn::")):
+            v = self.resolver.resolve(entry)
+            for x in (v if isinstance(v, Alts) else [v]):
+                if isinstance(x, dict) and "Statement" in x:
+                    self.document(x, typ, lid, rel, base, "identity")
+                else:
+                    self.managed_ref(x, typ, lid, rel, base)
+            return
+        if "Statement" in entry:
+            self.document(entry, typ, lid, rel, base, "identity")
+            return
+        if len(entry) == 1 and key in SAM_POLICY_TEMPLATES:
+            tree = self.sam_template(key, entry)
+            origin = Origin(self.src.path, KIND, self.label(typ, lid, rel + (key,)), base + rel + (key,))
+            self.add(build_document(tree, origin, role="identity"))
+
+    def sam_template(self, name: str, entry: dict) -> LDict:
+        key_span = entry.key_span(name) if isinstance(entry, LDict) else span_of(entry)
+        params = entry[name]
+        params = self.resolver.resolve(params) if isinstance(params, dict) else {}
+        stmts = LList(span=span_of(entry))
+        for actions, resources in SAM_POLICY_TEMPLATES[name]:
+            st = LDict(span=span_of(entry))
+            st["Effect"] = LStr("Allow", key_span)
+            st["Action"] = LList([LStr(a, key_span) for a in actions], span=key_span)
+            res = LList(span=key_span)
+            for pattern in resources:
+                text, where = _fill(pattern, params, key_span, self.resolver)
+                res.append(LStr(text, where))
+            st["Resource"] = res
+            for k in st:
+                st.key_spans[k] = key_span
+            stmts.append(st)
+        doc = LDict(span=span_of(entry))
+        doc["Version"] = LStr("2012-10-17", key_span)
+        doc["Statement"] = stmts
+        for k in doc:
+            doc.key_spans[k] = key_span
+        return doc
+
+    # -- anything else ---------------------------------------------------
+
+    def nested_policy_documents(self, typ: str, lid: str, props: dict, base: tuple, handled: set) -> None:
+        """Any property named ``PolicyDocument`` anywhere under ``Properties`` (but ``handled``)."""
+        stack: list[tuple[Any, tuple, int]] = [(v, (str(k),), 1) for k, v in props.items()
+                                                if str(k) not in handled and isinstance(v, (dict, list))]
+        if "PolicyDocument" in props and "PolicyDocument" not in handled:
+            self.document_value(props["PolicyDocument"], typ, lid, ("PolicyDocument",), base, "auto")
+        seen: set[int] = set()
+        while stack:
+            node, rel, depth = stack.pop()
+            if id(node) in seen or depth > 60:
+                continue
+            seen.add(id(node))
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if k == "PolicyDocument":
+                        self.document_value(v, typ, lid, rel + ("PolicyDocument",), base, "auto")
+                    elif isinstance(v, (dict, list)):
+                        stack.append((v, rel + (str(k),), depth + 1))
+            elif isinstance(node, list):
+                for i, v in enumerate(node):
+                    if isinstance(v, (dict, list)):
+                        stack.append((v, rel + (i,), depth + 1))
+
+    def report_duplicates(self) -> None:
+        roots: list[tuple[Any, tuple]] = [(self.tree, ())] + [(t, ()) for t in self.json_trees]
+        seen: set[int] = set()
+        for root, path in roots:
+            stack = [(root, path)]
+            while stack:
+                node, p = stack.pop()
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
+                if isinstance(node, dict):
+                    if id(node) not in self.covered:
+                        for key, span in getattr(node, "duplicates", ()):
+                            self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, p + (key,))
+                    for k, v in node.items():
+                        if isinstance(v, (dict, list)):
+                            stack.append((v, p + (str(k),)))
+                elif isinstance(node, list):
+                    for i, v in enumerate(node):
+                        if isinstance(v, (dict, list)):
+                            stack.append((v, p + (i,)))
+
+
+def _role_of(tree: Any) -> str:
+    stmts = tree.get("Statement") if isinstance(tree, dict) else None
+    for s in (stmts if isinstance(stmts, list) else [stmts]):
+        if isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s):
+            acts = s.get("Action")
+            acts = acts if isinstance(acts, list) else [acts]
+            if any(isinstance(a, str) and a.lower().startswith("sts:assumerole") for a in acts):
+                return "trust"
+            return "resource"
+    return "identity"
+
+
+_PARAM = re.compile(r"\{([A-Za-z0-9]+)\}")
+
+
+def _fill(pattern: str, params: Any, default_span: Span, resolver: Resolver) -> tuple[str, Span]:
+    """A SAM template resource pattern with its parameters filled in (as SAM's Fn::Sub would)."""
+    where = default_span
+    out = []
+    last = 0
+    for m in _PARAM.finditer(pattern):
+        if m.start() > 0 and pattern[m.start() - 1] == "$":
+            continue  # ${AWS::...} placeholders are not parameters
+        name = m.group(1)
+        value = params.get(name) if isinstance(params, dict) else None
+        rep = resolver.placeholder(value) if value is not None else None
+        if value is not None:
+            where = span_of(value, default_span)
+        out.append(pattern[last:m.start()])
+        out.append(rep if rep is not None else "${%s}" % name)
+        last = m.end()
+    out.append(pattern[last:])
+    return "".join(out), where

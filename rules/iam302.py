@@ -1,0 +1,162 @@
+"""IAM302 trust-wildcard-principal."""
+from linter.rule import Rule
+
+#: Condition keys that tie a request to known principals, accounts, organizations,
+#: source resources or networks. A wildcard principal narrowed by one of these is the
+#: documented way to write an organization-wide or service-scoped grant.
+NARROWING_KEYS = frozenset(k.lower() for k in (
+    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
+    "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner",
+    "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:VpcSourceIp", "aws:userid", "aws:username",
+    "aws:PrincipalServiceName", "aws:PrincipalServiceNamesList",
+    "kms:CallerAccount", "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
+    "sns:Endpoint", "lambda:SourceFunctionArn",
+))
+
+#: Operators whose match narrows (a negated operator excludes a few and admits the rest).
+_POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress")
+
+
+def _wildcard_only(value) -> bool:
+    return isinstance(value, str) and value.strip("*?") == ""
+
+
+def narrowing_clauses(st):
+    """Condition clauses that really narrow who can use the statement."""
+    out = []
+    for c in st.condition:
+        key = c.key.value.lower() if isinstance(c.key.value, str) else ""
+        if key not in NARROWING_KEYS:
+            continue
+        op = c.operator.split(":", 1)[-1]
+        if op.endswith("IfExists") or op not in _POSITIVE:
+            continue  # absent key passes (IfExists), or a negative/Null test
+        if not c.values or any(_wildcard_only(v.value) for v in c.values):
+            continue
+        out.append(c)
+    return out
+
+
+class TrustWildcardPrincipal(Rule):
+    code = "IAM302"
+    name = "trust-wildcard-principal"
+    severity = "error"
+    summary = ('An `Allow` statement of a role trust policy (or any resource policy) names `Principal: "*"` or '
+               '`{"AWS": "*"}` with no condition that narrows who it admits (`aws:PrincipalOrgID`, '
+               '`aws:PrincipalAccount`, `aws:SourceAccount`, `aws:SourceArn`...).')
+    rationale = (
+        "A wildcard principal means every AWS account in the world, plus anonymous callers where the "
+        "service allows them. In a role's trust policy it lets anyone assume the role and act with its "
+        "permissions -- for a SageMaker execution role, read the training data, the model artifacts and "
+        "whatever else the role can reach. In a bucket, key or queue policy it makes the resource public. "
+        "Name the accounts or roles that need access, or keep the wildcard and add a condition that ties "
+        "the request to your organization (`aws:PrincipalOrgID`), an account (`aws:PrincipalAccount`, "
+        "`aws:SourceAccount`) or a source resource (`aws:SourceArn`). Conditions with a negated operator, "
+        "`...IfExists`, or a value that is only `*` do not count."
+    )
+    example = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  InferenceRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: "*"
+            Action: sts:AssumeRole
+"""
+    fix = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  InferenceRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+            Action: sts:AssumeRole
+            Condition:
+              StringEquals:
+                aws:PrincipalOrgID: o-a1b2c3d4e5
+"""
+    example_format = "yaml"
+    fix_note = ("Trust specific principals. When a wildcard is needed (an organization-wide role), keep it "
+                "only together with a condition such as `aws:PrincipalOrgID`.")
+    options = {"trusted-accounts": "account ids (list of strings). When set, a wildcard principal narrowed by an "
+                                   "account condition (`aws:PrincipalAccount`, `aws:SourceAccount`, "
+                                   "`kms:CallerAccount`) to an account outside this list is reported as a warning."}
+    references = (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+    )
+    tags = ("security", "trust")
+
+    def check(self, doc, ctx):
+        trusted = {str(a) for a in (ctx.option("trusted-accounts", []) or [])}
+        for st in doc.allow_statements():
+            if st.condition_unresolved:
+                continue  # a condition we cannot see may narrow it
+            stars = self._wildcards(st)
+            if not stars and st.not_principal is None:
+                continue
+            clauses = narrowing_clauses(st)
+            if clauses:
+                if trusted:
+                    yield from self._untrusted(clauses, trusted)
+                continue
+            for v, shown in stars:
+                if doc.role == "trust":
+                    msg = (f"Principal {shown} lets any AWS account (and anonymous callers where allowed) assume "
+                           f"this role; name the trusted principals, or add a condition such as "
+                           f"aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceArn")
+                else:
+                    msg = (f"Principal {shown} grants {self._actions(st)} to any AWS account (and anonymous "
+                           f"callers where the service allows them); name the trusted principals, or add a "
+                           f"condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn")
+                yield self.finding(v, msg)
+            if st.not_principal is not None and st.not_principal.entries:
+                yield self.finding(st.not_principal.key_span,
+                                   f"Allow with NotPrincipal grants {self._actions(st)} to every principal except "
+                                   f"the ones listed; use Principal with the trusted principals",
+                                   path=st.not_principal.path)
+
+    @staticmethod
+    def _wildcards(st):
+        out = []
+        if st.principal is None:
+            return out
+        for entry in st.principal.entries:
+            if entry.kind not in ("*", "AWS"):
+                continue
+            for v in entry.values:
+                if v.value == "*":
+                    out.append((v, '"*"' if entry.kind == "*" else '{"AWS": "*"}'))
+        return out
+
+    @staticmethod
+    def _actions(st) -> str:
+        if st.action is None:
+            return "every action but the NotAction list"
+        names = [v.text for v in st.action.values]
+        if not names:
+            return "its actions"
+        return ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+
+    def _untrusted(self, clauses, trusted):
+        for c in clauses:
+            key = c.key.value.lower()
+            if key not in ("aws:principalaccount", "aws:sourceaccount", "kms:calleraccount",
+                           "s3:dataaccesspointaccount"):
+                continue
+            for v in c.values:
+                if isinstance(v.value, str) and v.value not in trusted and "${" not in v.value:
+                    yield self.finding(v, f"the wildcard principal is narrowed to account {v.value}, which is not "
+                                          f"in trusted-accounts", severity="warning")
+
+
+RULE = TrustWildcardPrincipal()

@@ -1,0 +1,128 @@
+"""SM105 broad-managed-policy."""
+from __future__ import annotations
+
+import re
+
+from linter.rule import Rule
+
+#: AWS managed policies that grant SageMaker broadly, by policy name (the last segment of
+#: the ARN path), with what they grant. Facts from the policy documents themselves
+#: (default versions, as archived by the MAMIP project).
+BROAD: dict[str, str] = {
+    "administratoraccess": 'every action of every service ("*" on "*"), SageMaker included',
+    "poweruseraccess": "every action except IAM, Organizations and Account management on every resource, "
+                       "so all of SageMaker",
+    "amazonsagemakerfullaccess": "sagemaker:* on every resource except a few Studio and capacity types "
+                                 "(domains, user profiles, apps, spaces...)",
+    "datascientist": "sagemaker:* on every resource except Studio domains, user profiles, apps and flow "
+                     "definitions (job-function/DataScientist)",
+    "sagemakerstudioadminiampermissiveexecutionpolicy": 'sagemaker:* on "*"',
+    "sagemakerstudiouseriampermissiveexecutionpolicy": 'sagemaker:* on "*"',
+    "sagemakerstudioadminiamdefaultexecutionpolicy": "sagemaker:* on Studio domains, user profiles, apps and "
+                                                     'spaces, and sagemaker:*Endpoint*, *Model*, *Job*... on "*"',
+    "sagemakerstudiouseriamdefaultexecutionpolicy": 'sagemaker:*Endpoint*, *Model*, *Job*, Describe*, List*... '
+                                                    'on "*"',
+    "awsdeepracerservicerolepolicy": 'sagemaker:* on "*"',
+}
+
+_ARN = re.compile(r"^arn:(?:\$\{[^}]*\}|[A-Za-z0-9-]*):iam::(?P<acct>[^:]*):policy/(?P<path>.+)$")
+
+
+def managed_policy_name(value) -> tuple[str, bool] | None:
+    """``(name, is_aws_managed)`` of a managed policy reference (ARN or bare SAM name)."""
+    if not isinstance(value, str) or not value:
+        return None
+    m = _ARN.match(value)
+    if m:
+        name = m.group("path").rstrip("/").rsplit("/", 1)[-1]
+        return name, m.group("acct") == "aws"
+    if value.startswith("arn:") or "${" in value or ":" in value:
+        return None
+    # SAM resolves a bare name to an AWS managed policy ARN.
+    return value.rsplit("/", 1)[-1], True
+
+
+class BroadManagedPolicy(Rule):
+    code = "SM105"
+    name = "broad-managed-policy"
+    severity = "warning"
+    scope = "managed"
+    summary = ("A role, user, group, permission set or SAM function attaches an AWS managed policy that grants "
+               "SageMaker broadly: `AmazonSageMakerFullAccess`, `AdministratorAccess`, `PowerUserAccess`, "
+               "`job-function/DataScientist` and the permissive SageMaker Studio execution policies, by ARN, "
+               "`!Sub` ARN or SAM policy name.")
+    rationale = (
+        "AWS managed policies are written for every customer at once, so the broad ones grant everything a "
+        "service can do, on every resource, and grow when AWS adds actions. `AmazonSageMakerFullAccess` "
+        "lets an execution role create presigned notebook URLs, start jobs that run any container, and "
+        "delete endpoints and model registries in the whole account; `AdministratorAccess` and "
+        "`PowerUserAccess` do that and much more. They are fine for a short experiment and wrong for a "
+        "production execution role or a CI deployer. Write an inline or customer managed policy with the "
+        "SageMaker actions and resources the workload uses."
+    )
+    example = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: sagemaker.amazonaws.com
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - !Sub "arn:${AWS::Partition}:iam::aws:policy/AmazonSageMakerFullAccess"
+"""
+    fix = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: sagemaker.amazonaws.com
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: training
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action:
+                  - sagemaker:CreateTrainingJob
+                  - sagemaker:DescribeTrainingJob
+                Resource: !Sub "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:training-job/churn-*"
+"""
+    example_format = "yaml"
+    options = {"allowed-policies": "managed policy names (list of strings) the team accepts, e.g. "
+                                   "`[\"AmazonSageMakerFullAccess\"]` for a sandbox account; not reported."}
+    references = (
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-use-aws-defined-policies",
+    )
+    tags = ("security", "least-privilege")
+
+    def check(self, ref, ctx):
+        parsed = managed_policy_name(ref.value.value)
+        if parsed is None:
+            return
+        name, aws_managed = parsed
+        if not aws_managed:
+            return
+        grants = BROAD.get(name.lower())
+        if grants is None:
+            return
+        allowed = {str(a).lower() for a in (ctx.option("allowed-policies", []) or [])}
+        if name.lower() in allowed:
+            return
+        yield self.finding(ref.value, f"AWS managed policy {name} grants {grants}; attach a policy with the "
+                                      f"SageMaker actions and resources this workload needs")
+
+
+RULE = BroadManagedPolicy()
