@@ -1,0 +1,330 @@
+"""The composite GitHub Action (``action.yml``): its metadata, and its run steps executed
+locally in a fake GitHub environment.
+
+The local runner below does what the Actions runner does for a composite action, as far
+as this action needs: it evaluates the few expressions the action uses
+(``inputs.*``, ``steps.<id>.outputs.*``, ``github.action_path``) in ``env:`` and
+``with:``, stands in for ``actions/setup-python`` with the interpreter running the
+tests, runs each ``run:`` step with ``bash --noprofile --norc -eo pipefail`` in the
+workspace with a fresh ``GITHUB_OUTPUT`` / ``GITHUB_STEP_SUMMARY`` per step, reads
+step outputs back, and resolves the action's ``outputs``.
+
+By default the action's script reuses the environment running the tests
+(``LINT_POLICIES_VENV``), so this is fast and offline. ``test_action_installs_itself``
+(marker ``network``) does the real thing: a new virtual environment and a
+``pip install`` of the action's checkout.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ACTION = os.path.join(ROOT, "action.yml")
+EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+BAD_POLICY = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sagemaker:*",
+      "Resource": "*"
+    }
+  ]
+}
+"""
+
+
+def load_action():
+    with open(ACTION, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _walk_strings(node, path=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk_strings(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk_strings(v, path + (i,))
+    elif isinstance(node, str):
+        yield path, node
+
+
+# ---------------------------------------------------------------------------
+# metadata
+
+
+def test_action_metadata():
+    a = load_action()
+    assert isinstance(a.get("name"), str) and a["name"]
+    assert isinstance(a.get("description"), str) and a["description"]
+    assert a["runs"]["using"] == "composite"
+    steps = a["runs"]["steps"]
+    assert isinstance(steps, list) and steps
+    assert set(a["inputs"]) == {"paths", "fail-level", "config", "sarif-file", "version"}
+    assert a["inputs"]["paths"]["default"] == "."
+    assert a["inputs"]["fail-level"]["default"] == "warning"
+    assert a["inputs"]["version"]["default"] == ""
+    for name, spec in a["inputs"].items():
+        assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name)
+        assert spec.get("description")
+        assert isinstance(spec.get("default", ""), str)
+    assert set(a["outputs"]) == {"findings", "sarif-file"}
+    for name, spec in a["outputs"].items():
+        assert spec.get("description") and spec.get("value"), name
+    for step in steps:
+        assert ("run" in step) != ("uses" in step), step
+        if "run" in step:
+            assert step.get("shell") in ("bash", "pwsh", "python", "sh", "cmd", "powershell"), step
+    if "branding" in a:
+        assert a["branding"]["color"] in {"white", "black", "yellow", "blue", "green", "orange", "red",
+                                          "purple", "gray-dark"}
+
+
+def test_action_expressions():
+    a = load_action()
+    inputs = set(a["inputs"])
+    step_ids = {s.get("id") for s in a["runs"]["steps"] if s.get("id")}
+    for path, text in _walk_strings(a):
+        for expr in EXPR.findall(text):
+            m = re.fullmatch(r"inputs\.([A-Za-z0-9_-]+)", expr)
+            if m:
+                assert m.group(1) in inputs, f"{'/'.join(map(str, path))}: unknown input {expr}"
+            m = re.fullmatch(r"steps\.([A-Za-z0-9_-]+)\.outputs\.[A-Za-z0-9_-]+", expr)
+            if m:
+                assert m.group(1) in step_ids, f"{'/'.join(map(str, path))}: unknown step {expr}"
+    for step in a["runs"]["steps"]:
+        if "run" in step:
+            # inputs reach shell code only through env: (GitHub's "Secure use reference")
+            assert "${{" not in step["run"], step["run"]
+
+
+def test_third_party_actions_pinned_by_sha():
+    for step in load_action()["runs"]["steps"]:
+        if "uses" in step:
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+
+
+def test_setup_python_leaves_the_callers_environment_alone():
+    steps = [s for s in load_action()["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/setup-python@")]
+    assert len(steps) == 1
+    assert steps[0]["with"]["update-environment"] in (False, "false")
+
+
+# ---------------------------------------------------------------------------
+# local runner
+
+
+class Run:
+    def __init__(self, rc, stdout, outputs, step_outputs, summaries):
+        self.rc, self.stdout, self.outputs = rc, stdout, outputs
+        self.step_outputs, self.summaries = step_outputs, summaries
+
+
+def _parse_output_file(path):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    lines = open(path, encoding="utf-8").read().split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delim = line.split("<<", 1)
+            j = lines.index(delim, i + 1)
+            out[name] = "\n".join(lines[i + 1:j])
+            i = j + 1
+            continue
+        if "=" in line:
+            name, value = line.split("=", 1)
+            out[name] = value
+        i += 1
+    return out
+
+
+def run_action(tmp_path, workspace, inputs=None, env_extra=None, action_path=ROOT):
+    a = load_action()
+    values = {k: v.get("default", "") for k, v in a["inputs"].items()}
+    values.update(inputs or {})
+    steps_out: dict[str, dict[str, str]] = {}
+    github = {"action_path": action_path, "workspace": str(workspace)}
+
+    def ev(text):
+        def one(m):
+            expr = m.group(1)
+            if expr.startswith("inputs."):
+                return values[expr[len("inputs."):]]
+            if expr.startswith("github."):
+                return github[expr[len("github."):]]
+            mm = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr)
+            if mm:
+                return steps_out.get(mm.group(1), {}).get(mm.group(2), "")
+            raise AssertionError(f"the local runner does not know the expression {expr!r}")
+        return EXPR.sub(one, str(text))
+
+    runner_temp = tmp_path / "runner_temp"
+    runner_temp.mkdir(exist_ok=True)
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "LP_"))}
+    base_env.pop("LINT_POLICIES_VENV", None)
+    base_env.update({
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_ACTION_PATH": action_path,
+        "RUNNER_TEMP": str(runner_temp),
+        "CI": "true",
+    })
+    base_env.update(env_extra or {})
+    stdout, summaries, rc = [], [], 0
+    for n, step in enumerate(a["runs"]["steps"]):
+        sid = step.get("id") or f"__step{n}"
+        if "uses" in step:
+            assert step["uses"].startswith("actions/setup-python@"), step["uses"]
+            ev(json.dumps(step.get("with", {})))  # expressions must resolve
+            steps_out[sid] = {"python-path": sys.executable, "python-version": sys.version.split()[0]}
+            continue
+        assert step["shell"] == "bash"
+        out_file = tmp_path / f"output_{n}"
+        sum_file = tmp_path / f"summary_{n}"
+        out_file.write_text("")
+        sum_file.write_text("")
+        env = dict(base_env, GITHUB_OUTPUT=str(out_file), GITHUB_STEP_SUMMARY=str(sum_file))
+        env.update({k: ev(v) for k, v in (step.get("env") or {}).items()})
+        script = tmp_path / f"step_{n}.sh"
+        script.write_text(step["run"])
+        p = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                           cwd=workspace, env=env, capture_output=True, text=True, timeout=900)
+        stdout.append(p.stdout)
+        assert "Traceback" not in p.stderr, p.stderr
+        summaries.append(sum_file.read_text(encoding="utf-8"))
+        steps_out[sid] = _parse_output_file(out_file)
+        if p.returncode:
+            rc = p.returncode
+            break
+    outputs = {k: ev(v["value"]) for k, v in a["outputs"].items()}
+    return Run(rc, "".join(stdout), outputs, steps_out, "".join(summaries))
+
+
+def _this_venv():
+    exe = os.path.join(sys.prefix, "Scripts" if os.name == "nt" else "bin",
+                       "lint-policies" + (".exe" if os.name == "nt" else ""))
+    if not os.path.exists(exe):
+        pytest.skip(f"no lint-policies console script in {sys.prefix}; install the project (pip install -e .)")
+    return sys.prefix
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    ws = tmp_path / "workspace"
+    (ws / "policies").mkdir(parents=True)
+    (ws / "policies" / "bad.json").write_text(BAD_POLICY, encoding="utf-8")
+    (ws / "other dir").mkdir()
+    (ws / "other dir" / "package.json").write_text('{"name": "not-a-policy"}\n', encoding="utf-8")
+    return ws
+
+
+def _check_findings(run, workspace, sarif):
+    # annotations, relative to the workspace
+    assert ("::error file=policies/bad.json,line=6,col=17,endLine=6,endColumn=30,"
+            "title=SM101 sagemaker-service-wildcard::\"sagemaker:*\" grants every") in run.stdout
+    assert "::error file=policies/bad.json,line=7,col=19,endLine=7,endColumn=22,title=SM201 " in run.stdout
+    assert "\npolicies/bad.json:6:17: SM101 " in run.stdout
+    assert "Found 2 findings (2 error, 0 warning, 0 note)" in run.stdout
+    # the job summary
+    assert run.summaries.startswith("## lint-policies\n\nFound 2 findings")
+    assert "| policies/bad.json:6 | SM101 | error |" in run.summaries
+    assert "| policies/bad.json:7 | SM201 | error |" in run.summaries
+    # the outputs
+    assert run.outputs["findings"] == "2"
+    assert run.outputs["sarif-file"] == sarif
+    path = sarif if os.path.isabs(sarif) else os.path.join(workspace, sarif)
+    with open(path, encoding="utf-8") as fh:
+        log = json.load(fh)
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["SM101", "SM201"]
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] \
+        == "policies/bad.json"
+
+
+def test_action_runs_with_defaults(tmp_path, workspace):
+    run = run_action(tmp_path, workspace, env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 1  # findings at or above the default fail level: the step fails
+    _check_findings(run, workspace, str(tmp_path / "runner_temp" / "lint-policies.sarif"))
+
+
+def test_action_inputs(tmp_path, workspace):
+    run = run_action(tmp_path, workspace, inputs={
+        "paths": "policies\nother dir",
+        "fail-level": "never",
+        "sarif-file": "reports/lint.sarif",
+    }, env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 0  # fail-level never
+    _check_findings(run, workspace, "reports/lint.sarif")
+    assert "in 1 of 2 files checked" in run.stdout  # both paths were linted
+
+
+def test_action_config_input(tmp_path, workspace):
+    (workspace / "lint.toml").write_text('ignore = ["SM201"]\n', encoding="utf-8")
+    run = run_action(tmp_path, workspace, inputs={"config": "lint.toml", "paths": "policies"},
+                     env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 1
+    assert run.outputs["findings"] == "1"
+    assert "title=SM201" not in run.stdout and "title=SM101" in run.stdout
+
+
+def test_action_usage_error(tmp_path, workspace):
+    run = run_action(tmp_path, workspace, inputs={"paths": "does-not-exist"},
+                     env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 2
+    assert run.outputs["findings"] == ""  # unknown, not zero
+
+
+def test_action_clean_tree(tmp_path, workspace):
+    shutil.rmtree(workspace / "policies")
+    run = run_action(tmp_path, workspace, env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 0
+    assert run.outputs["findings"] == "0"
+    assert "::error" not in run.stdout and "No findings in 1 file checked." in run.stdout
+    assert run.summaries == "## lint-policies\n\nNo findings in 1 file checked.\n\n"
+
+
+def test_action_bad_version_fails_cleanly(tmp_path, workspace):
+    """The version input goes to pip as one argument; a bad one is an error annotation, exit 2."""
+    run = run_action(tmp_path, workspace, inputs={"version": str(tmp_path / "no such project")})
+    assert run.rc == 2
+    assert "::error title=lint-policies::could not install lint-policies" in run.stdout
+    assert run.outputs["findings"] == ""
+
+
+def _action_checkout(dest):
+    """The files a checkout of this repository would hold (tracked or new, not ignored)."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    for rel in filter(None, files):
+        src = os.path.join(ROOT, rel)
+        if os.path.isfile(src):
+            os.makedirs(os.path.join(dest, os.path.dirname(rel)), exist_ok=True)
+            shutil.copy2(src, os.path.join(dest, rel))
+    return dest
+
+
+@pytest.mark.network
+def test_action_installs_itself(tmp_path, workspace):
+    if os.environ.get("LINT_POLICIES_OFFLINE") == "1":
+        pytest.skip("LINT_POLICIES_OFFLINE=1")
+    action_path = _action_checkout(str(tmp_path / "action"))
+    run = run_action(tmp_path, workspace, action_path=action_path)
+    assert run.rc == 1, run.stdout
+    _check_findings(run, workspace, str(tmp_path / "runner_temp" / "lint-policies.sarif"))
+    venvs = [d for d in os.listdir(tmp_path / "runner_temp") if d.startswith("lint-policies-venv-")]
+    assert len(venvs) == 1
+    # a second use in the same job reuses the environment
+    again = run_action(tmp_path, workspace, action_path=action_path)
+    assert again.rc == 1 and "Install lint-policies" not in again.stdout
