@@ -1,0 +1,126 @@
+"""Rule documentation: generated docs are current, complete, and their examples are tests.
+
+Each rule's "Example" must trigger the rule and its "Use instead" must not (as
+pylint does with its bad.py/good.py message docs). ``--explain CODE`` prints the
+same markdown as ``docs/rules/CODE.md``, and SARIF ``helpUri`` points at that page.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+from contextlib import redirect_stdout
+
+import pytest
+
+from linter import docs, registry
+from linter.engine import Options, run
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCS = os.path.join(ROOT, "docs", "rules")
+REGENERATE = "the rule docs are stale: run `python -m linter.docs` and commit docs/rules/"
+#: Rules produced by the engine that may have no example (what would it be?).
+NO_EXAMPLE = {"LP000", "LP003", "LP100", "LP101"}
+EXT = {"json": ".json", "yaml": ".yaml", "hcl": ".tf"}
+
+CODES = registry.builtin_codes()
+
+
+def rule(code):
+    return registry.load_builtin(code)
+
+
+def test_generated_docs_are_up_to_date():
+    expected = docs.expected_files()
+    on_disk = {n for n in os.listdir(DOCS) if n.endswith(".md")} if os.path.isdir(DOCS) else set()
+    missing = sorted(set(expected) - on_disk)
+    extra = sorted(on_disk - set(expected))
+    assert not missing, f"{REGENERATE} (missing: {', '.join(missing)})"
+    assert not extra, f"{REGENERATE} (no rule for: {', '.join(extra)}; delete them)"
+    stale = []
+    for name, text in expected.items():
+        with open(os.path.join(DOCS, name), encoding="utf-8", newline="") as fh:
+            if fh.read() != text:
+                stale.append(name)
+    assert not stale, f"{REGENERATE} (stale: {', '.join(stale)})"
+
+
+def test_index_lists_every_rule():
+    index = docs.expected_files()["README.md"]
+    for code in CODES:
+        assert f"[{code}]({code}.md)" in index
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_rule_metadata_is_complete(code):
+    r = rule(code)
+    assert r.code == code and r.name == registry.BUILTIN[code][1] and r.severity == registry.BUILTIN[code][2]
+    assert r.summary.strip(), f"{code}: no summary"
+    assert r.rationale.strip(), f"{code}: no rationale"
+    if code not in NO_EXAMPLE:
+        assert r.example.strip(), f"{code}: no example"
+        assert r.fix.strip(), f"{code}: no fix (Use instead)"
+    assert r.example_format in EXT
+    md = docs.rule_markdown(r)
+    for section in ("## What it does", "## Why is this bad?"):
+        assert section in md
+    if r.example:
+        assert "## Example" in md and (not r.fix or "Use instead:" in md)
+
+
+def _lint_text(tmp_path, code, text, fmt, name):
+    d = tmp_path / name
+    d.mkdir()
+    p = d / f"example{EXT[fmt]}"
+    p.write_text(text.strip() + "\n", encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(d)
+    try:
+        return run([p.name], Options(select=[code], jobs=1)).findings
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c not in NO_EXAMPLE or rule(c).example])
+def test_example_triggers_and_fix_does_not(tmp_path, code):
+    r = rule(code)
+    if not r.example:
+        pytest.skip(f"{code} has no example")
+    found = _lint_text(tmp_path, code, r.example, r.example_format, "example")
+    assert any(f.code == code for f in found), f"{code}: the documented example does not trigger the rule"
+    others = [f for f in found if f.code.startswith("LP") and f.code != code]
+    assert not others, f"{code}: the example also produces {others}"
+    if r.fix:
+        fixed = _lint_text(tmp_path, code, r.fix, r.example_format, "fix")
+        assert not [f for f in fixed if f.code == code], f"{code}: the documented fix still triggers: {fixed}"
+        assert not [f for f in fixed if f.code.startswith("LP")], f"{code}: the fix produces {fixed}"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_explain_prints_the_doc_page(code):
+    from linter.cli import main
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["--explain", code.lower()]) == 0
+    assert buf.getvalue() == docs.rule_markdown(rule(code))
+    assert docs.expected_files()[f"{code}.md"].endswith(buf.getvalue())
+
+
+def test_sarif_help_uri_points_at_the_doc_page(tmp_path, monkeypatch):
+    from linter.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.json").write_text('{"Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}')
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        main(["--format", "sarif", "p.json"])
+    rules = json.loads(buf.getvalue())["runs"][0]["tool"]["driver"]["rules"]
+    assert {r["id"] for r in rules} >= {"SM101", "SM201"}
+    for r in rules:
+        if r["id"] not in registry.BUILTIN:
+            continue
+        assert r["helpUri"] == docs.help_uri(r["id"])
+        assert r["helpUri"].endswith(f"/docs/rules/{r['id']}.md")
+        assert os.path.exists(os.path.join(DOCS, f"{r['id']}.md"))
+        assert r["help"]["markdown"] == docs.rule_markdown(rule(r["id"]))
