@@ -162,7 +162,7 @@ _VALUE_END = frozenset(" \t\r\n\"'`,;)}]>#<&|\\")
 
 # ``Name: X`` / ``"name": "X"`` / ``ParameterKey=X`` just before a credential name.
 _NAMEKEY_BEFORE_RE = re.compile(
-    r"""(?i)(?:^|[^A-Za-z0-9_])(?:name|key|parameterkey|parameter_key|variable|env)\\?["']?"""
+    r"""(?i)(?<![A-Za-z0-9_])(?:name|key|parameterkey|parameter_key|variable|env)\\?["']?"""
     r"""[ \t]*(?:=>|:=|[:=])[ \t]*\\?["']?$"""
 )
 # The value key of such a pair.
@@ -170,7 +170,13 @@ _VALUEKEY_RE = re.compile(
     r"""(?i)(?<![A-Za-z0-9_])(?:value|parametervalue|parameter_value)(?=\\?["']?[ \t]*(?:=>|:=|[:=]))"""
 )
 # The default of a CloudFormation parameter / Terraform variable.
-_DEFAULTKEY_RE = re.compile(r"""(?i)(?<![A-Za-z0-9_])default(?=\\?["']?[ \t]*[:=])""")
+_DEFAULTKEY_RE = re.compile(r"""(?i)(?<![A-Za-z0-9_])(?:default|value)(?=\\?["']?[ \t]*[:=])""")
+_BRACE_RE = re.compile(r"[{}]")
+# The start of a line that holds something (not blank, not a comment): "\n" + indentation.
+_LINE_INDENT_RE = re.compile(r"\n[ \t]*(?=[^ \t\r\n#])")
+_NAME_RUN_RE = re.compile(r"[A-Za-z0-9_.\-]*")
+_MAX_NAME = 128  # longer runs of identifier characters are not names
+_MAX_LOOKUPS = 2000  # Name/Value and block look-ups per file (bounded work on pathological input)
 # A name opening a block: YAML ``Name:`` at the end of a line, JSON ``"Name": {``, HCL ``"name" {``.
 _BLOCK_OPEN_RE = re.compile(r"""(?:\\?["'])?[ \t]*(?::[ \t]*(?:#[^\n]*)?(?=\r?\n)|:?[ \t]*\{)""")
 # Where one Name/Value record ends and another begins.
@@ -468,23 +474,22 @@ class _Scanner:
 
     def scan_names(self) -> None:
         text = self.text
-        names: list[tuple[int, int, str]] = []
+        names: list[tuple[int, int, Optional[str]]] = []
         last_end = -1
-        n = len(text)
         for start, stop in self.keywords:
             if start < last_end:
                 continue
             a = start
-            while a > 0 and text[a - 1] in _NAME_CHARS:
+            lo = max(0, start - _MAX_NAME)
+            while a > lo and text[a - 1] in _NAME_CHARS:
                 a -= 1
-            b = stop
-            while b < n and text[b] in _NAME_CHARS:
-                b += 1
+            b = _NAME_RUN_RE.match(text, stop).end()
             last_end = b
-            name = text[a:b].strip(".-")
-            cls = classify_name(name)
-            names.append((a, b, cls))
+            if b - a > _MAX_NAME or (a == lo and a > 0 and text[a - 1] in _NAME_CHARS):
+                continue  # not a name: a long run of identifier characters
+            names.append((a, b, classify_name(text[a:b].strip(".-"))))
         self.names = names
+        budget = _MAX_LOOKUPS
         for a, b, cls in names:
             if cls is None:
                 continue
@@ -492,6 +497,9 @@ class _Scanner:
             v = _value_at(text, b)
             if v is not None and self.offer(cls, v[0], v[1], v[2], name):
                 continue
+            if budget <= 0:  # pathological input: only direct assignments from here on
+                continue
+            budget -= 1
             if self._pair(cls, a, b, name):
                 continue
             self._offered_block(cls, a, b, name)
@@ -500,21 +508,17 @@ class _Scanner:
         """``Name: AWS_SECRET_ACCESS_KEY`` + ``Value: ...`` in the same record."""
         text = self.text
         ls = _line_start(text, a)
-        if not _NAMEKEY_BEFORE_RE.search(text[ls:a]):
+        if a - ls > 400 or not _NAMEKEY_BEFORE_RE.search(text, ls, a):
             return False
         # Forward: the Value after the Name.
-        hi = min(len(text), b + _PAIR_WINDOW)
-        for m in _VALUEKEY_RE.finditer(text, b, hi):
-            if _RECORD_BREAK_RE.search(text, b, m.start()):
-                break
+        m = _VALUEKEY_RE.search(text, b, min(len(text), b + _PAIR_WINDOW))
+        if m is not None and not _RECORD_BREAK_RE.search(text, b, m.start()):
             v = _value_at(text, m.end())
             if v is not None and self.offer(cls, v[0], v[1], v[2], name):
                 return True
-            break
         # Backward: the Value before the Name.
-        lo = max(0, a - _PAIR_WINDOW)
         last = None
-        for m in _VALUEKEY_RE.finditer(text, lo, a):
+        for m in _VALUEKEY_RE.finditer(text, max(0, a - _PAIR_WINDOW), a):
             last = m
         if last is not None:
             v = _value_at(text, last.end())
@@ -523,42 +527,30 @@ class _Scanner:
         return False
 
     def _offered_block(self, cls: str, a: int, b: int, name: str) -> bool:
-        """A parameter or variable named like a credential, with a ``Default``."""
+        """A parameter or variable named like a credential, with a ``Default`` (or ``value``)."""
         text = self.text
         m = _BLOCK_OPEN_RE.match(text, b)
         if not m:
             return False
-        end = min(len(text), m.end() + _BLOCK_WINDOW)
-        if text[m.end() - 1] == "{":
+        body = m.end()
+        end = min(len(text), body + _BLOCK_WINDOW)
+        if text[body - 1] == "{":
             depth = 1
-            i = m.end()
-            while i < end:
-                c = text[i]
-                if c == "{":
-                    depth += 1
-                elif c == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                i += 1
-            end = i
+            for bm in _BRACE_RE.finditer(text, body, end):
+                depth += 1 if bm.group(0) == "{" else -1
+                if depth == 0:
+                    end = bm.start()
+                    break
         else:  # YAML: the block ends at the first line indented no deeper than the name
             ls = _line_start(text, a)
             indent = a - ls
-            raw = text[ls:a]
-            if raw.strip() not in ("", "-", '"', "'", '- "', "- '"):
+            if text[ls:a].strip() not in ("", "-", '"', "'", '- "', "- \'"):
                 return False
-            i = text.find("\n", m.end())
-            while 0 <= i < end:
-                j = i + 1
-                k = j
-                while k < len(text) and text[k] in " \t":
-                    k += 1
-                if k < len(text) and text[k] not in "\r\n#" and k - j <= indent:
-                    end = j
+            for lm in _LINE_INDENT_RE.finditer(text, body, end):
+                if lm.end() - lm.start() - 1 <= indent:
+                    end = lm.start() + 1
                     break
-                i = text.find("\n", j)
-        for dm in _DEFAULTKEY_RE.finditer(text, m.end(), end):
+        for dm in _DEFAULTKEY_RE.finditer(text, body, end):
             v = _value_at(text, dm.end())
             if v is not None and v[1] <= end and self.offer(cls, v[0], v[1], v[2], name):
                 return True

@@ -41,6 +41,9 @@ provider "aws" {
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html",
     )
     tags = ("security", "credentials")
+    options = {"allow": "fingerprints (the `fingerprint` of `--format json` output) or value hashes "
+                        "(`sha256:...`, see `linter.findings.hash_secret`) of accepted test keys; matching "
+                        "findings are dropped."}
 
     def check(self, src, ctx):
         for hit in scan_source(src):

@@ -44,6 +44,9 @@ Resources:
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html",
     )
     tags = ("security", "credentials")
+    options = {"allow": "fingerprints (the `fingerprint` of `--format json` output) or value hashes "
+                        "(`sha256:...`, see `linter.findings.hash_secret`) of accepted test keys; matching "
+                        "findings are dropped."}
 
     def check(self, src, ctx):
         for hit in scan_source(src):

@@ -663,3 +663,20 @@ def test_scan_is_fast_on_text_without_credentials():
     for _ in range(100):
         S.scan(plain)
     assert time.perf_counter() - t0 < 1.0
+
+
+def test_name_value_at_line_start_and_plan_variables():
+    s = secret("plan")
+    hcl = f'environment {{\nname = "AWS_SECRET_ACCESS_KEY"\nvalue = "{s}"\n}}\n'
+    assert summary(hcl) == [exp("KEY402", hcl, s)]
+    plan = ('{"format_version": "1.2", "terraform_version": "1.8.0", "variables": {\n'
+            f'  "aws_secret_key": {{"value": "{s}"}},\n  "region": {{"value": "{secret("plan2")}"}}}}}}\n')
+    assert summary(plan) == [exp("KEY402", plan, s)]
+
+
+def test_pathological_input_stays_fast():
+    for text in ['variable "aws_secret_key" {\n' * 20000, "- Name: AWS_SECRET_ACCESS_KEY\n" * 20000,
+                 "secret" * 100000, ("AKIA" + "B" * 16 + " ") * 20000]:
+        t0 = time.perf_counter()
+        S.scan(text)
+        assert time.perf_counter() - t0 < 2.0
