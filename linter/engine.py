@@ -182,9 +182,11 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
 
     for doc in src.documents:
         label = doc.origin.label
+        # a document read from another file (a Terraform templatefile()) reports there
+        doc_file = doc.origin.file if doc.origin.file and doc.origin.file != src.path else ""
         for prob in grammar.check(doc):
             name, sev = meta("LP002")
-            out.append(Finding("LP002", name, sev, prob.message, prob.span, logical_path=prob.path,
+            out.append(Finding("LP002", name, sev, prob.message, prob.span, file=doc_file, logical_path=prob.path,
                                label=label, value=prob.message))
         for rule, ctx in rules.by_scope["document"]:
             if rule.roles is not None and doc.role not in rule.roles:
@@ -192,6 +194,7 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
             try:
                 for f in rule.check(doc, ctx) or ():
                     f.label = f.label or label
+                    f.file = doc_file
                     out.append(f)
             except Exception as e:  # a broken rule must not stop the run
                 out.append(internal(rule, doc.span, e))
@@ -216,8 +219,8 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
     for f in out:
         if f.code not in selected:
             continue
-        f.file = disp
-        key = (f.code, f.span, f.message, f.label)
+        f.file = f.file if f.file and f.file != src.path else disp
+        key = (f.code, f.file, f.span, f.message, f.label)
         if key in seen:
             continue
         seen.add(key)
