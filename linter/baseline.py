@@ -60,7 +60,10 @@ def hint(f: Finding) -> str:
     if f.code.upper().startswith(SECRET_PREFIXES):
         return ""
     path = "/".join(str(p) for p in f.logical_path)
-    text = f"{f.label}: {path}" if f.label and path else (f.label or path)
+    if f.label and path and not path.startswith(f.label):
+        text = f"{f.label}: {path}"
+    else:
+        text = path or f.label
     return text if len(text) <= _HINT_MAX else text[: _HINT_MAX - 3] + "..."
 
 

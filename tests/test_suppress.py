@@ -482,3 +482,54 @@ def test_suppressed_findings_never_in_sarif(suppressed_repo):
     lines = sorted((x["ruleId"], x["locations"][0]["physicalLocation"]["region"]["startLine"]) for x in results)
     assert ("SM101", 14) not in lines and ("SM201", 12) not in lines
     assert ("SM101", 11) in lines
+
+
+def test_run_yaml_template_metadata_and_resource_metadata(tmp_path, monkeypatch):
+    _need("linter.sources.cloudformation")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sam.yaml").write_text("""\
+Transform: AWS::Serverless-2016-10-31
+Metadata:
+  lint-policies:
+    ignore:
+      - id: SM2
+        reason: resources are created per run
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Metadata:
+      lint-policies:
+        ignore: [{id: SM101, reason: the function manages every SageMaker resource}]
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: sagemaker:*
+              Resource: "*"
+  Other:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sagemaker:*
+            Resource: "*"
+""")
+    res = run(["sam.yaml"], Options(select=["SM101", "SM201", "LP"]))
+    assert codes_lines(res.findings) == [("SM101", 27)]
+    assert codes_lines(res.suppressed) == [("SM101", 19), ("SM201", 20), ("SM201", 28)]
+    assert {f.span.line: f.suppressed_by for f in res.suppressed} == {
+        19: "the function manages every SageMaker resource", 20: "resources are created per run",
+        28: "resources are created per run"}
+
+
+def test_crlf_and_bom(tmp_path, monkeypatch):
+    _need("linter.sources.cloudformation")
+    monkeypatch.chdir(tmp_path)
+    text = CFN_YAML.replace("\n", "\r\n")
+    (tmp_path / "t.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    res = run(["t.yaml"], Options(select=["SM101", "SM201", "LP"]))
+    assert codes_lines(res.suppressed) == [("SM101", 14), ("SM201", 12)]
+    assert not [f for f in res.findings if f.code.startswith("LP")]
