@@ -46,7 +46,11 @@ MAX_DEPTH = 200
 #: aliased values). Templates almost never use aliases at all.
 MAX_ALIAS_NODES = 100_000
 
-__all__ = ["YScalar", "parse_yaml", "parse_yaml_stream", "scan_comments", "MAX_DEPTH", "MAX_ALIAS_NODES"]
+__all__ = ["YScalar", "YAMLLimitError", "parse_yaml", "parse_yaml_stream", "scan_comments", "MAX_DEPTH", "MAX_ALIAS_NODES"]
+
+
+class YAMLLimitError(ParseError):
+    """The text is valid YAML but over a safety limit (nesting depth, alias expansion)."""
 
 
 class YScalar(LScalar):
@@ -232,22 +236,53 @@ def _intrinsic_key(tag: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("node", "is_map", "key", "key_plain", "tag", "anchor", "start", "size",
-                 "flow", "last_end", "merges", "start_index")
+    """A collection being built: its node, and for a mapping the key waiting for its value."""
+
+    __slots__ = ("node", "is_map", "key", "key_span", "key_plain", "tag", "anchor", "start", "size",
+                 "flow", "last_mark", "merges", "start_index")
 
     def __init__(self, node, is_map, tag, anchor, start, flow, start_index):
         self.node = node
         self.is_map = is_map
         self.key = None
+        self.key_span = None
         self.key_plain = False
         self.tag = tag
         self.anchor = anchor
         self.start = start
         self.size = 1
         self.flow = flow
-        self.last_end = None
+        self.last_mark = None
         self.merges = None
         self.start_index = start_index
+
+
+def _key_text(value: Any) -> str:
+    """A mapping key is always a string: the text of a scalar, else a rendering."""
+    if isinstance(value, YScalar):
+        return value.text
+    if isinstance(value, LScalar):
+        return "" if value.value is None else str(value.value)
+    return str(value)
+
+
+def _set_value(f: _Frame, value: Any) -> None:
+    """Store ``value`` under the pending key of the mapping frame ``f``."""
+    key = f.key
+    span = f.key_span
+    f.key = None
+    d = f.node
+    if f.key_plain and key == "<<" and (isinstance(value, dict) or (
+            isinstance(value, list) and value and all(isinstance(v, dict) for v in value))):
+        if f.merges is None:
+            f.merges = []
+        f.merges.extend([value] if isinstance(value, dict) else value)
+        return
+    if key in d:
+        d.duplicates.append((key, span))
+        del d[key]  # the later key wins, and moves to the end as it would in a rebuilt mapping
+    d[key] = value
+    d.key_spans[key] = span
 
 
 def _loader_class():
@@ -264,13 +299,15 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
     scalar whose value contains ``#`` (so that :func:`scan_comments` can tell a
     comment from a ``#`` inside a string).
 
-    Raises :class:`~linter.located.ParseError` on a syntax error, on nesting deeper
-    than ``max_depth`` and on aliases expanding to more than ``max_alias_nodes``.
+    Raises :class:`~linter.located.ParseError` on a syntax error, and
+    :class:`YAMLLimitError` on nesting deeper than ``max_depth`` or on aliases
+    expanding to more than ``max_alias_nodes`` nodes.
     """
     import yaml
     from yaml import events as ev
 
     loader = _loader_class()(text)
+    get_event = loader.get_event
     ScalarEvent = ev.ScalarEvent
     MappingStartEvent = ev.MappingStartEvent
     SequenceStartEvent = ev.SequenceStartEvent
@@ -287,13 +324,12 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
     anchors: dict[str, tuple[Any, int]] = {}
     alias_total = 0
     root: Any = None
-    have_root = False
 
-    def tagged_span(index: int, sm):
+    def tagged_span(index: int, line: int, col: int):
         """(tag span or None, offset and (line, col) where the node's content starts)."""
         tag_off, inner = _after_properties(text, index)
         if tag_off is None:
-            return None, index, (sm.line + 1, sm.column + 1)
+            return None, index, (line, col)
         tl, tc = pos.at(tag_off[0])
         el, ec = pos.at(tag_off[1])
         return Span(tl, tc, el, ec), inner, pos.at(inner)
@@ -301,52 +337,31 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
     def wrap(tag: str, value: Any, whole: Span, tag_span: Span) -> LDict:
         key = _intrinsic_key(tag)
         d = LDict(span=whole)
-        d[LStr(key, tag_span)] = value
+        d[key] = value
         d.key_spans[key] = tag_span
         return d
 
-    def add(value: Any, size: int, end: tuple[int, int], plain_key: bool = False) -> None:
-        nonlocal root, have_root
+    def add(value: Any, size: int, mark) -> None:
+        """Attach a finished node (not a mapping key) to its parent."""
+        nonlocal root
         if not stack:
             root = value
-            have_root = True
             return
         f = stack[-1]
         f.size += size
-        f.last_end = end
+        f.last_mark = mark
         if not f.is_map:
             f.node.append(value)
-            return
-        if f.key is None:
-            if isinstance(value, LStr):
-                key = value
-            elif isinstance(value, YScalar):
-                key = LStr(value.text, value.span)
-            elif isinstance(value, LScalar):
-                key = LStr("" if value.value is None else str(value.value), value.span)
-            else:
-                key = LStr(str(value), getattr(value, "span", f.node.span))
-            f.key = key
-            f.key_plain = plain_key
-            return
-        key = f.key
-        f.key = None
-        d = f.node
-        if f.key_plain and key == "<<" and (isinstance(value, dict) or (
-                isinstance(value, list) and value and all(isinstance(v, dict) for v in value))):
-            if f.merges is None:
-                f.merges = []
-            f.merges.extend([value] if isinstance(value, dict) else value)
-            return
-        if key in d:
-            d.duplicates.append((str(key), key.span))
-            del d[key]  # keep the later key object (and its span) as the key
-        d[key] = value
-        d.key_spans[str(key)] = key.span
+        elif f.key is None:  # an alias or a collection used as a key
+            f.key = _key_text(value)
+            f.key_span = getattr(value, "span", None) or f.node.span
+            f.key_plain = False
+        else:
+            _set_value(f, value)
 
     try:
         while True:
-            e = loader.get_event()
+            e = get_event()
             if e is None:
                 break
             cls = e.__class__
@@ -355,21 +370,29 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
                 em = e.end_mark
                 value = e.value
                 tag = e.tag
+                if hash_spans is not None and "#" in value:
+                    hash_spans.append((sm.index, em.index))
                 span = Span(sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
-                plain_key = False
+                if stack:
+                    f = stack[-1]
+                    if f.is_map and f.key is None:  # the fast path: a mapping key
+                        f.key = value
+                        f.key_span = span
+                        f.key_plain = tag is None and e.implicit[0]
+                        f.size += 1
+                        f.last_mark = em
+                        if e.anchor is not None:
+                            anchors[e.anchor] = (LStr(value, span), 1)
+                        continue
                 if tag is None:
-                    if e.implicit[0]:
-                        node = _plain(value, span)
-                        plain_key = True
-                    else:
-                        node = LStr(value, span)
+                    node = _plain(value, span) if e.implicit[0] else LStr(value, span)
                 elif tag == "!":
                     node = LStr(value, span)
                 elif tag.startswith("tag:yaml.org,2002:"):
                     node = _std_tagged(tag, value, span)
                 elif tag[:1] == "!":
-                    tag_span, inner_off, inner = tagged_span(sm.index, sm)
-                    inner_span = Span(inner[0], inner[1], em.line + 1, em.column + 1)
+                    tag_span, inner_off, inner = tagged_span(sm.index, span.line, span.col)
+                    inner_span = Span(inner[0], inner[1], span.end_line, span.end_col)
                     if tag == "!GetAtt" and "." in value:
                         res, attr = value.split(".", 1)
                         l0 = inner_span.line
@@ -383,17 +406,23 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
                     node = wrap(tag, inner_value, span, tag_span or span)
                 else:
                     node = LStr(value, span)
-                if hash_spans is not None and "#" in value:
-                    hash_spans.append((sm.index, em.index))
                 if e.anchor is not None:
                     anchors[e.anchor] = (node, 1)
-                add(node, 1, (em.line + 1, em.column + 1), plain_key)
+                if stack:
+                    f.size += 1
+                    f.last_mark = em
+                    if f.is_map:
+                        _set_value(f, node)
+                    else:
+                        f.node.append(node)
+                else:
+                    root = node
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 sm = e.start_mark
                 if len(stack) >= max_depth:
-                    raise ParseError(
+                    raise YAMLLimitError(
                         f"YAML is nested more than {max_depth} levels deep; not linted "
-                        f"(a policy or template never needs this, it may be an attempt to exhaust the linter)",
+                        f"(no policy or template needs this; it looks like an attempt to exhaust the linter)",
                         Span(sm.line + 1, sm.column + 1, sm.line + 1, sm.column + 2))
                 is_map = cls is MappingStartEvent
                 span0 = Span(sm.line + 1, sm.column + 1, sm.line + 1, sm.column + 1)
@@ -402,11 +431,8 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
                                     bool(e.flow_style), sm.index))
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 f = stack.pop()
-                em = e.end_mark
-                if f.flow or f.last_end is None:
-                    end = (em.line + 1, em.column + 1)
-                else:
-                    end = f.last_end
+                mark = e.end_mark if f.flow or f.last_mark is None else f.last_mark
+                end = (mark.line + 1, mark.column + 1)
                 node = f.node
                 node.span = Span(f.start[0], f.start[1], end[0], end[1])
                 if f.merges:
@@ -414,16 +440,16 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
                         for k, v in m.items():
                             if k not in node:
                                 node[k] = v
-                                node.key_spans[str(k)] = m.key_span(k) if isinstance(m, LDict) else node.span
+                                node.key_spans[k] = m.key_span(k) if isinstance(m, LDict) else node.span
                 tag = f.tag
                 if tag and tag[:1] == "!" and tag != "!":
-                    tag_span, _, inner = tagged_span(f.start_index, e.start_mark)
+                    tag_span, _, inner = tagged_span(f.start_index, f.start[0], f.start[1])
+                    whole = node.span
                     node.span = Span(inner[0], inner[1], end[0], end[1])
-                    node = wrap(tag, node, Span(f.start[0], f.start[1], end[0], end[1]),
-                                tag_span or node.span)
+                    node = wrap(tag, node, whole, tag_span or whole)
                 if f.anchor is not None:
                     anchors[f.anchor] = (node, f.size)
-                add(node, f.size, end)
+                add(node, f.size, mark)
             elif cls is AliasEvent:
                 sm = e.start_mark
                 em = e.end_mark
@@ -434,16 +460,15 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
                 node, size = hit
                 alias_total += size
                 if alias_total > max_alias_nodes:
-                    raise ParseError(
+                    raise YAMLLimitError(
                         f"YAML aliases expand to more than {max_alias_nodes:,} nodes (alias *{e.anchor} "
                         f"alone stands for {size:,}); not linted: this looks like an alias bomb", span)
-                add(node, size, (em.line + 1, em.column + 1))
+                add(node, size, em)
             elif cls is DocumentStartEvent:
                 root = None
-                have_root = False
                 anchors = {}
             elif cls is DocumentEndEvent:
-                docs.append(root if have_root else None)
+                docs.append(root)
             elif cls is StreamEndEvent:
                 break
     except yaml.MarkedYAMLError as err:
@@ -479,7 +504,13 @@ def parse_yaml(text: str, **kwargs: Any) -> Any:
 # ---------------------------------------------------------------------------
 # Comments
 
-_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#[^\r\n]*", re.M)
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
+
+
+def _eol(text: str, i: int) -> int:
+    end = text.find("\n", i)
+    end = len(text) if end == -1 else end
+    return end - 1 if end > i and text[end - 1] == "\r" else end
 
 
 def scan_comments(text: str, hash_spans: Optional[list] = None) -> list[LStr]:
@@ -494,12 +525,17 @@ def scan_comments(text: str, hash_spans: Optional[list] = None) -> list[LStr]:
     pos = _Pos(text)
     if hash_spans is not None:
         starts = [s for s, _ in hash_spans]
+        resume = 0
         for m in _COMMENT.finditer(text):
             i = m.start()
+            if i < resume:
+                continue  # a "#" inside a comment already taken
             k = bisect_right(starts, i) - 1
             if k >= 0 and hash_spans[k][0] <= i < hash_spans[k][1]:
                 continue
-            out.append(_comment(m.group(), i, m.end(), pos))
+            end = _eol(text, i)
+            out.append(_comment(text[i:end], i, end, pos))
+            resume = end
         return out
     offset = 0
     for line in text.splitlines(keepends=True):

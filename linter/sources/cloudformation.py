@@ -135,7 +135,7 @@ def extract_yaml(src) -> None:
         docs = yaml_loc.parse_yaml_stream(text, hash_spans=hash_spans)
     except ParseError as e:
         src.comments.extend(yaml_loc.scan_comments(text))
-        if e.message.startswith("YAML syntax error") and not _TEMPLATE_HINT.search(text):
+        if not isinstance(e, yaml_loc.YAMLLimitError) and not _TEMPLATE_HINT.search(text):
             # Not a template (Helm charts, Jinja-templated YAML...): not a policy source.
             src.kind = "yaml"
             return
@@ -672,6 +672,10 @@ class _Template:
             for prop in RESOURCE_POLICY_PROPERTIES.get(typ, ()):
                 self.document_property(typ, lid, props, prop, base, "resource")
                 handled.add(prop)
+            if typ == "AWS::EC2::VPCEndpoint":
+                # An endpoint policy only limits what passes through the endpoint; it grants nothing.
+                self.document_property(typ, lid, props, "PolicyDocument", base, "endpoint")
+                handled.add("PolicyDocument")
             self.nested_policy_documents(typ, lid, props, base, handled)
         self.report_duplicates()
 
