@@ -91,6 +91,19 @@ class OffsetMap:
         return self.src[i] + (off - self.dst[i])
 
 
+class Composed:
+    """``outer(inner(offset))``: a map through an intermediate text."""
+
+    __slots__ = ("inner", "outer")
+
+    def __init__(self, inner: Callable[[int], int], outer: Callable[[int], int]) -> None:
+        self.inner = inner
+        self.outer = outer
+
+    def __call__(self, off: int) -> int:
+        return self.outer(self.inner(off))
+
+
 class _Pos:
     """Byte offsets of a tree-sitter tree -> spans (1-based, code-point columns).
 
@@ -371,7 +384,6 @@ def _scan(text: str, start: int, end: int, specials: list, quoted: bool, indent:
     out: list[str] = []
     olen = 0
     omap = OffsetMap()
-    fmap = pos.char_map
     sp_out = []
     si = 0
     i = start
@@ -392,7 +404,7 @@ def _scan(text: str, start: int, end: int, specials: list, quoted: bool, indent:
             if s0 < i:
                 continue
             src = text[s0:s1]
-            omap.add(olen, fmap(s0) if fmap else s0)
+            omap.add(olen, s0)
             out.append(src)
             sp_out.append((olen, olen + len(src), kind, src))
             olen += len(src)
@@ -408,13 +420,13 @@ def _scan(text: str, start: int, end: int, specials: list, quoted: bool, indent:
                 break
             j += 1
         if j > i:
-            omap.add(olen, fmap(i) if fmap else i)
+            omap.add(olen, i)
             out.append(text[i:j])
             olen += j - i
             i = j
             continue
         ch = text[i]
-        src_i = fmap(i) if fmap else i
+        src_i = i
         if ch == "\n":
             omap.add(olen, src_i)
             out.append("\n")
@@ -449,8 +461,9 @@ def _scan(text: str, start: int, end: int, specials: list, quoted: bool, indent:
             out.append(ch)
             olen += 1
             i += 1
-    omap.add(olen, fmap(end) if fmap else end)
-    return "".join(out), omap, sp_out
+    omap.add(olen, end)
+    fmap = pos.char_map
+    return "".join(out), (Composed(omap, fmap) if fmap else omap), sp_out
 
 
 def template(node, pos: _Pos) -> Optional[Template]:
@@ -809,7 +822,7 @@ def scan_template_text(text: str, start: int = 0, end: Optional[int] = None,
     """
     if end is None:
         end = len(text)
-    f = fmap or (lambda x: x)
+    f = _identity
     out: list[str] = []
     olen = 0
     omap = OffsetMap()
@@ -845,5 +858,10 @@ def scan_template_text(text: str, start: int = 0, end: Optional[int] = None,
         specials.append((olen, olen + len(src), "interp" if tok[0] == "$" else "directive", src))
         olen += len(src)
         i = k
-    omap.add(olen, f(end))
-    return Template("".join(out), omap, specials, f(end), span or Span(1, 1, 1, 1))
+    omap.add(olen, end)
+    return Template("".join(out), Composed(omap, fmap) if fmap else omap, specials,
+                    fmap(end) if fmap else end, span or Span(1, 1, 1, 1))
+
+
+def _identity(x: int) -> int:
+    return x

@@ -451,8 +451,15 @@ def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[Lin
 
 
 def _json_text(tpl):
-    """JSON text for parse_json: interpolations replaced by markers (see _restore)."""
-    from ..parsers.hcl import OffsetMap
+    """JSON text for parse_json, with a map from its offsets to the file's.
+
+    Interpolations become markers (see :func:`_restore`): inside a JSON string a
+    bare marker, standing for a whole value a marker string, and a directive
+    outside strings disappears.
+    """
+    from bisect import bisect_right
+
+    from ..parsers.hcl import Composed, OffsetMap
 
     specials = tpl.specials
     if not specials:
@@ -469,48 +476,37 @@ def _json_text(tpl):
     btext = "".join(blank)
     ranges = [(m.start(), m.end()) for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', btext)]
     starts = [r[0] for r in ranges]
-    from bisect import bisect_right
-
     out: list[str] = []
     olen = 0
-    omap = OffsetMap()
-    src_map = tpl.omap
-    subs: list[tuple[str, str]] = []  # index -> (kind, source text)
+    pmap = OffsetMap()  # parse text -> tpl.text
+    subs: list[tuple[str, str]] = []
     last = 0
-
-    def copy(a: int, b: int) -> None:
-        nonlocal olen
-        if b <= a:
-            return
-        # copy the runs of src_map covering [a, b)
-        i = bisect_right(src_map.dst, a) - 1
-        omap.add(olen, src_map(a))
-        k = i + 1
-        while k < len(src_map.dst) and src_map.dst[k] < b:
-            omap.add(olen + src_map.dst[k] - a, src_map.src[k])
-            k += 1
-        out.append(text[a:b])
-        olen += b - a
-
     for s0, s1, kind, src in specials:
-        copy(last, s0)
+        if s0 > last:
+            pmap.add(olen, last)
+            out.append(text[last:s0])
+            olen += s0 - last
         r = bisect_right(starts, s0) - 1
         inside = r >= 0 and ranges[r][0] < s0 < ranges[r][1]
         n = len(subs)
         subs.append((kind, src))
-        omap.add(olen, src_map(s0))
         if inside:
             rep = f"{_PS}{n}{_PS}"
         elif kind == "interp":
             rep = f'"{_PM}{n}{_PM}"'
         else:
             rep = ""
+        pmap.add(olen, s0)
         out.append(rep)
         olen += len(rep)
+        pmap.add(olen, s1)
         last = s1
-    copy(last, len(text))
-    omap.add(olen, src_map(len(text)))
-    return "".join(out), omap, subs
+    if last < len(text):
+        pmap.add(olen, last)
+        out.append(text[last:])
+        olen += len(text) - last
+    pmap.add(olen, len(text))
+    return "".join(out), Composed(pmap, tpl.omap), subs
 
 
 def _restore(tree: Any, subs: list) -> Any:
@@ -661,8 +657,10 @@ def _statement_tree(b) -> LDict:
             st[key] = a.value
             st.key_spans[key] = a.name_span
     if "Effect" not in st:
-        st["Effect"] = LStr("Allow", b.type_span)  # the provider's default
-        st.key_spans["Effect"] = b.type_span
+        # the provider's default; located at the ``statement`` keyword (HCL) or object (JSON)
+        at = b.type_span if b.node is not None else b.span
+        st["Effect"] = LStr("Allow", at)
+        st.key_spans["Effect"] = at
     for bname, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
         blocks = _blocks_named(b, bname)
         if not blocks:
