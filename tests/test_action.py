@@ -328,3 +328,59 @@ def test_action_installs_itself(tmp_path, workspace):
     # a second use in the same job reuses the environment
     again = run_action(tmp_path, workspace, action_path=action_path)
     assert again.rc == 1 and "Install lint-policies" not in again.stdout
+
+
+# ---------------------------------------------------------------------------
+# the README's workflow snippet
+
+
+def readme_section(title):
+    """The text of a ``## title`` section: README.md once the lead merged it, else the draft."""
+    for rel in ("README.md", os.path.join("docs", "readme", "integrations.md")):
+        path = os.path.join(ROOT, rel)
+        if not os.path.exists(path):
+            continue
+        text = open(path, encoding="utf-8").read()
+        m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+        if m:
+            return m.group(1)
+    pytest.fail(f"no '## {title}' section in README.md or docs/readme/integrations.md")
+
+
+def readme_workflow():
+    blocks = re.findall(r"```yaml\n(.*?)```", readme_section("GitHub Action"), re.S)
+    flows = [yaml.safe_load(b) for b in blocks]
+    flows = [f for f in flows if isinstance(f, dict) and "jobs" in f]
+    assert len(flows) == 1
+    return flows[0]
+
+
+def test_readme_workflow_matches_the_action():
+    flow = readme_workflow()
+    a = load_action()
+    (job,) = flow["jobs"].values()
+    assert job["permissions"]["security-events"] == "write"
+    assert flow["permissions"]["contents"] == "read" or job["permissions"]["contents"] == "read"
+    steps = job["steps"]
+    lint = [s for s in steps if str(s.get("uses", "")).startswith("lint-policies/lint-policies@")]
+    assert len(lint) == 1
+    lint = lint[0]
+    assert set(lint.get("with", {})) <= set(a["inputs"])
+    upload = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@")]
+    assert len(upload) == 1
+    refs = re.findall(r"steps\.([\w-]+)\.outputs\.([\w-]+)", json.dumps(upload[0]))
+    assert refs and all(sid == lint["id"] and out in a["outputs"] for sid, out in refs)
+    assert "always()" in str(upload[0].get("if")) or "cancelled()" in str(upload[0].get("if"))
+
+
+def test_readme_workflow_runs(tmp_path, workspace):
+    """The README's lint step, with its inputs, in the local runner."""
+    flow = readme_workflow()
+    (job,) = flow["jobs"].values()
+    (lint,) = [s for s in job["steps"] if str(s.get("uses", "")).startswith("lint-policies/lint-policies@")]
+    inputs = {k: str(v) for k, v in (lint.get("with") or {}).items()}
+    assert not any("${{" in v for v in inputs.values())
+    run = run_action(tmp_path, workspace, inputs=inputs, env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 1
+    sarif = run.outputs["sarif-file"]
+    _check_findings(run, workspace, sarif)

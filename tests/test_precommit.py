@@ -82,6 +82,29 @@ def test_manifest_contents():
     assert hooks["lint-policies-repo"].get("require_serial") is True
 
 
+def readme_precommit_config():
+    """The first YAML block of the README's "Pre-commit" section (or of the draft for it)."""
+    for rel in ("README.md", os.path.join("docs", "readme", "integrations.md")):
+        path = os.path.join(ROOT, rel)
+        if not os.path.exists(path):
+            continue
+        m = re.search(r"^## Pre-commit\n(.*?)(?=^## |\Z)", open(path, encoding="utf-8").read(), re.S | re.M)
+        if m:
+            block = re.search(r"```yaml\n(.*?)```", m.group(1), re.S)
+            assert block, f"{rel}: no yaml block in the Pre-commit section"
+            return yaml.safe_load(block.group(1))
+    pytest.fail("no '## Pre-commit' section in README.md or docs/readme/integrations.md")
+
+
+def test_readme_snippet_names_real_hooks():
+    config = readme_precommit_config()
+    with open(MANIFEST, encoding="utf-8") as fh:
+        ids = {h["id"] for h in yaml.safe_load(fh)}
+    for repo in config["repos"]:
+        assert repo["repo"].startswith("https://github.com/") and repo["rev"]
+        assert {h["id"] for h in repo["hooks"]} <= ids
+
+
 def _git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
                    env=_clean_env(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid",
@@ -106,8 +129,12 @@ def test_hook_end_to_end(tmp_path):
     # files the hook selects that hold no policy: read, skipped, no finding
     (repo / "package.json").write_text('{"name": "app", "version": "1.0.0"}\n', encoding="utf-8")
     (repo / "README.md").write_text("# app\n", encoding="utf-8")
-    config = {"repos": [{"repo": ROOT, "rev": rev,
-                         "hooks": [{"id": "lint-policies"}, {"id": "lint-policies-repo"}]}]}
+    # the README's snippet, pointed at this checkout, plus the whole-repository hook
+    config = readme_precommit_config()
+    (entry,) = config["repos"]
+    assert entry["rev"] == "v0.1.0" and entry["hooks"] == [{"id": "lint-policies"}]
+    entry.update(repo=ROOT, rev=rev)
+    entry["hooks"].append({"id": "lint-policies-repo"})
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     _git("init", "-q", cwd=repo)
     _git("add", "-A", cwd=repo)
