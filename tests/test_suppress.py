@@ -533,3 +533,29 @@ def test_crlf_and_bom(tmp_path, monkeypatch):
     res = run(["t.yaml"], Options(select=["SM101", "SM201", "LP"]))
     assert codes_lines(res.suppressed) == [("SM101", 14), ("SM201", 12)]
     assert not [f for f in res.findings if f.code.startswith("LP")]
+
+
+# ---------------------------------------------------------------------------
+# The scanners never fail, whatever the text
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "# lint-policies: ignore[SM101] -- r", "# lint-policies: ignore-file[KEY] -- r", "// lint-policies: ignore[SM]",
+    "/* lint-policies: ignore[SM1] */", "/*", "*/", "#", '"', "'", "''", "\\", "${", "}", "{", "[", "]", "(", ")",
+    "<<EOF", "<<-EOT", "EOF", "EOT", "|", ">-", "- ", "key:", "  ", "\t", "\n", "\r\n", "a", ":", ",", "lint-policies:",
+    "ignore[", "$${", "%{", "?", "!Ref", "&a", "*a",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join), st.sampled_from(["t.yaml", "main.tf"]))
+def test_scanners_never_raise(text, name):
+    text = "lint-policies\n" + text
+    fs = [finding("SM101", n) for n in range(1, text.count("\n") + 3)]
+    kept, sup = apply(text, name, fs)
+    assert len([f for f in kept if not f.code.startswith("LP")]) + len([f for f in sup if not f.code.startswith("LP")]) == len(fs)
+    scan = suppress.scan_yaml(text) if name.endswith(".yaml") else suppress.scan_hcl(text)
+    nlines = text.count("\n") + 1
+    for start, end in scan.blocks.items():
+        assert 1 <= start <= end <= nlines
