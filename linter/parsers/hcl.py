@@ -294,7 +294,7 @@ def _error_message(node, pos: _Pos) -> str:
     tok = pos.node_text(leaf).split("\n", 1)[0][:40]
     if not tok:
         return "syntax error"
-    return f"syntax error: unexpected {tok!r}"
+    return f"syntax error near {tok!r}"
 
 
 def _body(body, pos: _Pos, attrs: dict, blocks: list, comments: list, depth: int) -> None:
@@ -558,16 +558,21 @@ _UNRESOLVED_KINDS = {
 
 
 class _Evaluator:
-    __slots__ = ("pos", "see_through")
+    __slots__ = ("pos", "see_through", "lenient")
 
-    def __init__(self, pos: _Pos, see_through: frozenset = frozenset()) -> None:
+    def __init__(self, pos: _Pos, see_through: frozenset = frozenset(), lenient: bool = False) -> None:
         self.pos = pos
         # function calls whose (single) argument stands for their value (for credential scans)
         self.see_through = see_through
+        # lenient: a value nested too deeply becomes Unresolved instead of a ParseError
+        self.lenient = lenient
 
     def eval(self, node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
-            raise ParseError("values are nested too deeply", self.pos.span(node.start_byte, node.start_byte + 1))
+            span = self.pos.span(node.start_byte, node.start_byte + 1)
+            if self.lenient:
+                return Unresolved("(nested too deeply)", "too-deep", span)
+            raise ParseError("values are nested too deeply", span)
         pos = self.pos
         # unwrap expression -> term
         while True:
@@ -757,7 +762,7 @@ def to_tree(doc: Document) -> LDict:
     top-level attributes (``.tfvars``) are keys of the root. Calls to
     ``jsonencode``/``yamlencode``/``tomap``... are replaced by their argument.
     """
-    ev = _Evaluator(doc.pos, TREE_SEE_THROUGH)
+    ev = _Evaluator(doc.pos, TREE_SEE_THROUGH, lenient=True)
     root = LDict(span=Span(1, 1, 1, 1))
     _fill(root, doc.attributes, doc.blocks, ev)
     return root
