@@ -225,16 +225,23 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
             continue
         seen.add(key)
         kept.append(f)
-    suppressed: list[Finding] = []
-    try:
-        from . import suppress
-    except ImportError:  # pragma: no cover - suppressions are optional while being built
-        suppress = None  # type: ignore[assignment]
-    if suppress is not None:
-        kept, suppressed = suppress.apply(src, kept, rules, opts)
+    from . import suppress
+
+    kept, suppressed = suppress.apply(src, kept, rules, opts)
+    _redact(kept)
+    _redact(suppressed)
     kept.sort(key=Finding.sort_key)
     suppressed.sort(key=Finding.sort_key)
     return kept, suppressed
+
+
+def _redact(findings: list[Finding]) -> None:
+    """No message may carry a credential: a rule that quotes a value (LP002, SM104) or an
+    exception text (LP000) could otherwise print a key someone pasted into a policy."""
+    from .secrets import redact
+
+    for f in findings:
+        f.message = redact(f.message)
 
 
 # ---------------------------------------------------------------------------
@@ -260,7 +267,9 @@ def _crash(path: str, e: BaseException, opts: Options) -> Finding:
     from .registry import meta
 
     name, sev = meta("LP000")
-    return Finding("LP000", name, sev, f"internal error while linting: {type(e).__name__}: {e}",
+    from .secrets import redact
+
+    return Finding("LP000", name, sev, redact(f"internal error while linting: {type(e).__name__}: {e}"),
                    Span(1, 1, 1, 1), file=display_path(path, opts))
 
 
