@@ -1,0 +1,634 @@
+"""CloudFormation and SAM templates: where policies are found, intrinsics, positions.
+
+Positions are asserted exactly. ``pos(text, needle)`` gives the 1-based line and column
+where ``needle`` starts in ``text`` (its n-th occurrence), which keeps the expectations
+readable next to the templates.
+"""
+import os
+import textwrap
+
+import pytest
+
+from linter.located import LStr, Span, Unresolved, plain
+from linter.sources import load
+
+
+def pos(text, needle, nth=1):
+    start = -1
+    for _ in range(nth):
+        start = text.index(needle, start + 1)
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return line, col
+
+
+def at(findings, code=None):
+    return sorted((f.code, f.span.line, f.span.col) for f in findings if code is None or f.code == code)
+
+
+@pytest.fixture
+def source(tmp_path):
+    """source(text, name) -> SourceFile, loaded as the engine loads it."""
+    def _load(text, name="template.yaml"):
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        return load(str(p), name)
+    return _load
+
+
+def t(s):
+    return textwrap.dedent(s).lstrip("\n")
+
+
+# ---------------------------------------------------------------------------
+# Where policies are found
+
+ROLE = t("""
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      NotebookRole:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Principal:
+                  Service: sagemaker.amazonaws.com
+                Action: sts:AssumeRole
+          Policies:
+            - PolicyName: all
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: sagemaker:*
+                    Resource: "*"
+          ManagedPolicyArns:
+            - !Sub "arn:${AWS::Partition}:iam::aws:policy/AmazonSageMakerFullAccess"
+            - arn:aws:iam::123456789012:policy/team
+    """)
+
+
+def test_role_documents_labels_and_paths(source):
+    src = source(ROLE)
+    assert src.kind == "cloudformation"
+    trust, inline = src.documents
+    assert (trust.role, trust.origin.label) == ("trust", "AWS::IAM::Role NotebookRole AssumeRolePolicyDocument")
+    assert trust.origin.path == ("Resources", "NotebookRole", "Properties", "AssumeRolePolicyDocument")
+    assert inline.role == "identity"
+    assert inline.origin.label == "AWS::IAM::Role NotebookRole Policies[0].PolicyDocument"
+    assert inline.origin.path == ("Resources", "NotebookRole", "Properties", "Policies", 0, "PolicyDocument")
+    st = inline.statements[0]
+    assert st.path == inline.origin.path + ("Statement", 0)
+    assert (st.action.values[0].span.line, st.action.values[0].span.col) == pos(ROLE, "sagemaker:*")
+    refs = [(r.value.value, (r.value.span.line, r.value.span.col)) for r in src.managed_refs]
+    assert refs == [("arn:${AWS::Partition}:iam::aws:policy/AmazonSageMakerFullAccess", pos(ROLE, '"arn:${AWS::Partition}')),
+                    ("arn:aws:iam::123456789012:policy/team", pos(ROLE, "arn:aws:iam::123456789012"))]
+
+
+def test_role_findings_at_exact_positions(lint):
+    found = lint(ROLE, name="template.yaml")
+    assert at(found) == sorted([
+        ("SM101",) + pos(ROLE, "sagemaker:*"),
+        ("SM201",) + pos(ROLE, '"*"'),
+        ("SM105",) + pos(ROLE, '"arn:${AWS::Partition}'),
+    ])
+
+
+def test_blocks_cover_resources_and_statements(source):
+    src = source(ROLE)
+    line, col = pos(ROLE, "NotebookRole:")
+    last = ROLE.rstrip("\n").splitlines()
+    end = Span(line, col, len(last), len(last[-1]) + 1)
+    assert end in src.blocks  # from the logical id to the end of the resource
+    assert any(b.line == pos(ROLE, "- Effect: Allow", 2)[0] for b in src.blocks)
+
+
+@pytest.mark.parametrize("typ,prop,role", [
+    ("AWS::IAM::Policy", "PolicyDocument", "identity"),
+    ("AWS::IAM::ManagedPolicy", "PolicyDocument", "identity"),
+    ("AWS::IAM::RolePolicy", "PolicyDocument", "identity"),
+    ("AWS::IAM::UserPolicy", "PolicyDocument", "identity"),
+    ("AWS::IAM::GroupPolicy", "PolicyDocument", "identity"),
+    ("AWS::S3::BucketPolicy", "PolicyDocument", "resource"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument", "resource"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument", "resource"),
+    ("AWS::KMS::Key", "KeyPolicy", "resource"),
+    ("AWS::SageMaker::ModelPackageGroup", "ModelPackageGroupPolicy", "resource"),
+    ("AWS::SSO::PermissionSet", "InlinePolicy", "identity"),
+    ("AWS::EC2::VPCEndpoint", "PolicyDocument", "endpoint"),
+    ("Custom::Anything", "PolicyDocument", "identity"),
+])
+def test_policy_properties(source, typ, prop, role):
+    text = t(f"""
+        Resources:
+          Thing:
+            Type: {typ}
+            Properties:
+              {prop}:
+                Statement:
+                  - Effect: Allow
+                    Action: sagemaker:DescribeModel
+                    Resource: "*"
+        """)
+    src = source(text)
+    assert [(d.role, d.origin.label) for d in src.documents] == [(role, f"{typ} Thing {prop}")]
+
+
+@pytest.mark.parametrize("typ", ["AWS::IAM::User", "AWS::IAM::Group"])
+def test_users_and_groups(source, typ):
+    text = t(f"""
+        Resources:
+          Who:
+            Type: {typ}
+            Properties:
+              Policies:
+                - PolicyName: p
+                  PolicyDocument: {{Statement: [{{Effect: Allow, Action: "sagemaker:*", Resource: "*"}}]}}
+              ManagedPolicyArns: [arn:aws:iam::aws:policy/PowerUserAccess]
+        """)
+    src = source(text)
+    assert [d.origin.label for d in src.documents] == [f"{typ} Who Policies[0].PolicyDocument"]
+    assert [r.value.value for r in src.managed_refs] == ["arn:aws:iam::aws:policy/PowerUserAccess"]
+
+
+def test_any_nested_property_named_policydocument(source):
+    text = t("""
+        Resources:
+          Thing:
+            Type: Custom::PolicyMaker
+            Properties:
+              Config:
+                Items:
+                  - PolicyDocument:
+                      Statement:
+                        - Effect: Allow
+                          Principal: {AWS: "*"}
+                          Action: s3:GetObject
+                          Resource: "*"
+        """)
+    (doc,) = source(text).documents
+    assert doc.role == "resource"
+    assert doc.origin.label == "Custom::PolicyMaker Thing Config.Items[0].PolicyDocument"
+
+
+def test_not_a_template(source):
+    src = source("name: ci\non: [push]\njobs: {}\n", name="workflow.yml")
+    assert src.kind == "yaml" and not src.documents and not src.findings
+    # A YAML file that does not even parse and does not look like a template is not a policy source.
+    src = source("{{ if .Values.x }}\nkey: {{ .Values.y }}\n{{ end }}\n", name="chart.yaml")
+    assert src.kind == "yaml" and not src.findings
+
+
+def test_template_syntax_error_is_lp001(source):
+    text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R: [a, b\n"
+    src = source(text)
+    assert [(f.code, f.span.line) for f in src.findings] == [("LP001", 4)]
+
+
+def test_template_without_format_version(source):
+    src = source("Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n"
+                 "        Statement: []\n", name="t.template")
+    assert src.kind == "cloudformation" and len(src.documents) == 1
+
+
+# ---------------------------------------------------------------------------
+# Intrinsic functions
+
+IFS = t("""
+    AWSTemplateFormatVersion: "2010-09-09"
+    Conditions:
+      IsProd: !Equals [!Ref Env, prod]
+    Resources:
+      Policy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: !If [IsProd, "sagemaker:DescribeModel", "sagemaker:*"]
+                Resource: !If
+                  - IsProd
+                  - !Sub "arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:model/churn"
+                  - "*"
+              - !If
+                - IsProd
+                - !Ref AWS::NoValue
+                - Effect: Allow
+                  Action: iam:PassRole
+                  Resource: "*"
+              - Effect: Allow
+                Action:
+                  - sagemaker:ListModels
+                  - !If [IsProd, !Ref AWS::NoValue, "sagemaker:Create*"]
+                Resource: "*"
+    """)
+
+
+def test_fn_if_both_branches_each_at_its_own_position(lint):
+    found = lint(IFS, name="template.yaml")
+    assert at(found) == sorted([
+        ("SM101",) + pos(IFS, '"sagemaker:*"'),  # the false branch of the Action !If
+        ("SM201", pos(IFS, '- "*"')[0], pos(IFS, '- "*"')[1] + 2),  # the false branch of the Resource !If
+        ("IAM301",) + pos(IFS, "iam:PassRole"),  # a statement inside an !If branch
+        ("SM102",) + pos(IFS, '"sagemaker:Create*"'),  # a list element inside an !If
+        ("SM201",) + pos(IFS, '"*"', 3),
+    ])
+
+
+def test_fn_if_branches_are_not_duplicated(lint):
+    found = lint(IFS, name="template.yaml")
+    assert len(found) == len({(f.code, f.span) for f in found})
+
+
+def test_novalue_removes_the_element(source):
+    text = t("""
+        Resources:
+          P:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyDocument:
+                Statement:
+                  - !Ref AWS::NoValue
+                  - Effect: Allow
+                    Action: [s3:GetObject, !Ref AWS::NoValue]
+                    Resource: "*"
+                    Condition: !Ref AWS::NoValue
+        """)
+    (doc,) = source(text).documents
+    (st,) = doc.statements
+    assert [v.value for v in st.action.values] == ["s3:GetObject"]
+    assert st.condition == [] and st.condition_span is None
+    assert st.index == 0 and st.path[-1] == 0
+
+
+def test_fn_if_condition_takes_the_weaker_branch(source):
+    text = t("""
+        Resources:
+          P:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: iam:PassRole
+                    Resource: arn:aws:iam::123456789012:role/*
+                    Condition: !If
+                      - Strict
+                      - StringEquals: {iam:PassedToService: sagemaker.amazonaws.com}
+                      - !Ref AWS::NoValue
+        """)
+    (st,) = source(text).documents[0].statements
+    assert st.condition == []  # the branch without a condition is what must be judged
+
+
+def test_fn_if_around_a_whole_document(source):
+    text = t("""
+        Resources:
+          P:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyDocument: !If
+                - C
+                - {Statement: [{Effect: Allow, Action: "sagemaker:*", Resource: "*"}]}
+                - {Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}
+        """)
+    docs = source(text).documents
+    assert [d.origin.label for d in docs] == ["AWS::IAM::Policy P PolicyDocument.Fn::If[1]",
+                                              "AWS::IAM::Policy P PolicyDocument.Fn::If[2]"]
+    assert [d.statements[0].action.values[0].value for d in docs] == ["sagemaker:*", "s3:*"]
+
+
+def test_sub_join_ref_getatt(source):
+    text = t("""
+        Resources:
+          P:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: sagemaker:CreateModel
+                    Resource:
+                      - !Sub "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model/${Name}"
+                      - !Sub ["arn:aws:s3:::${B}/${K}", {B: my-bucket, K: !Ref Key}]
+                      - !Join ["", ["arn:aws:sagemaker:", !Ref AWS::Region, ":", !GetAtt Acct.Id, ":model/x"]]
+                      - !Join [":", [a, !Select [0, [b]]]]
+                      - !Ref ModelArn
+                      - !GetAtt Model.Arn
+                      - !ImportValue shared-model-arn
+                      - !FindInMap [Arns, !Ref Env, Model]
+                      - "${!Literal}"
+                      - !Sub "${!Literal}"
+        """)
+    (st,) = source(text).documents[0].statements
+    vals = [v.value for v in st.resource.values]
+    assert vals[:3] == ["arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model/${Name}",
+                        "arn:aws:s3:::my-bucket/${Key}",
+                        "arn:aws:sagemaker:${AWS::Region}:${Acct.Id}:model/x"]
+    unresolved = vals[3:8]
+    assert all(isinstance(v, Unresolved) for v in unresolved)
+    assert [v.text for v in unresolved[1:]] == ["!Ref ModelArn", "!GetAtt Model.Arn", "!ImportValue shared-model-arn",
+                                                "!FindInMap [Arns, !Ref Env, Model]"]
+    assert [v.kind for v in unresolved] == ["Fn::Join", "Ref", "Fn::GetAtt", "Fn::ImportValue", "Fn::FindInMap"]
+    assert vals[8:] == ["${!Literal}", "${Literal}"]  # Sub's escape only applies inside Sub
+    # Values are located where they are written: a !Sub string at the string, a !Ref at the tag.
+    spans = [(v.span.line, v.span.col) for v in st.resource.values]
+    assert spans[0] == pos(text, '"arn:${AWS::Partition}')
+    assert spans[1] == pos(text, '"arn:aws:s3')
+    assert spans[2] == pos(text, '!Join ["", [')
+    assert spans[4] == pos(text, "!Ref ModelArn")
+
+
+def test_short_and_long_forms_give_the_same_documents(source):
+    short = t("""
+        Resources:
+          P:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyDocument:
+                Statement:
+                  - Effect: !If [C, Allow, Deny]
+                    Action: !Split [",", "sagemaker:A,sagemaker:B"]
+                    Resource: [!Sub "arn:${AWS::Partition}:s3:::b", !GetAtt R.Arn, !Ref X]
+        """)
+    long = t("""
+        Resources:
+          P:
+            Type: AWS::IAM::Policy
+            Properties:
+              PolicyDocument:
+                Statement:
+                  - Effect: {"Fn::If": [C, Allow, Deny]}
+                    Action: {"Fn::Split": [",", "sagemaker:A,sagemaker:B"]}
+                    Resource: [{"Fn::Sub": "arn:${AWS::Partition}:s3:::b"}, {"Fn::GetAtt": [R, Arn]}, {Ref: X}]
+        """)
+
+    def shape(src):
+        return [(plain(d.raw), [(s.effect.value, [v.value for v in s.action.values] if s.action else None,
+                                 [v.value for v in s.resource.values]) for s in d.statements])
+                for d in src.documents]
+
+    assert shape(source(short, "a.yaml")) == shape(source(long, "b.yaml"))
+    (st,) = source(short, "a.yaml").documents[0].statements
+    assert st.effect.value == "Allow"  # Fn::If on Effect: the branch that grants
+
+
+def test_ref_to_an_oidc_provider_in_the_template(source):
+    text = t("""
+        Resources:
+          Gh:
+            Type: AWS::IAM::OIDCProvider
+            Properties:
+              Url: https://token.actions.githubusercontent.com
+          Role:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal: {Federated: !Ref Gh}
+                    Action: sts:AssumeRoleWithWebIdentity
+        """)
+    (doc,) = source(text).documents
+    (v,) = doc.statements[0].principal.values_of("Federated")
+    assert v.value == "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"
+    assert (v.span.line, v.span.col) == pos(text, "!Ref Gh")
+
+
+def test_account_ids_written_as_numbers_stay_text(source):
+    text = t("""
+        Resources:
+          B:
+            Type: AWS::S3::BucketPolicy
+            Properties:
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal: {AWS: [012345678901, 123456789012]}
+                    Action: s3:GetObject
+                    Resource: arn:aws:s3:::b/*
+        """)
+    (doc,) = source(text).documents
+    assert [v.value for v in doc.statements[0].principal.values_of("AWS")] == ["012345678901", "123456789012"]
+    assert not doc.problems
+
+
+# ---------------------------------------------------------------------------
+# Policies written as JSON strings
+
+JSON_STRINGS = t("""
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      Block:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: p
+          PolicyDocument: |
+            {
+              "Version": "2012-10-17",
+              "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "arn:aws:s3:::b"}]
+            }
+      Sub:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: q
+          PolicyDocument: !Sub '{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${AWS::AccountId}:role/*"}]}'
+      Quoted:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: r
+          PolicyDocument: "{\\"Statement\\": {\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sagemaker:Create*\\", \\"Resource\\": \\"x\\"}}"
+      Broken:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: s
+          PolicyDocument: '{"Statement": ['
+    """)
+
+
+def test_json_string_documents_point_inside_the_string(lint):
+    found = lint(JSON_STRINGS, name="template.yaml")
+    assert at(found, "SM101") == [("SM101",) + pos(JSON_STRINGS, '"sagemaker:*"')]
+    assert at(found, "IAM301") == [("IAM301",) + pos(JSON_STRINGS, '"iam:PassRole"')]
+    assert at(found, "SM102") == [("SM102",) + pos(JSON_STRINGS, '\\"sagemaker:Create*')]
+    assert [(f.code, f.span.line) for f in found if f.code == "LP002"] == [
+        ("LP002", pos(JSON_STRINGS, "'{\"Statement\": ['")[0])]
+
+
+def test_json_template_with_a_json_string_document(lint):
+    text = t("""
+        {
+          "AWSTemplateFormatVersion": "2010-09-09",
+          "Resources": {
+            "R": {
+              "Type": "AWS::IAM::Role",
+              "Properties": {
+                "AssumeRolePolicyDocument": "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Principal\\": {\\"AWS\\": \\"*\\"}, \\"Action\\": \\"sts:AssumeRole\\"}]}",
+                "Policies": [
+                  {"Fn::If": ["C", {"PolicyName": "a", "PolicyDocument": {"Statement": [
+                    {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}}, {"Ref": "AWS::NoValue"}]}
+                ]
+              }
+            }
+          }
+        }
+        """)
+    found = lint(text, name="template.json")
+    assert at(found) == sorted([
+        ("IAM302",) + pos(text, '\\"*\\"'),
+        ("SM101",) + pos(text, '"sagemaker:*"'),
+        ("SM201",) + pos(text, '"*"}]}}'),
+    ])
+
+
+# ---------------------------------------------------------------------------
+# SAM
+
+SAM = t("""
+    AWSTemplateFormatVersion: "2010-09-09"
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Fn:
+        Type: AWS::Serverless::Function
+        Properties:
+          Handler: app.handler
+          Policies:
+            - AmazonSageMakerFullAccess
+            - !Sub "arn:${AWS::Partition}:iam::aws:policy/AmazonS3ReadOnlyAccess"
+            - SageMakerCreateEndpointPolicy:
+                EndpointName: !Ref EndpointName
+            - SageMakerCreateEndpointConfigPolicy:
+                EndpointConfigName: churn/config
+            - S3CrudPolicy:
+                BucketName: my-bucket
+            - DynamoDBCrudPolicy:
+                TableName: t
+            - Statement:
+                - Effect: Allow
+                  Action: sagemaker:InvokeEndpoint
+                  Resource: "*"
+      Machine:
+        Type: AWS::Serverless::StateMachine
+        Properties:
+          Policies: AdministratorAccess
+    """)
+
+
+def test_sam_policies_extracted(source):
+    src = source(SAM)
+    labels = [d.origin.label for d in src.documents]
+    assert labels == ["AWS::Serverless::Function Fn Policies[2].SageMakerCreateEndpointPolicy",
+                      "AWS::Serverless::Function Fn Policies[3].SageMakerCreateEndpointConfigPolicy",
+                      "AWS::Serverless::Function Fn Policies[4].S3CrudPolicy",
+                      "AWS::Serverless::Function Fn Policies[6]"]
+    ep, cfg, crud, inline = src.documents
+    (st,) = ep.statements
+    assert [v.value for v in st.action.values] == ["sagemaker:CreateEndpoint"]
+    assert [v.value for v in st.resource.values] == [
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/${EndpointName}"]
+    # Actions point at the template name, resources at the parameter value they come from.
+    assert (st.action.values[0].span.line, st.action.values[0].span.col) == pos(SAM, "SageMakerCreateEndpointPolicy")
+    assert (st.resource.values[0].span.line, st.resource.values[0].span.col) == pos(SAM, "!Ref EndpointName")
+    assert [v.value for v in crud.statements[0].resource.values] == [
+        "arn:${AWS::Partition}:s3:::my-bucket", "arn:${AWS::Partition}:s3:::my-bucket/*"]
+    assert len(crud.statements[0].action.values) == 9
+    refs = [(r.value.value, r.origin.label) for r in src.managed_refs]
+    assert refs == [("AmazonSageMakerFullAccess", "AWS::Serverless::Function Fn Policies[0]"),
+                    ("arn:${AWS::Partition}:iam::aws:policy/AmazonS3ReadOnlyAccess", "AWS::Serverless::Function Fn Policies[1]"),
+                    ("AdministratorAccess", "AWS::Serverless::StateMachine Machine Policies")]
+
+
+def test_sam_findings_at_exact_positions(lint):
+    found = lint(SAM, name="template.yaml")
+    assert at(found) == sorted([
+        ("SM105",) + pos(SAM, "AmazonSageMakerFullAccess"),
+        ("SM105",) + pos(SAM, "AdministratorAccess"),
+        ("SM203",) + pos(SAM, "churn/config"),  # a SAM policy template, reported at its parameter
+        ("SM201",) + pos(SAM, '"*"'),  # an inline SAM statement
+    ])
+
+
+# ---------------------------------------------------------------------------
+# Duplicate keys, limits, comments
+
+def test_duplicate_keys_are_lp002(lint):
+    text = t("""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          P:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: s3:GetObject
+                    Action: sagemaker:DescribeModel
+                    Resource: "*"
+                    Condition:
+                      StringEquals:
+                        aws:RequestedRegion: eu-west-1
+                        aws:RequestedRegion: us-east-1
+              Description: a
+              Description: b
+          Q:
+            Type: AWS::S3::Bucket
+          Q:
+            Type: AWS::S3::Bucket
+        """)
+    found = lint(text, name="template.yaml")
+    assert at(found, "LP002") == sorted([
+        ("LP002",) + pos(text, "Action:", 2),  # in a statement (reported by the policy model)
+        ("LP002",) + pos(text, "aws:RequestedRegion", 2),
+        ("LP002",) + pos(text, "Description:", 2),
+        ("LP002",) + pos(text, "Q:", 2),  # a logical id defined twice
+    ])
+
+
+def test_alias_bomb_refused_with_a_finding(lint):
+    lines = ['AWSTemplateFormatVersion: "2010-09-09"', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    found = lint("\n".join(lines) + "\n", name="bomb.yaml")
+    assert [(f.code, f.span.line) for f in found] == [("LP001", 7)]
+    assert "alias bomb" in found[0].message
+
+
+def test_deep_nesting_refused_with_a_finding(lint):
+    text = 'AWSTemplateFormatVersion: "2010-09-09"\nResources: ' + "[" * 10_000 + "]" * 10_000 + "\n"
+    found = lint(text, name="deep.yaml")
+    assert [(f.code, f.span.line) for f in found] == [("LP001", 2)]
+    assert "nested more than" in found[0].message
+
+
+def test_comments_are_collected(source):
+    text = "# lint-policies: ignore SM101 -- sandbox\nAWSTemplateFormatVersion: '2010-09-09' # v\nResources: {}\n"
+    src = source(text)
+    assert [(str(c), c.span.line, c.span.col) for c in src.comments] == [
+        ("# lint-policies: ignore SM101 -- sandbox", 1, 1), ("# v", 2, 40)]
+
+
+# ---------------------------------------------------------------------------
+# The labelled CloudFormation cases
+
+CASES = os.path.join(os.path.dirname(__file__), "cases")
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("c01_cfn_role_inline.yaml", [("SM101", 28, 25), ("SM201", 29, 27)]),
+    ("c02_cfn_managed_policy.yaml", [("IAM301", 24, 21), ("SM201", 21, 23)]),
+    ("c03_cfn_scoped_neg.yaml", []),
+    ("c04_cfn_notaction.yaml", [("SM103", 15, 13)]),
+    ("c06_cfn_trust_star.yaml", [("IAM302", 11, 20)]),
+    ("c07_cfn_oidc_trust.yaml", [("IAM303", 19, 26)]),
+    ("c08_cfn_json.json", [("SM102", 25, 30), ("SM201", 31, 31)]),
+    ("c09_sam.yaml", [("IAM301", 21, 23), ("SM201", 19, 25)]),
+])
+def test_cases(lint, name, expected):
+    text = open(os.path.join(CASES, name), encoding="utf-8").read()
+    found = [f for f in lint(text, name=name) if f.severity in ("error", "warning")]
+    assert at(found) == expected
