@@ -49,7 +49,8 @@ _DIRECTIVE = re.compile(
     r"(?:\[(?P<codes>[^\]]*)\])?(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_MENTION = re.compile(r"lint-policies\s*:", re.IGNORECASE)
+#: What a directive (or an attempt at one) looks like; a comment that merely mentions the tool is not one.
+_MENTION = re.compile(r"lint-policies\s*:\s*(?:ignore|disable|enable|skip|noqa|suppress|nosec|allow)", re.IGNORECASE)
 _CODE = re.compile(r"^[A-Z]+[0-9]*$")
 _SYNTAX = "# lint-policies: ignore[CODE,...] -- reason"
 
@@ -121,7 +122,7 @@ def parse_directive(text: str) -> Optional[tuple[str, list[str], str, str]]:
         return None
     m = _DIRECTIVE.search(text)
     if m is None:
-        return ("ignore", [], "", f"malformed suppression; expected `{_SYNTAX}`")
+        return ("ignore", [], "", f"malformed suppression; expected `{_SYNTAX}` or `ignore-file[...]`")
     kind = m.group("kind").lower()
     raw_codes = m.group("codes")
     rest = (m.group("rest") or "").strip()
@@ -635,6 +636,9 @@ def _json_comment_directives(src: Any) -> list[Directive]:
                     if problem == "after-codes":
                         d.hint = "the reason must follow `--` after the codes"
                         problem = ""
+                    else:
+                        d.hint = ('write it after `--`: "//": "lint-policies: %s[%s] -- why this is acceptable"'
+                                  % (kind, ",".join(codes)))
                     d.problem = problem
                     out.append(d)
             for k, v in node.items():

@@ -559,3 +559,10 @@ def test_scanners_never_raise(text, name):
     nlines = text.count("\n") + 1
     for start, end in scan.blocks.items():
         assert 1 <= start <= end <= nlines
+
+
+def test_a_comment_that_merely_mentions_the_tool_is_not_a_directive():
+    text = "a: 1  # checked by lint-policies: see the README\nb: 2  # lint-policies: disable[SM101]\n"
+    kept, _ = apply(text, "t.yaml", [])
+    assert [(f.code, f.span.line) for f in kept] == [("LP100", 2)]
+    assert "malformed suppression" in kept[0].message
