@@ -32,6 +32,13 @@ GOLDEN = os.path.join(HERE, "golden", "github")
 # helpers
 
 
+@pytest.fixture(autouse=True)
+def _no_github_env(monkeypatch):
+    """These tests may themselves run in GitHub Actions: start from a clean slate."""
+    for var in ("GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(var, raising=False)
+
+
 def F(code="SM101", sev="error", msg="m", file="p.json", span=(1, 2, 1, 5), name="sagemaker-service-wildcard"):
     return Finding(code=code, name=name, severity=sev, message=msg, span=Span(*span), file=file)
 
@@ -216,7 +223,6 @@ def test_message_cannot_inject_commands(monkeypatch):
 @given(msg=st.text(), file=st.text(min_size=1).filter(lambda s: not s.startswith("/")))
 def test_runner_round_trip(msg, file):
     """Whatever the message and path, the runner sees exactly one annotation carrying them."""
-    os.environ.pop("GITHUB_WORKSPACE", None)
     text = out([F(msg=msg, file=file)])
     cmds, stopped = _runner(text)
     assert [c[0] for c in cmds] == ["error", "group", "endgroup"]

@@ -101,7 +101,7 @@ def limits(counts: dict[str, int], per_level: int = MAX_PER_LEVEL) -> dict[str, 
     return out
 
 
-def overflow_notice(hidden: dict[str, int], total: int) -> str:
+def overflow_notice(hidden: dict[str, int], total: int, per_level: int = MAX_PER_LEVEL) -> str:
     parts = []
     for lvl in _ORDER:
         n = hidden.get(lvl, 0)
@@ -110,7 +110,7 @@ def overflow_notice(hidden: dict[str, int], total: int) -> str:
             parts.append(f"{n} {word}{'' if n == 1 else 's'}")
     more = sum(hidden.values())
     text = (f"{more} more finding{'' if more == 1 else 's'} ({', '.join(parts)}) not annotated: "
-            f"GitHub shows at most {MAX_PER_LEVEL} annotations per level in a step. "
+            f"GitHub shows at most {per_level} annotations per level in a step. "
             f"All {total} findings are listed in this step's log (group \"lint-policies findings\"), "
             f"in the job summary and in the SARIF report (--sarif-file).")
     return f"::notice title={escape_property('lint-policies')}::{escape_data(text)}"
@@ -140,7 +140,7 @@ def render(result, meta) -> str:
         else:
             hidden[lvl] += 1
     if any(hidden.values()):
-        lines.append(overflow_notice(hidden, len(findings)))
+        lines.append(overflow_notice(hidden, len(findings), per_level))
 
     if findings:
         listing = [plain(f"{path}:{f.span.line}:{f.span.col}: {f.code} {f.message}")
