@@ -20,7 +20,7 @@ on read and an invalid file is a usage error (exit code 2).
 """
 from __future__ import annotations
 
-import dataclasses
+
 import json
 import os
 import tempfile
@@ -52,7 +52,7 @@ def _keyed(f: Finding, base_dir: str) -> tuple[str, str]:
     rel = _rel(f.file, base_dir)
     if rel == f.file:
         return rel, f.fingerprint
-    return rel, dataclasses.replace(f, file=rel).fingerprint
+    return rel, f._replace(file=rel).fingerprint
 
 
 def hint(f: Finding) -> str:

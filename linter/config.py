@@ -9,21 +9,16 @@ over ``pyproject.toml``), or given with ``--config``. It is validated against
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .engine import Options
+from .record import Record
 
 
-@dataclass
-class Config:
-    options: Options
-    format: str = "text"
-    fail_level: str = "warning"
-    baseline_in: Optional[str] = None
-    baseline_out: Optional[str] = None
-    source: Optional[str] = None  # the config file used
-    raw: dict = field(default_factory=dict)
+class Config(Record):
+    __slots__ = ("options", "format", "fail_level", "baseline_in", "baseline_out", "source", "raw")
+    _defaults = {"format": "text", "fail_level": "warning", "baseline_in": None, "baseline_out": None,
+                 "source": None, "raw": dict}
 
 
 def find_config(start: str) -> Optional[tuple[str, dict]]:
@@ -121,6 +116,7 @@ def load_config(args: Any) -> Config:
         require_reason=bool(data.get("require-reason", True)),
         max_file_size=int(data.get("max-file-size", 5 * 1024 * 1024)),
         rule_options={k.upper(): v for k, v in data.get("rules", {}).items()},
+        config_dir=os.path.dirname(os.path.abspath(source)) if source else None,
     )
     if args.select is not None:
         opts.select = args.select

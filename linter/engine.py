@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
 
 from .findings import Finding
 from .located import Span
+from .record import Record
 from .rule import Context, Rule
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", "venv",
@@ -21,25 +21,28 @@ SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
              ".serverless", "site-packages", ".eggs"}
 
 
-@dataclass
-class Options:
-    select: Optional[list[str]] = None
-    ignore: list[str] = field(default_factory=list)
-    extend_select: list[str] = field(default_factory=list)
-    rule_options: dict[str, dict] = field(default_factory=dict)  # code -> options
-    max_file_size: int = 5 * 1024 * 1024
-    jobs: Optional[int] = None  # None: automatic
-    exclude: list[str] = field(default_factory=list)  # glob patterns on display paths
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    require_reason: bool = True
-    root: Optional[str] = None  # display paths are relative to this (default: cwd)
+class Options(Record):
+    """What a run does; the CLI fills it from the command line and the config file."""
+
+    __slots__ = ("select", "ignore", "extend_select", "rule_options", "max_file_size", "jobs", "exclude",
+                 "per_file_ignores", "require_reason", "root", "config_dir")
+    _defaults = {
+        "select": None,  # codes or prefixes; None: all
+        "ignore": list,
+        "extend_select": list,
+        "rule_options": dict,  # code -> options
+        "max_file_size": 5 * 1024 * 1024,
+        "jobs": None,  # None: automatic
+        "exclude": list,  # glob patterns on display paths
+        "per_file_ignores": dict,
+        "require_reason": True,
+        "root": None,  # display paths are relative to this (default: cwd)
+        "config_dir": None,  # directory of the config file (per-file-ignores globs are relative to it)
+    }
 
 
-@dataclass
-class Result:
-    findings: list[Finding]
-    suppressed: list[Finding]
-    files: int
+class Result(Record):
+    __slots__ = ("findings", "suppressed", "files")
 
 
 # ---------------------------------------------------------------------------

@@ -14,19 +14,24 @@ the source wrote a bare string.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
+from .record import Record
 from .located import LDict, LList, LScalar, LStr, NO_SPAN, Span, Unresolved, span_of
 
 Path = tuple  # tuple[str | int, ...]
 
 
-@dataclass(slots=True)
-class Val:
+class Val(Record):
+    __slots__ = ("value", "span", "path")
     value: Any
     span: Span
     path: Path
+
+    def __init__(self, value: Any, span: Span, path: Path) -> None:
+        self.value = value
+        self.span = span
+        self.path = path
 
     @property
     def resolved(self) -> bool:
@@ -45,15 +50,22 @@ class Val:
         return isinstance(self.value, str)
 
 
-@dataclass(slots=True)
-class Field:
+class Field(Record):
     """A key such as ``Action`` with its values (always a list here)."""
 
+    __slots__ = ("name", "key_span", "path", "values", "was_list")
     name: str
     key_span: Span
     path: Path
     values: list[Val]
-    was_list: bool = True
+    was_list: bool
+
+    def __init__(self, name: str, key_span: Span, path: Path, values: list, was_list: bool = True) -> None:
+        self.name = name
+        self.key_span = key_span
+        self.path = path
+        self.values = values
+        self.was_list = was_list
 
     def __iter__(self) -> Iterator[Val]:
         return iter(self.values)
@@ -64,20 +76,20 @@ class Field:
                 yield v
 
 
-@dataclass(slots=True)
-class PrincipalEntry:
+class PrincipalEntry(Record):
     """One principal type and its values: ``("AWS", [Val("arn:..."), ...])``.
 
     ``kind`` is ``"*"`` when the whole principal is the string ``"*"``.
     """
+    __slots__ = ('kind', 'key_span', 'values')
 
     kind: str
     key_span: Span
     values: list[Val]
 
 
-@dataclass(slots=True)
-class Principal:
+class Principal(Record):
+    __slots__ = ('key', 'key_span', 'path', 'entries', 'span')
     key: str  # "Principal" or "NotPrincipal"
     key_span: Span
     path: Path
@@ -92,8 +104,8 @@ class Principal:
         return out
 
 
-@dataclass(slots=True)
-class ConditionClause:
+class ConditionClause(Record):
+    __slots__ = ('operator', 'operator_span', 'key', 'values')
     operator: str  # e.g. "StringEquals", "ForAnyValue:StringLike", "Null"
     operator_span: Span
     key: Val  # the condition key (value is the key name)
@@ -105,22 +117,23 @@ class ConditionClause:
         return op[:-9] if op.endswith("IfExists") else op
 
 
-@dataclass(slots=True)
-class Statement:
+class Statement(Record):
+    __slots__ = ('index', 'span', 'path', 'sid', 'effect', 'action', 'not_action', 'resource', 'not_resource', 'principal', 'not_principal', 'condition', 'condition_span', 'condition_unresolved')
+    _defaults = {'sid': None, 'effect': None, 'action': None, 'not_action': None, 'resource': None, 'not_resource': None, 'principal': None, 'not_principal': None, 'condition': list, 'condition_span': None, 'condition_unresolved': False}
     index: int
     span: Span
     path: Path
-    sid: Optional[Val] = None
-    effect: Optional[Val] = None
-    action: Optional[Field] = None
-    not_action: Optional[Field] = None
-    resource: Optional[Field] = None
-    not_resource: Optional[Field] = None
-    principal: Optional[Principal] = None
-    not_principal: Optional[Principal] = None
-    condition: list[ConditionClause] = field(default_factory=list)
-    condition_span: Optional[Span] = None
-    condition_unresolved: bool = False
+    sid: Optional[Val]
+    effect: Optional[Val]
+    action: Optional[Field]
+    not_action: Optional[Field]
+    resource: Optional[Field]
+    not_resource: Optional[Field]
+    principal: Optional[Principal]
+    not_principal: Optional[Principal]
+    condition: list[ConditionClause]
+    condition_span: Optional[Span]
+    condition_unresolved: bool
 
     @property
     def is_allow(self) -> bool:
@@ -138,40 +151,42 @@ class Statement:
         return any(k in wanted for k in self.condition_keys())
 
 
-@dataclass(slots=True)
-class Origin:
+class Origin(Record):
     """Where a document comes from.
 
     ``label`` names it for a human (``AWS::IAM::Role NotebookRole Policies[0]``,
     ``aws_iam_policy.ml_team``, ``role ml-exec inline policy ml``); ``path`` is the
     logical path of the document inside its file (used in fingerprints).
     """
+    __slots__ = ('file', 'kind', 'label', 'path')
+    _defaults = {'label': "", 'path': ()}
 
     file: str
     kind: str  # policy-json | aws-cli | cloudformation | terraform | terraform-plan ...
-    label: str = ""
-    path: Path = ()
+    label: str
+    path: Path
 
 
-@dataclass(slots=True)
-class Problem:
+class Problem(Record):
     """A grammar problem found while normalizing (reported as LP002)."""
+    __slots__ = ('message', 'span', 'path')
 
     message: str
     span: Span
     path: Path
 
 
-@dataclass(slots=True)
-class PolicyDocument:
+class PolicyDocument(Record):
+    __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw')
+    _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None}
     origin: Origin
     span: Span
     # identity (attached to a principal), resource (bucket/key policy...), trust (AssumeRolePolicyDocument)
-    role: str = "identity"
-    version: Optional[Val] = None
-    statements: list[Statement] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    raw: Any = None  # the located tree, for schema validation
+    role: str
+    version: Optional[Val]
+    statements: list[Statement]
+    problems: list[Problem]
+    raw: Any
 
     def allow_statements(self) -> Iterator[Statement]:
         for s in self.statements:
@@ -179,9 +194,9 @@ class PolicyDocument:
                 yield s
 
 
-@dataclass(slots=True)
-class ManagedPolicyRef:
+class ManagedPolicyRef(Record):
     """A reference to a managed policy by name or ARN (SM105)."""
+    __slots__ = ('value', 'origin')
 
     value: Val
     origin: Origin

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from typing import Any, Iterable, Optional
 
+from .record import Record
 from .findings import Finding
 from .located import Span
 
@@ -66,23 +66,26 @@ _RANK = {"line": 0, "block": 1, "resource": 2, "object": 2, "file": 3}
 # Directives
 
 
-@dataclass
-class Directive:
+class Directive(Record):
     """One suppression: which codes, why, where it is written and what it covers."""
 
+    __slots__ = ("codes", "reason", "span", "scope", "text", "lines", "region", "path_prefix", "form",
+                 "logical_path", "problem", "hint", "used")
+    _defaults = {"lines": None, "region": None, "path_prefix": None, "form": "comment", "logical_path": (),
+                 "problem": "", "hint": "", "used": set}
     codes: list[str]
     reason: str
     span: Span  # where the directive is written
     scope: str  # line | block | resource | object | file
     text: str  # normalized directive, for LP1xx fingerprints
-    lines: Optional[tuple[int, int]] = None  # covered lines (inclusive)
-    region: Optional[Span] = None  # covered span (line, col)..(end_line, end_col)
-    path_prefix: Optional[tuple[str, ...]] = None  # covered logical path prefix
-    form: str = "comment"  # comment | metadata | json-comment
-    logical_path: tuple = ()
-    problem: str = ""  # why the directive is malformed / misplaced (then it covers nothing)
-    hint: str = ""  # extra advice for LP101
-    used: set = field(default_factory=set)  # codes (as written) that matched a finding
+    lines: Optional[tuple[int, int]]  # covered lines (inclusive)
+    region: Optional[Span]  # covered span (line, col)..(end_line, end_col)
+    path_prefix: Optional[tuple[str, ...]]  # covered logical path prefix
+    form: str  # comment | metadata | json-comment
+    logical_path: tuple
+    problem: str  # why the directive is malformed / misplaced (then it covers nothing)
+    hint: str  # extra advice for LP101
+    used: set  # codes (as written) that matched a finding
 
     def covers(self, f: Finding) -> bool:
         if self.problem:
@@ -147,8 +150,8 @@ def parse_directive(text: str) -> Optional[tuple[str, list[str], str, str]]:
 # Comment scanning: YAML
 
 
-@dataclass
-class Comment:
+class Comment(Record):
+    __slots__ = ("line", "col", "end_col", "text", "own_line")
     line: int
     col: int  # of the comment marker
     end_col: int  # exclusive
@@ -156,16 +159,17 @@ class Comment:
     own_line: bool  # nothing but whitespace before it
 
 
-@dataclass
-class Scan:
-    comments: list[Comment] = field(default_factory=list)
+class Scan(Record):
+    __slots__ = ("comments", "blocks", "code_lines", "bare_keys")
+    _defaults = {"comments": list, "blocks": dict, "code_lines": set, "bare_keys": set}
+    comments: list[Comment]
     #: line -> last line of the structural block that starts on it (YAML indentation,
     #: HCL brackets and heredocs)
-    blocks: dict[int, int] = field(default_factory=dict)
+    blocks: dict[int, int]
     #: lines that hold code (not blank, not only a comment)
-    code_lines: set[int] = field(default_factory=set)
+    code_lines: set[int]
     #: lines that are a YAML key with its value on the following lines
-    bare_keys: set[int] = field(default_factory=set)
+    bare_keys: set[int]
 
 
 _BLOCK_SCALAR = re.compile(r"(?:^|[\s:\-])[|>][0-9+\-]{0,2}\s*$")

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..findings import Finding
 from ..located import LStr, ParseError, Span
 from ..model import ManagedPolicyRef, PolicyDocument, Problem
+from ..record import Record
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
@@ -30,21 +30,28 @@ TEMPLATE_EXT = (".template",)
 TF_EXT = (".tf", ".tfvars")
 
 
-@dataclass
-class SourceFile:
+class SourceFile(Record):
+    """One file as read: its documents and everything file-scope rules may look at."""
+
+    __slots__ = ("path", "abspath", "text", "kind", "documents", "managed_refs", "trees", "comments",
+                 "findings", "suppressions", "blocks", "_credential_hits")
+    _defaults = {"text": None, "kind": "unknown", "documents": list, "managed_refs": list, "trees": list,
+                 "comments": list, "findings": list, "suppressions": list, "blocks": list, "_credential_hits": None}
     path: str  # display path (relative, POSIX)
     abspath: str
-    text: Optional[str] = None
-    kind: str = "unknown"  # policy-json | aws-cli | cloudformation | terraform | terraform-json | terraform-plan | json | yaml | text
-    documents: list[PolicyDocument] = field(default_factory=list)
-    managed_refs: list[ManagedPolicyRef] = field(default_factory=list)
-    trees: list[Any] = field(default_factory=list)  # located roots, for file-scope rules
-    comments: list[LStr] = field(default_factory=list)  # comment text with spans (YAML/HCL)
-    findings: list[Finding] = field(default_factory=list)  # produced while reading
-    suppressions: list[Any] = field(default_factory=list)  # filled by the extractor (see linter.suppress)
+    text: Optional[str]
+    #: policy-json | aws-cli | cloudformation | terraform | terraform-json | terraform-plan | json | yaml | text
+    kind: str
+    documents: list[PolicyDocument]
+    managed_refs: list[ManagedPolicyRef]
+    trees: list[Any]  # located roots, for file-scope rules
+    comments: list[LStr]  # comment text with spans (YAML/HCL)
+    findings: list[Finding]  # produced while reading
+    suppressions: list[Any]  # filled by the extractor (see linter.suppress)
     #: Spans of blocks a suppression comment on the line above may cover: resources,
     #: Terraform blocks, policy statements. Extractors add them as they go.
-    blocks: list[Span] = field(default_factory=list)
+    blocks: list[Span]
+    _credential_hits: Any  # per-file credential scan, shared by KEY401-403 (linter.secrets)
 
     def error(self, code: str, message: str, span: Span, path: tuple = ()) -> None:
         from ..registry import meta
