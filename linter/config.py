@@ -27,6 +27,8 @@ def find_config(start: str) -> Optional[tuple[str, dict]]:
         for name in (".lint-policies.toml", "pyproject.toml"):
             p = os.path.join(d, name)
             if os.path.isfile(p):
+                if name == "pyproject.toml" and not _mentions_section(p):
+                    continue  # most pyproject.toml files have no [tool.lint-policies]: skip the TOML parser
                 data = _read_toml(p)
                 if name == "pyproject.toml":
                     section = data.get("tool", {}).get("lint-policies")
@@ -40,6 +42,14 @@ def find_config(start: str) -> Optional[tuple[str, dict]]:
         if parent == d:
             return None
         d = parent
+
+
+def _mentions_section(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return b"lint-policies" in fh.read()
+    except OSError:
+        return True  # let the TOML reader report it
 
 
 def _read_toml(path: str) -> dict:
