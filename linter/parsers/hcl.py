@@ -268,30 +268,41 @@ def parse(text: str, char_map: Optional[Callable[[int], int]] = None,
 
 
 def _first_error(root, pos: _Pos) -> ParseError:
-    """The first ERROR or MISSING node in document order (iterative walk)."""
+    """Where the first syntax error is (iterative walk, in document order).
+
+    A MISSING node outside any ERROR node is reported as such. Inside an ERROR
+    node, the innermost nested ERROR is where the parser gave up; one that runs
+    over several lines to the end of the file is an unclosed construct.
+    """
     node = root
+    last_error = None
     while True:
         nxt = None
         for c in node.children:
             if c.is_missing:
-                sp = pos.node_span(c)
-                return ParseError(f"syntax error: missing {c.type!r}", sp)
-            if c.is_error or c.type == "ERROR":
-                return ParseError(_error_message(c, pos), pos.span(c.start_byte, c.start_byte + 1 if c.end_byte > c.start_byte else c.start_byte))
-            if c.has_error:
+                if last_error is None:
+                    return ParseError(f"syntax error: missing {c.type!r}", pos.node_span(c))
+                continue
+            if c.type == "ERROR" or c.is_error or c.has_error:
                 nxt = c
                 break
         if nxt is None:
-            sp = pos.node_span(node)
-            return ParseError("syntax error", Span(sp.line, sp.col, sp.line, sp.col + 1))
+            break
+        if nxt.type == "ERROR" or nxt.is_error:
+            last_error = nxt
         node = nxt
+    err = last_error if last_error is not None else node
+    end = len(pos.data.rstrip())
+    if err.end_byte >= end and err.end_point[0] > err.start_point[0]:
+        n = len(pos.data)
+        return ParseError("syntax error: unexpected end of file (an unclosed block, bracket or string?)",
+                          pos.span(n, n))
+    return ParseError(_error_message(err, pos),
+                      pos.span(err.start_byte, err.start_byte + 1 if err.end_byte > err.start_byte else err.start_byte))
 
 
 def _error_message(node, pos: _Pos) -> str:
-    leaf = node
-    while leaf.child_count:
-        leaf = leaf.children[0]
-    tok = pos.node_text(leaf).split("\n", 1)[0][:40]
+    tok = pos.node_text(node).strip().split("\n", 1)[0][:40]
     if not tok:
         return "syntax error"
     return f"syntax error near {tok!r}"

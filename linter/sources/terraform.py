@@ -45,6 +45,7 @@ RESOURCE_POLICY_ATTRS = frozenset(("policy", "access_policies", "access_policy",
 ATTACHMENT_TYPES = frozenset(("aws_iam_role_policy_attachment", "aws_iam_policy_attachment",
                               "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment",
                               "aws_ssoadmin_managed_policy_attachment"))
+ENDPOINT_TYPES = frozenset(("aws_vpc_endpoint", "aws_vpc_endpoint_policy"))
 POLICY_DOC = "aws_iam_policy_document"
 
 _DOC_REF = re.compile(r"^\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:minified_)?json\s*$")
@@ -89,7 +90,7 @@ def extract_hcl(src) -> None:
     from ..parsers import hcl
 
     src.kind = "terraform"
-    doc = _parse_cached(src.abspath, src.text)
+    doc = _parse_cached(os.path.abspath(src.abspath), src.text)
     src.comments.extend(doc.comments)
     # the whole-file tree is only walked by a few file-scope rules: build it on first use
     src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)])
@@ -229,6 +230,9 @@ def _policy_attrs(blk) -> list:
                                              and name == "inline_policy"):
             if rtype in IDENTITY_TYPES:
                 out.append((name, "identity", True, a))
+            elif rtype in ENDPOINT_TYPES:
+                # an endpoint policy only limits what passes through the endpoint; it grants nothing
+                out.append((name, "endpoint", False, a))
             elif rtype in ("aws_iam_role", "aws_iam_user", "aws_iam_group"):
                 # not a real argument (Terraform rejects it), but plainly meant as the principal's policy
                 out.append((name, "identity", False, a))
@@ -575,7 +579,7 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
     tpl = hcl.template(args[0], pos)
     if tpl is None:
         return
-    here = os.path.dirname(ctx.src.abspath)
+    here = os.path.dirname(os.path.abspath(ctx.src.abspath))
     rel = tpl.text
     for s0, s1, kind, src in reversed(tpl.specials):
         inner = src[2:-1].strip()
@@ -622,7 +626,7 @@ def _identity_map(n: int):
 
 def _owns_template(ctx: _Ctx, target: str) -> bool:
     """Only the first .tf file of the directory (by name) that names a template lints it."""
-    here = os.path.dirname(ctx.src.abspath)
+    here = os.path.dirname(os.path.abspath(ctx.src.abspath))
     base = os.path.basename(target)
     me = os.path.basename(ctx.src.abspath)
     try:
@@ -859,6 +863,7 @@ def _file_info(doc) -> _FileInfo:
 
 def _dir_infos(abspath: str, doc) -> list:
     """_FileInfo of every .tf file in the directory of ``abspath`` (cached per directory)."""
+    abspath = os.path.abspath(abspath)
     here = os.path.dirname(abspath)
     sig = []
     try:
@@ -1264,7 +1269,8 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
         for name, v in values.items():
             if name in RESOURCE_POLICY_ATTRS:
                 strict = rtype in IDENTITY_TYPES
-                items.append(((name,), "identity" if strict else "resource", strict, v))
+                role = "identity" if strict else "endpoint" if rtype in ENDPOINT_TYPES else "resource"
+                items.append(((name,), role, strict, v))
         if rtype in ATTACHMENT_TYPES:
             for name in ("policy_arn", "managed_policy_arn"):
                 if name in values:
