@@ -342,6 +342,23 @@ def test_sub_join_ref_getatt(source):
     assert spans[4] == pos(text, "!Ref ModelArn")
 
 
+def test_join_parts(source):
+    from linter.parsers.yaml_loc import parse_yaml
+    from linter.sources.cloudformation import Resolver
+
+    tree = parse_yaml(t("""
+        a: !Join ["", ["arn:", !Ref AWS::Partition, ":s3:::b", !Ref AWS::NoValue]]
+        b: !Join ["", ["arn:", !If [C, aws, aws-cn], ":s3:::b"]]
+        c: !Join [":", [a, 1, !GetAtt X.Y]]
+        d: !Join [",", !Ref List]
+        """))
+    r = Resolver()
+    assert r.resolve(tree["a"]) == "arn:${AWS::Partition}:s3:::b"
+    assert isinstance(r.resolve(tree["b"]), Unresolved)  # an !If part has no single text
+    assert r.resolve(tree["c"]) == "a:1:${X.Y}"
+    assert r.resolve(tree["d"]).kind == "Fn::Join"
+
+
 def test_short_and_long_forms_give_the_same_documents(source):
     short = t("""
         Resources:

@@ -36,6 +36,7 @@ equivalent ``${...}`` placeholders) is joined, and everything else is an
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Callable, Optional
 
@@ -224,6 +225,8 @@ def _short(node: Any, limit: int = 60) -> str:
             return "[" + ", ".join(render(x) for x in v) + "]"
         if isinstance(v, Unresolved):
             return v.text
+        if isinstance(v, str) and (v == "" or any(c in v for c in " ,[]{}")):
+            return json.dumps(v)
         return str(v)
 
     try:
@@ -348,17 +351,19 @@ class Resolver:
 
     def join(self, arg: Any, node: LDict, depth: int) -> Any:
         span = node.span
-        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
-            parts = self.resolve(arg[1], depth + 1)
-            if isinstance(parts, list) and not isinstance(parts, Alts):
-                out = []
-                for p in parts:
-                    rep = self.placeholder(p)
-                    if rep is None:
-                        break
-                    out.append(rep)
-                else:
-                    return LStr(str(arg[0]).join(out), span)
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], list):
+            out = []
+            for part in arg[1]:
+                # Each part on its own: an Fn::If part has no single text (and must not be spliced).
+                value = self.resolve(part, depth + 1)
+                if value is NOVALUE:
+                    continue
+                rep = self.placeholder(value)
+                if rep is None:
+                    break
+                out.append(rep)
+            else:
+                return LStr(str(arg[0]).join(out), span)
         return Unresolved(f"!Join {_short(arg)}", "Fn::Join", span)
 
     # -- trees -----------------------------------------------------------
