@@ -213,3 +213,20 @@ def test_speed_of_a_large_template_is_linear():
     elapsed = time.perf_counter() - t0
     assert len(tree["Resources"]) == 50
     assert elapsed < 2.0  # generous: a sanity bound, not a benchmark
+
+
+def test_pure_python_fallback_gives_the_same_tree(monkeypatch):
+    import yaml
+
+    import linter.parsers.yaml_loc as yaml_loc
+
+    text = SHORT + 'S: "quoted"\nT: |\n  block\nU: [1, 2]\n'
+    expected = parse_yaml(text)
+    monkeypatch.setattr(yaml_loc, "_loader_class", lambda: yaml.SafeLoader)
+    got = parse_yaml(text)
+    assert plain(got) == plain(expected)
+    assert [got[k].span for k in got] == [expected[k].span for k in expected]
+    with pytest.raises(YAMLLimitError):
+        parse_yaml(billion_laughs())
+    with pytest.raises(YAMLLimitError):
+        parse_yaml("- " * 10_000 + "x\n")
