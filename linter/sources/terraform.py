@@ -93,7 +93,7 @@ def extract_hcl(src) -> None:
     doc = _parse_cached(os.path.abspath(src.abspath), src.text)
     src.comments.extend(doc.comments)
     # the whole-file tree is only walked by a few file-scope rules: build it on first use
-    src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)])
+    src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)], 1)
     ctx = _Ctx(src, doc.pos.index, doc)
     for name, a in doc.attributes.items():  # .tfvars
         _loose(ctx, a, f"var.{name}", (f"var.{name}",))
@@ -105,9 +105,10 @@ def extract_hcl(src) -> None:
 class _LazyTrees(list):
     """A list whose items are computed the first time anything looks at them."""
 
-    def __init__(self, make) -> None:
+    def __init__(self, make, count: int) -> None:
         super().__init__()
         self._make = make
+        self._count = count  # known in advance: truth and length tests do not build anything
 
     def _load(self) -> None:
         make = self._make
@@ -116,12 +117,12 @@ class _LazyTrees(list):
             list.extend(self, make())
 
     def __len__(self) -> int:
-        self._load()
+        if self._make is not None:
+            return self._count
         return list.__len__(self)
 
     def __bool__(self) -> bool:
-        self._load()
-        return list.__len__(self) > 0
+        return len(self) > 0
 
     def __iter__(self):
         self._load()
@@ -170,10 +171,10 @@ class _Ctx:
         self.kind = kind
         self.local_uses: dict[str, str] = {}
 
-    def infos(self) -> list:
+    def dir_index(self) -> "_DirIndex":
         """Index of the .tf files of this file's directory (this one included)."""
         if self._infos is None:
-            self._infos = _dir_infos(self.src.abspath, self.doc) if self.doc is not None else []
+            self._infos = _dir_index(self.src.abspath, self.doc) if self.doc is not None else _DirIndex([])
         return self._infos
 
     def origin(self, label: str, path: tuple, file: Optional[str] = None) -> Origin:
@@ -861,33 +862,52 @@ def _file_info(doc) -> _FileInfo:
     return info
 
 
-def _dir_infos(abspath: str, doc) -> list:
-    """_FileInfo of every .tf file in the directory of ``abspath`` (cached per directory)."""
+class _DirIndex:
+    """What the .tf files of one directory say about its policy documents."""
+
+    __slots__ = ("uses", "defs", "consumers")
+
+    def __init__(self, infos: list) -> None:
+        self.uses: dict[str, list[str]] = {}  # document -> roles of the attributes using it directly
+        self.defs: dict[str, tuple[list, set]] = {}  # document -> (consumed documents, own sids)
+        self.consumers: dict[str, list[tuple[str, str]]] = {}  # document -> [(consumer, how)]
+        for info in infos:
+            for name, role in info.uses:
+                self.uses.setdefault(name, []).append(role)
+            for name, d in info.defs.items():
+                self.defs.setdefault(name, d)
+                for consumed, how in d[0]:
+                    self.consumers.setdefault(consumed, []).append((name, how))
+
+
+def _dir_index(abspath: str, doc) -> _DirIndex:
+    """The :class:`_DirIndex` of the directory of ``abspath`` (cached per directory).
+
+    Only files that mention ``aws_iam_policy_document`` are parsed. The cache is
+    checked against the directory's mtime (files added, removed or renamed) and
+    the size and mtime of the files it indexed.
+    """
     abspath = os.path.abspath(abspath)
     here = os.path.dirname(abspath)
-    sig = []
     try:
-        with os.scandir(here) as it:
-            for e in it:
-                if e.name.endswith(".tf"):
-                    try:
-                        st = e.stat()
-                    except OSError:
-                        continue
-                    sig.append((e.name, st.st_mtime_ns, st.st_size))
+        dstat = os.stat(here)
     except OSError:
-        return [_file_info(doc)]
-    sig.sort()
-    key = tuple(sig)
+        return _DirIndex([_file_info(doc)])
     hit = _DIR_CACHE.get(here)
-    if hit is not None and hit[0] == key:
+    if hit is not None and hit[0][0] == dstat.st_mtime_ns and _still_same(hit[0][1]):
         return hit[1]
     infos = []
+    indexed = []
     me = os.path.basename(abspath)
-    for name, _m, _s in sig:
+    try:
+        names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
+    except OSError:
+        names = [me]
+    for name in names:
         path = os.path.join(here, name)
         if name == me:
             infos.append(_file_info(doc))
+            indexed.append(_file_sig(path))
             continue
         try:
             with open(path, "rb") as fh:
@@ -897,6 +917,7 @@ def _dir_infos(abspath: str, doc) -> list:
             continue
         if "aws_iam_policy_document" not in text:
             continue
+        indexed.append(_file_sig(path))
         if text.startswith("\ufeff"):
             text = text[1:]
         try:
@@ -904,37 +925,41 @@ def _dir_infos(abspath: str, doc) -> list:
         except ParseError:
             continue
         infos.append(_file_info(sdoc))
+    index = _DirIndex(infos)
     if len(_DIR_CACHE) >= _CACHE_MAX:
         _DIR_CACHE.clear()
-    _DIR_CACHE[here] = (key, infos)
-    return infos
+    _DIR_CACHE[here] = ((dstat.st_mtime_ns, tuple(indexed)), index)
+    return index
+
+
+def _file_sig(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+        return (path, st.st_mtime_ns, st.st_size)
+    except OSError:
+        return (path, 0, -1)
+
+
+def _still_same(sigs: tuple) -> bool:
+    return all(_file_sig(p) == (p, m, z) for p, m, z in sigs)
 
 
 def _doc_sids(ctx: _Ctx, name: str) -> set:
-    for info in ctx.infos():
-        d = info.defs.get(name)
-        if d is not None:
-            return set(d[1])
-    return set()
+    d = ctx.dir_index().defs.get(name)
+    return set(d[1]) if d is not None else set()
 
 
 def _skipped_sids(ctx: _Ctx, name: str) -> set:
     """Sids of ``name``'s statements that every consumer replaces, when nothing uses ``name`` directly."""
-    infos = ctx.infos()
-    if any(n == name for info in infos for n, _r in info.uses):
+    index = ctx.dir_index()
+    if name in index.uses:
         return set()
-    consumers = []
-    for info in infos:
-        for cname, (consumed, sids) in info.defs.items():
-            for n, how in consumed:
-                if n == name:
-                    if how == "override":
-                        return set()
-                    consumers.append((cname, consumed, sids))
-    if not consumers:
+    consumers = index.consumers.get(name)
+    if not consumers or any(how == "override" for _c, how in consumers):
         return set()
     result: Optional[set] = None
-    for cname, consumed, sids in consumers:
+    for cname, _how in consumers:
+        consumed, sids = index.defs.get(cname, ([], set()))
         replaced = set(sids)
         for n, how in consumed:
             if how == "override":
@@ -944,23 +969,23 @@ def _skipped_sids(ctx: _Ctx, name: str) -> set:
 
 
 def _doc_role(ctx: _Ctx, name: str, tree: Any) -> str:
+    """The role of a document: how the module uses it (directly, or through the documents
+    that consume it), else what its content looks like."""
     from .policy_json import _role_of
 
     by_content = _role_of(tree)
-    infos = ctx.infos()
+    index = ctx.dir_index()
     seen = {name}
     todo = [name]
     roles: list[str] = []
     while todo and not roles:
         nxt = []
         for n in todo:
-            for info in infos:
-                roles.extend(r for u, r in info.uses if u == n and r)
-            for info in infos:
-                for cname, (consumed, _sids) in info.defs.items():
-                    if cname not in seen and any(c == n for c, _h in consumed):
-                        seen.add(cname)
-                        nxt.append(cname)
+            roles.extend(r for r in index.uses.get(n, ()) if r)
+            for cname, _how in index.consumers.get(n, ()):
+                if cname not in seen:
+                    seen.add(cname)
+                    nxt.append(cname)
         todo = nxt
     if not roles:
         return by_content
