@@ -475,6 +475,32 @@ def test_json_string_documents_point_inside_the_string(lint):
         ("LP002", pos(JSON_STRINGS, "'{\"Statement\": ['")[0])]
 
 
+FOLDED = t("""
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      Folded:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: p
+          PolicyDocument: >-
+            {"Statement": [
+              {"Effect": "Allow",
+               "Action": "sagemaker:*", "Resource": "arn:aws:s3:::b"}]}
+      Plain:
+        Type: AWS::IAM::Policy
+        Properties:
+          PolicyName: r
+          PolicyDocument: '{"Statement": [{"Effect": "Allow",
+            "Action": "sagemaker:Create*", "Resource": "arn:aws:s3:::b"}]}'
+    """)
+
+
+def test_folded_and_multiline_json_strings(lint):
+    found = lint(FOLDED, name="template.yaml", select=["SM101", "SM102"])
+    assert at(found) == sorted([("SM101",) + pos(FOLDED, '"sagemaker:*"'),
+                                ("SM102",) + pos(FOLDED, '"sagemaker:Create*"')])
+
+
 def test_json_template_with_a_json_string_document(lint):
     text = t("""
         {

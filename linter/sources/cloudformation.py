@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from typing import Any, Callable, Optional
 
 from ..located import LDict, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
@@ -564,8 +565,8 @@ def string_mapper(text_index: Optional[_TextIndex], s: Any, value: str) -> Calla
     """``mapper`` for :func:`parse_json` on ``value``, the text of the located string ``s``.
 
     Exact for one-line quoted literals (escapes included) and for strings whose lines
-    appear verbatim in the file (YAML block scalars ``|``); elsewhere every position
-    falls back to the start of the string.
+    appear verbatim in the file (YAML block scalars ``|`` and ``>``, multi-line plain
+    strings); elsewhere every position falls back to the start of the string.
     """
     span: Span = span_of(s)
     start = (span.line, span.col)
@@ -590,31 +591,45 @@ def string_mapper(text_index: Optional[_TextIndex], s: Any, value: str) -> Calla
                     return start
                 return span.line, cols[min(max(col, 1), len(cols)) - 1]
             return one_line
-    # Line alignment: each value line found, in order, on the file's lines of the literal.
-    table: list[Optional[tuple[int, int]]] = []
-    cur = span.line
-    for vl in vlines:
-        stripped = vl.rstrip("\r")
-        found = None
-        if stripped.strip():
-            j = cur
-            while j <= span.end_line:
-                k = text_index.line_text(j).find(stripped)
-                if k != -1:
-                    found = (j, k + 1)
-                    cur = j + 1
-                    break
-                j += 1
-        table.append(found)
-    if not any(table):
+    # Segment alignment: the text of each file line of the literal, found in order in the value.
+    # Exact for block scalars (| and >) and for multi-line plain or quoted strings without escapes.
+    segs: list[tuple[int, int, int, int]] = []  # (value offset, length, file line, file col)
+    cur = 0
+    for fl in range(span.line, span.end_line + 1):
+        line_text = text_index.line_text(fl)
+        lo = span.col - 1 if fl == span.line else 0
+        hi = span.end_col - 1 if fl == span.end_line else len(line_text)
+        body = line_text[lo:hi]
+        if fl == span.line and body[:1] in ("'", '"'):
+            body, lo = body[1:], lo + 1  # the opening quote of a quoted scalar
+        if fl == span.end_line and body[-1:] in ("'", '"') and len(body) > 0:
+            body = body[:-1]
+        stripped = body.strip()
+        if not stripped:
+            continue
+        k = value.find(stripped, cur)
+        if k == -1 or (segs and value[cur:k].strip()):
+            continue  # a header (|, >-) or a line the value does not hold as written
+        segs.append((k, len(stripped), fl, lo + body.index(stripped) + 1))
+        cur = k + len(stripped)
+    if not segs:
         return fallback
+    starts = [0]
+    for i, ch in enumerate(value):
+        if ch == "\n":
+            starts.append(i + 1)
+    seg_starts = [sg[0] for sg in segs]
 
-    def lines(line: int, col: int) -> tuple[int, int]:
-        if 1 <= line <= len(table) and table[line - 1] is not None:
-            fl, fc = table[line - 1]
-            return fl, fc + col - 1
-        return start
-    return lines
+    def segments(line: int, col: int) -> tuple[int, int]:
+        if not 1 <= line <= len(starts):
+            return start
+        off = starts[line - 1] + col - 1
+        k = bisect_right(seg_starts, off) - 1
+        if k < 0:
+            return segs[0][2], segs[0][3]
+        voff, length, fl, fc = segs[k]
+        return fl, fc + min(off - voff, length)
+    return segments
 
 
 # ---------------------------------------------------------------------------
