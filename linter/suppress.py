@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import os
 import re
-from fnmatch import fnmatch
 from typing import Any, Iterable, Optional
 
 from .record import Record
@@ -44,14 +43,13 @@ from .located import Span
 #: ``ignore-file`` directives are honoured in these first lines (or in the leading comment block).
 FILE_DIRECTIVE_LINES = 10
 
-_DIRECTIVE = re.compile(
-    r"(?:^|(?<=[\s#/*]))lint-policies\s*:\s*(?P<kind>ignore-file|ignore)\b\s*"
-    r"(?:\[(?P<codes>[^\]]*)\])?(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
+# Patterns are compiled on first use (re caches them): a run over files without
+# suppressions never pays for them.
+_DIRECTIVE = (r"(?is)(?:^|(?<=[\s#/*]))lint-policies\s*:\s*(?P<kind>ignore-file|ignore)\b\s*"
+              r"(?:\[(?P<codes>[^\]]*)\])?(?P<rest>.*)$")
 #: What a directive (or an attempt at one) looks like; a comment that merely mentions the tool is not one.
-_MENTION = re.compile(r"lint-policies\s*:\s*(?:ignore|disable|enable|skip|noqa|suppress|nosec|allow)", re.IGNORECASE)
-_CODE = re.compile(r"^[A-Z]+[0-9]*$")
+_MENTION = r"(?i)lint-policies\s*:\s*(?:ignore|disable|enable|skip|noqa|suppress|nosec|allow)"
+_CODE = r"^[A-Z]+[0-9]*$"
 _SYNTAX = "# lint-policies: ignore[CODE,...] -- reason"
 
 _HCL_EXT = (".tf", ".tfvars", ".hcl")
@@ -121,9 +119,9 @@ def parse_directive(text: str) -> Optional[tuple[str, list[str], str, str]]:
     ``kind`` is ``ignore`` or ``ignore-file``; ``problem`` is non-empty when the
     directive is malformed (no codes, a code that is not a code).
     """
-    if not _MENTION.search(text):
+    if not re.search(_MENTION, text):
         return None
-    m = _DIRECTIVE.search(text)
+    m = re.search(_DIRECTIVE, text)
     if m is None:
         return ("ignore", [], "", f"malformed suppression; expected `{_SYNTAX}` or `ignore-file[...]`")
     kind = m.group("kind").lower()
@@ -133,7 +131,7 @@ def parse_directive(text: str) -> Optional[tuple[str, list[str], str, str]]:
         return (kind, [], "", f"suppression without codes; expected `{_SYNTAX}` "
                               f"(blanket suppressions are not supported)")
     codes = [c.strip().upper() for c in re.split(r"[,\s]+", raw_codes) if c.strip()]
-    bad = [c for c in codes if not _CODE.match(c)]
+    bad = [c for c in codes if not re.match(_CODE, c)]
     if not codes:
         return (kind, [], "", f"suppression with an empty code list; expected `{_SYNTAX}`")
     if bad:
@@ -172,7 +170,7 @@ class Scan(Record):
     bare_keys: set[int]
 
 
-_BLOCK_SCALAR = re.compile(r"(?:^|[\s:\-])[|>][0-9+\-]{0,2}\s*$")
+_BLOCK_SCALAR = r"(?:^|[\s:\-])[|>][0-9+\-]{0,2}\s*$"
 
 
 def _yaml_scan_quoted(line: str, i: int, q: str) -> int:
@@ -296,7 +294,7 @@ def scan_yaml(text: str) -> Scan:
         if code.strip():
             out.code_lines.add(ln)
             last_content = ln
-            if quote is None and flow == 0 and _BLOCK_SCALAR.search(code.rstrip()):
+            if quote is None and flow == 0 and re.search(_BLOCK_SCALAR, code.rstrip()):
                 block_indent = _block_scalar_parent(code, indent)
             elif quote is None and flow == 0 and code.rstrip().endswith(":"):
                 out.bare_keys.add(ln)
@@ -314,7 +312,7 @@ def scan_yaml(text: str) -> Scan:
 # Comment scanning: HCL
 
 
-_HEREDOC = re.compile(r"<<-?\s*([A-Za-z_][A-Za-z0-9_-]*)\s*$")
+_HEREDOC = r"<<-?\s*([A-Za-z_][A-Za-z0-9_-]*)\s*$"
 
 
 def scan_hcl(text: str) -> Scan:
@@ -402,7 +400,7 @@ def scan_hcl(text: str) -> Scan:
             out.code_lines.add(ln)
             last_content = ln
             if not stack:
-                m = _HEREDOC.search(code)
+                m = re.search(_HEREDOC, code)
                 if m:
                     heredoc = (m.group(1), ln)
         if depth > start_depth:
@@ -601,7 +599,7 @@ def _metadata_entries(meta: Any, path: tuple, scope: str, region: Optional[Span]
         else:
             bad("an ignore entry has no `id`", item, p)
             continue
-        if not codes or any(not _CODE.match(c) for c in codes):
+        if not codes or any(not re.match(_CODE, c) for c in codes):
             bad(f"invalid rule code in {ids!r}", item, p)
             continue
         if not isinstance(reason, str):
@@ -679,6 +677,8 @@ def collect(src: Any) -> list[Directive]:
 
 
 def _path_matches(path: str, pattern: str) -> bool:
+    from fnmatch import fnmatch
+
     pat = pattern.replace("\\", "/")
     if pat.startswith("./"):
         pat = pat[2:]
