@@ -227,3 +227,12 @@ def test_config_schema_is_valid_json_schema():
     from linter.schemas_util import load_schema
 
     jsonschema.Draft202012Validator.check_schema(load_schema("config.schema.json"))
+
+
+def test_per_file_ignores_from_config_relative_to_config_file(repo, monkeypatch, capsys):
+    write(repo / ".lint-policies.toml", 'select = ["SM101", "IAM301"]\n[per-file-ignores]\n"sub/deeper/*.json" = ["SM1"]\n')
+    assert codes_run(capsys, "sub/deeper/p.json") == (1, ["IAM301"])
+    monkeypatch.chdir(repo / "sub" / "deeper")  # the printed path is now just p.json
+    assert codes_run(capsys, "p.json") == (1, ["IAM301"])
+    monkeypatch.chdir(repo)
+    assert codes_run(capsys, "p.json") == (1, ["IAM301", "SM101"])  # another file
