@@ -1261,16 +1261,20 @@ def extract_plan(src, tree: Any) -> None:
         stack = [pv["root_module"]]
         while stack:
             mod = stack.pop(0)
-            for r in mod.get("resources") or ():
+            for r in _list(mod.get("resources")):
                 if isinstance(r, dict) and r.get("mode", "managed") == "managed":
                     _plan_resource(ctx, r.get("address"), r.get("type"), r.get("values"), seen)
-            stack.extend(m for m in (mod.get("child_modules") or ()) if isinstance(m, dict))
-    for rc in tree.get("resource_changes") or ():
+            stack.extend(m for m in _list(mod.get("child_modules")) if isinstance(m, dict))
+    for rc in _list(tree.get("resource_changes")):
         if not isinstance(rc, dict) or rc.get("mode", "managed") != "managed":
             continue
         change = rc.get("change")
         if isinstance(change, dict):
             _plan_resource(ctx, rc.get("address"), rc.get("type"), change.get("after"), seen)
+
+
+def _list(v: Any) -> list:
+    return v if isinstance(v, list) else []
 
 
 def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) -> None:
