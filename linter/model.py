@@ -181,7 +181,8 @@ class PolicyDocument(Record):
     _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None}
     origin: Origin
     span: Span
-    # identity (attached to a principal), resource (bucket/key policy...), trust (AssumeRolePolicyDocument)
+    # identity (attached to a principal), resource (bucket/key policy...), trust (AssumeRolePolicyDocument),
+    # endpoint (VPC endpoint policy: a resource policy on the network path)
     role: str
     version: Optional[Val]
     statements: list[Statement]
