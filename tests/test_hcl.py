@@ -71,7 +71,7 @@ def test_duplicate_object_keys_are_recorded():
     ("aws_iam_role.r.arn", "reference"),
     ("aws_iam_role.r[0].arn", "reference"),
     ("aws_iam_role.r.*.arn", "splat"),
-    ("concat(var.a, [\"b\"])", "call"),
+    ("merge(var.a, {b = 1})", "call"),
     ("jsonencode({a = 1})", "call"),
     ("[for x in var.l : x]", "for"),
     ("var.a ? \"*\" : \"x\"", "conditional"),
@@ -89,6 +89,14 @@ def test_format_with_literal_pattern():
               'b = format("%08.3f", 1)\n')
     assert v["a"] == "arn:${data.aws_partition.p.partition}:iam::aws:policy/AmazonSageMakerFullAccess"
     assert isinstance(v["b"], Unresolved) and v["b"].kind == "call"
+
+
+def test_value_preserving_calls():
+    v = attrs('a = concat(["sagemaker:Describe*"], var.more)\nb = toset(["x"])\nc = concat(var.a, "x")\n')
+    assert v["a"][0] == "sagemaker:Describe*" and v["a"][0].span == Span(1, 13, 1, 34)
+    assert isinstance(v["a"][1], Unresolved) and v["a"][1].text == "var.more"
+    assert v["b"] == ["x"]
+    assert isinstance(v["c"], Unresolved) and v["c"].kind == "call"
 
 
 def test_heredoc_multiline():

@@ -547,11 +547,10 @@ def _unwrap_template(node):
 
 def _string_value(node, pos: _Pos) -> str:
     """Value of a plain ``string_lit`` (no interpolation)."""
-    ch = node.children
-    if len(ch) >= 2 and ch[-1].type == "quoted_template_end":
-        raw = pos.data[ch[0].end_byte:ch[-1].start_byte]
-        if b"\\" not in raw and b"$${" not in raw and b"%%{" not in raw:
-            return raw.decode("utf-8", "replace")
+    # a string_lit of a file that parsed is `"` ... `"` (its quote nodes are one byte each)
+    raw = pos.data[node.start_byte + 1:node.end_byte - 1]
+    if b"\\" not in raw and b"$${" not in raw and b"%%{" not in raw:
+        return raw.decode("utf-8", "replace")
     return template(node, pos).text
 
 
@@ -622,17 +621,8 @@ class _Evaluator:
             return self._object(node, depth)
         if t in ("quoted_template", "heredoc_template"):
             return self._template(node, depth)
-        if t == "function_call" and self.see_through:
-            ch = node.children
-            name = pos.node_text(ch[0])
-            if name in self.see_through:
-                args = [c for c in ch if c.type == "function_arguments"]
-                if args:
-                    exprs = [c for c in args[0].children if c.type == "expression"]
-                    if len(exprs) == 1:
-                        return self.eval(exprs[0], depth + 1)
-        if t == "function_call" and pos.data[node.start_byte:node.start_byte + 7] == b"format(":
-            v = self._format(node, depth)
+        if t == "function_call":
+            v = self._call(node, depth)
             if v is not None:
                 return v
         if t == "operation":
@@ -642,15 +632,40 @@ class _Evaluator:
         kind = _UNRESOLVED_KINDS.get(t, "expression")
         return Unresolved(pos.node_text(node), kind, pos.node_span(node))
 
-    def _format(self, node, depth: int) -> Optional[LStr]:
-        """``format("arn:%s:iam::aws:policy/X", var.p)`` -> ``"arn:${var.p}:iam::aws:policy/X"``
-        (only ``%s``/``%d``/``%v``/``%%`` verbs; anything else stays Unresolved)."""
+    def _call(self, node, depth: int) -> Any:
+        """The few calls whose value is known from literal arguments; None for the rest."""
+        pos = self.pos
+        ch = node.children
+        name = pos.node_text(ch[0])
+        if name not in _KNOWN_CALLS and name not in self.see_through:
+            return None
         args = []
-        for c in node.children:
+        for c in ch:
             if c.type == "function_arguments":
-                args = [a for a in c.children if a.type == "expression"]
                 if any(a.type == "ellipsis" for a in c.children):
                     return None
+                args = [a for a in c.children if a.type == "expression"]
+        if name == "format":
+            return self._format(node, args, depth)
+        if name == "concat":
+            # concat(["a"], var.more): the literal elements, and the unknown rest as unresolved elements
+            out = LList(span=pos.node_span(node))
+            for a in args:
+                v = self.eval(a, depth + 1)
+                if isinstance(v, list):
+                    out.extend(v)
+                elif isinstance(v, Unresolved):
+                    out.append(v)
+                else:
+                    return None
+            return out
+        if len(args) == 1:  # tolist, toset, tomap, sensitive...: the value itself
+            return self.eval(args[0], depth + 1)
+        return None
+
+    def _format(self, node, args: list, depth: int) -> Optional[LStr]:
+        """``format("arn:%s:iam::aws:policy/X", var.p)`` -> ``"arn:${var.p}:iam::aws:policy/X"``
+        (only ``%s``/``%d``/``%v``/``%%`` verbs; anything else stays Unresolved)."""
         if not args:
             return None
         fmt = self.eval(args[0], depth + 1)
@@ -745,6 +760,10 @@ class _Evaluator:
         return LStr(tpl.text, tpl.span)
 
 
+#: Calls evaluated from literal arguments (anything else is Unresolved). These keep the
+#: value (``tolist(["a"])`` is ``["a"]``) or build it from its parts with placeholders.
+_KNOWN_CALLS = frozenset(("format", "concat", "tolist", "toset", "tomap", "sensitive", "nonsensitive"))
+
 _FORMAT_VERB = re.compile(r"%%|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]")
 
 
@@ -762,8 +781,7 @@ def evaluate(node, pos: _Pos, see_through: frozenset = frozenset()) -> Any:
 
 #: Calls looked through when building :func:`to_tree` (their argument is what a
 #: credential scan should see).
-TREE_SEE_THROUGH = frozenset(("jsonencode", "yamlencode", "tolist", "toset", "tomap", "sensitive",
-                              "nonsensitive"))
+TREE_SEE_THROUGH = frozenset(("jsonencode", "yamlencode"))
 
 
 def to_tree(doc: Document) -> LDict:
