@@ -160,16 +160,23 @@ class _LazyTrees(list):
 class _Ctx:
     """What the extractors of one file share."""
 
-    __slots__ = ("src", "index", "doc", "_infos", "templates_done", "kind", "local_uses")
+    __slots__ = ("src", "index", "doc", "_infos", "_info", "templates_done", "kind", "local_uses")
 
     def __init__(self, src, index: LineIndex, doc: Any = None, kind: str = "terraform") -> None:
         self.src = src
         self.index = index
         self.doc = doc
-        self._infos: Optional[list] = None
+        self._infos: Optional[Any] = None
+        self._info: Optional[Any] = None
         self.templates_done: set[str] = set()
         self.kind = kind
         self.local_uses: dict[str, str] = {}
+
+    def file_index(self) -> "_DirIndex":
+        """Index of this file alone."""
+        if self._info is None:
+            self._info = _DirIndex([_file_info(self.doc)] if self.doc is not None else [])
+        return self._info
 
     def dir_index(self) -> "_DirIndex":
         """Index of the .tf files of this file's directory (this one included)."""
@@ -810,13 +817,15 @@ def _data_document(ctx: _Ctx, blk, address: str) -> None:
         if kind == "tree":
             merged.extend(payload)
     # statements overridden by documents that only consume this one are not deployed
-    skip = _skipped_sids(ctx, name)
+    # used directly in this file (the usual case): nothing to learn from the other files
+    local = name in ctx.file_index().uses
+    skip = set() if local else _skipped_sids(ctx, name)
     if skip:
         merged = [st for st in merged if _sid(st) not in skip]
     stmts = LList(merged, span=blk.span)
     root["Statement"] = stmts
     root.key_spans["Statement"] = blk.type_span
-    role = _doc_role(ctx, name, root)
+    role = _doc_role(ctx, name, root, ctx.file_index() if local else None)
     _emit(ctx, root, address, (address,), role)
 
 
@@ -968,13 +977,13 @@ def _skipped_sids(ctx: _Ctx, name: str) -> set:
     return result or set()
 
 
-def _doc_role(ctx: _Ctx, name: str, tree: Any) -> str:
+def _doc_role(ctx: _Ctx, name: str, tree: Any, index: Optional[_DirIndex] = None) -> str:
     """The role of a document: how the module uses it (directly, or through the documents
     that consume it), else what its content looks like."""
     from .policy_json import _role_of
 
     by_content = _role_of(tree)
-    index = ctx.dir_index()
+    index = index or ctx.dir_index()
     seen = {name}
     todo = [name]
     roles: list[str] = []
