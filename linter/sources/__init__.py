@@ -103,6 +103,9 @@ def read_text(abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
     except OSError as e:
         src.error("LP001", f"cannot read file: {e.strerror or e}", Span(1, 1, 1, 1))
         return None
+    if len(raw) > max_size:  # grew after the stat
+        src.error("LP003", f"file is over the max-file-size limit of {max_size} bytes; not linted", Span(1, 1, 1, 1))
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -111,20 +114,23 @@ def read_text(abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw:
-        off = raw.index(b"\x00")
-        line = raw.count(b"\n", 0, off) + 1
-        col = off - (raw.rfind(b"\n", 0, off) + 1) + 1
+        line, col = _line_col(raw, raw.index(b"\x00"))
         src.error("LP001", "binary file (NUL byte); not linted", Span(line, col, line, col + 1))
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        line, col = _line_col(raw, e.start)
         # Latin-1 and other 8-bit encodings: decode losslessly but say so.
         src.error("LP001", f"file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); not linted",
                   Span(line, col, line, col + 1))
         return None
+
+
+def _line_col(raw: bytes, off: int) -> tuple[int, int]:
+    """1-based line and column of byte ``off``; the column counts characters, as every span does."""
+    start = raw.rfind(b"\n", 0, off) + 1
+    return raw.count(b"\n", 0, off) + 1, len(raw[start:off].decode("utf-8", "replace")) + 1
 
 
 def _sniff(text: str) -> str:
