@@ -77,7 +77,8 @@ def discover(paths: Iterable[str], opts: Options) -> Iterator[tuple[str, bool]]:
                     yield f, False
         else:
             real = os.path.realpath(p)
-            if real not in seen:
+            # `exclude` applies to files named on the command line too: pre-commit names every file.
+            if real not in seen and not _excluded(p, opts):
                 seen.add(real)
                 yield p, True
 

@@ -80,3 +80,12 @@ def test_ruleset_groups_by_scope():
     rs = RuleSet(["SM101", "LP001"], Options())
     assert [r.code for r, _ in rs.by_scope["document"]] == ["SM101"]
     assert rs.engine_codes == {"LP001"}
+
+
+def test_exclude_applies_to_explicit_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gen").mkdir()
+    (tmp_path / "gen" / "p.json").write_text(POLICY)
+    (tmp_path / "p.json").write_text(POLICY)
+    res = run(["gen/p.json", "p.json"], Options(select=["SM101"], exclude=["gen/*"]))
+    assert [f.file for f in res.findings] == ["p.json"]
