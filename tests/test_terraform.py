@@ -200,6 +200,24 @@ EOF
     assert at(st.condition[0].key) == ("aws:PrincipalTag/${var.tag}", 4, 34)
 
 
+def test_heredoc_with_template_directives(tmp_path):
+    text = '''resource "aws_iam_policy" "p" {
+  policy = <<EOF
+{"Statement": [
+%{ for i, arn in var.arns ~}
+  {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "${arn}"}%{ if i < length(var.arns) - 1 },%{ endif }
+%{ endfor ~}
+]}
+EOF
+}
+'''
+    src = extract(tmp_path, {"main.tf": text})
+    assert not src.findings
+    (st,) = src.documents[0].statements
+    assert at(st.action.values[0]) == ("sagemaker:*", 5, 33)
+    assert at(st.resource.values[0]) == ("${arn}", 5, 60)
+
+
 def test_broken_heredoc_json_is_lp001_inside_the_string(tmp_path):
     text = 'resource "aws_iam_policy" "p" {\n  policy = <<EOF\n{"Statement": [\n  {"Effect": "Allow",}\n]}\nEOF\n}\n'
     src = extract(tmp_path, {"main.tf": text})

@@ -429,8 +429,6 @@ def _loose(ctx: _Ctx, attr, label: str, path: tuple, role: Optional[str] = None)
 def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[LineIndex] = None,
                    quiet: bool = False, file: Optional[str] = None) -> Optional[Any]:
     """Parse the JSON policy in a template; None (and maybe an LP001) when it is not one."""
-    from ..parsers.json_loc import parse_json
-
     text = tpl.text
     stripped = text.lstrip()
     if not stripped:
@@ -439,18 +437,24 @@ def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[Lin
         return None  # not a JSON policy (an ARN, a YAML document...)
     index = index or ctx.index
     parse_text, omap, subs = _json_text(tpl)
-    pindex = LineIndex(parse_text)
-    pstarts = pindex.starts
-
-    def mapper(line: int, col: int) -> tuple[int, int]:
-        off = pstarts[line - 1] + col - 1 if line - 1 < len(pstarts) else len(parse_text)
-        return index.pos(omap(off))
-
+    directives = any(s[2] == "directive" for s in tpl.specials)
     try:
-        tree = parse_json(parse_text, mapper)
+        tree = _parse_mapped(parse_text, omap, index)
     except ParseError as e:
-        if quiet or any(s[2] == "directive" for s in tpl.specials):
-            return None  # a %{ for } template: cannot be read as JSON without evaluating it
+        tree = None
+        if directives:
+            # %{ for } ... %{ if not last },%{ endif }: with the directives gone, the
+            # separators they guarded may leave a trailing comma
+            text2, omap2 = _drop_trailing_commas(parse_text, omap)
+            if text2 is not None:
+                try:
+                    tree = _parse_mapped(text2, omap2, index)
+                except ParseError:
+                    tree = None
+        if tree is not None:
+            return _restore(tree, subs) if subs else tree
+        if quiet or directives:
+            return None  # a template that cannot be read as JSON without evaluating it
         msg = f"policy JSON of {label} cannot be parsed: {e.message}"
         if file is None:
             ctx.src.error("LP001", msg, e.span)
@@ -460,6 +464,50 @@ def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[Lin
     if subs:
         tree = _restore(tree, subs)
     return tree
+
+
+def _parse_mapped(parse_text: str, omap, index: LineIndex) -> Any:
+    from ..parsers.json_loc import parse_json
+
+    pstarts = LineIndex(parse_text).starts
+    n = len(parse_text)
+
+    def mapper(line: int, col: int) -> tuple[int, int]:
+        off = pstarts[line - 1] + col - 1 if line - 1 < len(pstarts) else n
+        return index.pos(omap(off))
+
+    return parse_json(parse_text, mapper)
+
+
+_TRAILING_COMMA = re.compile(r",(\s*[\]}])")
+
+
+def _drop_trailing_commas(text: str, omap):
+    """``text`` without commas before ``]``/``}`` (outside strings), and its map; (None, None) if none."""
+    from ..parsers.hcl import Composed, OffsetMap
+
+    strings = [(m.start(), m.end()) for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', text)]
+    drop = []
+    for m in _TRAILING_COMMA.finditer(text):
+        i = m.start()
+        if not any(a < i < b for a, b in strings):
+            drop.append(i)
+    if not drop:
+        return None, None
+    out = []
+    pmap = OffsetMap()
+    last = 0
+    olen = 0
+    for i in drop:
+        pmap.add(olen, last)
+        out.append(text[last:i])
+        olen += i - last
+        last = i + 1
+    pmap.add(olen, last)
+    out.append(text[last:])
+    olen += len(text) - last
+    pmap.add(olen, len(text))
+    return "".join(out), Composed(pmap, omap)
 
 
 def _json_text(tpl):
