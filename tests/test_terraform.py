@@ -758,3 +758,17 @@ def test_corpus_terraform_files_lint_cleanly():
     assert ("Young-ook__terraform-aws-sagemaker", "SM201") in by
     assert ("Young-ook__terraform-aws-sagemaker", "SM105") in by
     assert not [f for f in res.findings if f.file.startswith("aws-ia__") and f.severity == "error"]
+
+
+def test_extracting_twice_gives_the_same_documents(tmp_path):
+    """Parsed files are cached: extraction must not change the cached values."""
+    write(tmp_path, {"main.tf": DOCS})
+    first = load(str(tmp_path / "main.tf"), "main.tf")
+    second = load(str(tmp_path / "main.tf"), "main.tf")
+    def shape(src):
+        return [[(st.action and [v.text for v in st.action.values],
+                  st.principal and [(e.kind, [v.text for v in e.values]) for e in st.principal.entries],
+                  [(c.key.value, [v.text for v in c.values]) for c in st.condition]) for st in d.statements]
+                for d in src.documents]
+    assert shape(first) == shape(second)
+    assert [len(e.values) for e in second.documents[0].statements[2].principal.entries] == [2]

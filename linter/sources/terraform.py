@@ -765,17 +765,17 @@ def _statement_tree(b) -> LDict:
 
 
 def _merge(d: LDict, key: str, value: Any, kspan: Span) -> None:
+    """``d[key] = value``, or the concatenation with what is there (never mutating either:
+    attribute values are shared with the parse cache)."""
     old = d.get(key)
-    if isinstance(old, LList) and isinstance(value, list):
-        old.extend(value)
+    if old is None:
+        d[key] = value
+        d.key_spans[key] = kspan
         return
-    if old is not None and isinstance(value, list):
-        merged = LList([old], span=span_of(old))
-        merged.extend(value)
-        d[key] = merged
-        return
-    d[key] = value
-    d.key_spans[key] = kspan
+    merged = LList(span=span_of(old))
+    merged.extend(old if isinstance(old, list) else [old])
+    merged.extend(value if isinstance(value, list) else [value])
+    d[key] = merged
 
 
 def _own_statements(blk) -> list:
