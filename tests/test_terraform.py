@@ -9,8 +9,6 @@ import glob
 import json
 import os
 
-import pytest
-
 from conftest import shared_path
 from linter.engine import Options, run
 from linter.located import Span, Unresolved

@@ -34,7 +34,7 @@ import posixpath
 import re
 from typing import Any, Optional
 
-from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
+from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 
 IDENTITY_TYPES = frozenset(("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy",
@@ -314,8 +314,6 @@ def _strip_jsonencode(txt: str) -> str:
 def _classify(ctx: _Ctx, attr):
     """What a policy attribute holds: ("tree", LDict) | ("template", Template) |
     ("doc", name) | ("local", name) | ("file", call, args, pos) | ("none", None)."""
-    from ..parsers import hcl
-
     if attr.node is None:
         return _classify_json(ctx, attr)
     return _classify_node(ctx, attr.node, attr.pos)
