@@ -301,11 +301,15 @@ def _first_error(root, pos: _Pos) -> ParseError:
                       pos.span(err.start_byte, err.start_byte + 1 if err.end_byte > err.start_byte else err.start_byte))
 
 
+_PUNCT_TOKEN = re.compile(r"[^\w\s\"']{1,3}|[A-Za-z_]\w{0,7}\b")
+
+
 def _error_message(node, pos: _Pos) -> str:
-    tok = pos.node_text(node).strip().split("\n", 1)[0][:40]
-    if not tok:
-        return "syntax error"
-    return f"syntax error near {tok!r}"
+    # Quote only a punctuation token or a short word: never a value, which could be a secret.
+    m = _PUNCT_TOKEN.match(pos.node_text(node).lstrip())
+    if m is None:
+        return "syntax error: unexpected text"
+    return f"syntax error: unexpected {m.group()!r}"
 
 
 def _body(body, pos: _Pos, attrs: dict, blocks: list, comments: list, depth: int) -> None:
