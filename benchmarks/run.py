@@ -1,0 +1,516 @@
+"""Benchmark lint-policies against the parse-only floor and its peers, in one run.
+
+    python benchmarks/run.py [--runs 5] [--seed 8] [--no-peers] [--linter-python PY]
+
+What it does, in order (see benchmarks/README.md):
+
+1. generates the corpus (``gen_corpus.py``, seeded) under ``benchmarks/corpus/``;
+2. installs this working tree, non-editable (as a pre-commit hook installs it), into
+   ``benchmarks/.lint-venv`` -- or uses ``--linter-python`` as it is;
+3. installs the peers (cfn-lint, checkov, parliament) into ``benchmarks/.peers-venv``,
+   each on its own, skipping and reporting any that fails to install;
+4. times every case side by side with ``hyperfine`` when it is installed, otherwise
+   with its own timer (one warm-up, then ``--runs`` runs; the median is reported);
+5. measures peak memory of the corpus run (``/usr/bin/time -v`` or ``getrusage``);
+6. prints a Markdown report with ratios and the targets of issue 8 and writes it to
+   ``benchmarks/results.md``.
+
+Every command's output goes to /dev/null; exit codes are recorded (a linter that
+finds something exits non-zero, which is expected).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+CORPUS = os.path.join(HERE, "corpus")
+PEERS = ("cfn-lint", "checkov", "parliament")
+# Checkov: no platform download, no mapping fetch (this machine has no network anyway).
+PEER_ENV = {"BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false", "NO_COLOR": "1"}
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def rel(p: str) -> str:
+    return os.path.relpath(p, REPO)
+
+
+# ---------------------------------------------------------------------------
+# Environments
+
+
+def venv_python(venv: str) -> str:
+    return os.path.join(venv, "bin", "python")
+
+
+def make_venv(venv: str) -> None:
+    if not os.path.exists(venv_python(venv)):
+        log(f"creating {rel(venv)}")
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+
+
+def pip(venv: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([venv_python(venv), "-m", "pip", "--disable-pip-version-check", "-q", *args],
+                          capture_output=True, text=True)
+
+
+def linter_env(args) -> tuple[str, list[str], str]:
+    """(python, lint command prefix, description)."""
+    if args.linter_python:
+        py = os.path.abspath(args.linter_python)
+        exe = os.path.join(os.path.dirname(py), "lint-policies")
+        cmd = [exe] if os.path.exists(exe) else [py, "-m", "linter.cli"]
+        return py, cmd, f"given environment {args.linter_python}"
+    venv = os.path.join(HERE, ".lint-venv")
+    fresh = not os.path.exists(venv_python(venv))
+    make_venv(venv)
+    log("installing this working tree into benchmarks/.lint-venv (non-editable, as pre-commit does)")
+    r = pip(venv, "install", REPO) if fresh else pip(venv, "install", "--force-reinstall", "--no-deps", REPO)
+    if r.returncode != 0 and not fresh:  # dependencies changed: a full install
+        r = pip(venv, "install", "--force-reinstall", REPO)
+    if r.returncode != 0:
+        sys.exit(f"cannot install lint-policies into {venv}:\n{r.stdout}{r.stderr}")
+    return venv_python(venv), [os.path.join(venv, "bin", "lint-policies")], \
+        "non-editable install of the working tree in benchmarks/.lint-venv"
+
+
+def peers_env(args) -> tuple[dict[str, Optional[str]], dict[str, str]]:
+    """({peer: executable or None}, {peer: version or reason it is missing})."""
+    found: dict[str, Optional[str]] = {p: None for p in PEERS}
+    notes: dict[str, str] = {}
+    if args.no_peers:
+        return found, {p: "not run (--no-peers)" for p in PEERS}
+    venv = os.path.join(HERE, ".peers-venv")
+    try:
+        make_venv(venv)
+    except subprocess.CalledProcessError as e:
+        return found, {p: f"skipped: cannot create the peers' virtual environment ({e})" for p in PEERS}
+    for p in PEERS:
+        exe = os.path.join(venv, "bin", p)
+        if not os.path.exists(exe) or args.reinstall_peers:
+            log(f"pip install {p} (into benchmarks/.peers-venv)")
+            r = pip(venv, "install", p)
+            if r.returncode != 0 or not os.path.exists(exe):
+                last = (r.stderr.strip().splitlines() or ["no output"])[-1]
+                notes[p] = f"skipped: pip install failed ({last})"
+                log(f"{p}: {notes[p]}")
+                continue
+        found[p] = exe
+        v = subprocess.run([venv_python(venv), "-c", f"import importlib.metadata as m; print(m.version({p!r}))"],
+                           capture_output=True, text=True)
+        notes[p] = v.stdout.strip() or "version unknown"
+    return found, notes
+
+
+# ---------------------------------------------------------------------------
+# Timing
+
+
+@dataclass
+class Cmd:
+    key: str  # stable id used for ratios
+    label: str  # what the table shows
+    argv: list[str]
+    group: str
+    times: list[float] = field(default_factory=list)
+    cpu: Optional[float] = None  # mean user+sys seconds per run
+    exit_code: Optional[int] = None
+    tail: str = ""  # last stderr line of the sanity run, when it failed oddly
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def sanity_run(c: Cmd, env: dict) -> None:
+    """One untimed run: warms caches (.pyc, page cache) and records the exit code."""
+    r = subprocess.run(c.argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, errors="replace")
+    c.exit_code = r.returncode
+    lines = r.stderr.strip().splitlines()
+    if "Traceback" in r.stderr or r.returncode not in (0, 1, 2, 4, 6, 8, 10, 12, 14):
+        c.tail = lines[-1][:160] if lines else ""
+
+
+def time_hyperfine(cmds: list[Cmd], runs: int, env: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "h.json")
+        argv = ["hyperfine", "-N", "--warmup", "0", "--runs", str(runs), "-i", "--style", "basic",
+                "--export-json", out]
+        for c in cmds:
+            argv += ["--command-name", c.label, shlex.join(c.argv)]
+        r = subprocess.run(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0 or not os.path.exists(out):
+            log(f"hyperfine failed ({r.stderr.strip()[-300:]}); using the built-in timer")
+            time_builtin(cmds, runs, env)
+            return
+        with open(out) as fh:
+            res = json.load(fh)["results"]
+    for c, x in zip(cmds, res):
+        c.times = list(x["times"])
+        c.cpu = x.get("user", 0.0) + x.get("system", 0.0)
+
+
+def time_builtin(cmds: list[Cmd], runs: int, env: dict) -> None:
+    import resource
+
+    for c in cmds:
+        c.times = []
+        cpu = 0.0
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run(c.argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            c.times.append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu += (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        c.cpu = cpu / runs
+
+
+# ---------------------------------------------------------------------------
+# Memory
+
+
+def peak_rss_mb(argv: list[str], env: dict) -> tuple[float, str]:
+    """Peak RSS of the largest process of the run (MB) and how it was measured."""
+    gnu_time = "/usr/bin/time"
+    if os.path.exists(gnu_time):
+        r = subprocess.run([gnu_time, "-v", *argv], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+        for line in r.stderr.splitlines():
+            if "Maximum resident set size" in line:
+                return int(line.rsplit(":", 1)[1]) / 1024, "/usr/bin/time -v"
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+            "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    r = subprocess.run([sys.executable, "-c", code, *argv], cwd=REPO, env=env, capture_output=True, text=True)
+    return int(r.stdout.strip() or 0) / 1024, "getrusage(RUSAGE_CHILDREN)"
+
+
+def tree_rss_mb(argv: list[str], env: dict) -> float:
+    """Peak of the summed RSS of a process and its children, sampled every 5 ms (Linux /proc)."""
+    if not os.path.isdir("/proc/self"):
+        return 0.0
+    p = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    peak = 0
+
+    def rss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def children(pid: int) -> list[int]:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as fh:
+                return [int(x) for x in fh.read().split()]
+        except OSError:
+            return []
+
+    while p.poll() is None:
+        total, todo = 0, [p.pid]
+        while todo:
+            pid = todo.pop()
+            total += rss(pid)
+            todo += children(pid)
+        peak = max(peak, total)
+        time.sleep(0.005)
+    return peak / 2**20
+
+
+# ---------------------------------------------------------------------------
+# The cases
+
+
+def corpus_paths() -> dict[str, str]:
+    one = os.path.join(CORPUS, "one")
+    tree = os.path.join(CORPUS, "tree")
+    return {"small_policy": rel(os.path.join(one, "small-policy.json")),
+            "small_template": rel(os.path.join(one, "small-template.yaml")),
+            "template500": rel(os.path.join(one, "template-500.yaml")),
+            "tree": rel(tree),
+            "policies": rel(os.path.join(tree, "policies")),
+            "templates": rel(os.path.join(tree, "cloudformation")),
+            "terraform": rel(os.path.join(tree, "terraform"))}
+
+
+def build_cases(py: str, lint: list[str], peers: dict[str, Optional[str]]) -> list[Cmd]:
+    P = corpus_paths()
+    floor = [py, rel(os.path.join(HERE, "parse_floor.py"))]
+    cfn, chk, parl = peers["cfn-lint"], peers["checkov"], peers["parliament"]
+    ckv = ["--quiet", "--compact", "--skip-download"]
+    cases = [
+        Cmd("python", "python -c pass (interpreter start-up)", [py, "-c", "pass"], "1 one file"),
+        Cmd("ours_small_policy", "lint-policies small-policy.json", [*lint, P["small_policy"]], "1 one file"),
+        Cmd("ours_small_template", "lint-policies small-template.yaml", [*lint, P["small_template"]], "1 one file"),
+    ]
+    if parl:
+        cases.append(Cmd("parl_small", "parliament --files small-policy.json", [parl, "--files", P["small_policy"]],
+                         "1 one file"))
+    if cfn:
+        cases.append(Cmd("cfn_small", "cfn-lint small-template.yaml", [cfn, P["small_template"]], "1 one file"))
+    if chk:
+        cases.append(Cmd("chk_small", "checkov -f small-template.yaml", [chk, "-f", P["small_template"],
+                         "--framework", "cloudformation", *ckv], "1 one file"))
+    cases.append(Cmd("ours_500", "lint-policies template-500.yaml", [*lint, P["template500"]], "2 500-line template"))
+    if cfn:
+        cases.append(Cmd("cfn_500", "cfn-lint template-500.yaml", [cfn, P["template500"]], "2 500-line template"))
+    if chk:
+        cases.append(Cmd("chk_500", "checkov -f template-500.yaml", [chk, "-f", P["template500"], "--framework",
+                         "cloudformation", *ckv], "2 500-line template"))
+    cases += [
+        Cmd("ours_corpus", "lint-policies corpus (default --jobs: 2)", [*lint, P["tree"]], "3 whole corpus"),
+        Cmd("ours_corpus_j1", "lint-policies --jobs 1 corpus", [*lint, "--jobs", "1", P["tree"]], "3 whole corpus"),
+        Cmd("ours_corpus_nokey_j1", "lint-policies --jobs 1 --ignore KEY corpus",
+            [*lint, "--jobs", "1", "--ignore", "KEY", P["tree"]], "3 whole corpus"),
+        Cmd("floor_corpus", "parse floor corpus", [*floor, P["tree"]], "3 whole corpus"),
+        Cmd("ours_tf", "lint-policies 100 .tf", [*lint, P["terraform"]], "4 100 Terraform files"),
+        Cmd("floor_tf", "parse floor 100 .tf", [*floor, P["terraform"]], "4 100 Terraform files"),
+    ]
+    if chk:
+        cases.append(Cmd("chk_tf", "checkov -d terraform/ --framework terraform",
+                         [chk, "-d", P["terraform"], "--framework", "terraform", *ckv], "4 100 Terraform files"))
+    cases += [
+        Cmd("ours_cfn", "lint-policies 300 templates", [*lint, P["templates"]], "5 300 CloudFormation templates"),
+        Cmd("floor_cfn", "parse floor 300 templates", [*floor, P["templates"]], "5 300 CloudFormation templates"),
+    ]
+    if cfn:
+        cases.append(Cmd("cfn_cfn", "cfn-lint cloudformation/*.yaml",
+                         [cfn, os.path.join(P["templates"], "*.yaml")], "5 300 CloudFormation templates"))
+    if chk:
+        cases.append(Cmd("chk_cfn", "checkov -d cloudformation/ --framework cloudformation",
+                         [chk, "-d", P["templates"], "--framework", "cloudformation", *ckv],
+                         "5 300 CloudFormation templates"))
+    cases += [
+        Cmd("ours_pol", "lint-policies 600 policies", [*lint, P["policies"]], "6 600 policy files"),
+        Cmd("floor_pol", "parse floor 600 policies", [*floor, P["policies"]], "6 600 policy files"),
+    ]
+    if parl:
+        cases.append(Cmd("parl_pol", "parliament --directory policies/", [parl, "--directory", P["policies"]],
+                         "6 600 policy files"))
+    return cases
+
+
+# ---------------------------------------------------------------------------
+# Report
+
+
+def fmt_s(s: Optional[float]) -> str:
+    if s is None:
+        return "-"
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def report(cases: list[Cmd], mem: dict, meta: dict, peer_notes: dict) -> str:
+    by = {c.key: c for c in cases if c.times}
+
+    def med(k: str) -> Optional[float]:
+        return by[k].median if k in by else None
+
+    def ratio(a: str, b: str) -> Optional[float]:
+        x, y = med(a), med(b)
+        return x / y if x and y else None
+
+    # row key -> (reference row, how to say it)
+    rel_to = {"parl_small": "ours_small_policy", "cfn_small": "ours_small_template",
+              "chk_small": "ours_small_template", "cfn_500": "ours_500", "chk_500": "ours_500",
+              "chk_tf": "ours_tf", "cfn_cfn": "ours_cfn", "chk_cfn": "ours_cfn", "parl_pol": "ours_pol",
+              "floor_corpus": "ours_corpus", "floor_tf": "ours_tf", "floor_cfn": "ours_cfn", "floor_pol": "ours_pol",
+              "ours_corpus_j1": "ours_corpus", "ours_corpus_nokey_j1": "ours_corpus_j1"}
+
+    def compare(c: Cmd) -> str:
+        ref = rel_to.get(c.key)
+        r = ratio(c.key, ref) if ref else None
+        if not r:
+            return ""
+        if c.key.startswith("floor"):
+            return f"ours = {1 / r:.1f}x floor"
+        if c.key == "ours_corpus_j1":
+            return f"{r:.2f}x the default run"
+        if c.key == "ours_corpus_nokey_j1":
+            return f"KEY rules add {(1 / r - 1) * 100:+.1f}%"
+        return f"ours {r:.1f}x faster"
+
+    L = []
+    L.append("# lint-policies benchmark results\n")
+    L.append(f"Generated by `python benchmarks/run.py` on {meta['date']}. Corpus: seed {meta['seed']}, "
+             f"{meta['corpus']}. Machine: {meta['machine']}. Load average before / after: {meta['load']}. "
+             f"Timer: {meta['timer']}, median of {meta['runs']} runs after one untimed warm-up run. "
+             f"lint-policies: {meta['linter']}. Peers: "
+             + "; ".join(f"{p} {peer_notes.get(p, '-')}" for p in PEERS) + ".\n")
+    L.append("Wall time is what the user waits; CPU is user+system time summed over all processes "
+             "(mean per run), which is less sensitive to other load on the machine. `exit` is the exit "
+             "code of the warm-up run (linters exit non-zero when they find something).\n")
+    L.append("| case | command | median wall | min | max | CPU | exit | comparison |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---|")
+    for c in cases:
+        if not c.times:
+            continue
+        L.append(f"| {c.group} | `{c.label}` | {fmt_s(c.median)} | {fmt_s(min(c.times))} | {fmt_s(max(c.times))} "
+                 f"| {fmt_s(c.cpu)} | {c.exit_code} | {compare(c)} |")
+    L.append("")
+    if any(c.tail for c in cases):
+        L.append("Commands that failed oddly in the warm-up run:\n")
+        for c in cases:
+            if c.tail:
+                L.append(f"- `{c.label}` exit {c.exit_code}: {c.tail}")
+        L.append("")
+    L.append("## Memory (whole corpus)\n")
+    L.append("| run | peak RSS |")
+    L.append("|---|---:|")
+    for k, (v, how) in mem.items():
+        L.append(f"| {k} | {v:.1f} MB ({how}) |")
+    L.append("")
+
+    # targets
+    def row(name: str, value: Optional[float], ok: Optional[bool], shown: str) -> str:
+        status = "n/a" if ok is None else ("met" if ok else "**missed**")
+        return f"| {name} | {shown if value is not None else 'not measured'} | {status} |"
+
+    T = ["## Targets (issue 8)\n", "| target | measured | status |", "|---|---:|---|"]
+    one = med("ours_small_policy")
+    T.append(row("one small policy file <= 100 ms wall", one, None if one is None else one <= 0.100, fmt_s(one)))
+    for peer, ours, want, name in (("parl_small", "ours_small_policy", 4, "parliament"),
+                                   ("cfn_small", "ours_small_template", 9, "cfn-lint"),
+                                   ("chk_small", "ours_small_template", 25, "checkov")):
+        r = ratio(peer, ours)
+        T.append(row(f"one file >= {want}x faster than {name}", r, None if r is None else r >= want,
+                     f"{r:.1f}x" if r else ""))
+    r = ratio("ours_corpus", "floor_corpus")
+    T.append(row("whole corpus <= 2.5x the parse-only floor", r, None if r is None else r <= 2.5,
+                 f"{r:.1f}x" if r else ""))
+    r1 = ratio("ours_corpus_j1", "floor_corpus")
+    if r1:
+        T.append(row("(same, --jobs 1: one core like the floor)", r1, r1 <= 2.5, f"{r1:.1f}x"))
+    m = mem.get("lint-policies corpus, default --jobs (largest process)")
+    T.append(row("corpus peak memory < 100 MB", m[0] if m else None, None if not m else m[0] < 100,
+                 f"{m[0]:.0f} MB" if m else ""))
+    tf = med("ours_tf")
+    T.append(row("100 .tf files <= 0.5 s", tf, None if tf is None else tf <= 0.5, fmt_s(tf)))
+    r = ratio("chk_tf", "ours_tf")
+    T.append(row("100 .tf files >= 10x faster than checkov", r, None if r is None else r >= 10, f"{r:.1f}x" if r else ""))
+    r = ratio("cfn_500", "ours_500")
+    T.append(row("500-line template >= 10x faster than cfn-lint", r, None if r is None else r >= 10,
+                 f"{r:.1f}x" if r else ""))
+    a, b = med("ours_corpus_j1"), med("ours_corpus_nokey_j1")
+    if a and b:
+        over = a / b - 1
+        T.append(row("credential scanner adds < 10% to the corpus run (--jobs 1, with vs --ignore KEY)", over,
+                     over < 0.10, f"{over * 100:+.1f}%"))
+    L += T
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark lint-policies against the parse floor and its peers.")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5, the median is reported)")
+    ap.add_argument("--seed", type=int, default=8, help="corpus seed (default 8)")
+    ap.add_argument("--no-peers", action="store_true", help="do not install or time cfn-lint, checkov, parliament")
+    ap.add_argument("--reinstall-peers", action="store_true", help="pip install the peers again")
+    ap.add_argument("--linter-python", metavar="PY",
+                    help="time lint-policies from this Python's environment instead of benchmarks/.lint-venv")
+    ap.add_argument("--only", metavar="GROUPS", help="comma-separated group numbers to time (default: all)")
+    ap.add_argument("--no-hyperfine", action="store_true", help="use the built-in timer even if hyperfine is installed")
+    ap.add_argument("--output", default=os.path.join(HERE, "results.md"), help="where to write the report")
+    args = ap.parse_args(argv)
+    if args.runs < 5:
+        log(f"note: --runs {args.runs} is below the 5 runs the issue asks for")
+
+    sys.path.insert(0, HERE)
+    import gen_corpus
+
+    log("generating the corpus")
+    stats = gen_corpus.generate(CORPUS, args.seed)
+    py, lint, how = linter_env(args)
+    peers, notes = peers_env(args)
+    for p in PEERS:
+        if not peers[p]:
+            log(f"{p}: {notes.get(p)}")
+    env = dict(os.environ, **PEER_ENV)
+    cases = build_cases(py, lint, peers)
+    if args.only:
+        keep = {g.strip() for g in args.only.split(",")}
+        cases = [c for c in cases if c.group.split()[0] in keep]
+    timer = "hyperfine" if shutil.which("hyperfine") and not args.no_hyperfine else "built-in timer"
+    if timer == "hyperfine":
+        v = subprocess.run(["hyperfine", "--version"], capture_output=True, text=True).stdout.strip()
+        timer = v or timer
+    load_before = loadavg()
+    groups: dict[str, list[Cmd]] = {}
+    for c in cases:
+        groups.setdefault(c.group, []).append(c)
+    for g, cmds in groups.items():
+        log(f"group {g}: warm-up")
+        for c in cmds:
+            sanity_run(c, env)
+        log(f"group {g}: timing {len(cmds)} commands x {args.runs} runs with {timer}")
+        if timer.startswith("hyperfine"):
+            time_hyperfine(cmds, args.runs, env)
+        else:
+            time_builtin(cmds, args.runs, env)
+        for c in cmds:
+            log(f"  {c.label}: median {fmt_s(c.median)}")
+    mem: dict[str, tuple[float, str]] = {}
+    if not args.only or "3" in args.only.split(","):
+        log("memory")
+        P = corpus_paths()
+        mem["lint-policies corpus, default --jobs (largest process)"] = peak_rss_mb([*lint, P["tree"]], env)
+        mem["lint-policies corpus, default --jobs (all processes, sampled sum)"] = (
+            tree_rss_mb([*lint, P["tree"]], env), "/proc sampling every 5 ms; shared pages counted per process")
+        mem["lint-policies --jobs 1 corpus"] = peak_rss_mb([*lint, "--jobs", "1", P["tree"]], env)
+        mem["parse floor corpus"] = peak_rss_mb([py, rel(os.path.join(HERE, "parse_floor.py")), P["tree"]], env)
+    meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "seed": args.seed,
+            "corpus": f"{stats['files']} files, {stats['lines']} lines, {stats['bytes'] / 1e6:.1f} MB",
+            "machine": machine(), "load": f"{load_before} / {loadavg()}", "timer": timer, "runs": args.runs,
+            "linter": how}
+    text = report(cases, mem, meta, notes)
+    print(text)
+    with open(args.output, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    log(f"wrote {rel(args.output)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
