@@ -69,9 +69,8 @@ def discover(paths: Iterable[str], opts: Options) -> Iterator[tuple[str, bool]]:
 
     seen: set[str] = set()
     for p in paths:
-        if os.path.isdir(p) and not os.path.islink(p) or (os.path.islink(p) and os.path.isdir(p)):
-            for f in _walk(p, opts):
-                real = os.path.realpath(f)
+        if os.path.isdir(p):  # a symlink to a directory named on the command line is walked too
+            for f, real in _walk(p, opts):
                 if real not in seen:
                     seen.add(real)
                     yield f, False
@@ -83,13 +82,19 @@ def discover(paths: Iterable[str], opts: Options) -> Iterator[tuple[str, bool]]:
                 yield p, True
 
 
-def _walk(top: str, opts: Options) -> Iterator[str]:
+def _walk(top: str, opts: Options) -> Iterator[tuple[str, str]]:
+    """Yield (path, real path) of the candidate files under ``top``, in a stable order.
+
+    Symbolic links to directories are not followed (so no loop), and the real path of a
+    file is its directory's real path plus its name: one ``realpath`` per walk rather
+    than one per file (which was most of the time discovery took).
+    """
     from .sources import is_candidate
 
     visited_dirs: set[tuple[int, int]] = set()
-    stack = [top]
+    stack = [(top, os.path.realpath(top))]
     while stack:
-        d = stack.pop()
+        d, real_d = stack.pop()
         try:
             st = os.stat(d)
         except OSError:
@@ -108,11 +113,12 @@ def _walk(top: str, opts: Options) -> Iterator[str]:
                 if e.is_dir(follow_symlinks=False):
                     if e.name in SKIP_DIRS or _is_venv(e.path):
                         continue
-                    subdirs.append(e.path)
+                    subdirs.append((e.path, os.path.join(real_d, e.name)))
                 elif e.is_file():
                     if is_candidate(e.name) or ("." not in e.name and _sniff_extensionless(e.path)):
                         if not _excluded(e.path, opts):
-                            yield e.path
+                            real = os.path.realpath(e.path) if e.is_symlink() else os.path.join(real_d, e.name)
+                            yield e.path, real
             except OSError:
                 continue
         stack.extend(reversed(subdirs))

@@ -475,6 +475,23 @@ def test_symlink_loops(tmp_path):
     assert (f["line"], f["column"]) == (1, 1)
 
 
+def test_symlinked_files_and_directories(tmp_path):
+    """A file reached twice (itself and through a link) is linted once; a linked directory
+    is walked when named on the command line, not when met inside a walk."""
+    d = tmp_path / "repo"
+    d.mkdir()
+    companion(d)
+    os.symlink("ok.json", d / "zz-link.json")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "other.json").write_text(COMPANION)
+    os.symlink(str(tmp_path / "elsewhere"), d / "linked-dir")
+    rc, by_file, _ = lint(d, ".")
+    assert rc == 1
+    assert list(by_file) == ["ok.json"]
+    rc, by_file, _ = lint(d, ".", "linked-dir")
+    assert sorted(by_file) == ["linked-dir/other.json", "ok.json"]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_fifo_is_never_opened(tmp_path):
     """A FIFO would block a reader forever: the walk skips it, a named one is an LP001."""
