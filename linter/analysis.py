@@ -21,6 +21,16 @@ def granted_sagemaker(st: Statement) -> dict[str, "kb.Action"]:
     With ``NotAction``: every action the list does not exclude (an unresolved
     entry excludes nothing we can know, so the result is then empty: no guess).
     """
+    memo = st.memo
+    if memo is None:
+        memo = st.memo = {}
+    elif "granted" in memo:
+        return memo["granted"]
+    memo["granted"] = out = _granted(st)
+    return out
+
+
+def _granted(st: Statement) -> dict:
     out: dict[str, kb.Action] = {}
     if st.action is not None:
         for v in action_values(st):

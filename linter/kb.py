@@ -325,6 +325,7 @@ def lookup(name: str):
     return _kb().actions.get(name.lower())
 
 
+@functools.lru_cache(maxsize=1024)
 def closest_sagemaker_action(name: str):
     """Canonical ``"sagemaker:Name"`` of the action closest to ``name``, or None."""
     import difflib
@@ -332,7 +333,12 @@ def closest_sagemaker_action(name: str):
     if ":" in name:
         name = name.partition(":")[2]
     kb = _kb()
-    hit = difflib.get_close_matches(name.lower(), list(kb.actions), n=1, cutoff=0.75)
+    low = name.lower()
+    # A ratio of at least 0.75 needs lengths within a factor of 5/3 of each other;
+    # dropping the rest first keeps difflib off most of the 460 names.
+    n = len(low)
+    cands = [a for a in kb.actions if 3 * n <= 5 * len(a) and 3 * len(a) <= 5 * n]
+    hit = difflib.get_close_matches(low, cands, n=1, cutoff=0.75)
     return kb.actions[hit[0]].full if hit else None
 
 
@@ -345,9 +351,14 @@ def riskiest(actions):
     Raises ``ValueError`` on an empty list."""
     if not actions:
         raise ValueError("riskiest() of no actions")
+    return min(actions, key=_risk_keys().__getitem__)
+
+
+@functools.lru_cache(maxsize=1)
+def _risk_keys() -> dict:
     last = len(HIGH_RISK_ACTIONS)
-    return min(actions, key=lambda a: (_RISK_RANK.get(a.name.lower(), last),
-                                       _ACCESS_RANK.get(a.access, len(ACCESS_LEVELS)), a.name))
+    return {a: (_RISK_RANK.get(a.name.lower(), last), _ACCESS_RANK.get(a.access, len(ACCESS_LEVELS)), a.name)
+            for a in _kb().actions.values()}
 
 
 # --------------------------------------------------------------------------------------
@@ -511,7 +522,60 @@ def arn_could_match(resource: str, arn_format: str) -> bool:
     """
     if _all_stars(resource):
         return True
+    if not _prefixes_compatible(resource, arn_format):
+        return False
     return _intersects(_policy_automaton(resource), _format_automaton(arn_format))
+
+
+def _literal_head(s: str, stops: str) -> str:
+    """The text of ``s`` before its first wildcard or placeholder, lowercased."""
+    end = len(s)
+    for ch in stops:
+        i = s.find(ch)
+        if i != -1 and i < end:
+            end = i
+    return s[:end].lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def _split6(value: str):
+    if "${" in value:
+        return _arn_segments(value)
+    parts = value.split(":", 5)
+    return parts if len(parts) == 6 else None
+
+
+def _prefixes_compatible(resource: str, arn_format: str) -> bool:
+    """A cheap necessary condition for :func:`arn_could_match` (no false "False").
+
+    Every string a pattern matches starts with the pattern's literal head, so two
+    patterns can only share a string when one head is a prefix of the other. Checked
+    per ARN segment; the resource part carries the resource type (``training-job/``),
+    which is what usually differs.
+    """
+    rh = _heads(resource, "*?$")
+    fh = _heads(arn_format, "$")
+    if rh is None or fh is None:
+        return True
+    for a, b in zip(rh, fh):
+        if not (a.startswith(b) or b.startswith(a)):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=8192)
+def _heads(value: str, stops: str):
+    """Literal heads of the service and resource segments of an ARN pattern (or None)."""
+    parts = _split6(value)
+    if parts is None:
+        return None
+    return _literal_head(parts[2], stops), _literal_head(parts[5], stops)
+    for i in (2, 5):  # service, resource part
+        a = _literal_head(rs[i], "*?$")
+        b = _literal_head(fs[i], "$")
+        if not (a.startswith(b) or b.startswith(a)):
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=2048)
@@ -525,6 +589,7 @@ def resource_types_matching(resource: str) -> list:
     return list(_matching_types(resource))
 
 
+@functools.lru_cache(maxsize=8192)
 def _arn_segments(value: str):
     """Split an ARN on the colons outside ``${...}`` into six parts (arn, partition, service,
     region, account, resource); a short value whose last segment ends with ``*`` is padded
@@ -551,7 +616,7 @@ def _arn_segments(value: str):
         parts += ["*"] * (6 - len(parts))
     if not pattern_matches(parts[0], "arn"):
         return None
-    return parts
+    return tuple(parts)  # cached: callers share it
 
 
 def arn_covers_all(resource: str) -> bool:

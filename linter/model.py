@@ -118,8 +118,8 @@ class ConditionClause(Record):
 
 
 class Statement(Record):
-    __slots__ = ('index', 'span', 'path', 'sid', 'effect', 'action', 'not_action', 'resource', 'not_resource', 'principal', 'not_principal', 'condition', 'condition_span', 'condition_unresolved')
-    _defaults = {'sid': None, 'effect': None, 'action': None, 'not_action': None, 'resource': None, 'not_resource': None, 'principal': None, 'not_principal': None, 'condition': list, 'condition_span': None, 'condition_unresolved': False}
+    __slots__ = ('index', 'span', 'path', 'sid', 'effect', 'action', 'not_action', 'resource', 'not_resource', 'principal', 'not_principal', 'condition', 'condition_span', 'condition_unresolved', 'memo')
+    _defaults = {'sid': None, 'effect': None, 'action': None, 'not_action': None, 'resource': None, 'not_resource': None, 'principal': None, 'not_principal': None, 'condition': list, 'condition_span': None, 'condition_unresolved': False, 'memo': None}
     index: int
     span: Span
     path: Path
@@ -134,6 +134,7 @@ class Statement(Record):
     condition: list[ConditionClause]
     condition_span: Optional[Span]
     condition_unresolved: bool
+    memo: Optional[dict]  # answers rules share (linter.analysis), computed on first use
 
     @property
     def is_allow(self) -> bool:

@@ -60,7 +60,9 @@ class SageMakerResourceWildcard(Rule):
             sev = "error" if levels & {"Write", "Permissions management"} else "warning"
             risky = kb.riskiest(affected)
             formats = []
-            for a in sorted(affected, key=lambda a: (a is not risky, a.name)):
+            for a in [risky] + sorted(affected, key=lambda a: a.name):
+                if len(formats) > 2:  # two are shown, "..." says there are more
+                    break
                 for rt, _req in sorted(a.resource_types, key=lambda t: not t[1]):
                     info = kb.resource_types().get(rt)
                     if info and info.arn not in formats:
