@@ -184,6 +184,7 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
     disp = display_path(path, opts)
     src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit)
     out: list[Finding] = list(src.findings)
+    check_grammar = "LP002" in rules.engine_codes  # its findings would be dropped below anyway
 
     def internal(rule: Rule, target_span: Span, exc: BaseException) -> Finding:
         name, sev = meta("LP000")
@@ -194,7 +195,7 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
         label = doc.origin.label
         # a document read from another file (a Terraform templatefile()) reports there
         doc_file = doc.origin.file if doc.origin.file and doc.origin.file != src.path else ""
-        for prob in grammar.check(doc):
+        for prob in (grammar.check(doc) if check_grammar else ()):
             name, sev = meta("LP002")
             out.append(Finding("LP002", name, sev, prob.message, prob.span, file=doc_file, logical_path=prob.path,
                                label=label, value=prob.message))
