@@ -589,27 +589,29 @@ def resource_types_matching(resource: str) -> list:
     return list(_matching_types(resource))
 
 
+_PLACEHOLDER_RE = __import__("re").compile(r"\$\{[^}]*\}")
+
+
+def _restore(part: str, held) -> str:
+    return "".join(chunk + (next(held) if k < part.count("\x00") else "")
+                   for k, chunk in enumerate(part.split("\x00")))
+
+
 @functools.lru_cache(maxsize=8192)
 def _arn_segments(value: str):
     """Split an ARN on the colons outside ``${...}`` into six parts (arn, partition, service,
     region, account, resource); a short value whose last segment ends with ``*`` is padded
     with ``*`` (the star may span colons).  None when it is not an ARN."""
-    parts, cur, i, n = [], [], 0, len(value)
-    while i < n:
-        if value.startswith("${", i):
-            end = value.find("}", i + 2)
-            if end > 0:
-                cur.append(value[i:end + 1])
-                i = end + 1
-                continue
-        ch = value[i]
-        if ch == ":" and len(parts) < 5:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    parts.append("".join(cur))
+    if "${" in value:
+        # Hide the placeholders (which may hold colons: ${AWS::Region}), split, restore.
+        held: list = []
+        masked = _PLACEHOLDER_RE.sub(lambda m: held.append(m.group(0)) or "\x00", value)
+        parts = masked.split(":", 5)
+        if held:
+            it = iter(held)
+            parts = [_restore(p, it) if "\x00" in p else p for p in parts]
+    else:
+        parts = value.split(":", 5)
     if len(parts) < 6:
         if not parts[-1].endswith("*"):
             return None
@@ -619,6 +621,7 @@ def _arn_segments(value: str):
     return tuple(parts)  # cached: callers share it
 
 
+@functools.lru_cache(maxsize=4096)
 def arn_covers_all(resource: str) -> bool:
     """True for ``"*"`` and for ARNs that grant every SageMaker resource of every account:
     service wildcard or ``sagemaker``, account empty or only ``*``, resource part only ``*``
@@ -723,6 +726,7 @@ def global_condition_keys() -> dict:
     return _kb().global_keys
 
 
+@functools.lru_cache(maxsize=1024)
 def closest_condition_key(key: str):
     """The known condition key closest to ``key`` (templated keys filled in with the
     part after the "/" of ``key``), or None."""
@@ -738,7 +742,9 @@ def closest_condition_key(key: str):
             filled = canonical[:canonical.index("${")] + tail
             candidates.setdefault(filled.lower(), filled)
         candidates.setdefault(k_low, canonical)
-    hit = difflib.get_close_matches(low, list(candidates), n=1, cutoff=0.75)
+    n = len(low)  # a ratio of 0.75 needs lengths within 5/3 of each other
+    cands = [c for c in candidates if 3 * n <= 5 * len(c) and 3 * len(c) <= 5 * n]
+    hit = difflib.get_close_matches(low, cands, n=1, cutoff=0.75)
     return candidates[hit[0]] if hit else None
 
 
