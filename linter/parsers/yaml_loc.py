@@ -476,9 +476,11 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
         msg = err.problem or "invalid YAML"
         if err.context:
             msg = f"{msg} ({err.context})"
-        if mark is None:
-            raise ParseError(f"YAML syntax error: {msg}", Span(1, 1, 1, 1)) from None
-        line, col = mark.line + 1, mark.column + 1
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if "maximum nesting depth" in msg:
+            # libyaml (0.2.5 and later) has its own depth limit, which may trip before ours.
+            raise YAMLLimitError(f"YAML nested more than {MAX_DEPTH} levels deep; not linted",
+                                 Span(line, col, line, col + 1)) from None
         raise ParseError(f"YAML syntax error: {msg}", Span(line, col, line, col + 1)) from None
     except yaml.YAMLError as err:
         position = getattr(err, "position", None)
