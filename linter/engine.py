@@ -238,7 +238,15 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
         kept.append(f)
     from . import suppress
 
+    # Comments and Metadata of this file suppress only findings in this file; a finding
+    # in a file it references (a Terraform templatefile) gets that file's per-file-ignores.
+    foreign = [f for f in kept if f.file != disp]
+    if foreign:
+        kept = [f for f in kept if f.file == disp]
+        foreign = [f for f in foreign
+                   if not any(f.code.startswith(p) for p in suppress.per_file_ignored(f.file, opts))]
     kept, suppressed = suppress.apply(src, kept, rules, opts)
+    kept += foreign
     _redact(kept)
     _redact(suppressed)
     kept.sort(key=Finding.sort_key)

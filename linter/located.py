@@ -14,6 +14,7 @@ A value that a static linter cannot know (a CloudFormation ``Ref``, a Terraform
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any, NamedTuple
 
 
@@ -169,8 +170,6 @@ class LineIndex:
         self.starts = starts
 
     def pos(self, offset: int) -> tuple[int, int]:
-        from bisect import bisect_right
-
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 

@@ -22,12 +22,13 @@ def summary(result) -> str:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     n = len(result.findings)
     files = len({f.file for f in result.findings})
+    checked = max(result.files, files)  # files a checked file references (templatefile) count too
     word = "finding" if n == 1 else "findings"
-    fw = "file" if result.files == 1 else "files"
+    fw = "file" if checked == 1 else "files"
     if not n:
-        return f"No findings in {result.files} {fw} checked."
+        return f"No findings in {checked} {fw} checked."
     return (f"Found {n} {word} ({counts['error']} error, {counts['warning']} warning, {counts['note']} note) "
-            f"in {files} of {result.files} {fw} checked.")
+            f"in {files} of {checked} {fw} checked.")
 
 
 def render(result, meta) -> str:
