@@ -163,3 +163,14 @@ def test_extensionless_cli_output_is_read(repo):
         {"PolicyVersion": {"Document": json.loads(BAD), "VersionId": "v3", "IsDefaultVersion": True}}, indent=4))
     r = run("policies", cwd=repo)
     assert "policies/SomePolicy:" in r.stdout and " SM101 " in r.stdout
+
+
+def test_bundled_examples_show_many_rules():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    r = run("--format", "json", "examples", cwd=root)
+    data = json.loads(r.stdout)
+    codes = {f["code"] for f in data["findings"]}
+    assert {"SM101", "SM102", "SM103", "SM104", "SM105", "SM201", "SM203", "IAM301", "IAM302", "IAM303",
+            "KEY401", "LP002"} <= codes
+    assert not [f for f in data["findings"] if f["file"] == "examples/policies/least-privilege.json"]
+    assert r.returncode == 1
