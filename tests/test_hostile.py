@@ -157,8 +157,6 @@ def test_truncated_case_file(name, tmp_path, monkeypatch):
             assert not lp001
 
 
-@pytest.mark.xfail(strict=False, reason="linter/parsers/yaml_loc.py: a libyaml error at the end of a file "
-                                        "without a final newline is placed on the line after the last one")
 @pytest.mark.parametrize("text", ['AWSTemplateFormatVersion: "2010-09-09"\nDes', "Resources: [1, 2",
                                   "Resources:\n  R: {Type: x"])
 def test_yaml_error_at_end_of_file_points_inside(text, tmp_path, monkeypatch):

@@ -477,6 +477,7 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
         if err.context:
             msg = f"{msg} ({err.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        line, col = _clamp_to_text(text, line, col)
         if "maximum nesting depth" in msg:
             # libyaml (0.2.5 and later) has its own depth limit, which may trip before ours.
             raise YAMLLimitError(f"YAML nested more than {MAX_DEPTH} levels deep; not linted",
@@ -489,6 +490,7 @@ def parse_yaml_stream(text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes:
         else:
             line, col = 1, 1
         reason = getattr(err, "reason", None) or str(err).splitlines()[0]
+        line, col = _clamp_to_text(text, line, col)
         raise ParseError(f"YAML syntax error: {reason}", Span(line, col, line, col + 1)) from None
     finally:
         dispose = getattr(loader, "dispose", None)
@@ -578,3 +580,14 @@ def _comment_col(line: str) -> Optional[int]:
         prev = ch
         i += 1
     return None
+
+
+def _clamp_to_text(text: str, line: int, col: int) -> tuple:
+    """libyaml reports an error at the end of a file without a final newline on the line
+    after the last one; point at the end of the last line instead."""
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, col
