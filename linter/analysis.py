@@ -1,7 +1,9 @@
 """Questions several rules ask of a statement, answered once from the knowledge base."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Iterator
 
 from . import kb
 from .model import Statement, Val

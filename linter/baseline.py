@@ -25,7 +25,9 @@ import json
 import os
 import tempfile
 from collections import Counter
-from typing import Iterable
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Iterable
 
 from .findings import Finding
 

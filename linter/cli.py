@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Optional, Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Optional, Sequence
 
 from . import __version__
 

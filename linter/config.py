@@ -9,7 +9,9 @@ over ``pyproject.toml``), or given with ``--config``. It is validated against
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
 
 from .engine import Options
 from .record import Record

@@ -1,7 +1,9 @@
 """Findings and severities."""
 from __future__ import annotations
 
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Optional
 
 from .located import Span
 from .record import Record

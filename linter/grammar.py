@@ -7,7 +7,9 @@ that both agree on valid and invalid documents.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Iterator
 
 from .located import Unresolved, span_of
 from .model import PolicyDocument, Problem

@@ -15,17 +15,35 @@ A value that a static linter cannot know (a CloudFormation ``Ref``, a Terraform
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, NamedTuple
+from operator import itemgetter as _itemgetter
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any
 
 
-class Span(NamedTuple):
-    line: int
-    col: int
-    end_line: int
-    end_col: int
+class Span(tuple):
+    """(line, col, end_line, end_col): a plain tuple with names (``typing.NamedTuple``
+    would cost start-up time for nothing)."""
+
+    __slots__ = ()
+
+    def __new__(cls, line: int, col: int, end_line: int, end_col: int) -> "Span":
+        return tuple.__new__(cls, (line, col, end_line, end_col))
+
+    def __getnewargs__(self):
+        return tuple(self)
+
+    line = property(_itemgetter(0))
+    col = property(_itemgetter(1))
+    end_line = property(_itemgetter(2))
+    end_col = property(_itemgetter(3))
+
+    def __repr__(self) -> str:
+        return f"Span(line={self[0]}, col={self[1]}, end_line={self[2]}, end_col={self[3]})"
 
     def __str__(self) -> str:  # pragma: no cover - debugging aid
-        return f"{self.line}:{self.col}-{self.end_line}:{self.end_col}"
+        return f"{self[0]}:{self[1]}-{self[2]}:{self[3]}"
 
 
 NO_SPAN = Span(1, 1, 1, 1)

@@ -14,7 +14,9 @@ the source wrote a bare string.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Iterator, Optional
 
 from .record import Record
 from .located import LDict, LList, LScalar, LStr, NO_SPAN, Span, Unresolved, span_of

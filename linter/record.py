@@ -10,7 +10,9 @@ A subclass lists its fields in ``__slots__`` and their defaults in ``_defaults``
 """
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any
 
 
 class Record:

@@ -9,7 +9,9 @@ import a rule module that will not run. Third-party rules come from the
 from __future__ import annotations
 
 import importlib
-from typing import Iterable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Iterable, Optional
 
 from .rule import Rule
 

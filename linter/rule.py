@@ -18,7 +18,9 @@ file, the origin label and the logical path prefix.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Iterable, Iterator, Optional
 
 from .findings import Finding
 from .located import Span

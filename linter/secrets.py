@@ -90,7 +90,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Any, Iterable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Iterable, Optional
 
 from .findings import hash_secret
 from .located import LineIndex, Span

@@ -34,7 +34,9 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Iterable, Optional
 
 from .record import Record
 from .findings import Finding

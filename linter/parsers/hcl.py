@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any, Callable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Callable, Optional
 
 from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved
 

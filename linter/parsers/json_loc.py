@@ -68,7 +68,9 @@ from itertools import accumulate, repeat
 from json import loads as _loads
 from json.decoder import scanstring as _scanstring
 from operator import add
-from typing import Any, Callable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Callable, Optional
 
 from ..located import LDict, LList, LScalar, LStr, ParseError, Span
 
@@ -77,7 +79,7 @@ __all__ = ["parse_json", "MAX_DEPTH"]
 #: Deepest nesting of arrays/objects accepted.
 MAX_DEPTH = 500
 
-Mapper = Callable[[int, int], "tuple[int, int]"]
+Mapper = "Callable[[int, int], tuple[int, int]]"
 
 # Group numbers are the token kinds (``m.lastindex``).
 _T_STR = 1  # string without backslash

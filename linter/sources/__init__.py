@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
 
 from ..findings import Finding
 from ..located import LStr, ParseError, Span

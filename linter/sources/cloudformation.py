@@ -39,7 +39,9 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from typing import Any, Callable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Callable, Optional
 
 from ..located import LDict, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Origin, PolicyDocument, Val, build_document

@@ -12,7 +12,9 @@ Recognized (checked in this order on the top-level mapping):
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
 from urllib.parse import unquote
 
 from ..located import LDict, LStr, ParseError, Span

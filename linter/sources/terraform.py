@@ -32,7 +32,9 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
 
 from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
