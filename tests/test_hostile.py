@@ -112,11 +112,6 @@ def _oracle_valid(raw: bytes, ext: str) -> bool:
         return False
 
 
-def _yaml_eof_quirk(loc, text):
-    """libyaml puts an error at the end of a file without a final newline on the line after it."""
-    return not text.endswith("\n") and loc["line"] == text.count("\n") + 2 and loc["column"] == 1
-
-
 @pytest.mark.parametrize("name", _case_files())
 def test_truncated_case_file(name, tmp_path, monkeypatch):
     """No crash; an LP001 inside the file wherever a stock parser rejects the prefix."""
@@ -143,8 +138,6 @@ def test_truncated_case_file(name, tmp_path, monkeypatch):
         for f in lp001:
             loc = {"line": f.span.line, "column": f.span.col, "end_line": f.span.end_line,
                    "end_column": f.span.end_col}
-            if ext in (".yaml", ".yml") and _yaml_eof_quirk(loc, text):
-                continue  # see test_yaml_error_at_end_of_file_points_inside
             assert_inside(loc, text)
         if lp001:
             continue
