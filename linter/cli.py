@@ -22,9 +22,31 @@ def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter without ``import shutil`` (and bz2, lzma...) on every start-up.
+
+    ``add_argument`` builds a formatter to validate each argument, and the stock one
+    imports shutil just to ask for the terminal width; this asks ``os`` the same way.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: Optional[int] = None) -> None:
+        if width is None:
+            try:
+                width = int(os.environ["COLUMNS"])
+            except (KeyError, ValueError):
+                try:
+                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+                except (AttributeError, ValueError, OSError):
+                    width = 80
+            width = (width if width > 0 else 80) - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lint-policies",
+        formatter_class=_HelpFormatter,
         description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON, "
                     "CloudFormation/SAM templates and Terraform.",
     )
