@@ -524,7 +524,32 @@ def arn_could_match(resource: str, arn_format: str) -> bool:
         return True
     if not _prefixes_compatible(resource, arn_format):
         return False
+    if "*" not in resource and "?" not in resource and "$" not in resource:
+        # A literal ARN: one regular-expression match instead of the automaton product.
+        return _format_regex(arn_format).fullmatch(resource) is not None
     return _intersects(_policy_automaton(resource), _format_automaton(arn_format))
+
+
+@functools.lru_cache(maxsize=512)
+def _format_regex(fmt: str):
+    """The format as a case-insensitive regular expression over literal ARNs, with the
+    same placeholder classes as :func:`_format_automaton`."""
+    import re
+
+    parts = []
+    seg = 0
+    for t in _tokens(fmt):
+        if t[0] == "ph":
+            if seg < 5 or t[1].lower() in _SLASHY_FORMAT_PLACEHOLDERS:
+                parts.append("[^:]+")
+            else:
+                parts.append("[^:/]+")
+        else:
+            ch = t[1] if t[0] == "lit" else t[0]
+            parts.append(re.escape(ch))
+            if ch == ":":
+                seg += 1
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
 def _literal_head(s: str, stops: str) -> str:
@@ -561,6 +586,48 @@ def _prefixes_compatible(resource: str, arn_format: str) -> bool:
         if not (a.startswith(b) or b.startswith(a)):
             return False
     return True
+
+
+def _compatible_heads(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+@functools.lru_cache(maxsize=1)
+def _type_heads() -> tuple:
+    """Format heads indexed for :func:`candidate_types`: ({"training-job/": [(type, service
+    head, resource head), ...]}, [entries whose resource head has no "/"], [all entries])."""
+    by_token: dict = {}
+    loose, every = [], []
+    for name, rt in _kb().resource_types.items():
+        for f in rt.arn_formats:
+            h = _heads(f, "$")
+            if h is None:
+                continue
+            entry = (name, h[0], h[1])
+            every.append(entry)
+            slash = h[1].find("/")
+            if slash == -1:
+                loose.append(entry)
+            else:
+                by_token.setdefault(h[1][:slash + 1], []).append(entry)
+    return by_token, loose, every
+
+
+@functools.lru_cache(maxsize=8192)
+def candidate_types(resource: str):
+    """Resource types a Resource value may match, by a cheap prefix test (a superset of
+    :func:`resource_types_matching`); None when the value is not an ARN we can split."""
+    h = _heads(resource, "*?$")
+    if h is None:
+        return None
+    svc, res = h
+    by_token, loose, every = _type_heads()
+    slash = res.find("/")
+    # A literal "type/" in the value can only meet formats of that type (or formats whose
+    # literal head is shorter than a "/", which stay candidates).
+    entries = (by_token.get(res[:slash + 1], []) + loose) if slash != -1 else every
+    return frozenset(name for name, fs, fr in entries
+                     if _compatible_heads(svc, fs) and _compatible_heads(res, fr))
 
 
 @functools.lru_cache(maxsize=8192)

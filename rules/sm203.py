@@ -49,13 +49,19 @@ class SageMakerResourceMismatch(Rule):
             if any(v.value == "*" or kb.arn_covers_all(v.value) for v in st.resource.values):
                 continue
             if any(kb.arn_could_match(v.value, rtypes[rt].arn) for v in st.resource.values
-                   for rt in formats if rt in rtypes):
+                   for rt in _candidates(v.value, formats) if rt in rtypes):
                 continue
             names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
             acts = ", ".join(a.full for a in sorted(typed, key=lambda a: a.name)[:3]) + (" ..." if len(typed) > 3 else "")
             for v in st.resource.values:
                 yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker actions '
                                       f'({acts}; types: {names}), so the grant does nothing for them')
+
+
+def _candidates(value: str, formats: set) -> set:
+    """The statement's resource types that ``value`` can match at all (cheap prefix test)."""
+    cands = kb.candidate_types(value)
+    return formats if cands is None else formats & cands
 
 
 RULE = SageMakerResourceMismatch()
