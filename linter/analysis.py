@@ -5,6 +5,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Iterator
 
+import functools
+
 from . import kb
 from .model import Statement, Val
 
@@ -32,21 +34,42 @@ def granted_sagemaker(st: Statement) -> dict[str, "kb.Action"]:
     return out
 
 
-def _granted(st: Statement) -> dict:
-    out: dict[str, kb.Action] = {}
+def _key(st: Statement):
+    """What the granted actions depend on: the action patterns, and whether they are a NotAction."""
     if st.action is not None:
-        for v in action_values(st):
-            for a in kb.expand_sagemaker(v.value):
-                out[a.name.lower()] = a
-    elif st.not_action is not None:
-        if any(not v.resolved for v in st.not_action.values):
-            return {}
-        excluded: set[str] = set()
-        for v in st.not_action.values:
-            if isinstance(v.value, str):
-                excluded.update(a.name.lower() for a in kb.expand_sagemaker(v.value))
-        out = {k: a for k, a in kb.sagemaker_actions().items() if k not in excluded}
+        return tuple(v.value for v in action_values(st)), False
+    if st.not_action is not None and all(v.resolved for v in st.not_action.values):
+        return tuple(v.value for v in st.not_action.values if isinstance(v.value, str)), True
+    return None
+
+
+def _granted(st: Statement) -> dict:
+    key = _key(st)
+    return _granted_by(*key) if key is not None else {}
+
+
+@functools.lru_cache(maxsize=2048)
+def _granted_by(patterns: tuple, negated: bool) -> dict:
+    """The same action lists recur across statements and files: expand each once.
+    The result is shared: callers must not change it."""
+    out: dict = {}
+    for p in patterns:
+        for a in kb.expand_sagemaker(p):
+            out[a.name.lower()] = a
+    if negated:
+        out = {k: a for k, a in kb.sagemaker_actions().items() if k not in out}
     return out
+
+
+def granted_with_resources(st: Statement) -> list:
+    """The granted SageMaker actions that support resource-level permissions (shared list)."""
+    key = _key(st)
+    return _typed_by(*key) if key is not None else []
+
+
+@functools.lru_cache(maxsize=2048)
+def _typed_by(patterns: tuple, negated: bool) -> list:
+    return [a for a in _granted_by(patterns, negated).values() if a.resource_types]
 
 
 def allowed_patterns(ctx) -> list[str]:

@@ -253,6 +253,7 @@ def sagemaker_actions() -> dict:
     return _kb().actions
 
 
+@functools.lru_cache(maxsize=4096)
 def split_action(s: str):
     """``"SageMaker:Create*"`` -> ``("sagemaker", "Create*")``; ``"*"`` -> ``("*", "*")``;
     ``None`` for other strings without a colon.  The service part is lowercased."""

@@ -1,6 +1,6 @@
 """SM201 sagemaker-resource-wildcard."""
 from linter import kb
-from linter.analysis import granted_sagemaker
+from linter.analysis import granted_with_resources
 from linter.rule import Rule
 
 
@@ -53,7 +53,7 @@ class SageMakerResourceWildcard(Rule):
             wild = [v for v in st.resource.values if isinstance(v.value, str) and kb.arn_covers_all(v.value)]
             if not wild:
                 continue
-            affected = [a for a in granted_sagemaker(st).values() if a.supports_resource_level]
+            affected = granted_with_resources(st)
             if not affected:
                 continue
             levels = {a.access for a in affected}

@@ -1,6 +1,6 @@
 """SM203 sagemaker-resource-mismatch."""
 from linter import kb
-from linter.analysis import granted_sagemaker
+from linter.analysis import granted_with_resources
 from linter.rule import Rule
 
 
@@ -42,7 +42,7 @@ class SageMakerResourceMismatch(Rule):
                 continue
             if any(not isinstance(v.value, str) for v in st.resource.values):
                 continue
-            typed = [a for a in granted_sagemaker(st).values() if a.supports_resource_level]
+            typed = granted_with_resources(st)
             if not typed:
                 continue
             formats = {rt for a in typed for rt, _ in a.resource_types}
