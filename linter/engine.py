@@ -316,10 +316,23 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
     else:
         import multiprocessing as mp
 
-        ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
         items = [(i, p, ex) for i, (p, ex) in enumerate(files)]
         chunk = max(1, len(items) // (jobs * 8))
-        with ctx.Pool(jobs, initializer=_worker_init, initargs=(codes, opts)) as pool:
+        if sys.platform.startswith("linux"):
+            # Forked workers inherit the rules and the knowledge base loaded here once,
+            # instead of each loading its own.
+            ctx = mp.get_context("fork")
+            _worker_init(codes, opts)
+            if any(r.code.startswith(("SM", "IAM")) for group in _worker_state["rules"].by_scope.values()
+                   for r, _ in group):
+                from . import kb
+
+                kb.sagemaker_actions()
+            init, initargs = None, ()
+        else:
+            ctx = mp.get_context()
+            init, initargs = _worker_init, (codes, opts)
+        with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
             for i, res in pool.imap_unordered(_worker, items, chunksize=chunk):
                 results[i] = res
     findings: list[Finding] = []
