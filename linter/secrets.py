@@ -71,8 +71,8 @@ Never reported
     ``${Var}``, ``var.secret_key``, ``!Ref``, ``!GetAtt X.SecretAccessKey``): they
     are not made of the credential alphabet. Base64 blobs without a credential
     name or key ID next to them. Key IDs whose 16 characters after the prefix
-    have entropy below :data:`KEY_ID_MIN_ENTROPY` bits (``AKIAAAAAAAAAAAAAAAAA``,
-    ``AKIATESTTESTTESTTEST``) or hold a 6-character alphabetic run
+    have entropy below :data:`KEY_ID_MIN_ENTROPY` bits (``AKIA`` followed by
+    sixteen ``A``, or by ``TEST`` four times) or hold a 6-character alphabetic run
     (``...ABCDEF...``): placeholders.
 
 Never printed

@@ -26,7 +26,7 @@ class AwsAccessKeyId(Rule):
         "containers should get credentials at run time: an execution role for SageMaker, Lambda and ECS, "
         "an instance profile, or a secret resolved at deploy time. AWS documentation example keys (ending "
         "in `EXAMPLE`, such as `AKIAIOSFODNN7EXAMPLE`) are reported as notes only; placeholders such as "
-        "`AKIAXXXXXXXXXXXXXXXX` and IAM unique IDs (`AROA`, `AIDA`...) are not reported. Messages show the "
+        "`AKIA` followed by sixteen `X` and IAM unique IDs (`AROA`, `AIDA`...) are not reported. Messages show the "
         "key ID masked (first and last 4 characters)."
     )
     example_format = "yaml"
