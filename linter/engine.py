@@ -67,8 +67,6 @@ def _sniff_extensionless(path: str) -> bool:
 
 def discover(paths: Iterable[str], opts: Options) -> Iterator[tuple[str, bool]]:
     """Yield (path, explicit) for every file to lint, in a stable order."""
-    from .sources import is_candidate
-
     seen: set[str] = set()
     for p in paths:
         if os.path.isdir(p):  # a symlink to a directory named on the command line is walked too

@@ -11,7 +11,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Iterator
 
-from .located import Unresolved, span_of
+from .located import Unresolved
 from .model import PolicyDocument, Problem
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -85,5 +85,3 @@ def _items(node):
         return node
     return [node]
 
-
-__all__ = ["check", "span_of"]

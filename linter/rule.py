@@ -20,7 +20,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
-    from typing import Any, Iterable, Iterator, Optional
+    from typing import Any, Iterable, Optional
 
 from .findings import Finding
 from .located import Span
@@ -84,7 +84,3 @@ class Context:
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)
-
-
-def iter_findings(rule: Rule, target: Any, ctx: Context) -> Iterator[Finding]:
-    yield from rule.check(target, ctx) or ()

@@ -15,7 +15,6 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
-from urllib.parse import unquote
 
 from ..located import LDict, LStr, ParseError, Span
 from ..model import ManagedPolicyRef, Origin, Val, build_document
@@ -97,6 +96,8 @@ def _decode_string_document(s: Any) -> Optional[Any]:
     span: Span = getattr(s, "span", Span(1, 1, 1, 1))
     text = str(s)
     if "%" in text and not text.lstrip().startswith("{"):
+        from urllib.parse import unquote  # only URL-encoded AWS CLI documents need it
+
         text = unquote(text)
     try:
         return parse_json(text, mapper=lambda line, col: (span.line, span.col))
