@@ -25,6 +25,7 @@ def rule_markdown(rule) -> str:
     parts = [f"# {rule.name} ({rule.code})", "",
              f"Default severity: **{rule.severity}**. Tags: {', '.join(rule.tags)}.", "",
              "## What it does", rule.summary.strip(), "",
+             "## Applies to", applies_to(rule), "",
              "## Why is this bad?", (rule.rationale or rule.summary).strip(), ""]
     if rule.example:
         parts += ["## Example", _fence(rule, rule.example), ""]
@@ -40,6 +41,26 @@ def rule_markdown(rule) -> str:
     if rule.references:
         parts += ["## References"] + [f"- <{r}>" for r in rule.references] + [""]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def applies_to(rule) -> str:
+    """Which documents (by role) and statements a rule reads, from its metadata."""
+    scope = getattr(rule, "scope", "document")
+    if scope == "file":
+        return "Every file it reads, policy or not: string values, comments and raw text."
+    if scope == "managed":
+        return "References to AWS managed policies attached to roles, users, groups, permission sets and functions."
+    if rule.code.startswith("LP"):
+        return "Every file and every document."
+    from .model import ROLES
+
+    roles = rule.roles if rule.roles is not None else tuple(ROLES)
+    names = ", ".join(f"`{r}`" for r in roles)
+    skipped = [r for r in ROLES if r not in roles]
+    out = f"Documents of role {names}" + (f" (not {', '.join(f'`{r}`' for r in skipped)})" if skipped else "") + "."
+    if rule.statements:
+        out += f" {rule.statements}"
+    return out + " See [document roles](document-roles.md)."
 
 
 def rule_text(rule) -> str:
@@ -61,6 +82,24 @@ def index_markdown(rules) -> str:
     return "\n".join(lines) + "\n"
 
 
+def roles_markdown(rules) -> str:
+    """The document roles and, for each, the rules that read documents of that role."""
+    from .model import ROLES
+
+    doc_rules = [r for r in rules if getattr(r, "scope", "document") == "document" and not r.code.startswith("LP")]
+    lines = [GENERATED, "", "# Document roles", "",
+             "Every policy document the linter finds has a role, decided by the format that found it from "
+             "where the document is used. Rules about what a principal is granted read only documents that "
+             "grant (`identity`, `resource`): `\"Action\": \"*\"` in a VPC endpoint policy, a permissions "
+             "boundary or a service control policy grants nothing and is not reported. Rules about whether a "
+             "policy is valid (LP002, SM104, SM204) read every document, Allow and Deny statements alike.", "",
+             "| Role | What it is | Rules |", "|---|---|---|"]
+    for role, what in ROLES.items():
+        codes = [r.code for r in doc_rules if r.roles is None or role in r.roles]
+        lines.append(f"| `{role}` | {what} | {', '.join(f'[{c}]({c}.md)' for c in codes) or '-'} |")
+    return "\n".join(lines) + "\n"
+
+
 def builtin_rules():
     from . import registry
 
@@ -71,6 +110,7 @@ def expected_files() -> dict[str, str]:
     rules = builtin_rules()
     files = {f"{r.code}.md": GENERATED + "\n\n" + rule_markdown(r) for r in rules}
     files["README.md"] = index_markdown(rules)
+    files["document-roles.md"] = roles_markdown(rules)
     return files
 
 

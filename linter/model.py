@@ -179,14 +179,29 @@ class Problem(Record):
     path: Path
 
 
+#: What a policy document does where it is used (its ``role``), decided by the format
+#: that found it. Rules say which roles they apply to (:attr:`linter.rule.Rule.roles`).
+ROLES: dict[str, str] = {
+    "identity": "grants to the principal it is attached to (inline and managed policies of roles, users "
+                "and groups, permission sets, SAM function policies, a standalone policy file)",
+    "resource": "grants to the principals it names, on the resource it is attached to (bucket, key, "
+                "queue, topic, repository, secret, model package group policies)",
+    "trust": "says who may assume a role (AssumeRolePolicyDocument, assume_role_policy)",
+    "endpoint": "limits what passes through a VPC endpoint; grants nothing",
+    "boundary": "a permissions boundary: caps what a principal's other policies grant; grants nothing",
+    "organization": "a service or resource control policy: caps what accounts may do; grants nothing",
+}
+
+#: Roles whose Allow statements grant permissions to someone.
+GRANTING_ROLES = ("identity", "resource")
+
+
 class PolicyDocument(Record):
     __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw')
     _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None}
     origin: Origin
     span: Span
-    # identity (attached to a principal), resource (bucket/key policy...), trust (AssumeRolePolicyDocument),
-    # endpoint (VPC endpoint policy: a resource policy on the network path)
-    role: str
+    role: str  # a key of ROLES
     version: Optional[Val]
     statements: list[Statement]
     problems: list[Problem]

@@ -41,8 +41,11 @@ class Rule:
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ("security",)
     security_severity: Optional[str] = None  # SARIF security-severity; derived from severity when None
-    #: Only run on documents of these roles (identity, resource, trust); None = all.
+    #: Only run on documents of these roles (keys of :data:`linter.model.ROLES`); None = all.
+    #: Rules about what is granted apply to ``GRANTING_ROLES``; rules about validity to all.
     roles: Optional[tuple[str, ...]] = None
+    #: One sentence for the docs on which statements the rule reads ("Allow statements only").
+    statements: str = ""
 
     def check(self, target: Any, ctx: "Context") -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -1,6 +1,7 @@
 """IAM301 passrole-unscoped."""
 from linter import kb
 from linter.analysis import action_values
+from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
 
@@ -8,6 +9,8 @@ class PassRoleUnscoped(Rule):
     code = "IAM301"
     name = "passrole-unscoped"
     severity = "error"
+    roles = GRANTING_ROLES
+    statements = "Allow statements."
     summary = ('`iam:PassRole` is granted (directly, or through `iam:*`, `iam:Pass*` or `*`) on `"*"` or on '
                'a role ARN wildcard such as `arn:aws:iam::*:role/*`.')
     rationale = (

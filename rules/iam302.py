@@ -41,6 +41,8 @@ class TrustWildcardPrincipal(Rule):
     code = "IAM302"
     name = "trust-wildcard-principal"
     severity = "error"
+    roles = ("trust", "resource")
+    statements = "Allow statements that name principals."
     summary = ('An `Allow` statement of a role trust policy (or any resource policy) names `Principal: "*"` or '
                '`{"AWS": "*"}` with no condition that narrows who it admits (`aws:PrincipalOrgID`, '
                '`aws:PrincipalAccount`, `aws:SourceAccount`, `aws:SourceArn`...).')
@@ -97,8 +99,6 @@ Resources:
     tags = ("security", "trust")
 
     def check(self, doc, ctx):
-        if doc.role == "endpoint":
-            return  # a VPC endpoint policy limits traffic through the endpoint; "*" there is the norm
         trusted = {str(a) for a in (ctx.option("trusted-accounts", []) or [])}
         for st in doc.allow_statements():
             if st.condition_unresolved:

@@ -82,6 +82,8 @@ class FederatedTrustUnconditioned(Rule):
     code = "IAM303"
     name = "federated-trust-unconditioned"
     severity = "error"
+    roles = ("trust",)
+    statements = "Allow statements with a Federated principal."
     summary = ("A trust policy allows `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML` to a "
                "`Federated` principal without the conditions that make it safe: for GitHub Actions "
                "(`token.actions.githubusercontent.com`) both a `sub` and an `aud` condition, for Amazon "

@@ -1,6 +1,7 @@
 """SM101 sagemaker-service-wildcard."""
 from linter import kb
 from linter.analysis import action_values, is_allowed
+from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
 
@@ -8,6 +9,8 @@ class SageMakerServiceWildcard(Rule):
     code = "SM101"
     name = "sagemaker-service-wildcard"
     severity = "error"
+    roles = GRANTING_ROLES
+    statements = "Allow statements."
     summary = 'An `Allow` statement grants every SageMaker action: `sagemaker:*`, `*` or `*:*`, in any case.'
     rationale = (
         "A service-wide wildcard grants all of SageMaker's actions, today's and every one AWS adds later: "

@@ -1,6 +1,7 @@
 """SM102 sagemaker-action-wildcard."""
 from linter import kb
 from linter.analysis import action_values, is_allowed, plural
+from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
 
@@ -8,6 +9,8 @@ class SageMakerActionWildcard(Rule):
     code = "SM102"
     name = "sagemaker-action-wildcard"
     severity = "error"
+    roles = GRANTING_ROLES
+    statements = "Allow statements."
     summary = ("An `Allow` statement uses a partial wildcard in a SageMaker action (`sagemaker:Create*`, "
                "`sagemaker:*Notebook*`, `sagemaker:Describe?`); the message says how many actions it "
                "expands to and names the riskiest.")

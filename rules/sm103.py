@@ -1,6 +1,7 @@
 """SM103 sagemaker-notaction."""
 from linter import kb
 from linter.analysis import granted_sagemaker, plural
+from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
 
@@ -8,6 +9,8 @@ class SageMakerNotAction(Rule):
     code = "SM103"
     name = "sagemaker-notaction"
     severity = "error"
+    roles = GRANTING_ROLES
+    statements = "Allow statements."
     summary = "An `Allow` statement uses `NotAction` and so grants every SageMaker action it does not list."
     rationale = (
         "`Allow` with `NotAction` is an allow-list turned inside out: everything except the listed actions "

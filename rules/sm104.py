@@ -7,6 +7,8 @@ class UnknownSageMakerAction(Rule):
     code = "SM104"
     name = "unknown-sagemaker-action"
     severity = "warning"
+    roles = None
+    statements = "Allow and Deny statements: an unknown action in a Deny means the guardrail denies nothing."
     summary = "A `sagemaker:` action or pattern matches no action in AWS's SageMaker action table."
     rationale = (
         "IAM does not reject unknown action names: a typo such as `sagemaker:CreateTrainingJobs` grants "
@@ -35,7 +37,7 @@ class UnknownSageMakerAction(Rule):
     references = ("https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html",)
 
     def check(self, doc, ctx):
-        for st in doc.allow_statements():
+        for st in doc.statements:
             for field in (st.action, st.not_action):
                 if field is None:
                     continue

@@ -1,6 +1,7 @@
 """SM201 sagemaker-resource-wildcard."""
 from linter import kb
 from linter.analysis import granted_with_resources
+from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
 
@@ -8,6 +9,8 @@ class SageMakerResourceWildcard(Rule):
     code = "SM201"
     name = "sagemaker-resource-wildcard"
     severity = "error"
+    roles = GRANTING_ROLES
+    statements = "Allow statements."
     summary = ('An `Allow` statement grants SageMaker actions that support resource-level permissions on '
                '`Resource: "*"` (or an ARN that covers every resource, such as `arn:aws:sagemaker:*:*:*`).')
     rationale = (

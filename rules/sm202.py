@@ -1,6 +1,7 @@
 """SM202 sagemaker-notresource."""
 from linter import kb
 from linter.analysis import granted_sagemaker, plural
+from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
 
@@ -8,6 +9,8 @@ class SageMakerNotResource(Rule):
     code = "SM202"
     name = "sagemaker-notresource"
     severity = "error"
+    roles = GRANTING_ROLES
+    statements = "Allow statements."
     summary = "An `Allow` statement grants SageMaker actions with `NotResource`: on every resource except the ones listed."
     rationale = (
         "`NotResource` inverts the resource list: the actions are granted on everything that is not "

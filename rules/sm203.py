@@ -1,6 +1,7 @@
 """SM203 sagemaker-resource-mismatch."""
 from linter import kb
 from linter.analysis import granted_with_resources
+from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
 
@@ -8,6 +9,8 @@ class SageMakerResourceMismatch(Rule):
     code = "SM203"
     name = "sagemaker-resource-mismatch"
     severity = "warning"
+    roles = GRANTING_ROLES
+    statements = "Allow statements."
     summary = ("Every ARN in `Resource` matches none of the resource types of the statement's SageMaker "
                "actions, so the SageMaker part of the grant does nothing.")
     rationale = (

@@ -8,6 +8,8 @@ class UnknownSageMakerConditionKey(Rule):
     code = "SM204"
     name = "unknown-sagemaker-condition-key"
     severity = "warning"
+    roles = None
+    statements = "Allow and Deny statements: a condition on a key that is never present makes a Deny guardrail deny nothing (or everything)."
     summary = ("A `sagemaker:` condition key that does not exist (the closest is suggested), or that no "
                "SageMaker action in the statement supports.")
     rationale = (
@@ -38,7 +40,7 @@ class UnknownSageMakerConditionKey(Rule):
     references = ("https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html#amazonsagemaker-policy-keys",)
 
     def check(self, doc, ctx):
-        for st in doc.allow_statements():
+        for st in doc.statements:
             granted = None
             for clause in st.condition:
                 key = clause.key.value

@@ -52,6 +52,8 @@ KIND = "cloudformation"
 IAM_POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy",
                     "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy")
 IAM_PRINCIPAL_TYPES = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
+#: Service and resource control policies (``Content``); other policy types hold no IAM policy.
+ORGANIZATIONS_POLICY = "AWS::Organizations::Policy"
 
 #: Resource type -> properties that hold a resource-based policy document.
 RESOURCE_POLICY_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -660,7 +662,19 @@ class _Template:
 
     # -- driver ----------------------------------------------------------
 
+    def boundaries(self) -> set:
+        """Logical IDs of the managed policies used as a permissions boundary in this template."""
+        out: set = set()
+        for res in self.resources.values():
+            if isinstance(res, dict) and res.get("Type") in IAM_PRINCIPAL_TYPES:
+                props = res.get("Properties")
+                ref = props.get("PermissionsBoundary") if isinstance(props, dict) else None
+                if isinstance(ref, dict) and isinstance(ref.get("Ref"), str):
+                    out.add(str(ref["Ref"]))
+        return out
+
     def run(self) -> None:
+        boundaries = self.boundaries()
         for lid, res in self.resources.items():
             if not isinstance(res, dict):
                 continue
@@ -683,8 +697,17 @@ class _Template:
                 self.managed_arns(typ, lid, props, "ManagedPolicyArns", base)
                 handled.add("Policies")
             elif typ in IAM_POLICY_TYPES:
-                self.document_property(typ, lid, props, "PolicyDocument", base, "identity")
+                # a managed policy used as a permissions boundary caps grants; it grants nothing itself
+                role = "boundary" if lid in boundaries else "identity"
+                self.document_property(typ, lid, props, "PolicyDocument", base, role)
                 handled.add("PolicyDocument")
+            elif typ == ORGANIZATIONS_POLICY:
+                kind = props.get("Type")
+                content = props.get("Content")
+                if kind in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY") or (
+                        not isinstance(kind, str) and isinstance(content, dict) and "Statement" in content):
+                    self.document_property(typ, lid, props, "Content", base, "organization")
+                handled.add("Content")
             elif typ == "AWS::SSO::PermissionSet":
                 self.document_property(typ, lid, props, "InlinePolicy", base, "identity")
                 self.managed_arns(typ, lid, props, "ManagedPolicies", base)

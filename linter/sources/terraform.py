@@ -48,6 +48,10 @@ ATTACHMENT_TYPES = frozenset(("aws_iam_role_policy_attachment", "aws_iam_policy_
                               "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment",
                               "aws_ssoadmin_managed_policy_attachment"))
 ENDPOINT_TYPES = frozenset(("aws_vpc_endpoint", "aws_vpc_endpoint_policy"))
+#: Service and resource control policies (``content``): they cap what accounts may do.
+ORGANIZATIONS_POLICY = "aws_organizations_policy"
+ORGANIZATIONS_POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+_BOUNDARY_REF = re.compile(r"^\s*aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.arn\s*$")
 POLICY_DOC = "aws_iam_policy_document"
 
 _DOC_REF = re.compile(r"^\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:minified_)?json\s*$")
@@ -162,7 +166,7 @@ class _LazyTrees(list):
 class _Ctx:
     """What the extractors of one file share."""
 
-    __slots__ = ("src", "index", "doc", "_infos", "_info", "templates_done", "kind", "local_uses")
+    __slots__ = ("src", "index", "doc", "_infos", "_info", "templates_done", "kind", "local_uses", "boundaries")
 
     def __init__(self, src, index: LineIndex, doc: Any = None, kind: str = "terraform") -> None:
         self.src = src
@@ -173,11 +177,12 @@ class _Ctx:
         self.templates_done: set[str] = set()
         self.kind = kind
         self.local_uses: dict[str, str] = {}
+        self.boundaries: frozenset = frozenset()  # aws_iam_policy names used as permissions boundaries
 
     def file_index(self) -> "_DirIndex":
         """Index of this file alone."""
         if self._info is None:
-            self._info = _DirIndex([_file_info(self.doc)] if self.doc is not None else [])
+            self._info = _DirIndex([_file_info(self.doc, self.boundaries)] if self.doc is not None else [])
         return self._info
 
     def dir_index(self) -> "_DirIndex":
@@ -191,10 +196,16 @@ class _Ctx:
 
 
 def _extract_blocks(ctx: _Ctx, blocks: list) -> None:
+    bounds = _boundaries(blocks)
+    policies = {str(b.labels[1]) for b in blocks
+                if b.type == "resource" and len(b.labels) >= 2 and b.labels[0] == "aws_iam_policy"}
+    if policies - bounds and ctx.doc is not None:  # the role using it as a boundary may be in another file
+        bounds |= ctx.dir_index().boundaries
+    ctx.boundaries = frozenset(bounds)
     # local uses first: a local used as assume_role_policy is a trust policy
     for blk in blocks:
         if blk.type == "resource" and len(blk.labels) >= 2:
-            for attr_name, role, _strict, attr in _policy_attrs(blk):
+            for attr_name, role, _strict, attr in _policy_attrs(blk, ctx.boundaries):
                 m = _LOCAL_REF.match(_ref_text(attr))
                 if m:
                     ctx.local_uses.setdefault(m.group(1), role)
@@ -221,10 +232,32 @@ def _extract_blocks(ctx: _Ctx, blocks: list) -> None:
                 _loose(ctx, a, f"var.{labels[0]}", (f"var.{labels[0]}", "default"))
 
 
-def _policy_attrs(blk) -> list:
+def _boundaries(blocks) -> set:
+    """Names of the ``aws_iam_policy`` resources used as a permissions boundary by these blocks."""
+    out = set()
+    for blk in blocks:
+        if blk.type == "resource" and len(blk.labels) >= 2 and blk.labels[0] in ("aws_iam_role", "aws_iam_user"):
+            a = blk.get("permissions_boundary")
+            m = _BOUNDARY_REF.match(_ref_text(a)) if a is not None else None
+            if m:
+                out.add(m.group(1))
+    return out
+
+
+def _org_policy_kind(value) -> bool:
+    """Whether an ``aws_organizations_policy`` of this ``type`` holds an IAM policy (SCP or RCP)."""
+    return value is None or isinstance(value, Unresolved) or str(value) in ORGANIZATIONS_POLICY_TYPES
+
+
+def _policy_attrs(blk, boundaries=frozenset()) -> list:
     """(attribute path name, role, strict, Attribute) of the policy attributes of a resource block."""
     rtype = str(blk.labels[0]) if blk.labels else ""
     out = []
+    if rtype == ORGANIZATIONS_POLICY:
+        a, kind = blk.get("content"), blk.get("type")
+        if a is not None and _org_policy_kind(kind.value if kind is not None else None):
+            out.append(("content", "organization", kind is None or not isinstance(kind.value, Unresolved), a))
+        return out
     if rtype == "aws_iam_role":
         a = blk.get("assume_role_policy")
         if a is not None:
@@ -238,7 +271,10 @@ def _policy_attrs(blk) -> list:
     for name, a in blk.attributes.items():
         if name in RESOURCE_POLICY_ATTRS or (rtype == "aws_ssoadmin_permission_set_inline_policy"
                                              and name == "inline_policy"):
-            if rtype in IDENTITY_TYPES:
+            if rtype == "aws_iam_policy" and len(blk.labels) >= 2 and blk.labels[1] in boundaries:
+                # a managed policy used as a permissions boundary caps grants; it grants nothing itself
+                out.append((name, "boundary", True, a))
+            elif rtype in IDENTITY_TYPES:
                 out.append((name, "identity", True, a))
             elif rtype in ENDPOINT_TYPES:
                 # an endpoint policy only limits what passes through the endpoint; it grants nothing
@@ -263,7 +299,7 @@ def _blocks_named(blk, name: str) -> list:
 
 
 def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
-    for path_name, role, strict, attr in _policy_attrs(blk):
+    for path_name, role, strict, attr in _policy_attrs(blk, ctx.boundaries):
         path = (address,) + (path_name if isinstance(path_name, tuple) else (path_name,))
         _policy_value(ctx, attr, address, path, role, strict)
     if rtype in ATTACHMENT_TYPES:
@@ -882,22 +918,25 @@ def _data_document(ctx: _Ctx, blk, address: str) -> None:
 
 
 class _FileInfo:
-    __slots__ = ("uses", "defs")
+    __slots__ = ("uses", "defs", "boundaries")
 
     def __init__(self) -> None:
-        self.uses: list[tuple[str, str]] = []  # (document name, role)
+        self.uses: list[tuple[str, str, str]] = []  # (document name, role, aws_iam_policy name or "")
+        self.boundaries: set[str] = set()  # aws_iam_policy names used as permissions boundaries
         # name -> (consumed documents [(name, "source"|"override")], own sids)
         self.defs: dict[str, tuple[list, set]] = {}
 
 
-def _file_info(doc) -> _FileInfo:
+def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
     info = _FileInfo()
+    info.boundaries = _boundaries(doc.blocks) | set(boundaries)
     for blk in doc.blocks:
         if blk.type == "resource" and len(blk.labels) >= 2:
-            for _n, role, _s, attr in _policy_attrs(blk):
+            policy = str(blk.labels[1]) if blk.labels[0] == "aws_iam_policy" else ""
+            for _n, role, _s, attr in _policy_attrs(blk, info.boundaries):
                 m = _DOC_REF.match(_ref_text(attr))
                 if m:
-                    info.uses.append((m.group(1), role))
+                    info.uses.append((m.group(1), role, policy))
         elif blk.type == "data" and len(blk.labels) >= 2 and blk.labels[0] == POLICY_DOC:
             consumed = []
             for aname, how in (("source_policy_documents", "source"), ("source_json", "source"),
@@ -915,21 +954,24 @@ def _file_info(doc) -> _FileInfo:
         elif blk.type in ("module", "locals", "output"):
             for a in blk.attributes.values():
                 for m in _ANY_DOC_REF.finditer(a.text):
-                    info.uses.append((m.group(1), ""))
+                    info.uses.append((m.group(1), "", ""))
     return info
 
 
 class _DirIndex:
     """What the .tf files of one directory say about its policy documents."""
 
-    __slots__ = ("uses", "defs", "consumers")
+    __slots__ = ("uses", "defs", "consumers", "boundaries")
 
     def __init__(self, infos: list) -> None:
         self.uses: dict[str, list[str]] = {}  # document -> roles of the attributes using it directly
         self.defs: dict[str, tuple[list, set]] = {}  # document -> (consumed documents, own sids)
         self.consumers: dict[str, list[tuple[str, str]]] = {}  # document -> [(consumer, how)]
+        self.boundaries: set[str] = set().union(*(info.boundaries for info in infos))
         for info in infos:
-            for name, role in info.uses:
+            for name, role, policy in info.uses:
+                if policy and policy in self.boundaries:
+                    role = "boundary"  # used by a policy that a role in another file takes as its boundary
                 self.uses.setdefault(name, []).append(role)
             for name, d in info.defs.items():
                 self.defs.setdefault(name, d)
@@ -940,7 +982,7 @@ class _DirIndex:
 def _dir_index(abspath: str, doc) -> _DirIndex:
     """The :class:`_DirIndex` of the directory of ``abspath`` (cached per directory).
 
-    Only files that mention ``aws_iam_policy_document`` are parsed. The cache is
+    Only files that mention ``aws_iam_policy_document`` or ``permissions_boundary`` are parsed. The cache is
     checked against the directory's mtime (files added, removed or renamed) and
     the size and mtime of the files it indexed.
     """
@@ -972,7 +1014,7 @@ def _dir_index(abspath: str, doc) -> _DirIndex:
             text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if "aws_iam_policy_document" not in text:
+        if "aws_iam_policy_document" not in text and "permissions_boundary" not in text:
             continue
         indexed.append(_file_sig(path))
         if text.startswith("\ufeff"):
@@ -1351,6 +1393,9 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
         arns = values.get("managed_policy_arns")
         for i, a in enumerate(arns if isinstance(arns, list) else ()):
             _plan_ref(ctx, a, address, (address, "managed_policy_arns", i))
+    elif rtype == ORGANIZATIONS_POLICY:
+        if values.get("content") and _org_policy_kind(values.get("type")):
+            items.append((("content",), "organization", True, values["content"]))
     elif rtype.startswith("aws_"):
         for name, v in values.items():
             if name in RESOURCE_POLICY_ATTRS:
