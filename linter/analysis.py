@@ -61,6 +61,52 @@ def _granted_by(patterns: tuple, negated: bool) -> dict:
     return out
 
 
+def reachable(st: Statement) -> dict[str, "kb.Action"]:
+    """The granted SageMaker actions (:func:`granted_sagemaker`) that the statement's
+    ``Resource`` or ``NotResource`` lets apply to some resource, by lowercase name.
+
+    An action with resource types is reachable when a ``Resource`` value could match one of
+    its types; an action with none only on ``"*"``. With ``NotResource``, an action is left
+    out when the listed values cover every resource of all its types. A value we cannot
+    read (a ``!Ref``, ``var.arn``) could be anything: everything granted stays reachable.
+    This is what a wildcard *really* grants; counts in messages use it.
+    """
+    memo = st.memo
+    if memo is None:
+        memo = st.memo = {}
+    elif "reachable" in memo:
+        return memo["reachable"]
+    granted = granted_sagemaker(st)
+    out = granted
+    if granted and st.resource is not None:
+        out = _reachable_by(tuple(v.value for v in st.resource.values), False, granted)
+    elif granted and st.not_resource is not None:
+        out = _reachable_by(tuple(v.value for v in st.not_resource.values), True, granted)
+    memo["reachable"] = out
+    return out
+
+
+def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
+    if not values or any(not isinstance(v, str) for v in values):
+        return granted
+    if negated:
+        covered = frozenset().union(*(kb.resource_types_covered(v) for v in values))
+        if not covered:
+            return granted
+        if any(v.strip("*") == "" for v in values):
+            return {}
+        return {k: a for k, a in granted.items()
+                if not a.resource_types or any(rt not in covered for rt, _ in a.resource_types)}
+    if any(v.strip("*") == "" for v in values):
+        return granted
+    anything = any(":" not in v and "${" in v for v in values)  # a whole value that is a placeholder
+    types = set()
+    for v in values:
+        types.update(kb.resource_types_matching(v))
+    return {k: a for k, a in granted.items()
+            if (anything if not a.resource_types else any(rt in types for rt, _ in a.resource_types))}
+
+
 def granted_with_resources(st: Statement) -> list:
     """The granted SageMaker actions that support resource-level permissions (shared list)."""
     key = _key(st)

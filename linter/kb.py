@@ -27,7 +27,8 @@ __all__ = [
     "arn_covers_all", "role_arn_unscoped", "passrole_actions_in", "role_resource_type",
     "passrole_condition_keys", "actions_passing_role", "condition_key_known",
     "condition_key_type", "sagemaker_condition_keys", "global_condition_keys",
-    "closest_condition_key", "actions_supporting_condition_key", "riskiest",
+    "closest_condition_key", "actions_supporting_condition_key", "riskiest", "sagemaker_actions_on",
+    "resource_types_covered",
 ]
 
 _DATA_FILE = ("data", "iam.json")
@@ -339,8 +340,28 @@ def closest_sagemaker_action(name: str):
     # dropping the rest first keeps difflib off most of the 460 names.
     n = len(low)
     cands = [a for a in kb.actions if 3 * n <= 5 * len(a) and 3 * len(a) <= 5 * n]
-    hit = difflib.get_close_matches(low, cands, n=1, cutoff=0.75)
-    return kb.actions[hit[0]].full if hit else None
+    hits = difflib.get_close_matches(low, cands, n=5, cutoff=0.75)
+    if not hits:
+        return None
+    # a typo keeps its verb: UpdateEndpointWeight... is not DeleteEndpoint...
+    verb = _verb(name)
+    same = [h for h in hits if verb and _verb(kb.actions[h].name) == verb]
+    return kb.actions[(same or hits)[0]].full
+
+
+def sagemaker_actions_on(noun: str) -> list:
+    """Canonical names of the SageMaker actions whose name is a verb then ``noun``, singular or
+    plural (``App``: CreateApp, DeleteApp, DescribeApp, ListApps), sorted."""
+    low = noun.lower().rstrip("s")  # ListApps is an action on App too
+    return sorted(a.full for a in _kb().actions.values() if a.name.lower()[len(_verb(a.name)):].rstrip("s") == low)
+
+
+def _verb(name: str) -> str:
+    """The leading verb of an action name (``Update`` of ``UpdateEndpoint``), lowercase."""
+    i = 1
+    while i < len(name) and name[i].islower():
+        i += 1
+    return name[:i].lower()
 
 
 _RISK_RANK = {n.lower(): i for i, n in enumerate(HIGH_RISK_ACTIONS)}
@@ -657,6 +678,34 @@ def resource_types_matching(resource: str) -> list:
     return list(_matching_types(resource))
 
 
+@functools.lru_cache(maxsize=2048)
+def resource_types_covered(resource: str) -> frozenset:
+    """Names of the SageMaker resource types *every* ARN of which ``resource`` matches (in the
+    account and Region the policy applies to): ``"*"``, ``arn:aws:sagemaker:*:*:*`` cover
+    them all; ``arn:aws:sagemaker:*:*:domain/*`` covers ``domain``. A value that names
+    resources (``domain/d-1*``) covers none. What ``NotResource`` leaves out entirely."""
+    kb = _kb()
+    if _all_stars(resource):
+        return frozenset(kb.resource_types)
+    parts = _arn_segments(resource)
+    if parts is None or "${" in parts[2] or not pattern_matches(parts[2], "sagemaker"):
+        return frozenset()
+    res = parts[5]
+    if "*" in res and res.strip("*/") == "":
+        return frozenset(kb.resource_types)
+    head = res.rstrip("*")
+    if head == res or "*" in head or "?" in head or "$" in head:
+        return frozenset()  # no trailing wildcard, or a name pattern: some resources only
+    out = []
+    for name, rt in kb.resource_types.items():
+        for fmt in rt.arn_formats:
+            fparts = _split6(fmt)
+            if fparts is not None and _literal_head(fparts[5], "$") == head:
+                out.append(name)
+                break
+    return frozenset(out)
+
+
 _PLACEHOLDER_RE = __import__("re").compile(r"\$\{[^}]*\}")
 
 
@@ -691,19 +740,21 @@ def _arn_segments(value: str):
 
 @functools.lru_cache(maxsize=4096)
 def arn_covers_all(resource: str) -> bool:
-    """True for ``"*"`` and for ARNs that grant every SageMaker resource of every account:
-    service wildcard or ``sagemaker``, account empty or only ``*``, resource part only ``*``
-    (``arn:aws:sagemaker:*:*:*``, ``arn:aws:*:*:*:*``).  False with any placeholder."""
-    if "${" in resource:
-        return False
+    """True for ``"*"`` and for ARNs that match every SageMaker resource of every type in
+    every account: the service ``sagemaker`` or a wildcard matching it, the account empty or
+    only ``*``, and a resource part of only ``*`` and ``/`` (``arn:aws:sagemaker:*:*:*``,
+    ``arn:aws:sagemaker:*:*:*/*``, ``arn:*:sagemaker:*:*:*``, ``arn:aws:*:*:*:*``). The
+    partition and Region do not narrow (a placeholder there is fine); an account, a
+    placeholder in the account or the resource part, or a resource type do."""
     if _all_stars(resource):
         return True
     parts = _arn_segments(resource)
     if parts is None:
         return False
-    return (pattern_matches(parts[2], "sagemaker")
-            and parts[4].strip("*") == ""
-            and _all_stars(parts[5]))
+    service, account, res = parts[2], parts[4], parts[5]
+    if "${" in service or not pattern_matches(service, "sagemaker"):
+        return False
+    return account.strip("*") == "" and "*" in res and res.strip("*/") == ""
 
 
 _ROLE_PREFIXES = tuple("role/"[:k] for k in range(6))
@@ -795,9 +846,11 @@ def global_condition_keys() -> dict:
 
 
 @functools.lru_cache(maxsize=1024)
-def closest_condition_key(key: str):
+def closest_condition_key(key: str, actions=None):
     """The known condition key closest to ``key`` (templated keys filled in with the
-    part after the "/" of ``key``), or None."""
+    part after the "/" of ``key``), or None. Among close keys, one that an action of
+    ``actions`` (lowercase names) supports is preferred, then one any action supports:
+    a key no action supports would be no better than the typo."""
     import difflib
 
     kb = _kb()
@@ -812,8 +865,17 @@ def closest_condition_key(key: str):
         candidates.setdefault(k_low, canonical)
     n = len(low)  # a ratio of 0.75 needs lengths within 5/3 of each other
     cands = [c for c in candidates if 3 * n <= 5 * len(c) and 3 * len(c) <= 5 * n]
-    hit = difflib.get_close_matches(low, cands, n=1, cutoff=0.75)
-    return candidates[hit[0]] if hit else None
+    hits = difflib.get_close_matches(low, cands, n=8, cutoff=0.75)
+    if not hits:
+        return None
+    wanted = set(actions or ())
+    for good in ((lambda c: _supporting(c) & wanted) if wanted else None, _supporting):
+        if good is None:
+            continue
+        for h in hits:
+            if good(h):
+                return candidates[h]
+    return candidates[hits[0]]
 
 
 @functools.lru_cache(maxsize=1024)

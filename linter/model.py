@@ -190,6 +190,7 @@ ROLES: dict[str, str] = {
     "endpoint": "limits what passes through a VPC endpoint; grants nothing",
     "boundary": "a permissions boundary: caps what a principal's other policies grant; grants nothing",
     "organization": "a service or resource control policy: caps what accounts may do; grants nothing",
+    "session": "a session policy passed when assuming a role: caps what the session may do; grants nothing",
 }
 
 #: Roles whose Allow statements grant permissions to someone.

@@ -50,7 +50,15 @@ class PassRoleUnscoped(Rule):
             broad = [v for v in st.resource.values if isinstance(v.value, str) and kb.role_arn_unscoped(v.value)]
             if not broad:
                 continue
+            services, negated = _passed_to(st)
             limited = st.has_condition_key("iam:PassedToService")
+            if services:
+                to = ("to any service except " if negated else "to ") + ", ".join(services[:4]) + \
+                     (" ..." if len(services) > 4 else "")
+            elif limited:
+                to = "to the services iam:PassedToService allows"
+            else:
+                to = "to any service, SageMaker jobs and notebooks included"
             for v in action_values(st):
                 if not kb.passrole_actions_in(v.value):
                     continue
@@ -58,8 +66,21 @@ class PassRoleUnscoped(Rule):
                 sev = "warning" if limited else "error"
                 cond = ("; iam:PassedToService limits the receiving service, not the role" if limited else "")
                 yield self.finding(v, f'iam:PassRole{via} is granted on "{broad[0].value}": any role can be passed '
-                                      f'to a SageMaker job or notebook; scope Resource to the execution roles{cond}',
+                                      f'{to}; scope Resource to the roles meant to be passed{cond}',
                                    severity=sev)
 
+
+def _passed_to(st) -> tuple:
+    """The services an ``iam:PassedToService`` condition names (literal values, in order), and
+    whether the operator is negated (``StringNotEquals``: every service but those)."""
+    out: list = []
+    negated = False
+    for c in st.condition:
+        if isinstance(c.key.value, str) and c.key.value.lower() == "iam:passedtoservice":
+            negated = negated or "Not" in c.base_operator
+            for v in c.values:
+                if isinstance(v.value, str) and v.value not in out:
+                    out.append(v.value)
+    return out, negated
 
 RULE = PassRoleUnscoped()

@@ -1,6 +1,6 @@
 """SM101 sagemaker-service-wildcard."""
 from linter import kb
-from linter.analysis import action_values, is_allowed
+from linter.analysis import action_values, is_allowed, reachable
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -50,10 +50,18 @@ class SageMakerServiceWildcard(Rule):
                     continue
                 if not kb.is_sagemaker_service_pattern(v.value) or is_allowed(v.value, ctx):
                     continue
-                what = "every action of every service, including" if parts[0].strip("*") == "" else "every one of the"
-                yield self.finding(v, f'"{v.value}" grants {what} {total} SageMaker actions (such as '
-                                      f'sagemaker:CreatePresignedNotebookInstanceUrl and actions AWS adds later); '
-                                      f'list the actions needed')
+                reach = reachable(st)
+                if not reach:
+                    continue  # the statement's resources are not SageMaker's: it grants none of them
+                every = "every action of every service, including " if parts[0].strip("*") == "" else ""
+                if len(reach) == total:
+                    what = f"{every or 'every one of the '}{total} SageMaker actions"
+                else:
+                    field = "NotResource" if st.not_resource is not None else "Resource"
+                    what = f"{every}{len(reach)} of the {total} SageMaker actions, all that its {field} allows"
+                risky = kb.riskiest(list(reach.values()))
+                yield self.finding(v, f'"{v.value}" grants {what} (such as {risky.full} and actions AWS '
+                                      f'adds later); list the actions needed')
 
 
 RULE = SageMakerServiceWildcard()

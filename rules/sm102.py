@@ -1,6 +1,6 @@
 """SM102 sagemaker-action-wildcard."""
 from linter import kb
-from linter.analysis import action_values, is_allowed, plural
+from linter.analysis import action_values, is_allowed, plural, reachable
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -51,17 +51,23 @@ class SageMakerActionWildcard(Rule):
                 acts = kb.expand_sagemaker(v.value)
                 if not acts:
                     continue  # matches nothing: SM104
-                levels = {a.access for a in acts}
+                reach = reachable(st)
+                granted = [a for a in acts if a.name.lower() in reach]
+                if not granted:
+                    continue  # none of them on this statement's resources (SM203 says so)
+                levels = {a.access for a in granted}
                 if levels & {"Write", "Permissions management"}:
                     sev = "error"
                 elif "Tagging" in levels:
                     sev = "warning"
                 else:
                     sev = "note"
-                risky = kb.riskiest(acts)
-                kinds = "/".join(sorted({a.access for a in acts}))
-                yield self.finding(v, f'"{v.value}" expands to {plural(len(acts), "SageMaker action")} ({kinds}), '
-                                      f'including {risky.full}; list the actions needed', severity=sev)
+                risky = kb.riskiest(granted)
+                kinds = "/".join(sorted(levels))
+                field = "NotResource" if st.not_resource is not None else "Resource"
+                some = "" if len(granted) == len(acts) else f", {len(granted)} of them on what its {field} allows"
+                yield self.finding(v, f'"{v.value}" expands to {plural(len(acts), "SageMaker action")}{some} '
+                                      f'({kinds}), including {risky.full}; list the actions needed', severity=sev)
 
 
 RULE = SageMakerActionWildcard()

@@ -51,12 +51,29 @@ class UnknownSageMakerAction(Rule):
                         continue
                     hint = ""
                     if "*" not in v.value and "?" not in v.value:
-                        close = kb.closest_sagemaker_action(parts[1])
-                        if close:
-                            hint = f"; did you mean {close}?"
+                        hint = _hint(parts[1])
                     what = "pattern" if ("*" in v.value or "?" in v.value) else "action"
                     yield self.finding(v, f'"{v.value}" matches no SageMaker {what} in the action table '
                                           f'(AWS data of {kb.data_date()}; a very new action may be missing){hint}')
+
+
+def _hint(name: str) -> str:
+    """What to suggest for an unknown action name: the singular or plural that exists
+    (``StopTrainingJobs``); when the resource it names exists with other verbs only
+    (``UpdateApp``: apps are created, described, listed and deleted, never updated), those
+    actions; else the closest action, preferring the same verb."""
+    verb = kb._verb(name)
+    noun = name[len(verb):]
+    for other in (name[:-1], name + "s") if name.endswith("s") else (name + "s",):
+        known = kb.lookup("sagemaker:" + other)
+        if known is not None:  # a plural or singular slip: StopTrainingJobs
+            return f"; did you mean {known.full}?"
+    same_noun = kb.sagemaker_actions_on(noun) if noun else []
+    if same_noun:
+        shown = ", ".join(same_noun[:5]) + (" ..." if len(same_noun) > 5 else "")
+        return f"; SageMaker has no {name[:len(verb)]} action for {noun}, only {shown}"
+    close = kb.closest_sagemaker_action(name)
+    return f"; did you mean {close}?" if close else ""
 
 
 RULE = UnknownSageMakerAction()

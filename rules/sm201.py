@@ -18,8 +18,13 @@ class SageMakerResourceWildcard(Rule):
         "endpoints, domains...) by ARN. Granting them on `*` lets the principal act on every such resource "
         "in every account the policy reaches, including other teams' models and endpoints. Actions that "
         "support no resource type (such as `sagemaker:ListModels` or `sagemaker:Search`) can only be "
-        "granted on `*` and are never reported. The message names the ARN formats the affected actions "
-        "accept. Errors when a Write or Permissions-management action is affected, otherwise a warning."
+        "granted on `*` and are never reported. An ARN counts as `*` when it matches every SageMaker "
+        "resource of every account: a wildcard or empty account and a resource part of only `*` and `/` "
+        "(`arn:aws:sagemaker:*:*:*`, `arn:*:sagemaker:*:*:*/*`). A type-wide ARN "
+        "(`arn:aws:sagemaker:*:*:endpoint/*`) or one that names the account "
+        "(`arn:aws:sagemaker:*:${AWS::AccountId}:*`) is a deliberate scope and is not reported. The message "
+        "names the ARN formats the affected actions accept: the riskiest action's own, then those most of them take. Errors when a "
+        "Write or Permissions-management action is affected, otherwise a warning."
     )
     example = """{
   "Version": "2012-10-17",
@@ -51,7 +56,7 @@ class SageMakerResourceWildcard(Rule):
 
     def check(self, doc, ctx):
         for st in doc.allow_statements():
-            if st.resource is None or st.action is None:
+            if st.resource is None:
                 continue
             wild = [v for v in st.resource.values if isinstance(v.value, str) and kb.arn_covers_all(v.value)]
             if not wild:
@@ -62,15 +67,7 @@ class SageMakerResourceWildcard(Rule):
             levels = {a.access for a in affected}
             sev = "error" if levels & {"Write", "Permissions management"} else "warning"
             risky = kb.riskiest(affected)
-            formats = []
-            for a in [risky] + sorted(affected, key=lambda a: a.name):
-                if len(formats) > 2:  # two are shown, "..." says there are more
-                    break
-                for rt, _req in sorted(a.resource_types, key=lambda t: not t[1]):
-                    info = kb.resource_types().get(rt)
-                    if info and info.arn not in formats:
-                        formats.append(info.arn)
-            fmt = " or ".join(formats[:2]) + (" ..." if len(formats) > 2 else "")
+            fmt = _formats(affected, risky)
             n = len(affected)
             what = (f"{risky.full}, which supports" if n == 1 else
                     f"{n} SageMaker actions that support")
@@ -78,6 +75,23 @@ class SageMakerResourceWildcard(Rule):
                 incl = "" if n == 1 else f" (including {risky.full})"
                 yield self.finding(v, f'{what} resource-level permissions{incl}, granted on "{v.value}"; '
                                       f'scope Resource to ARNs such as {fmt}', severity=sev)
+
+
+def _formats(affected, risky) -> str:
+    """The ARN formats to suggest: the riskiest action's own resource types, then those most of
+    the affected actions take; two shown, "..." when there are more."""
+    count: dict = {}
+    for a in affected:
+        for rt, _required in a.resource_types:
+            count[rt] = count.get(rt, 0) + 1
+    own = {rt: required for rt, required in risky.resource_types}
+    ranked = sorted(count, key=lambda rt: (rt not in own, not own.get(rt), -count[rt], rt))
+    formats = []
+    for rt in ranked:
+        info = kb.resource_types().get(rt)
+        if info and info.arn not in formats:
+            formats.append(info.arn)
+    return " or ".join(formats[:2]) + (" ..." if len(formats) > 2 else "")
 
 
 RULE = SageMakerResourceWildcard()

@@ -17,7 +17,8 @@ class SageMakerResourceMismatch(Rule):
         "IAM grants an action only on resources of the types the action accepts. A statement that allows "
         "`sagemaker:CreateTrainingJob` on a model ARN, or on an S3 bucket, grants nothing for that action: "
         "the workload fails with AccessDenied, and someone eventually \"fixes\" it with `Resource: \"*\"`. "
-        "Values that are not literals (a `!Ref`, a `var.arn`) are never judged."
+        "Values that are not literals (a `!Ref`, a `var.arn`) are never judged, and neither is an action "
+        "that names no service (`*`): `\"Action\": \"*\"` on a bucket is an S3 grant."
     )
     example = """{
   "Version": "2012-10-17",
@@ -45,6 +46,8 @@ class SageMakerResourceMismatch(Rule):
                 continue
             if any(not isinstance(v.value, str) for v in st.resource.values):
                 continue
+            if not any(_names_sagemaker(v.value) for v in st.action.values if isinstance(v.value, str)):
+                continue  # "*" names no service: a grant on an S3 bucket is not a SageMaker grant
             typed = granted_with_resources(st)
             if not typed:
                 continue
@@ -59,6 +62,13 @@ class SageMakerResourceMismatch(Rule):
             for v in st.resource.values:
                 yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker actions '
                                       f'({acts}; types: {names}), so the grant does nothing for them')
+
+
+def _names_sagemaker(action: str) -> bool:
+    """Whether an action pattern names SageMaker (``sagemaker:*``, ``sage*:Create*``), not
+    only wildcards (``*``, ``*:*``)."""
+    parts = kb.split_action(action)
+    return parts is not None and parts[0].strip("*?") != "" and kb.is_sagemaker_service_pattern(action)
 
 
 def _candidates(value: str, formats: set) -> set:

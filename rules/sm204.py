@@ -47,16 +47,15 @@ class UnknownSageMakerConditionKey(Rule):
                 if not isinstance(key, str) or not key.lower().startswith("sagemaker:"):
                     continue
                 if not kb.condition_key_known(key):
-                    close = kb.closest_condition_key(key)
+                    if granted is None:
+                        granted = _covered(st)
+                    close = kb.closest_condition_key(key, frozenset(granted))
                     hint = f"; did you mean {close}?" if close else ""
                     yield self.finding(clause.key, f'condition key "{key}" does not exist for SageMaker '
                                                    f'(AWS data of {kb.data_date()}){hint}')
                     continue
                 if granted is None:
-                    if st.action is None or any(not v.resolved for v in st.action.values):
-                        granted = {}
-                    else:
-                        granted = granted_sagemaker(st)
+                    granted = _covered(st)
                 if not granted:
                     continue
                 supporting = kb.actions_supporting_condition_key(key)
@@ -65,6 +64,13 @@ class UnknownSageMakerConditionKey(Rule):
                     yield self.finding(clause.key, f'condition key "{key}" is not supported by any SageMaker action '
                                                    f'in this statement ({some}{" ..." if len(granted) > 3 else ""}), '
                                                    f'so it is never present in their requests')
+
+
+def _covered(st) -> dict:
+    """The SageMaker actions the statement is about (none known when an action is unresolved)."""
+    if st.action is None or any(not v.resolved for v in st.action.values):
+        return {}
+    return granted_sagemaker(st)
 
 
 RULE = UnknownSageMakerConditionKey()

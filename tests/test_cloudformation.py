@@ -447,7 +447,7 @@ JSON_STRINGS = t("""
           PolicyDocument: |
             {
               "Version": "2012-10-17",
-              "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "arn:aws:s3:::b"}]
+              "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "arn:aws:sagemaker:*:1:model/m"}]
             }
       Sub:
         Type: AWS::IAM::Policy
@@ -458,7 +458,7 @@ JSON_STRINGS = t("""
         Type: AWS::IAM::Policy
         Properties:
           PolicyName: r
-          PolicyDocument: "{\\"Statement\\": {\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sagemaker:Create*\\", \\"Resource\\": \\"x\\"}}"
+          PolicyDocument: "{\\"Statement\\": {\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sagemaker:Create*\\", \\"Resource\\": \\"*\\"}}"
       Broken:
         Type: AWS::IAM::Policy
         Properties:
@@ -486,13 +486,13 @@ FOLDED = t("""
           PolicyDocument: >-
             {"Statement": [
               {"Effect": "Allow",
-               "Action": "sagemaker:*", "Resource": "arn:aws:s3:::b"}]}
+               "Action": "sagemaker:*", "Resource": "arn:aws:sagemaker:*:1:model/m"}]}
       Plain:
         Type: AWS::IAM::Policy
         Properties:
           PolicyName: r
           PolicyDocument: '{"Statement": [{"Effect": "Allow",
-            "Action": "sagemaker:Create*", "Resource": "arn:aws:s3:::b"}]}'
+            "Action": "sagemaker:Create*", "Resource": "arn:aws:sagemaker:*:1:model/m"}]}'
     """)
 
 
@@ -666,7 +666,7 @@ CASES = os.path.join(os.path.dirname(__file__), "cases")
     ("c01_cfn_role_inline.yaml", [("SM101", 28, 25), ("SM201", 29, 27)]),
     ("c02_cfn_managed_policy.yaml", [("IAM301", 24, 21), ("SM201", 21, 23)]),
     ("c03_cfn_scoped_neg.yaml", []),
-    ("c04_cfn_notaction.yaml", [("SM103", 15, 13)]),
+    ("c04_cfn_notaction.yaml", [("SM103", 15, 13), ("SM201", 18, 23)]),
     ("c06_cfn_trust_star.yaml", [("IAM302", 11, 20)]),
     ("c07_cfn_oidc_trust.yaml", [("IAM303", 19, 26)]),
     ("c08_cfn_json.json", [("SM102", 25, 30), ("SM201", 31, 31)]),

@@ -714,6 +714,8 @@ class _Template:
             elif typ.startswith(_SAM_RESOURCE) and "Policies" in props:
                 self.sam_policies(typ, lid, props, base)
                 handled.add("Policies")
+            if typ == "AWS::Serverless::Api":
+                self.sam_api_policy(typ, lid, props, base)
             for prop in RESOURCE_POLICY_PROPERTIES.get(typ, ()):
                 self.document_property(typ, lid, props, prop, base, "resource")
                 handled.add(prop)
@@ -901,6 +903,22 @@ class _Template:
         for k in doc:
             doc.key_spans[k] = key_span
         return doc
+
+    def sam_api_policy(self, typ: str, lid: str, props: dict, base: tuple) -> None:
+        """``Auth.ResourcePolicy.CustomStatements`` of a SAM API: statements SAM adds to the
+        API's resource policy."""
+        auth = props.get("Auth")
+        rp = auth.get("ResourcePolicy") if isinstance(auth, dict) else None
+        stmts = rp.get("CustomStatements") if isinstance(rp, dict) else None
+        if not isinstance(stmts, (list, dict)):
+            return
+        ks = rp.key_span("CustomStatements") if isinstance(rp, LDict) else span_of(stmts)
+        tree = LDict(span=span_of(stmts, ks))
+        tree["Statement"] = self.resolver.resolve(stmts)
+        tree.key_spans["Statement"] = ks
+        origin = Origin(file=self.src.path, kind=KIND, label=self.label(typ, lid, ("Auth", "ResourcePolicy")),
+                        path=base + ("Auth", "ResourcePolicy"))
+        self.add(build_document(tree, origin, role="resource"))
 
     # -- anything else ---------------------------------------------------
 

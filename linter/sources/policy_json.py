@@ -26,13 +26,14 @@ def extract(src, tree: Any) -> bool:
         return False
     if "Statement" in tree:
         src.kind = "policy-json"
-        _add(src, tree, (), "", _role_of(tree))
+        role = _role_of(tree)
+        _add(src, tree, (), "", role_by_name(src.path) if role == "identity" else role)
         return True
     pv = tree.get("PolicyVersion")
     if isinstance(pv, dict) and "Document" in pv:
         src.kind = "aws-cli"
         label = f"policy version {pv.get('VersionId', '')}".strip()
-        _add_maybe_string(src, pv["Document"], ("PolicyVersion", "Document"), label, "identity")
+        _add_maybe_string(src, pv["Document"], ("PolicyVersion", "Document"), label, role_by_name(src.path))
         return True
     if "PolicyDocument" in tree and ("PolicyName" in tree or "RoleName" in tree or "UserName" in tree
                                      or "GroupName" in tree or len(tree) <= 4):
@@ -60,6 +61,22 @@ def _role_of(doc: Any) -> str:
             if any(isinstance(a, str) and a.lower().startswith("sts:assumerole") for a in acts):
                 return "trust"
             return "resource"
+    return "identity"
+
+
+_NAME_ROLES = (("boundary", "boundary"), ("sessionpolicy", "session"), ("servicecontrolpolic", "organization"),
+               ("resourcecontrolpolic", "organization"))
+
+
+def role_by_name(path: str) -> str:
+    """The role of a standalone policy with no principal, from the file's name: a file named as a
+    permissions boundary (``*boundary*``), a session policy (``*session-policy*``) or a service or
+    resource control policy (``*service-control-policy*``) caps permissions; anything else is an
+    identity policy."""
+    name = path.rsplit("/", 1)[-1].lower().replace("-", "").replace("_", "")
+    for word, role in _NAME_ROLES:
+        if word in name:
+            return role
     return "identity"
 
 
