@@ -19,8 +19,11 @@ from .record import Record
 from .rule import Context, Rule
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", "venv",
-             ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".aws-sam", "cdk.out",
+             ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".aws-sam",
              ".serverless", "site-packages", ".eggs"}
+#: Build output directories of which only some files are policy sources, when committed:
+#: directory name -> (file name ending, subdirectory name prefix to enter).
+NARROW_DIRS = {"cdk.out": (".template.json", "assembly-")}
 
 
 class Options(Record):
@@ -92,9 +95,9 @@ def _walk(top: str, opts: Options) -> Iterator[tuple[str, str]]:
     from .sources import is_candidate
 
     visited_dirs: set[tuple[int, int]] = set()
-    stack = [(top, os.path.realpath(top))]
+    stack = [(top, os.path.realpath(top), None)]
     while stack:
-        d, real_d = stack.pop()
+        d, real_d, narrow = stack.pop()
         try:
             st = os.stat(d)
         except OSError:
@@ -111,10 +114,12 @@ def _walk(top: str, opts: Options) -> Iterator[tuple[str, str]]:
         for e in entries:
             try:
                 if e.is_dir(follow_symlinks=False):
-                    if e.name in SKIP_DIRS or _is_venv(e.path):
+                    if e.name in SKIP_DIRS or _is_venv(e.path) or (narrow and not e.name.startswith(narrow[1])):
                         continue
-                    subdirs.append((e.path, os.path.join(real_d, e.name)))
+                    subdirs.append((e.path, os.path.join(real_d, e.name), narrow or NARROW_DIRS.get(e.name)))
                 elif e.is_file():
+                    if narrow and not e.name.endswith(narrow[0]):
+                        continue
                     if is_candidate(e.name) or ("." not in e.name and _sniff_extensionless(e.path)):
                         if not _excluded(e.path, opts):
                             real = os.path.realpath(e.path) if e.is_symlink() else os.path.join(real_d, e.name)
@@ -335,8 +340,14 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
                 results[i] = res
     findings: list[Finding] = []
     suppressed: list[Finding] = []
+    seen: set = set()
     for res in results:
-        findings.extend(res[0])
+        for f in res[0]:
+            # a policy file reached both directly and through the Terraform file that reads it
+            key = (f.code, f.file, f.span, f.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(f)
         suppressed.extend(res[1])
     findings.sort(key=Finding.sort_key)
     suppressed.sort(key=Finding.sort_key)

@@ -659,12 +659,6 @@ def _heads(value: str, stops: str):
     if parts is None:
         return None
     return _literal_head(parts[2], stops), _literal_head(parts[5], stops)
-    for i in (2, 5):  # service, resource part
-        a = _literal_head(rs[i], "*?$")
-        b = _literal_head(fs[i], "$")
-        if not (a.startswith(b) or b.startswith(a)):
-            return False
-    return True
 
 
 @functools.lru_cache(maxsize=2048)

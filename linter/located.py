@@ -200,10 +200,19 @@ class LineIndex:
 class ParseError(Exception):
     """A file (or an embedded document) could not be parsed.
 
-    ``span`` points where the parser stopped.
+    ``span`` points where the parser stopped. ``limit`` is true for input over a safety
+    limit (an alias bomb, absurd nesting): reported in any file, policy source or not.
     """
+
+    limit = False
 
     def __init__(self, message: str, span: Span = NO_SPAN) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
+
+
+class LimitError(ParseError):
+    """The input is over a safety limit (nesting depth, alias expansion)."""
+
+    limit = True

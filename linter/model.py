@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Iterator, Optional
 
 from .record import Record
-from .located import LDict, LList, LScalar, LStr, NO_SPAN, Span, Unresolved, span_of
+from .located import LDict, LScalar, LStr, Span, Unresolved, span_of
 
 Path = tuple  # tuple[str | int, ...]
 

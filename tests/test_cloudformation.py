@@ -617,17 +617,35 @@ def test_duplicate_keys_are_lp002(lint):
                         aws:RequestedRegion: us-east-1
               Description: a
               Description: b
+          R:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: x}, Action: sts:AssumeRole}]}
+              Policies: []
+              Policies: [{PolicyName: p, PolicyDocument: {Statement: [{Effect: Allow, Action: s3:*, Resource: "*"}]}}]
+          R:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: y}, Action: sts:AssumeRole}]}
           Q:
             Type: AWS::S3::Bucket
           Q:
             Type: AWS::S3::Bucket
+          F:
+            Type: AWS::Lambda::Function
+            Properties:
+              Environment:
+                Variables:
+                  A: "1"
+                  A: "2"
         """)
     found = lint(text, name="template.yaml")
+    # LP002 covers policies: duplicates inside documents, of the keys that hold them and of
+    # the logical ids of resources that hold them; not a bucket's id nor a function's variables
     assert at(found, "LP002") == sorted([
         ("LP002",) + pos(text, "Action:", 2),  # in a statement (reported by the policy model)
         ("LP002",) + pos(text, "aws:RequestedRegion", 2),
-        ("LP002",) + pos(text, "Description:", 2),
-        ("LP002",) + pos(text, "Q:", 2),  # a logical id defined twice
+        ("LP002",) + pos(text, "R:", 2),  # a role defined twice: the first one's policies are lost
     ])
 
 

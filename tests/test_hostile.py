@@ -22,6 +22,7 @@ from conftest import ROOT
 
 from linter import engine
 from linter.engine import Options
+from linter.sources import looks_like_policy_source
 
 CASES = os.path.join(ROOT, "tests", "cases")
 
@@ -82,7 +83,6 @@ def _case_files():
     return sorted(n for n in os.listdir(CASES) if n.endswith((".json", ".yaml", ".yml", ".tf")))
 
 
-_TEMPLATE_HINT = re.compile(r"AWSTemplateFormatVersion|^\s*Resources\s*:|AWS::\w+::", re.M)
 
 
 def _oracle_valid(raw: bytes, ext: str) -> bool:
@@ -141,9 +141,9 @@ def test_truncated_case_file(name, tmp_path, monkeypatch):
             assert_inside(loc, text)
         if lp001:
             continue
-        # No parse error reported: the prefix must be a valid file -- or YAML that is not a
-        # template at all (not a policy source, so not the linter's business).
-        if ext in (".yaml", ".yml") and not _TEMPLATE_HINT.search(text):
+        # No parse error reported: the prefix must be a valid file -- or a file that holds
+        # no word of a policy source (not the linter's business).
+        if not looks_like_policy_source(text) and ext != ".tf":
             continue
         assert _oracle_valid(prefix, ext), f"{name} cut at byte {n}: invalid, but no LP001: {text[-60:]!r}"
         if ext == ".json":
@@ -172,7 +172,8 @@ def test_truncated_files_through_the_cli(tmp_path):
         for n in range(len(raw) // 4, len(raw), len(raw) // 4):
             cut = f"cut{n}-{name}"
             (tmp_path / cut).write_bytes(raw[:n])
-            names.append((cut, _oracle_valid(raw[:n], os.path.splitext(name)[1])))
+            names.append((cut, _oracle_valid(raw[:n], os.path.splitext(name)[1])
+                          or (not name.endswith(".tf") and not looks_like_policy_source(raw[:n]))))
     assert not all(valid for _, valid in names)
     rc, by_file, _ = lint(tmp_path, ".")
     assert rc == 1
@@ -272,12 +273,18 @@ def test_file_too_large(tmp_path):
     """A 50 MB file (sparse: made instantly) is refused unread with LP003 file-too-large."""
     big = tmp_path / "big.json"
     with open(big, "wb") as fh:
+        fh.write(b'{"Version": "2012-10-17", "Statement": [')
         fh.truncate(50 * 1024 * 1024)
+    # a big file that holds no policy (a package-lock.json) is not the linter's business
+    with open(tmp_path / "package-lock.json", "wb") as fh:
+        fh.write(b'{"name": "x", "lockfileVersion": 3, "packages": {')
+        fh.truncate(6 * 1024 * 1024)
     companion(tmp_path)
     rc, by_file, took = lint(tmp_path, ".")
     assert rc == 1
     assert took < 20
     assert_companion(by_file)
+    assert "package-lock.json" not in by_file
     f = only(by_file, "big.json", "LP003")
     assert (f["line"], f["column"]) == (1, 1)
     assert f["name"] == "file-too-large"
@@ -307,18 +314,24 @@ def test_max_file_size_option_and_config(tmp_path):
 def test_binary_files(tmp_path):
     with_nul = bytes(range(256)) * 8
     no_nul = bytes(range(128, 256)) * 8  # not UTF-8, no NUL
+    marked = b"Statement" + no_nul  # a policy source word, then bytes that are not UTF-8
     (tmp_path / "blob.json").write_bytes(with_nul)
     (tmp_path / "blob.yaml").write_bytes(no_nul)
+    (tmp_path / "marked.json").write_bytes(b"AWS::" + with_nul)
+    (tmp_path / "marked.yaml").write_bytes(marked)
     (tmp_path / "blob.tf").write_bytes(with_nul)
     companion(tmp_path)
     rc, by_file, _ = lint(tmp_path, ".")
     assert rc == 1
     assert_companion(by_file)
-    for name in ("blob.json", "blob.tf"):
+    # binary files that hold no policy source word are not the linter's business; Terraform
+    # files always are
+    assert "blob.json" not in by_file and "blob.yaml" not in by_file
+    for name in ("marked.json", "blob.tf"):
         f = only(by_file, name, "LP001")
-        assert (f["line"], f["column"]) == (1, 1) and "binary" in f["message"]
-    f = only(by_file, "blob.yaml", "LP001")
-    assert (f["line"], f["column"]) == (1, 1) and "UTF-8" in f["message"]
+        assert f["line"] == 1 and "binary" in f["message"]
+    f = only(by_file, "marked.yaml", "LP001")
+    assert (f["line"], f["column"]) == (1, len("Statement") + 1) and "UTF-8" in f["message"]
 
 
 def test_utf16_with_bom(tmp_path):
@@ -343,7 +356,7 @@ def test_latin1_file(tmp_path):
     raw = text.encode("latin-1")
     (tmp_path / "latin1.json").write_bytes(raw)
     # Valid UTF-8 up to the bad byte on the same line: columns must not count bytes.
-    mixed = '{"Sid": "\u00fc\u00fc'.encode("utf-8") + b"\xe9" + b'"}\n'
+    mixed = '{"Statement": {"Sid": "\u00fc\u00fc'.encode("utf-8") + b"\xe9" + b'"}}\n'
     (tmp_path / "mixed.json").write_bytes(mixed)
     companion(tmp_path)
     rc, by_file, _ = lint(tmp_path, ".")
@@ -353,7 +366,7 @@ def test_latin1_file(tmp_path):
     assert (f["line"], f["column"]) == (3, text.split("\n")[2].index("\u00fc") + 1)
     assert "UTF-8" in f["message"]
     f = only(by_file, "mixed.json", "LP001")
-    assert (f["line"], f["column"]) == (1, len('{"Sid": "\u00fc\u00fc') + 1)
+    assert (f["line"], f["column"]) == (1, len('{"Statement": {"Sid": "\u00fc\u00fc') + 1)
 
 
 def test_nul_byte(tmp_path):
@@ -377,10 +390,9 @@ def test_empty_files(tmp_path):
     rc, by_file, _ = lint(tmp_path, ".")
     assert rc == 1
     assert_companion(by_file)
-    for name in ("empty.json", "blank.json"):
-        f = only(by_file, name, "LP001")
-        assert_inside(f, (tmp_path / name).read_text())
-    assert "empty.yaml" not in by_file and "empty.tf" not in by_file
+    # an empty file is no policy source: nothing to report
+    for name in ("empty.json", "blank.json", "empty.yaml", "empty.tf"):
+        assert name not in by_file
 
 
 # ---------------------------------------------------------------------------

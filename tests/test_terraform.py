@@ -556,15 +556,22 @@ resource "aws_iam_role_policy" "unknown" {
         "mod/policies/plain.json": '{"Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}\n',
     }
     src = extract(tmp_path, files)
-    (doc,) = src.documents  # once, though two resources use it; plain.json is linted by the walk
+    doc, plain = src.documents  # once, though two resources use it
+    assert (plain.origin.file, plain.origin.label) == ("mod/policies/plain.json", "aws_iam_role_policy.json")
     assert doc.origin.file == "mod/policies/train.json.tpl"
     assert doc.origin.label == "aws_iam_role_policy.tpl"
     s0, s1 = doc.statements
     assert at(s0.resource.values[0]) == ("*", 3, 78)
     assert at(s1.resource.values[0]) == ("arn:aws:s3:::${bucket}/*", 4, 63)
+    # the walk reaches both policy files directly and through main.tf: each finding once
     found = lint(tmp_path, {}, select=["SM101", "SM201"])
     assert codes(found) == [("mod/policies/plain.json", "SM101", 1, 46), ("mod/policies/plain.json", "SM201", 1, 73),
                             ("mod/policies/train.json.tpl", "SM201", 3, 78)]
+    # each policy file alone (a pre-commit run on a changed template) is linted as main.tf uses it
+    for name in ("mod/policies/train.json.tpl", "mod/policies/plain.json"):
+        alone = lint(tmp_path, {}, paths=[name], select=["SM101", "SM201"])
+        assert [(f.file, f.code, f.span.line, f.span.col, f.label) for f in alone] == [
+            (f.file, f.code, f.span.line, f.span.col, f.label) for f in found if f.file == name]
 
 
 # ---------------------------------------------------------------------------

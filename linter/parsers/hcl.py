@@ -37,7 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Callable, Optional
 
-from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved
+from ..located import LDict, LineIndex, LList, LScalar, LStr, LimitError, ParseError, Span, Unresolved
 
 __all__ = ["parse", "Document", "Block", "Attribute", "Template", "OffsetMap", "template",
            "evaluate", "to_tree", "MAX_DEPTH"]
@@ -316,7 +316,7 @@ def _error_message(node, pos: _Pos) -> str:
 
 def _body(body, pos: _Pos, attrs: dict, blocks: list, comments: list, depth: int) -> None:
     if depth > MAX_DEPTH:
-        raise ParseError("blocks are nested too deeply", pos.span(body.start_byte, body.start_byte + 1))
+        raise LimitError("blocks are nested too deeply", pos.span(body.start_byte, body.start_byte + 1))
     for c in body.children:
         t = c.type
         if t == "attribute":
@@ -588,7 +588,7 @@ class _Evaluator:
             span = self.pos.span(node.start_byte, node.start_byte + 1)
             if self.lenient:
                 return Unresolved("(nested too deeply)", "too-deep", span)
-            raise ParseError("values are nested too deeply", span)
+            raise LimitError("values are nested too deeply", span)
         pos = self.pos
         # unwrap expression -> term
         while True:

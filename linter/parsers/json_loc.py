@@ -70,9 +70,9 @@ from json.decoder import scanstring as _scanstring
 from operator import add
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
-    from typing import Any, Callable, Optional
+    from typing import Any, Optional
 
-from ..located import LDict, LList, LScalar, LStr, ParseError, Span
+from ..located import LDict, LList, LScalar, LStr, LimitError, ParseError, Span
 
 __all__ = ["parse_json", "MAX_DEPTH"]
 
@@ -323,7 +323,7 @@ def _locate(values: Any, text: str, base: int) -> Any:
                     cur[key] = new
                     push((it, cur, kind, ks, key, oline, ocol))
                     if len(stack) > max_depth:
-                        raise ParseError(
+                        raise LimitError(
                             f"nested too deeply (more than {max_depth} levels of arrays/objects)",
                             tnew(span_t, (line, s - off, line, s + 1 - off)),
                         )
@@ -398,7 +398,7 @@ def _locate(values: Any, text: str, base: int) -> Any:
                     cur.append(new)
                     push((it, cur, kind, ks, key, oline, ocol))
                     if len(stack) > max_depth:
-                        raise ParseError(
+                        raise LimitError(
                             f"nested too deeply (more than {max_depth} levels of arrays/objects)",
                             tnew(span_t, (line, s - off, line, s + 1 - off)),
                         )
@@ -556,7 +556,7 @@ def _parse_checked(text: str) -> Any:
                 root = new
             push((cur, ctype, key, ks, sl, sc))
             if len(stack) > max_depth:
-                raise ParseError(
+                raise LimitError(
                     f"nested too deeply (more than {max_depth} levels of arrays/objects)",
                     _span(text, base, s, e),
                 )

@@ -40,7 +40,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..located import LDict, LList, LScalar, LStr, ParseError, Span
+from ..located import LDict, LList, LScalar, LStr, LimitError, ParseError, Span
 
 #: Deepest nesting of collections accepted. CloudFormation templates rarely pass 20.
 MAX_DEPTH = 200
@@ -51,7 +51,7 @@ MAX_ALIAS_NODES = 100_000
 __all__ = ["YScalar", "YAMLLimitError", "parse_yaml", "parse_yaml_stream", "scan_comments", "MAX_DEPTH", "MAX_ALIAS_NODES"]
 
 
-class YAMLLimitError(ParseError):
+class YAMLLimitError(LimitError):
     """The text is valid YAML but over a safety limit (nesting depth, alias expansion)."""
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import sys
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"

@@ -30,6 +30,9 @@ JSON_EXT = (".json",)
 YAML_EXT = (".yaml", ".yml")
 TEMPLATE_EXT = (".template",)
 TF_EXT = (".tf", ".tfvars")
+#: Policies written as templates (Terraform template syntax, then Jinja): see policy_template.
+POLICY_TEMPLATE_EXT = (".json.tpl", ".json.tftpl", ".tftpl", ".json.tmpl", ".json.j2", ".json.jinja",
+                       ".json.jinja2")
 
 
 class SourceFile(Record):
@@ -68,6 +71,8 @@ class SourceFile(Record):
 
 def _kind_by_name(name: str) -> str:
     low = name.lower()
+    if low.endswith(POLICY_TEMPLATE_EXT):
+        return "policy-template"
     if low.endswith(".tf.json"):
         return "terraform-json"
     if low.endswith(TF_EXT):
@@ -86,6 +91,30 @@ def is_candidate(name: str) -> bool:
     return _kind_by_name(name) != "unknown"
 
 
+#: Words a policy source holds (a policy, a CloudFormation/SAM template, a Terraform plan, the
+#: AWS CLI's output). A JSON or YAML file with none of them (``tsconfig.json``,
+#: ``package-lock.json``, a workflow) is not the linter's business: it never fails a run with
+#: LP001 or LP003, though the credential rules still read it.
+POLICY_MARKERS = ("Statement", "AWSTemplateFormatVersion", "AWS::", "Resources", "PolicyDocument",
+                  "terraform_version", "planned_values", "resource_changes", "iamRoleStatements")
+_SNIFF_BYTES = 64 * 1024
+
+
+def looks_like_policy_source(text) -> bool:
+    """Whether a file's text (or its first bytes) holds a word only policy sources hold."""
+    if isinstance(text, bytes):
+        text = text.decode("latin-1")
+    return any(m in text for m in POLICY_MARKERS)
+
+
+def _sniff_head(abspath: str) -> bool:
+    try:
+        with open(abspath, "rb") as fh:
+            return looks_like_policy_source(fh.read(_SNIFF_BYTES))
+    except OSError:
+        return True
+
+
 def read_text(abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
     try:
         st = os.stat(abspath)
@@ -96,6 +125,8 @@ def read_text(abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
         src.error("LP001", "not a regular file", Span(1, 1, 1, 1))
         return None
     if st.st_size > max_size:
+        if not _always_source(abspath) and not _sniff_head(abspath):
+            return None  # a big file that is no policy source (package-lock.json): not ours
         src.error("LP003", f"file is {st.st_size} bytes, over the max-file-size limit of {max_size} bytes; not linted",
                   Span(1, 1, 1, 1))
         return None
@@ -116,17 +147,26 @@ def read_text(abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw:
+        if not _always_source(abspath) and not looks_like_policy_source(raw[:_SNIFF_BYTES]):
+            return None
         line, col = _line_col(raw, raw.index(b"\x00"))
         src.error("LP001", "binary file (NUL byte); not linted", Span(line, col, line, col + 1))
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
+        if not _always_source(abspath) and not looks_like_policy_source(raw[:_SNIFF_BYTES]):
+            return None
         line, col = _line_col(raw, e.start)
         # Latin-1 and other 8-bit encodings: decode losslessly but say so.
         src.error("LP001", f"file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); not linted",
                   Span(line, col, line, col + 1))
         return None
+
+
+def _always_source(abspath: str) -> bool:
+    """Terraform files are policy sources whatever they hold: their errors are always reported."""
+    return _kind_by_name(abspath) in ("terraform", "terraform-json")
 
 
 def _line_col(raw: bytes, off: int) -> tuple[int, int]:
@@ -154,6 +194,10 @@ def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
             from . import terraform
 
             terraform.extract_hcl(src)
+        elif kind == "policy-template":
+            from . import policy_template
+
+            policy_template.extract(src)
         elif kind == "terraform-json":
             from . import terraform
 
@@ -170,7 +214,8 @@ def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
         else:
             src.kind = "text"
     except ParseError as e:
-        src.error("LP001", e.message, e.span)
+        if e.limit or kind in ("terraform", "terraform-json") or looks_like_policy_source(text):
+            src.error("LP001", e.message, e.span)
     except RecursionError:
         src.error("LP001", "document is nested too deeply", Span(1, 1, 1, 1))
     return src
@@ -184,6 +229,10 @@ def _load_json(src: SourceFile, text: str) -> None:
     from . import policy_json
 
     if policy_json.extract(src, tree):
+        if src.kind == "policy-json":
+            from . import terraform
+
+            terraform.owner_documents(src)  # a policy a nearby .tf file reads: linted as it is used there
         return
     dispatch_json(src, tree)
 

@@ -55,6 +55,10 @@ IAM_PRINCIPAL_TYPES = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
 #: Service and resource control policies (``Content``); other policy types hold no IAM policy.
 ORGANIZATIONS_POLICY = "AWS::Organizations::Policy"
 
+#: Properties that hold a policy or a reference to one: a duplicate silently drops a policy.
+POLICY_HOLDING_PROPERTIES = frozenset(("PolicyDocument", "Policies", "AssumeRolePolicyDocument", "ManagedPolicyArns",
+                                       "PermissionsBoundary", "Content", "InlinePolicy", "ManagedPolicies"))
+
 #: Resource type -> properties that hold a resource-based policy document.
 RESOURCE_POLICY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::S3::BucketPolicy": ("PolicyDocument",),
@@ -124,9 +128,6 @@ SAM_POLICY_TEMPLATES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], .
     "KMSEncryptPolicy": ((("kms:Encrypt",), (_REGIONAL % ("kms", "key/{KeyId}"),)),),
 }
 
-_TEMPLATE_HINT = re.compile(r"^\s*[\"']?(AWSTemplateFormatVersion|Resources)[\"']?\s*:|AWS::[A-Za-z0-9]+::", re.M)
-
-
 # ---------------------------------------------------------------------------
 # Entry points
 
@@ -139,13 +140,10 @@ def extract_yaml(src) -> None:
     hash_spans: list = []
     try:
         docs = yaml_loc.parse_yaml_stream(text, hash_spans=hash_spans)
-    except ParseError as e:
+    except ParseError:
         src.comments.extend(yaml_loc.scan_comments(text))
-        if not isinstance(e, yaml_loc.YAMLLimitError) and not _TEMPLATE_HINT.search(text):
-            # Not a template (Helm charts, Jinja-templated YAML...): not a policy source.
-            src.kind = "yaml"
-            return
-        raise
+        src.kind = "yaml"
+        raise  # reported when the text looks like a template (Helm charts and the like are not)
     src.comments.extend(yaml_loc.scan_comments(text, hash_spans))
     found = False
     for tree in docs:
@@ -946,7 +944,30 @@ class _Template:
                         stack.append((v, rel + (i,), depth + 1))
 
     def report_duplicates(self) -> None:
-        roots: list[tuple[Any, tuple]] = [(self.tree, ())] + [(t, ()) for t in self.json_trees]
+        """LP002 for duplicate keys in policy documents and in the resources that hold them
+        (a second ``PolicyDocument`` or logical ID silently replaces the first). Duplicates
+        elsewhere in a template (a function's environment) are not about policies."""
+        holders = {d.origin.path[1] for d in self.src.documents if len(d.origin.path) > 1}
+        holders |= {r.origin.path[1] for r in self.src.managed_refs if len(r.origin.path) > 1}
+        for key, span in getattr(self.resources, "duplicates", ()):
+            if key in holders:
+                self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, ("Resources", key))
+        roots: list[tuple[Any, tuple]] = []
+        for lid in sorted(holders):
+            res = self.resources.get(lid)
+            if isinstance(res, dict):
+                base = ("Resources", lid)
+                for key, span in getattr(res, "duplicates", ()):
+                    if key in ("Type", "Properties"):
+                        self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, base + (key,))
+                props = res.get("Properties")
+                if isinstance(props, dict):
+                    for key, span in getattr(props, "duplicates", ()):
+                        if key in POLICY_HOLDING_PROPERTIES or key in RESOURCE_POLICY_PROPERTIES.get(res.get("Type"), ()):
+                            self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span,
+                                           base + ("Properties", key))
+        # the documents as written (the resolver may have copied them to fill in intrinsics)
+        roots += [(self.resolver.origin_of.get(id(d.raw), d.raw), d.origin.path) for d in self.src.documents]
         seen: set[int] = set()
         for root, path in roots:
             stack = [(root, path)]
@@ -966,7 +987,6 @@ class _Template:
                     for i, v in enumerate(node):
                         if isinstance(v, (dict, list)):
                             stack.append((v, p + (i,)))
-
 
 def _role_of(tree: Any) -> str:
     stmts = tree.get("Statement") if isinstance(tree, dict) else None

@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..located import LDict, LStr, ParseError, Span
+from ..located import LStr, ParseError, Span
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
+from .templated import CALL as _CALL, template_json
 
 IDENTITY_TYPES = frozenset(("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy",
                             "aws_ssoadmin_permission_set_inline_policy"))
@@ -58,10 +59,6 @@ _DOC_REF = re.compile(r"^\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[
 _LOCAL_REF = re.compile(r"^\s*local\.([A-Za-z0-9_-]+)\s*$")
 _ANY_DOC_REF = re.compile(r"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)")
 _MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/")
-_CALL = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_:]*\s*\(")
-_PM = "\ue000"  # marks a whole-value interpolation in JSON text
-_PS = "\ue001"  # marks an interpolation inside a JSON string
-_MARK = re.compile("[\ue000\ue001]([0-9]+)[\ue000\ue001]")
 
 _MAX_TEMPLATE_FILE = 1024 * 1024
 
@@ -472,24 +469,10 @@ def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[Lin
     if not stripped.startswith("{"):
         return None  # not a JSON policy (an ARN, a YAML document...)
     index = index or ctx.index
-    parse_text, omap, subs = _json_text(tpl)
-    directives = any(s[2] == "directive" for s in tpl.specials)
     try:
-        tree = _parse_mapped(parse_text, omap, index)
+        return template_json(tpl, index)
     except ParseError as e:
-        tree = None
-        if directives:
-            # %{ for } ... %{ if not last },%{ endif }: with the directives gone, the
-            # separators they guarded may leave a trailing comma
-            text2, omap2 = _drop_trailing_commas(parse_text, omap)
-            if text2 is not None:
-                try:
-                    tree = _parse_mapped(text2, omap2, index)
-                except ParseError:
-                    tree = None
-        if tree is not None:
-            return _restore(tree, subs) if subs else tree
-        if quiet or directives:
+        if quiet or any(sp[2] == "directive" for sp in tpl.specials):
             return None  # a template that cannot be read as JSON without evaluating it
         msg = f"policy JSON of {label} cannot be parsed: {e.message}"
         if file is None:
@@ -497,158 +480,6 @@ def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[Lin
         else:
             _foreign_error(ctx, file, msg, e.span)
         return None
-    if subs:
-        tree = _restore(tree, subs)
-    return tree
-
-
-def _parse_mapped(parse_text: str, omap, index: LineIndex) -> Any:
-    from ..parsers.json_loc import parse_json
-
-    pstarts = LineIndex(parse_text).starts
-    n = len(parse_text)
-
-    def mapper(line: int, col: int) -> tuple[int, int]:
-        off = pstarts[line - 1] + col - 1 if line - 1 < len(pstarts) else n
-        return index.pos(omap(off))
-
-    return parse_json(parse_text, mapper)
-
-
-_TRAILING_COMMA = re.compile(r",(\s*[\]}])")
-
-
-def _drop_trailing_commas(text: str, omap):
-    """``text`` without commas before ``]``/``}`` (outside strings), and its map; (None, None) if none."""
-    from ..parsers.hcl import Composed, OffsetMap
-
-    strings = [(m.start(), m.end()) for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', text)]
-    drop = []
-    for m in _TRAILING_COMMA.finditer(text):
-        i = m.start()
-        if not any(a < i < b for a, b in strings):
-            drop.append(i)
-    if not drop:
-        return None, None
-    out = []
-    pmap = OffsetMap()
-    last = 0
-    olen = 0
-    for i in drop:
-        pmap.add(olen, last)
-        out.append(text[last:i])
-        olen += i - last
-        last = i + 1
-    pmap.add(olen, last)
-    out.append(text[last:])
-    olen += len(text) - last
-    pmap.add(olen, len(text))
-    return "".join(out), Composed(pmap, omap)
-
-
-def _json_text(tpl):
-    """JSON text for parse_json, with a map from its offsets to the file's.
-
-    Interpolations become markers (see :func:`_restore`): inside a JSON string a
-    bare marker, standing for a whole value a marker string, and a directive
-    outside strings disappears.
-    """
-    from bisect import bisect_right
-
-    from ..parsers.hcl import Composed, OffsetMap
-
-    specials = tpl.specials
-    if not specials:
-        return tpl.text, tpl.omap, []
-    text = tpl.text
-    # where are the JSON strings? Look with every special blanked out.
-    blank = []
-    last = 0
-    for s0, s1, _k, _src in specials:
-        blank.append(text[last:s0])
-        blank.append("_" * (s1 - s0))
-        last = s1
-    blank.append(text[last:])
-    btext = "".join(blank)
-    ranges = [(m.start(), m.end()) for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', btext)]
-    starts = [r[0] for r in ranges]
-    out: list[str] = []
-    olen = 0
-    pmap = OffsetMap()  # parse text -> tpl.text
-    subs: list[tuple[str, str]] = []
-    last = 0
-    for s0, s1, kind, src in specials:
-        if s0 > last:
-            pmap.add(olen, last)
-            out.append(text[last:s0])
-            olen += s0 - last
-        r = bisect_right(starts, s0) - 1
-        inside = r >= 0 and ranges[r][0] < s0 < ranges[r][1]
-        n = len(subs)
-        subs.append((kind, src))
-        if inside:
-            rep = f"{_PS}{n}{_PS}"
-        elif kind == "interp":
-            rep = f'"{_PM}{n}{_PM}"'
-        else:
-            rep = ""
-        pmap.add(olen, s0)
-        out.append(rep)
-        olen += len(rep)
-        pmap.add(olen, s1)
-        last = s1
-    if last < len(text):
-        pmap.add(olen, last)
-        out.append(text[last:])
-        olen += len(text) - last
-    pmap.add(olen, len(text))
-    return "".join(out), Composed(pmap, tpl.omap), subs
-
-
-def _restore(tree: Any, subs: list) -> Any:
-    """Put interpolations back: inside strings as text, whole values as Unresolved."""
-
-    def fix_str(s: Any) -> Any:
-        if not isinstance(s, str) or (_PS not in s and _PM not in s):
-            return s
-        m = _MARK.fullmatch(s)
-        if m and s[0] == _PM:
-            kind, src = subs[int(m.group(1))]
-            inner = src[2:-1].strip()
-            return Unresolved(inner, "call" if _CALL.match(inner) else "reference", span_of(s))
-        val = _MARK.sub(lambda mm: subs[int(mm.group(1))][1], s)
-        return LStr(val, span_of(s)) if isinstance(s, LStr) else val
-
-    root = fix_str(tree)
-    stack = [root] if isinstance(root, (dict, list)) else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            for i, v in enumerate(node):
-                nv = fix_str(v)
-                if nv is not v:
-                    node[i] = nv
-                if isinstance(nv, (dict, list)):
-                    stack.append(nv)
-        elif isinstance(node, dict):
-            if any(isinstance(k, str) and (_PS in k or _PM in k) for k in node):
-                items = list(node.items())
-                spans = dict(node.key_spans) if isinstance(node, LDict) else {}
-                node.clear()
-                if isinstance(node, LDict):
-                    node.key_spans = {}
-                for k, v in items:
-                    nk = _MARK.sub(lambda mm: subs[int(mm.group(1))][1], k)
-                    node[nk] = v
-                    if isinstance(node, LDict) and k in spans:
-                        node.key_spans[nk] = spans[k]
-            for k, v in node.items():
-                nv = fix_str(v)
-                if nv is not v:
-                    node[k] = nv
-                if isinstance(nv, (dict, list)):
-                    stack.append(nv)
-    return root
 
 
 def _foreign_error(ctx: _Ctx, file: str, message: str, span: Span) -> None:
@@ -665,7 +496,6 @@ def _foreign_error(ctx: _Ctx, file: str, message: str, span: Span) -> None:
 
 def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict: bool) -> None:
     from ..parsers import hcl
-    from . import is_candidate
 
     call, args, pos = payload
     tpl = hcl.template(args[0], pos)
@@ -679,8 +509,6 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
             return  # depends on a variable: cannot tell which file
         rel = rel[:s0] + here + rel[s1:]
     target = os.path.normpath(os.path.join(here, rel))
-    if is_candidate(os.path.basename(target)):
-        return  # a .json/.yaml file: the directory walk lints it as a policy file itself
     if target in ctx.templates_done or not os.path.isfile(target):
         return
     if not _owns_template(ctx, target):
@@ -1420,3 +1248,79 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
 def _plan_ref(ctx: _Ctx, v: Any, address: str, path: tuple) -> None:
     if isinstance(v, LStr) and _MANAGED_ARN.match(v):
         ctx.src.managed_refs.append(ManagedPolicyRef(Val(str(v), v.span, path), ctx.origin(address, path[:2])))
+
+
+# ---------------------------------------------------------------------------
+# Policy files that a Terraform file reads with file() or templatefile()
+
+_OWNER_DEPTH = 3  # the file's own directory and two above (modules keep policies in policies/, templates/)
+_TF_TEXTS: dict[str, tuple[tuple, list]] = {}  # directory -> (signature, [(name, text)])
+
+
+def _tf_texts(directory: str) -> list:
+    """(name, text) of the ``.tf`` files of a directory that call file() or templatefile()
+    (cached per directory, checked against its mtime and the files' sizes and mtimes)."""
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".tf"))
+        sig = tuple(_file_sig(os.path.join(directory, n)) for n in names)
+    except OSError:
+        return []
+    hit = _TF_TEXTS.get(directory)
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    out = []
+    for n, (_p, _m, size) in zip(names, sig):
+        if size > _MAX_TEMPLATE_FILE:
+            continue
+        try:
+            with open(os.path.join(directory, n), encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        if "file(" in text:
+            out.append((n, text))
+    if len(_TF_TEXTS) >= _CACHE_MAX:
+        _TF_TEXTS.clear()
+    _TF_TEXTS[directory] = (sig, out)
+    return out
+
+
+def owner_documents(src) -> bool:
+    """Lint a policy file the way the Terraform file that reads it does.
+
+    A policy file (``*.json``, ``*.json.tpl``...) named in a ``file()`` or ``templatefile()``
+    call of a ``.tf`` file nearby is a policy of that resource, with its role (an endpoint
+    policy, a trust policy, a permissions boundary) and its address as label. When such a
+    ``.tf`` file reads this file, its documents replace the ones found by reading the file
+    alone, so both ways of reaching the file report the same findings (and a run that
+    reaches it both ways reports them once). False when no ``.tf`` file reads it.
+    """
+    me = os.path.abspath(src.abspath)
+    base = os.path.basename(me)
+    directory = os.path.dirname(me)
+    display_dir = posixpath.dirname(src.path)
+    for _ in range(_OWNER_DEPTH):
+        for name, text in _tf_texts(directory):
+            if base not in text:
+                continue
+            owner = os.path.join(directory, name)
+            rel = os.path.relpath(owner, os.path.dirname(me)).replace(os.sep, "/")
+            from . import SourceFile
+
+            osrc = SourceFile(path=posixpath.normpath(posixpath.join(display_dir, rel)), abspath=owner, text=text)
+            try:
+                extract_hcl(osrc)
+            except (ParseError, RecursionError):
+                continue
+            mine = posixpath.normpath(src.path)
+            docs = [d for d in osrc.documents if d.origin.file and posixpath.normpath(d.origin.file) == mine]
+            found = [f for f in osrc.findings if f.file and posixpath.normpath(f.file) == mine]
+            if docs or found:
+                src.documents[:] = docs
+                src.findings.extend(found)
+                return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return False

@@ -1,0 +1,49 @@
+"""Policy files written as templates: ``*.json.tpl``, ``*.tftpl``, ``*.json.tftpl``
+(Terraform template syntax: ``${...}``, ``%{ ... }``) and ``*.json.j2``, ``*.json.jinja2``
+(Jinja: ``{{ ... }}``, ``{% ... %}``).
+
+Placeholders are unresolved values, never errors: inside a JSON string they stay as
+written (``arn:aws:s3:::${bucket}/*``), standing for a whole value they are
+:class:`~linter.located.Unresolved`, and directives disappear. A template that is not a
+JSON policy once read this way (a YAML file, a shell script) is only scanned for
+credentials. A template that a nearby Terraform file reads with ``templatefile()`` is
+linted as that resource's policy (:func:`linter.sources.terraform.owner_documents`).
+"""
+from __future__ import annotations
+
+from ..located import LineIndex, ParseError
+
+def syntax_of(name: str) -> str:
+    """``"jinja"`` or ``"terraform"``: how placeholders are written in a template file."""
+    return "jinja" if ".j2" in name.lower()[-4:] or name.lower().endswith((".jinja", ".jinja2")) else "terraform"
+
+
+def extract(src) -> None:
+    from . import terraform
+    from .policy_json import extract as extract_policy
+    from .templated import scan_jinja, template_json
+
+    src.kind = "text"
+    text = src.text
+    if "Statement" not in text:
+        return  # not a policy: only the credential rules read it
+    if terraform.owner_documents(src):
+        src.kind = "policy-template"
+        return
+    if syntax_of(src.abspath) == "jinja":
+        tpl = scan_jinja(text)
+    else:
+        from ..parsers.hcl import scan_template_text
+
+        tpl = scan_template_text(text)
+    if not tpl.text.lstrip().startswith(("{", "$", "%")):
+        return
+    try:
+        tree = template_json(tpl, LineIndex(text))
+    except ParseError as e:
+        if not any(s[2] == "directive" for s in tpl.specials):
+            src.error("LP001", f"policy template is not JSON once its placeholders are read: {e.message}", e.span)
+        return  # with directives, it cannot be read without evaluating them
+    src.trees.append(tree)
+    if extract_policy(src, tree):
+        src.kind = "policy-template"
