@@ -28,7 +28,7 @@ __all__ = [
     "passrole_condition_keys", "actions_passing_role", "condition_key_known",
     "condition_key_type", "sagemaker_condition_keys", "global_condition_keys",
     "closest_condition_key", "actions_supporting_condition_key", "riskiest", "sagemaker_actions_on",
-    "resource_types_covered",
+    "resource_types_covered", "broad_managed_policy", "managed_policies_source",
 ]
 
 _DATA_FILE = ("data", "iam.json")
@@ -233,6 +233,30 @@ def _kb() -> _KB:
     with open(path, "rb") as fh:
         raw = json.loads(fh.read().decode("utf-8"))
     return _KB(raw)
+
+
+@functools.lru_cache(maxsize=1)
+def _managed_policies() -> dict:
+    import json
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "managed_policies.json")
+    with open(path, "rb") as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+def broad_managed_policy(name: str):
+    """What an AWS managed policy that grants SageMaker broadly grants (``actions``,
+    ``write_actions``, ``riskiest``), by policy name, case-insensitive; None for the others.
+    From ``linter/data/managed_policies.json`` (``scripts/update_managed_policies.py``)."""
+    low = name.lower()
+    for n, facts in _managed_policies()["policies"].items():
+        if n.lower() == low:
+            return dict(facts, name=n)
+    return None
+
+
+def managed_policies_source() -> dict:
+    return _managed_policies()["source"]
 
 
 def data_date() -> str:

@@ -3,27 +3,8 @@ from __future__ import annotations
 
 import re
 
+from linter import kb
 from linter.rule import Rule
-
-#: AWS managed policies that grant SageMaker broadly, by policy name (the last segment of
-#: the ARN path), with what they grant. Facts from the policy documents themselves
-#: (default versions, as archived by the MAMIP project).
-BROAD: dict[str, str] = {
-    "administratoraccess": 'every action of every service ("*" on "*"), SageMaker included',
-    "poweruseraccess": "every action except IAM, Organizations and Account management on every resource, "
-                       "so all of SageMaker",
-    "amazonsagemakerfullaccess": "sagemaker:* on every resource except a few Studio and capacity types "
-                                 "(domains, user profiles, apps, spaces...)",
-    "datascientist": "sagemaker:* on every resource except Studio domains, user profiles, apps and flow "
-                     "definitions (job-function/DataScientist)",
-    "sagemakerstudioadminiampermissiveexecutionpolicy": 'sagemaker:* on "*"',
-    "sagemakerstudiouseriampermissiveexecutionpolicy": 'sagemaker:* on "*"',
-    "sagemakerstudioadminiamdefaultexecutionpolicy": "sagemaker:* on Studio domains, user profiles, apps and "
-                                                     'spaces, and sagemaker:*Endpoint*, *Model*, *Job*... on "*"',
-    "sagemakerstudiouseriamdefaultexecutionpolicy": 'sagemaker:*Endpoint*, *Model*, *Job*, Describe*, List*... '
-                                                    'on "*"',
-    "awsdeepracerservicerolepolicy": 'sagemaker:* on "*"',
-}
 
 _ARN = re.compile(r"^arn:(?:\$\{[^}]*\}|[A-Za-z0-9-]*):iam::(?P<acct>[^:]*):policy/(?P<path>.+)$")
 
@@ -48,9 +29,9 @@ class BroadManagedPolicy(Rule):
     severity = "warning"
     scope = "managed"
     summary = ("A role, user, group, permission set or SAM function attaches an AWS managed policy that grants "
-               "SageMaker broadly: `AmazonSageMakerFullAccess`, `AdministratorAccess`, `PowerUserAccess`, "
-               "`job-function/DataScientist` and the permissive SageMaker Studio execution policies, by ARN, "
-               "`!Sub` ARN or SAM policy name.")
+               "SageMaker broadly (`AmazonSageMakerFullAccess`, `AdministratorAccess`, `PowerUserAccess`, "
+               "`job-function/DataScientist`, the permissive SageMaker Studio execution policies...), by ARN, "
+               "`!Sub` ARN, SAM policy name or Terraform `data \"aws_iam_policy\"` lookup.")
     rationale = (
         "AWS managed policies are written for every customer at once, so the broad ones grant everything a "
         "service can do, on every resource, and grow when AWS adds actions. `AmazonSageMakerFullAccess` "
@@ -58,7 +39,11 @@ class BroadManagedPolicy(Rule):
         "delete endpoints and model registries in the whole account; `AdministratorAccess` and "
         "`PowerUserAccess` do that and much more. They are fine for a short experiment and wrong for a "
         "production execution role or a CI deployer. Write an inline or customer managed policy with the "
-        "SageMaker actions and resources the workload uses."
+        "SageMaker actions and resources the workload uses. Which policies are broad is decided from "
+        "their own documents, not by hand: a policy is broad when, without conditions, it grants at least a "
+        "quarter of SageMaker's Write and Permissions-management actions on every resource "
+        "(`linter/data/managed_policies.json`, made by `scripts/update_managed_policies.py` from the AWS "
+        "managed policies as archived by the MAMIP project)."
     )
     example = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -115,14 +100,18 @@ Resources:
         name, aws_managed = parsed
         if not aws_managed:
             return
-        grants = BROAD.get(name.lower())
-        if grants is None:
+        facts = kb.broad_managed_policy(name)
+        if facts is None:
             return
         allowed = {str(a).lower() for a in (ctx.option("allowed-policies", []) or [])}
         if name.lower() in allowed:
             return
-        yield self.finding(ref.value, f"AWS managed policy {name} grants {grants}; attach a policy with the "
-                                      f"SageMaker actions and resources this workload needs")
-
+        src = kb.managed_policies_source()
+        total, writes = src["sagemaker_actions"], src["sagemaker_write_actions"]
+        every = "every one of the" if facts["actions"] == total else f"{facts['actions']} of the"
+        yield self.finding(ref.value, f"AWS managed policy {facts['name']} grants {every} {total} SageMaker actions "
+                                      f"on every resource ({facts['write_actions']} of the {writes} Write and "
+                                      f"Permissions-management ones, such as {facts['riskiest']}); attach a policy "
+                                      f"with the SageMaker actions and resources this workload needs")
 
 RULE = BroadManagedPolicy()

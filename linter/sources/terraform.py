@@ -312,13 +312,44 @@ def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
             ctx.src.blocks.append(ib.span)
 
 
+_LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.arn\s*$")
+
+
 def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple) -> None:
     v = attr.value
     items = list(v) if isinstance(v, list) else [v]
     for i, item in enumerate(items):
+        p = path + (i,) if isinstance(v, list) else path
+        if isinstance(item, Unresolved):
+            m = _LOOKUP_REF.match(item.text)
+            found = _lookup(ctx, m.group(1)) if m else None
+            if found is not None:  # data "aws_iam_policy" by ARN or name: reported where it is attached
+                ctx.src.managed_refs.append(ManagedPolicyRef(Val(found, item.span, p), ctx.origin(address, path)))
+            continue
         if isinstance(item, LStr) and ":iam::aws:policy/" in item:
-            p = path + (i,) if isinstance(v, list) else path
             ctx.src.managed_refs.append(ManagedPolicyRef(Val(str(item), item.span, p), ctx.origin(address, path)))
+
+
+def _policy_lookups(blocks) -> dict:
+    """``data "aws_iam_policy"`` blocks of AWS managed policies: name -> policy ARN. A lookup by
+    ``name`` is taken as the AWS managed policy of that name."""
+    out = {}
+    for blk in blocks:
+        if blk.type == "data" and len(blk.labels) >= 2 and blk.labels[0] == "aws_iam_policy":
+            arn, name = blk.get("arn"), blk.get("name")
+            if arn is not None and isinstance(arn.value, str) and ":iam::aws:policy/" in arn.value:
+                out[str(blk.labels[1])] = str(arn.value)
+            elif name is not None and isinstance(name.value, str) and "${" not in name.value:
+                out[str(blk.labels[1])] = f"arn:aws:iam::aws:policy/{name.value}"
+    return out
+
+
+def _lookup(ctx: _Ctx, name: str):
+    """The ARN a ``data.aws_iam_policy.<name>`` reference stands for (this file, else its module)."""
+    found = _policy_lookups(ctx.doc.blocks).get(name) if ctx.doc is not None else None
+    if found is None and ctx.doc is not None:
+        found = ctx.dir_index().lookups.get(name)
+    return found
 
 
 def _ref_text(attr) -> str:
@@ -746,9 +777,10 @@ def _data_document(ctx: _Ctx, blk, address: str) -> None:
 
 
 class _FileInfo:
-    __slots__ = ("uses", "defs", "boundaries")
+    __slots__ = ("uses", "defs", "boundaries", "lookups")
 
     def __init__(self) -> None:
+        self.lookups: dict[str, str] = {}  # data "aws_iam_policy" name -> ARN
         self.uses: list[tuple[str, str, str]] = []  # (document name, role, aws_iam_policy name or "")
         self.boundaries: set[str] = set()  # aws_iam_policy names used as permissions boundaries
         # name -> (consumed documents [(name, "source"|"override")], own sids)
@@ -758,6 +790,7 @@ class _FileInfo:
 def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
     info = _FileInfo()
     info.boundaries = _boundaries(doc.blocks) | set(boundaries)
+    info.lookups = _policy_lookups(doc.blocks)
     for blk in doc.blocks:
         if blk.type == "resource" and len(blk.labels) >= 2:
             policy = str(blk.labels[1]) if blk.labels[0] == "aws_iam_policy" else ""
@@ -789,13 +822,17 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
 class _DirIndex:
     """What the .tf files of one directory say about its policy documents."""
 
-    __slots__ = ("uses", "defs", "consumers", "boundaries")
+    __slots__ = ("uses", "defs", "consumers", "boundaries", "lookups")
 
     def __init__(self, infos: list) -> None:
         self.uses: dict[str, list[str]] = {}  # document -> roles of the attributes using it directly
         self.defs: dict[str, tuple[list, set]] = {}  # document -> (consumed documents, own sids)
         self.consumers: dict[str, list[tuple[str, str]]] = {}  # document -> [(consumer, how)]
         self.boundaries: set[str] = set().union(*(info.boundaries for info in infos))
+        self.lookups: dict[str, str] = {}
+        for info in infos:
+            for k, v in info.lookups.items():
+                self.lookups.setdefault(k, v)
         for info in infos:
             for name, role, policy in info.uses:
                 if policy and policy in self.boundaries:
@@ -810,7 +847,8 @@ class _DirIndex:
 def _dir_index(abspath: str, doc) -> _DirIndex:
     """The :class:`_DirIndex` of the directory of ``abspath`` (cached per directory).
 
-    Only files that mention ``aws_iam_policy_document`` or ``permissions_boundary`` are parsed. The cache is
+    Only files that mention ``aws_iam_policy_document``, ``permissions_boundary`` or ``"aws_iam_policy"`` are
+    parsed. The cache is
     checked against the directory's mtime (files added, removed or renamed) and
     the size and mtime of the files it indexed.
     """
@@ -842,7 +880,8 @@ def _dir_index(abspath: str, doc) -> _DirIndex:
             text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if "aws_iam_policy_document" not in text and "permissions_boundary" not in text:
+        if "aws_iam_policy_document" not in text and "permissions_boundary" not in text \
+                and '"aws_iam_policy"' not in text:
             continue
         indexed.append(_file_sig(path))
         if text.startswith("\ufeff"):
