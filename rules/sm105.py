@@ -23,6 +23,12 @@ def managed_policy_name(value) -> tuple[str, bool] | None:
     return value.rsplit("/", 1)[-1], True
 
 
+def _written_path(value) -> str:
+    """The policy's path and name as the reference writes them (``job-function/DataScientist``)."""
+    m = _ARN.match(value) if isinstance(value, str) else None
+    return m.group("path").strip("/") if m else ""
+
+
 class BroadManagedPolicy(Rule):
     code = "SM105"
     name = "broad-managed-policy"
@@ -109,7 +115,8 @@ Resources:
         src = kb.managed_policies_source()
         total, writes = src["sagemaker_actions"], src["sagemaker_write_actions"]
         every = "every one of the" if facts["actions"] == total else f"{facts['actions']} of the"
-        yield self.finding(ref.value, f"AWS managed policy {facts['name']} grants {every} {total} SageMaker actions "
+        shown = _written_path(ref.value.value) or facts["name"]
+        yield self.finding(ref.value, f"AWS managed policy {shown} grants {every} {total} SageMaker actions "
                                       f"on every resource ({facts['write_actions']} of the {writes} Write and "
                                       f"Permissions-management ones, such as {facts['riskiest']}); attach a policy "
                                       f"with the SageMaker actions and resources this workload needs")

@@ -234,31 +234,40 @@ class Block:
 
 
 class Document:
-    __slots__ = ("text", "pos", "attributes", "blocks", "comments", "tree")
+    __slots__ = ("text", "pos", "attributes", "blocks", "comments", "tree", "errors")
 
     def __init__(self, text: str, pos: _Pos, tree: Any) -> None:
         self.text = text
         self.pos = pos
-        self.tree = tree  # keeps the tree-sitter tree alive while nodes are used
+        self.tree = tree  # keeps the tree-sitter tree (or trees) alive while nodes are used
+        self.errors: list[ParseError] = []  # syntax errors of a file parsed with recover=True
         self.attributes: dict[str, Attribute] = {}
         self.blocks: list[Block] = []
         self.comments: list[LStr] = []
 
 
 def parse(text: str, char_map: Optional[Callable[[int], int]] = None,
-          line_index: Optional[LineIndex] = None) -> Document:
+          line_index: Optional[LineIndex] = None, recover: bool = False) -> Document:
     """Parse HCL ``text``.
 
     ``char_map`` and ``line_index`` place ``text`` inside another file: character
     offsets in ``text`` go through ``char_map`` and are turned into lines and
-    columns with ``line_index`` (the enclosing file's). Raises :class:`ParseError`.
+    columns with ``line_index`` (the enclosing file's). Raises :class:`ParseError`
+    at the first syntax error -- or, with ``recover``, returns the top-level blocks
+    that parse, with a ``ParseError`` for each one that does not in ``errors``.
+
+    Beyond tree-sitter's grammar, a quoted string that runs over several lines is an
+    error at the string's start, as in Terraform (tree-sitter accepts it).
     """
     data = text.encode("utf-8", "surrogatepass")
     tree = _parser().parse(data)
     pos = _Pos(text, data, char_map, line_index)
     root = tree.root_node
-    if root.has_error:
-        raise _first_error(root, pos)
+    err = _first_error(root, pos) if root.has_error else _multiline_string(root, pos)
+    if err is not None:
+        if not recover or char_map is not None or err.limit:
+            raise err
+        return _recover(text, pos, err)
     doc = Document(text, pos, tree)
     for child in root.children:
         t = child.type
@@ -267,6 +276,82 @@ def parse(text: str, char_map: Optional[Callable[[int], int]] = None,
         elif t == "comment":
             doc.comments.append(LStr(pos.node_text(child), pos.node_span(child)))
     return doc
+
+
+_STRING_LITERALS = None
+
+
+def _multiline_string(root, pos: _Pos) -> Optional[ParseError]:
+    """A quoted string whose literal text holds a newline: Terraform rejects it at its start."""
+    global _STRING_LITERALS
+    if b'"' not in pos.data or b"\n" not in pos.data:
+        return None
+    if _STRING_LITERALS is None:
+        import tree_sitter
+        import tree_sitter_hcl
+
+        lang = tree_sitter.Language(tree_sitter_hcl.language())
+        _STRING_LITERALS = tree_sitter.Query(lang, "(string_lit (template_literal) @t) "
+                                                   "(quoted_template (template_literal) @t)")
+    import tree_sitter
+
+    caps = tree_sitter.QueryCursor(_STRING_LITERALS).captures(root).get("t", ())
+    bad = [n for n in caps if n.start_point[0] != n.end_point[0]]
+    if not bad:
+        return None
+    first = min((n.parent for n in bad), key=lambda n: n.start_byte)
+    return ParseError("syntax error: a quoted string cannot run over several lines (use \\n or a heredoc)",
+                      pos.span(first.start_byte, first.start_byte + 1))
+
+
+#: A top-level block header (``resource "a" "b" {``) or attribute (``name =``) at a line start.
+_TOP_LEVEL = re.compile(r'^(?:[A-Za-z_][A-Za-z0-9_-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*[ \t]*\{'
+                        r'|[A-Za-z_][A-Za-z0-9_-]*[ \t]*=)', re.M)
+
+
+def _recover(text: str, pos: _Pos, first: ParseError) -> Document:
+    """The top-level blocks and attributes of a broken file that parse on their own.
+
+    The file is cut where a top-level block or attribute starts (a line that begins with
+    ``resource "a" "b" {`` or ``name =``); each piece is parsed alone, placed in the file,
+    and the pieces that fail add their first error to ``doc.errors`` (the first error of
+    the whole file is always among them).
+    """
+    starts = [m.start() for m in _TOP_LEVEL.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    doc = Document(text, pos, [])
+    doc.errors = []
+    index = pos.index
+    for a, b in zip(starts, starts[1:]):
+        piece = text[a:b]
+        if not piece.strip():
+            continue
+        try:
+            part = parse(piece, char_map=_Shift(a), line_index=index)
+        except ParseError as e:
+            doc.errors.append(e)
+            continue
+        doc.tree.append(part.tree)
+        doc.attributes.update(part.attributes)
+        doc.blocks.extend(part.blocks)
+        doc.comments.extend(part.comments)
+    if not any(e.span == first.span for e in doc.errors):
+        doc.errors.insert(0, first)
+    return doc
+
+
+class _Shift:
+    """A character map that adds a constant (a piece of the file starting at ``off``)."""
+
+    __slots__ = ("off",)
+
+    def __init__(self, off: int) -> None:
+        self.off = off
+
+    def __call__(self, o: int) -> int:
+        return o + self.off
 
 
 def _first_error(root, pos: _Pos) -> ParseError:
@@ -283,7 +368,10 @@ def _first_error(root, pos: _Pos) -> ParseError:
         for c in node.children:
             if c.is_missing:
                 if last_error is None:
-                    return ParseError(f"syntax error: missing {c.type!r}", pos.node_span(c))
+                    # what is there is more telling than what tree-sitter would have liked
+                    m = _PUNCT_TOKEN.match(pos.data[c.start_byte:c.start_byte + 16].decode("utf-8", "replace"))
+                    what = f"unexpected {m.group()!r}" if m else f"missing {c.type!r}"
+                    return ParseError(f"syntax error: {what}", pos.node_span(c))
                 continue
             if c.type == "ERROR" or c.is_error or c.has_error:
                 nxt = c

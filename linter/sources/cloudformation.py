@@ -140,9 +140,11 @@ def extract_yaml(src) -> None:
     hash_spans: list = []
     try:
         docs = yaml_loc.parse_yaml_stream(text, hash_spans=hash_spans)
-    except ParseError:
+    except ParseError as e:
         src.comments.extend(yaml_loc.scan_comments(text))
         src.kind = "yaml"
+        if not e.limit:
+            _lint_before(src, text, e)  # the resources before the error are still linted
         raise  # reported when the text looks like a template (Helm charts and the like are not)
     src.comments.extend(yaml_loc.scan_comments(text, hash_spans))
     found = False
@@ -155,6 +157,51 @@ def extract_yaml(src) -> None:
             extract_tree(src, tree)
     if not found:
         src.kind = "yaml"
+
+
+_MAX_CUTS = 6
+
+
+def _lint_before(src, text: str, err: ParseError) -> None:
+    """Lint the part of a broken template before its syntax error.
+
+    The text is cut at a line that starts a top-level key or a resource (a key indented as
+    the first one under ``Resources:``) before the error, nearest first; the first prefix
+    that parses as a template is linted. A few cuts are tried, each a parse of a prefix.
+    """
+    from ..parsers import yaml_loc
+
+    lines = text.splitlines(keepends=True)
+    err_line = min(max(err.span.line, 1), len(lines))
+    indent = None
+    offsets, off = [], 0
+    for i, line in enumerate(lines, 1):
+        offsets.append(off)
+        off += len(line)
+        if indent is None and i > 1 and lines[i - 2].rstrip() in ("Resources:", '"Resources":') and line.strip():
+            indent = len(line) - len(line.lstrip(" "))
+    cuts = []
+    for i in range(err_line - 1, 0, -1):  # 1-based lines before the error line
+        line = lines[i - 1]
+        body = line.lstrip(" ")
+        if not body.strip() or body.startswith(("#", "-")):
+            continue
+        lead = len(line) - len(body)
+        if lead == 0 or lead == indent:
+            cuts.append(offsets[i - 1])
+            if len(cuts) >= _MAX_CUTS:
+                break
+    for cut in cuts:
+        try:
+            docs = yaml_loc.parse_yaml_stream(text[:cut])
+        except ParseError:
+            continue
+        trees = [t for t in docs if is_template(t)]
+        if trees:
+            src.kind = KIND
+            for tree in trees:
+                extract_tree(src, tree)
+            return
 
 
 def is_template(tree: Any) -> bool:

@@ -78,7 +78,7 @@ def _parse_cached(abspath: str, text: str):
     hit = _DOC_CACHE.get(abspath)
     if hit is not None and hit[0] == text:
         return hit[1]
-    doc = hcl.parse(text)
+    doc = hcl.parse(text, recover=True)
     if len(_DOC_CACHE) >= _CACHE_MAX:
         _DOC_CACHE.clear()
     _DOC_CACHE[abspath] = (text, doc)
@@ -94,6 +94,8 @@ def extract_hcl(src) -> None:
 
     src.kind = "terraform"
     doc = _parse_cached(os.path.abspath(src.abspath), src.text)
+    for e in doc.errors:  # the blocks around a syntax error are still linted
+        src.error("LP001", e.message, e.span)
     src.comments.extend(doc.comments)
     # the whole-file tree is only walked by a few file-scope rules: build it on first use
     src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)], 1)
