@@ -25,8 +25,8 @@ class AwsAccessKeyId(Rule):
         "ID alone also tells an attacker which account it belongs to (STS GetAccessKeyInfo). Templates and "
         "containers should get credentials at run time: an execution role for SageMaker, Lambda and ECS, "
         "an instance profile, or a secret resolved at deploy time. AWS documentation example keys (ending "
-        "in `EXAMPLE`, such as `AKIAIOSFODNN7EXAMPLE`) are reported as notes only; placeholders such as "
-        "`AKIA` followed by sixteen `X` and IAM unique IDs (`AROA`, `AIDA`...) are not reported. Messages show the "
+        "in `EXAMPLE`, such as `AKIAIOSFODNN7EXAMPLE`) are reported as notes only; placeholders (too little "
+        "randomness to be a key: `AKIA` followed by sixteen `X` or `A`, a repeated run or pattern) and IAM unique IDs (`AROA`, `AIDA`...) are not reported. Messages show the "
         "key ID masked (first and last 4 characters)."
     )
     example_format = "yaml"

@@ -17,7 +17,10 @@ class SageMakerServiceWildcard(Rule):
         "creating presigned Studio and notebook URLs (an interactive shell with the execution role's "
         "credentials), creating training and processing jobs that run arbitrary containers with any role "
         "that can be passed, deleting domains, endpoints and model registries, and changing resource "
-        "policies. Least privilege means naming the actions a workload needs."
+        "policies. Least privilege means naming the actions a workload needs. A wildcard is judged by "
+        "what it grants on the statement's resources: the message counts the actions "
+        "the statement's `Resource` or `NotResource` lets apply, and a statement whose resources are not "
+        "SageMaker's (`\"*\"` on a bucket) is not reported."
     )
     example = """{
   "Version": "2012-10-17",

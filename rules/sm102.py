@@ -18,8 +18,11 @@ class SageMakerActionWildcard(Rule):
         "A partial wildcard grants more than it reads: `sagemaker:Create*` expands to dozens of actions, "
         "among them `CreatePresignedNotebookInstanceUrl` and `CreatePresignedDomainUrl`, which hand out "
         "interactive sessions, and it silently grows when AWS adds actions. The severity follows the "
-        "worst access level in the expansion: error when it holds any Write or Permissions-management "
-        "action, warning for Tagging, note when it is List/Read only."
+        "worst access level among the actions it grants on the statement's resources: error when it holds any Write or Permissions-management "
+        "action, warning for Tagging, note when it is List/Read only. The count is the pattern's expansion; the "
+        "message also says how many of those actions the statement's `Resource` or `NotResource` lets apply and "
+        "names the riskiest of them. A pattern that grants nothing on the statement's resources (`sagemaker:Search*`, "
+        "whose actions need `Resource: \"*\"`, on an account ARN) is not reported."
     )
     example = """{
   "Version": "2012-10-17",
