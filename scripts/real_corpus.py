@@ -91,6 +91,17 @@ def kinds(corpus: str) -> dict[str, str]:
     return out
 
 
+_EXT_KINDS = ((".tf.json", "tf-json"), (".tf", "tf"), (".tfvars", "tf"), (".yaml", "yaml"), (".yml", "yaml"),
+              (".json", "json"), (".tpl", "template"), (".tftpl", "template"), (".j2", "template"),
+              (".py", "python"), (".ts", "typescript"), (".js", "javascript"))
+
+
+def kind_by_name(path: str) -> str:
+    """A file kind from its name, for corpora without a manifest."""
+    low = path.lower()
+    return next((kind for ext, kind in _EXT_KINDS if low.endswith(ext)), "other")
+
+
 def run_linter(exe: str, corpus: str) -> list[dict]:
     """Every finding the linter reports on the corpus, with paths relative to it."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,7 +184,7 @@ def main(argv=None) -> int:
 
     print("\n".join(table("rule", tp, fp, unl, missed, lambda p, c: c)))
     print()
-    print("\n".join(table("kind", tp, fp, unl, missed, lambda p, c: kind_of.get(p, "other"))))
+    print("\n".join(table("kind", tp, fp, unl, missed, lambda p, c: kind_of.get(p) or kind_by_name(p))))
     if args.verbose:
         for title, rows in (("false positives (labelled FP, still reported)", fp),
                             ("unlabelled findings", unl)):
