@@ -1,4 +1,6 @@
 """IAM301 passrole-unscoped."""
+import re
+
 from linter import kb
 from linter.analysis import action_values
 from linter.model import GRANTING_ROLES
@@ -19,7 +21,10 @@ class PassRoleUnscoped(Rule):
         "privileged role in the account and run its own code with that role's credentials: a classic "
         "privilege escalation. Scope `Resource` to the execution roles meant for SageMaker. An "
         "`iam:PassedToService` condition limits which service receives the role but not which role is "
-        "passed, so it lowers the severity to warning without removing the finding."
+        "passed, so it lowers the severity to warning without removing the finding. Only an allow-list of "
+        "service principals (`StringEquals` or `StringLike` `sagemaker.amazonaws.com`) counts: a negated "
+        "operator (every service but a few), `Null`, `...IfExists`, a value of only `*` or a malformed "
+        "value (`sagemaker`) limits nothing, and the finding stays an error."
     )
     example = """{
   "Version": "2012-10-17",
@@ -51,12 +56,10 @@ class PassRoleUnscoped(Rule):
             if not broad:
                 continue
             services, negated = _passed_to(st)
-            limited = st.has_condition_key("iam:PassedToService")
+            limited = bool(services) and not negated  # "every service but X" limits little
             if services:
                 to = ("to any service except " if negated else "to ") + ", ".join(services[:4]) + \
                      (" ..." if len(services) > 4 else "")
-            elif limited:
-                to = "to the services iam:PassedToService allows"
             else:
                 to = "to any service, SageMaker jobs and notebooks included"
             for v in action_values(st):
@@ -70,17 +73,30 @@ class PassRoleUnscoped(Rule):
                                    severity=sev)
 
 
+_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9*?][a-z0-9.*?-]*\.amazonaws\.com(?:\.cn)?$")
+
+
 def _passed_to(st) -> tuple:
-    """The services an ``iam:PassedToService`` condition names (literal values, in order), and
-    whether the operator is negated (``StringNotEquals``: every service but those)."""
+    """The services an ``iam:PassedToService`` condition limits passing to (values in order),
+    and whether the operator is negated (``StringNotEquals``: every service but those).
+
+    Only a string test on service principals limits anything: ``Null``, a value of only
+    wildcards, ``...IfExists`` or a value that is no service principal (``sagemaker`` for
+    ``sagemaker.amazonaws.com``) limits nothing, and the finding stays an error."""
     out: list = []
     negated = False
     for c in st.condition:
-        if isinstance(c.key.value, str) and c.key.value.lower() == "iam:passedtoservice":
-            negated = negated or "Not" in c.base_operator
-            for v in c.values:
-                if isinstance(v.value, str) and v.value not in out:
-                    out.append(v.value)
+        if not (isinstance(c.key.value, str) and c.key.value.lower() == "iam:passedtoservice"):
+            continue
+        op = c.base_operator
+        if not op.startswith("String") or c.operator.endswith("IfExists"):
+            continue
+        vals = [v.value for v in c.values if isinstance(v.value, str)]
+        if not vals or len(vals) != len(c.values) or any(v.strip("*?") == "" or not _SERVICE_PRINCIPAL.match(v)
+                                                         for v in vals):
+            continue
+        negated = negated or "Not" in op
+        out.extend(v for v in vals if v not in out)
     return out, negated
 
 RULE = PassRoleUnscoped()

@@ -1,4 +1,5 @@
 """IAM302 trust-wildcard-principal."""
+from linter import kb
 from linter.rule import Rule
 
 #: Condition keys that tie a request to known principals, accounts, organizations,
@@ -15,26 +16,55 @@ NARROWING_KEYS = frozenset(k.lower() for k in (
 
 #: Operators whose match narrows (a negated operator excludes a few and admits the rest).
 _POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress")
+#: Their negations: in a Deny to everyone, they deny all requests but the narrowed ones.
+_NEGATED = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike",
+            "NotIpAddress")
 
 
 def _wildcard_only(value) -> bool:
     return isinstance(value, str) and value.strip("*?") == ""
 
 
-def narrowing_clauses(st):
-    """Condition clauses that really narrow who can use the statement."""
+def narrowing_clauses(st, operators=_POSITIVE):
+    """Condition clauses that really narrow who can use the statement (with ``operators``;
+    the negated ones narrow a Deny's complement)."""
     out = []
     for c in st.condition:
         key = c.key.value.lower() if isinstance(c.key.value, str) else ""
         if key not in NARROWING_KEYS:
             continue
         op = c.operator.split(":", 1)[-1]
-        if op.endswith("IfExists") or op not in _POSITIVE:
+        if op.endswith("IfExists") or op not in operators:
             continue  # absent key passes (IfExists), or a negative/Null test
         if not c.values or any(_wildcard_only(v.value) for v in c.values):
             continue
         out.append(c)
     return out
+
+
+def _covers(patterns, values) -> bool:
+    """Whether every literal value is matched by one of the wildcard patterns."""
+    pats = [p.value for p in patterns if isinstance(p.value, str)]
+    vals = [v.value for v in values]
+    return bool(pats) and all(isinstance(v, str) and any(kb.pattern_matches(p, v) for p in pats) for v in vals)
+
+
+def fenced(doc, st) -> bool:
+    """Whether a Deny of the same policy denies everyone but the narrowed requests the actions and
+    resources of ``st``: the Allow to ``*`` plus Deny-unless pattern (a private API Gateway policy:
+    Allow ``*`` to invoke, Deny ``*`` to invoke unless ``aws:SourceVpce``)."""
+    for d in doc.statements:
+        if not d.is_deny or d.principal is None or d.condition_unresolved:
+            continue
+        if not any(v.value == "*" for e in d.principal.entries if e.kind in ("*", "AWS") for v in e.values):
+            continue
+        if d.action is None or st.action is None or not _covers(d.action.values, st.action.values):
+            continue
+        if st.resource is not None and d.resource is not None and not _covers(d.resource.values, st.resource.values):
+            continue
+        if narrowing_clauses(d, _NEGATED):
+            return True
+    return False
 
 
 class TrustWildcardPrincipal(Rule):
@@ -54,7 +84,9 @@ class TrustWildcardPrincipal(Rule):
         "Name the accounts or roles that need access, or keep the wildcard and add a condition that ties "
         "the request to your organization (`aws:PrincipalOrgID`), an account (`aws:PrincipalAccount`, "
         "`aws:SourceAccount`) or a source resource (`aws:SourceArn`). Conditions with a negated operator, "
-        "`...IfExists`, or a value that is only `*` do not count."
+        "`...IfExists`, or a value that is only `*` do not count. A `Deny` to `*` in the same policy that "
+        "covers the same actions and resources unless such a key matches (`StringNotEquals "
+        "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported."
     )
     example = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -110,6 +142,8 @@ Resources:
             if clauses:
                 if trusted:
                     yield from self._untrusted(clauses, trusted)
+                continue
+            if fenced(doc, st):
                 continue
             for v, shown in stars:
                 if doc.role == "trust":

@@ -179,6 +179,12 @@ def test_cfn_permissions_boundary_grants_nothing(lint):
     only_validity(CFN_BOUNDARY, lint(CFN_BOUNDARY, name="template.yaml", select=ROLE_RULES))
 
 
+def test_cfn_permissions_boundary_by_getatt_policy_arn_grants_nothing(lint):
+    """!GetAtt Boundary.PolicyArn names the same managed policy as !Ref Boundary: it is a boundary too."""
+    text = CFN_BOUNDARY.replace("PermissionsBoundary: !Ref Boundary", "PermissionsBoundary: !GetAtt Boundary.PolicyArn")
+    only_validity(text, lint(text, name="template.yaml", select=ROLE_RULES))
+
+
 def test_cfn_managed_policy_attached_as_permissions_is_reported(lint):
     """Control: the same managed policy in ManagedPolicyArns grants everything."""
     text = CFN_BOUNDARY.replace("PermissionsBoundary: !Ref Boundary", "ManagedPolicyArns: [!Ref Boundary]")
@@ -233,6 +239,9 @@ CFN_TRUST = t("""
               - Effect: Allow
                 Principal: {Service: sagemaker.amazonaws.com}
                 Action: "*"
+              - Effect: Deny
+                Principal: {AWS: "*"}
+                Action: sagemaker:CreateTrainingJobb
           Policies:
             - PolicyName: everything
               PolicyDocument:
@@ -244,9 +253,11 @@ CFN_TRUST = t("""
 
 
 def test_cfn_trust_policy_with_action_star_is_no_sm101(lint):
-    """Action "*" in a trust policy grants no SageMaker action; the role's inline policy with "*" does."""
-    found = lint(CFN_TRUST, name="template.yaml", select=["SM101"])
-    assert at(found) == [("SM101",) + pos(CFN_TRUST, '"*"', 2)]
+    """Action "*" in a trust policy grants no SageMaker action (the role's inline policy with "*" does);
+    an unknown action in the trust policy's Deny is still SM104."""
+    found = lint(CFN_TRUST, name="template.yaml", select=["SM101", "SM104"])
+    assert at(found) == sorted([("SM101",) + pos(CFN_TRUST, '"*"', 3),
+                                ("SM104",) + pos(CFN_TRUST, "sagemaker:CreateTrainingJobb")])
 
 
 # Terraform: the same two statements in jsonencode.
@@ -314,9 +325,15 @@ TF_ROLE_WITH_BOUNDARY = '''resource "aws_iam_role" "ml" {
 '''
 
 
-def test_tf_permissions_boundary_in_the_same_file_grants_nothing(lint):
+@pytest.mark.parametrize("ref", [
+    "aws_iam_policy.boundary.arn",
+    '"${aws_iam_policy.boundary.arn}"',
+    "aws_iam_policy.boundary.id",
+])
+def test_tf_permissions_boundary_in_the_same_file_grants_nothing(lint, ref):
     """An aws_iam_policy an aws_iam_role of the same file takes as permissions_boundary is not reported."""
-    text = TF_BOUNDARY + "\n" + TF_ROLE_WITH_BOUNDARY
+    text = TF_BOUNDARY + "\n" + TF_ROLE_WITH_BOUNDARY.replace("aws_iam_policy.boundary.arn", ref)
+    assert f"permissions_boundary = {ref}\n" in text
     only_validity(text, lint(text, name="main.tf", select=ROLE_RULES), quoted=True)
 
 
@@ -378,13 +395,15 @@ def test_tf_same_content_as_scp_is_read(lint):
     found = lint(text, name="main.tf", select=["LP", "SM", "IAM"])
     assert at(found) == sorted([("SM104",) + pos(text, '"sagemaker:CreateTrainingJobb"'),
                                 ("LP002",) + pos(text, "Effect", 2)])
-    assert [f.message for f in found if f.code == "LP002"] == ["duplicate key 'Effect' in statement (the last one wins)"]
+    assert [f.message for f in found if f.code == "LP002"] == [
+        "duplicate key 'Effect' in statement (the last one wins)"]
 
 
 def _plan_text():
     allow_all = {"Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
-        {"Effect": "Deny", "Principal": "*", "Action": "sagemaker:CreateTrainingJobb", "Resource": "*"}]}
+        {"Effect": "Deny", "Principal": "*", "Action": "sagemaker:CreateTrainingJobb", "Resource": "*",
+         "Condition": {"Null": {"sagemaker:VolumeKmsKeys": "true"}}}]}
     everything = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
     plan = {"format_version": "1.2", "terraform_version": "1.7.0", "planned_values": {"root_module": {"resources": [
         {"address": "aws_organizations_policy.scp", "mode": "managed", "type": "aws_organizations_policy",
@@ -405,11 +424,32 @@ def test_tf_plan_organizations_and_endpoint_policies_grant_nothing(lint):
     control = text.index('"aws_iam_policy.control"')
     star = '\\"*\\"'  # a JSON string inside the plan's JSON
     assert [(f.code, f.label) for f in found] == [
-        ("SM104", "aws_vpc_endpoint.sm"), ("IAM301", "aws_iam_policy.control"), ("SM101", "aws_iam_policy.control"),
-        ("SM201", "aws_iam_policy.control")]
+        ("SM104", "aws_vpc_endpoint.sm"), ("SM204", "aws_vpc_endpoint.sm"), ("IAM301", "aws_iam_policy.control"),
+        ("SM101", "aws_iam_policy.control"), ("SM201", "aws_iam_policy.control")]
     assert at(found) == sorted([("SM104",) + pos(text, '\\"sagemaker:CreateTrainingJobb\\"'),
-                                ("IAM301",) + pos(text, star, start=control), ("SM101",) + pos(text, star, start=control),
+                                ("SM204",) + pos(text, '\\"sagemaker:VolumeKmsKeys\\"'),
+                                ("IAM301",) + pos(text, star, start=control),
+                                ("SM101",) + pos(text, star, start=control),
                                 ("SM201",) + pos(text, star, 2, start=control)])
+
+
+def test_tf_plan_permissions_boundary_grants_nothing(lint):
+    """In a plan, the aws_iam_policy whose ARN a role takes as permissions_boundary is a boundary, as in .tf."""
+    arn = "arn:aws:iam::111122223333:policy/ml-boundary"
+    trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+                            "Action": "sts:AssumeRole"}]}
+    plan = {"format_version": "1.2", "terraform_version": "1.7.0",
+            "planned_values": {"root_module": {"resources": [
+                {"address": "aws_iam_policy.boundary", "mode": "managed", "type": "aws_iam_policy", "name": "boundary",
+                 "values": {"name": "ml-boundary", "arn": arn, "policy": json.dumps(
+                     {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})}},
+                {"address": "aws_iam_role.ml", "mode": "managed", "type": "aws_iam_role", "name": "ml",
+                 "values": {"name": "ml", "permissions_boundary": arn, "assume_role_policy": json.dumps(trust)}}]}},
+            "configuration": {"root_module": {"resources": [
+                {"address": "aws_iam_role.ml", "mode": "managed", "type": "aws_iam_role", "name": "ml",
+                 "expressions": {"permissions_boundary": {
+                     "references": ["aws_iam_policy.boundary.arn", "aws_iam_policy.boundary"]}}}]}}}
+    assert lint(json.dumps(plan, indent=2), name="plan.json", select=ROLE_RULES) == []
 
 
 STANDALONE = """{
@@ -581,7 +621,8 @@ def test_notresource_leaves_out_the_actions_that_take_only_those_types(lint):
     """sagemaker:* with NotResource on domains, user profiles, apps and flow definitions grants 444 actions
     (the 16 that take only those types are left out): SM101 and SM202 count 444."""
     found = lint(NOT_RESOURCE, select=["SM101", "SM202"])
-    assert at(found) == [("SM101",) + pos(NOT_RESOURCE, '"sagemaker:*"'), ("SM202",) + pos(NOT_RESOURCE, '"NotResource"')]
+    assert at(found) == [("SM101",) + pos(NOT_RESOURCE, '"sagemaker:*"'),
+                         ("SM202",) + pos(NOT_RESOURCE, '"NotResource"')]
     sm101 = next(f for f in found if f.code == "SM101")
     sm202 = next(f for f in found if f.code == "SM202")
     assert "grants 444 of the 460 SageMaker actions, all that its NotResource allows" in sm101.message
@@ -646,13 +687,15 @@ PASSROLE = """{
 
 @pytest.mark.parametrize("operator,severity,says", [
     ("StringEquals", "warning", "any role can be passed to ec2.amazonaws.com, ecs-tasks.amazonaws.com;"),
-    ("StringNotEquals", "warning", "any role can be passed to any service except ec2.amazonaws.com, ecs-tasks.amazonaws.com;"),
+    ("StringNotEquals", "error",  # every service but two: limits little, stays an error
+     "any role can be passed to any service except ec2.amazonaws.com, ecs-tasks.amazonaws.com;"),
     (None, "error", "any role can be passed to any service, SageMaker jobs and notebooks included;"),
 ])
 def test_iam301_names_the_services_a_role_can_be_passed_to(lint, operator, severity, says):
-    """IAM301 says which services any role can be passed to; iam:PassedToService lowers it to a warning."""
-    cond = "" if operator is None else (
-        f',\n      "Condition": {{"{operator}": {{"iam:PassedToService": ["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"]}}}}')
+    """IAM301 says which services any role can be passed to; an iam:PassedToService allow-list lowers it to
+    a warning, a deny-list does not."""
+    services = json.dumps({"iam:PassedToService": ["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"]})
+    cond = "" if operator is None else f',\n      "Condition": {{"{operator}": {services}}}'
     text = PASSROLE.replace("CONDITION", cond)
     found = lint(text, select=["IAM301"])
     assert [(f.code, f.span.line, f.span.col, f.severity) for f in found] == [
@@ -660,10 +703,23 @@ def test_iam301_names_the_services_a_role_can_be_passed_to(lint, operator, sever
     assert says in found[0].message
 
 
+@pytest.mark.parametrize("condition", [{"Null": {"iam:PassedToService": "false"}},
+                                       {"StringLike": {"iam:PassedToService": "*"}}], ids=["Null", "StringLike-star"])
+def test_iam301_condition_that_limits_no_service_keeps_the_error(lint, condition):
+    """A condition on iam:PassedToService that admits every service limits nothing: still an error, "any service"."""
+    text = PASSROLE.replace("CONDITION", f',\n      "Condition": {json.dumps(condition)}')
+    found = lint(text, select=["IAM301"])
+    assert [(f.code, f.span.line, f.span.col, f.severity) for f in found] == [
+        ("IAM301",) + pos(text, '"iam:PassRole"') + ("error",)]
+    assert "any role can be passed to any service" in found[0].message
+
+
 def test_sm201_suggests_the_training_job_arn_first(lint):
+    """SM201 on sagemaker:CreateTrainingJob suggests the training-job ARN format first."""
     text = policy_on("*", '"sagemaker:CreateTrainingJob"')
     (f,) = lint(text, select=["SM201"])
-    assert "scope Resource to ARNs such as arn:${Partition}:sagemaker:${Region}:${Account}:training-job/${TrainingJobName} or " in f.message
+    assert ("scope Resource to ARNs such as "
+            "arn:${Partition}:sagemaker:${Region}:${Account}:training-job/${TrainingJobName} or ") in f.message
 
 
 def test_sm204_suggests_a_key_of_the_statements_actions(lint):
@@ -690,9 +746,16 @@ def test_sm104_suggestions(lint, action, says):
     assert found[0].message.endswith(says)
 
 
-def test_sm104_typo_keeping_the_verb_never_suggests_a_delete(lint):
-    text = policy_on("arn:aws:sagemaker:us-east-1:111122223333:*", '"sagemaker:UpdateEndpointWeightAndCapacities"')
+@pytest.mark.parametrize("typo,meant", [
+    ("sagemaker:UpdateEndpointWeightAndCapacities", "sagemaker:UpdateEndpointWeightsAndCapacities"),
+    ("sagemaker:UpdateEndpointWeightAndCapacity", "sagemaker:UpdateEndpointWeightsAndCapacities"),
+    ("sagemaker:UpdateEndpointt", "sagemaker:UpdateEndpoint"),
+])
+def test_sm104_typo_keeping_the_verb_never_suggests_a_delete(lint, typo, meant):
+    """A typo that keeps the verb is corrected to an action with that verb, never to a Delete* action."""
+    text = policy_on("arn:aws:sagemaker:us-east-1:111122223333:*", f'"{typo}"')
     (f,) = lint(text, select=["SM104"])
+    assert f.message.endswith(f"did you mean {meant}?")
     assert "Delete" not in f.message
 
 
@@ -829,15 +892,46 @@ resource "aws_iam_policy" "ml" {{
         assert all(f.label == "aws_iam_policy.ml" for f in found)
 
 
+@pytest.mark.parametrize("paths", [["."], ["endpoint.json.tpl"]], ids=["walk", "template-alone"])
+def test_endpoint_template_read_through_a_local(lint_files, paths):
+    """A template that main.tf reads into a local used as an aws_vpc_endpoint policy is an endpoint policy."""
+    main = '''locals {
+  endpoint_policy = templatefile("${path.module}/endpoint.json.tpl", {})
+}
+
+resource "aws_vpc_endpoint" "sm" {
+  vpc_id       = var.vpc_id
+  service_name = "com.amazonaws.us-east-1.sagemaker.api"
+  policy       = local.endpoint_policy
+}
+'''
+    assert lint_files({"main.tf": main, "endpoint.json.tpl": ENDPOINT_TPL}, paths=paths, select=ROLE_RULES) == []
+
+
+def test_endpoint_jsonencode_local_is_an_endpoint_policy(lint):
+    """Control for the above: the same policy written inline in the local is an endpoint policy."""
+    text = '''locals {
+  endpoint_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "*", Resource = "*" }] })
+}
+
+resource "aws_vpc_endpoint" "sm" {
+  vpc_id = var.vpc_id
+  policy = local.endpoint_policy
+}
+'''
+    assert lint(text, name="main.tf", select=ROLE_RULES) == []
+
+
 def test_cdk_out_templates_are_walked_and_its_other_files_are_not(lint_files):
     """A committed cdk.out/Stack.template.json is a CloudFormation template; manifest.json and asset
     directories are build output, not read in a walk."""
     template = json.dumps({"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
-        "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
-                                                    "Action": "sts:AssumeRole"}]},
+        "AssumeRolePolicyDocument": {"Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
         "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}}]}}}}, indent=1)
-    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]})
+    policy = json.dumps({"Version": "2012-10-17",
+                         "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]})
     found = lint_files({"cdk.out/Stack.template.json": template, "cdk.out/manifest.json": policy,
                         "cdk.out/asset.abc/x.json": policy}, select=["SM101"])
     assert where(found) == [("cdk.out/Stack.template.json", "SM101") + pos(template, '"sagemaker:*"')]
@@ -855,7 +949,8 @@ def test_jsonc_config_files_do_not_fail_a_run(tmp_path):
     write(tmp_path, {
         "tsconfig.json": '{\n  // TypeScript settings\n  "compilerOptions": {\n    "target": "es2020", /* modern */\n'
                          '    "strict": true,\n  },\n}\n',
-        ".vscode/settings.json": '{\n  // editor\n  "editor.formatOnSave": true,\n  "files.exclude": {"**/.git": true}\n}\n',
+        ".vscode/settings.json": '{\n  // editor\n  "editor.formatOnSave": true,\n'
+                                 '  "files.exclude": {"**/.git": true}\n}\n',
     })
     for args in (["."], ["tsconfig.json", ".vscode/settings.json"]):
         r = cli(*args, cwd=tmp_path)
@@ -967,7 +1062,9 @@ def test_tf_heredoc_with_an_iam_variable_is_lp001_at_the_interpolation(lint):
     """${sagemaker:DomainId} in a heredoc is a Terraform interpolation (it needs $${...}): LP001 at the `${`."""
     text = TF_HEREDOC_IAM_VARIABLE
     found = lint(text, name="main.tf", select=["LP001", "SM101"])
-    assert at(found) == sorted([("LP001",) + pos(text, "${sagemaker:DomainId}"), ("SM101",) + pos(text, '"sagemaker:*"')])
+    assert at(found) == sorted([("LP001",) + pos(text, "${sagemaker:DomainId}"),
+                                ("SM101",) + pos(text, '"sagemaker:*"')])
+    assert [f.message for f in found if f.code == "LP001"] == ["syntax error: unexpected '${'"]
 
 
 TF_MULTILINE_STRING = '''resource "aws_iam_policy" "before" {
@@ -993,6 +1090,7 @@ resource "aws_iam_policy" "after" {
 
 
 def test_tf_quoted_string_over_two_lines_is_lp001_at_its_opening_quote(lint):
+    """A quoted string running over two lines is LP001 at its opening quote; the other blocks are still linted."""
     text = TF_MULTILINE_STRING
     found = lint(text, name="main.tf", select=["LP001", "SM101"])
     assert at(found) == sorted([("SM101",) + pos(text, '"sagemaker:*"'), ("LP001",) + pos(text, '"a\n'),
@@ -1085,6 +1183,8 @@ def test_lp002_duplicate_policy_document_but_not_lambda_variables(lint):
 # 10. SM105 from Terraform data "aws_iam_policy" lookups
 
 def test_sm105_lookup_by_arn_attached_by_an_attachment(lint):
+    """A data "aws_iam_policy" lookup of AmazonSageMakerFullAccess by ARN (partition from a local) is SM105
+    where an attachment takes its .arn."""
     text = '''locals {
   partition = "aws"
 }
@@ -1105,6 +1205,7 @@ resource "aws_iam_role_policy_attachment" "full" {
 
 
 def test_sm105_lookup_by_name_in_managed_policy_arns(lint):
+    """A lookup of AdministratorAccess by name, in a role's managed_policy_arns, is SM105 at the reference."""
     text = '''data "aws_iam_policy" "admin" {
   name = "AdministratorAccess"
 }
@@ -1121,19 +1222,21 @@ resource "aws_iam_role" "ml" {
 
 
 def test_sm105_lookup_in_another_file_of_the_directory(lint_files):
+    """The lookup in data.tf, the attachment in iam.tf: SM105 in iam.tf, in a walk and with iam.tf alone."""
     iam = '''resource "aws_iam_role_policy_attachment" "full" {
   role       = "ml"
   policy_arn = data.aws_iam_policy.full.arn
 }
 '''
-    files = {"data.tf": 'data "aws_iam_policy" "full" {\n  arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"\n}\n',
-             "iam.tf": iam}
+    data = 'data "aws_iam_policy" "full" {\n  arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"\n}\n'
+    files = {"data.tf": data, "iam.tf": iam}
     for paths in (["."], ["iam.tf"]):
         found = lint_files(files, paths=paths, select=["SM105"])
         assert where(found) == [("iam.tf", "SM105") + pos(iam, "data.aws_iam_policy.full.arn")], paths
 
 
 def test_sm105_read_only_lookup_and_unattached_lookup_are_quiet(lint):
+    """A lookup of a narrow policy (AmazonSageMakerReadOnly), or one never attached, is not reported."""
     read_only = '''data "aws_iam_policy" "ro" {
   arn = "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly"
 }
@@ -1161,3 +1264,86 @@ def test_managed_policy_data_is_up_to_date():
     r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "update_managed_policies.py"), "--check"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+# ---------------------------------------------------------------------------
+# Shapes found while reviewing the above
+
+
+def test_cfn_permissions_boundary_by_arn_with_the_policy_name_grants_nothing(lint):
+    """A boundary written as the ARN of a ManagedPolicyName of the template is that managed policy."""
+    text = CFN_BOUNDARY.replace(
+        "PermissionsBoundary: !Ref Boundary",
+        'PermissionsBoundary: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/team-boundary"')
+    text = text.replace("Type: AWS::IAM::ManagedPolicy\n    Properties:\n",
+                        "Type: AWS::IAM::ManagedPolicy\n    Properties:\n      ManagedPolicyName: team-boundary\n")
+    assert "ManagedPolicyName: team-boundary" in text and ":policy/team-boundary" in text
+    only_validity(text, lint(text, name="template.yaml", select=ROLE_RULES))
+
+
+PRIVATE_API = t("""
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      Api:
+        Type: AWS::ApiGateway::RestApi
+        Properties:
+          Name: private
+          Policy:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Principal: "*"
+                Action: execute-api:Invoke
+                Resource: execute-api:/*
+              - Effect: Deny
+                Principal: "*"
+                Action: execute-api:Invoke
+                Resource: execute-api:/*
+                Condition:
+                  OPERATOR:
+                    aws:SourceVpce: vpce-0a1b2c3d
+    """)
+
+
+@pytest.mark.parametrize("operator,fenced", [("StringNotEquals", True), ("StringEquals", False)])
+def test_iam302_allow_to_everyone_fenced_by_a_deny_unless_is_not_reported(lint, operator, fenced):
+    """The private API pattern: Allow "*" to invoke, Deny "*" to invoke unless the request comes through
+    the VPC endpoint. The Deny fences the wildcard; a Deny that only blocks that endpoint does not."""
+    text = PRIVATE_API.replace("OPERATOR", operator)
+    found = lint(text, name="template.yaml", select=["IAM302"])
+    assert at(found) == ([] if fenced else [("IAM302",) + after(text, "Principal: ")])
+
+
+def test_template_loop_that_leaves_a_double_comma_is_still_read(lint_files):
+    """A Jinja loop whose separator directive leaves ',,' once directives are gone: the statements after
+    it are still linted."""
+    text = t("""
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {% for b in buckets %}
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::{{ b }}/*"}{% if not loop.last %},{% endif %}
+            {%- endfor %},
+            {"Effect": "Allow", "Action": "sagemaker:DeleteEndpoint", "Resource": "*"}
+          ]
+        }
+        """)
+    found = lint_files({"p.json.j2": text}, select=["SM201", "LP001"])
+    assert at(found) == [("SM201",) + pos(text, '"*"')]
+
+
+def test_tf_exclusive_attachments_and_lookup_ids_are_sm105(lint_files):
+    """aws_iam_role_policy_attachments_exclusive.policy_arns names managed policies too, by ARN or by a
+    data "aws_iam_policy" lookup's id (its ARN)."""
+    text = t("""
+        data "aws_iam_policy" "full" {
+          name = "AmazonSageMakerFullAccess"
+        }
+        resource "aws_iam_role_policy_attachments_exclusive" "x" {
+          role_name   = "r"
+          policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess", data.aws_iam_policy.full.id]
+        }
+        """)
+    found = lint_files({"main.tf": text}, select=["SM105"])
+    assert at(found) == sorted([("SM105",) + pos(text, '"arn:aws:iam::aws:policy/AdministratorAccess"'),
+                                ("SM105",) + pos(text, "data.aws_iam_policy.full.id")])

@@ -708,14 +708,37 @@ class _Template:
     # -- driver ----------------------------------------------------------
 
     def boundaries(self) -> set:
-        """Logical IDs of the managed policies used as a permissions boundary in this template."""
+        """Logical IDs of the managed policies used as a permissions boundary in this template:
+        ``!Ref P``, ``!GetAtt P.PolicyArn``, or an ARN (literal or ``!Sub``) ending in P's
+        ``ManagedPolicyName``."""
+        names: dict = {}
+        for lid, res in self.resources.items():
+            if isinstance(res, dict) and res.get("Type") == "AWS::IAM::ManagedPolicy":
+                props = res.get("Properties")
+                name = props.get("ManagedPolicyName") if isinstance(props, dict) else None
+                if isinstance(name, str):
+                    names[str(name)] = str(lid)
         out: set = set()
         for res in self.resources.values():
-            if isinstance(res, dict) and res.get("Type") in IAM_PRINCIPAL_TYPES:
-                props = res.get("Properties")
-                ref = props.get("PermissionsBoundary") if isinstance(props, dict) else None
-                if isinstance(ref, dict) and isinstance(ref.get("Ref"), str):
-                    out.add(str(ref["Ref"]))
+            if not (isinstance(res, dict) and res.get("Type") in IAM_PRINCIPAL_TYPES):
+                continue
+            props = res.get("Properties")
+            ref = props.get("PermissionsBoundary") if isinstance(props, dict) else None
+            if isinstance(ref, dict) and isinstance(ref.get("Ref"), str):
+                out.add(str(ref["Ref"]))
+                continue
+            if isinstance(ref, dict) and "Fn::GetAtt" in ref:
+                att = ref["Fn::GetAtt"]
+                target = att[0] if isinstance(att, list) and att else str(att).split(".", 1)[0]
+                out.add(str(target))
+                continue
+            text = ref.get("Fn::Sub") if isinstance(ref, dict) else ref
+            if isinstance(text, list) and text:
+                text = text[0]
+            if isinstance(text, str) and ":policy/" in text:
+                lid = names.get(text.rsplit("/", 1)[-1])
+                if lid is not None:
+                    out.add(lid)
         return out
 
     def run(self) -> None:

@@ -86,19 +86,31 @@ def _parse_mapped(parse_text: str, omap, index: LineIndex) -> Any:
     return parse_json(parse_text, mapper)
 
 
-_TRAILING_COMMA = re.compile(r",(\s*[\]}])")
+_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|,')
+_SPACE = re.compile(r"\s*")
 
 
 def _drop_trailing_commas(text: str, omap):
-    """``text`` without commas before ``]``/``}`` (outside strings), and its map; (None, None) if none."""
+    """``text`` without the commas that directives left dangling (outside strings): before
+    ``]``, ``}`` or another comma, and after ``[`` or ``{``; and its map. (None, None) if none.
+    One pass over the text."""
     from ..parsers.hcl import Composed, OffsetMap
 
-    strings = [(m.start(), m.end()) for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', text)]
     drop = []
-    for m in _TRAILING_COMMA.finditer(text):
-        i = m.start()
-        if not any(a < i < b for a, b in strings):
-            drop.append(i)
+    prev_end, prev_sig = 0, ""
+    for m in _TOKENS.finditer(text):
+        gap = text[prev_end:m.start()].rstrip()
+        if gap:
+            prev_sig = gap[-1]
+        if m.group() == ",":
+            j = _SPACE.match(text, m.end()).end()
+            if text[j:j + 1] in ("]", "}", ",") or prev_sig in ("[", "{", ""):
+                drop.append(m.start())
+            else:
+                prev_sig = ","
+        else:
+            prev_sig = '"'
+        prev_end = m.end()
     if not drop:
         return None, None
     out = []

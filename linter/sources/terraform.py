@@ -47,12 +47,16 @@ RESOURCE_POLICY_ATTRS = frozenset(("policy", "access_policies", "access_policy",
                                    "policy_document"))
 ATTACHMENT_TYPES = frozenset(("aws_iam_role_policy_attachment", "aws_iam_policy_attachment",
                               "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment",
-                              "aws_ssoadmin_managed_policy_attachment"))
+                              "aws_ssoadmin_managed_policy_attachment", "aws_iam_role_policy_attachments_exclusive",
+                              "aws_iam_user_policy_attachments_exclusive",
+                              "aws_iam_group_policy_attachments_exclusive"))
+#: Attributes of the attachment resources that name managed policies.
+ATTACHMENT_ATTRS = ("policy_arn", "managed_policy_arn", "policy_arns")
 ENDPOINT_TYPES = frozenset(("aws_vpc_endpoint", "aws_vpc_endpoint_policy"))
 #: Service and resource control policies (``content``): they cap what accounts may do.
 ORGANIZATIONS_POLICY = "aws_organizations_policy"
 ORGANIZATIONS_POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
-_BOUNDARY_REF = re.compile(r"^\s*aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.arn\s*$")
+_BOUNDARY_REF = re.compile(r"^\s*aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:arn|id)\s*$")
 POLICY_DOC = "aws_iam_policy_document"
 
 _DOC_REF = re.compile(r"^\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:minified_)?json\s*$")
@@ -175,7 +179,7 @@ class _Ctx:
         self._info: Optional[Any] = None
         self.templates_done: set[str] = set()
         self.kind = kind
-        self.local_uses: dict[str, str] = {}
+        self.local_uses: dict[str, tuple] = {}  # local name -> (role, strict) of the attribute using it
         self.boundaries: frozenset = frozenset()  # aws_iam_policy names used as permissions boundaries
 
     def file_index(self) -> "_DirIndex":
@@ -204,10 +208,10 @@ def _extract_blocks(ctx: _Ctx, blocks: list) -> None:
     # local uses first: a local used as assume_role_policy is a trust policy
     for blk in blocks:
         if blk.type == "resource" and len(blk.labels) >= 2:
-            for attr_name, role, _strict, attr in _policy_attrs(blk, ctx.boundaries):
+            for attr_name, role, strict, attr in _policy_attrs(blk, ctx.boundaries):
                 m = _LOCAL_REF.match(_ref_text(attr))
                 if m:
-                    ctx.local_uses.setdefault(m.group(1), role)
+                    ctx.local_uses.setdefault(m.group(1), (role, strict))
     for blk in blocks:
         t = blk.type
         labels = blk.labels
@@ -217,7 +221,13 @@ def _extract_blocks(ctx: _Ctx, blocks: list) -> None:
             _data_document(ctx, blk, f"data.{POLICY_DOC}.{labels[1]}")
         elif t == "locals":
             for name, a in blk.attributes.items():
-                _loose(ctx, a, f"local.{name}", (f"local.{name}",), ctx.local_uses.get(name))
+                role, strict = ctx.local_uses.get(name, (None, False))
+                label, path = f"local.{name}", (f"local.{name}",)
+                if role is not None and _classify(ctx, a)[0] == "file":
+                    # a policy file read into a local that a resource uses as its policy
+                    _policy_value(ctx, a, label, path, role, strict)
+                else:
+                    _loose(ctx, a, label, path, role)
         elif t == "module" and labels:
             addr = f"module.{labels[0]}"
             for name, a in blk.attributes.items():
@@ -302,7 +312,7 @@ def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
         path = (address,) + (path_name if isinstance(path_name, tuple) else (path_name,))
         _policy_value(ctx, attr, address, path, role, strict)
     if rtype in ATTACHMENT_TYPES:
-        for name in ("policy_arn", "managed_policy_arn"):
+        for name in ATTACHMENT_ATTRS:
             a = blk.get(name)
             if a is not None:
                 _managed_refs(ctx, a, address, (address, name))
@@ -314,7 +324,7 @@ def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
             ctx.src.blocks.append(ib.span)
 
 
-_LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.arn\s*$")
+_LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:arn|id)\s*$")
 
 
 def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple) -> None:
@@ -1223,26 +1233,68 @@ def extract_plan(src, tree: Any) -> None:
     if not isinstance(tree, dict):
         return
     ctx = _Ctx(src, LineIndex(src.text or ""), None, "terraform-plan")
+    ctx.boundaries = frozenset(_plan_boundaries(tree))
     seen: set[str] = set()
-    pv = tree.get("planned_values")
-    if isinstance(pv, dict) and isinstance(pv.get("root_module"), dict):
-        stack = [pv["root_module"]]
-        while stack:
-            mod = stack.pop(0)
-            for r in _list(mod.get("resources")):
-                if isinstance(r, dict) and r.get("mode", "managed") == "managed":
-                    _plan_resource(ctx, r.get("address"), r.get("type"), r.get("values"), seen)
-            stack.extend(m for m in _list(mod.get("child_modules")) if isinstance(m, dict))
-    for rc in _list(tree.get("resource_changes")):
-        if not isinstance(rc, dict) or rc.get("mode", "managed") != "managed":
-            continue
-        change = rc.get("change")
-        if isinstance(change, dict):
-            _plan_resource(ctx, rc.get("address"), rc.get("type"), change.get("after"), seen)
+    for address, rtype, values in _plan_resources(tree):
+        _plan_resource(ctx, address, rtype, values, seen)
 
 
 def _list(v: Any) -> list:
     return v if isinstance(v, list) else []
+
+
+def _plan_resources(tree: dict) -> list:
+    """(address, type, values) of every managed resource of a plan (planned values, then changes)."""
+    out = []
+    pv = tree.get("planned_values")
+    stack = [pv["root_module"]] if isinstance(pv, dict) and isinstance(pv.get("root_module"), dict) else []
+    while stack:
+        mod = stack.pop(0)
+        for r in _list(mod.get("resources")):
+            if isinstance(r, dict) and r.get("mode", "managed") == "managed":
+                out.append((r.get("address"), r.get("type"), r.get("values")))
+        stack.extend(m for m in _list(mod.get("child_modules")) if isinstance(m, dict))
+    for rc in _list(tree.get("resource_changes")):
+        change = rc.get("change") if isinstance(rc, dict) else None
+        if isinstance(change, dict) and rc.get("mode", "managed") == "managed":
+            out.append((rc.get("address"), rc.get("type"), change.get("after")))
+    return out
+
+
+def _plan_boundaries(tree: dict) -> set:
+    """Addresses of the ``aws_iam_policy`` resources of a plan used as a permissions boundary: a
+    role's or user's ``permissions_boundary`` equals the policy's ARN, or the configuration's
+    ``permissions_boundary`` expression references the policy."""
+    arns: dict = {}
+    bound_values: set = set()
+    for address, rtype, values in _plan_resources(tree):
+        if not isinstance(values, dict):
+            continue
+        if rtype == "aws_iam_policy" and isinstance(values.get("arn"), str):
+            arns[str(values["arn"])] = address
+        elif rtype in ("aws_iam_role", "aws_iam_user") and isinstance(values.get("permissions_boundary"), str):
+            bound_values.add(str(values["permissions_boundary"]))
+    out = {arns[v] for v in bound_values if v in arns}
+    conf = tree.get("configuration")
+    stack = [("", conf.get("root_module"))] if isinstance(conf, dict) else []
+    while stack:
+        prefix, mod = stack.pop()
+        if not isinstance(mod, dict):
+            continue
+        for r in _list(mod.get("resources")):
+            if not (isinstance(r, dict) and r.get("type") in ("aws_iam_role", "aws_iam_user")):
+                continue
+            expr = r.get("expressions", {}).get("permissions_boundary") if isinstance(r.get("expressions"), dict) else None
+            for ref in _list(expr.get("references")) if isinstance(expr, dict) else ():
+                m = _BOUNDARY_REF.match(str(ref))
+                if m:
+                    out.add(f"{prefix}aws_iam_policy.{m.group(1)}")
+        calls = mod.get("module_calls")
+        if isinstance(calls, dict):
+            for name, call in calls.items():
+                if isinstance(call, dict):
+                    stack.append((f"{prefix}module.{name}.", call.get("module")))
+    return out
 
 
 def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) -> None:
@@ -1270,11 +1322,14 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
             if name in RESOURCE_POLICY_ATTRS:
                 strict = rtype in IDENTITY_TYPES
                 role = "identity" if strict else "endpoint" if rtype in ENDPOINT_TYPES else "resource"
+                if rtype == "aws_iam_policy" and _unindexed(address) in ctx.boundaries:
+                    role = "boundary"
                 items.append(((name,), role, strict, v))
         if rtype in ATTACHMENT_TYPES:
-            for name in ("policy_arn", "managed_policy_arn"):
-                if name in values:
-                    _plan_ref(ctx, values[name], address, (address, name))
+            for name in ATTACHMENT_ATTRS:
+                v = values.get(name)
+                for i, item in enumerate(v) if isinstance(v, list) else ((None, v),):
+                    _plan_ref(ctx, item, address, (address, name) + ((i,) if i is not None else ()))
     for path, role, strict, v in items:
         if not isinstance(v, LStr) or not v.strip():
             continue
@@ -1284,6 +1339,11 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
         tree = _template_json(ctx, tpl, address, strict)
         if tree is not None and (strict or isinstance(tree, dict) and "Statement" in tree):
             _emit(ctx, tree, address, (address,) + path, role)
+
+
+def _unindexed(address: str) -> str:
+    """``module.a["x"].aws_iam_policy.b[0]`` -> ``module.a.aws_iam_policy.b``."""
+    return re.sub(r"\[[^\]]*\]", "", address)
 
 
 def _plan_ref(ctx: _Ctx, v: Any, address: str, path: tuple) -> None:
