@@ -447,7 +447,7 @@ def expand(pattern: str) -> tuple:
 
 @functools.lru_cache(maxsize=4096)
 def _expand(low: str) -> tuple:
-    if low.strip("*") == "":
+    if low and low.strip("*") == "":
         svc_pat, name_pat = "*", "*"
     else:
         svc_pat, sep, name_pat = low.partition(":")
