@@ -210,9 +210,21 @@ def _glob(pattern: str, text: str) -> bool:
     return i == np
 
 
+@functools.lru_cache(maxsize=1024)
+def _matcher(pattern_low: str):
+    """A predicate over lowercase names for a lowercase pattern; a pattern with one ``*``
+    and no ``?`` (``get*``, ``*object``, ``describe*s``), the usual case, is tested with
+    ``startswith``/``endswith`` instead of :func:`_glob`."""
+    if pattern_low.count("*") == 1 and "?" not in pattern_low:
+        head, _, tail = pattern_low.partition("*")
+        least = len(head) + len(tail)
+        return lambda n: len(n) >= least and n.startswith(head) and n.endswith(tail)
+    return lambda n: _glob(pattern_low, n)
+
+
 def wildcard_match(pattern: str, text: str) -> bool:
     """IAM wildcard match, case-insensitive: ``*`` any run of characters, ``?`` one."""
-    return _glob(pattern.lower(), text.lower())
+    return _matcher(pattern.lower())(text.lower())
 
 
 def _has_wildcard(s: str) -> bool:
@@ -317,15 +329,15 @@ def _index() -> _Index:
 class _Service:
     """One service file, decoded on demand."""
 
-    __slots__ = ("prefix", "name", "key_names", "key_types", "keys", "resource_rows", "action_rows",
-                 "by_lower", "names_lower", "_actions", "_resources", "_supporting")
+    __slots__ = ("prefix", "name", "key_rows", "key_names", "resource_rows", "action_rows",
+                 "by_lower", "names_lower", "_actions", "_resources", "_supporting", "_keys")
 
     def __init__(self, raw: dict) -> None:
         self.prefix = raw["p"]
         self.name = raw["n"]
-        self.key_names = tuple(k for k, _ in raw["k"])
-        self.key_types = {k.lower(): t for k, t in raw["k"]}
-        self.keys = _Keys(self.key_names)
+        self.key_rows = raw["k"]
+        self.key_names = tuple(k for k, _ in self.key_rows)
+        self._keys = None
         self.resource_rows = raw["r"]
         self.action_rows = raw["a"]
         self.names_lower = tuple(row[0].lower() for row in self.action_rows)
@@ -333,6 +345,13 @@ class _Service:
         self._actions = {}
         self._resources = None
         self._supporting = None
+
+    def key(self, key_low: str):
+        """``(canonical, type)`` of a key of this service (templates matched), or None."""
+        if self._keys is None:
+            self._keys = (_Keys(self.key_names), {k.lower(): t for k, t in self.key_rows})
+        canonical = self._keys[0].find(key_low)
+        return None if canonical is None else (canonical, self._keys[1][canonical.lower()])
 
     def resources(self) -> dict:
         if self._resources is None:
@@ -454,7 +473,8 @@ def _expand(low: str) -> tuple:
         if not sep:
             return ()
     if _has_wildcard(svc_pat):
-        prefixes = [p for p in _index().services if _glob(svc_pat, p)]
+        match = _matcher(svc_pat)
+        prefixes = [p for p in _index().services if match(p)]
     else:
         prefixes = [svc_pat] if svc_pat in _index().services else []
     out = []
@@ -467,7 +487,8 @@ def _expand(low: str) -> tuple:
         elif name_pat.strip("*") == "":
             out.extend(svc.action_at(i) for i in range(len(svc.action_rows)))
         else:
-            out.extend(svc.action_at(i) for i, n in enumerate(svc.names_lower) if _glob(name_pat, n))
+            match = _matcher(name_pat)
+            out.extend(svc.action_at(i) for i, n in enumerate(svc.names_lower) if match(n))
     return tuple(out)
 
 
@@ -544,9 +565,9 @@ def _condition_key(low: str, service):
     defs = {}  # service -> (canonical, type)
     svc = _service(prefix)
     if svc is not None:
-        canonical = svc.keys.find(low)
-        if canonical is not None:
-            defs[prefix] = (canonical, svc.key_types[canonical.lower()])
+        hit = svc.key(low)
+        if hit is not None:
+            defs[prefix] = hit
     foreign = idx.foreign_keys.find(low)
     if foreign is not None:
         for s, t in idx.foreign[foreign.lower()]:

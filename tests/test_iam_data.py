@@ -135,8 +135,7 @@ def test_whole_data_counts():
         "Write": 11485, "Read": 5947, "List": 3748, "Tagging": 719, "Permissions management": 422}
     assert sum(1 for a in every if not a.supports_resource_level) == 6762
     assert sum(len(iam.resource_types(p)) for p in iam.services()) == 2348
-    types = collections.Counter(iam._service(p).key_types[k.lower()]
-                                for p in iam.services() for k in iam._service(p).key_names)
+    types = collections.Counter(t for p in iam.services() for _, t in iam._service(p).key_rows)
     assert types == {"String": 1668, "ArrayOfString": 508, "ARN": 180, "Bool": 121, "Numeric": 81,
                      "ArrayOfARN": 28, "ArrayOfBool": 4, "Date": 4, "IPAddress": 1, None: 1}
     assert [a.full for a in every[:2]] == ["a2c:GetContainerizationJobDetails", "a2c:GetDeploymentJobDetails"]
@@ -296,7 +295,8 @@ def test_expand_counts_and_order():
     ("Get*", "GetObject", True), ("get*", "GETOBJECT", True), ("*", "", True), ("Get*", "Get", True),
     ("Get?bject", "GetObject", True), ("Get?", "Get", False), ("*Object", "GetObjectAcl", False),
     ("*Obj*Acl", "GetObjectAcl", True), ("a*b*c", "abxbxc", True), ("a*b*c", "acb", False),
-    ("", "", True), ("", "a", False),
+    ("", "", True), ("", "a", False), ("ab*ba", "aba", False), ("ab*ba", "abba", True), ("*", "x", True),
+    ("Describe*s", "DescribeVpcs", True), ("Describe*s", "DescribeVpc", False), ("?*", "", False),
 ])
 def test_wildcard_match(pattern, text, expected):
     assert iam.wildcard_match(pattern, text) is expected
