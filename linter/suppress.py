@@ -51,7 +51,7 @@ _DIRECTIVE = (r"(?is)(?:^|(?<=[\s#/*]))lint-policies\s*:\s*(?P<kind>ignore-file|
               r"(?:\[(?P<codes>[^\]]*)\])?(?P<rest>.*)$")
 #: What a directive (or an attempt at one) looks like; a comment that merely mentions the tool is not one.
 _MENTION = r"(?i)lint-policies\s*:\s*(?:ignore|disable|enable|skip|noqa|suppress|nosec|allow)"
-_CODE = r"^[A-Z]+[0-9]*$"
+CODE = r"^[A-Z]+[0-9]*$"
 _SYNTAX = "# lint-policies: ignore[CODE,...] -- reason"
 
 _HCL_EXT = (".tf", ".tfvars", ".hcl")
@@ -133,7 +133,7 @@ def parse_directive(text: str) -> Optional[tuple[str, list[str], str, str]]:
         return (kind, [], "", f"suppression without codes; expected `{_SYNTAX}` "
                               f"(blanket suppressions are not supported)")
     codes = [c.strip().upper() for c in re.split(r"[,\s]+", raw_codes) if c.strip()]
-    bad = [c for c in codes if not re.match(_CODE, c)]
+    bad = [c for c in codes if not re.match(CODE, c)]
     if not codes:
         return (kind, [], "", f"suppression with an empty code list; expected `{_SYNTAX}`")
     if bad:
@@ -420,17 +420,13 @@ def scan_hcl(text: str) -> Scan:
 
 
 def comment_style(src: Any) -> Optional[str]:
-    """``"hcl"``, ``"yaml"`` or None (a file without ``#`` comments)."""
-    name = (src.abspath or src.path or "").lower()
-    if name.endswith(".tf.json") or src.kind in _NO_COMMENT_KINDS:
-        return None
-    if name.endswith(_HCL_EXT) or src.kind == "terraform":
-        return "hcl"
-    text = src.text or ""
-    if text.lstrip()[:1] in ("{", "["):
-        return None
-    if name.endswith(_YAML_EXT) or src.kind in ("cloudformation", "yaml"):
+    """``"hcl"``, ``"yaml"`` or None (a file without comments): YAML files have ``#`` comments,
+    JSON none, and a format with a syntax of its own says which (Terraform: HCL)."""
+    syntax = getattr(src, "syntax", None)
+    if syntax == "yaml":
         return "yaml"
+    if syntax == "own" and src.format is not None:
+        return src.format.comments
     return None
 
 
@@ -501,161 +497,19 @@ def _next_code(sorted_lines: list[int], line: int) -> Optional[int]:
 
 
 def _known_blocks(src: Any) -> list[tuple[int, int]]:
-    """Blocks the extractors know: src.blocks, statements of the documents, CloudFormation resources."""
+    """Blocks the formats know: src.blocks (resources, Terraform blocks...) and the statements."""
     out = [(b.line, b.end_line) for b in getattr(src, "blocks", ()) or ()]
     for doc in getattr(src, "documents", ()) or ():
         for st in getattr(doc, "statements", ()) or ():
             sp = getattr(st, "span", None)
             if sp is not None:
                 out.append((sp.line, sp.end_line))
-    for rid, (key_span, body) in _cfn_resources(src).items():
-        end = getattr(body, "span", key_span)
-        out.append((key_span.line, max(end.end_line, key_span.line)))
     return out
 
 
-def _cfn_resources(src: Any) -> dict[str, tuple[Span, Any]]:
-    if src.kind != "cloudformation" or not src.trees:
-        return {}
-    tree = src.trees[0]
-    res = tree.get("Resources") if isinstance(tree, dict) else None
-    if not isinstance(res, dict):
-        return {}
-    out = {}
-    for rid, body in res.items():
-        ks = res.key_span(rid) if hasattr(res, "key_span") else getattr(body, "span", Span(1, 1, 1, 1))
-        out[str(rid)] = (ks, body)
-    return out
-
-
-def _metadata_directives(src: Any) -> list[Directive]:
-    """CloudFormation ``Metadata: {lint-policies: {ignore: [{id, reason}]}}``."""
-    if src.kind != "cloudformation" or not src.trees or not isinstance(src.trees[0], dict):
-        return []
-    tree = src.trees[0]
-    out: list[Directive] = []
-    out += _metadata_entries(tree.get("Metadata"), ("Metadata",), "file", None, None)
-    for rid, (key_span, body) in _cfn_resources(src).items():
-        if not isinstance(body, dict):
-            continue
-        bspan = getattr(body, "span", key_span)
-        region = Span(key_span.line, key_span.col, max(bspan.end_line, key_span.end_line),
-                      bspan.end_col if bspan.end_line >= key_span.end_line else key_span.end_col)
-        out += _metadata_entries(body.get("Metadata"), ("Resources", rid, "Metadata"), "resource",
-                                 region, ("Resources", rid))
-    return out
-
-
-def _span(node: Any, default: Span) -> Span:
+def span_or(node: Any, default: Span) -> Span:
+    """A located node's span, else ``default``."""
     return getattr(node, "span", None) or default
-
-
-def _metadata_entries(meta: Any, path: tuple, scope: str, region: Optional[Span],
-                      prefix: Optional[tuple]) -> list[Directive]:
-    if not isinstance(meta, dict):
-        return []
-    key = next((k for k in meta if str(k).lower() == "lint-policies"), None)
-    if key is None:
-        return []
-    lp = meta[key]
-    path = path + (str(key),)
-    default = meta.key_span(key) if hasattr(meta, "key_span") else _span(meta, Span(1, 1, 1, 1))
-    out: list[Directive] = []
-    shape = "expected `lint-policies: {ignore: [{id: SM101, reason: \"...\"}]}`"
-
-    def bad(msg: str, node: Any, p: tuple) -> None:
-        out.append(Directive([], "", _span(node, default), scope, f"metadata {msg}", form="metadata",
-                             logical_path=p, problem=f"malformed Metadata suppression: {msg}; {shape}"))
-
-    if not isinstance(lp, dict):
-        bad("lint-policies is not a mapping", lp, path)
-        return out
-    unknown = [k for k in lp if str(k) != "ignore"]
-    if unknown:
-        bad(f"unknown key {str(unknown[0])!r}", lp, path + (str(unknown[0]),))
-    items = lp.get("ignore")
-    if items is None:
-        return out
-    if not isinstance(items, list):
-        bad("ignore is not a list", items, path + ("ignore",))
-        return out
-    for i, item in enumerate(items):
-        p = path + ("ignore", i)
-        if isinstance(item, str):  # a bare code: allowed, but it has no reason
-            ids, reason, at = item, "", item
-        elif isinstance(item, dict):
-            ids = item.get("id")
-            reason = item.get("reason", "")
-            at = item
-            extra = [k for k in item if str(k) not in ("id", "reason")]
-            if extra:
-                bad(f"unknown key {str(extra[0])!r} in an ignore entry", item, p + (str(extra[0]),))
-                continue
-        else:
-            bad("an ignore entry is neither a code nor a mapping", item, p)
-            continue
-        if isinstance(ids, str):
-            codes = [c.strip().upper() for c in re.split(r"[,\s]+", ids) if c.strip()]
-        elif isinstance(ids, list) and all(isinstance(x, str) for x in ids):
-            codes = [str(x).strip().upper() for x in ids if str(x).strip()]
-        else:
-            bad("an ignore entry has no `id`", item, p)
-            continue
-        if not codes or any(not re.match(_CODE, c) for c in codes):
-            bad(f"invalid rule code in {ids!r}", item, p)
-            continue
-        if not isinstance(reason, str):
-            reason = str(getattr(reason, "value", reason) or "")
-        d = Directive(list(dict.fromkeys(codes)), reason.strip(), _span(at, default), scope,
-                      f"metadata ignore[{','.join(codes)}]", region=region, path_prefix=prefix,
-                      form="metadata", logical_path=p)
-        d.hint = "add `reason:` to the Metadata ignore entry"
-        out.append(d)
-    return out
-
-
-def _json_comment_directives(src: Any) -> list[Directive]:
-    """Terraform JSON: ``"//": "lint-policies: ignore[SM101] -- reason"`` in the block it covers."""
-    out: list[Directive] = []
-    root = src.trees[0] if src.trees else None
-
-    def visit(node: Any, path: tuple) -> None:
-        if isinstance(node, dict):
-            if "//" in node:
-                val = node["//"]
-                texts = val if isinstance(val, list) else [val]
-                for j, t in enumerate(texts):
-                    if not isinstance(t, str):
-                        continue
-                    parsed = parse_directive(str(t))
-                    if parsed is None:
-                        continue
-                    kind, codes, reason, problem = parsed
-                    span = _span(t, node.key_span("//") if hasattr(node, "key_span") else _span(node, Span(1, 1, 1, 1)))
-                    scope = "file" if (kind == "ignore-file" or node is root) else "object"
-                    p = path + ("//",) + ((j,) if isinstance(val, list) else ())
-                    d = Directive(codes, reason, span, scope, f"{kind}[{','.join(codes)}]",
-                                  region=None if scope == "file" else _span(node, span),
-                                  form="json-comment", logical_path=p)
-                    if problem == "after-codes":
-                        d.hint = "the reason must follow `--` after the codes"
-                        problem = ""
-                    else:
-                        d.hint = ('write it after `--`: "//": "lint-policies: %s[%s] -- why this is acceptable"'
-                                  % (kind, ",".join(codes)))
-                    d.problem = problem
-                    out.append(d)
-            for k, v in node.items():
-                if k != "//":
-                    visit(v, path + (str(k),))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                visit(v, path + (i,))
-
-    for tree in src.trees:
-        root = tree
-        visit(tree, ())
-    return out
 
 
 def collect(src: Any) -> list[Directive]:
@@ -667,10 +521,10 @@ def collect(src: Any) -> list[Directive]:
     style = comment_style(src)
     if style:
         out += _comment_directives(src, style)
-    if src.kind == "cloudformation":
-        out += _metadata_directives(src)
-    if src.kind == "terraform-json" or (src.path or "").lower().endswith(".tf.json"):
-        out += _json_comment_directives(src)
+    fmt = getattr(src, "format", None)
+    own = getattr(fmt.load(), "directives", None) if fmt is not None else None
+    if own is not None:  # CloudFormation Metadata, Terraform JSON "//": where the format keeps them
+        out += own(src)
     return out
 
 

@@ -20,7 +20,7 @@ from linter.engine import Options, run
 from linter.findings import Finding
 from linter.located import Span
 from linter.parsers.json_loc import parse_json
-from linter.sources import SourceFile
+from linter.sources import BY_NAME, SourceFile
 
 ALL = ["LP000", "LP001", "LP002", "LP100", "LP101", "SM101", "SM102", "SM201", "IAM301", "KEY401"]
 
@@ -33,7 +33,9 @@ def finding(code, line, col=1, path=(), value="", file="f"):
 def apply(text, name, findings, codes=ALL, kind=None, trees=None, blocks=(), **opts):
     if kind is None:
         kind = {"tf": "terraform", "yaml": "cloudformation", "json": "json"}[name.rsplit(".", 1)[-1]]
-    src = SourceFile(path=name, abspath=name, text=text, kind=kind, trees=list(trees or []), blocks=list(blocks))
+    syntax = {"tf": "own", "yaml": "yaml", "json": "json"}[name.rsplit(".", 1)[-1]]
+    src = SourceFile(path=name, abspath=name, text=text, kind=kind, trees=list(trees or []), blocks=list(blocks),
+                     format=BY_NAME.get(kind), syntax=syntax)
     for f in findings:
         f.file = name
     return suppress.apply(src, findings, SimpleNamespace(codes=list(codes)), Options(**opts))

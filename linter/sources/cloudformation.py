@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Callable, Optional
 
 from ..located import LDict, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
+from ..suppress import span_or
+from .base import is_cloudformation_template
 from ..model import ManagedPolicyRef, Origin, PolicyDocument, Val, build_document
 
 KIND = "cloudformation"
@@ -132,37 +134,31 @@ SAM_POLICY_TEMPLATES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], .
 # Entry points
 
 
-def extract_yaml(src) -> None:
-    """Parse ``src.text`` as YAML; extract policies when it is a template."""
-    from ..parsers import yaml_loc
+def claims(name: str, tree: Any) -> bool:
+    """A JSON template, or a YAML stream with a template among its documents."""
+    docs = tree if isinstance(tree, list) and not isinstance(tree, dict) else [tree]
+    return any(is_template(d) for d in docs)
 
-    text = src.text or ""
-    hash_spans: list = []
-    try:
-        docs = yaml_loc.parse_yaml_stream(text, hash_spans=hash_spans)
-    except ParseError as e:
-        src.comments.extend(yaml_loc.scan_comments(text))
-        src.kind = "yaml"
-        if not e.limit:
-            _lint_before(src, text, e)  # the resources before the error are still linted
-        raise  # reported when the text looks like a template (Helm charts and the like are not)
-    src.comments.extend(yaml_loc.scan_comments(text, hash_spans))
-    found = False
-    for tree in docs:
-        if tree is None:
-            continue
-        src.trees.append(tree)
-        if is_template(tree):
-            found = True
-            extract_tree(src, tree)
-    if not found:
-        src.kind = "yaml"
+
+def extract(src, tree: Any) -> None:
+    """Extract every policy of a template (a JSON tree, or the documents of a YAML stream)."""
+    src.kind = KIND
+    for doc in (tree if isinstance(tree, list) else [tree]):
+        if is_template(doc):
+            _Template(src, doc).run()
+
+
+def recover(src, err: ParseError) -> bool:
+    """A YAML template with a syntax error: the resources before the error are still linted."""
+    if (src.text or "").lstrip()[:1] in ("{", "["):
+        return False  # JSON templates are generated, not edited by hand
+    return _lint_before(src, src.text or "", err)
 
 
 _MAX_CUTS = 6
 
 
-def _lint_before(src, text: str, err: ParseError) -> None:
+def _lint_before(src, text: str, err: ParseError) -> bool:
     """Lint the part of a broken template before its syntax error.
 
     The text is cut at a line that starts a top-level key or a resource (a key indented as
@@ -196,36 +192,20 @@ def _lint_before(src, text: str, err: ParseError) -> None:
             docs = yaml_loc.parse_yaml_stream(text[:cut])
         except ParseError:
             continue
-        trees = [t for t in docs if is_template(t)]
-        if trees:
-            src.kind = KIND
-            for tree in trees:
-                extract_tree(src, tree)
-            return
-
-
-def is_template(tree: Any) -> bool:
-    if not isinstance(tree, dict):
-        return False
-    if "AWSTemplateFormatVersion" in tree:
-        return True
-    res = tree.get("Resources")
-    if not isinstance(res, dict):
-        return False
-    for v in res.values():
-        if isinstance(v, dict):
-            t = v.get("Type")
-            if isinstance(t, str) and (t.startswith(("AWS::", "Custom::", "Alexa::")) or "::" in t):
-                return True
+        if claims(src.path, docs):
+            extract(src, docs)
+            return True
     return False
 
 
+def is_template(tree: Any) -> bool:
+    return is_cloudformation_template(tree)
+
+
 def extract_tree(src, tree: Any) -> None:
-    """Extract every policy of a template tree (YAML or JSON, already located)."""
-    src.kind = KIND
-    if not isinstance(tree, dict):
-        return
-    _Template(src, tree).run()
+    """Extract every policy of one template tree (a format that embeds CloudFormation, such as
+    Serverless ``resources``, passes its part here)."""
+    extract(src, tree)
 
 
 # ---------------------------------------------------------------------------
@@ -1091,3 +1071,102 @@ def _fill(pattern: str, params: Any, default_span: Span, resolver: Resolver) -> 
         last = m.end()
     out.append(pattern[last:])
     return "".join(out), where
+
+
+# ---------------------------------------------------------------------------
+# Suppressions written as data: Metadata
+
+def _resources(tree: Any) -> dict:
+    res = tree.get("Resources") if isinstance(tree, dict) else None
+    if not isinstance(res, dict):
+        return {}
+    out = {}
+    for rid, body in res.items():
+        ks = res.key_span(rid) if hasattr(res, "key_span") else getattr(body, "span", Span(1, 1, 1, 1))
+        out[str(rid)] = (ks, body)
+    return out
+
+
+def directives(src: Any) -> list:
+    """Suppressions in ``Metadata: {lint-policies: {ignore: [{id, reason}]}}``: at template
+    level (the file) and on a resource (that resource)."""
+    tree = next((t for t in src.trees if is_template(t)), None)
+    if tree is None:
+        return []
+    out: list = []
+    out += _metadata_entries(tree.get("Metadata"), ("Metadata",), "file", None, None)
+    for rid, (key_span, body) in _resources(tree).items():
+        if not isinstance(body, dict):
+            continue
+        bspan = getattr(body, "span", key_span)
+        region = Span(key_span.line, key_span.col, max(bspan.end_line, key_span.end_line),
+                      bspan.end_col if bspan.end_line >= key_span.end_line else key_span.end_col)
+        out += _metadata_entries(body.get("Metadata"), ("Resources", rid, "Metadata"), "resource",
+                                 region, ("Resources", rid))
+    return out
+
+
+def _metadata_entries(meta: Any, path: tuple, scope: str, region: Optional[Span],
+                      prefix: Optional[tuple]) -> list:
+    from ..suppress import CODE, Directive
+
+    if not isinstance(meta, dict):
+        return []
+    key = next((k for k in meta if str(k).lower() == "lint-policies"), None)
+    if key is None:
+        return []
+    lp = meta[key]
+    path = path + (str(key),)
+    default = meta.key_span(key) if hasattr(meta, "key_span") else span_or(meta, Span(1, 1, 1, 1))
+    out: list = []
+    shape = "expected `lint-policies: {ignore: [{id: SM101, reason: \"...\"}]}`"
+
+    def bad(msg: str, node: Any, p: tuple) -> None:
+        out.append(Directive([], "", span_or(node, default), scope, f"metadata {msg}", form="metadata",
+                             logical_path=p, problem=f"malformed Metadata suppression: {msg}; {shape}"))
+
+    if not isinstance(lp, dict):
+        bad("lint-policies is not a mapping", lp, path)
+        return out
+    unknown = [k for k in lp if str(k) != "ignore"]
+    if unknown:
+        bad(f"unknown key {str(unknown[0])!r}", lp, path + (str(unknown[0]),))
+    items = lp.get("ignore")
+    if items is None:
+        return out
+    if not isinstance(items, list):
+        bad("ignore is not a list", items, path + ("ignore",))
+        return out
+    for i, item in enumerate(items):
+        p = path + ("ignore", i)
+        if isinstance(item, str):  # a bare code: allowed, but it has no reason
+            ids, reason, at = item, "", item
+        elif isinstance(item, dict):
+            ids = item.get("id")
+            reason = item.get("reason", "")
+            at = item
+            extra = [k for k in item if str(k) not in ("id", "reason")]
+            if extra:
+                bad(f"unknown key {str(extra[0])!r} in an ignore entry", item, p + (str(extra[0]),))
+                continue
+        else:
+            bad("an ignore entry is neither a code nor a mapping", item, p)
+            continue
+        if isinstance(ids, str):
+            codes = [c.strip().upper() for c in re.split(r"[,\s]+", ids) if c.strip()]
+        elif isinstance(ids, list) and all(isinstance(x, str) for x in ids):
+            codes = [str(x).strip().upper() for x in ids if str(x).strip()]
+        else:
+            bad("an ignore entry has no `id`", item, p)
+            continue
+        if not codes or any(not re.match(CODE, c) for c in codes):
+            bad(f"invalid rule code in {ids!r}", item, p)
+            continue
+        if not isinstance(reason, str):
+            reason = str(getattr(reason, "value", reason) or "")
+        d = Directive(list(dict.fromkeys(codes)), reason.strip(), span_or(at, default), scope,
+                      f"metadata ignore[{','.join(codes)}]", region=region, path_prefix=prefix,
+                      form="metadata", logical_path=p)
+        d.hint = "add `reason:` to the Metadata ignore entry"
+        out.append(d)
+    return out

@@ -20,34 +20,49 @@ from ..located import LStr, ParseError, Span
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 
 
-def extract(src, tree: Any) -> bool:
-    """Fill ``src`` when ``tree`` is a policy or an AWS CLI shape; False otherwise."""
+def _shape(tree: Any) -> Optional[str]:
+    """Which shape a JSON document is: ``policy``, an AWS CLI output, or None."""
     if not isinstance(tree, dict):
-        return False
+        return None
     if "Statement" in tree:
+        return "policy"
+    pv = tree.get("PolicyVersion")
+    if isinstance(pv, dict) and "Document" in pv:
+        return "policy-version"
+    if "PolicyDocument" in tree and ("PolicyName" in tree or "RoleName" in tree or "UserName" in tree
+                                     or "GroupName" in tree or len(tree) <= 4):
+        return "inline-policy"
+    if "UserDetailList" in tree or "RoleDetailList" in tree:
+        return "authorization-details"
+    return None
+
+
+def claims(name: str, tree: Any) -> bool:
+    """A policy document (a top-level ``Statement``) or one of the AWS CLI shapes."""
+    return _shape(tree) is not None
+
+
+def extract(src, tree: Any) -> None:
+    shape = _shape(tree)
+    if shape == "policy":
         src.kind = "policy-json"
         role = _role_of(tree)
         _add(src, tree, (), "", role_by_name(src.path) if role == "identity" else role)
-        return True
-    pv = tree.get("PolicyVersion")
-    if isinstance(pv, dict) and "Document" in pv:
-        src.kind = "aws-cli"
+        from . import terraform
+
+        terraform.owner_documents(src)  # a policy a nearby .tf file reads: linted as it is used there
+        return
+    src.kind = "aws-cli"
+    if shape == "policy-version":
+        pv = tree["PolicyVersion"]
         label = f"policy version {pv.get('VersionId', '')}".strip()
         _add_maybe_string(src, pv["Document"], ("PolicyVersion", "Document"), label, role_by_name(src.path))
-        return True
-    if "PolicyDocument" in tree and ("PolicyName" in tree or "RoleName" in tree or "UserName" in tree
-                                     or "GroupName" in tree or len(tree) <= 4):
-        src.kind = "aws-cli"
+    elif shape == "inline-policy":
         owner = _owner(tree)
         label = f"{owner} inline policy {tree.get('PolicyName', '')}".strip()
         _add_maybe_string(src, tree["PolicyDocument"], ("PolicyDocument",), label, "identity")
-        return True
-    if any(k in tree for k in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")) and (
-            "UserDetailList" in tree or "RoleDetailList" in tree):
-        src.kind = "aws-cli"
+    elif shape == "authorization-details":
         _authorization_details(src, tree)
-        return True
-    return False
 
 
 def _role_of(doc: Any) -> str:

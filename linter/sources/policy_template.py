@@ -18,18 +18,18 @@ def syntax_of(name: str) -> str:
     return "jinja" if ".j2" in name.lower()[-4:] or name.lower().endswith((".jinja", ".jinja2")) else "terraform"
 
 
-def extract(src) -> None:
+def parse(src):
+    """The JSON tree of a template, or None when it holds no JSON policy (then only the
+    credential rules read it). A template a nearby Terraform file reads is linted as that
+    file uses it, here (:func:`linter.sources.terraform.owner_documents`)."""
     from . import terraform
-    from .policy_json import extract as extract_policy
     from .templated import scan_jinja, template_json
 
-    src.kind = "text"
     text = src.text
     if "Statement" not in text:
-        return  # not a policy: only the credential rules read it
+        return None
     if terraform.owner_documents(src):
-        src.kind = "policy-template"
-        return
+        return None
     if syntax_of(src.abspath) == "jinja":
         tpl = scan_jinja(text)
     else:
@@ -37,13 +37,20 @@ def extract(src) -> None:
 
         tpl = scan_template_text(text)
     if not tpl.text.lstrip().startswith(("{", "$", "%")):
-        return
+        return None
     try:
         tree = template_json(tpl, LineIndex(text))
     except ParseError as e:
         if not any(s[2] == "directive" for s in tpl.specials):
             src.error("LP001", f"policy template is not JSON once its placeholders are read: {e.message}", e.span)
-        return  # with directives, it cannot be read without evaluating them
+        return None  # with directives, it cannot be read without evaluating them
     src.trees.append(tree)
-    if extract_policy(src, tree):
-        src.kind = "policy-template"
+    return tree
+
+
+def extract(src, tree) -> None:
+    from . import policy_json
+
+    if tree is not None and policy_json.claims(src.path, tree):
+        policy_json.extract(src, tree)
+    src.kind = "policy-template"

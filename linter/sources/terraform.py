@@ -93,13 +93,23 @@ def _parse_cached(abspath: str, text: str):
 # HCL
 
 
-def extract_hcl(src) -> None:
-    from ..parsers import hcl
-
-    src.kind = "terraform"
+def parse(src):
+    """The HCL document of a ``.tf``/``.tfvars`` file (parsed once per process; a file with
+    syntax errors gives the blocks that parse and an LP001 for each error)."""
     doc = _parse_cached(os.path.abspath(src.abspath), src.text)
     for e in doc.errors:  # the blocks around a syntax error are still linted
         src.error("LP001", e.message, e.span)
+    return doc
+
+
+def extract_hcl(src) -> None:
+    extract(src, parse(src))
+
+
+def extract(src, doc) -> None:
+    from ..parsers import hcl
+
+    src.kind = "terraform"
     src.comments.extend(doc.comments)
     # the whole-file tree is only walked by a few file-scope rules: build it on first use
     src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)], 1)
@@ -977,12 +987,8 @@ _NESTED = frozenset(("statement", "principals", "not_principals", "condition", "
                      "content"))
 
 
-def extract_json(src) -> None:
-    from ..parsers.json_loc import parse_json
-
+def extract_json(src, tree) -> None:
     src.kind = "terraform-json"
-    tree = parse_json(src.text)
-    src.trees.append(tree)
     if not isinstance(tree, dict):
         return
     index = LineIndex(src.text)

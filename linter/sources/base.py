@@ -1,0 +1,236 @@
+"""What every input format shares: the file as read, the format contract, reading bytes.
+
+A **format** (:class:`Format`) is one kind of policy source: policy JSON, CloudFormation,
+Terraform, a policy template, Serverless... Each is one module beside this one, named
+in the table :data:`linter.sources.FORMATS`, and exposes:
+
+``extract(src, tree)``
+    fill ``src`` (:class:`SourceFile`): the policy documents with their origin and role,
+    managed-policy references, block spans for suppressions, and the findings reading
+    produced (LP001, LP002). ``tree`` is what the format's syntax parsed (see below).
+
+``claims(name, tree) -> bool`` (formats that share a syntax)
+    whether a parsed JSON or YAML file is this format's (a template, a plan, a policy).
+
+``parse(src)`` (formats with a syntax of their own)
+    parse ``src.text`` and return the tree ``extract`` takes; raise
+    :class:`~linter.located.ParseError`.
+
+``recover(src, error)`` (optional)
+    lint what can be read of a file that fails to parse (the resources before a YAML
+    syntax error).
+
+``directives(src) -> list`` (optional)
+    suppression directives that are not comments: CloudFormation ``Metadata``, the
+    ``"//"`` properties of Terraform JSON (see :mod:`linter.suppress`).
+
+Nothing outside a format's own module branches on what kind of file it is: the engine,
+:mod:`linter.suppress` and the CLI read the table.
+"""
+from __future__ import annotations
+
+import os
+import stat
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
+
+from ..findings import Finding
+from ..located import LStr, Span
+from ..model import ManagedPolicyRef, PolicyDocument, Problem
+from ..record import Record
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+class Format(Record):
+    """One input format's entry in the table (facts known without importing its module)."""
+
+    __slots__ = ("name", "module", "syntax", "suffixes", "names", "comments", "always_source")
+    _defaults = {"suffixes": (), "names": (), "comments": None, "always_source": False}
+    #: what ``SourceFile.kind`` and ``Origin.kind`` say (a module may refine it: policy-json/aws-cli)
+    name: str
+    #: the module in :mod:`linter.sources` that reads it
+    module: str
+    #: how its text is parsed: ``json``, ``yaml`` (a stream of documents), or ``own`` (its ``parse``)
+    syntax: str
+    #: lowercase file name endings it claims outright (``.tf``)
+    suffixes: tuple
+    #: lowercase whole file names it claims outright (``serverless.yml``)
+    names: tuple
+    #: comment style for suppression comments: ``yaml`` (``#``), ``hcl`` (``#``, ``//``, ``/* */``) or None
+    comments: Optional[str]
+    #: its files are policy sources whatever they hold (their read and parse errors are always reported)
+    always_source: bool
+
+    def claims_name(self, low_name: str) -> bool:
+        return low_name.rsplit("/", 1)[-1] in self.names or (bool(self.suffixes) and low_name.endswith(self.suffixes))
+
+    def load(self):
+        import importlib
+
+        return importlib.import_module(f"linter.sources.{self.module}")
+
+
+class SourceFile(Record):
+    """One file as read: its documents and everything file-scope rules may look at."""
+
+    __slots__ = ("path", "abspath", "text", "kind", "format", "syntax", "documents", "managed_refs", "trees",
+                 "comments", "findings", "blocks", "_credential_hits")
+    _defaults = {"text": None, "kind": "unknown", "format": None, "syntax": None, "documents": list,
+                 "managed_refs": list,
+                 "trees": list, "comments": list, "findings": list, "blocks": list, "_credential_hits": None}
+    path: str  # display path (relative, POSIX)
+    abspath: str
+    text: Optional[str]
+    #: the format's name (or what its module refined it to: aws-cli), else json | yaml | text | unknown
+    kind: str
+    #: the :class:`Format` that read the file, or None
+    format: Optional[Format]
+    #: how the text was parsed: ``json``, ``yaml``, ``own`` (the format's parser) or ``text``
+    syntax: Optional[str]
+    documents: list[PolicyDocument]
+    managed_refs: list[ManagedPolicyRef]
+    trees: list[Any]  # located roots, for file-scope rules
+    comments: list[LStr]  # comment text with spans (YAML/HCL)
+    findings: list[Finding]  # produced while reading
+    #: Spans of blocks a suppression comment on the line above may cover: resources,
+    #: Terraform blocks, policy statements. Formats add them as they go.
+    blocks: list[Span]
+    _credential_hits: Any  # per-file credential scan, shared by KEY401-403 (linter.secrets)
+
+    def error(self, code: str, message: str, span: Span, path: tuple = (), file: Optional[str] = None) -> None:
+        """An LP finding of reading (LP001, LP002, LP003), in this file or in ``file`` (a
+        file this one reads, such as a Terraform ``templatefile()``)."""
+        self.findings.append(lp_finding(code, message, span, file=file or self.path, path=path))
+
+    def problem(self, p: Problem) -> None:
+        self.error("LP002", p.message, p.span, p.path)
+
+
+def lp_finding(code: str, message: str, span: Span, *, file: str = "", path: tuple = (), label: str = "",
+               value: Optional[str] = None) -> Finding:
+    """The one place LP findings are made (reading, the grammar check, the engine, suppressions)."""
+    from ..registry import meta
+
+    name, severity = meta(code)
+    if value is None:
+        value = "" if code == "LP001" else message  # a parse error's text may quote the file
+    return Finding(code, name, severity, message, span, file=file, logical_path=path, label=label, value=value)
+
+
+# ---------------------------------------------------------------------------
+# Reading bytes
+
+#: Words a policy source holds (a policy, a CloudFormation/SAM template, a Terraform plan, the
+#: AWS CLI's output, a Serverless service). A JSON or YAML file with none of them
+#: (``tsconfig.json``, ``package-lock.json``, a workflow) is not the linter's business: it
+#: never fails a run with LP001 or LP003, though the credential rules still read it.
+POLICY_MARKERS = ("Statement", "AWSTemplateFormatVersion", "AWS::", "Resources", "PolicyDocument",
+                  "terraform_version", "planned_values", "resource_changes", "iamRoleStatements")
+SNIFF_BYTES = 64 * 1024
+
+
+def looks_like_policy_source(text) -> bool:
+    """Whether a file's text (or its first bytes) holds a word only policy sources hold."""
+    if isinstance(text, bytes):
+        text = text.decode("latin-1")
+    return any(m in text for m in POLICY_MARKERS)
+
+
+class ReadError(Record):
+    """Why a file could not be read: an LP code, a message and where."""
+
+    __slots__ = ("code", "message", "span")
+    code: str
+    message: str
+    span: Span
+
+
+def read_file(path: str, max_size: int, *, is_source=None) -> tuple:
+    """``(text, None)`` for a file read and decoded, or ``(None, ReadError | None)``.
+
+    The rules every reader follows: a regular file only; at most ``max_size`` bytes (LP003,
+    checked before and after reading); a UTF-8 byte-order mark is dropped and UTF-16 with a
+    mark decoded; a NUL byte or bytes that are not UTF-8 are LP001 at that byte.
+    ``is_source(head_bytes)`` decides whether a file that is too big, binary or not UTF-8
+    is a policy source worth an error (None: every file is); when it is not, the result is
+    ``(None, None)``: nothing to read, nothing to say.
+    """
+    origin = Span(1, 1, 1, 1)
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        return None, ReadError("LP001", f"cannot read file: {e.strerror or e}", origin)
+    if not stat.S_ISREG(st.st_mode):
+        return None, ReadError("LP001", "not a regular file", origin)
+    if st.st_size > max_size:
+        if is_source is not None and not is_source(_head(path)):
+            return None, None  # a big file that is no policy source (package-lock.json): not ours
+        return None, ReadError("LP003", f"file is {st.st_size} bytes, over the max-file-size limit of {max_size} "
+                                        f"bytes; not linted", origin)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(max_size + 1)
+    except OSError as e:
+        return None, ReadError("LP001", f"cannot read file: {e.strerror or e}", origin)
+    if len(raw) > max_size:  # grew after the stat
+        return None, ReadError("LP003", f"file is over the max-file-size limit of {max_size} bytes; not linted",
+                               origin)
+    return decode(raw, is_source)
+
+
+def decode(raw: bytes, is_source=None) -> tuple:
+    """:func:`read_file`'s decoding of bytes already read: ``(text, None)`` or ``(None, ReadError | None)``."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw:
+        if is_source is not None and not is_source(raw[:SNIFF_BYTES]):
+            return None, None
+        line, col = _line_col(raw, raw.index(b"\x00"))
+        return None, ReadError("LP001", "binary file (NUL byte); not linted", Span(line, col, line, col + 1))
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        if is_source is not None and not is_source(raw[:SNIFF_BYTES]):
+            return None, None
+        line, col = _line_col(raw, e.start)
+        # Latin-1 and other 8-bit encodings: decode losslessly but say so.
+        return None, ReadError("LP001", f"file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); not linted",
+                               Span(line, col, line, col + 1))
+
+
+def _head(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(SNIFF_BYTES)
+    except OSError:
+        return b"Statement"  # cannot tell: treat as a source, the read will say why it failed
+
+
+def _line_col(raw: bytes, off: int) -> tuple[int, int]:
+    """1-based line and column of byte ``off``; the column counts characters, as every span does."""
+    start = raw.rfind(b"\n", 0, off) + 1
+    return raw.count(b"\n", 0, off) + 1, len(raw[start:off].decode("utf-8", "replace")) + 1
+
+
+# ---------------------------------------------------------------------------
+# Facts more than one format needs
+
+
+def is_cloudformation_template(tree: Any) -> bool:
+    """Whether a parsed JSON or YAML document is a CloudFormation/SAM template: it has
+    ``AWSTemplateFormatVersion``, or ``Resources`` with at least one typed resource."""
+    if not isinstance(tree, dict):
+        return False
+    if "AWSTemplateFormatVersion" in tree:
+        return True
+    res = tree.get("Resources")
+    if not isinstance(res, dict) or not res:
+        return False
+    return any(isinstance(v, dict) and isinstance(v.get("Type"), str) and "::" in v["Type"] for v in res.values())
