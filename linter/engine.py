@@ -13,7 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Iterable, Iterator, Optional
 
-from .findings import Finding
+from .findings import Finding, lp_finding
 from .located import Span
 from .record import Record
 from .rule import Context, Rule
@@ -184,7 +184,6 @@ def selected_codes(opts: Options) -> list[str]:
 
 def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple[list[Finding], list[Finding]]:
     from . import grammar, sources
-    from .registry import meta
 
     disp = display_path(path, opts)
     src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit)
@@ -192,18 +191,15 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple
     check_grammar = "LP002" in rules.engine_codes  # its findings would be dropped below anyway
 
     def internal(rule: Rule, target_span: Span, exc: BaseException) -> Finding:
-        name, sev = meta("LP000")
-        return Finding("LP000", name, sev, f"rule {rule.code} failed: {type(exc).__name__}: {exc}",
-                       target_span, logical_path=(rule.code,), value=rule.code)
+        return lp_finding("LP000", f"rule {rule.code} failed: {type(exc).__name__}: {exc}", target_span,
+                          path=(rule.code,), value=rule.code)
 
     for doc in src.documents:
         label = doc.origin.label
         # a document read from another file (a Terraform templatefile()) reports there
         doc_file = doc.origin.file if doc.origin.file and doc.origin.file != src.path else ""
         for prob in (grammar.check(doc) if check_grammar else ()):
-            name, sev = meta("LP002")
-            out.append(Finding("LP002", name, sev, prob.message, prob.span, file=doc_file, logical_path=prob.path,
-                               label=label, value=prob.message))
+            out.append(lp_finding("LP002", prob.message, prob.span, file=doc_file, path=prob.path, label=label))
         for rule, ctx in rules.by_scope["document"]:
             if rule.roles is not None and doc.role not in rule.roles:
                 continue
@@ -288,13 +284,10 @@ def _worker(item: tuple[int, str, bool]):
 
 
 def _crash(path: str, e: BaseException, opts: Options) -> Finding:
-    from .registry import meta
-
-    name, sev = meta("LP000")
     from .secrets import redact
 
-    return Finding("LP000", name, sev, redact(f"internal error while linting: {type(e).__name__}: {e}"),
-                   Span(1, 1, 1, 1), file=display_path(path, opts))
+    return lp_finding("LP000", redact(f"internal error while linting: {type(e).__name__}: {e}"), Span(1, 1, 1, 1),
+                      file=display_path(path, opts), value="")
 
 
 def auto_jobs(n_files: int) -> int:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Iterable, Optional
 
 from .record import Record
-from .findings import Finding
+from .findings import Finding, lp_finding
 from .located import Span
 
 #: ``ignore-file`` directives are honoured in these first lines (or in the leading comment block).
@@ -587,11 +587,8 @@ def _allowed(f: Finding, opts: Any) -> bool:
 
 
 def _lp(code: str, message: str, d: Directive, src: Any) -> Finding:
-    from .registry import meta
-
-    name, sev = meta(code)
-    return Finding(code, name, sev, message, d.span, file=src.path,
-                   logical_path=("lint-policies", d.form) + tuple(d.logical_path), value=d.text)
+    return lp_finding(code, message, d.span, file=src.path,
+                      path=("lint-policies", d.form) + tuple(d.logical_path), value=d.text)
 
 
 def _match(findings: list[Finding], directives: list[Directive]) -> tuple[list[Finding], list[Finding]]:

@@ -35,7 +35,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..findings import Finding
+from ..findings import Finding, lp_finding
 from ..located import LStr, Span
 from ..model import ManagedPolicyRef, PolicyDocument, Problem
 from ..record import Record
@@ -106,17 +106,6 @@ class SourceFile(Record):
 
     def problem(self, p: Problem) -> None:
         self.error("LP002", p.message, p.span, p.path)
-
-
-def lp_finding(code: str, message: str, span: Span, *, file: str = "", path: tuple = (), label: str = "",
-               value: Optional[str] = None) -> Finding:
-    """The one place LP findings are made (reading, the grammar check, the engine, suppressions)."""
-    from ..registry import meta
-
-    name, severity = meta(code)
-    if value is None:
-        value = "" if code == "LP001" else message  # a parse error's text may quote the file
-    return Finding(code, name, severity, message, span, file=file, logical_path=path, label=label, value=value)
 
 
 # ---------------------------------------------------------------------------

@@ -531,16 +531,8 @@ def _template_json(ctx: _Ctx, tpl, label: str, strict: bool, index: Optional[Lin
         if file is None:
             ctx.src.error("LP001", msg, e.span)
         else:
-            _foreign_error(ctx, file, msg, e.span)
+            ctx.src.error("LP001", msg, e.span, file=file)
         return None
-
-
-def _foreign_error(ctx: _Ctx, file: str, message: str, span: Span) -> None:
-    from ..findings import Finding
-    from ..registry import meta
-
-    name, severity = meta("LP001")
-    ctx.src.findings.append(Finding("LP001", name, severity, message, span, file=file))
 
 
 # ---------------------------------------------------------------------------
