@@ -215,11 +215,39 @@ class PolicyDocument(Record):
 
 
 class ManagedPolicyRef(Record):
-    """A reference to a managed policy by name or ARN (SM105)."""
-    __slots__ = ('value', 'origin')
+    """A managed policy attached to a principal, by ARN or name (SM105).
+
+    ``name`` is the policy's path and name as written (``job-function/DataScientist``; "" when
+    the value is not known), ``aws_managed`` whether it is an AWS managed policy (account
+    ``aws`` in the ARN, or a bare name, which SAM resolves to one; None when unknown). Build
+    it with :meth:`of`.
+    """
+    __slots__ = ('value', 'origin', 'name', 'aws_managed')
+    _defaults = {'name': "", 'aws_managed': None}
 
     value: Val
     origin: Origin
+    name: str
+    aws_managed: Optional[bool]
+
+    @classmethod
+    def of(cls, value: Val, origin: Origin) -> "ManagedPolicyRef":
+        name, aws = _policy_name(value.value)
+        return cls(value, origin, name, aws)
+
+
+def _policy_name(value: Any) -> tuple:
+    """``(path/name, aws_managed)`` of a managed policy ARN or bare name; ``("", None)`` if unknown."""
+    if not isinstance(value, str) or not value:
+        return "", None
+    if value.startswith("arn:"):
+        import re
+
+        m = re.match(r"arn:(?:\$\{[^}]*\}|[A-Za-z0-9-]*):iam::([^:]*):policy/(.+)$", value)
+        return (m.group(2).strip("/"), m.group(1) == "aws") if m else ("", None)
+    if "${" in value or ":" in value:
+        return "", None
+    return value.strip("/"), True  # SAM resolves a bare name to an AWS managed policy ARN
 
 
 # ---------------------------------------------------------------------------
@@ -330,8 +358,14 @@ def build_statement(node: Any, index: int, path: Path, problems: list[Problem]) 
     return st
 
 
-def build_document(node: Any, origin: Origin, role: str = "identity") -> PolicyDocument:
-    """Normalize a located policy document (a mapping with ``Statement``)."""
+def build_document(node: Any, origin: Origin, role: str = "identity",
+                   statements_path: Optional[tuple] = None) -> PolicyDocument:
+    """Normalize a located policy document (a mapping with ``Statement``).
+
+    Logical paths start at ``origin.path``; the statements are at ``origin.path +
+    ("Statement",)`` unless the format writes them elsewhere (``statements_path``: a
+    Serverless ``provider.iam.role.statements`` list is the statements themselves).
+    """
     doc = PolicyDocument(origin=origin, span=span_of(node), role=role, raw=node)
     base = origin.path
     if not isinstance(node, dict):
@@ -342,7 +376,7 @@ def build_document(node: Any, origin: Origin, role: str = "identity") -> PolicyD
     if "Version" in node:
         doc.version = _val(node["Version"], base + ("Version",), node.key_span("Version") if isinstance(node, LDict) else doc.span)
     stmts = node.get("Statement")
-    spath = base + ("Statement",)
+    spath = base + ("Statement",) if statements_path is None else statements_path
     if stmts is None:
         doc.problems.append(Problem("policy document has no Statement", doc.span, base))
         return doc

@@ -1,32 +1,8 @@
 """SM105 broad-managed-policy."""
 from __future__ import annotations
 
-import re
-
 from linter import kb
 from linter.rule import Rule
-
-_ARN = re.compile(r"^arn:(?:\$\{[^}]*\}|[A-Za-z0-9-]*):iam::(?P<acct>[^:]*):policy/(?P<path>.+)$")
-
-
-def managed_policy_name(value) -> tuple[str, bool] | None:
-    """``(name, is_aws_managed)`` of a managed policy reference (ARN or bare SAM name)."""
-    if not isinstance(value, str) or not value:
-        return None
-    m = _ARN.match(value)
-    if m:
-        name = m.group("path").rstrip("/").rsplit("/", 1)[-1]
-        return name, m.group("acct") == "aws"
-    if value.startswith("arn:") or "${" in value or ":" in value:
-        return None
-    # SAM resolves a bare name to an AWS managed policy ARN.
-    return value.rsplit("/", 1)[-1], True
-
-
-def _written_path(value) -> str:
-    """The policy's path and name as the reference writes them (``job-function/DataScientist``)."""
-    m = _ARN.match(value) if isinstance(value, str) else None
-    return m.group("path").strip("/") if m else ""
 
 
 class BroadManagedPolicy(Rule):
@@ -100,23 +76,18 @@ Resources:
     tags = ("security", "least-privilege")
 
     def check(self, ref, ctx):
-        parsed = managed_policy_name(ref.value.value)
-        if parsed is None:
+        if not ref.aws_managed:
             return
-        name, aws_managed = parsed
-        if not aws_managed:
-            return
-        facts = kb.broad_managed_policy(name)
+        facts = kb.broad_managed_policy(ref.name.rsplit("/", 1)[-1])
         if facts is None:
             return
         allowed = {str(a).lower() for a in (ctx.option("allowed-policies", []) or [])}
-        if name.lower() in allowed:
+        if facts["name"].lower() in allowed:
             return
         src = kb.managed_policies_source()
         total, writes = src["sagemaker_actions"], src["sagemaker_write_actions"]
         every = "every one of the" if facts["actions"] == total else f"{facts['actions']} of the"
-        shown = _written_path(ref.value.value) or facts["name"]
-        yield self.finding(ref.value, f"AWS managed policy {shown} grants {every} {total} SageMaker actions "
+        yield self.finding(ref.value, f"AWS managed policy {ref.name} grants {every} {total} SageMaker actions "
                                       f"on every resource ({facts['write_actions']} of the {writes} Write and "
                                       f"Permissions-management ones, such as {facts['riskiest']}); attach a policy "
                                       f"with the SageMaker actions and resources this workload needs")

@@ -312,7 +312,7 @@ def test_sm105_positions(lint):
 
 
 def _ref(value, span=Span(3, 5, 3, 20)):
-    return ManagedPolicyRef(Val(value, span, ("ManagedPolicyArns", 0)), Origin("t.yaml", "cloudformation"))
+    return ManagedPolicyRef.of(Val(value, span, ("ManagedPolicyArns", 0)), Origin("t.yaml", "cloudformation"))
 
 
 @pytest.mark.parametrize("value,fires", [

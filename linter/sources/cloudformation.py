@@ -889,7 +889,7 @@ class _Template:
     def managed_ref(self, item: Any, typ: str, lid: str, rel: tuple, base: tuple) -> None:
         if isinstance(item, LStr) or isinstance(item, Unresolved):
             val = Val(str(item) if isinstance(item, LStr) else item, span_of(item), base + rel)
-            self.src.managed_refs.append(ManagedPolicyRef(
+            self.src.managed_refs.append(ManagedPolicyRef.of(
                 val, Origin(self.src.path, KIND, self.label(typ, lid, rel), base + rel)))
 
     # -- SAM -------------------------------------------------------------
@@ -966,7 +966,8 @@ class _Template:
         tree.key_spans["Statement"] = ks
         origin = Origin(file=self.src.path, kind=KIND, label=self.label(typ, lid, ("Auth", "ResourcePolicy")),
                         path=base + ("Auth", "ResourcePolicy"))
-        self.add(build_document(tree, origin, role="resource"))
+        self.add(build_document(tree, origin, role="resource",
+                                statements_path=base + ("Auth", "ResourcePolicy", "CustomStatements")))
 
     # -- anything else ---------------------------------------------------
 

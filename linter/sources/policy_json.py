@@ -165,7 +165,7 @@ def _authorization_details(src, tree: dict) -> None:
                 for j, a in enumerate(attached):
                     arn = a.get("PolicyArn") if isinstance(a, dict) else None
                     if isinstance(arn, LStr):
-                        src.managed_refs.append(ManagedPolicyRef(
+                        src.managed_refs.append(ManagedPolicyRef.of(
                             Val(str(arn), arn.span, base + ("AttachedManagedPolicies", j, "PolicyArn")),
                             Origin(src.path, src.kind, f"{owner} attached policy", base)))
     pols = tree.get("Policies")

@@ -346,10 +346,10 @@ def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple) -> None:
             m = _LOOKUP_REF.match(item.text)
             found = _lookup(ctx, m.group(1)) if m else None
             if found is not None:  # data "aws_iam_policy" by ARN or name: reported where it is attached
-                ctx.src.managed_refs.append(ManagedPolicyRef(Val(found, item.span, p), ctx.origin(address, path)))
+                ctx.src.managed_refs.append(ManagedPolicyRef.of(Val(found, item.span, p), ctx.origin(address, path)))
             continue
         if isinstance(item, LStr) and ":iam::aws:policy/" in item:
-            ctx.src.managed_refs.append(ManagedPolicyRef(Val(str(item), item.span, p), ctx.origin(address, path)))
+            ctx.src.managed_refs.append(ManagedPolicyRef.of(Val(str(item), item.span, p), ctx.origin(address, path)))
 
 
 def _policy_lookups(blocks) -> dict:
@@ -1346,7 +1346,7 @@ def _unindexed(address: str) -> str:
 
 def _plan_ref(ctx: _Ctx, v: Any, address: str, path: tuple) -> None:
     if isinstance(v, LStr) and _MANAGED_ARN.match(v):
-        ctx.src.managed_refs.append(ManagedPolicyRef(Val(str(v), v.span, path), ctx.origin(address, path[:2])))
+        ctx.src.managed_refs.append(ManagedPolicyRef.of(Val(str(v), v.span, path), ctx.origin(address, path[:2])))
 
 
 # ---------------------------------------------------------------------------
