@@ -38,6 +38,9 @@ FORMATS: tuple = (
 
 BY_NAME: dict = {f.name: f for f in FORMATS}
 
+#: Modules of the formats whose files read fragments from other files (``adopt(src)``).
+_ADOPTERS = ("serverless",)
+
 #: File name endings read by their syntax when no format claims them by name.
 _SYNTAX_BY_SUFFIX = ((".json", "json"), (".yaml", "yaml"), (".yml", "yaml"), (".template", "auto"))
 
@@ -130,6 +133,13 @@ def _read(src: SourceFile, fmt: Optional[Format], syntax: str, text: str) -> Non
             src.kind, src.format = f.name, f
             mod.extract(src, tree)
             return
+    if looks_like_policy_source(text):
+        # a fragment another format's file reads (a Serverless ${file()}): linted as it is read there
+        for f in FORMATS:
+            adopt = getattr(f.load(), "adopt", None) if f.module in _ADOPTERS else None
+            if adopt is not None and adopt(src):
+                src.kind, src.format = f.name, f
+                return
 
 
 def _parse(src: SourceFile, syntax: str, text: str) -> Any:

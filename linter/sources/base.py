@@ -115,7 +115,7 @@ class SourceFile(Record):
 #: AWS CLI's output, a Serverless service). A JSON or YAML file with none of them
 #: (``tsconfig.json``, ``package-lock.json``, a workflow) is not the linter's business: it
 #: never fails a run with LP001 or LP003, though the credential rules still read it.
-POLICY_MARKERS = ("Statement", "AWSTemplateFormatVersion", "AWS::", "Resources", "PolicyDocument",
+POLICY_MARKERS = ("Statement", "Effect", "AWSTemplateFormatVersion", "AWS::", "Resources", "PolicyDocument",
                   "terraform_version", "planned_values", "resource_changes", "iamRoleStatements")
 SNIFF_BYTES = 64 * 1024
 

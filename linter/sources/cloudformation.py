@@ -202,10 +202,13 @@ def is_template(tree: Any) -> bool:
     return is_cloudformation_template(tree)
 
 
-def extract_tree(src, tree: Any) -> None:
-    """Extract every policy of one template tree (a format that embeds CloudFormation, such as
-    Serverless ``resources``, passes its part here)."""
-    extract(src, tree)
+def extract_resources(src, tree: Any, prefix: tuple = ()) -> "Resolver":
+    """Extract every policy of a template tree that sits at ``prefix`` in its file (a format
+    that embeds CloudFormation, such as Serverless ``resources``, passes its part here);
+    returns the template's resolver, for the embedding format's own intrinsic functions."""
+    t = _Template(src, tree if isinstance(tree, dict) else {}, prefix)
+    t.run()
+    return t.resolver
 
 
 # ---------------------------------------------------------------------------
@@ -669,9 +672,10 @@ _SAM_RESOURCE = "AWS::Serverless::"
 
 
 class _Template:
-    def __init__(self, src, tree: dict) -> None:
+    def __init__(self, src, tree: dict, prefix: tuple = ()) -> None:
         self.src = src
         self.tree = tree
+        self.prefix = prefix  # where the template's keys sit in the file (Serverless: ("resources",))
         res = tree.get("Resources")
         self.resources = res if isinstance(res, dict) else {}
         self.resolver = Resolver(self)
@@ -735,7 +739,7 @@ class _Template:
             if not isinstance(typ, str) or not isinstance(props, dict):
                 continue
             typ = str(typ)
-            base = ("Resources", lid, "Properties")
+            base = self.prefix + ("Resources", lid, "Properties")
             handled: set[str] = set()
             if typ == "AWS::IAM::Role":
                 self.document_property(typ, lid, props, "AssumeRolePolicyDocument", base, "trust")
@@ -998,16 +1002,18 @@ class _Template:
         """LP002 for duplicate keys in policy documents and in the resources that hold them
         (a second ``PolicyDocument`` or logical ID silently replaces the first). Duplicates
         elsewhere in a template (a function's environment) are not about policies."""
-        holders = {d.origin.path[1] for d in self.src.documents if len(d.origin.path) > 1}
-        holders |= {r.origin.path[1] for r in self.src.managed_refs if len(r.origin.path) > 1}
+        top = self.prefix + ("Resources",)
+        n = len(top)
+        holders = {d.origin.path[n] for d in self.src.documents if d.origin.path[:n] == top and len(d.origin.path) > n}
+        holders |= {r.origin.path[n] for r in self.src.managed_refs
+                    if r.origin.path[:n] == top and len(r.origin.path) > n}
         for key, span in getattr(self.resources, "duplicates", ()):
             if key in holders:
-                self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, ("Resources", key))
-        roots: list[tuple[Any, tuple]] = []
+                self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, top + (key,))
         for lid in sorted(holders):
             res = self.resources.get(lid)
             if isinstance(res, dict):
-                base = ("Resources", lid)
+                base = top + (lid,)
                 for key, span in getattr(res, "duplicates", ()):
                     if key in ("Type", "Properties"):
                         self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, base + (key,))
@@ -1018,26 +1024,35 @@ class _Template:
                             self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span,
                                            base + ("Properties", key))
         # the documents as written (the resolver may have copied them to fill in intrinsics)
-        roots += [(self.resolver.origin_of.get(id(d.raw), d.raw), d.origin.path) for d in self.src.documents]
-        seen: set[int] = set()
-        for root, path in roots:
-            stack = [(root, path)]
-            while stack:
-                node, p = stack.pop()
-                if id(node) in seen:
-                    continue
-                seen.add(id(node))
-                if isinstance(node, dict):
-                    if id(node) not in self.covered:
-                        for key, span in getattr(node, "duplicates", ()):
-                            self.src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, p + (key,))
-                    for k, v in node.items():
-                        if isinstance(v, (dict, list)):
-                            stack.append((v, p + (str(k),)))
-                elif isinstance(node, list):
-                    for i, v in enumerate(node):
-                        if isinstance(v, (dict, list)):
-                            stack.append((v, p + (i,)))
+        docs = [d for d in self.src.documents if d.origin.path[:n] == top]
+        nested_duplicates(self.src, [(self.resolver.origin_of.get(id(d.raw), d.raw), d.origin.path) for d in docs],
+                          self.covered)
+
+
+def nested_duplicates(src, roots: list, covered: set) -> None:
+    """LP002 for the duplicate keys inside policy documents (``roots``: (tree, logical path))
+    that building the documents did not report (``covered``: ids of the mappings it did:
+    document roots and statements); a Condition's keys, a principal's..."""
+    seen: set[int] = set()
+    for root, path in roots:
+        stack = [(root, path)]
+        while stack:
+            node, p = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, dict):
+                if id(node) not in covered:
+                    for key, span in getattr(node, "duplicates", ()):
+                        src.error("LP002", f"duplicate key {key!r} (the last one wins)", span, p + (key,))
+                for k, v in node.items():
+                    if isinstance(v, (dict, list)):
+                        stack.append((v, p + (str(k),)))
+            elif isinstance(node, list):
+                for i, v in enumerate(node):
+                    if isinstance(v, (dict, list)):
+                        stack.append((v, p + (i,)))
+
 
 def _role_of(tree: Any) -> str:
     stmts = tree.get("Statement") if isinstance(tree, dict) else None

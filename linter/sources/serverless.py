@@ -1,0 +1,283 @@
+"""Serverless Framework services: ``serverless.yml``, ``serverless.yaml``, ``serverless.json``.
+
+Where policies are found (each an identity policy of the role the framework makes, at
+the statement as written, with logical paths in the file's own shape):
+
+* ``provider.iam.role.statements`` (v3 and later) and ``provider.iamRoleStatements``
+  (v1, v2): the service role; ``provider.iam.role.managedPolicies`` and
+  ``provider.iamManagedPolicies``: AWS managed policies attached to it (SM105);
+* ``functions.<name>.iamRoleStatements``: a per-function role (the
+  serverless-iam-roles-per-function plugin);
+* ``resources.Resources`` (also a list of such fragments): CloudFormation, read as a
+  template (:mod:`linter.sources.cloudformation`).
+
+``${file(./iam.yml)}`` and ``${file(./iam.yml):statements}`` fragments (a whole value, or
+one item of a list) are read from the referenced file, inside the service's directory,
+and linted there, with that file's positions. Variables (``${self:...}``, ``${opt:...}``,
+``${env:...}``, ``${ssm:...}``, ``${aws:...}``, ``${param:...}``) are unresolved values:
+inside a string they stay as placeholders (an ARN with a ``${aws:accountId}`` account is
+scoped to an account), a whole value is unknown, and they are never errors.
+CloudFormation intrinsic functions in statements (``Fn::GetAtt``, ``!Ref``, ``!Sub``)
+are read as in a template.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
+
+from ..located import LDict, LList, LStr, ParseError, Span, Unresolved, span_of
+from ..model import ManagedPolicyRef, Origin, Val, build_document
+
+KIND = "serverless"
+_MAX_FRAGMENT = 1024 * 1024
+_MAX_FRAGMENTS = 64  # ${file()} references followed per service file
+
+
+def claims(name: str, tree: Any) -> bool:
+    return True  # claimed by name only (serverless.yml, serverless.yaml, serverless.json)
+
+
+def extract(src, tree: Any) -> None:
+    from .cloudformation import extract_resources
+
+    src.kind = KIND
+    root = tree[0] if isinstance(tree, list) and not isinstance(tree, dict) and tree else tree
+    if not isinstance(root, dict):
+        return
+    ctx = _Service(src)
+    resolver = None
+    for node, file, path in ctx.fragments(root.get("resources"), ("resources",), allow_lists=True):
+        if isinstance(node, dict) and isinstance(node.get("Resources"), dict) and file is None:
+            resolver = extract_resources(src, node, path)
+    ctx.resolver = resolver
+    provider = root.get("provider")
+    if isinstance(provider, dict):
+        iam = provider.get("iam")
+        role = iam.get("role") if isinstance(iam, dict) else None
+        if isinstance(role, dict):
+            ctx.statements(role.get("statements"), ("provider", "iam", "role", "statements"), "provider.iam.role")
+            ctx.managed(role.get("managedPolicies"), ("provider", "iam", "role", "managedPolicies"),
+                        "provider.iam.role")
+        ctx.statements(provider.get("iamRoleStatements"), ("provider", "iamRoleStatements"), "provider")
+        ctx.managed(provider.get("iamManagedPolicies"), ("provider", "iamManagedPolicies"), "provider")
+    functions = root.get("functions")
+    if isinstance(functions, dict):
+        for name, fn in functions.items():
+            if isinstance(fn, dict):
+                base = ("functions", str(name))
+                ctx.statements(fn.get("iamRoleStatements"), base + ("iamRoleStatements",), f"functions.{name}")
+
+
+class _Service:
+    """What the extractors of one service file share."""
+
+    def __init__(self, src) -> None:
+        self.src = src
+        self.here = os.path.dirname(os.path.abspath(src.abspath))
+        self.resolver = None
+        self.followed = 0
+
+    # -- ${file(...)} -------------------------------------------------------
+
+    def fragments(self, node: Any, path: tuple, allow_lists: bool = False):
+        """(value, file or None, logical path) of a value that may be a ``${file(...)}``
+        reference, or (with ``allow_lists``) a list of values and references."""
+        if isinstance(node, list) and allow_lists:
+            for i, item in enumerate(node):
+                yield from self.fragments(item, path + (i,))
+            return
+        ref = _file_ref(node)
+        if ref is None:
+            yield node, None, path
+            return
+        got = self.read_fragment(*ref)
+        if got is not None:
+            value, display = got
+            yield value, display, path
+
+    def read_fragment(self, rel: str, key: str):
+        """The value at ``key`` (dot-separated) of the YAML or JSON file ``rel`` (relative to
+        the service file), with that file's positions, and its display path; None when it
+        cannot be read (outside the service's directory, missing, too big, broken)."""
+        if self.followed >= _MAX_FRAGMENTS:
+            return None
+        target = os.path.normpath(os.path.join(self.here, rel))
+        if os.path.isabs(rel) or not (target + os.sep).startswith(self.here + os.sep):
+            return None  # only files inside the service's directory are read
+        self.followed += 1
+        from .base import read_file
+
+        text, _err = read_file(target, _MAX_FRAGMENT)
+        if text is None:
+            return None
+        try:
+            if target.lower().endswith(".json"):
+                from ..parsers.json_loc import parse_json
+
+                value = parse_json(text)
+            else:
+                from ..parsers.yaml_loc import parse_yaml
+
+                value = parse_yaml(text)
+        except (ParseError, RecursionError):
+            return None
+        for part in [p for p in key.split(".") if p] if key else ():
+            value = value.get(part) if isinstance(value, dict) else None
+        display = posixpath.normpath(posixpath.join(posixpath.dirname(self.src.path),
+                                                    os.path.relpath(target, self.here).replace(os.sep, "/")))
+        return value, display
+
+    # -- policies -----------------------------------------------------------
+
+    def statements(self, node: Any, path: tuple, label: str) -> None:
+        """A list of statements (or a ``${file()}`` reference to one, or lists whose items are)."""
+        if node is None:
+            return
+        for value, file, p in self.fragments(node, path):
+            if isinstance(value, list):
+                items = []
+                for item, ifile, ip in self.fragments(value, p, allow_lists=True):
+                    if ifile is not None:  # an item read from another file: its own document
+                        self.document(item, label, ip, ifile)
+                    else:
+                        items.append(item)
+                if items:
+                    self.document(LList(items, span=span_of(value)), label, p, file)
+            elif isinstance(value, dict):
+                self.document(value, label, p, file)
+
+    def document(self, statements: Any, label: str, path: tuple, file: Optional[str]) -> None:
+        """One document of ``statements`` (a list of statements, or one) at ``path``."""
+        if not isinstance(statements, (list, dict)):
+            return
+        stmts = _unresolve(self.resolve(statements))
+        tree = LDict(span=span_of(statements))
+        tree["Statement"] = stmts
+        tree.key_spans["Statement"] = span_of(statements)
+        origin = Origin(file or self.src.path, KIND, label, path)
+        doc = build_document(tree, origin, role="identity", statements_path=path)
+        self.src.documents.append(doc)
+        if file is None:
+            for st in doc.statements:
+                self.src.blocks.append(st.span)
+
+    def resolve(self, node: Any) -> Any:
+        """CloudFormation intrinsic functions in statements, read as in a template."""
+        from .cloudformation import Resolver
+
+        if self.resolver is None:
+            self.resolver = Resolver()
+        out = self.resolver.resolve(node)
+        return out if isinstance(out, (dict, list, str, Unresolved)) else node
+
+    def managed(self, node: Any, path: tuple, label: str) -> None:
+        if not isinstance(node, list):
+            return
+        for i, item in enumerate(node):
+            value = self.resolve(item)
+            if isinstance(value, LStr):
+                ref = ManagedPolicyRef.of(Val(str(value), value.span, path + (i,)),
+                                          Origin(self.src.path, KIND, label, path))
+                self.src.managed_refs.append(ref)
+
+
+_SERVICE_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
+_ADOPT_DEPTH = 3  # the fragment's directory and two above
+
+
+def adopt(src) -> bool:
+    """Lint a YAML or JSON file that no format claims the way the Serverless service that
+    reads it with ``${file(...)}`` does (a service file in its directory or up to two above
+    that names it): its statements, with the service's labels and paths. False otherwise."""
+    me = os.path.abspath(src.abspath)
+    base = os.path.basename(me)
+    directory = os.path.dirname(me)
+    for _ in range(_ADOPT_DEPTH):
+        for name in _SERVICE_FILES:
+            service = os.path.join(directory, name)
+            if not os.path.isfile(service):
+                continue
+            from .base import SourceFile, read_file
+
+            text, _err = read_file(service, _MAX_FRAGMENT)
+            if text is None or base not in text or "${file(" not in text:
+                continue
+            rel = os.path.relpath(service, os.path.dirname(me)).replace(os.sep, "/")
+            osrc = SourceFile(path=posixpath.normpath(posixpath.join(posixpath.dirname(src.path), rel)),
+                              abspath=service, text=text)
+            try:
+                if name.endswith(".json"):
+                    from ..parsers.json_loc import parse_json
+
+                    tree = parse_json(text)
+                else:
+                    from ..parsers.yaml_loc import parse_yaml
+
+                    tree = parse_yaml(text)
+                extract(osrc, tree)
+            except (ParseError, RecursionError):
+                continue
+            mine = posixpath.normpath(src.path)
+            docs = [d for d in osrc.documents if posixpath.normpath(d.origin.file) == mine]
+            if docs:
+                src.documents.extend(docs)
+                return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return False
+
+
+def _file_ref(node: Any):
+    """``(path, key)`` of a string that is exactly ``${file(path)}`` or ``${file(path):key}``."""
+    if not isinstance(node, str):
+        return None
+    text = str(node).strip()
+    if not (text.startswith("${file(") and text.endswith("}")):
+        return None
+    inner = text[len("${file("):-1]
+    close = inner.find(")")
+    if close == -1 or "${" in inner[:close]:
+        return None
+    rel = inner[:close].strip().strip("'\"")
+    rest = inner[close + 1:]
+    key = rest[1:].strip() if rest.startswith(":") else ""
+    if not rel or (rest and not rest.startswith(":")):
+        return None
+    return rel, key
+
+
+def _whole_variable(text: str) -> bool:
+    """Whether ``text`` is one ``${...}`` variable from start to end (variables nest)."""
+    if not (text.startswith("${") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "{" and i > 0 and text[i - 1] == "$":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and i != len(text) - 1:
+                return False
+    return depth == 0
+
+
+def _unresolve(node: Any) -> Any:
+    """Whole-value variables (``${ssm:/path}``) become unresolved values; the rest stays."""
+    if isinstance(node, str):
+        if _whole_variable(str(node)):
+            return Unresolved(str(node), "reference", span_of(node, Span(1, 1, 1, 1)))
+        return node
+    if isinstance(node, list):
+        for i, v in enumerate(node):
+            node[i] = _unresolve(v)
+        return node
+    if isinstance(node, dict):
+        for k in list(node):
+            node[k] = _unresolve(node[k])
+        return node
+    return node
