@@ -1,0 +1,232 @@
+"""Serverless Framework services (serverless.yml/.yaml/.json): every place a service writes IAM,
+at the line written, with logical paths in the file's own shape."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from linter.engine import Options, run
+
+RULES = ["SM101", "SM102", "SM105", "SM201", "IAM301", "IAM302", "LP001", "LP002", "LP100"]
+
+
+def t(s):
+    return textwrap.dedent(s).lstrip("\n")
+
+
+def pos(text, needle, nth=1):
+    i = -1
+    for _ in range(nth):
+        i = text.index(needle, i + 1)
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+@pytest.fixture
+def lint_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def _run(files, paths=(".",), select=RULES):
+        for name, text in files.items():
+            p = tmp_path / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, encoding="utf-8")
+        return run(list(paths), Options(select=select)).findings
+
+    return _run
+
+
+def found(findings):
+    return sorted((f.file, f.code, f.span.line, f.span.col) for f in findings)
+
+
+V3 = t("""
+    service: ml
+    frameworkVersion: "3"
+    provider:
+      name: aws
+      region: ${opt:region, 'eu-west-2'}
+      iam:
+        role:
+          statements:
+            - Effect: Allow
+              Action:
+                - sagemaker:*
+              Resource: "*"
+            - Effect: Allow
+              Action: sagemaker:InvokeEndpoint
+              Resource: arn:aws:sagemaker:${aws:region}:${aws:accountId}:endpoint/${self:custom.endpoint}
+            - Effect: Allow
+              Action: iam:PassRole
+              Resource: ${ssm:/ml/role-arn}
+          managedPolicies:
+            - arn:aws:iam::aws:policy/AmazonSageMakerFullAccess
+            - arn:aws:iam::aws:policy/AmazonSageMakerReadOnly
+    """)
+
+
+def test_v3_provider_role_statements_and_managed_policies(lint_files):
+    """provider.iam.role.statements and managedPolicies: findings at the values written; variables are
+    unresolved (a ${ssm:} role ARN is not "*", a ${aws:accountId} ARN is scoped)."""
+    fs = lint_files({"serverless.yml": V3})
+    assert found(fs) == sorted([
+        ("serverless.yml", "SM101") + pos(V3, "sagemaker:*"),
+        ("serverless.yml", "SM201") + pos(V3, '"*"'),
+        ("serverless.yml", "SM105") + pos(V3, "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"),
+    ])
+    by_code = {f.code: f for f in fs}
+    assert by_code["SM101"].logical_path == ("provider", "iam", "role", "statements", 0, "Action", 0)
+    assert by_code["SM201"].logical_path == ("provider", "iam", "role", "statements", 0, "Resource")
+    assert by_code["SM105"].logical_path == ("provider", "iam", "role", "managedPolicies", 0)
+    assert by_code["SM101"].label == "provider.iam.role"
+
+
+def test_v1_provider_statements_and_per_function_roles(lint_files):
+    text = t("""
+        service: legacy
+        plugins:
+          - serverless-iam-roles-per-function
+        provider:
+          name: aws
+          iamRoleStatements:
+            - Effect: Allow
+              Action: iam:PassRole
+              Resource: "*"
+          iamManagedPolicies:
+            - arn:aws:iam::aws:policy/AdministratorAccess
+        functions:
+          train:
+            handler: h.train
+            iamRoleStatements:
+              - Effect: Allow
+                Action: sagemaker:Create*
+                Resource: arn:aws:sagemaker:*:*:*
+          infer:
+            handler: h.infer
+            iamRoleStatements:
+              - Effect: Allow
+                Action: sagemaker:InvokeEndpoint
+                Resource: arn:aws:sagemaker:eu-west-2:111122223333:endpoint/churn
+        """)
+    fs = lint_files({"serverless.yaml": text})
+    assert found(fs) == sorted([
+        ("serverless.yaml", "IAM301") + pos(text, "iam:PassRole"),
+        ("serverless.yaml", "SM105") + pos(text, "arn:aws:iam::aws:policy/AdministratorAccess"),
+        ("serverless.yaml", "SM102") + pos(text, "sagemaker:Create*"),
+        ("serverless.yaml", "SM201") + pos(text, "arn:aws:sagemaker:*:*:*"),
+    ])
+    sm102 = next(f for f in fs if f.code == "SM102")
+    assert sm102.label == "functions.train"
+    assert sm102.logical_path == ("functions", "train", "iamRoleStatements", 0, "Action")
+
+
+def test_resources_are_read_as_cloudformation(lint_files):
+    text = t("""
+        service: s
+        provider:
+          name: aws
+        resources:
+          Resources:
+            Shared:
+              Type: AWS::IAM::Role
+              Properties:
+                AssumeRolePolicyDocument:
+                  Statement:
+                    - Effect: Allow
+                      Principal: {AWS: "*"}
+                      Action: sts:AssumeRole
+                Policies:
+                  - PolicyName: p
+                    PolicyDocument:
+                      Statement:
+                        - Effect: Allow
+                          Action: sagemaker:*
+                          Resource: arn:aws:sagemaker:*:*:endpoint/*
+        """)
+    fs = lint_files({"serverless.yml": text})
+    assert found(fs) == sorted([
+        ("serverless.yml", "IAM302") + pos(text, '"*"'),
+        ("serverless.yml", "SM101") + pos(text, "sagemaker:*"),
+    ])
+    iam302 = next(f for f in fs if f.code == "IAM302")
+    assert iam302.logical_path[:4] == ("resources", "Resources", "Shared", "Properties")
+
+
+FRAGMENT = t("""
+    statement:
+      Effect: Allow
+      Action: sagemaker:Create*
+      Resource: "*"
+    """)
+LEGACY = t("""
+    - Effect: Allow
+      Action: iam:PassRole
+      Resource: "*"
+    """)
+SERVICE_WITH_FILES = t("""
+    service: s
+    provider:
+      name: aws
+      iam:
+        role:
+          statements:
+            - ${file(./iam/extra.yml):statement}
+      iamRoleStatements: ${file(./iam/legacy.yml)}
+    """)
+
+
+@pytest.mark.parametrize("paths", [["."], ["serverless.yml"], ["iam/extra.yml", "iam/legacy.yml"]],
+                         ids=["walk", "service-alone", "fragments-alone"])
+def test_file_fragments_are_linted_in_their_own_file(lint_files, paths):
+    """${file(./x.yml)} and ${file(./x.yml):key}: findings point into the fragment, once, whichever
+    files the run names."""
+    fs = lint_files({"serverless.yml": SERVICE_WITH_FILES, "iam/extra.yml": FRAGMENT, "iam/legacy.yml": LEGACY},
+                    paths=paths)
+    assert found(fs) == sorted([
+        ("iam/extra.yml", "SM102") + pos(FRAGMENT, "sagemaker:Create*"),
+        ("iam/extra.yml", "SM201") + pos(FRAGMENT, '"*"'),
+        ("iam/legacy.yml", "IAM301") + pos(LEGACY, "iam:PassRole"),
+    ])
+    sm102 = next(f for f in fs if f.code == "SM102")
+    assert sm102.logical_path == ("provider", "iam", "role", "statements", 0, "Action")
+
+
+def test_file_fragments_outside_the_service_directory_are_not_read(lint_files, tmp_path):
+    outside = tmp_path / "outside.yml"
+    outside.write_text(LEGACY)
+    text = "service: s\nprovider:\n  name: aws\n  iamRoleStatements: ${file(../outside.yml)}\n"
+    fs = lint_files({"svc/serverless.yml": text}, paths=["svc"])
+    assert fs == []
+
+
+def test_serverless_json(lint_files):
+    doc = {"service": "s", "provider": {"name": "aws", "iam": {"role": {"statements": [
+        {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}}}}
+    text = json.dumps(doc, indent=2)
+    fs = lint_files({"serverless.json": text}, select=["SM101"])
+    assert found(fs) == [("serverless.json", "SM101") + pos(text, '"sagemaker:*"')]
+
+
+def test_suppression_comment_and_not_firing_on_scoped_statements(lint_files):
+    text = t("""
+        service: s
+        provider:
+          name: aws
+          iam:
+            role:
+              statements:
+                # lint-policies: ignore[SM101] -- the admin service, reviewed
+                - Effect: Allow
+                  Action: sagemaker:*
+                  Resource: arn:aws:sagemaker:*:*:endpoint/*
+                - Effect: Allow
+                  Action: [sagemaker:DescribeEndpoint, sagemaker:InvokeEndpoint]
+                  Resource: arn:aws:sagemaker:eu-west-2:111122223333:endpoint/churn-*
+        """)
+    assert lint_files({"serverless.yml": text}) == []
+
+
+def test_a_yaml_file_named_otherwise_is_not_a_service(lint_files):
+    """Only serverless.yml/.yaml/.json are read as services: a workflow with the same keys is not."""
+    assert lint_files({"ci.yml": V3}) == []
