@@ -40,8 +40,6 @@ from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolve
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 from .templated import CALL as _CALL, template_json
 
-IDENTITY_TYPES = frozenset(("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy",
-                            "aws_ssoadmin_permission_set_inline_policy"))
 #: Attribute names that hold a resource policy on ``aws_*`` resources.
 RESOURCE_POLICY_ATTRS = frozenset(("policy", "access_policies", "access_policy", "resource_policy",
                                    "policy_document"))
@@ -52,7 +50,6 @@ ATTACHMENT_TYPES = frozenset(("aws_iam_role_policy_attachment", "aws_iam_policy_
                               "aws_iam_group_policy_attachments_exclusive"))
 #: Attributes of the attachment resources that name managed policies.
 ATTACHMENT_ATTRS = ("policy_arn", "managed_policy_arn", "policy_arns")
-ENDPOINT_TYPES = frozenset(("aws_vpc_endpoint", "aws_vpc_endpoint_policy"))
 #: Service and resource control policies (``content``): they cap what accounts may do.
 ORGANIZATIONS_POLICY = "aws_organizations_policy"
 ORGANIZATIONS_POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
@@ -268,41 +265,68 @@ def _org_policy_kind(value) -> bool:
     return value is None or isinstance(value, Unresolved) or str(value) in ORGANIZATIONS_POLICY_TYPES
 
 
+#: The policy attributes of resource types, with the role of the document each holds and whether
+#: the value must be a policy (``strict``: an LP001 when it is not JSON). One table for ``.tf``,
+#: ``.tf.json`` and plans. Nested: ``inline_policy.policy`` is the ``policy`` of each
+#: ``inline_policy`` block. Any other ``aws_*`` resource: :data:`RESOURCE_POLICY_ATTRS` hold a
+#: resource policy when their value is one.
+POLICY_ATTRIBUTES: dict = {
+    "aws_iam_role": {"assume_role_policy": ("trust", True), "inline_policy.policy": ("identity", True),
+                     # not real arguments (Terraform rejects them), but plainly meant as the role's policy
+                     "policy": ("identity", False)},
+    "aws_iam_user": {"policy": ("identity", False)},
+    "aws_iam_group": {"policy": ("identity", False)},
+    "aws_iam_policy": {"policy": ("identity", True)},
+    "aws_iam_role_policy": {"policy": ("identity", True)},
+    "aws_iam_user_policy": {"policy": ("identity", True)},
+    "aws_iam_group_policy": {"policy": ("identity", True)},
+    "aws_ssoadmin_permission_set_inline_policy": {"inline_policy": ("identity", True)},
+    # an endpoint policy only limits what passes through the endpoint; it grants nothing
+    "aws_vpc_endpoint": {"policy": ("endpoint", False)},
+    "aws_vpc_endpoint_policy": {"policy": ("endpoint", False)},
+    # SCPs and RCPs cap what accounts may do (other policy types hold no IAM policy)
+    ORGANIZATIONS_POLICY: {"content": ("organization", True)},
+}
+
+
+def policy_role(rtype: str, attr: str, boundary: bool = False):
+    """``(role, strict)`` of the document a resource attribute holds (``attr`` may be nested:
+    ``inline_policy.policy``), or None when the attribute holds no policy. ``boundary``: the
+    resource is an ``aws_iam_policy`` a role or user takes as its permissions boundary."""
+    known = POLICY_ATTRIBUTES.get(rtype)
+    if known is not None:
+        found = known.get(attr)
+        if found is not None and boundary and rtype == "aws_iam_policy":
+            return "boundary", True  # caps grants; grants nothing itself
+        if found is not None or rtype in (ORGANIZATIONS_POLICY,) or rtype.startswith("aws_iam_"):
+            return found
+    if rtype.startswith("aws_") and attr in RESOURCE_POLICY_ATTRS:
+        return "resource", False
+    return None
+
+
 def _policy_attrs(blk, boundaries=frozenset()) -> list:
     """(attribute path name, role, strict, Attribute) of the policy attributes of a resource block."""
     rtype = str(blk.labels[0]) if blk.labels else ""
+    boundary = rtype == "aws_iam_policy" and len(blk.labels) >= 2 and blk.labels[1] in boundaries
     out = []
     if rtype == ORGANIZATIONS_POLICY:
-        a, kind = blk.get("content"), blk.get("type")
-        if a is not None and _org_policy_kind(kind.value if kind is not None else None):
-            out.append(("content", "organization", kind is None or not isinstance(kind.value, Unresolved), a))
-        return out
-    if rtype == "aws_iam_role":
-        a = blk.get("assume_role_policy")
-        if a is not None:
-            out.append(("assume_role_policy", "trust", True, a))
-        for i, ib in enumerate(_blocks_named(blk, "inline_policy")):
-            a = ib.get("policy")
-            if a is not None:
-                out.append((("inline_policy", i, "policy"), "identity", True, a))
-    if not rtype.startswith("aws_"):
-        return out
+        kind = blk.get("type")
+        if not _org_policy_kind(kind.value if kind is not None else None):
+            return out
     for name, a in blk.attributes.items():
-        if name in RESOURCE_POLICY_ATTRS or (rtype == "aws_ssoadmin_permission_set_inline_policy"
-                                             and name == "inline_policy"):
-            if rtype == "aws_iam_policy" and len(blk.labels) >= 2 and blk.labels[1] in boundaries:
-                # a managed policy used as a permissions boundary caps grants; it grants nothing itself
-                out.append((name, "boundary", True, a))
-            elif rtype in IDENTITY_TYPES:
-                out.append((name, "identity", True, a))
-            elif rtype in ENDPOINT_TYPES:
-                # an endpoint policy only limits what passes through the endpoint; it grants nothing
-                out.append((name, "endpoint", False, a))
-            elif rtype in ("aws_iam_role", "aws_iam_user", "aws_iam_group"):
-                # not a real argument (Terraform rejects it), but plainly meant as the principal's policy
-                out.append((name, "identity", False, a))
-            else:
-                out.append((name, "resource", False, a))
+        found = policy_role(rtype, name, boundary)
+        if found is not None:
+            role, strict = found
+            if rtype == ORGANIZATIONS_POLICY and blk.get("type") is not None:
+                strict = not isinstance(blk.get("type").value, Unresolved)
+            out.append((name, role, strict, a))
+    for bname in {k.split(".", 1)[0] for k in POLICY_ATTRIBUTES.get(rtype, {}) if "." in k}:
+        for i, ib in enumerate(_blocks_named(blk, bname)):
+            for name, a in ib.attributes.items():
+                found = policy_role(rtype, f"{bname}.{name}", boundary)
+                if found is not None:
+                    out.append(((bname, i, name), found[0], found[1], a))
     return out
 
 
@@ -1302,32 +1326,28 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
         return
     seen.add(address)
     items: list = []  # (path, role, strict, value)
+    if rtype == ORGANIZATIONS_POLICY and not _org_policy_kind(values.get("type")):
+        return
+    boundary = rtype == "aws_iam_policy" and _unindexed(address) in ctx.boundaries
+    for name, v in values.items():
+        found = policy_role(rtype, name, boundary)
+        if found is not None:
+            items.append(((name,), found[0], found[1], v))
+        elif isinstance(v, list) and any(k.startswith(name + ".") for k in POLICY_ATTRIBUTES.get(rtype, {})):
+            for i, block in enumerate(v):  # nested blocks: inline_policy { policy }
+                for bname, bv in (block.items() if isinstance(block, dict) else ()):
+                    found = policy_role(rtype, f"{name}.{bname}", boundary)
+                    if found is not None:
+                        items.append(((name, i, bname), found[0], found[1], bv))
     if rtype == "aws_iam_role":
-        if "assume_role_policy" in values:
-            items.append((("assume_role_policy",), "trust", True, values["assume_role_policy"]))
-        ip = values.get("inline_policy")
-        for i, p in enumerate(ip if isinstance(ip, list) else ()):
-            if isinstance(p, dict) and p.get("policy"):
-                items.append((("inline_policy", i, "policy"), "identity", True, p["policy"]))
         arns = values.get("managed_policy_arns")
         for i, a in enumerate(arns if isinstance(arns, list) else ()):
             _plan_ref(ctx, a, address, (address, "managed_policy_arns", i))
-    elif rtype == ORGANIZATIONS_POLICY:
-        if values.get("content") and _org_policy_kind(values.get("type")):
-            items.append((("content",), "organization", True, values["content"]))
-    elif rtype.startswith("aws_"):
-        for name, v in values.items():
-            if name in RESOURCE_POLICY_ATTRS:
-                strict = rtype in IDENTITY_TYPES
-                role = "identity" if strict else "endpoint" if rtype in ENDPOINT_TYPES else "resource"
-                if rtype == "aws_iam_policy" and _unindexed(address) in ctx.boundaries:
-                    role = "boundary"
-                items.append(((name,), role, strict, v))
-        if rtype in ATTACHMENT_TYPES:
-            for name in ATTACHMENT_ATTRS:
-                v = values.get(name)
-                for i, item in enumerate(v) if isinstance(v, list) else ((None, v),):
-                    _plan_ref(ctx, item, address, (address, name) + ((i,) if i is not None else ()))
+    if rtype in ATTACHMENT_TYPES:
+        for name in ATTACHMENT_ATTRS:
+            v = values.get(name)
+            for i, item in enumerate(v) if isinstance(v, list) else ((None, v),):
+                _plan_ref(ctx, item, address, (address, name) + ((i,) if i is not None else ()))
     for path, role, strict, v in items:
         if not isinstance(v, LStr) or not v.strip():
             continue
