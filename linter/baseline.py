@@ -89,7 +89,7 @@ def dumps(findings: Iterable[Finding], base_dir: str) -> str:
 
 def write(path: str, findings: Iterable[Finding]) -> None:
     """Record ``findings`` in ``path`` (atomically; same findings, same bytes)."""
-    from .cli import UsageError
+    from .errors import UsageError
 
     ap = os.path.abspath(path)
     base_dir = os.path.dirname(ap)
@@ -112,7 +112,7 @@ def write(path: str, findings: Iterable[Finding]) -> None:
 
 def load(path: str) -> dict:
     """Read and validate a baseline file; UsageError (exit 2) naming the file when it is not one."""
-    from .cli import UsageError
+    from .errors import UsageError
 
     try:
         with open(path, encoding="utf-8-sig") as fh:

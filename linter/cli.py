@@ -47,11 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lint-policies",
         formatter_class=_HelpFormatter,
-        description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON, "
-                    "CloudFormation/SAM templates and Terraform.",
+        description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON and templates, "
+                    "CloudFormation/SAM, Terraform and Serverless Framework files.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    p.add_argument("--format", choices=("text", "json", "sarif", "github"), default=None,
+    from .reporters import REPORTERS
+
+    p.add_argument("--format", choices=tuple(REPORTERS), default=None,
                    help="output format (default: text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--sarif-file", metavar="FILE", help="also write SARIF to FILE")
@@ -167,7 +169,7 @@ def _main(args) -> int:
     if args.sarif_file:
         with open(args.sarif_file, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(render("sarif", result, dict(meta, color=False)))
-    # --- GitHub job summary (issue 7): see linter/reporters/github_summary.py ---
+    # the GitHub job summary: see linter/reporters/github_summary.py
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from .reporters.github_summary import append_summary
 
@@ -175,7 +177,6 @@ def _main(args) -> int:
             append_summary(os.environ["GITHUB_STEP_SUMMARY"], result, meta)
         except OSError as e:
             sys.stderr.write(f"lint-policies: cannot write the job summary: {e}\n")
-    # --- end GitHub job summary ---
     fail = RANK[cfg.fail_level]
     return 1 if any(RANK[f.severity] >= fail for f in result.findings) else 0
 

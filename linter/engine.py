@@ -13,7 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Iterable, Iterator, Optional
 
-from .findings import Finding, lp_finding
+from .findings import Finding
+from .registry import lp_finding
 from .located import Span
 from .record import Record
 from .rule import Context, Rule

@@ -60,14 +60,3 @@ def hash_secret(secret: str) -> str:
     import hashlib
 
     return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-
-
-def lp_finding(code: str, message: str, span: Span, *, file: str = "", path: tuple = (), label: str = "",
-               value: Optional[str] = None) -> Finding:
-    """The one place LP findings are made (reading, the grammar check, the engine, suppressions)."""
-    from .registry import meta
-
-    name, severity = meta(code)
-    if value is None:
-        value = "" if code == "LP001" else message  # a parse error's text may quote the file
-    return Finding(code, name, severity, message, span, file=file, logical_path=path, label=label, value=value)

@@ -13,6 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Iterable, Optional
 
+from .findings import Finding
+from .located import Span
 from .rule import Rule
 
 # code: (module in linter.rules, name, default severity)
@@ -191,3 +193,12 @@ def load(code: str) -> Rule:
     if code in BUILTIN:
         return load_builtin(code)
     return plugins()[code]
+
+
+def lp_finding(code: str, message: str, span: Span, *, file: str = "", path: tuple = (), label: str = "",
+               value: Optional[str] = None) -> Finding:
+    """The one place LP findings are made (reading, the grammar check, the engine, suppressions)."""
+    name, severity = meta(code)
+    if value is None:
+        value = "" if code == "LP001" else message  # a parse error's text may quote the file
+    return Finding(code, name, severity, message, span, file=file, logical_path=path, label=label, value=value)

@@ -39,7 +39,8 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Iterable, Optional
 
 from .record import Record
-from .findings import Finding, lp_finding
+from .findings import Finding
+from .registry import lp_finding
 from .located import Span
 
 #: ``ignore-file`` directives are honoured in these first lines (or in the leading comment block).

@@ -175,3 +175,14 @@ def test_bundled_examples_show_many_rules():
             "KEY401", "LP002"} <= codes
     assert not [f for f in data["findings"] if f["file"] == "examples/policies/least-privilege.json"]
     assert r.returncode == 1
+
+
+def test_output_formats_come_from_the_reporter_registry():
+    """--format's choices, the README's usage line and the reporters are one list."""
+    from linter.cli import build_parser
+    from linter.reporters import REPORTERS
+
+    action = next(a for a in build_parser()._actions if "--format" in a.option_strings)
+    assert tuple(action.choices) == tuple(REPORTERS)
+    with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "README.md"), encoding="utf-8") as fh:
+        assert f"--format {'|'.join(REPORTERS)} " in fh.read()

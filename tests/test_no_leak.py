@@ -19,7 +19,9 @@ import pytest
 from keygen import key_id, secret, token
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FORMATS = ("text", "json", "sarif", "github")
+from linter.reporters import REPORTERS
+
+FORMATS = tuple(REPORTERS)
 
 
 def _cli() -> list[str]:

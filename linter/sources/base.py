@@ -35,7 +35,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..findings import Finding, lp_finding
+from ..findings import Finding
+from ..registry import lp_finding
 from ..located import LStr, Span
 from ..model import ManagedPolicyRef, PolicyDocument, Problem
 from ..record import Record
@@ -223,3 +224,18 @@ def is_cloudformation_template(tree: Any) -> bool:
     if not isinstance(res, dict) or not res:
         return False
     return any(isinstance(v, dict) and isinstance(v.get("Type"), str) and "::" in v["Type"] for v in res.values())
+
+
+def role_by_content(tree: Any) -> str:
+    """The role of a document found where its use does not say: ``trust`` when a statement
+    names principals and lets them assume a role, ``resource`` when it names principals,
+    else ``identity``."""
+    stmts = tree.get("Statement") if isinstance(tree, dict) else None
+    for s in (stmts if isinstance(stmts, list) else [stmts]):
+        if isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s):
+            acts = s.get("Action")
+            acts = acts if isinstance(acts, list) else [acts]
+            if any(isinstance(a, str) and a.lower().startswith("sts:assumerole") for a in acts):
+                return "trust"
+            return "resource"
+    return "identity"

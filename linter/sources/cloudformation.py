@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LDict, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
 from ..suppress import span_or
-from .base import is_cloudformation_template
+from .base import is_cloudformation_template, role_by_content
 from ..model import ManagedPolicyRef, Origin, PolicyDocument, Val, build_document
 
 KIND = "cloudformation"
@@ -806,7 +806,7 @@ class _Template:
             return
         origin = Origin(file=self.src.path, kind=KIND, label=self.label(typ, lid, rel), path=base + rel)
         if role == "auto":
-            role = _role_of(tree)
+            role = role_by_content(tree)
         doc = build_document(tree, origin, role=role)
         self.add(doc)
 
@@ -1052,18 +1052,6 @@ def nested_duplicates(src, roots: list, covered: set) -> None:
                 for i, v in enumerate(node):
                     if isinstance(v, (dict, list)):
                         stack.append((v, p + (i,)))
-
-
-def _role_of(tree: Any) -> str:
-    stmts = tree.get("Statement") if isinstance(tree, dict) else None
-    for s in (stmts if isinstance(stmts, list) else [stmts]):
-        if isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s):
-            acts = s.get("Action")
-            acts = acts if isinstance(acts, list) else [acts]
-            if any(isinstance(a, str) and a.lower().startswith("sts:assumerole") for a in acts):
-                return "trust"
-            return "resource"
-    return "identity"
 
 
 _PARAM = re.compile(r"\{([A-Za-z0-9]+)\}")

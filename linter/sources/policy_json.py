@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LStr, ParseError, Span
 from ..model import ManagedPolicyRef, Origin, Val, build_document
+from .base import role_by_content
 
 
 def _shape(tree: Any) -> Optional[str]:
@@ -46,7 +47,7 @@ def extract(src, tree: Any) -> None:
     shape = _shape(tree)
     if shape == "policy":
         src.kind = "policy-json"
-        role = _role_of(tree)
+        role = role_by_content(tree)
         _add(src, tree, (), "", role_by_name(src.path) if role == "identity" else role)
         from . import terraform
 
@@ -63,20 +64,6 @@ def extract(src, tree: Any) -> None:
         _add_maybe_string(src, tree["PolicyDocument"], ("PolicyDocument",), label, "identity")
     elif shape == "authorization-details":
         _authorization_details(src, tree)
-
-
-def _role_of(doc: Any) -> str:
-    """A standalone document with Principal is a trust or resource policy."""
-    stmts = doc.get("Statement")
-    items = stmts if isinstance(stmts, list) else [stmts]
-    for s in items:
-        if isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s):
-            acts = s.get("Action")
-            acts = acts if isinstance(acts, list) else [acts]
-            if any(isinstance(a, str) and a.lower().startswith("sts:assumerole") for a in acts):
-                return "trust"
-            return "resource"
-    return "identity"
 
 
 _NAME_ROLES = (("boundary", "boundary"), ("sessionpolicy", "session"), ("servicecontrolpolic", "organization"),

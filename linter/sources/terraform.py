@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
+from .base import role_by_content
 from .templated import CALL as _CALL, template_json
 
 #: Attribute names that hold a resource policy on ``aws_*`` resources.
@@ -498,9 +499,7 @@ def _policy_value(ctx: _Ctx, attr, label: str, path: tuple, role: str, strict: b
 
 def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None) -> None:
     if role is None:
-        from .policy_json import _role_of
-
-        role = _role_of(tree) if isinstance(tree, dict) else "identity"
+        role = role_by_content(tree)
     doc = build_document(tree, ctx.origin(label, path, file), role=role)
     ctx.src.documents.append(doc)
     if file is None:
@@ -975,9 +974,7 @@ def _skipped_sids(ctx: _Ctx, name: str) -> set:
 def _doc_role(ctx: _Ctx, name: str, tree: Any, index: Optional[_DirIndex] = None) -> str:
     """The role of a document: how the module uses it (directly, or through the documents
     that consume it), else what its content looks like."""
-    from .policy_json import _role_of
-
-    by_content = _role_of(tree)
+    by_content = role_by_content(tree)
     index = index or ctx.dir_index()
     seen = {name}
     todo = [name]
@@ -1424,7 +1421,7 @@ def owner_documents(src) -> bool:
                 continue
             owner = os.path.join(directory, name)
             rel = os.path.relpath(owner, os.path.dirname(me)).replace(os.sep, "/")
-            from . import SourceFile
+            from .base import SourceFile
 
             osrc = SourceFile(path=posixpath.normpath(posixpath.join(display_dir, rel)), abspath=owner, text=text)
             try:
