@@ -148,7 +148,7 @@ def _main(args) -> int:
 
     fmt = cfg.format
     meta = {"version": __version__, "codes": codes, "show_suppressed": args.show_suppressed,
-            "color": False}
+            "color": False, "root": opts.root}
     from .reporters import render
 
     if fmt == "text" and not args.output:

@@ -48,9 +48,6 @@ class Val(Record):
             return self.value
         return repr(self.value)
 
-    def is_str(self) -> bool:
-        return isinstance(self.value, str)
-
 
 class Field(Record):
     """A key such as ``Action`` with its values (always a list here)."""
@@ -71,11 +68,6 @@ class Field(Record):
 
     def __iter__(self) -> Iterator[Val]:
         return iter(self.values)
-
-    def strings(self) -> Iterator[Val]:
-        for v in self.values:
-            if isinstance(v.value, str):
-                yield v
 
 
 class PrincipalEntry(Record):

@@ -120,7 +120,7 @@ def render(result, meta) -> str:
     from .text_format import summary
 
     root = meta.get("root")
-    per_level = int(meta.get("github_max_per_level", MAX_PER_LEVEL))
+    per_level = MAX_PER_LEVEL
     findings = list(result.findings)
     paths = [workspace_path(f.file, root) for f in findings]
 
