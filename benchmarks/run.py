@@ -12,7 +12,7 @@ What it does, in order (see benchmarks/README.md):
 4. times every case side by side with ``hyperfine`` when it is installed, otherwise
    with its own timer (one warm-up, then ``--runs`` runs; the median is reported);
 5. measures peak memory of the corpus run (``/usr/bin/time -v`` or ``getrusage``);
-6. prints a Markdown report with ratios and the targets of issue 8 and writes it to
+6. prints a Markdown report with ratios and the targets and writes it to
    ``benchmarks/results.md``.
 
 Every command's output goes to /dev/null; exit codes are recorded (a linter that
@@ -414,7 +414,7 @@ def report(cases: list[Cmd], mem: dict, meta: dict, peer_notes: dict) -> str:
     def x(r: Optional[float]) -> str:
         return f"{r:.1f}x" if r else ""
 
-    T = ["## Targets (issue 8)\n",
+    T = ["## Targets\n",
          "Judged on the median wall time; the CPU column gives the same ratio on user+system time "
          "(all processes), for a second opinion on a busy machine.\n",
          "| target | measured (wall) | CPU | status |", "|---|---:|---:|---|"]

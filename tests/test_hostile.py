@@ -1,4 +1,4 @@
-"""Hostile and broken input (issue 8): the linter survives anything a pull request can hold.
+"""Hostile and broken input: the linter survives anything a pull request can hold.
 
 Every test here puts one hostile file beside an ordinary policy with a known finding
 and runs the real command line in a subprocess, with a timeout: the run must go on

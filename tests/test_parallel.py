@@ -1,7 +1,7 @@
 """Parallel runs: ``--jobs N`` output is byte-identical to ``--jobs 1``, in every format.
 
 Files are linted in forked worker processes and the results merged in a stable
-order (issue 8). These tests compare the bytes the CLI prints for ``--jobs 1`` and
+order. These tests compare the bytes the CLI prints for ``--jobs 1`` and
 ``--jobs 2`` on the labelled cases, on a generated mixed corpus (policies,
 templates, Terraform: more than 50 files, so the default picks several jobs) and
 on the third-party corpus in ../shared/corpus (skipped when it is absent). The
