@@ -196,6 +196,12 @@ class LineIndex:
         eline, ecol = self.pos(end)
         return Span(line, col, eline, ecol)
 
+    def offset(self, line: int, col: int, end: int = 1 << 62) -> int:
+        """The offset of 1-based (line, column); ``end`` past the last line."""
+        if line - 1 >= len(self.starts):
+            return end
+        return self.starts[line - 1] + col - 1
+
 
 class ParseError(Exception):
     """A file (or an embedded document) could not be parsed.

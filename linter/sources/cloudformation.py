@@ -43,7 +43,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Callable, Optional
 
-from ..located import LDict, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
+from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
 from ..suppress import span_or
 from .base import is_cloudformation_template, role_by_content
 from ..model import ManagedPolicyRef, Origin, PolicyDocument, Val, build_document
@@ -531,20 +531,17 @@ def _stringify(v: Any) -> Any:
 # JSON written as a string inside the template
 
 
-class _TextIndex:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        starts = [0]
-        i = text.find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = text.find("\n", i + 1)
-        self.starts = starts
+class _TextIndex(LineIndex):
+    """A :class:`~linter.located.LineIndex` that keeps its text (to read lines back)."""
 
-    def offset(self, line: int, col: int) -> int:
-        if line - 1 >= len(self.starts):
-            return len(self.text)
-        return self.starts[line - 1] + col - 1
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def offset(self, line: int, col: int, end: int = -1) -> int:
+        return super().offset(line, col, len(self.text) if end == -1 else end)
 
     def line_text(self, line: int) -> str:
         if line - 1 >= len(self.starts):
