@@ -30,6 +30,7 @@ Nothing outside a format's own module branches on what kind of file it is: the e
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
@@ -239,3 +240,43 @@ def role_by_content(tree: Any) -> str:
                 return "trust"
             return "resource"
     return "identity"
+
+
+def read_by_another_file(src, readers, extract, depth: int = 3) -> bool:
+    """Lint ``src`` the way a file of another format that reads it does (a Terraform
+    ``templatefile()``, a Serverless ``${file()}``), so that both ways of reaching it give the
+    same findings, and a run that reaches it both ways reports them once.
+
+    ``readers(directory)`` yields ``(path, text)`` of the files there that may read others;
+    ``extract(reader_src)`` reads one. The file's own directory and ``depth - 1`` above it are
+    searched, nearest first; the first reader whose name for this file yields documents or
+    findings in it wins: they replace what reading the file alone found. False when none does.
+    """
+    from ..located import ParseError
+
+    me = os.path.abspath(src.abspath)
+    base = os.path.basename(me)
+    directory = os.path.dirname(me)
+    mine = posixpath.normpath(src.path)
+    for _ in range(depth):
+        for path, text in readers(directory):
+            if base not in text:
+                continue
+            rel = os.path.relpath(path, os.path.dirname(me)).replace(os.sep, "/")
+            reader = SourceFile(path=posixpath.normpath(posixpath.join(posixpath.dirname(src.path), rel)),
+                                abspath=path, text=text)
+            try:
+                extract(reader)
+            except (ParseError, RecursionError):
+                continue
+            docs = [d for d in reader.documents if d.origin.file and posixpath.normpath(d.origin.file) == mine]
+            found = [f for f in reader.findings if f.file and posixpath.normpath(f.file) == mine]
+            if docs or found:
+                src.documents[:] = docs
+                src.findings.extend(found)
+                return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return False

@@ -192,44 +192,27 @@ def adopt(src) -> bool:
     """Lint a YAML or JSON file that no format claims the way the Serverless service that
     reads it with ``${file(...)}`` does (a service file in its directory or up to two above
     that names it): its statements, with the service's labels and paths. False otherwise."""
-    me = os.path.abspath(src.abspath)
-    base = os.path.basename(me)
-    directory = os.path.dirname(me)
-    for _ in range(_ADOPT_DEPTH):
+    from .base import read_by_another_file, read_file
+
+    def readers(directory):
         for name in _SERVICE_FILES:
-            service = os.path.join(directory, name)
-            if not os.path.isfile(service):
-                continue
-            from .base import SourceFile, read_file
+            path = os.path.join(directory, name)
+            if os.path.isfile(path):
+                text, _err = read_file(path, _MAX_FRAGMENT)
+                if text is not None and "${file(" in text:
+                    yield path, text
 
-            text, _err = read_file(service, _MAX_FRAGMENT)
-            if text is None or base not in text or "${file(" not in text:
-                continue
-            rel = os.path.relpath(service, os.path.dirname(me)).replace(os.sep, "/")
-            osrc = SourceFile(path=posixpath.normpath(posixpath.join(posixpath.dirname(src.path), rel)),
-                              abspath=service, text=text)
-            try:
-                if name.endswith(".json"):
-                    from ..parsers.json_loc import parse_json
+    def read(reader) -> None:
+        if reader.abspath.endswith(".json"):
+            from ..parsers.json_loc import parse_json
 
-                    tree = parse_json(text)
-                else:
-                    from ..parsers.yaml_loc import parse_yaml
+            extract(reader, parse_json(reader.text))
+        else:
+            from ..parsers.yaml_loc import parse_yaml
 
-                    tree = parse_yaml(text)
-                extract(osrc, tree)
-            except (ParseError, RecursionError):
-                continue
-            mine = posixpath.normpath(src.path)
-            docs = [d for d in osrc.documents if posixpath.normpath(d.origin.file) == mine]
-            if docs:
-                src.documents.extend(docs)
-                return True
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return False
+            extract(reader, parse_yaml(reader.text))
+
+    return read_by_another_file(src, readers, read, _ADOPT_DEPTH)
 
 
 def _file_ref(node: Any):

@@ -1406,37 +1406,12 @@ def owner_documents(src) -> bool:
 
     A policy file (``*.json``, ``*.json.tpl``...) named in a ``file()`` or ``templatefile()``
     call of a ``.tf`` file nearby is a policy of that resource, with its role (an endpoint
-    policy, a trust policy, a permissions boundary) and its address as label. When such a
-    ``.tf`` file reads this file, its documents replace the ones found by reading the file
-    alone, so both ways of reaching the file report the same findings (and a run that
-    reaches it both ways reports them once). False when no ``.tf`` file reads it.
+    policy, a trust policy, a permissions boundary) and its address as label. False when no
+    ``.tf`` file reads it (see :func:`linter.sources.base.read_by_another_file`).
     """
-    me = os.path.abspath(src.abspath)
-    base = os.path.basename(me)
-    directory = os.path.dirname(me)
-    display_dir = posixpath.dirname(src.path)
-    for _ in range(_OWNER_DEPTH):
-        for name, text in _tf_texts(directory):
-            if base not in text:
-                continue
-            owner = os.path.join(directory, name)
-            rel = os.path.relpath(owner, os.path.dirname(me)).replace(os.sep, "/")
-            from .base import SourceFile
+    from .base import read_by_another_file
 
-            osrc = SourceFile(path=posixpath.normpath(posixpath.join(display_dir, rel)), abspath=owner, text=text)
-            try:
-                extract_hcl(osrc)
-            except (ParseError, RecursionError):
-                continue
-            mine = posixpath.normpath(src.path)
-            docs = [d for d in osrc.documents if d.origin.file and posixpath.normpath(d.origin.file) == mine]
-            found = [f for f in osrc.findings if f.file and posixpath.normpath(f.file) == mine]
-            if docs or found:
-                src.documents[:] = docs
-                src.findings.extend(found)
-                return True
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return False
+    def readers(directory):
+        return ((os.path.join(directory, name), text) for name, text in _tf_texts(directory))
+
+    return read_by_another_file(src, readers, extract_hcl, _OWNER_DEPTH)
