@@ -39,9 +39,10 @@ class SourceFile(Record):
     """One file as read: its documents and everything file-scope rules may look at."""
 
     __slots__ = ("path", "abspath", "text", "kind", "documents", "managed_refs", "trees", "comments",
-                 "findings", "suppressions", "blocks", "_credential_hits")
+                 "findings", "suppressions", "blocks", "_credential_hits", "in_memory")
     _defaults = {"text": None, "kind": "unknown", "documents": list, "managed_refs": list, "trees": list,
-                 "comments": list, "findings": list, "suppressions": list, "blocks": list, "_credential_hits": None}
+                 "comments": list, "findings": list, "suppressions": list, "blocks": list, "_credential_hits": None,
+                 "in_memory": False}
     path: str  # display path (relative, POSIX)
     abspath: str
     text: Optional[str]
@@ -57,6 +58,7 @@ class SourceFile(Record):
     #: Terraform blocks, policy statements. Extractors add them as they go.
     blocks: list[Span]
     _credential_hits: Any  # per-file credential scan, shared by KEY401-403 (linter.secrets)
+    in_memory: bool  # the text was given (an editor's buffer), not read from the file
 
     def error(self, code: str, message: str, span: Span, path: tuple = ()) -> None:
         from ..registry import meta
@@ -164,6 +166,37 @@ def read_text(abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
         return None
 
 
+def memory_text(text: str, abspath: str, src: SourceFile, max_size: int) -> Optional[str]:
+    """The text of a file given in memory (an editor's unsaved buffer), checked as
+    :func:`read_text` checks a file's bytes: over ``max_size`` (its UTF-8 size) it is LP003,
+    a NUL character or a lone surrogate is LP001, a byte-order mark is dropped."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as e:  # a lone surrogate (a JSON-RPC string can hold one)
+        line, col = _text_line_col(text, e.start)
+        src.error("LP001", "text is not valid Unicode (lone surrogate); not linted", Span(line, col, line, col + 1))
+        return None
+    if size > max_size:
+        if not _always_source(abspath) and not looks_like_policy_source(text[:_SNIFF_BYTES]):
+            return None
+        src.error("LP003", f"file is {size} bytes, over the max-file-size limit of {max_size} bytes; not linted",
+                  Span(1, 1, 1, 1))
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        if not _always_source(abspath) and not looks_like_policy_source(text[:_SNIFF_BYTES]):
+            return None
+        line, col = _text_line_col(text, text.index("\x00"))
+        src.error("LP001", "binary file (NUL byte); not linted", Span(line, col, line, col + 1))
+        return None
+    return text
+
+
+def _text_line_col(text: str, off: int) -> tuple[int, int]:
+    return text.count("\n", 0, off) + 1, off - text.rfind("\n", 0, off)
+
+
 def _always_source(abspath: str) -> bool:
     """Terraform files are policy sources whatever they hold: their errors are always reported."""
     return _kind_by_name(abspath) in ("terraform", "terraform-json")
@@ -182,9 +215,15 @@ def _sniff(text: str) -> str:
 
 
 def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
-         explicit: bool = False) -> SourceFile:
+         explicit: bool = False, text: Optional[str] = None) -> SourceFile:
+    """Read and extract one file; ``text``, when given, is its content (an editor's unsaved
+    buffer) and the file itself is not read. Files it refers to are still read from disk."""
     src = SourceFile(path=display, abspath=abspath)
-    text = read_text(abspath, src, max_size)
+    if text is None:
+        text = read_text(abspath, src, max_size)
+    else:
+        src.in_memory = True
+        text = memory_text(text, abspath, src, max_size)
     if text is None:
         return src
     src.text = text
