@@ -97,3 +97,86 @@ def test_byte_order_mark_is_dropped(tmp_path, monkeypatch):
     plain = _lint("p.json", text=text, select=["SM101"])[0]
     assert [(f.code, tuple(f.span)) for f in plain] == [("SM101", (1, 46, 1, 59))]
     assert _rows(_lint("p.json", text="\ufeff" + text, select=["SM101"])[0]) == _rows(plain)
+
+
+MAIN_TF = '''resource "aws_iam_role" "ml" {
+  name               = "ml"
+  assume_role_policy = file("${path.module}/trust.json")
+}
+'''
+TRUST = '''{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]
+}
+'''
+
+
+def test_policy_file_read_by_terraform_is_linted_from_memory_with_the_resources_role(tmp_path, monkeypatch):
+    """trust.json, read by main.tf as a trust policy: its unsaved text is what is linted, as a trust
+    policy of aws_iam_role.ml, at the buffer's positions (not the disk's)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(MAIN_TF, encoding="utf-8")
+    (tmp_path / "trust.json").write_text(TRUST, encoding="utf-8")
+    on_disk = _lint("trust.json", select=["IAM302"])[0]
+    assert [(f.code, f.span.line, f.label) for f in on_disk] == [("IAM302", 3, "aws_iam_role.ml")]
+    buffer = "\n\n" + TRUST
+    in_memory = _lint("trust.json", text=buffer, select=["IAM302"])[0]
+    assert [(f.code, f.span.line, f.label) for f in in_memory] == [("IAM302", 5, "aws_iam_role.ml")]
+    fixed = TRUST.replace('{"AWS": "*"}', '{"Service": "sagemaker.amazonaws.com"}')
+    assert _lint("trust.json", text=fixed, select=["IAM302"])[0] == []
+    # the disk is unchanged, and a run over the directory still reads it
+    assert [(f.code, f.span.line) for f in engine.run(["."], Options(select=["IAM302"])).findings] == [("IAM302", 3)]
+
+
+BOUNDARY_TF = '''resource "aws_iam_policy" "boundary" {
+  name   = "ml-boundary"
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}
+'''
+ROLE_TF = '''resource "aws_iam_role" "ml" {
+  name                 = "ml"
+  permissions_boundary = aws_iam_policy.boundary.arn
+  assume_role_policy   = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_policy" "logs" {
+  name   = "logs"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }] })
+}
+'''
+
+
+def test_unsaved_terraform_text_does_not_leak_into_its_neighbours(tmp_path, monkeypatch):
+    """role.tf takes boundary.tf's policy as its permissions boundary, so SM101 does not apply to the
+    policy. Linting an unsaved role.tf without that line first (its own aws_iam_policy makes it read
+    the directory's index) must not change what boundary.tf, linted from disk next, sees: its
+    neighbours are read as they are on disk."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "boundary.tf").write_text(BOUNDARY_TF, encoding="utf-8")
+    (tmp_path / "role.tf").write_text(ROLE_TF, encoding="utf-8")
+    no_boundary = ROLE_TF.replace("  permissions_boundary = aws_iam_policy.boundary.arn\n", "")
+    assert no_boundary != ROLE_TF
+    _lint("role.tf", text=no_boundary)
+    assert _lint("boundary.tf", select=["SM101"])[0] == []
+    assert _lint("boundary.tf", text=BOUNDARY_TF + "\n", select=["SM101"])[0] == []
+    # control: with role.tf saved that way, the policy is an identity policy granting sagemaker:*
+    (tmp_path / "role.tf").write_text(no_boundary, encoding="utf-8")
+    assert [f.code for f in _lint("boundary.tf", select=["SM101"])[0]] == ["SM101"]
+
+
+def test_unsaved_terraform_text_is_not_answered_from_the_disk(tmp_path, monkeypatch):
+    """One main.tf with the policy and the role taking it as boundary: no SM101. Its unsaved text
+    without the permissions_boundary line is linted as it is, after a lint of the saved file (which
+    indexed the directory: its other aws_iam_policy is no boundary)."""
+    monkeypatch.chdir(tmp_path)
+    saved = BOUNDARY_TF + "\n" + ROLE_TF
+    (tmp_path / "main.tf").write_text(saved, encoding="utf-8")
+    assert _lint("main.tf", select=["SM101"])[0] == []
+    buffer = saved.replace("  permissions_boundary = aws_iam_policy.boundary.arn\n", "")
+    assert [(f.code, f.span.line) for f in _lint("main.tf", text=buffer, select=["SM101"])[0]] == [("SM101", 4)]
+    assert _lint("main.tf", text=saved, select=["SM101"])[0] == []
+    assert _lint("main.tf", select=["SM101"])[0] == []
