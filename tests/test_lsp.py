@@ -16,21 +16,44 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from lsp_client import SERVER, apply_edits, change_doc, diagnostics, open_doc, pos_of, recording_client, rng
 
-pytestmark = pytest.mark.asyncio
+# One event loop for the module: most tests share one server (starting one takes about a second).
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 DEBOUNCE = "0.05"
 
 
-def _init(root, capabilities=None, options=None) -> t.InitializeParams:
+def _init(root, capabilities=None) -> t.InitializeParams:
     return t.InitializeParams(
         capabilities=capabilities or client_capabilities("visual-studio-code"),
-        workspace_folders=[t.WorkspaceFolder(uri=root.as_uri(), name="ws")],
-        root_uri=root.as_uri(), initialization_options=options)
+        workspace_folders=[t.WorkspaceFolder(uri=root.as_uri(), name="ws")], root_uri=root.as_uri())
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER + ["--debounce", DEBOUNCE],
-                                              client_factory=recording_client))
-async def client(lsp_client: LanguageClient, tmp_path):
+                                              client_factory=recording_client), scope="module")
+async def shared_server(lsp_client: LanguageClient, tmp_path_factory):
+    """One server for the tests that only open files (no configuration file): its workspace folder
+    is empty; each test works in a directory of its own below it."""
+    root = tmp_path_factory.mktemp("shared-workspace")
+    lsp_client.workspace_root = root
+    lsp_client.init_result = await lsp_client.initialize_session(_init(root))
+    lsp_client.dirs = 0
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def client(shared_server):
+    """The shared server, with ``root`` a new directory for this test."""
+    shared_server.dirs += 1
+    shared_server.root = shared_server.workspace_root / f"t{shared_server.dirs}"
+    shared_server.root.mkdir()
+    return shared_server
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER + ["--debounce", DEBOUNCE],
+                                              client_factory=recording_client), loop_scope="module")
+async def own_client(lsp_client: LanguageClient, tmp_path):
+    """A server of this test's own, its workspace folder ``root`` (for configuration files there)."""
     lsp_client.root = tmp_path
     lsp_client.init_result = await lsp_client.initialize_session(_init(tmp_path))
     yield
@@ -38,17 +61,13 @@ async def client(lsp_client: LanguageClient, tmp_path):
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER + ["--debounce", "1.0"],
-                                              client_factory=recording_client))
+                                              client_factory=recording_client), loop_scope="module")
 async def slow_client(lsp_client: LanguageClient, tmp_path):
     """A server that waits a second after the last change before linting."""
     lsp_client.root = tmp_path
     await lsp_client.initialize_session(_init(tmp_path))
     yield
     await lsp_client.shutdown_session()
-
-
-def codes_at(diags) -> list:
-    return sorted((d.code, rng(d)) for d in diags)
 
 
 # ---------------------------------------------------------------------------
@@ -182,7 +201,8 @@ async def test_unsaved_new_file_is_linted(client):
     assert "SM101" in {d.code for d in await diagnostics(client, uri, 1)}
 
 
-async def test_configuration_is_found_as_the_cli_finds_it_and_saving_relints(client):
+async def test_configuration_is_found_as_the_cli_finds_it_and_saving_relints(own_client):
+    client = own_client
     """.lint-policies.toml at the workspace root ignores SM101: applied to the buffer; once the
     configuration changes on disk, saving a file lints the open buffers again."""
     sub = client.root / "team" / "policies"
@@ -197,7 +217,8 @@ async def test_configuration_is_found_as_the_cli_finds_it_and_saving_relints(cli
     assert {d.code for d in await diagnostics(client, uri, 1)} == {"SM101"}
 
 
-async def test_per_file_ignores_and_exclude_apply_to_buffers(client):
+async def test_per_file_ignores_and_exclude_apply_to_buffers(own_client):
+    client = own_client
     (client.root / "pyproject.toml").write_text(
         '[tool.lint-policies]\nexclude = ["vendor/*"]\n\n'
         '[tool.lint-policies.per-file-ignores]\n"policies/*.json" = ["SM2"]\n', encoding="utf-8")
@@ -207,7 +228,8 @@ async def test_per_file_ignores_and_exclude_apply_to_buffers(client):
     assert await diagnostics(client, uri, 1) == []
 
 
-async def test_a_configuration_error_is_shown_not_linted_past(client):
+async def test_a_configuration_error_is_shown_not_linted_past(own_client):
+    client = own_client
     (client.root / ".lint-policies.toml").write_text('select = ["NOPE9"]\n', encoding="utf-8")
     uri = open_doc(client, client.root / "p.json", POLICY)
     diags = await diagnostics(client, uri, 1)
@@ -220,7 +242,8 @@ async def test_a_configuration_error_is_shown_not_linted_past(client):
     assert any("NOPE9" in m.message and m.type == t.MessageType.Error for m in client.messages)
 
 
-async def test_baseline_from_the_configuration_hides_recorded_findings(client):
+async def test_baseline_from_the_configuration_hides_recorded_findings(own_client):
+    client = own_client
     """The baseline the CLI wrote hides today's findings in the buffer, wherever they move (a
     fingerprint has no line number); a new one shows."""
     path = client.root / "p.json"
@@ -241,12 +264,13 @@ async def test_baseline_from_the_configuration_hides_recorded_findings(client):
 async def test_closing_clears_the_diagnostics(client):
     uri = open_doc(client, client.root / "p.json", POLICY)
     assert await diagnostics(client, uri, 1)
+    n = len(client.published)
     client.text_document_did_close(t.DidCloseTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri)))
-    for _ in range(200):
-        if client.published[-1].uri == uri and not client.published[-1].diagnostics:
+    for _ in range(500):
+        if any(p.uri == uri for p in client.published[n:]):
             break
         await asyncio.sleep(0.01)
-    assert client.published[-1].uri == uri and not client.published[-1].diagnostics
+    assert [(p.version, list(p.diagnostics)) for p in client.published[n:] if p.uri == uri] == [(None, [])]
 
 
 # ---------------------------------------------------------------------------
@@ -642,8 +666,9 @@ async def test_json_has_no_comment_to_suppress_with(client):
     _, actions = await _actions(client, uri, diags, "SM101")
     (a,) = actions
     assert a.edit is None
-    assert a.disabled.reason == ('JSON has no comments: to silence SM101 in this file, add "policies/p.json" = '
-                                 '["SM101"] under [per-file-ignores] in .lint-policies.toml.')
+    # the path as per-file-ignores matches it: relative to the workspace folder
+    assert a.disabled.reason == (f'JSON has no comments: to silence SM101 in this file, add "{client.root.name}/policies/'
+                                 f'p.json" = ["SM101"] under [per-file-ignores] in .lint-policies.toml.')
 
 
 async def test_no_disabled_action_for_a_client_that_cannot_show_it(tmp_path):
@@ -843,3 +868,50 @@ async def test_no_request_reaches_the_network(tmp_path):
     finally:
         await c.stop()
     assert not marker.exists()
+
+
+async def test_the_per_file_ignores_guidance_works(own_client):
+    """Doing what the disabled action says silences the finding."""
+    import re
+
+    client = own_client
+    uri = open_doc(client, client.root / "policies" / "p.json", POLICY)
+    diags = await diagnostics(client, uri, 1)
+    _, (a,) = await _actions(client, uri, diags, "SM101")
+    m = re.search(r'add (".*") = \["SM101"\] under \[per-file-ignores\] in \.lint-policies\.toml\.$', a.disabled.reason)
+    (client.root / ".lint-policies.toml").write_text(f'[per-file-ignores]\n{m.group(1)} = ["SM101"]\n', encoding="utf-8")
+    client.published.clear()
+    client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri)))
+    assert {d.code for d in await diagnostics(client, uri, 1)} == {"SM201"}
+
+
+async def test_an_unused_suppression_is_shown_as_unnecessary(client):
+    text = YAML_ROLE.replace("Action: sts:AssumeRole\n", "Action: sts:AssumeRole  # lint-policies: ignore[SM102] -- old\n")
+    uri = open_doc(client, client.root / "t.yaml", text, "yaml")
+    (lp100,) = [d for d in await diagnostics(client, uri, 1) if d.code == "LP100"]
+    assert list(lp100.tags) == [t.DiagnosticTag.Unnecessary]
+    start = pos_of(text, "# lint-policies")
+    assert rng(lp100) == ((start.line, start.character), (start.line, start.character + len(
+        "# lint-policies: ignore[SM102] -- old")))
+
+
+async def test_workspace_folders_added_later_are_where_the_cli_runs_from(tmp_path):
+    """b/.lint-policies.toml excludes "sub/*": b/sub/p.json is excluded when b is a workspace folder
+    (the CLI run from b excludes it), not before (the CLI run from b/sub does not)."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    (b / "sub").mkdir(parents=True)
+    a.mkdir()
+    (b / ".lint-policies.toml").write_text('exclude = ["sub/*"]\n', encoding="utf-8")
+    config = ClientServerConfig(server_command=SERVER + ["--debounce", DEBOUNCE], client_factory=recording_client)
+    c = await config.start()
+    try:
+        await c.initialize_session(_init(a))
+        uri = open_doc(c, b / "sub" / "p.json", POLICY)
+        assert {d.code for d in await diagnostics(c, uri, 1)} == {"SM101", "SM201"}
+        c.workspace_did_change_workspace_folders(t.DidChangeWorkspaceFoldersParams(event=t.WorkspaceFoldersChangeEvent(
+            added=[t.WorkspaceFolder(uri=b.as_uri(), name="b")], removed=[])))
+        change_doc(c, uri, POLICY + "\n", 2)
+        assert await diagnostics(c, uri, 2) == []
+        await c.shutdown_session()
+    finally:
+        await c.stop()

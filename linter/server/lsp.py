@@ -280,9 +280,6 @@ def create(debounce: float = DEBOUNCE) -> PolicyServer:
             elif params.root_path:
                 roots.append(params.root_path)
         ls.session.set_roots(roots)
-        opts = params.initialization_options
-        if isinstance(opts, dict) and isinstance(opts.get("debounce"), (int, float)) and opts["debounce"] >= 0:
-            ls.debounce = float(opts["debounce"])
 
     @server.feature(t.INITIALIZED)
     def initialized(ls: PolicyServer, params: t.InitializedParams):
