@@ -259,6 +259,17 @@ async def test_baseline_from_the_configuration_hides_recorded_findings(own_clien
     change_doc(client, uri, edited, 2)
     diags = await diagnostics(client, uri, 2)
     assert sorted({(d.code, d.range.start.line) for d in diags}) == [("SM102", 6), ("SM201", 6)]
+    # the baseline is read again when it changes: emptied, every finding shows; broken, the error
+    (client.root / "baseline.json").write_text('{"version": 1, "tool": "lint-policies", "findings": []}\n')
+    client.published.clear()
+    client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri)))
+    assert sorted({(d.code, d.range.start.line) for d in await diagnostics(client, uri, 2)}) == [
+        ("SM101", 5), ("SM102", 6), ("SM201", 5), ("SM201", 6)]
+    (client.root / "baseline.json").write_text('{"version": 1}\n')
+    client.published.clear()
+    client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri)))
+    (d,) = await diagnostics(client, uri, 2)
+    assert d.message.startswith("not linted: ") and "baseline.json: invalid baseline" in d.message
 
 
 async def test_closing_clears_the_diagnostics(client):

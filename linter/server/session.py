@@ -52,6 +52,26 @@ class Session:
     def __init__(self, roots=()) -> None:
         self.roots: list[str] = []
         self.set_roots(roots)
+        self._baselines: dict = {}  # absolute path -> ((mtime, size), data)
+
+    def _baseline(self, path: str) -> dict:
+        """The baseline at ``path`` as :func:`linter.baseline.load` reads and validates it, read
+        again only when the file changes."""
+        from .. import baseline
+
+        ap = os.path.abspath(path)
+        try:
+            st = os.stat(ap)
+            sig = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            sig = None
+        hit = self._baselines.get(ap)
+        if hit is not None and sig is not None and hit[0] == sig:
+            return hit[1]
+        data = baseline.load(path)  # a UsageError (an invalid baseline) is the lint's error
+        if sig is not None:
+            self._baselines[ap] = (sig, data)
+        return data
 
     def set_roots(self, roots) -> None:
         self.roots = sorted({os.path.realpath(r) for r in roots if r}, key=len, reverse=True)
@@ -111,7 +131,8 @@ class Session:
         if cfg.baseline_in:
             from .. import baseline
 
-            kept = baseline.filter(cfg.baseline_in, kept)
+            kept = baseline.filter_loaded(self._baseline(cfg.baseline_in), os.path.dirname(
+                os.path.abspath(cfg.baseline_in)), kept)
         out.findings = [f for f in kept if f.file == display]
         out.suppressed = [f for f in suppressed if f.file == display]
         return out
