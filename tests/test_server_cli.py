@@ -132,3 +132,33 @@ def test_the_place_under_the_cursor(style, text, action, key):
     p = _place(text, style)
     assert (p is not None and p.in_action(style)) == action, p
     assert (p is not None and p.at_condition_key(style)) == key, p
+
+
+# ---------------------------------------------------------------------------
+# the session: a buffer linted as the CLI run from its workspace folder lints the file
+
+
+def test_session_lints_from_the_workspace_folder(tmp_path):
+    from linter.server.session import Session
+
+    real = tmp_path / "real"
+    (real / "policies").mkdir(parents=True)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    (real / ".lint-policies.toml").write_text('[per-file-ignores]\n"policies/*" = ["SM2"]\n')
+    cwd = os.getcwd()
+    try:
+        for root in (link, real):  # the editor may name the folder by the symlink
+            out = Session([str(root)]).lint(str(root / "policies" / "p.json"), POLICY)
+            assert out.error is None and out.display == "policies/p.json"
+            assert out.config == str(real / ".lint-policies.toml")
+            assert [f.code for f in out.findings] == ["SM101"]
+        # outside every folder: from the file's directory, where the CLI finds the same configuration
+        # (and per-file-ignores matches paths relative to the configuration's directory too)
+        out = Session([str(tmp_path / "elsewhere")]).lint(str(real / "policies" / "p.json"), POLICY)
+        assert out.display == "p.json" and [f.code for f in out.findings] == ["SM101"]
+        (real / ".lint-policies.toml").unlink()
+        out = Session([str(tmp_path / "elsewhere")]).lint(str(real / "policies" / "p.json"), POLICY)
+        assert out.config is None and [f.code for f in out.findings] == ["SM101", "SM201"]
+    finally:
+        os.chdir(cwd)

@@ -86,6 +86,8 @@ class Session:
 
     def lint(self, path: str, text: str) -> Outcome:
         """Lint ``text`` as the content of ``path`` (an absolute path)."""
+        # the directory as the working directory will name it (a workspace reached by a symlink)
+        path = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
         root = self.root_for(path)
         try:
             if os.getcwd() != root:
