@@ -9,8 +9,10 @@ completions) and :mod:`.fixes` (code actions).
 - Positions: the linter's 1-based code-point columns become 0-based columns in the agreed
   position encoding (UTF-16 unless the client offers UTF-8 or UTF-32).
 - A code action is offered only when the linter knows the answer (a "did you mean", the case
-  of an element name) or, for a suppression, when linting the edited text shows the finding
-  suppressed and nothing new but the LP101 that asks for the reason.
+  of an element name). A suppression comment at the end of the finding's line is offered when
+  the suppression module's comment scanner reads it as that line's directive; one alone on a
+  line above, and a fix marked ``verify``, when linting the edited text shows that it works
+  (the finding suppressed, nothing new but the LP101 that asks for the reason).
 - No request touches the network; no handler lets an exception out (it is logged).
 """
 from __future__ import annotations
