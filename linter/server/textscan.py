@@ -20,7 +20,9 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 #: ``aws:ResourceTag/team``, ``sagemaker:Create*``).
 WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_:*?./-@+$")
 #: How far back the scanners read (a completion in a 5 MB file is not worth a 5 MB scan).
-MAX_SCAN = 256 * 1024
+MAX_SCAN = 128 * 1024
+#: A YAML line longer than this is not read for keys (the key pattern is not linear on any line).
+MAX_YAML_LINE = 2000
 
 ACTION_KEYS = frozenset(("Action", "NotAction"))
 HCL_ACTION_KEYS = frozenset(("actions", "not_actions"))
@@ -243,6 +245,8 @@ def _yaml_line(line: str) -> tuple[int, int, Optional[str], str, bool]:
     """(indent, key indent, key or None, rest after "key:", is a list item)."""
     stripped = line.lstrip(" ")
     indent = len(line) - len(stripped)
+    if len(stripped) > MAX_YAML_LINE:
+        return indent, indent, None, stripped, False
     m = _YKEY.match(stripped)
     dash = len(re.match(r"(?:-[ \t]+)*", stripped).group(0))
     if m is None:
@@ -254,6 +258,8 @@ def _yaml_line(line: str) -> tuple[int, int, Optional[str], str, bool]:
 def _yaml_place(text: str, offset: int) -> Optional[Place]:
     begin = text.rfind("\n", 0, offset) + 1
     before = text[begin:offset]
+    if len(before) > MAX_YAML_LINE:
+        return None
     if "#" in before and re.search(r"(^|\s)#", before):
         return None  # in a comment (or a string holding " #": not sure, so nothing)
     # "aws:" just typed is a word being typed, not yet the key "aws" (a YAML key needs ": ")
