@@ -926,3 +926,28 @@ async def test_workspace_folders_added_later_are_where_the_cli_runs_from(tmp_pat
         await c.shutdown_session()
     finally:
         await c.stop()
+
+
+async def test_requests_on_every_cut_of_a_file_never_fail(client):
+    """Hover, completion and code actions at many places of every 40th prefix of a YAML, a
+    Terraform and a JSON file, as they are typed: answers (or nothing), never a handler error."""
+    n = len(client.log_messages)
+    for name, text, lang in (("t.yaml", YAML_DOC + YAML_ROLE, "yaml"), ("main.tf", HCL_DOC + HCL_HEREDOC, "terraform"),
+                             ("p.json", FIXABLE + HOVER_JSON, "json")):
+        uri = open_doc(client, client.root / name, "", lang)
+        version = 1
+        for cut in range(0, len(text), 40):
+            version += 1
+            part = text[:cut]
+            change_doc(client, uri, part, version)
+            line = part.count("\n")
+            col = len(part) - part.rfind("\n") - 1
+            doc = t.TextDocumentIdentifier(uri=uri)
+            for pos in (t.Position(line, col), t.Position(max(0, line - 1), 3), t.Position(line + 5, 0)):
+                await client.text_document_hover_async(t.HoverParams(text_document=doc, position=pos))
+                await client.text_document_completion_async(t.CompletionParams(text_document=doc, position=pos))
+            await client.text_document_code_action_async(t.CodeActionParams(
+                text_document=doc, range=t.Range(t.Position(0, 0), t.Position(line, col)),
+                context=t.CodeActionContext(diagnostics=[])))
+        await diagnostics(client, uri, version)
+    assert not [m.message for m in client.log_messages[n:] if "failed" in m.message]
