@@ -851,7 +851,7 @@ async def test_the_network_guard_works(tmp_path):
 
 
 async def test_no_request_reaches_the_network(tmp_path):
-    """A whole session with sockets refused: diagnostics, hovers (every service's data read), completions,
+    """A whole exchange with sockets refused: diagnostics, hovers (every service's data read), completions,
     code actions; no connection is ever attempted."""
     import os
 
@@ -951,3 +951,40 @@ async def test_requests_on_every_cut_of_a_file_never_fail(client):
                 context=t.CodeActionContext(diagnostics=[])))
         await diagnostics(client, uri, version)
     assert not [m.message for m in client.log_messages[n:] if "failed" in m.message]
+
+
+CFN_JSON = """{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Role": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+          {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "arn:aws:sagemaker:*:*:model/*"}]}}]
+      }
+    }
+  }
+}
+"""
+TF_JSON = """{
+  "resource": {
+    "aws_iam_policy": {
+      "p": {
+        "name": "p",
+        "policy": "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sagemaker:*\\", \\"Resource\\": \\"arn:aws:sagemaker:*:*:model/*\\"}]}"
+      }
+    }
+  }
+}
+"""
+
+
+async def test_suppress_in_cloudformation_json_and_terraform_json(client):
+    """No comments, but each has its own form: the resource's Metadata, a "//" property."""
+    _, new, diags = await _fix(client, client.root / "t.json", CFN_JSON, "json", "SM101", "Suppress SM101 in resource Role")
+    assert new == CFN_JSON.replace('    "Role": {\n', '    "Role": {\n      "Metadata": {"lint-policies": {"ignore": '
+                                                      '[{"id": "SM101", "reason": ""}]}},\n')
+    assert [d.code for d in diags] == ["LP101"]
+    _, new, diags = await _fix(client, client.root / "main.tf.json", TF_JSON, "json", "SM101", "Suppress SM101 in this block")
+    assert new == TF_JSON.replace('      "p": {\n', '      "p": {\n        "//": "lint-policies: ignore[SM101] -- ",\n')
+    assert [d.code for d in diags] == ["LP101"]

@@ -10,7 +10,8 @@ suppressions written in the file's own comment form.
   YAML and HCL (``//`` in HCL files that write their comments that way), else alone on a
   line above the finding's line or above a block that holds it (in a YAML block scalar or an
   HCL heredoc, where a ``#`` would be text). The reason is left to write after ``--``: until
-  it is, the suppression is LP101. JSON has no comments: no edit, the way to do it instead.
+  it is, the suppression is LP101. JSON has no comments: Terraform JSON's ``"//"`` property and a
+  CloudFormation resource's ``Metadata`` where they fit, else no edit but the way to do it.
 
 Edits are ``(start, end, new_text)`` with code-point offsets into the text the findings came
 from. Nothing here imports pygls.
@@ -172,8 +173,9 @@ def suppressions(path: str, text: str, finding, config: Optional[str] = None,
     style = comment_style(path, text)
     code = finding.code
     if style is None:
-        return [Fix(f"Suppress {code}: JSON has no comments", [], finding, guidance=_json_guidance(
-            path, text, code, config, display), kind="suppress")]
+        return _json_suppressions(path, text, finding) + [Fix(
+            f"Suppress {code}: JSON has no comments", [], finding,
+            guidance=_json_guidance(path, text, code, config, display), kind="suppress")]
     from .. import suppress
 
     lines = Lines(text)
@@ -220,6 +222,91 @@ def _comment_on_line(text: str, style: str, line: int, code: str, own_line: bool
             parsed = suppress.parse_directive(c.text)
             return parsed is not None and code in parsed[1]
     return False
+
+
+def _json_suppressions(path: str, text: str, finding) -> list:
+    """The JSON forms: in Terraform JSON a ``"//"`` property in the object that holds the finding
+    (the innermost first); in a CloudFormation JSON template the resource's ``Metadata``. Each is
+    offered only when linting the edited text shows it works (a ``"//"`` already there, a
+    ``Metadata`` already there: not offered)."""
+    from ..located import ParseError
+    from ..parsers.json_loc import parse_json
+
+    low = path.lower()
+    tf = low.endswith(".tf.json")
+    if not tf and '"Resources"' not in text:
+        return []
+    try:
+        tree = parse_json(text)
+    except (ParseError, RecursionError):
+        return []
+    lines = Lines(text)
+    at = (finding.span[0], finding.span[1])
+    code = finding.code
+    chain = []  # (key in its parent, object), outermost first, each holding the finding
+    node, key = tree, None
+    while isinstance(node, dict):
+        chain.append((key, node))
+        nxt = None
+        for k, v in node.items():
+            sp = getattr(v, "span", None)
+            if isinstance(v, (dict, list)) and sp is not None and (sp[0], sp[1]) <= at <= (sp[2], sp[3]):
+                nxt = (k, v)
+                break
+        if nxt is None:
+            break
+        key, node = nxt
+        while isinstance(node, list):  # into the list item that holds the finding
+            item = next((v for v in node if isinstance(v, (dict, list)) and getattr(v, "span", None) is not None
+                         and (v.span[0], v.span[1]) <= at <= (v.span[2], v.span[3])), None)
+            if item is None:
+                break
+            node = item
+    out = []
+    if tf:
+        for _, obj in reversed(chain[1:] if len(chain) > 1 else chain):
+            if "//" in obj:
+                continue
+            edit = _insert_member(lines, obj, '"//": "lint-policies: ignore[%s] -- "' % code)
+            if edit is not None:
+                out.append(Fix(f'Suppress {code} in this block ("//": lint-policies: ignore)', [edit], finding,
+                               verify=True, kind="suppress"))
+            if len(out) == 2:
+                break
+        return out
+    if len(chain) >= 3 and chain[1][0] == "Resources" and isinstance(chain[2][1], dict):
+        rid, res = chain[2]
+        if "Metadata" not in res:
+            member = '"Metadata": {"lint-policies": {"ignore": [{"id": "%s", "reason": ""}]}}' % code
+            edit = _insert_member(lines, res, member)
+            if edit is not None:
+                out.append(Fix(f"Suppress {code} in resource {rid} (Metadata lint-policies ignore)", [edit],
+                               finding, verify=True, kind="suppress"))
+    return out
+
+
+def _insert_member(lines: Lines, obj, member: str):
+    """An edit that makes ``member`` the first member of the JSON object ``obj``, written as its
+    members are (on a line of its own, or on the line of the brace)."""
+    a, b = span_offsets(lines, obj.span)
+    text = lines.text
+    if text[a:a + 1] != "{":
+        return None
+    first = next(iter(obj), None)
+    if first is None:
+        return (a + 1, a + 1, member)
+    ks = obj.key_span(first) if hasattr(obj, "key_span") else None
+    if ks is None:
+        return None
+    k = span_offsets(lines, ks)[0]
+    if "\n" in text[a:k]:
+        line_start = text.rfind("\n", 0, k) + 1
+        indent = text[line_start:k]
+        if indent.strip():
+            return None
+        eol = "\r\n" if text[line_start - 2:line_start] == "\r\n" else "\n"
+        return (a + 1, a + 1, eol + indent + member + ",")
+    return (a + 1, a + 1, member + ", ")
 
 
 def _json_guidance(path: str, text: str, code: str, config: Optional[str], display: str) -> str:
