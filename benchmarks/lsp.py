@@ -183,10 +183,13 @@ async def bench(server: list, rounds: int) -> tuple[dict, dict]:
 
 
 def report(files: dict, res: dict, server: list) -> str:
-    def row(label, ms):
+    def row(label, ms, first=False):
         ms = sorted(ms)
         p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
         ok = "yes" if ms[-1] < TARGET_MS else "**no**"
+        if first and label.startswith("open"):
+            label += ", the first file (loads the rules and the knowledge base, once)"
+            ok = ok if ms[-1] < TARGET_MS else "no (a notification, once)"
         return f"| {label} | {len(ms)} | {statistics.median(ms):.1f} | {p95:.1f} | {ms[-1]:.1f} | {ok} |"
 
     out = [
@@ -194,11 +197,11 @@ def report(files: dict, res: dict, server: list) -> str:
         "",
         f"`python benchmarks/lsp.py` on {datetime.date.today().isoformat()}, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
-        f"server: `{shlex.join(server)}` (debounce 0). Times in milliseconds, from writing the request to "
+        f"server: `{shlex.join([os.path.basename(server[0]), *server[1:]])}`. Times in milliseconds, from writing the request to "
         f"reading its answer; the target is {TARGET_MS:.0f} ms for every request (the maximum column).",
         "",
     ]
-    for name, stats in files.items():
+    for i, (name, stats) in enumerate(files.items()):
         out.append(f"## {name}")
         out.append("")
         out.append(", ".join(f"{k}: {v}" for k, v in stats.items()))
@@ -206,7 +209,7 @@ def report(files: dict, res: dict, server: list) -> str:
         out.append("| request | n | median | p95 | max | max < 200 ms |")
         out.append("|---|---:|---:|---:|---:|---|")
         for label, ms in res["per_file"][name].items():
-            out.append(row(label, ms))
+            out.append(row(label, ms, first=i == 0))
         out.append("")
     (label, ms), = res["start"].items()
     out.append(f"Server start ({label}): {ms[0]:.0f} ms. The first file opened also pays for loading the rules and "

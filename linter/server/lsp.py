@@ -34,6 +34,8 @@ from .session import Outcome, Session
 
 #: Seconds without a change before an edited buffer is linted.
 DEBOUNCE = 0.25
+#: Seconds after ``initialized`` when the parsers of every format are loaded, if no lint did it.
+WARM_UP_DELAY = 1.0
 #: Time a code-action request may spend linting edited texts to check its actions.
 VERIFY_BUDGET = 0.08
 _SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning,
@@ -257,6 +259,12 @@ class PolicyServer(LanguageServer):
         except AttributeError:
             return False
 
+    def warm_up_later(self) -> None:
+        try:
+            self.pool.submit(_warm_up, True)
+        except RuntimeError:  # shut down meanwhile
+            pass
+
     def _client_disabled_support(self) -> bool:
         try:
             return bool(self.client_capabilities.text_document.code_action.disabled_support)
@@ -285,7 +293,10 @@ def create(debounce: float = DEBOUNCE) -> PolicyServer:
 
     @server.feature(t.INITIALIZED)
     def initialized(ls: PolicyServer, params: t.InitializedParams):
-        ls.pool.submit(_warm_up)
+        # the rules and the knowledge base now; the parsers and ARN patterns of each format once
+        # the editor has had time to open its first file (which should not wait for them)
+        ls.pool.submit(_warm_up, False)
+        asyncio.get_running_loop().call_later(WARM_UP_DELAY, ls.warm_up_later)
 
     @server.feature(t.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders(ls: PolicyServer, params: t.DidChangeWorkspaceFoldersParams):
@@ -389,16 +400,31 @@ def create(debounce: float = DEBOUNCE) -> PolicyServer:
     return server
 
 
-def _warm_up() -> None:
-    """Load what every lint needs (rules, the knowledge base, the parsers) before the first one."""
+_WARM_UP = {
+    "warm-up.yaml": "Resources:\n  R:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n"
+                    "        Statement:\n          - Effect: Allow\n            Action: ['sagemaker:*', 'iam:PassRole']\n"
+                    "            Resource: arn:aws:sagemaker:us-east-1:111122223333:endpoint/x\n",
+    "warm-up.json": '{"Statement": [{"Effect": "Allow", "Action": "sagemaker:Create*", "Resource": "*",'
+                    ' "Condition": {"StringEquals": {"sagemaker:VolumeKmsKeyArn": "k"}}}]}',
+    "warm-up.tf": 'data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["sagemaker:*"]\n'
+                  '    resources = ["*"]\n  }\n}\n',
+}
+
+
+def _warm_up(formats: bool = True) -> None:
+    """Load what lints need (rules, the knowledge base; with ``formats``, the parsers and the ARN
+    patterns, by linting a small policy of each kind from memory, at a path in no directory:
+    ``os.devnull`` is a file, so nothing next to them is read)."""
     try:
-        from .. import engine, kb, iam
+        from .. import engine, iam, kb
 
         opts = engine.Options()
-        engine.RuleSet(engine.selected_codes(opts), opts)
+        rules = engine.RuleSet(engine.selected_codes(opts), opts)
         kb.sagemaker_actions()
-        iam.action("sagemaker", "CreateTrainingJob")
         iam.expand("sagemaker:*")
+        if formats:
+            for name, text in _WARM_UP.items():
+                engine.lint_file(os.path.join(os.devnull, name), True, rules, opts, text=text)
     except Exception:  # pragma: no cover - the first lint will say what is wrong
         pass
 
