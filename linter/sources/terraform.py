@@ -1408,6 +1408,16 @@ _IN_MEMORY: dict[str, str] = {}
 
 
 def owner_documents(src) -> bool:
+    """Lint a policy file the way the Terraform file that reads it does.
+
+    A policy file (``*.json``, ``*.json.tpl``...) named in a ``file()`` or ``templatefile()``
+    call of a ``.tf`` file nearby is a policy of that resource, with its role (an endpoint
+    policy, a trust policy, a permissions boundary) and its address as label. When such a
+    ``.tf`` file reads this file, its documents replace the ones found by reading the file
+    alone, so both ways of reaching the file report the same findings (and a run that
+    reaches it both ways reports them once). False when no ``.tf`` file reads it. A policy
+    file linted from memory is read by the ``.tf`` file as it is in memory.
+    """
     if not src.in_memory:
         return _owner_documents(src)
     me = os.path.abspath(src.abspath)
@@ -1419,15 +1429,6 @@ def owner_documents(src) -> bool:
 
 
 def _owner_documents(src) -> bool:
-    """Lint a policy file the way the Terraform file that reads it does.
-
-    A policy file (``*.json``, ``*.json.tpl``...) named in a ``file()`` or ``templatefile()``
-    call of a ``.tf`` file nearby is a policy of that resource, with its role (an endpoint
-    policy, a trust policy, a permissions boundary) and its address as label. When such a
-    ``.tf`` file reads this file, its documents replace the ones found by reading the file
-    alone, so both ways of reaching the file report the same findings (and a run that
-    reaches it both ways reports them once). False when no ``.tf`` file reads it.
-    """
     me = os.path.abspath(src.abspath)
     base = os.path.basename(me)
     directory = os.path.dirname(me)
