@@ -145,8 +145,12 @@ def load(path: str) -> dict:
 
 def filter(path: str, findings: list[Finding]) -> list[Finding]:  # noqa: A001 - the CLI's name
     """The findings not recorded in the baseline at ``path`` (count-aware)."""
-    data = load(path)
-    base_dir = os.path.dirname(os.path.abspath(path))
+    return filter_loaded(load(path), os.path.dirname(os.path.abspath(path)), findings)
+
+
+def filter_loaded(data: dict, base_dir: str, findings: list[Finding]) -> list[Finding]:
+    """:func:`filter` with the baseline already read by :func:`load` (a language server keeps it
+    between lints: validating a big baseline takes longer than a lint)."""
     budget = Counter(e["fingerprint"] for e in data["findings"])
     out = []
     for f in findings:

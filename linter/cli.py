@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_HelpFormatter,
         description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON and templates, "
                     "CloudFormation/SAM, Terraform and Serverless Framework files.",
+        epilog="lint-policies server: run the language server for editors (lint-policies server --help).",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     from .reporters import REPORTERS
@@ -97,6 +98,11 @@ def _explain(code: str, out) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["server"]:  # the language server (a directory named server: ./server)
+        from .server import main as server_main
+
+        return server_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -183,11 +183,14 @@ def selected_codes(opts: Options) -> list[str]:
 # One file
 
 
-def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options) -> tuple[list[Finding], list[Finding]]:
+def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
+              text: Optional[str] = None) -> tuple[list[Finding], list[Finding]]:
+    """(reported, suppressed) findings of one file; ``text`` is its content when it is not
+    to be read from disk (an editor's unsaved buffer)."""
     from . import grammar, sources
 
     disp = display_path(path, opts)
-    src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit)
+    src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit, text=text)
     out: list[Finding] = list(src.findings)
     check_grammar = "LP002" in rules.engine_codes  # its findings would be dropped below anyway
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from ..located import ParseError, Span
-from .base import DEFAULT_MAX_FILE_SIZE, Format, SourceFile, looks_like_policy_source, read_file  # noqa: F401
+from .base import (DEFAULT_MAX_FILE_SIZE, Format, SourceFile, check_text, looks_like_policy_source,  # noqa: F401
+                   read_file)
 
 #: Policies written as templates (Terraform template syntax, then Jinja): see policy_template.
 POLICY_TEMPLATE_EXT = (".json.tpl", ".json.tftpl", ".tftpl", ".json.tmpl", ".json.j2", ".json.jinja",
@@ -74,6 +75,15 @@ def _syntax(name: str, text: str, fmt: Optional[Format]) -> str:
     return "json" if head == "{" else "text"  # an extensionless file (the AWS CLI's output)
 
 
+def comment_style(name: str, text: str) -> Optional[str]:
+    """The comment style a file of this name and text is read with: ``yaml`` (``#``), ``hcl``
+    (``#``, ``//``, ``/* */``) or None (JSON has no comments)."""
+    fmt = format_for_name(name)
+    if fmt is not None and fmt.syntax == "own":
+        return fmt.comments
+    return "yaml" if _syntax(name, text, fmt) == "yaml" else None
+
+
 def _is_source_for(fmt: Optional[Format]):
     """The test :func:`read_file` uses to tell a policy source worth an LP001/LP003."""
     if fmt is not None and fmt.always_source:
@@ -83,16 +93,20 @@ def _is_source_for(fmt: Optional[Format]):
 
 def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
          explicit: bool = False, text: Optional[str] = None) -> SourceFile:
-    """Read one file and extract its policies (``text``: the file's content, read already)."""
+    """Read and extract one file; ``text``, when given, is its content (an editor's unsaved
+    buffer) and the file itself is not read. Files it refers to are still read from disk."""
     src = SourceFile(path=display, abspath=abspath)
     fmt = format_for_name(abspath)
     is_source = _is_source_for(fmt)
     if text is None:
         text, err = read_file(abspath, max_size, is_source=is_source)
-        if err is not None:
-            src.error(err.code, err.message, err.span)
-        if text is None:
-            return src
+    else:
+        src.in_memory = True
+        text, err = check_text(text, max_size, is_source=is_source)
+    if err is not None:
+        src.error(err.code, err.message, err.span)
+    if text is None:
+        return src
     src.text = text
     syntax = fmt.syntax if fmt is not None and fmt.syntax == "own" else _syntax(abspath, text, fmt)
     try:

@@ -78,9 +78,9 @@ class SourceFile(Record):
     """One file as read: its documents and everything file-scope rules may look at."""
 
     __slots__ = ("path", "abspath", "text", "kind", "format", "syntax", "documents", "managed_refs", "trees",
-                 "comments", "findings", "blocks", "_credential_hits")
+                 "comments", "findings", "blocks", "_credential_hits", "in_memory")
     _defaults = {"text": None, "kind": "unknown", "format": None, "syntax": None, "documents": list,
-                 "managed_refs": list,
+                 "in_memory": False, "managed_refs": list,
                  "trees": list, "comments": list, "findings": list, "blocks": list, "_credential_hits": None}
     path: str  # display path (relative, POSIX)
     abspath: str
@@ -100,6 +100,7 @@ class SourceFile(Record):
     #: Terraform blocks, policy statements. Formats add them as they go.
     blocks: list[Span]
     _credential_hits: Any  # per-file credential scan, shared by KEY401-403 (linter.secrets)
+    in_memory: bool  # the text was given (an editor's buffer), not read from the file
 
     def error(self, code: str, message: str, span: Span, path: tuple = (), file: Optional[str] = None) -> None:
         """An LP finding of reading (LP001, LP002, LP003), in this file or in ``file`` (a
@@ -194,6 +195,35 @@ def decode(raw: bytes, is_source=None) -> tuple:
         # Latin-1 and other 8-bit encodings: decode losslessly but say so.
         return None, ReadError("LP001", f"file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); not linted",
                                Span(line, col, line, col + 1))
+
+
+def check_text(text: str, max_size: int, is_source=None) -> tuple:
+    """The checks of :func:`read_file` on a text given in memory (an editor's unsaved buffer):
+    over ``max_size`` (its UTF-8 size) it is LP003, a NUL character or a lone surrogate is
+    LP001, a byte-order mark is dropped. ``(text, None)`` or ``(None, ReadError | None)``."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as e:  # a lone surrogate (a JSON-RPC string can hold one)
+        line, col = _text_line_col(text, e.start)
+        return None, ReadError("LP001", "text is not valid Unicode (lone surrogate); not linted",
+                               Span(line, col, line, col + 1))
+    if size > max_size:
+        if is_source is not None and not is_source(text[:SNIFF_BYTES]):
+            return None, None
+        return None, ReadError("LP003", f"file is {size} bytes, over the max-file-size limit of {max_size} bytes; "
+                                        f"not linted", Span(1, 1, 1, 1))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        if is_source is not None and not is_source(text[:SNIFF_BYTES]):
+            return None, None
+        line, col = _text_line_col(text, text.index("\x00"))
+        return None, ReadError("LP001", "binary file (NUL byte); not linted", Span(line, col, line, col + 1))
+    return text, None
+
+
+def _text_line_col(text: str, off: int) -> tuple[int, int]:
+    return text.count("\n", 0, off) + 1, off - text.rfind("\n", 0, off)
 
 
 def _head(path: str) -> bytes:

@@ -70,7 +70,7 @@ _MAX_TEMPLATE_FILE = 1024 * 1024
 
 
 _DOC_CACHE: dict[str, tuple[str, Any]] = {}
-_DIR_CACHE: dict[str, tuple[tuple, list]] = {}
+_DIR_CACHE: dict[str, tuple[tuple, Any, dict]] = {}
 _CACHE_MAX = 512
 
 
@@ -582,12 +582,14 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
     if not _owns_template(ctx, target):
         return
     ctx.templates_done.add(target)
+    text = _IN_MEMORY.get(target)
     try:
-        if os.path.getsize(target) > _MAX_TEMPLATE_FILE:
-            return
-        with open(target, "rb") as fh:
-            raw = fh.read()
-        text = raw.decode("utf-8")
+        if text is None:
+            if os.path.getsize(target) > _MAX_TEMPLATE_FILE:
+                return
+            with open(target, "rb") as fh:
+                raw = fh.read()
+            text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return
     if text.startswith("\ufeff"):
@@ -887,7 +889,8 @@ def _dir_index(abspath: str, doc) -> _DirIndex:
     Only files that mention ``aws_iam_policy_document``, ``permissions_boundary`` or ``"aws_iam_policy"`` are
     parsed. The cache is
     checked against the directory's mtime (files added, removed or renamed) and
-    the size and mtime of the files it indexed.
+    the size and mtime of the files it indexed, and with the text of this file: an index
+    made while this file's text is not the disk's (an editor's unsaved buffer) is not kept.
     """
     abspath = os.path.abspath(abspath)
     here = os.path.dirname(abspath)
@@ -896,10 +899,13 @@ def _dir_index(abspath: str, doc) -> _DirIndex:
     except OSError:
         return _DirIndex([_file_info(doc)])
     hit = _DIR_CACHE.get(here)
-    if hit is not None and hit[0][0] == dstat.st_mtime_ns and _still_same(hit[0][1]):
+    if hit is not None and hit[0][0] == dstat.st_mtime_ns and _still_same(hit[0][1]) \
+            and hit[2].get(abspath, None if _mentions(doc.text) else doc.text) == doc.text:
         return hit[1]
     infos = []
     indexed = []
+    texts = {}  # path -> the text indexed
+    keep = _disk_text(abspath) == doc.text
     me = os.path.basename(abspath)
     try:
         names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
@@ -910,29 +916,39 @@ def _dir_index(abspath: str, doc) -> _DirIndex:
         if name == me:
             infos.append(_file_info(doc))
             indexed.append(_file_sig(path))
+            texts[path] = doc.text
             continue
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read(5 * 1024 * 1024 + 1)
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if "aws_iam_policy_document" not in text and "permissions_boundary" not in text \
-                and '"aws_iam_policy"' not in text:
+        text = _disk_text(path)
+        if text is None or not _mentions(text):
             continue
         indexed.append(_file_sig(path))
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        texts[path] = text
         try:
             sdoc = _parse_cached(path, text)
         except ParseError:
             continue
         infos.append(_file_info(sdoc))
     index = _DirIndex(infos)
-    if len(_DIR_CACHE) >= _CACHE_MAX:
-        _DIR_CACHE.clear()
-    _DIR_CACHE[here] = ((dstat.st_mtime_ns, tuple(indexed)), index)
+    if keep:
+        if len(_DIR_CACHE) >= _CACHE_MAX:
+            _DIR_CACHE.clear()
+        _DIR_CACHE[here] = ((dstat.st_mtime_ns, tuple(indexed)), index, texts)
     return index
+
+
+def _disk_text(path: str) -> Optional[str]:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(5 * 1024 * 1024 + 1)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _mentions(text: str) -> bool:
+    """Whether a .tf file can add to the directory index (other files are not parsed for it)."""
+    return "aws_iam_policy_document" in text or "permissions_boundary" in text or '"aws_iam_policy"' in text
 
 
 def _file_sig(path: str) -> tuple:
@@ -1401,17 +1417,30 @@ def _tf_texts(directory: str) -> list:
     return out
 
 
+#: Texts of the files linted from memory (an editor's unsaved buffer), by absolute path: the
+#: Terraform file that reads one with file() or templatefile() reads this text, not the disk's.
+_IN_MEMORY: dict[str, str] = {}
+
+
 def owner_documents(src) -> bool:
     """Lint a policy file the way the Terraform file that reads it does.
 
     A policy file (``*.json``, ``*.json.tpl``...) named in a ``file()`` or ``templatefile()``
     call of a ``.tf`` file nearby is a policy of that resource, with its role (an endpoint
     policy, a trust policy, a permissions boundary) and its address as label. False when no
-    ``.tf`` file reads it (see :func:`linter.sources.base.read_by_another_file`).
+    ``.tf`` file reads it (see :func:`linter.sources.base.read_by_another_file`). A policy file
+    linted from memory (an editor's buffer) is read by the ``.tf`` file as it is in memory.
     """
     from .base import read_by_another_file
 
     def readers(directory):
         return ((os.path.join(directory, name), text) for name, text in _tf_texts(directory))
 
-    return read_by_another_file(src, readers, extract_hcl, _OWNER_DEPTH)
+    if not src.in_memory:
+        return read_by_another_file(src, readers, extract_hcl, _OWNER_DEPTH)
+    me = os.path.abspath(src.abspath)
+    _IN_MEMORY[me] = src.text
+    try:
+        return read_by_another_file(src, readers, extract_hcl, _OWNER_DEPTH)
+    finally:
+        _IN_MEMORY.pop(me, None)
