@@ -86,7 +86,8 @@ class TrustWildcardPrincipal(Rule):
         "`aws:SourceAccount`) or a source resource (`aws:SourceArn`). Conditions with a negated operator, "
         "`...IfExists`, or a value that is only `*` do not count. A `Deny` to `*` in the same policy that "
         "covers the same actions and resources unless such a key matches (`StringNotEquals "
-        "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported."
+        "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported. "
+        "`NotPrincipal` in a role trust policy is refused by IAM and reported as LP002."
     )
     example = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -155,7 +156,7 @@ Resources:
                            f"callers where the service allows them); name the trusted principals, or add a "
                            f"condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn")
                 yield self.finding(v, msg)
-            if st.not_principal is not None and st.not_principal.entries:
+            if st.not_principal is not None and st.not_principal.entries and doc.role != "trust":
                 yield self.finding(st.not_principal.key_span,
                                    f"Allow with NotPrincipal grants {self._actions(st)} to every principal except "
                                    f"the ones listed; use Principal with the trusted principals",
