@@ -1,4 +1,4 @@
-"""IAM1xx in CloudFormation (YAML and JSON) and Terraform (.tf with jsonencode, heredocs and
+"""IAM1xx and IAM2xx in CloudFormation (YAML and JSON) and Terraform (.tf with jsonencode, heredocs and
 aws_iam_policy_document), firing and not firing at the exact line and column. Each case selects only the
 rule it is about."""
 import pytest
@@ -106,12 +106,82 @@ CFN_IDENTITY = [
               - Effect: Allow
                 Action: s3:GetObject
                 Resource: !Sub arn:aws:s3:::ml-home-${AWS::AccountId}/${!aws:username}/*""", None),
+    ("IAM201", """\
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: "*"
+                Condition:
+                  ForAllValues:StringEquals: {aws:RequestedRegion: eu-west-1}""", "aws:RequestedRegion"),
+    ("IAM202", """\
+              - Effect: Deny
+                Action: sagemaker:*
+                Resource: "*"
+                Condition:
+                  ForAnyValue:StringNotEquals: {aws:PrincipalOrgID: o-a1b2c3d4e5}""", "aws:PrincipalOrgID"),
+    ("IAM202", """\
+              - Effect: Deny
+                Action: sagemaker:*
+                Resource: "*"
+                Condition:
+                  StringNotEquals: {aws:PrincipalOrgID: o-a1b2c3d4e5}""", None),
+    ("IAM203", """\
+              - Effect: Allow
+                Action: sagemaker:InvokeEndpoint
+                Resource: "*"
+                Condition:
+                  StringEquals: {aws:ResourceTag/project: churn-*}""", "churn-*"),
+    ("IAM207", """\
+              - Effect: Allow
+                Action: "*:Describe*"
+                Resource: "*\"""", '"*:Describe*"'),
 ]
 
 
 @pytest.mark.parametrize("code,stmts,needle", CFN_IDENTITY, ids=[f"{c}-{'fires' if n else 'quiet'}" for c, _, n in CFN_IDENTITY])
 def test_cloudformation_identity(lint, code, stmts, needle):
     text = cfn(stmts=stmts)
+    want = [(code,) + pos(text, needle)] if needle else []
+    assert found_at(lint, text, "template.yaml", code) == want
+
+
+# (code, CloudFormation trust statements, needle or None)
+CFN_TRUST = [
+    ("IAM201", """\
+          - Effect: Allow
+            Principal: {AWS: "*"}
+            Action: sts:AssumeRole
+            Condition:
+              ForAllValues:StringEquals: {aws:PrincipalOrgID: o-a1b2c3d4e5}""", "aws:PrincipalOrgID"),
+    ("IAM204", """\
+          - Effect: Allow
+            Principal: {Services: sagemaker.amazonaws.com}
+            Action: sts:AssumeRole""", "Services"),
+    ("IAM204", """\
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: sts:AssumeRole""", None),
+    ("IAM205", """\
+          - Effect: Allow
+            Principal: {Federated: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:saml-provider/Corp"}
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals: {SAML:aud: https://signin.aws.amazon.com/saml}""", "sts:AssumeRoleWithWebIdentity"),
+    ("IAM205", """\
+          - Effect: Allow
+            Principal: {Federated: !Ref Provider}
+            Action: sts:AssumeRoleWithWebIdentity""", None),
+    ("IAM206", """\
+          - Effect: Allow
+            Principal: {AWS: arn:aws:iam::111122223333:role/platform}
+            Action: sts:AssumeRole
+            Condition:
+              StringLike: {sts:SourceIdentity: "*@example.com"}""", "sts:SourceIdentity"),
+]
+
+
+@pytest.mark.parametrize("code,trust,needle", CFN_TRUST, ids=[f"{c}-{'fires' if n else 'quiet'}" for c, _, n in CFN_TRUST])
+def test_cloudformation_trust(lint, code, trust, needle):
+    text = cfn(trust=trust)
     want = [(code,) + pos(text, needle)] if needle else []
     assert found_at(lint, text, "template.yaml", code) == want
 
@@ -171,6 +241,10 @@ TF_CASES = [
     ("IAM109", tf(resource='"arn:aws:s3:::${var.bucket}/*"'), None),
     ("IAM110", tf(resource='"arn:aws:s3:::home/$${ aws:username }/*"'), '"arn:aws:s3:::home'),
     ("IAM110", tf(resource='"arn:aws:s3:::home/$${aws:username}/*"'), None),
+    ("IAM201", tf(condition='{ "ForAllValues:StringEquals" = { "aws:SourceAccount" = "111122223333" } }'), '"aws:SourceAccount'),
+    ("IAM202", tf(effect="Deny", condition='{ "ForAnyValue:StringNotEquals" = { "aws:SourceVpce" = "vpce-1a2b3c4d" } }'), '"aws:SourceVpce'),
+    ("IAM203", tf(condition='{ StringEquals = { "aws:PrincipalTag/team" = "ml-*" } }'), '"ml-*'),
+    ("IAM207", tf(action='"sage*:*"'), '"sage*:*'),
 ]
 
 
@@ -225,5 +299,6 @@ TF_DOC = t("""
 
 
 def test_terraform_policy_document(lint):
+    assert found_at(lint, TF_DOC, "main.tf", "IAM205") == [("IAM205",) + pos(TF_DOC, '"sts:AssumeRoleWithSAML"')]
     # the provider writes "Version": "2012-10-17": the variable in resources is fine, the Numeric one is not
     assert found_at(lint, TF_DOC, "main.tf", "IAM110") == [("IAM110",) + pos(TF_DOC, '"$${aws:TokenIssueTime}"')]
