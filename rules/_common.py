@@ -298,10 +298,52 @@ def _tokens(pattern: str, is_format: bool) -> tuple:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _format_regex(fmt: str):
+    import re
+
+    parts = []
+    last = 0
+    for s, e, _ in placeholders(fmt):
+        parts.append(re.escape(fmt[last:s]))
+        parts.append(".+")
+        last = e
+    parts.append(re.escape(fmt[last:]))
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _head(value: str) -> str:
+    """The literal text of a policy pattern before its first wildcard or placeholder."""
+    end = len(value)
+    for ch in ("*", "?", "${"):
+        i = value.find(ch)
+        if 0 <= i < end:
+            end = i
+    return value[:end]
+
+
 @functools.lru_cache(maxsize=8192)
 def patterns_meet(value: str, fmt: str) -> bool:
     """Whether a policy pattern and a reference format (resource parts) can describe a common
     string. Case-insensitive; linear in the product of the lengths."""
+    if "*" not in value and "?" not in value and "${" not in value:
+        return _format_regex(fmt).fullmatch(value) is not None  # a literal: one match
+    if fmt.endswith("}") and fmt.count("${") == 1:
+        # The usual format, "type/${Name}": the value meets it when its literal head and the
+        # format's agree and its "*" can supply a non-empty name.
+        fhead = fmt[:fmt.index("${")].lower()
+        vhead = _head(value).lower()
+        if vhead.startswith(fhead) and (len(vhead) > len(fhead) or value[len(vhead)] in "*$"):
+            return True
+        if fhead.startswith(vhead) and value[len(vhead)] == "*":
+            return True
+        if not (vhead.startswith(fhead) or fhead.startswith(vhead)):
+            return False
+    return meet_automaton(value, fmt)
+
+
+def meet_automaton(value: str, fmt: str) -> bool:
+    """:func:`patterns_meet` by the product of the two patterns' automata (no shortcut)."""
     A = _tokens(value, False)
     B = _tokens(fmt, True)
     na, nb = len(A), len(B)

@@ -1,4 +1,6 @@
 """IAM101 unknown-action."""
+import functools
+
 from linter import iam
 from linter.grammar import ACTION_SYNTAX
 from linter.rule import Rule
@@ -60,6 +62,7 @@ class UnknownAction(Rule):
                         yield self.finding(v, msg)
 
 
+@functools.lru_cache(maxsize=4096)
 def _problem(value):
     if not isinstance(value, str) or "${" in value or "%{" in value or "{{" in value:
         return None

@@ -1,5 +1,7 @@
 """IAM109 invalid-resource-arn."""
-from linter import iam, kb
+import functools
+
+from linter import iam
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -86,6 +88,7 @@ class InvalidResourceArn(Rule):
                     yield self.finding(v, msg, severity=sev)
 
 
+@functools.lru_cache(maxsize=4096)
 def problem(value: str):
     """``(service, message, severity)`` for a Resource value that can match nothing, else None."""
     if value.strip("*?/") == "" or "{{" in value or "%{" in value:
@@ -122,8 +125,6 @@ def problem(value: str):
             return svc, f'"{value}": the account "{account}" is not a 12-digit account id', "warning"
     if literal(region) and region and not region_shaped(region) and not looks_like_placeholder_word(region):
         return svc, f'"{value}": "{region}" is not a Region code (such as us-east-1)', "warning"
-    if svc == "sagemaker" and kb.resource_types_matching(value):
-        return None  # what the SageMaker rules already worked out (cached): a known type matches
     msg = _match(value, svc, region, account, res, complete=False)
     if msg is not None:
         msg = _match(value, svc, region, account, res, complete=True)  # a type another service defines?

@@ -292,6 +292,19 @@ def test_iam109_leaves_sm203_statements_to_sm203(lint):
 def test_iam109_quiet(lint, resource):
     assert lint(policy(allow("s3:GetObject", resource, effect="Deny")), select=["IAM109"]) == []
 
+def test_iam109_matching_shortcuts_agree_with_the_automaton():
+    from linter.rules._common import meet_automaton, patterns_meet
+
+    values = ["training-job/x", "training-job/*", "training-*", "train*", "*", "training-job/", "training-job",
+              "Training-Job/x*", "t?aining-job/x", "training-job/${aws:username}", "training-job/a/b", "endpoint/*",
+              "*/x", "training-job*", "${x}", "log-group:/aws/*", "log-group:*", "a${*}b*", "ml-data/home/*"]
+    formats = ["training-job/${N}", "endpoint/${E}", "log-group:${G}", "log-group:${G}:log-stream:${S}", "${Bucket}",
+               "${Bucket}/${Key}", "training-job/${N}/x", "account", "a*b/${X}"]
+    for v in values:
+        for f in formats:
+            assert patterns_meet(v, f) == meet_automaton(v, f), (v, f)
+
+
 # ---------------------------------------------------------------------------
 # IAM110 invalid-policy-variable
 
