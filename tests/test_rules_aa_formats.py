@@ -34,6 +34,12 @@ CFN_IDENTITY = [
                 Resource: "*"
                 Condition:
                   StringEquals: {iam:PassedToService: sagemaker.amazonaws.com}""", "iam:PassedToService"),
+    ("IAM103", """\
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: arn:aws:iam::111122223333:role/ml-training
+                Condition:
+                  StringEquals: {iam:PassedToService: sagemaker.amazonaws.com}""", None),
     ("IAM104", """\
               - Effect: Allow
                 Action: s3:GetObject
@@ -90,6 +96,12 @@ CFN_IDENTITY = [
                 Resource: "*"
                 Condition:
                   NotIpAddress: {aws:SourceIp: 10.0.0.0/8}""", "10.0.0.0/8"),
+    ("IAM108", """\
+              - Effect: Deny
+                Action: sagemaker:*
+                Resource: "*"
+                Condition:
+                  NotIpAddress: {aws:VpcSourceIp: 10.0.0.0/8}""", None),
     ("IAM109", """\
               - Effect: Allow
                 Action: iam:PassRole
@@ -112,6 +124,12 @@ CFN_IDENTITY = [
                 Resource: "*"
                 Condition:
                   ForAllValues:StringEquals: {aws:RequestedRegion: eu-west-1}""", "aws:RequestedRegion"),
+    ("IAM201", """\
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: "*"
+                Condition:
+                  ForAllValues:StringEquals: {aws:TagKeys: [team]}""", None),
     ("IAM202", """\
               - Effect: Deny
                 Action: sagemaker:*
@@ -130,10 +148,20 @@ CFN_IDENTITY = [
                 Resource: "*"
                 Condition:
                   StringEquals: {aws:ResourceTag/project: churn-*}""", "churn-*"),
+    ("IAM203", """\
+              - Effect: Allow
+                Action: sagemaker:InvokeEndpoint
+                Resource: "*"
+                Condition:
+                  StringLike: {aws:ResourceTag/project: churn-*}""", None),
     ("IAM207", """\
               - Effect: Allow
                 Action: "*:Describe*"
                 Resource: "*\"""", '"*:Describe*"'),
+    ("IAM207", """\
+              - Effect: Allow
+                Action: sagemaker:Describe*
+                Resource: "*\"""", None),
 ]
 
 
@@ -176,6 +204,12 @@ CFN_TRUST = [
             Action: sts:AssumeRole
             Condition:
               StringLike: {sts:SourceIdentity: "*@example.com"}""", "sts:SourceIdentity"),
+    ("IAM206", """\
+          - Effect: Allow
+            Principal: {AWS: arn:aws:iam::111122223333:role/platform}
+            Action: [sts:AssumeRole, sts:SetSourceIdentity]
+            Condition:
+              StringLike: {sts:SourceIdentity: "*@example.com"}""", None),
 ]
 
 

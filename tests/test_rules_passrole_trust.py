@@ -48,6 +48,11 @@ def test_iam301_notresource_in_cloudformation(lint):
                 Action: iam:PassRole
                 NotResource: arn:aws:iam::111122223333:role/admin""")
     assert found_at(lint, text, "template.yaml", "IAM301") == [("IAM301",) + pos(text, "iam:PassRole")]
+    text = cfn(stmts="""\
+              - Effect: Allow
+                NotAction: [iam:*, s3:DeleteBucket]
+                Resource: "*\"""")
+    assert found_at(lint, text, "template.yaml", "IAM301") == []
 
 
 @pytest.mark.parametrize("trust_stmt,narrowed", [
