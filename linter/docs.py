@@ -92,7 +92,8 @@ def roles_markdown(rules) -> str:
              "where the document is used. Rules about what a principal is granted read only documents that "
              "grant (`identity`, `resource`): `\"Action\": \"*\"` in a VPC endpoint policy, a permissions "
              "boundary or a service control policy grants nothing and is not reported. Rules about whether a "
-             "policy is valid (LP002, SM104, SM204) read every document, Allow and Deny statements alike.", "",
+             "policy is valid (LP002, SM104, SM204 and most IAM1xx and IAM2xx rules) read every document, Allow and Deny "
+             "statements alike.", "",
              "| Role | What it is | Rules |", "|---|---|---|"]
     for role, what in ROLES.items():
         codes = [r.code for r in doc_rules if r.roles is None or role in r.roles]

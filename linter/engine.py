@@ -193,6 +193,7 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
     src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit, text=text)
     out: list[Finding] = list(src.findings)
     check_grammar = "LP002" in rules.engine_codes  # its findings would be dropped below anyway
+    out.extend(grammar.unread_policies(src) if check_grammar else ())
 
     def internal(rule: Rule, target_span: Span, exc: BaseException) -> Finding:
         return lp_finding("LP000", f"rule {rule.code} failed: {type(exc).__name__}: {exc}", target_span,

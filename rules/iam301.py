@@ -13,8 +13,9 @@ class PassRoleUnscoped(Rule):
     severity = "error"
     roles = GRANTING_ROLES
     statements = "Allow statements."
-    summary = ('`iam:PassRole` is granted (directly, or through `iam:*`, `iam:Pass*` or `*`) on `"*"` or on '
-               'a role ARN wildcard such as `arn:aws:iam::*:role/*`.')
+    summary = ('`iam:PassRole` is granted (directly, or through `iam:*`, `iam:Pass*`, `*` or a `NotAction` that '
+               'does not exclude it) on `"*"`, on a role ARN wildcard such as `arn:aws:iam::*:role/*`, or with '
+               '`NotResource` (every role but the listed ones).')
     rationale = (
         "SageMaker jobs, notebooks, endpoints and pipelines run with a role that the caller passes. "
         "A principal that may pass any role can start a training or processing job with the most "
@@ -24,7 +25,12 @@ class PassRoleUnscoped(Rule):
         "passed, so it lowers the severity to warning without removing the finding. Only an allow-list of "
         "service principals (`StringEquals` or `StringLike` `sagemaker.amazonaws.com`) counts: a negated "
         "operator (every service but a few), `Null`, `...IfExists`, a value of only `*` or a malformed "
-        "value (`sagemaker`) limits nothing, and the finding stays an error."
+        "value (`sagemaker`) limits nothing, and the finding stays an error (IAM107 reports the malformed "
+        "value). `NotResource` with PassRole passes every role but the listed ones, and an `Allow` with "
+        "`NotAction` grants PassRole unless the list excludes it. IAM Access Analyzer reports the same as "
+        "**Security Warning – Pass role with star in resource**, **... with star in action and resource**, "
+        "**... with NotResource**, **... with star in action and NotResource**, **... with NotAction and "
+        "NotResource** and **... with star in resource and NotAction**."
     )
     example = """{
   "Version": "2012-10-17",
@@ -45,16 +51,12 @@ class PassRoleUnscoped(Rule):
 }"""
     references = (
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-notresource",
         "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-pass-role",
     )
 
     def check(self, doc, ctx):
         for st in doc.allow_statements():
-            if st.resource is None:
-                continue
-            broad = [v for v in st.resource.values if isinstance(v.value, str) and kb.role_arn_unscoped(v.value)]
-            if not broad:
-                continue
             services, negated = _passed_to(st)
             limited = bool(services) and not negated  # "every service but X" limits little
             if services:
@@ -62,15 +64,48 @@ class PassRoleUnscoped(Rule):
                      (" ..." if len(services) > 4 else "")
             else:
                 to = "to any service, SageMaker jobs and notebooks included"
-            for v in action_values(st):
-                if not kb.passrole_actions_in(v.value):
-                    continue
-                via = "" if v.value.lower() == "iam:passrole" else f' (through "{v.value}")'
-                sev = "warning" if limited else "error"
-                cond = ("; iam:PassedToService limits the receiving service, not the role" if limited else "")
-                yield self.finding(v, f'iam:PassRole{via} is granted on "{broad[0].value}": any role can be passed '
-                                      f'{to}; scope Resource to the roles meant to be passed{cond}',
-                                   severity=sev)
+            sev = "warning" if limited else "error"
+            cond = ("; iam:PassedToService limits the receiving service, not the role" if limited else "")
+            where = _where(st)
+            if where is None:
+                continue
+            if st.action is not None:
+                for v in action_values(st):
+                    if not kb.passrole_actions_in(v.value):
+                        continue
+                    via = "" if v.value.lower() == "iam:passrole" else f' (through "{v.value}")'
+                    yield self.finding(v, f'iam:PassRole{via} is granted {where}: any role can be passed '
+                                          f'{to}; scope Resource to the roles meant to be passed{cond}',
+                                       severity=sev)
+            elif _notaction_grants_passrole(st):
+                yield self.finding(st.not_action.key_span,
+                                   f'NotAction does not exclude iam:PassRole, so it is granted {where}: any role can be '
+                                   f'passed {to}; list the actions instead, or add iam:PassRole to NotAction{cond}',
+                                   severity=sev, path=st.not_action.path, value="NotAction")
+
+
+def _where(st):
+    """How the statement's resources reach every role: 'on "*"' (or a role ARN wildcard), 'with
+    NotResource' (every role but the listed ones), or None when they are scoped."""
+    if st.resource is not None:
+        broad = [v for v in st.resource.values if isinstance(v.value, str) and kb.role_arn_unscoped(v.value)]
+        return f'on "{broad[0].value}"' if broad else None
+    if st.not_resource is not None:
+        vals = st.not_resource.values
+        if not vals or any(not isinstance(v.value, str) for v in vals):
+            return None  # an expression may exclude every role
+        if any(kb.role_arn_unscoped(v.value) for v in vals):
+            return None  # every role excluded: PassRole applies to no role
+        return "with NotResource (every role but the ones listed)"
+    return None
+
+
+def _notaction_grants_passrole(st) -> bool:
+    """Whether an Allow with NotAction leaves iam:PassRole granted (no value excludes it)."""
+    vals = st.not_action.values
+    if any(not isinstance(v.value, str) for v in vals):
+        return False  # an expression may exclude it
+    return not any(kb.pattern_matches(v.value, "iam:PassRole") for v in vals)
 
 
 _SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9*?][a-z0-9.*?-]*\.amazonaws\.com(?:\.cn)?$")

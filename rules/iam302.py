@@ -33,7 +33,9 @@ def narrowing_clauses(st, operators=_POSITIVE):
         key = c.key.value.lower() if isinstance(c.key.value, str) else ""
         if key not in NARROWING_KEYS:
             continue
-        op = c.operator.split(":", 1)[-1]
+        qualifier, _, op = c.operator.rpartition(":")
+        if qualifier.lower() == "forallvalues":
+            continue  # true when the key is absent: narrows nothing (IAM201 reports it)
         if op.endswith("IfExists") or op not in operators:
             continue  # absent key passes (IfExists), or a negative/Null test
         if not c.values or any(_wildcard_only(v.value) for v in c.values):
@@ -86,7 +88,13 @@ class TrustWildcardPrincipal(Rule):
         "`aws:SourceAccount`) or a source resource (`aws:SourceArn`). Conditions with a negated operator, "
         "`...IfExists`, or a value that is only `*` do not count. A `Deny` to `*` in the same policy that "
         "covers the same actions and resources unless such a key matches (`StringNotEquals "
-        "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported."
+        "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported. "
+        "`ForAllValues:` conditions never narrow: they are true when the key is absent, so "
+        "`ForAllValues:StringEquals aws:PrincipalOrgID` admits every caller outside any organization; "
+        "`ForAnyValue:` with a positive operator is false for an absent key and narrows like the plain operator. "
+        "`NotPrincipal` in a role trust policy is refused by IAM and "
+        "reported as LP002. IAM Access Analyzer reports the same as **Security Warning – Allow with "
+        "NotPrincipal** and **Error – Role trust policy unsupported wildcard in principal**."
     )
     example = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -155,7 +163,7 @@ Resources:
                            f"callers where the service allows them); name the trusted principals, or add a "
                            f"condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn")
                 yield self.finding(v, msg)
-            if st.not_principal is not None and st.not_principal.entries:
+            if st.not_principal is not None and st.not_principal.entries and doc.role != "trust":
                 yield self.finding(st.not_principal.key_span,
                                    f"Allow with NotPrincipal grants {self._actions(st)} to every principal except "
                                    f"the ones listed; use Principal with the trusted principals",

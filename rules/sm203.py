@@ -40,28 +40,39 @@ class SageMakerResourceMismatch(Rule):
     references = ("https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html#amazonsagemaker-resources-for-iam-policies",)
 
     def check(self, doc, ctx):
-        rtypes = kb.resource_types()
         for st in doc.allow_statements():
-            if st.resource is None or st.action is None or not st.resource.values:
+            hit = mismatch(st)
+            if hit is None:
                 continue
-            if any(not isinstance(v.value, str) for v in st.resource.values):
-                continue
-            if not any(_names_sagemaker(v.value) for v in st.action.values if isinstance(v.value, str)):
-                continue  # "*" names no service: a grant on an S3 bucket is not a SageMaker grant
-            typed = granted_with_resources(st)
-            if not typed:
-                continue
-            formats = {rt for a in typed for rt, _ in a.resource_types}
-            if any(v.value == "*" or kb.arn_covers_all(v.value) for v in st.resource.values):
-                continue
-            if any(kb.arn_could_match(v.value, rtypes[rt].arn) for v in st.resource.values
-                   for rt in _candidates(v.value, formats) if rt in rtypes):
-                continue
+            typed, formats = hit
             names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
             acts = ", ".join(a.full for a in sorted(typed, key=lambda a: a.name)[:3]) + (" ..." if len(typed) > 3 else "")
             for v in st.resource.values:
                 yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker actions '
                                       f'({acts}; types: {names}), so the grant does nothing for them')
+
+
+def mismatch(st):
+    """``(typed actions, their resource types)`` when every ARN of an Allow statement's ``Resource``
+    matches none of the resource types of its SageMaker actions (what SM203 reports), else None.
+    IAM109 asks too, so that an ARN is reported once."""
+    if st.resource is None or st.action is None or not st.resource.values:
+        return None
+    if any(not isinstance(v.value, str) for v in st.resource.values):
+        return None
+    if not any(_names_sagemaker(v.value) for v in st.action.values if isinstance(v.value, str)):
+        return None  # "*" names no service: a grant on an S3 bucket is not a SageMaker grant
+    typed = granted_with_resources(st)
+    if not typed:
+        return None
+    formats = {rt for a in typed for rt, _ in a.resource_types}
+    if any(v.value == "*" or kb.arn_covers_all(v.value) for v in st.resource.values):
+        return None
+    rtypes = kb.resource_types()
+    if any(kb.arn_could_match(v.value, rtypes[rt].arn) for v in st.resource.values
+           for rt in _candidates(v.value, formats) if rt in rtypes):
+        return None
+    return typed, formats
 
 
 def _names_sagemaker(action: str) -> bool:

@@ -293,7 +293,8 @@ def test_file_too_large(tmp_path):
 
 def test_max_file_size_option_and_config(tmp_path):
     companion(tmp_path)
-    (tmp_path / "small.json").write_text('{"Version": "2012-10-17", "Statement": []}')
+    (tmp_path / "small.json").write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", '
+                                         '"Action": "s3:DeleteBucket", "Resource": "*"}]}')
     size = len(COMPANION.encode())
     rc, by_file, _ = lint(tmp_path, ".", extra=("--max-file-size", str(size - 1)))
     assert rc == 1

@@ -89,14 +89,19 @@ def test_a_wildcard_service_reads_only_the_services_it_matches():
          "sagemaker-mlflow.json", "sagemaker-unified-studio-mcp.json"]))
 
 
-def test_cli_start_and_a_one_file_run_do_not_import_it(tmp_path):
+def test_cli_start_does_not_import_it_and_a_one_file_run_reads_only_the_services_named(tmp_path):
+    """The IAM1xx/IAM2xx rules read the all-services data: a run over a SageMaker and S3 policy reads
+    the index and those two service files, never every service."""
     (tmp_path / "p.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "s3:GetObject"], "Resource": "*"}]}))
-    code = ("import sys; import linter.cli; a = 'linter.iam' in sys.modules; "
-            "linter.cli.main(['-q', 'p.json']); print(a, 'linter.iam' in sys.modules)")
+        {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "s3:GetObject"],
+         "Resource": ["arn:aws:sagemaker:us-east-1:111122223333:training-job/churn-*", "arn:aws:s3:::ml-data/*"],
+         "Condition": {"Bool": {"sagemaker:NetworkIsolation": "true"}}}]}))
+    code = _OPENS + ("import linter.cli; a = 'linter.iam' in sys.modules\n"
+                     "linter.cli.main(['-q', '--fail-level', 'never', 'p.json'])\n"
+                     "print(a, sorted(set(opened)), len(opened))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                          env={**os.environ, "PYTHONPATH": ROOT})
-    assert out.stdout.strip().splitlines()[-1] == "False False"
+    assert out.stdout.strip().splitlines()[-1] == "False ['_index.json', 's3.json', 'sagemaker.json'] 3"
 
 
 # --------------------------------------------------------------------------------------

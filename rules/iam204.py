@@ -1,0 +1,146 @@
+"""IAM204 invalid-principal."""
+from linter.rule import Rule
+
+from ._common import LazyRe, AA_REFERENCE, has_template_placeholder, split_arn
+
+_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
+_ACCOUNT = LazyRe(r"^\d{12}$")
+_UNIQUE_ID = LazyRe(r"^A[A-Z]{3}[A-Z0-9]{12,}$")  # AROA..., AIDA...: a role or user id
+_SERVICE = LazyRe(r"^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|amazonaws\.com\.cn)$")
+_WEB_IDPS = ("cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com")
+_CANONICAL = LazyRe(r"^[0-9a-f]{64}$")
+
+
+def _wild(s: str) -> bool:
+    return "*" in s or "?" in s
+
+
+class InvalidPrincipal(Rule):
+    code = "IAM204"
+    name = "invalid-principal"
+    severity = "error"
+    roles = ("trust", "resource", "endpoint")
+    statements = "Allow and Deny statements that name principals."
+    summary = ("A principal IAM refuses: an unknown principal type (`Services`, `aws`), a wildcard inside a "
+               "principal value (`arn:aws:iam::123456789012:role/*`), an `AWS` value that is neither an account "
+               "id nor an IAM ARN, a `Service` value that is no service principal (`sagemaker`), a `Federated` "
+               "value that is neither a provider ARN nor a built-in web identity provider, or a `Federated` "
+               "principal in a resource policy.")
+    rationale = (
+        "IAM validates principals when a trust or resource policy is saved and refuses the whole policy "
+        "(\"Invalid principal in policy\") when one is malformed, so the deployment fails; a `Deny` naming a "
+        "malformed principal protects nothing meanwhile. The common slips: `Services` or `aws` for `Service` "
+        "and `AWS` (principal types are case-sensitive); `role/*` to trust every role of an account (write the "
+        "account, `arn:aws:iam::123456789012:root`, and narrow with `aws:PrincipalArn` `ArnLike`); `sagemaker` "
+        "for `sagemaker.amazonaws.com`; an OIDC provider written as its URL (`https://token.actions...`) "
+        "instead of its ARN. A bare `\"*\"` principal is IAM302's. Values with a template placeholder are not "
+        "judged. IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
+        "Unsupported wildcard in principal**, **Error – Invalid federated principal syntax in role trust "
+        "policy**, **Error – Federated principal not supported** and **General Warning – Invalid role/user "
+        "reference** (a unique id instead of an ARN, reported as a note)."
+    )
+    example = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"Services": "sagemaker"},
+    "Action": "sts:AssumeRole"
+  }]
+}"""
+    fix = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"Service": "sagemaker.amazonaws.com"},
+    "Action": "sts:AssumeRole"
+  }]
+}"""
+    tags = ("security", "trust")
+    references = (
+        AA_REFERENCE + "#access-analyzer-reference-policy-checks-error-invalid-principal-key",
+        AA_REFERENCE + "#access-analyzer-reference-policy-checks-error-unsupported-wildcard-in-principal",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+    )
+
+    def check(self, doc, ctx):
+        for st in doc.statements:
+            for pr in (st.principal, st.not_principal):
+                if pr is None:
+                    continue
+                for e in pr.entries:
+                    if e.kind in ("*", "?"):
+                        continue
+                    if e.kind not in _KEYS:
+                        close = next((k for k in _KEYS if k.lower() == e.kind.lower().rstrip("s")), None)
+                        hint = f'; did you mean "{close}"?' if close else ""
+                        yield self.finding(e.key_span, f'"{e.kind}" is not a principal type (AWS, Service, Federated, '
+                                                       f'CanonicalUser; case-sensitive): IAM rejects the policy{hint}',
+                                           value=e.kind, path=pr.path + (e.kind,))
+                        continue
+                    for v in e.values:
+                        if not isinstance(v.value, str) or has_template_placeholder(v.value) or "{{" in v.value:
+                            continue
+                        msg = _problem(e.kind, v.value, doc.role)
+                        if msg:
+                            text, sev = msg
+                            yield self.finding(v, text, severity=sev)
+
+
+def _problem(kind: str, value: str, role: str):
+    if kind == "AWS":
+        if value == "*":
+            return None  # IAM302
+        if _wild(value):
+            return (f'"{value}": a principal cannot hold a wildcard (IAM rejects the policy); name the account '
+                    f'(arn:aws:iam::123456789012:root) and narrow with an aws:PrincipalArn ArnLike condition', "error")
+        if _ACCOUNT.match(value):
+            return None
+        if value.startswith("arn:"):
+            parts = split_arn(value)
+            if len(parts) == 6 and parts[2] in ("iam", "sts") and parts[3] == "":
+                return None
+            return (f'"{value}" is not an IAM principal ARN (arn:aws:iam::<account>:root, :role/..., :user/..., '
+                    f'or arn:aws:sts::<account>:assumed-role/...)', "error")
+        if _UNIQUE_ID.match(value):
+            return (f'"{value}" is a unique id: IAM keeps it only while that role or user exists; write the ARN',
+                    "note")
+        return (f'"{value}" is neither a 12-digit account id nor an IAM ARN: IAM rejects the policy', "error")
+    if kind == "Service":
+        if _wild(value) and value != "*":
+            return f'"{value}": a service principal cannot hold a wildcard (IAM rejects the policy)', "error"
+        if value == "*" or _SERVICE.match(value):
+            return None
+        return (f'"{value}" is not a service principal (such as sagemaker.amazonaws.com): IAM rejects the policy',
+                "error")
+    if kind == "Federated":
+        if role == "resource":
+            return (f'"{value}": a Federated principal belongs in a role trust policy; a resource policy cannot '
+                    f'name an identity provider', "error")
+        if _wild(value):
+            return f'"{value}": a principal cannot hold a wildcard (IAM rejects the policy)', "error"
+        if value in _WEB_IDPS:
+            return None
+        if value.startswith("arn:"):
+            parts = split_arn(value)
+            if len(parts) == 6 and parts[2] == "iam" and parts[3] == "":
+                res = parts[5]
+                if res.startswith("saml-provider/") and len(res) > 14:
+                    return None
+                if res.startswith("oidc-provider/") and len(res) > 14:
+                    name = res[14:]
+                    if "://" in name or " " in name:
+                        return (f'"{value}": an OIDC provider ARN names the provider without its scheme '
+                                f'(oidc-provider/{name.split("://", 1)[-1]})', "error")
+                    return None
+            return (f'"{value}" is not an identity provider ARN (arn:aws:iam::<account>:oidc-provider/<host> or '
+                    f':saml-provider/<name>)', "error")
+        return (f'"{value}" is neither an identity provider ARN nor a built-in web identity provider '
+                f'({", ".join(_WEB_IDPS)}): IAM rejects the policy', "error")
+    if kind == "CanonicalUser":
+        if _CANONICAL.match(value):
+            return None
+        return f'"{value}" is not a canonical user id (64 hexadecimal characters)', "error"
+    return None
+
+
+RULE = InvalidPrincipal()

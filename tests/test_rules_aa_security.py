@@ -1,0 +1,161 @@
+"""IAM201 to IAM207 (security warnings, at IAM Access Analyzer's depth) in policy JSON.
+
+Each rule firing and not firing, with exact codes, lines, columns and severities; every list of
+findings is taken with only the rules it is about selected. CloudFormation and Terraform are in
+tests/test_rules_aa_formats.py; the negative set of correct policies in tests/test_aa_negatives.py.
+"""
+import pytest
+
+from aa_helpers import allow, at, expect, policy, pos, trust
+
+
+# ---------------------------------------------------------------------------
+# IAM201 forallvalues-single-valued-key, and the IAM302 bug it came with
+
+def test_iam201_and_iam302_forallvalues_principal_org(lint):
+    text = policy(trust({"AWS": "*"}, condition={"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}))
+    found = lint(text, name="trust.json", select=["IAM201", "IAM302"])
+    assert at(found, "IAM201") == [("IAM201",) + pos(text, '"aws:PrincipalOrgID"') + ("warning",)]
+    assert at(found, "IAM302") == [("IAM302",) + pos(text, '"*"') + ("error",)]
+
+
+def test_iam201_deny_is_a_note_and_negated_operators_are_quiet(lint):
+    text = policy(allow("s3:*", "*", {"ForAllValues:StringEquals": {"aws:RequestedRegion": "eu-west-1"}}, effect="Deny"),
+                  allow("s3:*", "*", {"ForAllValues:StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}, effect="Deny"),
+                  allow("s3:*", "*", {"ForAllValues:StringEquals": {"aws:TagKeys": "team"}}))
+    expect(lint, text, "IAM201", '"aws:RequestedRegion"', severity="note")
+
+
+def test_iam201_github_sub(lint):
+    text = policy(trust({"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+                        "sts:AssumeRoleWithWebIdentity",
+                        {"ForAllValues:StringLike": {"token.actions.githubusercontent.com:sub": "repo:my-org/ml:*"},
+                         "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}))
+    expect(lint, text, "IAM201", '"token.actions.githubusercontent.com:sub"', name="trust.json")
+
+# ---------------------------------------------------------------------------
+# IAM202 foranyvalue-single-valued-key
+
+def test_iam202_negated_operators(lint):
+    text = policy(allow("sagemaker:*", "*", {"ForAnyValue:StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, effect="Deny"),
+                  allow("s3:GetObject", "*", {"ForAnyValue:StringNotLike": {"aws:userid": "AIDA*"}}),
+                  allow("s3:GetObject", "*", {"ForAnyValue:StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}),
+                  allow("s3:*", "*", {"ForAnyValue:StringNotEquals": {"aws:TagKeys": "team"}}, effect="Deny"))
+    found = lint(text, select=["IAM202"])
+    assert at(found, "IAM202") == sorted([("IAM202",) + pos(text, '"aws:PrincipalOrgID"') + ("warning",),
+                                          ("IAM202",) + pos(text, '"aws:userid"') + ("note",)])
+
+# ---------------------------------------------------------------------------
+# IAM203 wildcard-without-like
+
+def test_iam203_wildcards_compared_as_text(lint):
+    text = policy(allow("sagemaker:InvokeEndpoint", "*", {"StringEquals": {"aws:ResourceTag/project": ["churn-*", "fraud"]}}),
+                  trust({"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+                        "sts:AssumeRoleWithWebIdentity",
+                        {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:my-org/*",
+                                          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}))
+    found = expect(lint, text, "IAM203", '"churn-*"', '"repo:my-org/*"', severity="warning")
+    assert all("StringLike" in f.message for f in found)
+
+
+@pytest.mark.parametrize("cond", [
+    {"StringLike": {"aws:ResourceTag/project": "churn-*"}},
+    {"StringEquals": {"aws:ResourceTag/project": "a${*}b"}},
+    {"ArnEquals": {"aws:SourceArn": "arn:aws:sagemaker:*:111122223333:*"}},
+    {"StringEquals": {"aws:ResourceTag/project": "churn"}},
+])
+def test_iam203_quiet(lint, cond):
+    assert lint(policy(allow("s3:GetObject", "*", cond)), select=["IAM203"]) == []
+
+# ---------------------------------------------------------------------------
+# IAM204 invalid-principal
+
+def test_iam204_principals_iam_refuses(lint):
+    text = policy(trust({"Services": "sagemaker.amazonaws.com"}),
+                  trust({"AWS": ["arn:aws:iam::111122223333:role/*", "111122223333", "AROAEXAMPLEID1234567"]}),
+                  trust({"Service": "sagemaker"}),
+                  trust({"Federated": "arn:aws:iam::111122223333:oidc-provider/https://token.actions.githubusercontent.com"},
+                        "sts:AssumeRoleWithWebIdentity"),
+                  trust({"Federated": "token.actions.githubusercontent.com"}, "sts:AssumeRoleWithWebIdentity"))
+    found = lint(text, name="trust.json", select=["IAM204"])
+    assert at(found, "IAM204") == sorted([
+        ("IAM204",) + pos(text, '"Services"') + ("error",),
+        ("IAM204",) + pos(text, '"arn:aws:iam::111122223333:role/*"') + ("error",),
+        ("IAM204",) + pos(text, '"AROAEXAMPLEID1234567"') + ("note",),
+        ("IAM204",) + pos(text, '"sagemaker"') + ("error",),
+        ("IAM204",) + pos(text, '"arn:aws:iam::111122223333:oidc-provider/https://') + ("error",),
+        ("IAM204",) + pos(text, '"token.actions.githubusercontent.com"') + ("error",),
+    ])
+    assert 'did you mean "Service"?' in [f for f in found if f.value == "Services"][0].message
+
+
+def test_iam204_federated_in_a_resource_policy(lint):
+    text = policy(dict(trust({"Federated": "cognito-identity.amazonaws.com"}, "s3:GetObject"), Resource="arn:aws:s3:::b/*"))
+    expect(lint, text, "IAM204", '"cognito-identity.amazonaws.com"', name="bucket-policy.json")
+
+
+@pytest.mark.parametrize("principal", [
+    "*", {"AWS": "*"}, {"AWS": "arn:aws:iam::111122223333:root"}, {"AWS": "111122223333"},
+    {"AWS": "arn:aws:sts::111122223333:assumed-role/ml/session"}, {"Service": ["sagemaker.amazonaws.com", "states.us-east-1.amazonaws.com"]},
+    {"Federated": "arn:aws:iam::111122223333:saml-provider/CorpIdP"}, {"Federated": "cognito-identity.amazonaws.com"},
+    {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
+    {"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, {"AWS": "${var.account_id}"},
+])
+def test_iam204_quiet(lint, principal):
+    assert lint(policy(trust(principal)), name="trust.json", select=["IAM204"]) == []
+
+# ---------------------------------------------------------------------------
+# IAM205 federated-action-mismatch
+
+def test_iam205_action_does_not_fit_the_principal(lint):
+    saml = "arn:aws:iam::111122223333:saml-provider/CorpIdP"
+    oidc = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    text = policy(trust({"Federated": saml}, "sts:AssumeRoleWithWebIdentity"),
+                  trust({"Federated": oidc}, "sts:AssumeRoleWithSAML"),
+                  trust({"Federated": oidc}, "sts:AssumeRole"),
+                  trust({"Service": "sagemaker.amazonaws.com"}, "sts:AssumeRoleWithWebIdentity"))
+    found = expect(lint, text, "IAM205", '"sts:AssumeRoleWithWebIdentity"', '"sts:AssumeRoleWithSAML"',
+                   '"sts:AssumeRole"', ('"sts:AssumeRoleWithWebIdentity"', 2), name="trust.json", severity="error")
+    assert "use sts:AssumeRoleWithSAML" in found[0].message or any("use sts:AssumeRoleWithSAML" in f.message for f in found)
+
+
+def test_iam205_quiet(lint):
+    text = policy(trust({"Federated": "arn:aws:iam::111122223333:saml-provider/CorpIdP"}, ["sts:AssumeRoleWithSAML", "sts:TagSession"]),
+                  trust({"Federated": "cognito-identity.amazonaws.com"}, "sts:AssumeRoleWithWebIdentity"),
+                  trust({"AWS": "111122223333", "Federated": "arn:aws:iam::111122223333:saml-provider/X"},
+                        ["sts:AssumeRole", "sts:AssumeRoleWithSAML"]),
+                  trust({"Service": "sagemaker.amazonaws.com"}, "sts:AssumeRole"))
+    assert lint(text, name="trust.json", select=["IAM205"]) == []
+
+# ---------------------------------------------------------------------------
+# IAM206 trust-missing-action
+
+def test_iam206_missing_actions(lint):
+    text = policy(trust({"AWS": "arn:aws:iam::111122223333:role/platform"}, "sts:AssumeRole",
+                        {"StringLike": {"sts:SourceIdentity": "*@example.com"}, "StringEquals": {"aws:RequestTag/team": "ml"}}),
+                  trust({"Service": "rolesanywhere.amazonaws.com"}, ["sts:AssumeRole", "sts:TagSession"]))
+    found = expect(lint, text, "IAM206", '"sts:SourceIdentity"', '"aws:RequestTag/team"', '"rolesanywhere.amazonaws.com"',
+                   name="trust.json", severity="error")
+    assert any("sts:SetSourceIdentity" in f.message and "lacks" in f.message for f in found)
+
+
+def test_iam206_quiet(lint):
+    text = policy(trust({"AWS": "arn:aws:iam::111122223333:role/platform"},
+                        ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+                        {"StringLike": {"sts:SourceIdentity": "*@example.com"}, "StringEquals": {"aws:RequestTag/team": "ml"}}),
+                  trust({"Service": "rolesanywhere.amazonaws.com"}, ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]),
+                  trust({"AWS": "111122223333"}, "sts:*", {"StringLike": {"sts:SourceIdentity": "*"}}))
+    assert lint(text, name="trust.json", select=["IAM206"]) == []
+
+# ---------------------------------------------------------------------------
+# IAM207 action-service-wildcard
+
+def test_iam207_service_wildcards(lint):
+    text = policy(allow(["*:Describe*", "sage*:*", "*", "*:*", "s3:Get*"]),
+                  allow("*:Delete*", effect="Deny"))
+    expect(lint, text, "IAM207", '"*:Describe*"', '"sage*:*"', severity="warning")
+
+
+def test_iam207_not_in_documents_that_grant_nothing(lint):
+    text = policy(allow("*:Describe*"))
+    assert lint(text, name="permissions-boundary.json", select=["IAM207"]) == []
