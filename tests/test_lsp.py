@@ -89,30 +89,30 @@ async def test_initialize_advertises_what_the_server_does(client):
 POLICY = """{
   "Version": "2012-10-17",
   "Statement": [
-    {"Sid": "Ünïcødé🚀", "Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}
+    {"Condition": {"StringEquals": {"aws:username": "Ünïcødé🚀"}}, "Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}
   ]
 }
 """
 
 
 async def test_open_publishes_the_findings_at_utf16_ranges(client):
-    """Before "sagemaker:*" on line 3 are 53 code points: 52 of one UTF-16 unit (Ü, ï, ø and é among
+    """Before "sagemaker:*" on line 3 are 95 code points: 94 of one UTF-16 unit (Ü, ï, ø and é among
     them, two UTF-8 bytes each) and an emoji, one code point but two UTF-16 units. The CLI says
-    column 54 (1-based code points); LSP wants character 54 (0-based UTF-16 units)."""
+    column 96 (1-based code points); LSP wants character 96 (0-based UTF-16 units)."""
     line = POLICY.splitlines()[3]
-    assert line.index('"sagemaker:*"') == 53 and line.index('"*"') == 80
+    assert line.index('"sagemaker:*"') == 95 and line.index('"*"') == 122
     path = client.root / "policy.json"
     path.write_text(POLICY, encoding="utf-8")
     uri = open_doc(client, path, POLICY)
     diags = await diagnostics(client, uri, 1)
     assert {d.code for d in diags} == {"SM101", "SM201"}
     sm101 = next(d for d in diags if d.code == "SM101")
-    assert rng(sm101) == ((3, 54), (3, 67))
+    assert rng(sm101) == ((3, 96), (3, 109))
     assert sm101.severity == t.DiagnosticSeverity.Error
     assert sm101.source == "lint-policies"
     assert sm101.message.startswith('"sagemaker:*" grants every one of the')
     sm201 = next(d for d in diags if d.code == "SM201")
-    assert rng(sm201) == ((3, 81), (3, 84))
+    assert rng(sm201) == ((3, 123), (3, 126))
 
 
 async def test_positions_in_utf8_when_the_client_asks_for_them(tmp_path):
@@ -127,9 +127,9 @@ async def test_positions_in_utf8_when_the_client_asks_for_them(tmp_path):
         path = tmp_path / "policy.json"
         uri = open_doc(c, path, POLICY)
         diags = await diagnostics(c, uri, 1)
-        prefix = POLICY.splitlines()[3][:53]
-        assert len(prefix.encode("utf-8")) == 53 + 4 + 3  # Ü ï ø é: +1 byte each; the emoji: +3
-        assert rng(next(d for d in diags if d.code == "SM101")) == ((3, 60), (3, 73))
+        prefix = POLICY.splitlines()[3][:95]
+        assert len(prefix.encode("utf-8")) == 95 + 4 + 3  # Ü ï ø é: +1 byte each; the emoji: +3
+        assert rng(next(d for d in diags if d.code == "SM101")) == ((3, 102), (3, 115))
         await c.shutdown_session()
     finally:
         await c.stop()
@@ -189,7 +189,7 @@ async def test_changes_are_linted_from_memory_once_typing_pauses(slow_client):
     diags = await diagnostics(client, uri, 5)
     assert [v for p in client.published if p.uri == uri for v in [p.version]] == [1, 5]
     sm104 = [d for d in diags if d.code == "SM104"]
-    assert [rng(d) for d in sm104] == [((5, 54), (5, 82))]
+    assert [rng(d) for d in sm104] == [((5, 96), (5, 124))]
     assert "did you mean sagemaker:StopTrainingJob?" in sm104[0].message
     assert path.read_text(encoding="utf-8") == POLICY
 
