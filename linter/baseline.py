@@ -120,7 +120,8 @@ def load(path: str) -> dict:
     except OSError as e:
         raise UsageError(f"{path}: cannot read baseline: {e.strerror or e}") from None
     except (ValueError, UnicodeDecodeError) as e:
-        raise UsageError(f"{path}: invalid baseline: not JSON ({e}); "
+        where = f"line {e.lineno} column {e.colno}" if hasattr(e, "lineno") else "not UTF-8"
+        raise UsageError(f"{path}: invalid baseline: not JSON ({where}); "
                          f"recreate it with --write-baseline") from None
     import jsonschema
 
@@ -129,18 +130,26 @@ def load(path: str) -> dict:
     validator = jsonschema.Draft202012Validator(load_schema("baseline.schema.json"))
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        e = errors[0]
-        where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
-        if e.validator == "additionalProperties":
-            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
-            msg = f"unknown key {extra[0]!r} at {where}" if extra else e.message
-        elif e.validator == "required":
-            msg = f"{where}: {e.message}"
-        else:
-            msg = f"{where}: {e.message}"
-        raise UsageError(f"{path}: invalid baseline: {msg} (see schemas/baseline.schema.json; "
+        raise UsageError(f"{path}: invalid baseline: {_problem(errors[0])} (see schemas/baseline.schema.json; "
                          f"recreate it with --write-baseline)")
     return data
+
+
+def _problem(e) -> str:
+    """What is wrong, and where, in words that never quote the file's content (the
+    file may be anything: the message goes to a CI log)."""
+    # the path holds only the keys the schema defines (an unknown key fails at its parent)
+    where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+    if e.validator == "additionalProperties":
+        return f"an unknown key at {where}"
+    if e.validator == "required":
+        missing = [k for k in e.validator_value if not (isinstance(e.instance, dict) and k in e.instance)]
+        return f"{where}: missing {', '.join(repr(k) for k in missing)}"
+    if e.validator == "type":
+        return f"{where} must be of type {e.validator_value}"
+    if e.validator in ("const", "enum"):
+        return f"{where} must be {e.validator_value!r}"
+    return f"{where} does not match the baseline format ({e.validator})"
 
 
 def filter(path: str, findings: list[Finding]) -> list[Finding]:  # noqa: A001 - the CLI's name

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-suppressed", action="store_true", help="also list suppressed findings with their reasons")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: CPUs when many files, else 1)")
     p.add_argument("--max-file-size", type=int, metavar="BYTES", help="refuse files larger than this (default 5 MB)")
+    p.add_argument("--allow-root", action="append", default=[], metavar="DIR",
+                   help="also read files under DIR when a linted file names them (Terraform file()); "
+                        "by default nothing outside the tree being linted is read")
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     p.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary; nothing when clean")
@@ -97,18 +100,48 @@ def _explain(code: str, out) -> int:
     return 0
 
 
+def _files_posing_as_options(argv: Sequence[str]) -> Optional[str]:
+    """An argument before ``--`` that looks like an option but is the name of a file.
+
+    pre-commit passes the names of the files to lint after the hook's ``args``; a file
+    committed as ``--write-baseline=x.json`` or ``--version`` would otherwise be
+    obeyed as an option. The hooks put ``--`` before the file names; this catches a
+    configuration whose ``args`` dropped it.
+    """
+    for a in argv:
+        if a == "--":
+            return None
+        if a.startswith("-") and len(a) > 1 and os.path.lexists(a):
+            return a
+    return None
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # never a UnicodeEncodeError traceback
+        except (AttributeError, ValueError):  # pragma: no cover - a replaced stream
+            pass
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["server"]:  # the language server (a directory named server: ./server)
         from .server import main as server_main
 
         return server_main(argv[1:])
+    posing = _files_posing_as_options(argv)
+    if posing is not None:
+        from .safety import printable
+
+        sys.stderr.write(f"lint-policies: {printable(posing)!r} is an option and also the name of a file; "
+                         f"put file names after `--` (lint-policies [OPTIONS] -- FILE...)\n")
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return _main(args)
     except UsageError as e:
-        sys.stderr.write(f"lint-policies: {e}\n")
+        from .safety import printable
+
+        sys.stderr.write(f"lint-policies: {printable(str(e))}\n")
         return 2
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return 1
@@ -154,27 +187,24 @@ def _main(args) -> int:
 
     fmt = cfg.format
     meta = {"version": __version__, "codes": codes, "show_suppressed": args.show_suppressed,
-            "color": False, "root": opts.root}
-    from .reporters import render
+            "color": False, "root": opts.root, "quiet": args.quiet and fmt == "text"}
+    from .reporters import write
 
     if fmt == "text" and not args.output:
         from .reporters.text_format import use_color
 
         meta["color"] = use_color(sys.stdout)
-    if args.quiet and fmt == "text":
-        text = render("text", result, meta)
-        text = "".join(line + "\n" for line in text.splitlines()[:-1])
-    else:
-        text = render(fmt, result, meta)
+    # Reports are written as they are made, never built whole. Anything that is not
+    # UTF-8 was escaped by the engine; backslashreplace is the last line of defence.
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with open(args.output, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
+            write(fmt, result, meta, fh)
     else:
-        sys.stdout.write(text)
+        write(fmt, result, meta, sys.stdout)
         sys.stdout.flush()
     if args.sarif_file:
-        with open(args.sarif_file, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(render("sarif", result, dict(meta, color=False)))
+        with open(args.sarif_file, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
+            write("sarif", result, dict(meta, color=False, quiet=False), fh)
     # the GitHub job summary: see linter/reporters/github_summary.py
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         from .reporters.github_summary import append_summary

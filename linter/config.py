@@ -96,6 +96,29 @@ def validate(path: str, data: dict) -> None:
     raise UsageError(f"{path}: invalid configuration: {msg}")
 
 
+def _configured_baseline(source: Optional[str], value: Optional[str], rel) -> Optional[str]:
+    """The baseline a configuration file names, which must be inside the file's tree.
+
+    A pull request can change the configuration: it must not make the linter read a
+    file elsewhere on the machine (and quote it in an error). The path is checked
+    before anything is opened; a configured baseline that does not exist yet is
+    ignored, as before.
+    """
+    from .errors import UsageError
+    from .safety import inside, tree_root
+
+    if not value:
+        return None
+    path = rel(value)
+    tree = tree_root(os.path.dirname(os.path.abspath(source)))
+    if not inside(os.path.normpath(os.path.abspath(path)), (tree,)) or \
+            not inside(os.path.realpath(path), (tree,)):
+        raise UsageError(f"{source}: baseline {value!r} is outside {tree}, the tree of the configuration file; "
+                         f"a configuration file can only name a baseline inside it (--baseline FILE on the "
+                         f"command line can name any file)")
+    return path if os.path.exists(path) else None
+
+
 def load_config(args: Any) -> Config:
     from .errors import UsageError
 
@@ -141,19 +164,22 @@ def load_config(args: Any) -> Config:
             raise UsageError("--jobs must be at least 1")
         opts.jobs = args.jobs
     elif data.get("jobs"):
-        opts.jobs = int(data["jobs"])
+        # a configuration file in the tree cannot start more workers than there are CPUs
+        opts.jobs = min(int(data["jobs"]), os.cpu_count() or 1)
     if args.max_file_size is not None:
         opts.max_file_size = args.max_file_size
+    opts.allow_roots = list(getattr(args, "allow_root", None) or [])
     if opts.select is not None:
         opts.select = [s.upper() for s in opts.select]
     opts.ignore = [s.upper() for s in opts.ignore]
     opts.extend_select = [s.upper() for s in opts.extend_select]
     fmt = args.format or "text"
     fail = args.fail_level or data.get("fail-level", "warning")
-    baseline_in = args.baseline or rel(data.get("baseline"))
-    if args.baseline and not os.path.exists(args.baseline):
-        raise UsageError(f"baseline file not found: {args.baseline}")
-    if baseline_in and not os.path.exists(baseline_in):
-        baseline_in = None  # a configured baseline that does not exist yet is not an error
+    if args.baseline:
+        if not os.path.exists(args.baseline):
+            raise UsageError(f"baseline file not found: {args.baseline}")
+        baseline_in = args.baseline
+    else:
+        baseline_in = _configured_baseline(source, data.get("baseline"), rel)
     return Config(options=opts, format=fmt, fail_level=fail, baseline_in=baseline_in,
                   baseline_out=args.write_baseline, source=source, raw=data)

@@ -31,7 +31,7 @@ class Options(Record):
     """What a run does; the CLI fills it from the command line and the config file."""
 
     __slots__ = ("select", "ignore", "extend_select", "rule_options", "max_file_size", "jobs", "exclude",
-                 "per_file_ignores", "require_reason", "root", "config_dir")
+                 "per_file_ignores", "require_reason", "root", "config_dir", "allow_roots", "read_roots")
     _defaults = {
         "select": None,  # codes or prefixes; None: all
         "ignore": list,
@@ -44,6 +44,8 @@ class Options(Record):
         "require_reason": True,
         "root": None,  # display paths are relative to this (default: cwd)
         "config_dir": None,  # directory of the config file (per-file-ignores globs are relative to it)
+        "allow_roots": list,  # more directories files may be read from (Terraform file(), symlinks)
+        "read_roots": None,  # None: the trees of the paths linted plus allow_roots (see linter.safety)
     }
 
 
@@ -74,7 +76,12 @@ def discover(paths: Iterable[str], opts: Options) -> Iterator[tuple[str, bool]]:
     seen: set[str] = set()
     for p in paths:
         if os.path.isdir(p):  # a symlink to a directory named on the command line is walked too
-            for f, real in _walk(p, opts):
+            roots = opts.read_roots
+            if roots is None:
+                from .safety import read_roots
+
+                roots = read_roots([p], opts.allow_roots)
+            for f, real in _walk(p, opts, roots):
                 if real not in seen:
                     seen.add(real)
                     yield f, False
@@ -86,13 +93,16 @@ def discover(paths: Iterable[str], opts: Options) -> Iterator[tuple[str, bool]]:
                 yield p, True
 
 
-def _walk(top: str, opts: Options) -> Iterator[tuple[str, str]]:
+def _walk(top: str, opts: Options, roots: tuple = ()) -> Iterator[tuple[str, str]]:
     """Yield (path, real path) of the candidate files under ``top``, in a stable order.
 
-    Symbolic links to directories are not followed (so no loop), and the real path of a
-    file is its directory's real path plus its name: one ``realpath`` per walk rather
-    than one per file (which was most of the time discovery took).
+    Symbolic links to directories are not followed (so no loop), nor symbolic links to
+    files outside ``roots`` (the tree being linted: never read, not even sniffed), and
+    the real path of a file is its directory's real path plus its name: one
+    ``realpath`` per walk rather than one per file (which was most of the time
+    discovery took).
     """
+    from .safety import inside
     from .sources import is_candidate
 
     visited_dirs: set[tuple[int, int]] = set()
@@ -118,12 +128,19 @@ def _walk(top: str, opts: Options) -> Iterator[tuple[str, str]]:
                     if e.name in SKIP_DIRS or _is_venv(e.path) or (narrow and not e.name.startswith(narrow[1])):
                         continue
                     subdirs.append((e.path, os.path.join(real_d, e.name), narrow or NARROW_DIRS.get(e.name)))
-                elif e.is_file():
+                else:
                     if narrow and not e.name.endswith(narrow[0]):
+                        continue
+                    if e.is_symlink():
+                        real = os.path.realpath(e.path)
+                        if not inside(real, roots):
+                            continue  # a link out of the tree is not followed, not even stat'ed
+                    else:
+                        real = os.path.join(real_d, e.name)
+                    if not e.is_file():
                         continue
                     if is_candidate(e.name) or ("." not in e.name and _sniff_extensionless(e.path)):
                         if not _excluded(e.path, opts):
-                            real = os.path.realpath(e.path) if e.is_symlink() else os.path.join(real_d, e.name)
                             yield e.path, real
             except OSError:
                 continue
@@ -187,24 +204,35 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
               text: Optional[str] = None) -> tuple[list[Finding], list[Finding]]:
     """(reported, suppressed) findings of one file; ``text`` is its content when it is not
     to be read from disk (an editor's unsaved buffer)."""
-    from . import grammar, sources
+    from . import grammar, safety, sources
 
     disp = display_path(path, opts)
-    src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit, text=text)
-    out: list[Finding] = list(src.findings)
+    src = sources.load(path, disp, max_size=opts.max_file_size, explicit=explicit, text=text,
+                       roots=opts.read_roots)
+    # At most safety.COLLECT_PER_RULE findings per rule are kept; the rest are counted.
+    out = safety.FindingList(src.findings)
     check_grammar = "LP002" in rules.engine_codes  # its findings would be dropped below anyway
     out.extend(grammar.unread_policies(src) if check_grammar else ())
 
-    def internal(rule: Rule, target_span: Span, exc: BaseException) -> Finding:
-        return lp_finding("LP000", f"rule {rule.code} failed: {type(exc).__name__}: {exc}", target_span,
-                          path=(rule.code,), value=rule.code)
+    def internal(what: str, target_span: Span, exc: BaseException, path: tuple = ()) -> Finding:
+        return lp_finding("LP000", f"{what} failed: {type(exc).__name__}: {exc}", target_span, path=path,
+                          value=path[0] if path else what)
 
     for doc in src.documents:
         label = doc.origin.label
         # a document read from another file (a Terraform templatefile()) reports there
         doc_file = doc.origin.file if doc.origin.file and doc.origin.file != src.path else ""
-        for prob in (grammar.check(doc) if check_grammar else ()):
-            out.append(lp_finding("LP002", prob.message, prob.span, file=doc_file, path=prob.path, label=label))
+        try:
+            for prob in (grammar.check(doc) if check_grammar else ()):
+                out.append(lp_finding("LP002", prob.message, prob.span, file=doc_file, path=prob.path, label=label))
+            prob = getattr(doc.problems, "first_more", None)  # problems the model counted, not kept
+            if check_grammar and prob is not None:
+                out.count(lp_finding("LP002", prob.message, prob.span, file=doc_file, path=prob.path, label=label),
+                          doc.problems.more)
+        except Exception as e:  # one broken document must not hide the others
+            f = internal("policy grammar check", doc.span, e, ("LP002",))
+            f.file, f.label = doc_file, label
+            out.append(f)
         for rule, ctx in rules.by_scope["document"]:
             if rule.roles is not None and doc.role not in rule.roles:
                 continue
@@ -214,7 +242,9 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
                     f.file = doc_file
                     out.append(f)
             except Exception as e:  # a broken rule must not stop the run
-                out.append(internal(rule, doc.span, e))
+                f = internal(f"rule {rule.code}", doc.span, e, (rule.code,))
+                f.file = doc_file
+                out.append(f)
     for ref in src.managed_refs:
         for rule, ctx in rules.by_scope["managed"]:
             try:
@@ -222,12 +252,12 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
                     f.label = f.label or ref.origin.label
                     out.append(f)
             except Exception as e:
-                out.append(internal(rule, ref.value.span, e))
+                out.append(internal(f"rule {rule.code}", ref.value.span, e, (rule.code,)))
     for rule, ctx in rules.by_scope["file"]:
         try:
             out.extend(rule.check(src, ctx) or ())
         except Exception as e:
-            out.append(internal(rule, Span(1, 1, 1, 1), e))
+            out.append(internal(f"rule {rule.code}", Span(1, 1, 1, 1), e, (rule.code,)))
 
     # Findings for codes that are not selected (LP00x from parsing) are dropped here.
     selected = set(rules.codes)
@@ -242,6 +272,10 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
             continue
         seen.add(key)
         kept.append(f)
+    dropped: dict = {}
+    for (file, code), d in out.dropped.items():
+        if code in selected:
+            dropped[(file if file and file != src.path else disp, code)] = d
     from . import suppress
 
     # Comments and Metadata of this file suppress only findings in this file; a finding
@@ -251,22 +285,16 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
         kept = [f for f in kept if f.file == disp]
         foreign = [f for f in foreign
                    if not any(f.code.startswith(p) for p in suppress.per_file_ignored(f.file, opts))]
-    kept, suppressed = suppress.apply(src, kept, rules, opts)
+    try:
+        kept, suppressed = suppress.apply(src, kept, rules, opts)
+    except Exception as e:  # a broken suppression must not hide the findings: report them all
+        suppressed = []
+        if "LP000" in selected:
+            kept.append(internal("applying suppressions", Span(1, 1, 1, 1), e, ("suppressions",)))
+            kept[-1].file = disp
     kept += foreign
-    _redact(kept)
-    _redact(suppressed)
-    kept.sort(key=Finding.sort_key)
-    suppressed.sort(key=Finding.sort_key)
-    return kept, suppressed
-
-
-def _redact(findings: list[Finding]) -> None:
-    """No message may carry a credential: a rule that quotes a value (LP002, SM104) or an
-    exception text (LP000) could otherwise print a key someone pasted into a policy."""
-    from .secrets import redact
-
-    for f in findings:
-        f.message = redact(f.message)
+    # Capped per rule, credentials masked in every field, control characters escaped.
+    return safety.finish(src, kept, suppressed, dropped)
 
 
 # ---------------------------------------------------------------------------
@@ -289,10 +317,11 @@ def _worker(item: tuple[int, str, bool]):
 
 
 def _crash(path: str, e: BaseException, opts: Options) -> Finding:
-    from .secrets import redact
+    from .safety import clean
 
-    return lp_finding("LP000", redact(f"internal error while linting: {type(e).__name__}: {e}"), Span(1, 1, 1, 1),
-                      file=display_path(path, opts), value="")
+    # The exception text may quote the file: only its type is shown.
+    return clean(lp_finding("LP000", f"internal error while linting: {type(e).__name__}", Span(1, 1, 1, 1),
+                            file=display_path(path, opts), value=""))
 
 
 def auto_jobs(n_files: int) -> int:
@@ -303,39 +332,49 @@ def auto_jobs(n_files: int) -> int:
 
 def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> Result:
     codes = selected_codes(opts) if codes is None else codes
-    files = list(discover(paths, opts))
-    jobs = opts.jobs if opts.jobs else auto_jobs(len(files))
-    jobs = max(1, min(jobs, len(files) or 1))
-    results: list[Any] = [None] * len(files)
-    if jobs == 1:
-        rules = RuleSet(codes, opts)
-        for i, (p, explicit) in enumerate(files):
-            try:
-                results[i] = lint_file(p, explicit, rules, opts)
-            except Exception as e:  # pragma: no cover - last line of defence
-                results[i] = ([_crash(p, e, opts)], [])
-    else:
-        import multiprocessing as mp
+    if opts.read_roots is None:
+        from .safety import read_roots
 
-        items = [(i, p, ex) for i, (p, ex) in enumerate(files)]
-        chunk = max(1, len(items) // (jobs * 8))
-        if sys.platform.startswith("linux"):
-            # Forked workers inherit the rules and the knowledge base loaded here once,
-            # instead of each loading its own.
-            ctx = mp.get_context("fork")
-            _worker_init(codes, opts)
-            if any(r.code.startswith(("SM", "IAM")) for group in _worker_state["rules"].by_scope.values()
-                   for r, _ in group):
-                from . import kb
+        opts = opts._replace(read_roots=read_roots(paths, opts.allow_roots))
+    from . import sources
 
-                kb.sagemaker_actions()
-            init, initargs = None, ()
+    sources.begin_run()  # per-run caches (Terraform directory indexes) are checked once per run
+    try:
+        files = list(discover(paths, opts))
+        jobs = opts.jobs if opts.jobs else auto_jobs(len(files))
+        jobs = max(1, min(jobs, len(files) or 1))
+        results: list[Any] = [None] * len(files)
+        if jobs == 1:
+            rules = RuleSet(codes, opts)
+            for i, (p, explicit) in enumerate(files):
+                try:
+                    results[i] = lint_file(p, explicit, rules, opts)
+                except Exception as e:  # pragma: no cover - last line of defence
+                    results[i] = ([_crash(p, e, opts)], [])
         else:
-            ctx = mp.get_context()
-            init, initargs = _worker_init, (codes, opts)
-        with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
-            for i, res in pool.imap_unordered(_worker, items, chunksize=chunk):
-                results[i] = res
+            import multiprocessing as mp
+
+            items = [(i, p, ex) for i, (p, ex) in enumerate(files)]
+            chunk = max(1, len(items) // (jobs * 8))
+            if sys.platform.startswith("linux"):
+                # Forked workers inherit the rules and the knowledge base loaded here once,
+                # instead of each loading its own.
+                ctx = mp.get_context("fork")
+                _worker_init(codes, opts)
+                if any(r.code.startswith(("SM", "IAM")) for group in _worker_state["rules"].by_scope.values()
+                       for r, _ in group):
+                    from . import kb
+
+                    kb.sagemaker_actions()
+                init, initargs = None, ()
+            else:
+                ctx = mp.get_context()
+                init, initargs = _worker_init, (codes, opts)
+            with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
+                for i, res in pool.imap_unordered(_worker, items, chunksize=chunk):
+                    results[i] = res
+    finally:
+        sources.end_run()
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     seen: set = set()

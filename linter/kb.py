@@ -293,25 +293,20 @@ def split_action(s: str):
 
 
 @functools.lru_cache(maxsize=4096)
-def _wildcard_regex(pattern: str):
-    import re
+def _wildcard_matcher(pattern: str):
+    from . import wildcard
 
-    parts = []
-    for ch in pattern:
-        if ch == "*":
-            parts.append(".*")
-        elif ch == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(ch))
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL).fullmatch
+    return wildcard.compile(pattern)
 
 
 def pattern_matches(pattern: str, text: str) -> bool:
-    """IAM wildcard match, case-insensitive: ``*`` any run of characters, ``?`` one."""
+    """IAM wildcard match, case-insensitive: ``*`` any run of characters, ``?`` one.
+
+    A two-pointer glob (:mod:`linter.wildcard`), never a backtracking regular
+    expression: ``*?*?*?...#`` costs no more than any other pattern."""
     if "*" not in pattern and "?" not in pattern:
         return pattern.lower() == text.lower()
-    return _wildcard_regex(pattern)(text) is not None
+    return _wildcard_matcher(pattern)(text)
 
 
 def is_sagemaker_service_pattern(action_pattern: str) -> bool:
@@ -328,8 +323,8 @@ def _expand(service: str, name: str) -> tuple:
     if "*" not in name and "?" not in name:
         a = kb.actions.get(name.lower())
         return (a,) if a is not None else ()
-    match = _wildcard_regex(name)
-    return tuple(a for a in kb.action_list if match(a.name) is not None)
+    match = _wildcard_matcher(name)
+    return tuple(a for a in kb.action_list if match(a.name))
 
 
 def expand_sagemaker(action_pattern: str) -> list:
@@ -461,6 +456,7 @@ def _tokens(value: str) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
 def _policy_automaton(value: str) -> tuple:
     """(class, repetition) items for a policy Resource value; repetition is "one" or "star"."""
     toks = _tokens(value)
@@ -495,6 +491,18 @@ def _policy_automaton(value: str) -> tuple:
 
 
 @functools.lru_cache(maxsize=512)
+def _header_items(B: tuple) -> int:
+    """How many items of a format automaton make up its ARN header (up to the fifth ":")."""
+    colons = 0
+    for i, item in enumerate(B):
+        if item == (("lit", ":"), "one"):
+            colons += 1
+            if colons == 5:
+                return i + 1
+    return 0
+
+
+@functools.lru_cache(maxsize=512)
 def _format_automaton(fmt: str) -> tuple:
     out = []
     seg = 0
@@ -525,33 +533,122 @@ def _compatible(a: tuple, b: tuple) -> bool:
     return True  # two open classes always share some character
 
 
-def _intersects(A: tuple, B: tuple) -> bool:
-    """Whether two automata (sequences of (class, "one"|"star")) accept a common string."""
-    na, nb = len(A), len(B)
-    seen = {(0, 0)}
-    stack = [(0, 0)]
-    while stack:
-        i, j = stack.pop()
-        if i == na and j == nb:
-            return True
-        nxt = []
-        a = A[i] if i < na else None
-        b = B[j] if j < nb else None
-        if a is not None and a[1] == "star":
-            nxt.append((i + 1, j))
-        if b is not None and b[1] == "star":
-            nxt.append((i, j + 1))
-        if a is not None and b is not None and _compatible(a[0], b[0]):
-            nxt.append((i if a[1] == "star" else i + 1, j if b[1] == "star" else j + 1))
-        for s in nxt:
-            if s not in seen:
-                seen.add(s)
-                stack.append(s)
-    return False
+class _Bits:
+    """An automaton's items as bit masks over its positions (bit i: item i), for :func:`_intersects`."""
+
+    __slots__ = ("n", "star", "one", "all", "any", "lit", "nots", "masks", "heads")
+
+    def __init__(self, A: tuple) -> None:
+        self.n = len(A)
+        self.all = (1 << self.n) - 1
+        self.star = self.any = 0
+        self.lit: dict = {}
+        self.nots: dict = {}
+        self.masks: dict = {}
+        self.heads: dict = {}  # a prefix of a format -> the positions reached after it
+        for i, (cls, rep) in enumerate(A):
+            bit = 1 << i
+            if rep == "star":
+                self.star |= bit
+            if cls[0] == "lit":
+                self.lit[cls[1]] = self.lit.get(cls[1], 0) | bit
+            elif cls[0] == "any":
+                self.any |= bit
+            else:
+                self.nots[cls[1]] = self.nots.get(cls[1], 0) | bit
+        self.one = self.all & ~self.star
+
+    def compatible(self, cls: tuple) -> int:
+        """Positions whose item shares a character with the class ``cls`` (see :func:`_compatible`)."""
+        m = self.masks.get(cls)
+        if m is None:
+            if cls[0] == "lit":
+                c = cls[1]
+                m = self.lit.get(c, 0) | self.any
+                for excluded, pos in self.nots.items():
+                    if c not in excluded:
+                        m |= pos
+            elif cls[0] == "any":
+                m = self.all
+            else:
+                m = self.all
+                for c, pos in self.lit.items():
+                    if c in cls[1]:
+                        m &= ~pos
+            self.masks[cls] = m
+        return m
+
+
+@functools.lru_cache(maxsize=1024)
+def _bits(A: tuple) -> _Bits:
+    return _Bits(A)
+
+
+def _intersects(A: tuple, B: tuple, shared: int = 0) -> bool:
+    """Whether two automata (sequences of (class, "one"|"star")) accept a common string.
+
+    The product automaton, one item of ``B`` at a time: ``S`` holds, as the bits of one
+    integer, the positions of ``A`` reachable together with the current position of
+    ``B``. A run of positions that a star can step through is filled in one addition
+    (``((S & P) + P) ^ P`` sets every bit from the lowest bit of ``S`` in a run of ``P``
+    to just past the run). So the work is a few integer operations per item of ``B``
+    (a format: tens of items), whatever ``A`` holds; a depth-first search over (position
+    in A, position in B) pairs took seconds for a Resource such as
+    ``arn:aws:sagemaker:*:*:*?*?*?...#:`` against the SageMaker ARN formats.
+
+    The first ``shared`` items of ``B`` (the ARN header, the same in every SageMaker
+    format) are run once per ``A`` and remembered.
+    """
+    ab = _bits(A)
+    if shared:
+        head = B[:shared]
+        S = ab.heads.get(head)
+        if S is None:
+            S = ab.heads[head] = _advance(ab, B, 0, shared, 1)
+        if not S:
+            return False
+        return _advance(ab, B, shared, len(B), S, True)
+    return _advance(ab, B, 0, len(B), 1, True)
+
+
+def _advance(ab: _Bits, B: tuple, lo: int, hi: int, S: int, final: bool = False):
+    """Run items ``lo``..``hi`` of ``B`` from the positions ``S`` of A: the positions reached
+    (0 when none), or, with ``final``, whether A's end is reached with B's end."""
+    star, one, masks = ab.star, ab.one, ab.masks
+    for j in range(lo, hi):
+        cls, rep = B[j]
+        C = masks.get(cls)
+        if C is None:
+            C = ab.compatible(cls)
+        if rep == "star":
+            # B's star matches A's next one-item (when they share a character); a star of A ends.
+            P = star | (C & one)
+            x = S & P
+            if x:
+                S |= (x + P) ^ P
+            # after a star of B, every position reached moves on as it is
+        else:
+            x = S & star  # a star of A ends
+            if x:
+                S |= (x + star) ^ star
+            # B's one character: matched by a star of A (which stays) or a one-item (which moves on)
+            S = (S & C & star) | ((S & C & one) << 1)
+            if not S:
+                return False if final else 0
+    if not final:
+        return S
+    x = S & star
+    if x:
+        S |= (x + star) ^ star
+    return bool(S >> ab.n & 1)
 
 
 def _all_stars(s: str) -> bool:
     return bool(s) and s.strip("*") == ""
+
+
+#: IAM accepts ARNs of at most 2,048 characters; longer Resource values are not analysed.
+MAX_ARN_LENGTH = 2048
 
 
 @functools.lru_cache(maxsize=8192)
@@ -566,16 +663,18 @@ def arn_could_match(resource: str, arn_format: str) -> bool:
     Format placeholders (``${Region}``, ``${TrainingJobName}``) match any non-empty text
     without the segment separator (":" in the header; "/" and ":" in the resource part,
     except that role names with a path and model-package names may contain "/").  A ``*`` that ends a
-    header segment may span colons, as IAM documents.  Case-insensitive.
+    header segment may span colons, as IAM documents.  Case-insensitive.  A value longer
+    than :data:`MAX_ARN_LENGTH` is no ARN IAM accepts and is not analysed: it "could match".
     """
-    if _all_stars(resource):
+    if _all_stars(resource) or len(resource) > MAX_ARN_LENGTH:
         return True
     if not _prefixes_compatible(resource, arn_format):
         return False
     if "*" not in resource and "?" not in resource and "$" not in resource:
         # A literal ARN: one regular-expression match instead of the automaton product.
         return _format_regex(arn_format).fullmatch(resource) is not None
-    return _intersects(_policy_automaton(resource), _format_automaton(arn_format))
+    B = _format_automaton(arn_format)
+    return _intersects(_policy_automaton(resource), B, _header_items(B))
 
 
 @functools.lru_cache(maxsize=512)
@@ -726,7 +825,26 @@ def resource_types_covered(resource: str) -> frozenset:
     return frozenset(out)
 
 
-_PLACEHOLDER_RE = __import__("re").compile(r"\$\{[^}]*\}")
+def _hide_placeholders(value: str, held: list) -> str:
+    """``value`` with each ``${...}`` (up to the first ``}``) replaced by NUL, appended to ``held``.
+
+    A loop of ``str.find``: the regular expression ``\\$\\{[^}]*\\}`` rescanned the rest of
+    the value from every ``${`` when no ``}`` follows (quadratic on ``${${${...``)."""
+    out = []
+    i = 0
+    while True:
+        j = value.find("${", i)
+        if j < 0:
+            break
+        k = value.find("}", j + 2)
+        if k < 0:
+            break  # no "}" after this "${", so none after any later one either
+        out.append(value[i:j])
+        out.append("\x00")
+        held.append(value[j:k + 1])
+        i = k + 1
+    out.append(value[i:])
+    return "".join(out)
 
 
 def _restore(part: str, held) -> str:
@@ -742,7 +860,7 @@ def _arn_segments(value: str):
     if "${" in value:
         # Hide the placeholders (which may hold colons: ${AWS::Region}), split, restore.
         held: list = []
-        masked = _PLACEHOLDER_RE.sub(lambda m: held.append(m.group(0)) or "\x00", value)
+        masked = _hide_placeholders(value, held)
         parts = masked.split(":", 5)
         if held:
             it = iter(held)

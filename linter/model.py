@@ -189,6 +189,24 @@ ROLES: dict[str, str] = {
 GRANTING_ROLES = ("identity", "resource")
 
 
+class Problems(list):
+    """The problems of one document: the first :data:`MAX_PROBLEMS`, and how many more
+    (``more``, the first of them ``first_more``). A document of a million broken
+    statements keeps a thousand problems, not a million."""
+
+    MAX_PROBLEMS = 1000
+    more = 0
+    first_more = None
+
+    def append(self, p: Problem) -> None:
+        if len(self) < self.MAX_PROBLEMS:
+            list.append(self, p)
+        else:
+            if not self.more:
+                self.first_more = p
+            self.more += 1
+
+
 class PolicyDocument(Record):
     __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw')
     _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None}
@@ -358,7 +376,7 @@ def build_document(node: Any, origin: Origin, role: str = "identity",
     ("Statement",)`` unless the format writes them elsewhere (``statements_path``: a
     Serverless ``provider.iam.role.statements`` list is the statements themselves).
     """
-    doc = PolicyDocument(origin=origin, span=span_of(node), role=role, raw=node)
+    doc = PolicyDocument(origin=origin, span=span_of(node), role=role, raw=node, problems=Problems())
     base = origin.path
     if not isinstance(node, dict):
         doc.problems.append(Problem("a policy document must be a mapping", doc.span, base))

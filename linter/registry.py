@@ -23,6 +23,7 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "LP001": ("lp001", "parse-error", "error"),
     "LP002": ("lp002", "invalid-policy", "error"),
     "LP003": ("lp003", "file-too-large", "error"),
+    "LP004": ("lp004", "reference-outside-root", "warning"),
     "LP100": ("lp100", "unused-suppression", "warning"),
     "LP101": ("lp101", "suppression-without-reason", "warning"),
     "SM101": ("sm101", "sagemaker-service-wildcard", "error"),
@@ -60,7 +61,7 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
 }
 
 #: Codes produced by the engine itself rather than by a rule's check.
-ENGINE_CODES = ("LP000", "LP001", "LP002", "LP003", "LP100", "LP101")
+ENGINE_CODES = ("LP000", "LP001", "LP002", "LP003", "LP004", "LP100", "LP101")
 
 _plugins: Optional[dict[str, Rule]] = None
 

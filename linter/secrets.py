@@ -151,9 +151,10 @@ _NORM_DROP = str.maketrans("", "", "_-.")
 # What may follow a name before its value: the name's closing quote (maybe
 # escaped inside a JSON string), a closing bracket (``os.environ["X"] = ...``),
 # a separator (or only blanks, as on a command line), an optional YAML tag,
-# an opening quote, then the value.
+# an opening quote, then the value. It is matched just after a name; the look-behind
+# keeps a search from starting inside a run of blanks (each start would rescan it).
 _ASSIGN_RE = re.compile(
-    r"""(?:\\?["'])?\]?"""
+    r"""(?<![ \t])(?:\\?["'])?\]?"""
     r"""(?:[ \t]*(?:=>|:=|[:=>])[ \t]*|[ \t]+)"""
     r"""(?:!!str[ \t]+)?"""
     r"""(?P<q>\\?["'])?"""
@@ -180,7 +181,9 @@ _NAME_RUN_RE = re.compile(r"[A-Za-z0-9_.\-]*")
 _MAX_NAME = 128  # longer runs of identifier characters are not names
 _MAX_LOOKUPS = 2000  # Name/Value and block look-ups per file (bounded work on pathological input)
 # A name opening a block: YAML ``Name:`` at the end of a line, JSON ``"Name": {``, HCL ``"name" {``.
-_BLOCK_OPEN_RE = re.compile(r"""(?:\\?["'])?[ \t]*(?::[ \t]*(?:#[^\n]*)?(?=\r?\n)|:?[ \t]*\{)""")
+# One run of blanks only: ``:?[ \t]*\{`` after ``[ \t]*`` rescanned the blanks once per
+# blank (quadratic on a long run of them); the look-behind does the same for a search.
+_BLOCK_OPEN_RE = re.compile(r"""(?<![ \t])(?:\\?["'])?[ \t]*(?::[ \t]*(?:#[^\n]*)?(?=\r?\n)|:[ \t]*\{|\{)""")
 # Where one Name/Value record ends and another begins.
 _RECORD_BREAK_RE = re.compile(r"[{}]|\n[ \t]*-[ \t]")
 
@@ -457,21 +460,31 @@ class _Scanner:
         return False
 
     def aws_context(self, pos: int) -> bool:
+        """Whether a key ID or a secret-key name is within TOKEN_CONTEXT_LINES lines of ``pos``.
+
+        Two sorted lists and a binary search each: checking every mark for every
+        candidate token was quadratic in a file full of both."""
+        from bisect import bisect_left
+
         line = self.index.pos(pos)[0]
-        for lo, hi, _ in self._aws_marks():
-            if abs(lo - line) <= TOKEN_CONTEXT_LINES or abs(hi - line) <= TOKEN_CONTEXT_LINES:
+        for lines in self._aws_marks():
+            i = bisect_left(lines, line - TOKEN_CONTEXT_LINES)
+            if i < len(lines) and lines[i] <= line + TOKEN_CONTEXT_LINES:
                 return True
         return False
 
-    def _aws_marks(self):
+    def _aws_marks(self) -> tuple[list[int], list[int]]:
+        """Sorted first lines and sorted last lines of the key IDs and secret-key names."""
         marks = getattr(self, "_marks", None)
         if marks is None:
-            marks = [(h.span.line, h.span.end_line, h) for h in self.key_ids]
+            los = [h.span.line for h in self.key_ids]
+            his = [h.span.end_line for h in self.key_ids]
             for a, b, cls in self.names:
                 if cls == "secret":
                     ln = self.index.pos(a)[0]
-                    marks.append((ln, ln, None))
-            self._marks = marks
+                    los.append(ln)
+                    his.append(ln)
+            marks = self._marks = (sorted(los), sorted(his))
         return marks
 
     def scan_names(self) -> None:

@@ -29,6 +29,11 @@ findings carry ``suppressed_by`` (the reason) and are returned apart, so that
 Comments are found by a line scanner that knows YAML and HCL quoting (a ``#`` in
 a string, a block scalar or a heredoc is not a comment); it only runs on files
 that contain the text ``lint-policies``.
+
+At most :data:`MAX_DIRECTIVES` suppressions of a file are honoured (the next one is
+LP100, saying how many were ignored), and a finding is matched only against the
+directives that can cover it (an index by first line and by logical path), so the
+work stays linear in a file of thousands of statements and suppressions.
 """
 from __future__ import annotations
 
@@ -38,6 +43,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Iterable, Optional
 
+from ._regex import PLUS
 from .record import Record
 from .findings import Finding
 from .registry import lp_finding
@@ -45,6 +51,8 @@ from .located import Span
 
 #: ``ignore-file`` directives are honoured in these first lines (or in the leading comment block).
 FILE_DIRECTIVE_LINES = 10
+#: Suppressions honoured per file (a real file has a handful; matching is bounded by this).
+MAX_DIRECTIVES = 1000
 
 # Patterns are compiled on first use (re caches them): a run over files without
 # suppressions never pays for them.
@@ -193,15 +201,46 @@ def _yaml_scan_quoted(line: str, i: int, q: str) -> int:
     return -1
 
 
+_ITEM_PREFIX = re.compile(r"[ \t]*(?:-[ \t]+)*" + PLUS)  # indentation and list dashes
+
+
+def _is_key(rest: str) -> bool:
+    """Whether ``rest`` starts with a mapping key: a quoted string, or text without ``#``,
+    followed by ``:`` and a blank or the end. One pass (a regular expression with a lazy
+    ``[^#]*?`` before ``\\s*:`` rescanned a long run of blanks once per blank)."""
+    if not rest:
+        return False
+    q = rest[0]
+    if q in "\"'":
+        end = rest.find(q, 1)
+        if end < 0:
+            return False
+        i = end + 1
+        n = len(rest)
+        while i < n and rest[i].isspace():
+            i += 1
+        return i < n and rest[i] == ":" and (i + 1 == n or rest[i + 1].isspace())
+    if q == "#":
+        return False
+    hash_at = rest.find("#")
+    stop = len(rest) if hash_at < 0 else hash_at
+    i = rest.find(":", 1, stop)
+    while i >= 0:
+        if i + 1 == len(rest) or rest[i + 1].isspace():
+            return True
+        i = rest.find(":", i + 1, stop)
+    return False
+
+
 def _block_scalar_parent(code: str, indent: int) -> int:
     """Indentation of the node that owns a block scalar (``key: |`` or ``- |``).
 
     Lines indented more than this belong to the scalar.
     """
-    m = re.match(r"[ \t]*(?:-[ \t]+)*", code)
+    m = _ITEM_PREFIX.match(code)
     prefix = m.group(0) if m else ""
     rest = code[len(prefix):]
-    if re.match(r"""(?:"[^"]*"|'[^']*'|[^'"#][^#]*?)\s*:(?:\s|$)""", rest):
+    if _is_key(rest):
         return len(prefix)  # `key: |`: the key's column
     dashes = prefix.rstrip()
     return len(dashes) - 1 if dashes.endswith("-") else indent - 1
@@ -443,7 +482,10 @@ def _comment_directives(src: Any, style: str) -> list[Directive]:
     code_lines = sorted(scan.code_lines)
     first_code = code_lines[0] if code_lines else 1 << 30
     last_line = text.count("\n") + 1
-    extra_blocks = _known_blocks(src)
+    block_end: dict[int, int] = {}  # start line -> last line of the longest known block starting there
+    for b_start, b_end in _known_blocks(src):
+        if b_end > block_end.get(b_start, 0):
+            block_end[b_start] = b_end
     out: list[Directive] = []
     for c in scan.comments:
         parsed = parse_directive(c.text)
@@ -476,10 +518,11 @@ def _comment_directives(src: Any, style: str) -> list[Directive]:
         else:
             target = c.line
         end = target
-        end = max(end, scan.blocks.get(target, target))
-        for b_start, b_end in extra_blocks:
-            if b_start == target or (target in scan.bare_keys and b_start == _next_code(code_lines, target)):
-                end = max(end, b_end)
+        end = max(end, scan.blocks.get(target, target), block_end.get(target, target))
+        if target in scan.bare_keys:
+            nxt = _next_code(code_lines, target)
+            if nxt is not None:
+                end = max(end, block_end.get(nxt, end))
         d.lines = (target, end)
         d.scope = "block" if end > target else "line"
     return out
@@ -526,6 +569,11 @@ def collect(src: Any) -> list[Directive]:
     own = getattr(fmt.load(), "directives", None) if fmt is not None else None
     if own is not None:  # CloudFormation Metadata, Terraform JSON "//": where the format keeps them
         out += own(src)
+    if len(out) > MAX_DIRECTIVES:
+        extra = out[MAX_DIRECTIVES]
+        extra.problem = (f"more than {MAX_DIRECTIVES} suppressions in one file: this one and the "
+                         f"{len(out) - MAX_DIRECTIVES - 1:,} after it are ignored")
+        out = out[:MAX_DIRECTIVES + 1]
     return out
 
 
@@ -592,12 +640,55 @@ def _lp(code: str, message: str, d: Directive, src: Any) -> Finding:
                       path=("lint-policies", d.form) + tuple(d.logical_path), value=d.text)
 
 
+class _Index:
+    """The directives that may cover a finding, without trying every one of them: those
+    covering the file, those whose lines start at or before the finding's line (binary
+    search), and those whose logical path is a prefix of the finding's (a dict)."""
+
+    def __init__(self, directives: list[Directive]) -> None:
+        from bisect import bisect_right
+
+        self._bisect = bisect_right
+        self.always: list[Directive] = []
+        by_start: list[tuple[int, int, Directive]] = []
+        self.by_prefix: dict[tuple, list[Directive]] = {}
+        for i, d in enumerate(directives):
+            if d.problem:
+                continue
+            if d.scope == "file":
+                self.always.append(d)
+                continue
+            start = d.lines[0] if d.lines is not None else d.region.line if d.region is not None else None
+            if start is not None:
+                by_start.append((start, i, d))
+            if d.path_prefix:
+                self.by_prefix.setdefault(tuple(d.path_prefix), []).append(d)
+            elif start is None:
+                self.always.append(d)
+        by_start.sort(key=lambda t: (t[0], t[1]))
+        self.starts = [t[0] for t in by_start]
+        self.ranged = [t[2] for t in by_start]
+
+    def candidates(self, f: Finding) -> list[Directive]:
+        out = self.always + self.ranged[:self._bisect(self.starts, f.span.line)]
+        if self.by_prefix and f.logical_path:
+            path = tuple(str(p) for p in f.logical_path)
+            for k in range(1, len(path) + 1):
+                out += self.by_prefix.get(path[:k], ())
+        return out
+
+
 def _match(findings: list[Finding], directives: list[Directive]) -> tuple[list[Finding], list[Finding]]:
     kept: list[Finding] = []
     suppressed: list[Finding] = []
+    index = _Index(directives)
     for f in findings:
         hits = []
-        for d in directives:
+        seen: set[int] = set()
+        for d in index.candidates(f):
+            if id(d) in seen:
+                continue
+            seen.add(id(d))
             codes = d.matching_codes(f.code)
             if codes and d.covers(f):
                 hits.append(d)

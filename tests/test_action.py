@@ -279,6 +279,22 @@ def test_action_config_input(tmp_path, workspace):
     assert "title=SM201" not in run.stdout and "title=SM101" in run.stdout
 
 
+def test_action_repository_config_is_limited(tmp_path, workspace):
+    """What a pull request can change through the repository's configuration: the rules
+    (here SM201 is ignored), not the fail level the workflow chose, and no path outside
+    the workspace (a baseline there is refused, exit 2), nor more workers than CPUs."""
+    (workspace / ".git").mkdir()
+    (workspace / ".lint-policies.toml").write_text('fail-level = "never"\nignore = ["SM201"]\njobs = 100000\n')
+    run = run_action(tmp_path, workspace, env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 1  # the workflow's fail-level (warning) wins over the repository's "never"
+    assert run.outputs["findings"] == "1" and "title=SM201" not in run.stdout
+    (tmp_path / "runner-secrets.json").write_text('{"token": "not for the log"}\n')
+    (workspace / ".lint-policies.toml").write_text(f'baseline = "{tmp_path / "runner-secrets.json"}"\n')
+    run = run_action(tmp_path, workspace, env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 2 and run.outputs["findings"] == ""
+    assert "not for the log" not in run.stdout
+
+
 def test_action_usage_error(tmp_path, workspace):
     run = run_action(tmp_path, workspace, inputs={"paths": "does-not-exist"},
                      env_extra={"LINT_POLICIES_VENV": _this_venv()})

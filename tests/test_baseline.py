@@ -172,16 +172,18 @@ def test_hint_never_holds_the_value():
 
 
 @pytest.mark.parametrize("content,needle", [
-    ("{not json", "not JSON"),
-    ("[]", "is not of type 'object'"),
-    ('{"findings": []}', "'version' is a required property"),
-    ('{"version": 2, "findings": []}', "version"),
-    ('{"version": 1, "findings": [{"code": "SM101", "file": "x"}]}', "'fingerprint' is a required property"),
-    ('{"version": 1, "findings": [{"code": "SM101", "file": "x", "fingerprint": "zz"}]}', "findings/0/fingerprint"),
-    ('{"version": 1, "findings": [], "extra": 1}', "unknown key 'extra'"),
+    ("{not json", "invalid baseline: not JSON (line 1 column 2)"),
+    ("\xff", "invalid baseline: not JSON (not UTF-8)"),
+    ("[]", "invalid baseline: (top level) must be of type object"),
+    ('{"findings": []}', "invalid baseline: (top level): missing 'version'"),
+    ('{"version": 2, "findings": []}', "invalid baseline: version must be 1"),
+    ('{"version": 1, "findings": [{"code": "SM101", "file": "x"}]}', "findings/0: missing 'fingerprint'"),
+    ('{"version": 1, "findings": [{"code": "SM101", "file": "x", "fingerprint": "zz"}]}',
+     "findings/0/fingerprint does not match the baseline format (pattern)"),
+    ('{"version": 1, "findings": [], "extra": 1}', "invalid baseline: an unknown key at (top level)"),
 ])
 def test_invalid_baseline_is_exit_2_naming_the_file(repo, capsys, content, needle):
-    (repo / "bad.json").write_text(content)
+    (repo / "bad.json").write_bytes(content.encode("latin-1"))
     with pytest.raises(UsageError) as ei:
         baseline.filter(str(repo / "bad.json"), [])
     assert str(ei.value).startswith(str(repo / "bad.json") + ": ")
@@ -189,6 +191,18 @@ def test_invalid_baseline_is_exit_2_naming_the_file(repo, capsys, content, needl
     assert main(["--baseline", "bad.json", "policies"]) == 2
     err = capsys.readouterr().err
     assert "bad.json: " in err and needle in err
+
+
+@pytest.mark.parametrize("content", ['{"version": 1, "findings": [], "root:x:0:0:secret-content": 1}',
+                                     '["secret-content"]', '{"version": "secret-content", "findings": []}',
+                                     '{"version": 1, "findings": [{"code": "secret-content"}]}',
+                                     "secret-content: [1,"])
+def test_invalid_baseline_message_never_quotes_the_file(repo, capsys, content):
+    """A baseline may be any file (a configuration names it): its content never reaches the log."""
+    (repo / "bad.json").write_text(content)
+    assert main(["--baseline", "bad.json", "policies"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid baseline" in err and "secret-content" not in err
 
 
 def test_missing_baseline_is_exit_2(repo, capsys):

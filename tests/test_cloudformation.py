@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from linter.located import LStr, Span, Unresolved, plain
+from linter.located import Span, Unresolved, plain
 from linter.sources import load
 
 

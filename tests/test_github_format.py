@@ -215,8 +215,9 @@ def test_message_cannot_inject_commands(monkeypatch):
     names = [c[0] for c in cmds]
     assert names == ["error", "group", "endgroup"]
     assert cmds[0][2] == evil and cmds[0][1]["file"] == "::error::f\n::warning::g.json"
-    # the plain listing is one line per finding, shown verbatim with CR/LF made visible
-    assert stopped == ["::error::f\\n::warning::g.json:1:2: SM101 " + evil.replace("\r", "\\r").replace("\n", "\\n")]
+    # the plain listing is one line per finding, with CR/LF made visible, and a path that
+    # starts with ":" shown as ./: (no line of the log starts with "::", commands stopped or not)
+    assert stopped == ["./::error::f\\n::warning::g.json:1:2: SM101 " + evil.replace("\r", "\\r").replace("\n", "\\n")]
 
 
 @settings(max_examples=200, deadline=None)

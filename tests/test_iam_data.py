@@ -10,7 +10,6 @@ import collections
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time

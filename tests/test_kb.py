@@ -8,12 +8,14 @@ when ``../shared/iam`` is absent.
 import importlib.util
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 
 import pytest
 
-from linter import kb
+from linter import kb, wildcard
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared", "iam"))
@@ -648,3 +650,91 @@ def test_service_reference_errors(tmp_path):
     r = subprocess.run([sys.executable, SCRIPT, "--service-reference", str(good), "--existing", DATA,
                         "-o", str(tmp_path / "o.json")], capture_output=True, text=True)
     assert r.returncode == 2 and "undefined-type" in r.stderr
+
+
+# --------------------------------------------------------------------------------------
+# linear matching: the same answers as the regular expression and the search they replace
+# --------------------------------------------------------------------------------------
+
+def _regex_glob(pattern, text):
+    """The matcher kb used before: ``*`` -> ``.*``, ``?`` -> ``.`` (exponential on ``*?*?...``)."""
+    parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern]
+    return re.fullmatch("".join(parts), text, re.IGNORECASE | re.DOTALL) is not None
+
+
+def test_wildcard_matches_as_the_regular_expression_did():
+    rnd = random.Random(12)
+    for _ in range(20000):
+        pattern = "".join(rnd.choice("ab*?A.") for _ in range(rnd.randint(0, 8)))
+        text = "".join(rnd.choice("abAB.") for _ in range(rnd.randint(0, 8)))
+        assert wildcard.matches(pattern, text) is _regex_glob(pattern, text), (pattern, text)
+        assert wildcard.compile(pattern)(text) is _regex_glob(pattern, text), (pattern, text)
+        assert kb.pattern_matches(pattern, text) is _regex_glob(pattern, text), (pattern, text)
+
+
+@pytest.mark.parametrize("pattern", ["sagemaker:" + "*?" * 40 + "#", "*" * 10000 + "?" * 50 + "#",
+                                     "sagemaker:" + "*a" * 5000 + "#", "sagemaker:" + "?" * 100000])
+def test_adversarial_action_patterns_expand_to_nothing(pattern):
+    # Took minutes with the regular expression (34 s at eight "*?" pairs).
+    assert kb.expand_sagemaker(pattern) == []
+    assert kb.pattern_matches(pattern, "sagemaker:CreateTrainingJob") is False
+
+
+def test_wildcard_runs_collapse_and_long_patterns_still_match():
+    assert wildcard.matches("sage" + "*" * 100000 + "Job", "sagemaker:CreateTrainingJob")
+    assert len(kb.expand_sagemaker("sagemaker:" + "*" * 50000 + "Notebook" + "*" * 50000)) == \
+        len(kb.expand_sagemaker("sagemaker:*Notebook*"))
+
+
+def _search_intersects(A, B):
+    """The depth-first search over (position in A, position in B) that kb used before."""
+    seen, stack = {(0, 0)}, [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if i == len(A) and j == len(B):
+            return True
+        a = A[i] if i < len(A) else None
+        b = B[j] if j < len(B) else None
+        nxt = []
+        if a is not None and a[1] == "star":
+            nxt.append((i + 1, j))
+        if b is not None and b[1] == "star":
+            nxt.append((i, j + 1))
+        if a is not None and b is not None and kb._compatible(a[0], b[0]):
+            nxt.append((i if a[1] == "star" else i + 1, j if b[1] == "star" else j + 1))
+        for s in nxt:
+            if s not in seen:
+                seen.add(s)
+                stack.append(s)
+    return False
+
+
+def test_automaton_product_agrees_with_the_search():
+    classes = [("lit", "a"), ("lit", "b"), ("lit", ":"), ("lit", "/"), ("any",), ("not", ":"), ("not", "/"),
+               ("not", ":/")]
+    rnd = random.Random(5)
+    for _ in range(20000):
+        A = tuple((rnd.choice(classes), rnd.choice(("one", "one", "star"))) for _ in range(rnd.randint(0, 6)))
+        B = tuple((rnd.choice(classes), rnd.choice(("one", "one", "star"))) for _ in range(rnd.randint(0, 6)))
+        shared = rnd.randint(0, len(B))
+        assert kb._intersects(A, B, shared) is _search_intersects(A, B), (A, B, shared)
+
+
+@pytest.mark.parametrize("resource", [
+    "arn:aws:sagemaker:*:*:*", "arn:aws:sagemaker:us-east-1:*:training-job/*", "arn:*:*:*:*:*?*?#:",
+    "arn:aws:sagemaker:*:${AWS::AccountId}:endpoint/${Name}-*", "arn:aws:sagemaker:*:*:model-package/a/b*",
+    "arn:aws:sagemaker:*:*:*?*?*?#1:", "arn:aws:sagemaker:*:*:" + "*?" * 200 + "-/", "arn:aws:iam::*:role/*",
+])
+def test_arn_matching_agrees_with_the_search_on_every_format(resource):
+    A = kb._policy_automaton(resource)
+    for rt in list(kb.resource_types().values()) + [kb.role_resource_type()]:
+        for f in rt.arn_formats:
+            B = kb._format_automaton(f)
+            assert kb._intersects(A, B, kb._header_items(B)) is _search_intersects(A, B), (resource, f)
+
+
+def test_placeholders_without_a_closing_brace():
+    value = "arn:aws:sagemaker:" + "${" * 50000 + ":*:*:model/x"
+    assert kb._hide_placeholders(value, []) == value
+    held = []
+    assert kb._hide_placeholders("a${x}b${y:z}c${", held) == "a\x00b\x00c${" and held == ["${x}", "${y:z}"]

@@ -182,18 +182,6 @@ def test_the_checker_itself_would_catch_a_leak(workdir):
     assert _check({"x": "masked " + values[0][:4] + "*" * 12 + values[0][-4:]}, values) == []
 
 
-def _engine_redacts_messages() -> bool:
-    """Whether the engine passes every finding's message through linter.secrets.redact."""
-    try:
-        src = open(os.path.join(ROOT, "linter", "engine.py"), encoding="utf-8").read()
-    except OSError:
-        return False
-    return "redact" in src
-
-
-@pytest.mark.xfail(not _engine_redacts_messages(), strict=False,
-                   reason="other rules quote policy values in their messages: the engine must pass every "
-                          "message through linter.secrets.redact (see docs/readme/credentials.md)")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_credentials_quoted_by_other_rules_are_masked(fmt, tmp_path):
     """A key pasted into a policy value, a secret on the line of a syntax error: any rule or

@@ -68,6 +68,7 @@ def test_manifest_contents():
     with open(MANIFEST, encoding="utf-8") as fh:
         hooks = {h["id"]: h for h in yaml.safe_load(fh)}
     assert set(hooks) == {"lint-policies", "lint-policies-repo"}
+    assert hooks["lint-policies"]["args"] == ["--"]  # file names come after it
     for h in hooks.values():
         assert h["language"] == "python" and h["entry"] == "lint-policies"
         assert h["types"] == ["file"]  # type tags miss .template (and tag .tf.json as json only)
@@ -128,6 +129,8 @@ def test_hook_end_to_end(tmp_path):
     (repo / "policies" / "sagemaker.json").write_text(BAD, encoding="utf-8")
     # files the hook selects that hold no policy: read, skipped, no finding
     (repo / "package.json").write_text('{"name": "app", "version": "1.0.0"}\n', encoding="utf-8")
+    # a committed file named like an option: the hook passes it after `--`, as a file name
+    (repo / "--output=package.json").write_text('{"name": "not an option"}\n', encoding="utf-8")
     (repo / "README.md").write_text("# app\n", encoding="utf-8")
     # the README's snippet, pointed at this checkout, plus the whole-repository hook
     config = readme_precommit_config()
@@ -149,7 +152,9 @@ def test_hook_end_to_end(tmp_path):
     sm201 = [ln for ln in lines if ln.startswith('policies/sagemaker.json:7:19: SM201 ')]
     assert len(sm101) == 2 and len(sm201) == 2, out  # once per hook
     assert "package.json" not in out
-    assert "Found 2 findings (2 error, 0 warning, 0 note) in 1 of 3 files checked." in out, out
+    assert "Found 2 findings (2 error, 0 warning, 0 note) in 1 of 4 files checked." in out, out
+    assert (repo / "package.json").read_text(encoding="utf-8") == '{"name": "app", "version": "1.0.0"}\n'
+
     assert "Traceback" not in out
 
     (repo / "policies" / "sagemaker.json").write_text(GOOD, encoding="utf-8")

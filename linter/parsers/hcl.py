@@ -37,6 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Callable, Optional
 
+from .._regex import PLUS
 from ..located import LDict, LineIndex, LList, LScalar, LStr, LimitError, ParseError, Span, Unresolved
 
 __all__ = ["parse", "Document", "Block", "Attribute", "Template", "OffsetMap", "template",
@@ -57,6 +58,36 @@ def _parser():
         lang = tree_sitter.Language(tree_sitter_hcl.language())
         _PARSER = tree_sitter.Parser(lang)
     return _PARSER
+
+
+#: tree-sitter reads the text through a callback, in pieces of this many bytes.
+_CHUNK = 256
+
+
+def _parse_bounded(data: bytes) -> tuple:
+    """``(tree, None)``, or ``(tree, offset)`` when the parser gave up at ``offset``.
+
+    tree-sitter-hcl rescans a run of blanks between two tokens of an expression once per
+    blank (``a = [1,`` then 20,000 blanks took 3 s; time grows with the square of the
+    run). A rescan reads the text again, so the text is handed over through a callback,
+    a piece at a time, and the number of pieces is bounded: a normal file is read about
+    once (at most 1.5 times in every Terraform file tried); past four times, the parser
+    is told that the file ends there, which it does at once.
+    """
+    n = len(data)
+    budget = 4 * (n // _CHUNK) + 64
+    state = [0, None]  # pieces handed over, where the budget ran out
+
+    def read(offset: int, _point) -> bytes:
+        state[0] += 1
+        if state[0] > budget:
+            if state[1] is None:
+                state[1] = offset
+            return b""
+        return data[offset:offset + _CHUNK]
+
+    tree = _parser().parse(read)
+    return tree, state[1]
 
 
 # ---------------------------------------------------------------------------
@@ -260,8 +291,12 @@ def parse(text: str, char_map: Optional[Callable[[int], int]] = None,
     error at the string's start, as in Terraform (tree-sitter accepts it).
     """
     data = text.encode("utf-8", "surrogatepass")
-    tree = _parser().parse(data)
+    tree, gave_up = _parse_bounded(data)
     pos = _Pos(text, data, char_map, line_index)
+    if gave_up is not None:
+        raise ParseError("the HCL parser gave up on this file: it needed too much work here (a long run of "
+                         "blanks inside an expression makes tree-sitter rescan it once per blank); not linted",
+                         pos.span(gave_up, gave_up))
     root = tree.root_node
     err = _first_error(root, pos) if root.has_error else _multiline_string(root, pos)
     if err is not None:
@@ -305,8 +340,9 @@ def _multiline_string(root, pos: _Pos) -> Optional[ParseError]:
 
 
 #: A top-level block header (``resource "a" "b" {``) or attribute (``name =``) at a line start.
-_TOP_LEVEL = re.compile(r'^(?:[A-Za-z_][A-Za-z0-9_-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][A-Za-z0-9_-]*))*[ \t]*\{'
-                        r'|[A-Za-z_][A-Za-z0-9_-]*[ \t]*=)', re.M)
+_TOP_LEVEL = re.compile(r'^(?:[A-Za-z_][A-Za-z0-9_-]*' + PLUS + r'(?:[ \t]+' + PLUS + r'(?:"[^"\n]*' + PLUS + r'"|'
+                        r'[A-Za-z_][A-Za-z0-9_-]*' + PLUS + r'))*' + PLUS + r'[ \t]*' + PLUS + r'\{'
+                        r'|[A-Za-z_][A-Za-z0-9_-]*' + PLUS + r'[ \t]*' + PLUS + '=)', re.M)
 
 
 def _recover(text: str, pos: _Pos, first: ParseError) -> Document:
@@ -700,7 +736,11 @@ class _Evaluator:
         if t == "string_lit":
             return LStr(_string_value(node, pos), pos.node_span(node))
         if t == "numeric_lit":
-            return LScalar(_number(pos.node_text(node)), pos.node_span(node))
+            txt = pos.node_text(node)
+            num = _number(txt)
+            if num is None:
+                return Unresolved(txt, "number", pos.node_span(node))
+            return LScalar(num, pos.node_span(node))
         if t == "bool_lit":
             return LScalar(pos.node_text(node) == "true", pos.node_span(node))
         if t == "null_lit":
@@ -791,11 +831,10 @@ class _Evaluator:
         if len(ch) == 1 and ch[0].type == "unary_operation":
             u = ch[0].children
             if len(u) == 2 and u[0].type == "-":
-                txt = self.pos.node_text(u[1]).strip()
-                try:
-                    return LScalar(-_number(txt), self.pos.node_span(node))
-                except ValueError:
+                num = _number(self.pos.node_text(u[1]).strip())
+                if num is None:
                     return None
+                return LScalar(-num, self.pos.node_span(node))
         return None
 
     def _object(self, node, depth: int) -> LDict:
@@ -861,11 +900,20 @@ _KNOWN_CALLS = frozenset(("format", "concat", "tolist", "toset", "tomap", "sensi
 _FORMAT_VERB = re.compile(r"%%|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]")
 
 
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+#: Python refuses to convert longer digit strings to int (sys.get_int_max_str_digits).
+_MAX_INT_DIGITS = 4000
+
+
 def _number(txt: str):
-    try:
-        return int(txt)
-    except ValueError:
-        return float(txt)
+    """The value of a numeric literal: an int or a float for the decimal forms HCL has
+    (a float for digit strings too long for an int); None for the other forms
+    tree-sitter also accepts (``0x10``, ``0xZZ``), which are then unresolved."""
+    if _DECIMAL.fullmatch(txt) is None:
+        return None
+    if "." in txt or "e" in txt or "E" in txt or len(txt) > _MAX_INT_DIGITS:
+        return float(txt)  # inf when out of range
+    return int(txt)
 
 
 def evaluate(node, pos: _Pos, see_through: frozenset = frozenset()) -> Any:

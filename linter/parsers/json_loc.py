@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from ..located import LDict, LList, LScalar, LStr, LimitError, ParseError, Span
+from .._regex import PLUS
 
 __all__ = ["parse_json", "MAX_DEPTH"]
 
@@ -97,11 +98,11 @@ _T_CHAR = 12  # any other non-whitespace character: always an error
 
 _TOKEN = re.compile(
     r'[ \t\n\r]*(?:'
-    r'("[^"\\\x00-\x1f]*")(?:[ \t\n\r]*(:))?'
+    r'(?<!\\)("[^"\\\x00-\x1f]*")(?:[ \t\n\r]*(:))?'
     r'|(,)'
     r'|([}\]])'
     r'|([{\[])'
-    r'|("[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)+")'
+    r'|(?<!\\)("[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)+' + PLUS + '")'
     r'|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)(?![0-9.eE+\-])'
     r'|(true|false|null)(?![A-Za-z0-9_$])'
     r'|(:)'
@@ -109,6 +110,10 @@ _TOKEN = re.compile(
     r'|([A-Za-z_$][A-Za-z0-9_$]*)'
     r'|([^ \t\n\r])'
     r')'
+    # Blanks up to the end: one match, not one failed attempt per blank (quadratic).
+    r'|[ \t\n\r]+\Z'
+    # A string never starts right after a backslash (which is an error token itself):
+    # otherwise ``\"\"\"...`` would scan to the end once per quote.
 )
 
 _LITERALS = {"true": True, "false": False, "null": None}
@@ -192,9 +197,11 @@ def _reject_constant(name: str) -> Any:
     raise _ConstantRejected(name)
 
 
-# Optional separators, then a number or a literal (the walk knows one is next).
+# Optional separators, then a number or a literal (the walk knows one is next). It is
+# matched just after a token; the look-behind keeps a search from starting inside a run
+# of separators (each start would rescan it).
 _SCALAR = re.compile(
-    r'[ \t\n\r,:]*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)')
+    r'(?<![ \t\n\r,:])[ \t\n\r,:]*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)')
 
 
 def _locate(values: Any, text: str, base: int) -> Any:
@@ -442,7 +449,9 @@ class _Mismatch(Exception):
 
 
 # A whole string literal (the text is known to be valid JSON where this is used).
-_STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+# The closing quote is optional: the same matches on valid JSON, and an unterminated
+# string is one match to the end rather than one failed attempt per quote (quadratic).
+_STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*' + PLUS + '"?', re.S)
 
 
 # ------------------------------------------------------------------ checking parser
@@ -489,6 +498,8 @@ def _parse_checked(text: str) -> Any:
 
     for m in _TOKEN.finditer(text, base):
         k = m.lastindex
+        if k is None:  # trailing blanks
+            break
         if k == 2:
             s, e = m.span(1)
         else:

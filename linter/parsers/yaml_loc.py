@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from ..located import LDict, LList, LScalar, LStr, LimitError, ParseError, Span
+from .._regex import PLUS
 
 #: Deepest nesting of collections accepted. CloudFormation templates rarely pass 20.
 MAX_DEPTH = 200
@@ -82,12 +83,14 @@ _INT = re.compile(r"""[-+]?0b[0-1_]+
     |[-+]?0[0-7_]+
     |[-+]?(?:0|[1-9][0-9_]*)
     |[-+]?0x[0-9a-fA-F_]+
-    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+""", re.X)
-_FLOAT = re.compile(r"""[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+""" + PLUS, re.X)
+# Used with fullmatch; the look-behind keeps a search from starting inside a number
+# (each start would rescan the digits up to a "." that never comes).
+_FLOAT = re.compile(r"""(?<![-+0-9_.:])(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
     |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+""" + PLUS + r"""\.[0-9_]*
     |[-+]?\.(?:inf|Inf|INF)
-    |\.(?:nan|NaN|NAN)""", re.X)
+    |\.(?:nan|NaN|NAN))""", re.X)
 _MAYBE_SPECIAL = frozenset("0123456789+-.~nNtTfFyYoO")
 
 

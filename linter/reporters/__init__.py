@@ -1,7 +1,9 @@
 """Reporters: turn findings into bytes. One module per format, imported on demand.
 
 :data:`REPORTERS` is the one registry of output formats: the CLI's ``--format`` choices, the
-documentation and the tests read it. A reporter module exposes ``render(result, meta) -> str``.
+documentation and the tests read it. Each module has ``write(result, meta, out)``, which
+writes the report to the text stream ``out`` piece by piece (a report of many findings is
+never built as one string), and ``render(result, meta)``, which returns it as a string.
 """
 from __future__ import annotations
 
@@ -18,8 +20,58 @@ def names() -> tuple:
     return tuple(REPORTERS)
 
 
-def render(fmt: str, result, meta) -> str:
+def _module(fmt: str):
     import importlib
 
-    mod = importlib.import_module(f"linter.reporters.{REPORTERS[fmt][0]}")
-    return mod.render(result, meta)
+    return importlib.import_module(f"linter.reporters.{REPORTERS[fmt][0]}")
+
+
+def render(fmt: str, result, meta) -> str:
+    import io
+
+    buf = io.StringIO()
+    write(fmt, result, meta, buf)
+    return buf.getvalue()
+
+
+def write(fmt: str, result, meta, out) -> None:
+    """Write the report in ``fmt`` to the text stream ``out``."""
+    mod = _module(fmt)
+    if hasattr(mod, "write"):
+        mod.write(result, meta, out)
+    else:  # pragma: no cover - a format that only renders
+        out.write(mod.render(result, meta))
+
+
+def json_items(out, items, indent: int) -> None:
+    """Write ``items`` as the elements of a JSON array (``[...]`` included) whose
+    opening bracket is on a line indented by ``indent`` spaces: byte for byte what
+    ``json.dumps(..., indent=2, ensure_ascii=False)`` writes for the array in place."""
+    import json
+
+    pad = " " * (indent + 2)
+    first = True
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False)
+        out.write(("[\n" if first else ",\n") + pad + text.replace("\n", "\n" + pad))
+        first = False
+    out.write("[]" if first else "\n" + " " * indent + "]")
+
+
+def json_document(out, doc: dict, key_path: tuple, items) -> None:
+    """Write ``doc`` as ``json.dumps(doc, indent=2, ensure_ascii=False) + "\\n"`` would,
+    with the array at ``key_path`` (a placeholder in ``doc``) written from ``items``."""
+    import json
+
+    marker = "\u0000lint-policies-items\u0000"
+    target = doc
+    for k in key_path[:-1]:
+        target = target[k]
+    target[key_path[-1]] = marker
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    quoted = json.dumps(marker)
+    head, _, tail = text.partition(quoted)
+    out.write(head)
+    line = head[head.rfind("\n") + 1:]
+    json_items(out, items, len(line) - len(line.lstrip(" ")))
+    out.write(tail + "\n")

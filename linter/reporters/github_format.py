@@ -117,6 +117,13 @@ def overflow_notice(hidden: dict[str, int], total: int, per_level: int = MAX_PER
 
 
 def render(result, meta) -> str:
+    from . import render as _render
+
+    return _render("github", result, meta)
+
+
+def write(result, meta, out) -> None:
+    from ..safety import printable, printable_path
     from .text_format import summary
 
     root = meta.get("root")
@@ -143,7 +150,7 @@ def render(result, meta) -> str:
         lines.append(overflow_notice(hidden, len(findings), per_level))
 
     if findings:
-        listing = [plain(f"{path}:{f.span.line}:{f.span.col}: {f.code} {f.message}")
+        listing = [plain(f"{printable_path(path)}:{f.span.line}:{f.span.col}: {f.code} {printable(f.message)}")
                    for f, path in zip(findings, paths)]
         token = "lint-policies-" + hashlib.sha256("\n".join(listing).encode("utf-8", "surrogatepass")).hexdigest()[:32]
         lines.append("::group::lint-policies findings")
@@ -152,4 +159,5 @@ def render(result, meta) -> str:
         lines.append(f"::{token}::")
         lines.append("::endgroup::")
     lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    for line in lines:
+        out.write(line + "\n")

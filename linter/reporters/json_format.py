@@ -1,8 +1,6 @@
 """Machine-readable findings: one JSON object with the findings and a summary."""
 from __future__ import annotations
 
-import json
-
 
 def finding_dict(f) -> dict:
     return {
@@ -21,16 +19,39 @@ def finding_dict(f) -> dict:
     }
 
 
-def render(result, meta) -> str:
+def write(result, meta, out) -> None:
+    """The report, written finding by finding (never built whole)."""
+    from . import json_document, json_items
+
     counts = {"error": 0, "warning": 0, "note": 0}
     for f in result.findings:
         counts[f.severity] += 1
-    out = {
+    doc = {
         "version": meta.get("version", ""),
         "files_checked": result.files,
         "summary": counts,
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": None,
     }
-    if meta.get("show_suppressed"):
-        out["suppressed"] = [dict(finding_dict(f), reason=f.suppressed_by) for f in result.suppressed]
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    if not meta.get("show_suppressed"):
+        json_document(out, doc, ("findings",), (finding_dict(f) for f in result.findings))
+        return
+    # two streamed arrays: findings, then the suppressed ones with their reasons
+    import json
+
+    marker = "\u0000lint-policies-suppressed\u0000"
+    doc["suppressed"] = marker
+    doc["findings"] = "\u0000lint-policies-findings\u0000"
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    head, _, rest = text.partition(json.dumps(doc["findings"]))
+    middle, _, tail = rest.partition(json.dumps(marker))
+    out.write(head)
+    json_items(out, (finding_dict(f) for f in result.findings), 2)
+    out.write(middle)
+    json_items(out, (dict(finding_dict(f), reason=f.suppressed_by) for f in result.suppressed), 2)
+    out.write(tail + "\n")
+
+
+def render(result, meta) -> str:
+    from . import render as _render
+
+    return _render("json", result, meta)

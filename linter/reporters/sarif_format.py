@@ -11,7 +11,6 @@ upload-sarif, which computes it; our own line-independent fingerprint goes in
 """
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,8 +37,35 @@ def rule_descriptor(rule) -> dict:
     }
 
 
-def render(result, meta) -> str:
+def _result(f, index: dict) -> dict:
+    region = {
+        "startLine": f.span.line,
+        "startColumn": f.span.col,
+        "endLine": f.span.end_line,
+        "endColumn": max(f.span.end_col, 1),
+    }
+    res = {
+        "ruleId": f.code,
+        "ruleIndex": index[f.code],
+        "level": f.severity,
+        "message": {"text": f.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": quote(f.file, safe="/:@-._~!$&'()*+,;="), "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            },
+        }],
+        "fingerprints": {"lint-policies/v1": f.fingerprint},
+    }
+    if f.label:
+        res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": f.label}]
+    return res
+
+
+def write(result, meta, out) -> None:
+    """The log, written result by result (never built whole)."""
     from .. import registry
+    from . import json_document
 
     codes = list(meta.get("codes") or [])
     for f in result.findings:
@@ -47,31 +73,11 @@ def render(result, meta) -> str:
             codes.append(f.code)
     rules = [registry.load(c) for c in codes]
     index = {r.code: i for i, r in enumerate(rules)}
-    results = []
-    for f in result.findings:
-        region = {
-            "startLine": f.span.line,
-            "startColumn": f.span.col,
-            "endLine": f.span.end_line,
-            "endColumn": max(f.span.end_col, 1),
-        }
-        res = {
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": f.severity,
-            "message": {"text": f.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": quote(f.file, safe="/:@-._~!$&'()*+,;="), "uriBaseId": "%SRCROOT%"},
-                    "region": region,
-                },
-            }],
-            "fingerprints": {"lint-policies/v1": f.fingerprint},
-        }
-        if f.label:
-            res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": f.label}]
-        results.append(res)
-    log = {
+    json_document(out, _log(rules, meta), ("runs", 0, "results"), (_result(f, index) for f in result.findings))
+
+
+def _log(rules, meta) -> dict:
+    return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -84,7 +90,12 @@ def render(result, meta) -> str:
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory lint-policies ran in."}}},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": None,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(result, meta) -> str:
+    from . import render as _render
+
+    return _render("sarif", result, meta)

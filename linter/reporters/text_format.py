@@ -1,4 +1,11 @@
-"""``path:line:col: CODE message`` lines and a one-line summary."""
+"""``path:line:col: CODE message`` lines and a one-line summary.
+
+Every field that comes from the scanned files (path, message, suppression reason)
+is escaped again here (:func:`linter.safety.printable`): the engine already did it,
+but this is what a CI log shows, so a finding made anywhere else gets the same: no
+newline, ESC or other control character from a file ever reaches the terminal or
+starts a line of its own.
+"""
 from __future__ import annotations
 
 import os
@@ -30,18 +37,31 @@ def summary(result) -> str:
             f"in {files} of {checked} {fw} checked.")
 
 
-def render(result, meta) -> str:
+def write(result, meta, out) -> None:
+    """One line per finding (then the suppressed ones, with ``show_suppressed``) and the
+    summary line (not with ``quiet``)."""
+    from ..safety import printable, printable_path
+
     color = meta.get("color", False)
-    lines = []
     for f in result.findings:
-        where = f"{f.file}:{f.span.line}:{f.span.col}:"
-        sev = f.severity
+        where = f"{printable_path(f.file)}:{f.span.line}:{f.span.col}:"
         if color:
-            lines.append(f"{_BOLD}{where}{_RESET} {_COLORS.get(sev, '')}{f.code}{_RESET} {f.message}")
+            out.write(f"{_BOLD}{where}{_RESET} {_COLORS.get(f.severity, '')}{f.code}{_RESET} "
+                      f"{printable(f.message)}\n")
         else:
-            lines.append(f"{where} {f.code} {f.message}")
+            out.write(f"{where} {f.code} {printable(f.message)}\n")
     if meta.get("show_suppressed"):
         for f in result.suppressed:
-            lines.append(f"{f.file}:{f.span.line}:{f.span.col}: {f.code} [suppressed: {f.suppressed_by}] {f.message}")
-    lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+            out.write(f"{printable_path(f.file)}:{f.span.line}:{f.span.col}: {f.code} "
+                      f"[suppressed: {printable(f.suppressed_by or '')}] {printable(f.message)}\n")
+    if not meta.get("quiet"):
+        out.write(summary(result) + "\n")
+
+
+def render(result, meta) -> str:
+    from . import render as _render
+
+    return _render("text", result, meta)
+
+
+

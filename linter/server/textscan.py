@@ -238,7 +238,42 @@ def _in_string(stack: list, last_is_key: bool) -> Place:
 # ---------------------------------------------------------------------------
 # YAML
 
-_YKEY = re.compile(r"""(?P<dash>(?:-[ \t]+)*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#'"\-\[{][^#]*?|-[^\s#][^#]*?))[ \t]*:(?:[ \t]|$)""")
+def _dashes(s: str) -> int:
+    """Length of the leading ``- `` list markers of a stripped YAML line (``- - key:``)."""
+    i, n = 0, len(s)
+    while i + 1 < n and s[i] == "-" and s[i + 1] in " \t":
+        i += 2
+        while i < n and s[i] in " \t":
+            i += 1
+    return i
+
+
+def _yaml_key(s: str) -> Optional[tuple]:
+    """``(key, end)`` of a YAML ``key:`` at the start of ``s`` (quoted or plain), else None.
+    One pass over the line (a regular expression with a lazy key backtracked on long lines)."""
+    if not s:
+        return None
+    if s[0] in "\"'":
+        close = s.find(s[0], 1)
+        if close < 0:
+            return None
+        j = close + 1
+        while j < len(s) and s[j] in " \t":
+            j += 1
+        if j < len(s) and s[j] == ":" and (j + 1 == len(s) or s[j + 1] in " \t"):
+            return s[1:close], min(j + 2, len(s))  # past the colon and the blank after it
+        return None
+    if s[0] in "#[{" or s[0].isspace() or (s[0] == "-" and (len(s) == 1 or s[1].isspace() or s[1] == "#")):
+        return None
+    i = 0
+    while True:
+        j = s.find(":", i)
+        if j < 0 or "#" in s[i:j]:
+            return None  # no key, or a comment before the colon
+        if j + 1 == len(s) or s[j + 1] in " \t":
+            key = s[:j].rstrip(" \t")
+            return (key, min(j + 2, len(s))) if key else None  # past the colon and the blank after it
+        i = j + 1
 
 
 def _yaml_line(line: str) -> tuple[int, int, Optional[str], str, bool]:
@@ -247,12 +282,12 @@ def _yaml_line(line: str) -> tuple[int, int, Optional[str], str, bool]:
     indent = len(line) - len(stripped)
     if len(stripped) > MAX_YAML_LINE:
         return indent, indent, None, stripped, False
-    m = _YKEY.match(stripped)
-    dash = len(re.match(r"(?:-[ \t]+)*", stripped).group(0))
-    if m is None:
+    dash = _dashes(stripped)
+    found = _yaml_key(stripped[dash:])
+    if found is None:
         return indent, indent + dash, None, stripped[dash:], dash > 0
-    key = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("plain")
-    return indent, indent + dash, key, stripped[m.end():], dash > 0
+    key, end = found
+    return indent, indent + dash, key, stripped[dash + end:], dash > 0
 
 
 def _yaml_place(text: str, offset: int) -> Optional[Place]:

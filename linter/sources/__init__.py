@@ -91,11 +91,33 @@ def _is_source_for(fmt: Optional[Format]):
     return looks_like_policy_source
 
 
+_run = [0, 0]  # [runs started, the run going on (0: none)]
+
+
+def begin_run() -> None:
+    """A new run starts: caches that check the file system (Terraform directory indexes)
+    check it once in this run, then trust it until :func:`end_run`."""
+    _run[0] += 1
+    _run[1] = _run[0]
+
+
+def end_run() -> None:
+    """The run is over: until the next :func:`begin_run` (an editor linting one file, a
+    direct :func:`load`), caches check the file system every time."""
+    _run[1] = 0
+
+
+def run_id() -> int:
+    """Which run is going on (0: none: caches check every time)."""
+    return _run[1]
+
+
 def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
-         explicit: bool = False, text: Optional[str] = None) -> SourceFile:
+         explicit: bool = False, text: Optional[str] = None, roots: Optional[tuple] = None) -> SourceFile:
     """Read and extract one file; ``text``, when given, is its content (an editor's unsaved
-    buffer) and the file itself is not read. Files it refers to are still read from disk."""
-    src = SourceFile(path=display, abspath=abspath)
+    buffer) and the file itself is not read. Files it refers to are still read from disk, from
+    inside ``roots`` only (None: the file's own tree, see :func:`linter.safety.tree_root`)."""
+    src = SourceFile(path=display, abspath=abspath, roots=roots, max_size=max_size)
     fmt = format_for_name(abspath)
     is_source = _is_source_for(fmt)
     if text is None:
@@ -116,6 +138,8 @@ def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
             src.error("LP001", e.message, e.span)
     except RecursionError:
         src.error("LP001", "document is nested too deeply", Span(1, 1, 1, 1))
+    except Exception as e:  # a format's bug: the documents found so far and the text stay
+        src.error("LP000", f"reading the file failed: {type(e).__name__}: {e}", Span(1, 1, 1, 1), ("read",))
     return src
 
 

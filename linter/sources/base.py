@@ -78,9 +78,11 @@ class SourceFile(Record):
     """One file as read: its documents and everything file-scope rules may look at."""
 
     __slots__ = ("path", "abspath", "text", "kind", "format", "syntax", "documents", "managed_refs", "trees",
-                 "comments", "findings", "blocks", "_credential_hits", "in_memory")
+                 "comments", "findings", "blocks", "_credential_hits", "in_memory", "roots", "max_size",
+                 "referenced_texts")
     _defaults = {"text": None, "kind": "unknown", "format": None, "syntax": None, "documents": list,
-                 "in_memory": False, "managed_refs": list,
+                 "in_memory": False, "roots": None, "max_size": DEFAULT_MAX_FILE_SIZE, "referenced_texts": list,
+                 "managed_refs": list,
                  "trees": list, "comments": list, "findings": list, "blocks": list, "_credential_hits": None}
     path: str  # display path (relative, POSIX)
     abspath: str
@@ -101,6 +103,12 @@ class SourceFile(Record):
     blocks: list[Span]
     _credential_hits: Any  # per-file credential scan, shared by KEY401-403 (linter.secrets)
     in_memory: bool  # the text was given (an editor's buffer), not read from the file
+    #: Real paths of the directories other files may be read from on this file's behalf
+    #: (Terraform file()/templatefile()); None: the file's own tree (linter.safety.tree_root).
+    roots: Optional[tuple]
+    max_size: int  # max-file-size, for the files read on this file's behalf too
+    #: Text of the files read on this file's behalf: their credentials are masked in the output.
+    referenced_texts: list[str]
 
     def error(self, code: str, message: str, span: Span, path: tuple = (), file: Optional[str] = None) -> None:
         """An LP finding of reading (LP001, LP002, LP003), in this file or in ``file`` (a
@@ -277,18 +285,23 @@ def read_by_another_file(src, readers, extract, depth: int = 3) -> bool:
     ``templatefile()``, a Serverless ``${file()}``), so that both ways of reaching it give the
     same findings, and a run that reaches it both ways reports them once.
 
-    ``readers(directory)`` yields ``(path, text)`` of the files there that may read others;
+    ``readers(directory)`` yields ``(path, text)`` of the files there that may read others (only
+    directories inside the tree being linted are searched);
     ``extract(reader_src)`` reads one. The file's own directory and ``depth - 1`` above it are
     searched, nearest first; the first reader whose name for this file yields documents or
     findings in it wins: they replace what reading the file alone found. False when none does.
     """
+    from .. import safety
     from ..located import ParseError
 
     me = os.path.abspath(src.abspath)
     base = os.path.basename(me)
     directory = os.path.dirname(me)
     mine = posixpath.normpath(src.path)
+    roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
     for _ in range(depth):
+        if not safety.inside(os.path.realpath(directory), roots):
+            break  # never above the tree being linted
         for path, text in readers(directory):
             if base not in text:
                 continue

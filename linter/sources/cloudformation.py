@@ -211,6 +211,34 @@ def extract_resources(src, tree: Any, prefix: tuple = ()) -> "Resolver":
     return t.resolver
 
 
+def _guarded(method):
+    """One document (or reference) at a time: a bug while reading it is LP000 there
+    (a parse error LP001), and the template's other documents are still checked."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args):
+        try:
+            return method(self, *args)
+        except ParseError as e:
+            self.src.error("LP001", e.message, e.span)
+        except Exception as e:
+            from ..located import span_of as _span_of
+
+            where = next((a for a in args if getattr(a, "span", None) is not None), None)
+            span = _span_of(where, Span(1, 1, 1, 1))
+            names = [a for a in args[:3] if isinstance(a, str)]  # resource type and logical id
+            lid = names[-1] if names else ""
+            msg = "document nested too deeply" if isinstance(e, RecursionError) else \
+                f"reading {' '.join(names) or 'the template'} failed: {type(e).__name__}: {e}"
+            self.src.error("LP001" if isinstance(e, RecursionError) else "LP000", msg, span,
+                           ("Resources", lid) if lid else ())
+
+    return wrapper
+
+
+
+
 # ---------------------------------------------------------------------------
 # Intrinsic functions
 
@@ -797,6 +825,7 @@ class _Template:
         for value, suffix in self.resolver.variants(node):
             self.document(value, typ, lid, rel + suffix, base, role)
 
+    @_guarded
     def document(self, node: Any, typ: str, lid: str, rel: tuple, base: tuple, role: str) -> None:
         tree = self.document_tree(node)
         if tree is None:
@@ -887,6 +916,7 @@ class _Template:
         for i, item in enumerate(items):
             self.managed_ref(item, typ, lid, (prop, i), base)
 
+    @_guarded
     def managed_ref(self, item: Any, typ: str, lid: str, rel: tuple, base: tuple) -> None:
         if isinstance(item, LStr) or isinstance(item, Unresolved):
             val = Val(str(item) if isinstance(item, LStr) else item, span_of(item), base + rel)
@@ -906,6 +936,7 @@ class _Template:
             else:
                 self.sam_policy(value, typ, lid, ("Policies",) + suffix, base)
 
+    @_guarded
     def sam_policy(self, entry: Any, typ: str, lid: str, rel: tuple, base: tuple) -> None:
         if isinstance(entry, str):
             self.managed_ref(entry, typ, lid, rel, base)
@@ -972,6 +1003,7 @@ class _Template:
 
     # -- anything else ---------------------------------------------------
 
+    @_guarded
     def nested_policy_documents(self, typ: str, lid: str, props: dict, base: tuple, handled: set) -> None:
         """Any property named ``PolicyDocument`` anywhere under ``Properties`` (but ``handled``)."""
         stack: list[tuple[Any, tuple, int]] = [(v, (str(k),), 1) for k, v in props.items()

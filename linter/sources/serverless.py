@@ -104,9 +104,12 @@ class _Service:
         cannot be read (outside the service's directory, missing, too big, broken)."""
         if self.followed >= _MAX_FRAGMENTS:
             return None
+        from .. import safety
+
         target = os.path.normpath(os.path.join(self.here, rel))
-        if os.path.isabs(rel) or not (target + os.sep).startswith(self.here + os.sep):
-            return None  # only files inside the service's directory are read
+        if os.path.isabs(rel) or not (target + os.sep).startswith(self.here + os.sep) \
+                or not safety.inside(os.path.realpath(target), (os.path.realpath(self.here),)):
+            return None  # only files inside the service's directory are read, never through a link out
         self.followed += 1
         from .base import read_file
 
@@ -194,10 +197,14 @@ def adopt(src) -> bool:
     that names it): its statements, with the service's labels and paths. False otherwise."""
     from .base import read_by_another_file, read_file
 
+    from .. import safety
+
+    roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
+
     def readers(directory):
         for name in _SERVICE_FILES:
             path = os.path.join(directory, name)
-            if os.path.isfile(path):
+            if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
                 text, _err = read_file(path, _MAX_FRAGMENT)
                 if text is not None and "${file(" in text:
                     yield path, text

@@ -16,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any
 
+from .._regex import PLUS
 from ..located import LDict, LineIndex, LStr, ParseError, Unresolved, span_of
 
 CALL = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_:.]*\s*\(")
@@ -86,7 +87,10 @@ def _parse_mapped(parse_text: str, omap, index: LineIndex) -> Any:
     return parse_json(parse_text, mapper)
 
 
-_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|,')
+# A JSON string, possessive; an unterminated one runs to the end of its line (a closing quote
+# that is required would make every quote after it start a new scan).
+_JSON_STRING = r'"(?:[^"\\\n]|\\.)*' + PLUS + '"?'
+_TOKENS = re.compile(_JSON_STRING + "|,")
 _SPACE = re.compile(r"\s*")
 
 
@@ -153,7 +157,7 @@ def _json_text(tpl):
         last = s1
     blank.append(text[last:])
     btext = "".join(blank)
-    ranges = [(m.start(), m.end()) for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"', btext)]
+    ranges = [(m.start(), m.end()) for m in re.finditer(_JSON_STRING, btext)]
     starts = [r[0] for r in ranges]
     out: list[str] = []
     olen = 0

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
@@ -40,6 +41,8 @@ from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolve
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 from .base import role_by_content
 from .templated import CALL as _CALL, template_json
+from .. import safety
+from .._regex import PLUS
 
 #: Attribute names that hold a resource policy on ``aws_*`` resources.
 RESOURCE_POLICY_ATTRS = frozenset(("policy", "access_policies", "access_policy", "resource_policy",
@@ -113,10 +116,29 @@ def extract(src, doc) -> None:
     src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)], 1)
     ctx = _Ctx(src, doc.pos.index, doc)
     for name, a in doc.attributes.items():  # .tfvars
-        _loose(ctx, a, f"var.{name}", (f"var.{name}",))
+        _guarded(ctx, a.name_span, f"var.{name}", _loose, ctx, a, f"var.{name}", (f"var.{name}",))
     for blk in doc.blocks:
         src.blocks.append(blk.span)
     _extract_blocks(ctx, doc.blocks)
+
+
+def _guarded(ctx: _Ctx, span: Span, what: str, fn, *args) -> None:
+    """Run one block's extraction; a bug there is LP000 at the block, and the file's other
+    blocks (and its credential findings) are still reported."""
+    try:
+        fn(*args)
+    except ParseError as e:
+        ctx.src.error("LP001", e.message, e.span)
+    except RecursionError:
+        ctx.src.error("LP001", "document is nested too deeply", span)
+    except Exception as e:
+        from ..findings import Finding
+        from ..registry import meta
+
+        name, severity = meta("LP000")
+        ctx.src.findings.append(Finding("LP000", name, severity,
+                                        f"reading {what} failed: {type(e).__name__}: {e}", span,
+                                        file=ctx.src.path, logical_path=(what,), value=what))
 
 
 class _LazyTrees(list):
@@ -199,7 +221,7 @@ class _Ctx:
     def dir_index(self) -> "_DirIndex":
         """Index of the .tf files of this file's directory (this one included)."""
         if self._infos is None:
-            self._infos = _dir_index(self.src.abspath, self.doc) if self.doc is not None else _DirIndex([])
+            self._infos = _dir_index(self, self.src.abspath, self.doc) if self.doc is not None else _DirIndex([])
         return self._infos
 
     def origin(self, label: str, path: tuple, file: Optional[str] = None) -> Origin:
@@ -221,32 +243,36 @@ def _extract_blocks(ctx: _Ctx, blocks: list) -> None:
                 if m:
                     ctx.local_uses.setdefault(m.group(1), (role, strict))
     for blk in blocks:
-        t = blk.type
-        labels = blk.labels
-        if t == "resource" and len(labels) >= 2:
-            _resource(ctx, blk, str(labels[0]), f"{labels[0]}.{labels[1]}")
-        elif t == "data" and len(labels) >= 2 and labels[0] == POLICY_DOC:
-            _data_document(ctx, blk, f"data.{POLICY_DOC}.{labels[1]}")
-        elif t == "locals":
-            for name, a in blk.attributes.items():
-                role, strict = ctx.local_uses.get(name, (None, False))
-                label, path = f"local.{name}", (f"local.{name}",)
-                if role is not None and _classify(ctx, a)[0] == "file":
-                    # a policy file read into a local that a resource uses as its policy
-                    _policy_value(ctx, a, label, path, role, strict)
-                else:
-                    _loose(ctx, a, label, path, role)
-        elif t == "module" and labels:
-            addr = f"module.{labels[0]}"
-            for name, a in blk.attributes.items():
-                if "policy" in name and "arn" in name:
-                    _managed_refs(ctx, a, addr, (addr, name))
-                else:
-                    _loose(ctx, a, addr, (addr, name))
-        elif t == "variable" and labels:
-            a = blk.get("default")
-            if a is not None:
-                _loose(ctx, a, f"var.{labels[0]}", (f"var.{labels[0]}", "default"))
+        _guarded(ctx, blk.span, " ".join([blk.type, *map(str, blk.labels)]), _extract_block, ctx, blk)
+
+
+def _extract_block(ctx: _Ctx, blk) -> None:
+    t = blk.type
+    labels = blk.labels
+    if t == "resource" and len(labels) >= 2:
+        _resource(ctx, blk, str(labels[0]), f"{labels[0]}.{labels[1]}")
+    elif t == "data" and len(labels) >= 2 and labels[0] == POLICY_DOC:
+        _data_document(ctx, blk, f"data.{POLICY_DOC}.{labels[1]}")
+    elif t == "locals":
+        for name, a in blk.attributes.items():
+            role, strict = ctx.local_uses.get(name, (None, False))
+            label, path = f"local.{name}", (f"local.{name}",)
+            if role is not None and _classify(ctx, a)[0] == "file":
+                # a policy file read into a local that a resource uses as its policy
+                _policy_value(ctx, a, label, path, role, strict)
+            else:
+                _loose(ctx, a, label, path, role)
+    elif t == "module" and labels:
+        addr = f"module.{labels[0]}"
+        for name, a in blk.attributes.items():
+            if "policy" in name and "arn" in name:
+                _managed_refs(ctx, a, addr, (addr, name))
+            else:
+                _loose(ctx, a, addr, (addr, name))
+    elif t == "variable" and labels:
+        a = blk.get("default")
+        if a is not None:
+            _loose(ctx, a, f"var.{labels[0]}", (f"var.{labels[0]}", "default"))
 
 
 def _boundaries(blocks) -> set:
@@ -570,31 +596,46 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
     if tpl is None:
         return
     here = os.path.dirname(os.path.abspath(ctx.src.abspath))
+    real_here = os.path.realpath(here)
     rel = tpl.text
     for s0, s1, kind, src in reversed(tpl.specials):
         inner = src[2:-1].strip()
         if kind != "interp" or inner not in ("path.module", "path.root", "path.cwd"):
             return  # depends on a variable: cannot tell which file
-        rel = rel[:s0] + here + rel[s1:]
-    target = os.path.normpath(os.path.join(here, rel))
-    if target in ctx.templates_done or not os.path.isfile(target):
+        rel = rel[:s0] + real_here + rel[s1:]
+    # Never read outside the tree: not "/..." elsewhere, not "../../..", not "~", not a
+    # symbolic link out of it. Checked on the text first, so nothing outside is even stat'ed.
+    roots = _roots(ctx)
+    target = os.path.normpath(os.path.join(real_here, rel))
+    if rel.startswith("~") or not safety.inside(target, roots):
+        _outside(ctx, call, tpl.text, pos.node_span(args[0]), label, path)
+        return
+    real = os.path.realpath(target)
+    if not safety.inside(real, roots):
+        _outside(ctx, call, tpl.text, pos.node_span(args[0]), label, path)
+        return
+    if real in ctx.templates_done or not os.path.isfile(real):
         return
     if not _owns_template(ctx, target):
         return
-    ctx.templates_done.add(target)
-    text = _IN_MEMORY.get(target)
+    ctx.templates_done.add(real)
+    limit = min(_MAX_TEMPLATE_FILE, ctx.src.max_size)
+    text = _IN_MEMORY.get(real, _IN_MEMORY.get(target))  # an editor's unsaved buffer
     try:
         if text is None:
-            if os.path.getsize(target) > _MAX_TEMPLATE_FILE:
+            if os.path.getsize(real) > limit:
                 return
-            with open(target, "rb") as fh:
-                raw = fh.read()
+            with open(real, "rb") as fh:
+                raw = fh.read(limit + 1)
+            if len(raw) > limit:
+                return
             text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return
+    ctx.src.referenced_texts.append(text)  # its credentials are masked in every finding
     if text.startswith("\ufeff"):
         text = text[1:]
-    rel_display = os.path.relpath(target, here).replace(os.sep, "/")
+    rel_display = os.path.relpath(target, real_here).replace(os.sep, "/")
     display = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.src.path), rel_display))
     index = LineIndex(text)
     if call == "templatefile":
@@ -604,6 +645,47 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
     tree = _template_json(ctx, ftpl, f"{label} ({call} {rel_display})", strict, index=index, file=display)
     if tree is not None and (strict or "Statement" in tree):
         _emit(ctx, tree, label, path, role, file=display)
+
+
+def _roots(ctx: _Ctx) -> tuple:
+    """The directories files may be read from for this file (see linter.safety)."""
+    roots = ctx.src.roots
+    if roots is None:
+        roots = ctx.src.roots = safety.read_roots([ctx.src.abspath])
+    return roots
+
+
+def _outside(ctx: _Ctx, call: str, ref: str, span: Span, label: str, path: tuple) -> None:
+    """LP004: a file()/templatefile() outside the tree, named but not read."""
+    from ..registry import lp_finding
+
+    ctx.src.findings.append(lp_finding(
+        "LP004", f'{call}("{ref}") names a file outside the tree being linted; it was not read, so the policy '
+                 f"in it is not checked (--allow-root DIR lets the linter read files under DIR)",
+        span, file=ctx.src.path, path=path + (call,), label=label, value=f"{call}:{ref}"))
+
+
+def _read_sibling(ctx: _Ctx, path: str, errors: str = "strict") -> Optional[str]:
+    """Text of another .tf file of the directory, or None: not a regular file, a link
+    out of the tree, over max-file-size (checked before reading), unreadable."""
+    try:
+        if os.path.islink(path) and not safety.inside(os.path.realpath(path), _roots(ctx)):
+            return None
+        st = os.stat(path)
+        limit = ctx.src.max_size
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError:
+        return None
+    if len(raw) > limit:
+        return None
+    try:
+        text = raw.decode("utf-8", errors)
+    except UnicodeDecodeError:
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _identity_map(n: int):
@@ -617,23 +699,49 @@ def _identity_map(n: int):
 def _owns_template(ctx: _Ctx, target: str) -> bool:
     """Only the first .tf file of the directory (by name) that names a template lints it."""
     here = os.path.dirname(os.path.abspath(ctx.src.abspath))
-    base = os.path.basename(target)
+    owners = _template_owners(ctx, here)
+    if owners is None:
+        return True
     me = os.path.basename(ctx.src.abspath)
+    return not owners.get(os.path.basename(target), me) < me
+
+
+#: The first argument of a file()/templatefile() call (the closing quote is optional so
+#: that an unterminated string is one match, not one rescan per call on the line).
+_FILE_CALL = re.compile(r'\b(?:templatefile|file)[ \t]*\([ \t]*"((?:[^"\\\n]|\\.)*' + PLUS + ')"?')
+_OWNERS: dict[str, tuple] = {}
+
+
+def _template_owners(ctx: _Ctx, here: str) -> Optional[dict]:
+    """{file name: first .tf file of ``here`` (by name) that names it in file()/templatefile()}.
+
+    Each .tf file of the directory is read once per run (not once per call in every
+    later file), over-size files are not read, and links out of the tree not followed."""
+    from . import run_id
+
+    run = run_id()
+    try:
+        mtime = os.stat(here).st_mtime_ns
+    except OSError:
+        return None
+    hit = _OWNERS.get(here)
+    if hit is not None and run and hit[0] == run and hit[1] == mtime:
+        return hit[2]
     try:
         names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
     except OSError:
-        return True
+        return None
+    owners: dict[str, str] = {}
     for n in names:
-        if n >= me:
-            break
-        try:
-            with open(os.path.join(here, n), encoding="utf-8", errors="replace") as fh:
-                t = fh.read()
-        except OSError:
+        text = _read_sibling(ctx, os.path.join(here, n), errors="replace")
+        if text is None or ("file(" not in text and "templatefile(" not in text):
             continue
-        if base in t and ("file(" in t or "templatefile(" in t):
-            return False
-    return True
+        for m in _FILE_CALL.finditer(text):
+            owners.setdefault(m.group(1).rsplit("/", 1)[-1], n)
+    if len(_OWNERS) >= _CACHE_MAX:
+        _OWNERS.clear()
+    _OWNERS[here] = (run, mtime, owners)
+    return owners
 
 
 # ---------------------------------------------------------------------------
@@ -883,29 +991,38 @@ class _DirIndex:
                     self.consumers.setdefault(consumed, []).append((name, how))
 
 
-def _dir_index(abspath: str, doc) -> _DirIndex:
+def _dir_index(ctx: _Ctx, abspath: str, doc) -> _DirIndex:
     """The :class:`_DirIndex` of the directory of ``abspath`` (cached per directory).
 
-    Only files that mention ``aws_iam_policy_document``, ``permissions_boundary`` or ``"aws_iam_policy"`` are
-    parsed. The cache is
-    checked against the directory's mtime (files added, removed or renamed) and
-    the size and mtime of the files it indexed, and with the text of this file: an index
-    made while this file's text is not the disk's (an editor's unsaved buffer) is not kept.
+    Only files that mention ``aws_iam_policy_document``, ``permissions_boundary`` or
+    ``"aws_iam_policy"`` are parsed (over-size files and links out of the tree are not read).
+    The cache is checked against the directory's mtime (files added, removed or renamed) and
+    the size and mtime of the files it indexed, once per run (:func:`linter.sources.begin_run`):
+    checking every indexed file again for every file of the directory was quadratic in a large
+    module. An index made while this file's text is not the disk's (an editor's unsaved
+    buffer) is not kept, nor answered from the disk's.
     """
+    from . import run_id
+
+    run = run_id()
     abspath = os.path.abspath(abspath)
     here = os.path.dirname(abspath)
+    hit = _DIR_CACHE.get(here)
+    # the index was made from this file's text as it is now (not another editor buffer's)
+    fresh = hit is not None and hit[2].get(abspath, None if _mentions(doc.text) else doc.text) == doc.text
+    if hit is not None and run and hit[0][2] == run and fresh:
+        return hit[1]
     try:
         dstat = os.stat(here)
     except OSError:
         return _DirIndex([_file_info(doc)])
-    hit = _DIR_CACHE.get(here)
-    if hit is not None and hit[0][0] == dstat.st_mtime_ns and _still_same(hit[0][1]) \
-            and hit[2].get(abspath, None if _mentions(doc.text) else doc.text) == doc.text:
+    if hit is not None and hit[0][0] == dstat.st_mtime_ns and _still_same(hit[0][1]) and fresh:
+        _DIR_CACHE[here] = ((hit[0][0], hit[0][1], run), hit[1], hit[2])
         return hit[1]
     infos = []
     indexed = []
     texts = {}  # path -> the text indexed
-    keep = _disk_text(abspath) == doc.text
+    keep = not ctx.src.in_memory or _read_sibling(ctx, abspath) == doc.text
     me = os.path.basename(abspath)
     try:
         names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
@@ -918,7 +1035,7 @@ def _dir_index(abspath: str, doc) -> _DirIndex:
             indexed.append(_file_sig(path))
             texts[path] = doc.text
             continue
-        text = _disk_text(path)
+        text = _read_sibling(ctx, path)
         if text is None or not _mentions(text):
             continue
         indexed.append(_file_sig(path))
@@ -932,18 +1049,8 @@ def _dir_index(abspath: str, doc) -> _DirIndex:
     if keep:
         if len(_DIR_CACHE) >= _CACHE_MAX:
             _DIR_CACHE.clear()
-        _DIR_CACHE[here] = ((dstat.st_mtime_ns, tuple(indexed)), index, texts)
+        _DIR_CACHE[here] = ((dstat.st_mtime_ns, tuple(indexed), run), index, texts)
     return index
-
-
-def _disk_text(path: str) -> Optional[str]:
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(5 * 1024 * 1024 + 1)
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _mentions(text: str) -> bool:
@@ -1374,7 +1481,7 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
 
 def _unindexed(address: str) -> str:
     """``module.a["x"].aws_iam_policy.b[0]`` -> ``module.a.aws_iam_policy.b``."""
-    return re.sub(r"\[[^\]]*\]", "", address)
+    return re.sub(r"\[[^\[\]]*\]", "", address)  # no "[" inside: each scan stops at the next one
 
 
 def _plan_ref(ctx: _Ctx, v: Any, address: str, path: tuple) -> None:
@@ -1389,9 +1496,12 @@ _OWNER_DEPTH = 3  # the file's own directory and two above (modules keep policie
 _TF_TEXTS: dict[str, tuple[tuple, list]] = {}  # directory -> (signature, [(name, text)])
 
 
-def _tf_texts(directory: str) -> list:
+def _tf_texts(directory: str, roots: tuple) -> list:
     """(name, text) of the ``.tf`` files of a directory that call file() or templatefile()
-    (cached per directory, checked against its mtime and the files' sizes and mtimes)."""
+    (cached per directory, checked against its mtime and the files' sizes and mtimes). Regular
+    files inside ``roots`` only: never a FIFO, never through a link out of the tree."""
+    from .base import read_file
+
     try:
         names = sorted(n for n in os.listdir(directory) if n.endswith(".tf"))
         sig = tuple(_file_sig(os.path.join(directory, n)) for n in names)
@@ -1401,15 +1511,12 @@ def _tf_texts(directory: str) -> list:
     if hit is not None and hit[0] == sig:
         return hit[1]
     out = []
-    for n, (_p, _m, size) in zip(names, sig):
-        if size > _MAX_TEMPLATE_FILE:
+    for n in names:
+        path = os.path.join(directory, n)
+        if not safety.inside(os.path.realpath(path), roots):
             continue
-        try:
-            with open(os.path.join(directory, n), encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
-        except OSError:
-            continue
-        if "file(" in text:
+        text, _err = read_file(path, _MAX_TEMPLATE_FILE)
+        if text is not None and "file(" in text:
             out.append((n, text))
     if len(_TF_TEXTS) >= _CACHE_MAX:
         _TF_TEXTS.clear()
@@ -1433,8 +1540,10 @@ def owner_documents(src) -> bool:
     """
     from .base import read_by_another_file
 
+    roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
+
     def readers(directory):
-        return ((os.path.join(directory, name), text) for name, text in _tf_texts(directory))
+        return ((os.path.join(directory, name), text) for name, text in _tf_texts(directory, roots))
 
     if not src.in_memory:
         return read_by_another_file(src, readers, extract_hcl, _OWNER_DEPTH)
