@@ -1,4 +1,4 @@
-"""Helpers of the issue-14 tests (IAM1xx, IAM2xx, IAM301/IAM302 changes, LP002 gaps).
+"""Helpers of the Access Analyzer check tests (IAM1xx, IAM2xx, IAM301/IAM302 changes, LP002 gaps).
 
 ``pos(text, needle)`` is where the n-th ``needle`` starts (1-based line and column); ``expect``
 runs one rule and checks that its findings are exactly at the needles.

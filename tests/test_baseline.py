@@ -58,7 +58,7 @@ def test_new_finding_is_reported(repo, capsys):
     main(["--write-baseline", "b.json", "policies"])
     capsys.readouterr()
     (repo / "policies" / "ml.json").write_text(policy(STMT_STAR, STMT_PASS))
-    rc, found = lint(capsys, "--baseline", "b.json", "policies")
+    rc, found = lint(capsys, "--baseline", "b.json", "--select", "SM101,SM201,IAM301", "policies")
     assert rc == 1
     assert {(f["code"], f["line"]) for f in found} == {("IAM301", 5)}
 

@@ -54,8 +54,9 @@ def test_read_only_has_no_error(by_policy):
 
 
 def test_deny_only_policy_is_clean(by_policy):
+    """No rule about what is granted fires on a policy that only denies (the validity rules may)."""
     out, _ = by_policy
-    assert out.get("AWSDenyAll", []) == []
+    assert [f for f in out.get("AWSDenyAll", []) if f.code[:3] in ("SM1", "SM2", "IAM3")] == []
 
 
 def test_findings_name_the_cli_shape(by_policy):

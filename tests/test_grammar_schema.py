@@ -37,7 +37,7 @@ DOCS = [
     ({"Version": "2012-10-17", "Statement": "nope"}, False),
     ({"Version": "2012-10-17"}, False),
     ({"Version": "2012-10-17", "Statement": [S()], "Extra": 1}, False),
-    # issue 14: the grammar gaps
+    # the grammar gaps LP002 closes
     ({"Version": 2012, "Statement": [S()]}, False),  # a number where a string is due
     ({"Version": "2012-10-17", "Statement": [S(Sid=1)]}, False),
     ({"Version": "2012-10-17", "Statement": [S(Sid="read-data")]}, False),  # IAM: letters and digits only

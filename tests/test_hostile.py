@@ -36,10 +36,16 @@ COMPANION = """{
 COMPANION_SM101 = (4, COMPANION.split("\n")[3].index('"sagemaker:*"') + 1)  # line, column of the action
 
 
+#: The rules these tests are about (a ``--select`` in ``extra`` replaces it): a new rule
+#: does not change what they assert.
+RULES = ("--select", "LP,KEY401,KEY402,KEY403,SM101,SM102,SM103,SM104,SM105,SM201,SM202,SM203,SM204,"
+                     "IAM101,IAM102,IAM109,IAM301,IAM302,IAM303")
+
+
 def lint(cwd, *paths, extra=(), timeout=60):
     """Run the CLI (JSON output); return (exit code, findings by file, seconds)."""
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "linter.cli", "--format", "json", *extra, *paths], cwd=cwd,
+    r = subprocess.run([sys.executable, "-m", "linter.cli", "--format", "json", *RULES, *extra, *paths], cwd=cwd,
                        capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     took = time.monotonic() - t0
     assert "Traceback" not in r.stderr, r.stderr
@@ -601,7 +607,7 @@ def lint_case(tmp_path, name, scale=1.0, extra=(), timeout=120):
     import hostile_inputs
 
     hostile_inputs.write(name, str(tmp_path), scale)
-    r = subprocess.run([sys.executable, "-m", "linter.cli", "--format", "json", *extra, "."], cwd=tmp_path,
+    r = subprocess.run([sys.executable, "-m", "linter.cli", "--format", "json", *RULES, *extra, "."], cwd=tmp_path,
                        capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     assert "Traceback" not in r.stderr, r.stderr
     assert r.returncode in (0, 1), (r.returncode, r.stderr)
@@ -1033,7 +1039,7 @@ def _run_in_process(tmp_path, monkeypatch, name, text):
 
     (tmp_path / name).write_text(text)
     monkeypatch.chdir(tmp_path)
-    return engine.run([name], Options(jobs=1)).findings
+    return engine.run([name], Options(jobs=1, select=RULES[1].split(","))).findings
 
 
 def test_a_broken_terraform_block_hides_nothing_else(tmp_path, monkeypatch):
@@ -1163,14 +1169,15 @@ def test_file_named_like_an_option(tmp_path, name):
     (tmp_path / "package.json").write_text('{"name": "app"}\n')
     (tmp_path / name).write_text(SM101_POLICY)
     # without "--": refused (exit 2), nothing written
-    r = subprocess.run([sys.executable, "-m", "linter.cli", "--fail-level", "error", name, "package.json"],
+    r = subprocess.run([sys.executable, "-m", "linter.cli", *RULES, "--fail-level", "error", name, "package.json"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and r.stdout == ""
     assert f"{name!r} is an option and also the name of a file; put file names after `--`" in r.stderr
     assert (tmp_path / "package.json").read_text() == '{"name": "app"}\n'
     assert not (tmp_path / "x.json").exists()
     # after "--" (as the pre-commit hook passes them): linted as a file
-    r = subprocess.run([sys.executable, "-m", "linter.cli", "--fail-level", "error", "--", name, "package.json"],
+    r = subprocess.run([sys.executable, "-m", "linter.cli", *RULES, "--fail-level", "error", "--", name,
+                        "package.json"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode == 1, r.stderr
     assert r.stdout.startswith(f"{name}:1:") and " SM101 " in r.stdout.splitlines()[0]

@@ -1,4 +1,4 @@
-"""LP002: the grammar gaps of issue 14 (Version and Sid types, Sids IAM refuses, empty Statement and
+"""LP002: the grammar gaps it closes (Version and Sid types, Sids IAM refuses, empty Statement and
 principals, null condition values, one report for a wrong type, wrongly cased element names, files
 meant as policies that IAM does not read, duplicate condition keys in every format, Resource and
 NotPrincipal in role trust policies), at their line and column."""

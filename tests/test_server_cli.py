@@ -152,13 +152,13 @@ def test_session_lints_from_the_workspace_folder(tmp_path):
             out = Session([str(root)]).lint(str(root / "policies" / "p.json"), POLICY)
             assert out.error is None and out.display == "policies/p.json"
             assert out.config == str(real / ".lint-policies.toml")
-            assert [f.code for f in out.findings] == ["SM101"]
+            assert [f.code for f in out.findings if f.code[:2] == "SM"] == ["SM101"]
         # outside every folder: from the file's directory, where the CLI finds the same configuration
         # (and per-file-ignores matches paths relative to the configuration's directory too)
         out = Session([str(tmp_path / "elsewhere")]).lint(str(real / "policies" / "p.json"), POLICY)
-        assert out.display == "p.json" and [f.code for f in out.findings] == ["SM101"]
+        assert out.display == "p.json" and [f.code for f in out.findings if f.code[:2] == "SM"] == ["SM101"]
         (real / ".lint-policies.toml").unlink()
         out = Session([str(tmp_path / "elsewhere")]).lint(str(real / "policies" / "p.json"), POLICY)
-        assert out.config is None and [f.code for f in out.findings] == ["SM101", "SM201"]
+        assert out.config is None and [f.code for f in out.findings if f.code[:2] == "SM"] == ["SM101", "SM201"]
     finally:
         os.chdir(cwd)
