@@ -69,10 +69,9 @@ class UserGrantedSageMaker(Rule):
                     if not granted:
                         continue
                     written = [str(v.value) for v in analysis.action_values(st) if kb.expand_sagemaker(v.value)]
-                    what = ", ".join(written[:3]) + (", ..." if len(written) > 3 else "") if written else "NotAction"
-                    n = len(granted)
-                    yield self.finding(st, f"{who} is granted SageMaker actions directly ({what}: {n} SageMaker "
-                                           f"action{'s' if n != 1 else ''}); people "
+                    what = ", ".join(written[:3]) + (", ..." if len(written) > 3 else "") if written else \
+                        "everything but its NotAction"
+                    yield self.finding(st, f"{who} is granted SageMaker actions directly ({what}); people "
                                            f"should reach SageMaker through federation and roles, workloads "
                                            f"through execution roles", path=st.path, value=g.user,
                                        label=g.document.origin.label)

@@ -802,7 +802,13 @@ class _Template:
                 handled.add("PolicyDocument")
             self.nested_policy_documents(typ, lid, props, base, handled)
         self.report_duplicates()
-        _Credentials(self).run()
+        try:
+            _Credentials(self).run()
+        except RecursionError:
+            self.src.error("LP001", "document nested too deeply", Span(1, 1, 1, 1))
+        except Exception as e:  # a bug here must not hide the template's other findings
+            self.src.error("LP000", f"reading the credential facts of the template failed: {type(e).__name__}: {e}",
+                           Span(1, 1, 1, 1), ("credentials",))
 
     # -- documents -------------------------------------------------------
 
@@ -1158,6 +1164,11 @@ class _Credentials:
                     sink = "exported-output" if body.get("Export") is not None else "output"
                     path = t.prefix + ("Outputs", str(name), "Value")
                     self.flows_in(body["Value"], sink, str(name), f"Output {name}", path)
+        globs = t.tree.get("Globals")
+        fn = globs.get("Function") if isinstance(globs, dict) else None
+        if isinstance(fn, dict) and "Environment" in fn:  # SAM: every function's environment
+            self.flows_in(fn["Environment"], "function-env", "Globals", "Globals Function",
+                          t.prefix + ("Globals", "Function", "Environment"))
         for lid, typ in types.items():
             sinks = _SINKS.get(typ)
             if sinks is None:
