@@ -975,8 +975,11 @@ def _flag(blk, name: str) -> Optional[bool]:
 
 
 def _head_span(blk) -> Span:
-    """From the block type to its last label: ``resource "aws_iam_access_key" "ci"``."""
+    """From the block type to its last label: ``resource "aws_iam_access_key" "ci"`` (in
+    Terraform JSON, where the type and labels are nested keys: the last label, its name)."""
     end = span_of(blk.labels[-1], blk.type_span) if blk.labels else blk.type_span
+    if blk.node is None and blk.labels:
+        return end
     return Span(blk.type_span.line, blk.type_span.col, end.end_line, end.end_col)
 
 
@@ -1123,8 +1126,8 @@ def _sink_attributes(blocks):
                     sink = "secure-parameter" if kind == "SecureString" else "ssm-string"
                 holders = [blk]
                 for bname in path[:-1]:
-                    holders = [b for h in holders for b in _blocks_named(h, bname)]
-                    holders += [_AttrBlock(h, bname) for h in holders if h.get(bname) is not None]
+                    holders = [b for h in holders for b in _blocks_named(h, bname)] + \
+                              [_AttrBlock(h, bname) for h in holders if h.get(bname) is not None]
                 for h in holders:
                     a = h.get(path[-1])
                     if a is not None:
