@@ -37,10 +37,12 @@ class SecretParameterEchoed(Rule):
         "parameter's default is also KEY401/KEY402; messages never show the value."
     )
     example_format = "yaml"
-    example = """Parameters:
+    example = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
   AwsSecretAccessKey:
     Type: String"""
-    fix = """Parameters:
+    fix = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
   AwsSecretAccessKey:
     Type: String
     NoEcho: true"""
