@@ -428,7 +428,7 @@ KEY_STORES: dict[str, str] = {
 #: whoever can read the place reads the value in plain text.
 SINKS: dict[str, tuple[str, bool]] = {
     "output": ("an output", True),
-    "exported-output": ("an exported output (any stack in the account and Region can import it)", True),
+    "exported-output": ("an exported output", True),
     "sensitive-output": ("an output marked sensitive", False),
     "container-env": ("a model container's environment", True),
     "lifecycle-config": ("a notebook or Studio lifecycle configuration", True),

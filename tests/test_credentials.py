@@ -700,3 +700,23 @@ def test_terraform_plan_sensitive_output_with_pgp_key_is_key404_alone(lint):
 def test_keys_in_examples_are_fake():
     # the helpers the tests above use build key-shaped values at run time
     assert key_id("x").startswith("AKIA") and len(secret("x")) == 40
+
+
+def test_serverless_resources(lint):
+    text = """\
+service: churn
+provider:
+  name: aws
+resources:
+  Resources:
+    CiKey:
+      Type: AWS::IAM::AccessKey
+      Properties:
+        UserName: ci
+  Outputs:
+    Secret:
+      Value: !GetAtt CiKey.SecretAccessKey
+"""
+    fs = lint(text, "serverless.yml", select=KEYS)
+    assert spans(fs) == [("KEY404", (6, 5, 6, 10)), ("KEY405", (12, 14, 12, 43))]
+    assert fs[1].logical_path == ("resources", "Outputs", "Secret", "Value", "Fn::GetAtt")
