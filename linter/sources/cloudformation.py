@@ -33,6 +33,11 @@ Intrinsic functions (see :class:`Resolver`): ``Fn::If`` keeps both branches,
 placeholders, ``Fn::Join`` of literals (and of ``Ref``/``GetAtt``, written as the
 equivalent ``${...}`` placeholders) is joined, and everything else is an
 :class:`~linter.located.Unresolved` value that is never taken for ``"*"``.
+
+Credential facts (``src.credentials``, for KEY404-KEY407, see :class:`_Credentials`): the
+``AWS::IAM::AccessKey`` resources, the outputs and resource properties (:data:`_SINKS`) their
+``SecretAccessKey`` reaches, the ``Parameters`` and their ``NoEcho``, and the policies
+attached to IAM users.
 """
 from __future__ import annotations
 

@@ -26,6 +26,11 @@ quoted JSON (parsed with positions inside the string; ``${...}`` inside a JSON
 string is a placeholder, standing for a whole value it is ``Unresolved``),
 ``file()``/``templatefile()`` of a policy file in the same tree (linted there),
 ``data.aws_iam_policy_document.x.json`` (linted at the data source, once).
+
+Credential facts (``src.credentials``, for KEY404-KEY407): ``aws_iam_access_key`` resources
+and their ``pgp_key``, the outputs and resource arguments (:data:`CREDENTIAL_SINKS`) that
+reference a key's ``secret`` directly or through locals (across the ``.tf`` files of the
+module), ``variable`` blocks and their ``sensitive``, and the policies attached to IAM users.
 """
 from __future__ import annotations
 
@@ -1031,12 +1036,12 @@ def _carrying_locals(blocks, keys: dict, carriers: dict) -> None:
             return
 
 
-_KEY_CACHE: dict = {}  # directory -> (run, keys, carriers)
+_KEY_CACHE: dict = {}  # directory -> (run, [(file name, blocks)] of its .tf files that create access keys)
 
 
 def _module_keys(ctx: _Ctx, blocks) -> tuple:
     """``(keys, carrying locals)`` of the module: this file's, and those of the other ``.tf``
-    files of its directory that create an access key (cached for the run)."""
+    files of its directory that create an access key (read once per directory in a run)."""
     from . import run_id
 
     keys = _access_keys(blocks)
@@ -1045,36 +1050,39 @@ def _module_keys(ctx: _Ctx, blocks) -> tuple:
         _carrying_locals(blocks, keys, carriers)
         return keys, carriers
     abspath = os.path.abspath(ctx.src.abspath)
-    here = os.path.dirname(abspath)
+    here, me = os.path.dirname(abspath), os.path.basename(abspath)
     run = run_id()
-    hit = _KEY_CACHE.get((here, os.path.basename(abspath)))
+    hit = _KEY_CACHE.get(here)
     if hit is not None and run and hit[0] == run:
-        others, other_blocks = hit[1], hit[2]
+        files = hit[1]
     else:
-        others, other_blocks = {}, []
+        files = []
         try:
-            names = sorted(n for n in os.listdir(here) if n.endswith(".tf") and n != os.path.basename(abspath))
+            names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
         except OSError:
             names = []
         for name in names:
-            text = _read_sibling(ctx, os.path.join(here, name))
+            text = _read_sibling(ctx, os.path.join(here, name)) if name != me or not ctx.src.in_memory else None
             if text is None or ACCESS_KEY not in text:
                 continue
             try:
-                sdoc = _parse_cached(os.path.join(here, name), text)
+                files.append((name, _parse_cached(os.path.join(here, name), text).blocks))
             except ParseError:
                 continue
-            display = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.src.path), name))
-            others.update(_access_keys(sdoc.blocks, display))
-            other_blocks.extend(sdoc.blocks)
-        if run:
+        if run and not ctx.src.in_memory:
             if len(_KEY_CACHE) >= _CACHE_MAX:
                 _KEY_CACHE.clear()
-            _KEY_CACHE[(here, os.path.basename(abspath))] = (run, others, other_blocks)
-    for k, v in others.items():
-        keys.setdefault(k, v)
+            _KEY_CACHE[here] = (run, files)
+    other_blocks: list = []
+    for name, fblocks in files:
+        if name == me:
+            continue  # this file as it is being read (an editor's buffer may differ from the disk)
+        display = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.src.path), name))
+        for k, v in _access_keys(fblocks, display).items():
+            keys.setdefault(k, v)
+        other_blocks.extend(fblocks)
     carriers = {}
-    _carrying_locals(list(blocks) + list(other_blocks), keys, carriers)
+    _carrying_locals(list(blocks) + other_blocks, keys, carriers)
     return keys, carriers
 
 
