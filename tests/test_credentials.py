@@ -720,3 +720,26 @@ resources:
     fs = lint(text, "serverless.yml", select=KEYS)
     assert spans(fs) == [("KEY404", (6, 5, 6, 10)), ("KEY405", (12, 14, 12, 43))]
     assert fs[1].logical_path == ("resources", "Outputs", "Secret", "Value", "Fn::GetAtt")
+
+
+def test_terraform_whole_key_object(lint):
+    text = """\
+resource "aws_iam_access_key" "ci" {
+  count = 1
+  user  = "ci"
+}
+
+output "key" {
+  value = aws_iam_access_key.ci[0]
+}
+
+output "ids" {
+  value = { for k, v in aws_iam_access_key.ci : k => v.id }
+}
+
+output "id" {
+  value = aws_iam_access_key.ci[0].id
+}
+"""
+    fs = lint(text, "main.tf", select=["KEY405"])
+    assert spans(fs) == [("KEY405", (7, 11, 7, 35))]
