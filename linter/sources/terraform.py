@@ -935,7 +935,7 @@ _SECRET_REF = re.compile(r"\baws_iam_access_key\.([A-Za-z_][A-Za-z0-9_-]*)((?:\[
                          r"\.(?:secret|ses_smtp_password_v4)\b")
 _LOCAL_NAME = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
 #: A value that is a whole access key resource (its secret among its attributes).
-_KEY_OBJECT = re.compile(r"\s*aws_iam_access_key\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\[\]\n]*\])*\s*")
+_KEY_OBJECT = re.compile(r"aws_iam_access_key\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\[\]\n]*\])*")
 #: Resource type -> ((nested block names..., attribute), kind of place).
 CREDENTIAL_SINKS: dict = {
     "aws_sagemaker_model": ((("primary_container", "environment"), "container-env"),
@@ -1162,7 +1162,7 @@ def _secret_refs(ctx: _Ctx, a, keys: dict, carriers: dict, path: tuple) -> list:
     directly, or through a local that holds it."""
     text = a.text
     found = []
-    whole = _KEY_OBJECT.fullmatch(_ref_text(a))
+    whole = _KEY_OBJECT.fullmatch(_ref_text(a).strip())
     if whole and whole.group(1) in keys:  # ``value = aws_iam_access_key.ci``: every attribute, the secret too
         return [(whole.group(1), a.span if a.node is None else a.pos.node_span(a.node), path)]
     for m in _SECRET_REF.finditer(text):
