@@ -48,6 +48,11 @@ def applies_to(rule) -> str:
     scope = getattr(rule, "scope", "document")
     if scope == "file":
         return "Every file it reads, policy or not: string values, comments and raw text."
+    if scope == "credentials":
+        return ("Templates and modules (CloudFormation and SAM, Serverless `resources`, Terraform HCL and JSON, "
+                "plans), through the credential facts their formats report: access keys created, where their "
+                "secrets flow, parameters and variables, policies attached to IAM users. See "
+                "[credentials](../credentials.md).")
     if scope == "managed":
         return "References to AWS managed policies attached to roles, users, groups, permission sets and functions."
     if rule.code.startswith("LP"):

@@ -181,7 +181,8 @@ class RuleSet:
 
         self.codes = codes
         self.engine_codes = {c for c in codes if c in registry.ENGINE_CODES}
-        self.by_scope: dict[str, list[tuple[Rule, Context]]] = {"document": [], "managed": [], "file": []}
+        self.by_scope: dict[str, list[tuple[Rule, Context]]] = {"document": [], "managed": [], "file": [],
+                                                               "credentials": []}
         for code in codes:
             if code in registry.ENGINE_CODES:
                 continue
@@ -258,6 +259,12 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
             out.extend(rule.check(src, ctx) or ())
         except Exception as e:
             out.append(internal(f"rule {rule.code}", Span(1, 1, 1, 1), e, (rule.code,)))
+    if src.credentials:
+        for rule, ctx in rules.by_scope["credentials"]:
+            try:
+                out.extend(rule.check(src.credentials, ctx) or ())
+            except Exception as e:
+                out.append(internal(f"rule {rule.code}", Span(1, 1, 1, 1), e, (rule.code,)))
 
     # Findings for codes that are not selected (LP00x from parsing) are dropped here.
     selected = set(rules.codes)
@@ -267,6 +274,8 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
         if f.code not in selected:
             continue
         f.file = f.file if f.file and f.file != src.path else disp
+        if f.related:
+            f.related = [(rf if rf and rf != src.path else disp, sp, m) for rf, sp, m in f.related]
         key = (f.code, f.file, f.span, f.message, f.label)
         if key in seen:
             continue

@@ -406,3 +406,95 @@ def build_document(node: Any, origin: Origin, role: str = "identity",
     else:
         doc.problems.append(Problem("Statement must be a mapping or a list of mappings", span_of(stmts, doc.span), spath))
     return doc
+
+
+# ---------------------------------------------------------------------------
+# Credential facts: what a template or module does with long-term credentials
+#
+# Formats fill :class:`CredentialFacts` (``SourceFile.credentials``) from the resources,
+# outputs, parameters and references they read; rules of scope ``"credentials"`` (KEY404-
+# KEY407) read only these records and never the file.
+
+#: Where the secret of an access key is kept once created (:attr:`AccessKey.store`).
+KEY_STORES: dict[str, str] = {
+    "template": "handed to the template (an attribute of the key resource) and kept wherever the template "
+                "passes it",
+    "state": "stored in plain text in the deployment state",
+    "state-encrypted": "stored in the deployment state only encrypted with a PGP key",
+    "state-unknown": "stored in the deployment state, in plain text unless the PGP key given is set",
+}
+
+#: Where a value can flow (:attr:`SecretFlow.sink`): a phrase for messages and whether
+#: whoever can read the place reads the value in plain text.
+SINKS: dict[str, tuple[str, bool]] = {
+    "output": ("an output", True),
+    "exported-output": ("an exported output", True),
+    "sensitive-output": ("an output marked sensitive", False),
+    "container-env": ("a model container's environment", True),
+    "lifecycle-config": ("a notebook or Studio lifecycle configuration", True),
+    "function-env": ("a function's environment variables", True),
+    "task-env": ("a container definition of a task definition", True),
+    "ssm-string": ("an SSM parameter of type String", True),
+    "user-data": ("instance user data", True),
+    "secret-store": ("a Secrets Manager secret", False),
+    "secure-parameter": ("an SSM SecureString parameter", False),
+}
+
+
+class AccessKey(Record):
+    """A long-term access key (an IAM user's) that the template or module creates."""
+
+    __slots__ = ("name", "label", "span", "path", "store", "file")
+    _defaults = {"file": ""}
+    name: str  # how the file names it: logical ID, Terraform address
+    label: str  # origin label (``AWS::IAM::AccessKey DeployKey``)
+    span: Span  # where it is declared
+    path: Path
+    store: str  # a key of KEY_STORES
+    file: str  # display path of the file declaring it ("" : the file being read)
+
+
+class SecretFlow(Record):
+    """The secret of ``key`` is written into a place of kind ``sink`` (a key of :data:`SINKS`)."""
+
+    __slots__ = ("key", "sink", "name", "label", "span", "path")
+    key: AccessKey
+    sink: str
+    name: str  # the place: output name, environment variable, resource
+    label: str
+    span: Span  # the reference to the secret (or the value holding it)
+    path: Path
+
+
+class SecretInput(Record):
+    """A template parameter or module variable: a value given from outside at deploy time."""
+
+    __slots__ = ("name", "label", "span", "path", "hidden", "hide_with")
+    name: str
+    label: str
+    span: Span  # its name
+    path: Path
+    hidden: Optional[bool]  # NoEcho / sensitive: True, False, or None when not known
+    hide_with: str  # what hides it, as written in this format (``NoEcho: true``)
+
+
+class UserGrant(Record):
+    """A policy attached directly to an IAM user: an inline document, or a managed policy."""
+
+    __slots__ = ("user", "document", "managed")
+    _defaults = {"document": None, "managed": None}
+    user: str  # how the file names the user ("" when it does not say)
+    document: Optional[PolicyDocument]
+    managed: Optional[ManagedPolicyRef]
+
+
+class CredentialFacts(Record):
+    __slots__ = ("keys", "flows", "inputs", "user_grants")
+    _defaults = {"keys": list, "flows": list, "inputs": list, "user_grants": list}
+    keys: list[AccessKey]
+    flows: list[SecretFlow]
+    inputs: list[SecretInput]
+    user_grants: list[UserGrant]
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self.flows or self.inputs or self.user_grants)

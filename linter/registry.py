@@ -58,6 +58,10 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "KEY401": ("key401", "aws-access-key-id", "error"),
     "KEY402": ("key402", "aws-secret-access-key", "error"),
     "KEY403": ("key403", "aws-session-token", "error"),
+    "KEY404": ("key404", "long-term-access-key-created", "warning"),
+    "KEY405": ("key405", "secret-access-key-exposed", "error"),
+    "KEY406": ("key406", "secret-parameter-echoed", "warning"),
+    "KEY407": ("key407", "user-granted-sagemaker", "note"),
 }
 
 #: Codes produced by the engine itself rather than by a rule's check.

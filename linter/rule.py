@@ -12,6 +12,9 @@ Scopes:
 - ``"file"``: ``check(source, ctx)`` once per :class:`~linter.sources.SourceFile`
   (its located trees, comments and text: for rules such as the credential
   detectors that look at every string, not only at policies).
+- ``"credentials"``: ``check(facts, ctx)`` once per file whose format found
+  :class:`~linter.model.CredentialFacts` (access keys it creates, where their secrets
+  flow, its parameters, policies of IAM users); files without any are not visited.
 
 ``check`` yields findings made with :meth:`Rule.finding`; the runner fills in the
 file, the origin label and the logical path prefix.

@@ -265,6 +265,8 @@ class _Cleaner:
             f.value = self.mask(f.value)
         if f.suppressed_by:
             f.suppressed_by = self(f.suppressed_by)
+        if f.related:
+            f.related = [(printable_path(self.mask(rf)), sp, self(m)) for rf, sp, m in f.related]
 
 
 def _clean(f: Finding, mask: Masker) -> None:

@@ -59,6 +59,16 @@ def _result(f, index: dict) -> dict:
     }
     if f.label:
         res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": f.label}]
+    if f.related:
+        res["relatedLocations"] = [{
+            "id": i,
+            "physicalLocation": {
+                "artifactLocation": {"uri": quote(rf or f.file, safe="/:@-._~!$&'()*+,;="), "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": sp.line, "startColumn": sp.col, "endLine": sp.end_line,
+                           "endColumn": max(sp.end_col, 1)},
+            },
+            "message": {"text": m},
+        } for i, (rf, sp, m) in enumerate(f.related, 1)]
     return res
 
 

@@ -8,6 +8,13 @@ in the table :data:`linter.sources.FORMATS`, and exposes:
     fill ``src`` (:class:`SourceFile`): the policy documents with their origin and role,
     managed-policy references, block spans for suppressions, and the findings reading
     produced (LP001, LP002). ``tree`` is what the format's syntax parsed (see below).
+    A format that knows resources also fills ``src.credentials``
+    (:class:`~linter.model.CredentialFacts`, through ``src.credential_facts()``): the
+    access keys the file creates, where their secrets flow (with the kind of place: an
+    output, an exported output, a container's environment, a Secrets Manager secret...),
+    its parameters or variables and whether they are echoed, and the policies attached
+    directly to IAM users. Only when there is something to say: a file without these
+    resources leaves it None.
 
 ``claims(name, tree) -> bool`` (formats that share a syntax)
     whether a parsed JSON or YAML file is this format's (a template, a plan, a policy).
@@ -39,7 +46,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 from ..findings import Finding
 from ..registry import lp_finding
 from ..located import LStr, Span
-from ..model import ManagedPolicyRef, PolicyDocument, Problem
+from ..model import CredentialFacts, ManagedPolicyRef, PolicyDocument, Problem
 from ..record import Record
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -79,8 +86,9 @@ class SourceFile(Record):
 
     __slots__ = ("path", "abspath", "text", "kind", "format", "syntax", "documents", "managed_refs", "trees",
                  "comments", "findings", "blocks", "_credential_hits", "in_memory", "roots", "max_size",
-                 "referenced_texts", "layout")
-    _defaults = {"text": None, "kind": "unknown", "format": None, "syntax": None, "documents": list,
+                 "referenced_texts", "layout", "credentials")
+    _defaults = {"credentials": None, "text": None, "kind": "unknown", "format": None, "syntax": None,
+                 "documents": list,
                  "in_memory": False, "roots": None, "max_size": DEFAULT_MAX_FILE_SIZE, "referenced_texts": list,
                  "managed_refs": list,
                  "trees": list, "comments": list, "findings": list, "blocks": list, "_credential_hits": None,
@@ -115,6 +123,9 @@ class SourceFile(Record):
     max_size: int  # max-file-size, for the files read on this file's behalf too
     #: Text of the files read on this file's behalf: their credentials are masked in the output.
     referenced_texts: list[str]
+    #: What the file does with long-term credentials (access keys it creates, where their secrets
+    #: flow, parameters, policies of IAM users), for rules of scope ``credentials``; None: nothing.
+    credentials: Optional[CredentialFacts]
 
     def error(self, code: str, message: str, span: Span, path: tuple = (), file: Optional[str] = None) -> None:
         """An LP finding of reading (LP001, LP002, LP003), in this file or in ``file`` (a
@@ -123,6 +134,13 @@ class SourceFile(Record):
 
     def problem(self, p: Problem) -> None:
         self.error("LP002", p.message, p.span, p.path)
+
+    def credential_facts(self) -> CredentialFacts:
+        """The file's :class:`~linter.model.CredentialFacts`, made on first use (a file that
+        creates no key, has no parameter and no IAM user never makes one)."""
+        if self.credentials is None:
+            self.credentials = CredentialFacts()
+        return self.credentials
 
 
 # ---------------------------------------------------------------------------

@@ -33,6 +33,11 @@ Intrinsic functions (see :class:`Resolver`): ``Fn::If`` keeps both branches,
 placeholders, ``Fn::Join`` of literals (and of ``Ref``/``GetAtt``, written as the
 equivalent ``${...}`` placeholders) is joined, and everything else is an
 :class:`~linter.located.Unresolved` value that is never taken for ``"*"``.
+
+Credential facts (``src.credentials``, for KEY404-KEY407, see :class:`_Credentials`): the
+``AWS::IAM::AccessKey`` resources, the outputs and resource properties (:data:`_SINKS`) their
+``SecretAccessKey`` reaches, the ``Parameters`` and their ``NoEcho``, and the policies
+attached to IAM users.
 """
 from __future__ import annotations
 
@@ -802,6 +807,13 @@ class _Template:
                 handled.add("PolicyDocument")
             self.nested_policy_documents(typ, lid, props, base, handled)
         self.report_duplicates()
+        try:
+            _Credentials(self).run()
+        except RecursionError:
+            self.src.error("LP001", "document nested too deeply", Span(1, 1, 1, 1))
+        except Exception as e:  # a bug here must not hide the template's other findings
+            self.src.error("LP000", f"reading the credential facts of the template failed: {type(e).__name__}: {e}",
+                           Span(1, 1, 1, 1), ("credentials",))
 
     # -- documents -------------------------------------------------------
 
@@ -1056,6 +1068,252 @@ class _Template:
         docs = [d for d in self.src.documents if d.origin.path[:n] == top]
         nested_duplicates(self.src, [(self.resolver.origin_of.get(id(d.raw), d.raw), d.origin.path) for d in docs],
                           self.covered)
+
+
+# ---------------------------------------------------------------------------
+# Credential facts: access keys, where their secrets go, parameters, IAM users
+
+ACCESS_KEY = "AWS::IAM::AccessKey"
+#: Resource types whose presence makes the template worth a look for credential facts.
+_CREDENTIAL_TYPES = frozenset((ACCESS_KEY, "AWS::IAM::User", "AWS::IAM::UserPolicy", "AWS::IAM::Policy",
+                               "AWS::IAM::ManagedPolicy"))
+#: Resource type -> (property path, kind of place). ``*`` in a path is every element of a
+#: list; a path ending in a property names the value written there.
+_SINKS: dict = {
+    "AWS::SageMaker::Model": ((("PrimaryContainer", "Environment"), "container-env"),
+                              (("Containers", "*", "Environment"), "container-env")),
+    "AWS::SageMaker::NotebookInstanceLifecycleConfig": ((("OnCreate",), "lifecycle-config"),
+                                                        (("OnStart",), "lifecycle-config")),
+    "AWS::SageMaker::StudioLifecycleConfig": ((("StudioLifecycleConfigContent",), "lifecycle-config"),),
+    "AWS::Lambda::Function": ((("Environment",), "function-env"),),
+    "AWS::Serverless::Function": ((("Environment",), "function-env"),),
+    "AWS::ECS::TaskDefinition": ((("ContainerDefinitions",), "task-env"),),
+    "AWS::EC2::Instance": ((("UserData",), "user-data"),),
+    "AWS::EC2::LaunchTemplate": ((("LaunchTemplateData", "UserData"), "user-data"),),
+    "AWS::AutoScaling::LaunchConfiguration": ((("UserData",), "user-data"),),
+    "AWS::SecretsManager::Secret": ((("SecretString",), "secret-store"),),
+    "AWS::SSM::Parameter": ((("Value",), "ssm"),),
+}
+_SECRET_ATTR = "SecretAccessKey"
+_SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)\.SecretAccessKey\}")
+
+
+class _Credentials:
+    """The credential facts of one template (see :class:`~linter.model.CredentialFacts`)."""
+
+    def __init__(self, t: _Template) -> None:
+        self.t = t
+        self.src = t.src
+        self.top = t.prefix + ("Resources",)
+        self.keys: dict = {}
+
+    def run(self) -> None:
+        t = self.t
+        self.parameters()
+        types = {}
+        for lid, res in t.resources.items():
+            if isinstance(res, dict) and isinstance(res.get("Type"), str):
+                types[str(lid)] = str(res["Type"])
+        if not _CREDENTIAL_TYPES.intersection(types.values()):
+            return
+        for lid, typ in types.items():
+            if typ == ACCESS_KEY:
+                self.access_key(lid)
+        if self.keys:
+            self.flows(types)
+        self.user_grants(types)
+
+    def facts(self):
+        return self.src.credential_facts()
+
+    def parameters(self) -> None:
+        from ..model import SecretInput
+
+        params = self.t.tree.get("Parameters")
+        if not isinstance(params, dict):
+            return
+        for name, body in params.items():
+            if not isinstance(body, dict):
+                continue
+            no_echo = body.get("NoEcho")
+            value = no_echo.value if isinstance(no_echo, LScalar) else no_echo
+            if no_echo is None:
+                hidden = False
+            elif isinstance(value, bool):
+                hidden = value
+            elif isinstance(value, str) and value.lower() in ("true", "false"):
+                hidden = value.lower() == "true"
+            else:
+                hidden = None
+            span = params.key_span(name) if isinstance(params, LDict) else span_of(body)
+            self.facts().inputs.append(SecretInput(str(name), f"Parameter {name}", span,
+                                                   self.t.prefix + ("Parameters", str(name)), hidden, "NoEcho: true"))
+
+    def access_key(self, lid: str) -> None:
+        from ..model import AccessKey
+
+        res = self.t.resources
+        span = res.key_span(lid) if isinstance(res, LDict) else span_of(res[lid])
+        key = AccessKey(lid, f"{ACCESS_KEY} {lid}", span, self.top + (lid,), "template")
+        self.keys[lid] = key
+        self.facts().keys.append(key)
+
+    # -- where the secrets go --------------------------------------------
+
+    def flows(self, types: dict) -> None:
+        t = self.t
+        outputs = t.tree.get("Outputs")
+        if isinstance(outputs, dict):
+            for name, body in outputs.items():
+                if isinstance(body, dict) and "Value" in body:
+                    sink = "exported-output" if body.get("Export") is not None else "output"
+                    path = t.prefix + ("Outputs", str(name), "Value")
+                    self.flows_in(body["Value"], sink, str(name), f"Output {name}", path)
+        globs = t.tree.get("Globals")
+        fn = globs.get("Function") if isinstance(globs, dict) else None
+        if isinstance(fn, dict) and "Environment" in fn:  # SAM: every function's environment
+            self.flows_in(fn["Environment"], "function-env", "Globals", "Globals Function",
+                          t.prefix + ("Globals", "Function", "Environment"))
+        for lid, typ in types.items():
+            sinks = _SINKS.get(typ)
+            if sinks is None:
+                continue
+            props = t.resources[lid].get("Properties")
+            if not isinstance(props, dict):
+                continue
+            label = f"{typ} {lid}"
+            for prop_path, sink in sinks:
+                if sink == "ssm":
+                    kind = props.get("Type")
+                    if not isinstance(kind, str):
+                        continue  # a Ref: the kind of parameter is not known
+                    sink = "secure-parameter" if str(kind) == "SecureString" else "ssm-string"
+                for node, path in _at(props, prop_path, self.top + (lid, "Properties")):
+                    self.flows_in(node, sink, lid, label, path)
+
+    def flows_in(self, node: Any, sink: str, name: str, label: str, path: tuple) -> None:
+        from ..model import SecretFlow
+
+        for lid, span, p in self.secret_refs(node, path, 0):
+            self.facts().flows.append(SecretFlow(self.keys[lid], sink, name, label, span, p))
+
+    def secret_refs(self, node: Any, path: tuple, depth: int) -> list:
+        """``(key logical ID, span, path)`` of every reference to the secret of a key of this
+        template in a value: ``Fn::GetAtt`` (both forms), ``${Key.SecretAccessKey}`` in an
+        ``Fn::Sub``, and inside any other function (``Fn::Join``, ``Fn::If``, ``Fn::Base64``,
+        the variables of an ``Fn::Sub``)."""
+        out: list = []
+        if depth > 60:
+            return out
+        if isinstance(node, dict):
+            if len(node) == 1:
+                key = next(iter(node))
+                arg = node[key]
+                if key == "Fn::GetAtt":
+                    parts = None
+                    if isinstance(arg, list) and len(arg) == 2:
+                        parts = arg
+                    elif isinstance(arg, str) and "." in arg:
+                        parts = str(arg).split(".", 1)
+                    if parts and parts[0] in self.keys and parts[1] == _SECRET_ATTR:
+                        out.append((str(parts[0]), span_of(node), path + ("Fn::GetAtt",)))
+                    return out
+                if key == "Fn::Sub":
+                    text = arg[0] if isinstance(arg, list) and arg else arg
+                    if isinstance(text, str) and _SECRET_ATTR in text:
+                        for m in _SUB_REF.finditer(str(text)):
+                            if m.group(1) in self.keys:
+                                out.append((m.group(1), self.span_in(text, m.start(), m.end()),
+                                            path + ("Fn::Sub",)))
+                    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+                        out += self.secret_refs(arg[1], path + ("Fn::Sub", 1), depth + 1)
+                    return out
+            for k, v in node.items():
+                if isinstance(v, (dict, list)):
+                    out += self.secret_refs(v, path + (str(k),), depth + 1)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, (dict, list)):
+                    out += self.secret_refs(v, path + (i,), depth + 1)
+        return out
+
+    def span_in(self, text: Any, start: int, end: int) -> Span:
+        """The span of ``text[start:end]`` in the file (the whole string where it cannot be told)."""
+        index = self.t.text_index
+        value = str(text)
+        mapper = string_mapper(index, text, value)
+
+        def where(off: int) -> tuple:
+            line = value.count("\n", 0, off) + 1
+            col = off - (value.rfind("\n", 0, off) + 1) + 1
+            return mapper(line, col)
+
+        (l0, c0), (l1, c1) = where(start), where(end)
+        if (l1, c1) <= (l0, c0):
+            return span_of(text)
+        return Span(l0, c0, l1, c1)
+
+    # -- IAM users -------------------------------------------------------
+
+    def user_grants(self, types: dict) -> None:
+        """Policies attached directly to an IAM user of the template: its ``Policies`` and
+        ``ManagedPolicyArns``, ``AWS::IAM::UserPolicy``, and policies whose ``Users`` list one."""
+        from ..model import UserGrant
+
+        res = self.t.resources
+        users = {lid for lid, typ in types.items() if typ == "AWS::IAM::User"}
+        holders: dict = {lid: lid for lid in users}  # resource whose documents apply to users -> user text
+        for lid, typ in types.items():
+            props = res[lid].get("Properties")
+            if not isinstance(props, dict):
+                continue
+            if typ == "AWS::IAM::UserPolicy":
+                holders[lid] = _names(props.get("UserName"))
+            elif typ in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+                named = props.get("Users")
+                if isinstance(named, list) and named:
+                    holders[lid] = ", ".join(_names(u) for u in named)
+            elif typ == "AWS::IAM::User":
+                arns = props.get("ManagedPolicyArns")
+                for a in arns if isinstance(arns, list) else ():
+                    if isinstance(a, dict) and isinstance(a.get("Ref"), str) and \
+                            types.get(str(a["Ref"])) == "AWS::IAM::ManagedPolicy":
+                        holders.setdefault(str(a["Ref"]), lid)
+        if not holders:
+            return
+        n = len(self.top)
+        for d in self.src.documents:
+            p = d.origin.path
+            if p[:n] == self.top and len(p) > n and p[n] in holders and d.role == "identity":
+                self.facts().user_grants.append(UserGrant(holders[p[n]], document=d))
+        for r in self.src.managed_refs:
+            p = r.origin.path
+            if p[:n] == self.top and len(p) > n + 2 and p[n] in users and p[n + 2] == "ManagedPolicyArns":
+                self.facts().user_grants.append(UserGrant(p[n], managed=r))
+
+
+def _names(node: Any) -> str:
+    """How a template names a user: the logical ID it refers to, or the literal name."""
+    if isinstance(node, dict) and isinstance(node.get("Ref"), str):
+        return str(node["Ref"])
+    if isinstance(node, str):
+        return str(node)
+    return ""
+
+
+def _at(node: Any, path: tuple, base: tuple) -> list:
+    """``(value, logical path)`` at ``path`` under ``node`` (``*``: every list element)."""
+    out = [(node, base)]
+    for step in path:
+        nxt = []
+        for v, p in out:
+            if step == "*":
+                if isinstance(v, list):
+                    nxt += [(x, p + (i,)) for i, x in enumerate(v)]
+            elif isinstance(v, dict) and step in v:
+                nxt.append((v[step], p + (step,)))
+        out = nxt
+    return out
 
 
 def nested_duplicates(src, roots: list, covered: set) -> None:
