@@ -78,10 +78,11 @@ class Code:
     nodes bound to it (None for a binding whose value is not known: a parameter, a loop
     variable, an import); ``mutations``: name -> method calls made on it as statements
     (``stmt.add_actions(...)``); ``changed``: names changed in place (``+=``, ``append``);
-    ``targets``: construct variables (plain or ``self.x``/``this.x``) -> the call bound to them.
+    ``targets``: construct variables (plain or ``self.x``/``this.x``) -> the call bound to them;
+    ``loops``: loop variable -> the node it iterates over (``for arn in [...]``).
     """
 
-    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "targets", "language")
+    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "targets", "language", "loops")
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -91,6 +92,7 @@ class Code:
         self.mutations: dict = {}
         self.changed: set = set()
         self.targets: dict = {}
+        self.loops: dict = {}
 
     def bind(self, name: str, value: Optional[N]) -> None:
         self.bindings.setdefault(name, []).append(value)
@@ -216,6 +218,15 @@ class Reader:
                 return n
             n, seen = c, seen + 1
         return n
+
+    def each(self, n: Optional[N]) -> list:
+        """The values a node takes: one, or each item of the known list a loop variable bound
+        only by that loop goes over (``for arn in [...]: attach_role_policy(PolicyArn=arn)``)."""
+        if n is not None and n.kind == "name" and n.a in self.code.loops and n.a not in self.code.changed:
+            if len(self.code.bindings.get(n.a, ())) == 1:
+                items = self.value(self.code.loops[n.a])
+                return list(items) if isinstance(items, LList) else [Unresolved(n.a, "name", n.span)]
+        return [self.value(n)]
 
     # -- calls -------------------------------------------------------------
     @staticmethod
@@ -818,9 +829,9 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if callee.kind == "attr" and low.startswith("attach_") and low.endswith("_policy"):
         arn = next((v for kw, _, v in call.c or () if kw == "PolicyArn"), None)
-        v = r.value(arn) if arn is not None else None
-        if isinstance(v, LStr):
-            out.ref(v, _label(stack, "", f"{name}(PolicyArn)"))
+        for v in (r.each(arn) if arn is not None else ()):
+            if isinstance(v, LStr):
+                out.ref(v, _label(stack, "", f"{name}(PolicyArn)"))
         return
     if name in ("PolicyStatement", "PolicyDocument"):
         leftovers.append((call, stack))

@@ -156,7 +156,9 @@ class _Converter:
             return []
         if isinstance(s, (ast.For, ast.AsyncFor)):
             self.bind_target(s.target, None)
-            self.expr(s.iter, stack)
+            it = self.expr(s.iter, stack)
+            if isinstance(s.target, ast.Name):
+                self.code.loops[s.target.id] = it
             return [(b, stack) for b in s.body + s.orelse]
         if isinstance(s, (ast.With, ast.AsyncWith)):
             for item in s.items:
