@@ -79,10 +79,12 @@ class Code:
     variable, an import); ``mutations``: name -> method calls made on it as statements
     (``stmt.add_actions(...)``); ``changed``: names changed in place (``+=``, ``append``);
     ``targets``: construct variables (plain or ``self.x``/``this.x``) -> the call bound to them;
-    ``loops``: loop variable -> the node it iterates over (``for arn in [...]``).
+    ``loops``: loop variable -> the node it iterates over (``for arn in [...]``); ``roots``:
+    ``id`` of a ``PolicyStatement`` call -> what to read for it when no construct takes it (the
+    name it is bound to, so that its builder calls count, or the end of a builder chain).
     """
 
-    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "targets", "language", "loops")
+    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "targets", "language", "loops", "roots")
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -93,9 +95,25 @@ class Code:
         self.changed: set = set()
         self.targets: dict = {}
         self.loops: dict = {}
+        self.roots: dict = {}
 
     def bind(self, name: str, value: Optional[N]) -> None:
         self.bindings.setdefault(name, []).append(value)
+
+    def root(self, value: Optional[N], name: Optional[N] = None) -> None:
+        """Note what a statement at the start of ``value`` (``PolicyStatement(...)``, or a builder
+        chain on one) is read as: ``name`` when the value is bound to one, else ``value``."""
+        base = chain_base(value)
+        if base is not None:
+            self.roots[id(base)] = name if name is not None else value
+
+
+def chain_base(n: Optional[N]) -> Optional[N]:
+    """The ``PolicyStatement(...)`` call a builder chain starts from, or None."""
+    depth = 0
+    while n is not None and n.kind == "call" and n.a.kind == "attr" and n.a.a.kind == "call" and depth < 100:
+        n, depth = n.a.a, depth + 1
+    return n if n is not None and n.kind == "call" and last_name(n.a) == "PolicyStatement" else None
 
 
 # ---------------------------------------------------------------------------
@@ -717,11 +735,24 @@ class _Out:
     def doc(self, tree: Any, label: str, role: Optional[str]) -> None:
         if not isinstance(tree, LDict) or "Statement" not in tree:
             return
+        for st in (tree["Statement"] if isinstance(tree["Statement"], list) else ()):
+            if isinstance(st, _Stmt):
+                _complete(st)
         role = role or role_by_content(tree)
         self.src.documents.append(build_document(tree, self.origin(label), role))
 
     def ref(self, value: LStr, label: str) -> None:
         self.src.managed_refs.append(ManagedPolicyRef.of(Val(str(value), value.span, (label,)), self.origin(label)))
+
+
+def _complete(st: LDict) -> None:
+    """A statement built in code may get its actions and resources where this reader cannot
+    see (a builder call on an attribute, in another function): what it does not show is
+    unknown, not missing."""
+    if "Action" not in st and "NotAction" not in st:
+        st["Action"] = Unresolved("actions added elsewhere", "code", st.span)
+    if not any(k in st for k in ("Resource", "NotResource", "Principal", "NotPrincipal")):
+        st["Resource"] = Unresolved("resources added elsewhere", "code", st.span)
 
 
 def _label(stack: str, construct: str, what: str) -> str:
@@ -779,7 +810,7 @@ def extract(src, code: Code, kind: str) -> None:
             continue
 
         def one(call=call, stack=stack) -> None:
-            st = r.value(call)
+            st = r.value(code.roots.get(id(call), call))
             if isinstance(st, LDict):
                 tree = LDict({"Statement": LList([st], span=st.span)}, span=st.span)
                 out.doc(tree, _label(stack, "", "PolicyStatement"), None)

@@ -122,6 +122,8 @@ class _Converter:
             self.expr(t.slice, "")
 
     def stmt(self, s, stack: str) -> list:
+        from .cdk import N
+
         ast = self.ast
         self.stack = stack
         if isinstance(s, ast.ClassDef):
@@ -137,6 +139,9 @@ class _Converter:
             return [(b, stack) for b in s.body]
         if isinstance(s, ast.Assign):
             v = self.expr(s.value, stack)
+            t0 = s.targets[0]
+            self.code.root(v, N("name", self.span(t0), t0.id) if len(s.targets) == 1 and isinstance(t0, ast.Name)
+                           else None)
             for t in s.targets:
                 self.bind_target(t, v)
                 if isinstance(t, ast.Name) and v is not None and id(v) in self.dict_names:
@@ -175,6 +180,7 @@ class _Converter:
             return []
         if isinstance(s, ast.Expr):
             n = self.expr(s.value, stack)
+            self.code.root(n)
             if n is not None and n.kind == "call" and n.a.kind == "attr":
                 obj = n.a.a
                 if obj.kind == "name":
