@@ -262,3 +262,141 @@ def test_hostile_cdk_code_is_lp001_or_nothing(lint, body):
     got = lint("from aws_cdk import aws_iam as iam\n" + body, "stack.py")
     assert {f.code for f in got} <= {"LP001", "LP002", "SM101", "SM201"}, [(f.code, f.message) for f in got]
     assert not any(f.code == "LP000" for f in got)
+
+
+# ---------------------------------------------------------------------------
+# The same stack, as code and as the template `cdk synth` prints for it (written by hand):
+# the findings must be the same.
+
+SYNTH_PAIRS = [
+    (py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class TrainingStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "TrainingRole",
+                                assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+                                managed_policies=[
+                                    iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess")])
+                role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:*"], resources=["*"]))
+                role.add_to_policy(iam.PolicyStatement(actions=["iam:PassRole", "sagemaker:CreateTrainingJob"],
+                                                       resources=["*"]))
+     '''), '''{
+ "Resources": {
+  "TrainingRole6A5F8FC5": {
+   "Type": "AWS::IAM::Role",
+   "Properties": {
+    "AssumeRolePolicyDocument": {
+     "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                    "Principal": {"Service": "sagemaker.amazonaws.com"}}],
+     "Version": "2012-10-17"
+    },
+    "ManagedPolicyArns": [
+     {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AmazonSageMakerFullAccess"]]}
+    ]
+   }
+  },
+  "TrainingRoleDefaultPolicy3B5BC4F4": {
+   "Type": "AWS::IAM::Policy",
+   "Properties": {
+    "PolicyDocument": {
+     "Statement": [
+      {"Action": "sagemaker:*", "Effect": "Allow", "Resource": "*"},
+      {"Action": ["iam:PassRole", "sagemaker:CreateTrainingJob"], "Effect": "Allow", "Resource": "*"}
+     ],
+     "Version": "2012-10-17"
+    },
+    "PolicyName": "TrainingRoleDefaultPolicy3B5BC4F4",
+    "Roles": [{"Ref": "TrainingRole6A5F8FC5"}]
+   }
+  }
+ }
+}'''),
+    (py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+        PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+
+        class CiStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                iam.Role(self, "Deploy", assumed_by=iam.FederatedPrincipal(
+                    PROVIDER, {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"}},
+                    "sts:AssumeRoleWithWebIdentity"))
+                iam.Role(self, "Anyone", assumed_by=iam.CompositePrincipal(
+                    iam.AnyPrincipal(), iam.ServicePrincipal("sagemaker.amazonaws.com")))
+     '''), '''{
+ "Resources": {
+  "Deploy1A2B3C4D": {
+   "Type": "AWS::IAM::Role",
+   "Properties": {
+    "AssumeRolePolicyDocument": {
+     "Statement": [{
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"}},
+      "Effect": "Allow",
+      "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}
+     }],
+     "Version": "2012-10-17"
+    }
+   }
+  },
+  "AnyoneAB12CD34": {
+   "Type": "AWS::IAM::Role",
+   "Properties": {
+    "AssumeRolePolicyDocument": {
+     "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                    "Principal": {"AWS": "*", "Service": "sagemaker.amazonaws.com"}}],
+     "Version": "2012-10-17"
+    }
+   }
+  }
+ }
+}'''),
+    (py('''
+        from aws_cdk import Stack
+        from aws_cdk import aws_iam as iam
+
+
+        class ScientistStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                iam.ManagedPolicy(self, "Scientist", statements=[
+                    iam.PolicyStatement(actions=["sagemaker:Create*", "sagemaker:DescribeModel"],
+                                        resources=["*"]),
+                    iam.PolicyStatement(not_actions=["iam:*"], resources=["*"]),
+                    iam.PolicyStatement(actions=["sagemaker:InvokeEndpoint"],
+                                        not_resources=[f"arn:aws:sagemaker:{self.region}:{self.account}:endpoint/prod-*"]),
+                ])
+     '''), '''{
+ "Resources": {
+  "Scientist9F1E2D3C": {
+   "Type": "AWS::IAM::ManagedPolicy",
+   "Properties": {
+    "PolicyDocument": {
+     "Statement": [
+      {"Action": ["sagemaker:Create*", "sagemaker:DescribeModel"], "Effect": "Allow", "Resource": "*"},
+      {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+      {"Action": "sagemaker:InvokeEndpoint", "Effect": "Allow",
+       "NotResource": {"Fn::Join": ["", ["arn:aws:sagemaker:", {"Ref": "AWS::Region"}, ":",
+                                         {"Ref": "AWS::AccountId"}, ":endpoint/prod-*"]]}}
+     ],
+     "Version": "2012-10-17"
+    },
+    "Path": "/"
+   }
+  }
+ }
+}'''),
+]
+
+
+@pytest.mark.parametrize("code,template", SYNTH_PAIRS)
+def test_same_findings_as_the_synthesised_template(lint, code, template):
+    from_code = sorted((f.code, f.severity) for f in lint(code, "app/stack.py"))
+    from_template = sorted((f.code, f.severity) for f in lint(template, "cdk.out/Stack.template.json"))
+    assert from_code, "the pair must show something"
+    assert from_code == from_template

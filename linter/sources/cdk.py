@@ -806,6 +806,13 @@ def extract(src, code: Code, kind: str) -> None:
         what = f"policy {bound}" if bound else "policy document"
         _guard(src, n, lambda: out.doc(r.value(n), _label(stack, "", what), None))
     for call, stack in leftovers:
+        if id(call) in r.consumed or snake(last_name(call.a)) not in ("from_aws_managed_policy_name",
+                                                                      "from_managed_policy_arn"):
+            continue
+        got = r.managed_ref(call)
+        if got is not None:
+            out.ref(got[0], _label(stack, "", f"ManagedPolicy.{got[1]}"))
+    for call, stack in leftovers:
         if id(call) in r.consumed or last_name(call.a) != "PolicyStatement":
             continue
 
@@ -854,9 +861,10 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
                     tree["Statement"].append(v)
         return
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
-        got = r.managed_ref(call)
-        if got is not None:
-            out.ref(got[0], _label(stack, "", f"ManagedPolicy.{got[1]}"))
+        leftovers.append((call, stack))  # named by the construct that attaches it, if one does
+        return
+    if callee.kind == "attr" and low == "add_managed_policy":
+        _managed_items(r, out, call.b or [], _label(stack, _target_name(r, callee.a), low))
         return
     if callee.kind == "attr" and low.startswith("attach_") and low.endswith("_policy"):
         arn = next((v for kw, _, v in call.c or () if kw == "PolicyArn"), None)
@@ -930,21 +938,30 @@ def _group(out: _Out, label: str, role: str, span: Span) -> LDict:
 
 def _managed_list(r: Reader, out: _Out, props: dict, label: str) -> None:
     """Managed policy ARNs in ``managed_policy_arns`` / ``managed_policies``: strings and
-    ``{managedPolicyArn: ...}`` literals (the ``from_*`` calls are read where they are)."""
+    ``{managedPolicyArn: ...}`` literals and ``ManagedPolicy.from_*`` calls, named by the construct."""
     for prop in ("managed_policy_arns", "managed_policies"):
         if prop not in props:
             continue
         items = r.follow(props[prop][1])
-        for it in (items.a if items is not None and items.kind == "list" else ()):
-            it = r.follow(it)
-            if it is None:
-                continue
+        _managed_items(r, out, items.a if items is not None and items.kind == "list" else (), label)
+
+
+def _managed_items(r: Reader, out: _Out, items, label: str) -> None:
+    for it in items:
+        it = r.follow(it)
+        if it is not None and it.kind == "call":
+            got = r.managed_ref(it)
+            if got is not None:
+                r.consumed.add(id(it))
+                out.ref(got[0], label)
+            continue
+        if it is not None:
             if it.kind == "dict":
                 it = next((v for k, v in it.a if k is not None and k.kind == "str"
                            and k.a == "managedPolicyArn"), None)
                 if it is None:
                     continue
-            if it.kind in ("str", "tmpl", "add"):
+            if it.kind in ("str", "tmpl", "add", "name"):
                 v = r.value(it)
                 if isinstance(v, LStr):
                     out.ref(v, label)
