@@ -32,6 +32,8 @@ FORMATS: tuple = (
     Format("terraform", "terraform", "own", suffixes=(".tf", ".tfvars"), comments="hcl", always_source=True),
     Format("python", "python_code", "own", suffixes=(".py",), comments="python",
            markers=("aws_cdk", '"Statement"', "'Statement'", ":iam::aws:policy/")),
+    Format("typescript", "typescript_code", "own", suffixes=(".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs",
+                                                             ".cjs"), comments="js", markers=("aws-cdk",)),
     Format("serverless", "serverless", "json yaml",
            names=("serverless.yml", "serverless.yaml", "serverless.json")),
     Format("policy-json", "policy_json", "json"),

@@ -169,7 +169,7 @@ def text(n: Optional[N], depth: int = 0) -> str:
 def _placeholder(n: N) -> str:
     """``${name}`` for a part of a string that is not known; only name characters are kept,
     so that it can never read as an IAM policy variable (``${aws:username}``) or close early."""
-    t = "".join(ch for ch in text(n) if ch.isalnum() or ch in "._")[:60].strip(".") or "expression"
+    t = "".join(ch for ch in text(n).replace("(...)", "") if ch.isalnum() or ch in "._")[:60].strip(".") or "expression"
     return "${" + t + "}"
 
 
@@ -863,7 +863,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
         leftovers.append((call, stack))  # named by the construct that attaches it, if one does
         return
-    if callee.kind == "attr" and low == "add_managed_policy":
+    if callee.kind == "attr" and low in ("add_managed_policy", "attach_managed_policy"):
         _managed_items(r, out, call.b or [], _label(stack, _target_name(r, callee.a), low))
         return
     if callee.kind == "attr" and low.startswith("attach_") and low.endswith("_policy"):
