@@ -57,7 +57,7 @@ def parse(src):
         if bad is not None:
             span = conv.span(bad)
             what = "missing " + bad.type if bad.is_missing else "syntax error"
-            src.error("LP001", f"TypeScript/JavaScript {what}; the rest of the file is read",
+            src.error("LP001", f"TypeScript/JavaScript {what}; what parses around it is still read",
                       Span(span.line, span.col, span.line, span.col + 1))
     return conv.module(root)
 
