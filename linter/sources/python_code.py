@@ -9,10 +9,6 @@ feeds with the language-neutral tree of the file.
 """
 from __future__ import annotations
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
-    from typing import Any, Optional
-
 from ..located import ParseError, Span
 
 #: Deepest nesting of expressions converted (deeper parts are unknown values).
@@ -99,8 +95,6 @@ class _Converter:
             more = self.stmt(s, stack)
             if more:
                 work.extend(reversed(more))
-        for n, entry in self.dict_names.items():
-            entry[2] = entry[2] or ""
         return self.code
 
     def bind_target(self, t, value) -> None:

@@ -8,11 +8,7 @@ a substring search and is never reported on. What is understood is described in
 """
 from __future__ import annotations
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
-    from typing import Any, Optional
-
-from ..located import ParseError, Span
+from ..located import Span
 
 #: Deepest nesting of expressions converted (deeper parts are unknown values).
 MAX_DEPTH = 120
