@@ -400,3 +400,14 @@ def test_same_findings_as_the_synthesised_template(lint, code, template):
     from_template = sorted((f.code, f.severity) for f in lint(template, "cdk.out/Stack.template.json"))
     assert from_code, "the pair must show something"
     assert from_code == from_template
+
+
+def test_an_iot_policy_is_not_an_iam_policy(lint):
+    text = py('''
+        from aws_cdk import aws_iot as iot
+
+        iot.CfnPolicy(self, "Things", policy_document={
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iot:Connectt", "Resource": "*"}]})
+    ''')
+    assert lint(text, "stack.py") == []

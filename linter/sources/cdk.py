@@ -918,6 +918,11 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
                     out.doc(r.value(doc_node), _label(stack, cid, f"policies[{i}]"), "identity")
         _managed_list(r, out, props, _label(stack, cid, "managed_policy_arns"))
         return
+    if name in _L1_DOCUMENT and callee.kind == "attr" and "iot" in text(callee.a).lower():
+        doc = r.props(call).get("policy_document")  # an AWS IoT policy, not an IAM one
+        if doc is not None:
+            r.consumed.add(id(r.follow(doc[1])))
+        return
     if name in _L1_DOCUMENT:
         props = r.props(call)
         cid = _construct_id(r, call) or name
