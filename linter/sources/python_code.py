@@ -62,8 +62,9 @@ def extract(src, code) -> None:
 
 class _Converter:
     def __init__(self, text: str) -> None:
-        from .cdk import Code
+        from .cdk import Code, N
 
+        self.N = N
         self.code = Code("python")
         self.lines = None if text.isascii() else text.split("\n")
         self.dict_names: dict = {}
@@ -78,10 +79,12 @@ class _Converter:
         return len(s.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
 
     def span(self, node) -> Span:
-        line = getattr(node, "lineno", 1) or 1
-        end_line = getattr(node, "end_lineno", None) or line
-        end_col = getattr(node, "end_col_offset", None)
-        col = self.col(line, getattr(node, "col_offset", 0) or 0)
+        line = node.lineno
+        end_line = node.end_lineno or line
+        end_col = node.end_col_offset
+        if self.lines is None:  # ASCII text: byte offsets are columns
+            return Span(line, node.col_offset + 1, end_line, end_col + 1 if end_col is not None else node.col_offset + 2)
+        col = self.col(line, node.col_offset)
         return Span(line, col, end_line, self.col(end_line, end_col) if end_col is not None else col + 1)
 
     # -- statements --------------------------------------------------------
@@ -116,8 +119,7 @@ class _Converter:
             self.expr(t.slice, "")
 
     def stmt(self, s, stack: str) -> list:
-        from .cdk import N
-
+        N = self.N
         ast = self.ast
         self.stack = stack
         if isinstance(s, ast.ClassDef):
@@ -220,8 +222,7 @@ class _Converter:
 
     # -- expressions -------------------------------------------------------
     def expr(self, e, stack: str, depth: int = 0):
-        from .cdk import N
-
+        N = self.N
         if e is None:
             return None
         ast = self.ast
@@ -229,6 +230,13 @@ class _Converter:
         if depth > MAX_DEPTH:
             return N("other", span, "expression")
         d = depth + 1
+        t = type(e)
+        if t is ast.Name:
+            if type(e.ctx) is ast.Store:
+                self.code.bind(e.id, None)
+            return N("name", span, e.id)
+        if t is ast.Attribute:
+            return N("attr", span, self.expr(e.value, stack, d), e.attr)
         if isinstance(e, ast.Constant):
             v = e.value
             if isinstance(v, str):
@@ -309,8 +317,7 @@ class _Converter:
 
     def concat(self, e, stack: str, depth: int):
         """``a + b + c``: a left-nested chain, walked without recursion."""
-        from .cdk import N
-
+        N = self.N
         ast = self.ast
         chain = []
         x = e

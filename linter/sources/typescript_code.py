@@ -92,8 +92,9 @@ _CHANGING = frozenset(("push", "unshift", "splice", "pop", "shift", "concat", "s
 
 class _Converter:
     def __init__(self, text: str, data: bytes) -> None:
-        from .cdk import Code
+        from .cdk import Code, N
 
+        self.N = N
         self.code = Code("typescript")
         self.data = data
         self.lines = None if text.isascii() else data.split(b"\n")
@@ -125,8 +126,7 @@ class _Converter:
         self.work.extend((n, stack) for n in reversed(nodes))
 
     def visit(self, node, stack: str) -> None:
-        from .cdk import N
-
+        N = self.N
         t = node.type
         if t in ("class_declaration", "class", "abstract_class_declaration"):
             name = node.child_by_field_name("name")
@@ -250,8 +250,7 @@ class _Converter:
 
     # -- expressions -------------------------------------------------------
     def expr(self, node, stack: str, depth: int = 0):
-        from .cdk import N
-
+        N = self.N
         if node is None:
             return None
         t = node.type
@@ -357,8 +356,7 @@ class _Converter:
         return N("other", span, _describe(self, node))
 
     def key(self, k, stack: str, depth: int):
-        from .cdk import N
-
+        N = self.N
         if k is None:
             return None
         if k.type in ("property_identifier", "identifier"):
@@ -381,8 +379,7 @@ class _Converter:
 
     def concat(self, node, stack: str, depth: int):
         """``a + b + c``: a left-nested chain, walked without recursion."""
-        from .cdk import N
-
+        N = self.N
         chain = []
         x = node
         while x is not None and x.type == "binary_expression" and len(chain) < 10000:
