@@ -98,6 +98,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--jobs", default="1", help="--jobs passed to the linter (default 1: one core)")
     args = ap.parse_args(argv)
+    if os.path.exists(args.exe):
+        args.exe = os.path.abspath(args.exe)
     tree = os.path.join(HERE, "corpus", "tree")
     if not os.path.isdir(tree):
         subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "--seed", "8"], check=True)
