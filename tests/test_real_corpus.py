@@ -43,3 +43,22 @@ def test_labels_are_well_formed():
         assert len(row) == 5, row
         assert row[3] in ("TP", "FP", "MISS"), row
         assert row[1].isdigit() and row[4].strip(), row
+
+
+def test_label_paths_name_their_corpus(tmp_path):
+    """Rows of the first corpus carry no prefix; every other corpus's rows start with its name."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("real_corpus", SCRIPT)
+    rc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rc)
+    assert rc.corpus_of("owner__repo/main.tf") == ""
+    assert rc.corpus_of("corpus2:owner__repo/app.py") == "corpus2"
+    assert rc.corpus_of("owner__repo/a:b.json") == ""  # a colon after a slash is part of the path
+    assert rc.parse_corpora(["../shared/corpus", "corpus2=/x/y"]) == [("corpus", "../shared/corpus"),
+                                                                       ("corpus2", "/x/y")]
+    (tmp_path / "MANIFEST.tsv").write_text("repo\tcommit\tpath\tkind\no/r\tc\tapp.py\tcdk-py\n", encoding="utf-8")
+    assert rc.kinds(str(tmp_path), "corpus2:") == {"corpus2:o__r/app.py": "cdk-py"}
+    labels = [rc.Label("o__r/app.py", 3, "SM101", "TP", "", 1), rc.Label("corpus2:o__r/app.py", 3, "SM101", "TP", "", 2)]
+    tp, fp, unl, missed = rc.score([{"file": "corpus2:o__r/app.py", "line": 3, "code": "SM101"}], labels, {})
+    assert [lab.lineno for _, lab in tp] == [2] and [lab.lineno for lab in missed] == [1] and not fp and not unl

@@ -768,6 +768,21 @@ def _construct_id(r: Reader, call: Optional[N]) -> str:
     return v.a if v is not None and v.kind == "str" else ""
 
 
+def _construct_name(r: Reader, call: N, default: str) -> str:
+    """The construct id of a construct call, else the variable it is bound to (an id built at
+    run time: ``f"{prefix}-Role"``), else ``default``."""
+    cid = _construct_id(r, call)
+    if cid:
+        return cid
+    for name, vals in r.code.bindings.items():
+        if any(v is call for v in vals):
+            return name
+    for name, v in r.code.targets.items():
+        if v is call:
+            return name
+    return default
+
+
 def _target_name(r: Reader, target: N) -> str:
     """How a label names the construct a method is called on: its construct id when the
     variable was bound to a construct in this file, else the variable as written."""
@@ -877,7 +892,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if name == "Role":
         props = r.props(call)
-        cid = _construct_id(r, call) or "Role"
+        cid = _construct_name(r, call, "Role")
         if "assumed_by" in props:
             _trust(r, out, call, props, _label(stack, cid, "assumed_by"))
         if "inline_policies" in props:
@@ -889,7 +904,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if name in ("Policy", "ManagedPolicy"):
         props = r.props(call)
-        cid = _construct_id(r, call) or name
+        cid = _construct_name(r, call, name)
         if "statements" in props:
             sts = r.statements(props["statements"][1])
             tree = LDict({"Version": LStr("2012-10-17", callee.span), "Statement": sts}, span=call.span)
@@ -900,7 +915,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if name == "CfnRole":
         props = r.props(call)
-        cid = _construct_id(r, call) or name
+        cid = _construct_name(r, call, name)
         if "assume_role_policy_document" in props:
             out.doc(r.value(props["assume_role_policy_document"][1]),
                     _label(stack, cid, "assume_role_policy_document"), "trust")
@@ -925,7 +940,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if name in _L1_DOCUMENT:
         props = r.props(call)
-        cid = _construct_id(r, call) or name
+        cid = _construct_name(r, call, name)
         if "policy_document" in props:
             out.doc(r.value(props["policy_document"][1]), _label(stack, cid, "policy_document"), _L1_DOCUMENT[name])
         return
