@@ -173,6 +173,38 @@ def plain(node: Any) -> Any:
     return node
 
 
+def layout(roots: "Any") -> tuple[dict[int, int], set[int]]:
+    """The blocks of located trees written in an indented syntax (YAML): the line of each key
+    and list item whose value runs over several lines mapped to the value's last line, and
+    the lines of keys whose value starts on a later line. Suppression comments read these
+    instead of scanning the text again."""
+    blocks: dict[int, int] = {}
+    bare: set[int] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, LDict):
+            spans = node.key_spans
+            for k, v in node.items():
+                ks = spans.get(k) or getattr(k, "span", None)
+                vs = getattr(v, "span", None)
+                if ks is not None and vs is not None and vs != NO_SPAN:
+                    if vs[2] > ks[0] and blocks.get(ks[0], 0) < vs[2]:
+                        blocks[ks[0]] = vs[2]
+                    if vs[0] > ks[0]:
+                        bare.add(ks[0])
+                if isinstance(v, (LDict, LList)):
+                    stack.append(v)
+        elif isinstance(node, LList):
+            for v in node:
+                vs = getattr(v, "span", None)
+                if vs is not None and vs != NO_SPAN and vs[2] > vs[0] and blocks.get(vs[0], 0) < vs[2]:
+                    blocks[vs[0]] = vs[2]
+                if isinstance(v, (LDict, LList)):
+                    stack.append(v)
+    return blocks, bare
+
+
 class LineIndex:
     """Maps character offsets in a text to 1-based (line, column)."""
 

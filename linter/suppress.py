@@ -27,9 +27,13 @@ matched nothing is LP100 (only for codes selected to run on the file). Suppresse
 findings carry ``suppressed_by`` (the reason) and are returned apart, so that
 ``--show-suppressed`` can list them and SARIF never contains them.
 
-Comments are found by a line scanner that knows YAML and HCL quoting (a ``#`` in
-a string, a block scalar or a heredoc is not a comment); it only runs on files
-that contain the text ``lint-policies``.
+Comments and blocks are what the file's parser saw (``src.layout``: the comments it
+kept and the spans of its nodes), so a ``#`` in a string, a block scalar or a heredoc
+is never a comment. A file that was not parsed (a syntax error, or text the linter
+read for credentials only) is read by a line scanner that knows YAML and HCL quoting;
+program code (CDK apps: Python, TypeScript, JavaScript) by one that knows the
+language's strings, template literals and comments.
+Either only runs on files that contain the text ``lint-policies``.
 
 At most :data:`MAX_DIRECTIVES` suppressions of a file are honoured (the next one is
 LP100, saying how many were ignored), and a finding is matched only against the
@@ -589,10 +593,44 @@ def comment_style(src: Any) -> Optional[str]:
 # Collecting the directives of a file
 
 
+def _parsed_scan(text: str, comments: list, blocks: dict[int, int], bare_keys: set[int]) -> Scan:
+    """The :class:`Scan` of a file from what its parser saw: its comments (marker included,
+    with spans) and blocks; code lines are the lines with text outside the comments."""
+    lines = text.split("\n")
+    out = Scan(blocks=blocks, bare_keys=bare_keys)
+    masked: dict[int, str] = {}  # line -> its text with the comments blanked
+    for c in comments:
+        sp = c.span
+        body = str(c)
+        first = body.split("\n", 1)[0]
+        if body.startswith("/*"):  # a block comment: its lines are one directive
+            inner = body[2:-2] if body.endswith("*/") else body[2:]
+            words = " ".join(part.strip().lstrip("*").strip() for part in inner.split("\n"))
+        else:
+            words = body[1:] if body.startswith("#") else body[2:]
+        line = lines[sp[0] - 1] if sp[0] <= len(lines) else ""
+        out.comments.append(Comment(sp[0], sp[1], sp[1] + len(first) if sp[2] > sp[0] else sp[3], words,
+                                    own_line=not line[:sp[1] - 1].strip()))
+        for ln in range(sp[0], min(sp[2], len(lines)) + 1):
+            cur = masked.get(ln, lines[ln - 1])
+            a = sp[1] - 1 if ln == sp[0] else 0
+            b = sp[3] - 1 if ln == sp[2] else len(cur)
+            masked[ln] = cur[:a] + " " * max(0, b - a) + cur[b:]
+    for ln, line in enumerate(lines, 1):
+        if (masked.get(ln, line)).strip():
+            out.code_lines.add(ln)
+    return out
+
+
 def _comment_directives(src: Any, style: str) -> list[Directive]:
     text = src.text or ""
-    scan = (scan_hcl(text) if style == "hcl" else scan_code(text, style) if style in _CODE_STYLES
-            else scan_yaml(text))
+    lay = src.layout() if callable(getattr(src, "layout", None)) else None
+    if lay is not None:  # what the parser saw
+        scan = _parsed_scan(text, *lay)
+    elif style in _CODE_STYLES:  # program code: a scanner that knows its strings and comments
+        scan = scan_code(text, style)
+    else:  # no parse to read (a file that does not parse): scan the text
+        scan = scan_hcl(text) if style == "hcl" else scan_yaml(text)
     if not scan.comments:
         return []
     code_lines = sorted(scan.code_lines)

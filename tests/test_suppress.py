@@ -20,7 +20,7 @@ from linter.engine import Options, run
 from linter.findings import Finding
 from linter.located import Span
 from linter.parsers.json_loc import parse_json
-from linter.sources import BY_NAME, SourceFile
+from linter.sources import BY_NAME, SourceFile, load
 
 ALL = ["LP000", "LP001", "LP002", "LP100", "LP101", "SM101", "SM102", "SM201", "IAM301", "KEY401"]
 
@@ -34,8 +34,12 @@ def apply(text, name, findings, codes=ALL, kind=None, trees=None, blocks=(), **o
     if kind is None:
         kind = {"tf": "terraform", "yaml": "cloudformation", "json": "json"}[name.rsplit(".", 1)[-1]]
     syntax = {"tf": "own", "yaml": "yaml", "json": "json"}[name.rsplit(".", 1)[-1]]
-    src = SourceFile(path=name, abspath=name, text=text, kind=kind, trees=list(trees or []), blocks=list(blocks),
-                     format=BY_NAME.get(kind), syntax=syntax)
+    if trees is None and not blocks and kind != "json":
+        # read as the linter reads the file: suppressions see what the parser saw
+        src = load(name, name, text=text)
+    else:
+        src = SourceFile(path=name, abspath=name, text=text, kind=kind, trees=list(trees or []),
+                         blocks=list(blocks), format=BY_NAME.get(kind), syntax=syntax)
     for f in findings:
         f.file = name
     return suppress.apply(src, findings, SimpleNamespace(codes=list(codes)), Options(**opts))
@@ -568,3 +572,58 @@ def test_a_comment_that_merely_mentions_the_tool_is_not_a_directive():
     kept, _ = apply(text, "t.yaml", [])
     assert [(f.code, f.span.line) for f in kept] == [("LP100", 2)]
     assert "malformed suppression" in kept[0].message
+
+
+def test_hcl_directives_inside_an_expression_read_from_the_parse(tmp_path):
+    """A comment inside jsonencode()'s statement list, on its own line, covers the statement
+    object below it (all its lines); a block comment over several lines is one directive."""
+    (tmp_path / "main.tf").write_text('''resource "aws_iam_policy" "p" {
+  name = "p"
+  policy = jsonencode({
+    Statement = [
+      # lint-policies: ignore[SM201] -- the endpoints are named at deploy time
+      {
+        Effect   = "Allow"
+        Action   = ["sagemaker:InvokeEndpoint"]
+        Resource = "*"
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["sagemaker:DescribeEndpoint"]
+        Resource = "*"
+      },
+      /* lint-policies: ignore[SM201]
+         -- read-only, reviewed */
+      {Effect = "Allow", Action = "sagemaker:ListTags", Resource = "*"},
+    ]
+  })
+}
+''', encoding="utf-8")
+    res = run([str(tmp_path / "main.tf")], Options(select=["SM201", "LP100"]))
+    assert [(f.code, f.span.line) for f in res.findings] == [("SM201", 14)]
+    assert sorted((f.code, f.span.line, f.suppressed_by) for f in res.suppressed) == [
+        ("SM201", 9, "the endpoints are named at deploy time"), ("SM201", 18, "read-only, reviewed")]
+
+
+def test_yaml_key_with_its_list_below_is_one_block_from_the_parse(tmp_path):
+    """A directive above ``Resource:`` covers the list written under it, not the next statement."""
+    (tmp_path / "policy.yaml").write_text('''AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sagemaker:InvokeEndpoint
+            # lint-policies: ignore[SM201] -- named at deploy time
+            Resource:
+              - "*"
+          - Effect: Allow
+            Action: sagemaker:DescribeEndpoint
+            Resource:
+              - "*"
+''', encoding="utf-8")
+    res = run([str(tmp_path / "policy.yaml")], Options(select=["SM201", "LP100"]))
+    assert [(f.code, f.span.line) for f in res.findings] == [("SM201", 16)]
+    assert [(f.code, f.span.line) for f in res.suppressed] == [("SM201", 12)]

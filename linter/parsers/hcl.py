@@ -265,12 +265,14 @@ class Block:
 
 
 class Document:
-    __slots__ = ("text", "pos", "attributes", "blocks", "comments", "tree", "errors")
+    __slots__ = ("text", "pos", "attributes", "blocks", "comments", "tree", "errors", "parts")
 
     def __init__(self, text: str, pos: _Pos, tree: Any) -> None:
         self.text = text
         self.pos = pos
         self.tree = tree  # keeps the tree-sitter tree (or trees) alive while nodes are used
+        #: (tree-sitter tree, its positions) of each part parsed: the file, or each piece recovered
+        self.parts: list[tuple[Any, _Pos]] = [(tree, pos)] if tree else []
         self.errors: list[ParseError] = []  # syntax errors of a file parsed with recover=True
         self.attributes: dict[str, Attribute] = {}
         self.blocks: list[Block] = []
@@ -311,6 +313,41 @@ def parse(text: str, char_map: Optional[Callable[[int], int]] = None,
         elif t == "comment":
             doc.comments.append(LStr(pos.node_text(child), pos.node_span(child)))
     return doc
+
+
+#: Nodes that span lines without opening anything a comment above could mean: a block's body
+#: starts at its first attribute (or comment), a heredoc's text is not code.
+_NOT_BLOCKS = frozenset(("config_file", "body", "comment", "template_literal", "heredoc_identifier"))
+
+
+def layout(doc: Document) -> tuple[list[LStr], dict[int, int]]:
+    """Every comment of the file (in bodies and inside expressions alike, ``#``/``//``/``/*``
+    marker included) and its blocks: the first line of each construct that runs over several
+    lines (a block, an attribute, an object or tuple, a function call, a heredoc) mapped to
+    its last line. Suppression comments read both instead of scanning the text again."""
+    comments: list[LStr] = []
+    blocks: dict[int, int] = {}
+    for tree, pos in doc.parts:
+        cursor = tree.walk()
+        while True:
+            node = cursor.node
+            t = node.type
+            if t == "comment":
+                comments.append(LStr(pos.node_text(node), pos.node_span(node)))
+            elif node.start_point[0] != node.end_point[0] and t not in _NOT_BLOCKS:
+                sp = pos.node_span(node)
+                if blocks.get(sp.line, 0) < sp.end_line:
+                    blocks[sp.line] = sp.end_line
+            if t != "comment" and cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    break
+            else:
+                continue
+            break
+    comments.sort(key=lambda c: c.span)
+    return comments, blocks
 
 
 _STRING_LITERALS = None
@@ -370,6 +407,7 @@ def _recover(text: str, pos: _Pos, first: ParseError) -> Document:
             doc.errors.append(e)
             continue
         doc.tree.append(part.tree)
+        doc.parts.extend(part.parts)
         doc.attributes.update(part.attributes)
         doc.blocks.extend(part.blocks)
         doc.comments.extend(part.comments)

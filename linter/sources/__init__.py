@@ -192,6 +192,12 @@ def _read(src: SourceFile, fmt: Optional[Format], syntax: str, text: str) -> Non
                 return
 
 
+def _layout(docs: list) -> tuple:
+    from ..located import layout
+
+    return layout([d for d in docs if d is not None])
+
+
 def _parse(src: SourceFile, syntax: str, text: str) -> Any:
     """The located tree of a JSON file, or the list of documents of a YAML stream (its
     comments go to ``src.comments``, for suppressions and the credential rules)."""
@@ -209,6 +215,8 @@ def _parse(src: SourceFile, syntax: str, text: str) -> Any:
     except ParseError:
         src.comments.extend(yaml_loc.scan_comments(text))
         raise
-    src.comments.extend(yaml_loc.scan_comments(text, hash_spans))
+    comments = yaml_loc.scan_comments(text, hash_spans)
+    src.comments.extend(comments)
     src.trees.extend(d for d in docs if d is not None)
+    src.layout = lambda: (comments, *_layout(docs)) if comments else ([], {}, set())
     return docs

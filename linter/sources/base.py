@@ -84,11 +84,12 @@ class SourceFile(Record):
 
     __slots__ = ("path", "abspath", "text", "kind", "format", "syntax", "documents", "managed_refs", "trees",
                  "comments", "findings", "blocks", "_credential_hits", "in_memory", "roots", "max_size",
-                 "referenced_texts")
+                 "referenced_texts", "layout")
     _defaults = {"text": None, "kind": "unknown", "format": None, "syntax": None, "documents": list,
                  "in_memory": False, "roots": None, "max_size": DEFAULT_MAX_FILE_SIZE, "referenced_texts": list,
                  "managed_refs": list,
-                 "trees": list, "comments": list, "findings": list, "blocks": list, "_credential_hits": None}
+                 "trees": list, "comments": list, "findings": list, "blocks": list, "_credential_hits": None,
+                 "layout": None}
     path: str  # display path (relative, POSIX)
     abspath: str
     text: Optional[str]
@@ -107,6 +108,11 @@ class SourceFile(Record):
     #: Terraform blocks, policy statements. Formats add them as they go.
     blocks: list[Span]
     _credential_hits: Any  # per-file credential scan, shared by KEY401-403 (linter.secrets)
+    #: What the parser saw of the file's layout, for suppression comments, made on first use:
+    #: a function giving (every comment, marker included; {first line of a construct that runs
+    #: over several lines: its last line}; lines of keys whose value starts below). None when
+    #: the file did not parse (suppressions then scan the text).
+    layout: Any
     in_memory: bool  # the text was given (an editor's buffer), not read from the file
     #: Real paths of the directories other files may be read from on this file's behalf
     #: (Terraform file()/templatefile()); None: the file's own tree (linter.safety.tree_root).

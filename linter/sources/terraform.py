@@ -112,6 +112,7 @@ def extract(src, doc) -> None:
 
     src.kind = "terraform"
     src.comments.extend(doc.comments)
+    src.layout = lambda: (*hcl.layout(doc), set())
     # the whole-file tree is only walked by a few file-scope rules: build it on first use
     src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)], 1)
     ctx = _Ctx(src, doc.pos.index, doc)
