@@ -30,9 +30,8 @@ findings carry ``suppressed_by`` (the reason) and are returned apart, so that
 Comments and blocks are what the file's parser saw (``src.layout``: the comments it
 kept and the spans of its nodes), so a ``#`` in a string, a block scalar or a heredoc
 is never a comment. A file that was not parsed (a syntax error, or text the linter
-read for credentials only) is read by a line scanner that knows YAML and HCL quoting;
-program code (CDK apps: Python, TypeScript, JavaScript) by one that knows the
-language's strings, template literals and comments.
+read for credentials only) is read by a line scanner that knows YAML and HCL quoting,
+or the strings, template literals and comments of program code (CDK apps).
 Either only runs on files that contain the text ``lint-policies``.
 
 At most :data:`MAX_DIRECTIVES` suppressions of a file are honoured (the next one is

@@ -411,3 +411,23 @@ def test_an_iot_policy_is_not_an_iam_policy(lint):
             "Statement": [{"Effect": "Allow", "Action": "iot:Connectt", "Resource": "*"}]})
     ''')
     assert lint(text, "stack.py") == []
+
+
+def test_a_directive_above_a_function_covers_it(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "b.py").write_text(py('''
+        from aws_cdk import aws_iam as iam
+        # lint-policies: ignore[SM101] -- the whole helper is for the admin role
+        def admin():
+            return iam.PolicyStatement(
+                actions=["sagemaker:*"],
+                resources=["*"])
+
+
+        def other():
+            return iam.PolicyStatement(actions=["sagemaker:*"], resources=["*"])
+    '''), encoding="utf-8")
+    res = run(["b.py"], Options(select=["SM101", "LP100"]))
+    assert found(res.findings) == [("SM101", 10, 41)] and found(res.suppressed) == [("SM101", 5, 18)]

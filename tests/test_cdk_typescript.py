@@ -220,3 +220,16 @@ def test_same_findings_as_the_synthesised_template(lint):
     from_code = sorted((f.code, f.severity) for f in lint(code, "lib/stack.ts"))
     from_template = sorted((f.code, f.severity) for f in lint(template, "cdk.out/Stack.template.json"))
     assert from_code and from_code == from_template
+
+
+def test_suppressions_read_the_comments_the_parser_saw(tmp_path, monkeypatch):
+    """A quote inside a regular expression literal opens no string: the directive after it counts."""
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.ts").write_text(
+        'import * as iam from "aws-cdk-lib/aws-iam";\n'
+        'const r = /"/; new iam.PolicyStatement({ actions: ["sagemaker:*"], resources: ["*"] });'
+        ' // lint-policies: ignore[SM101] -- after a regular expression\n', encoding="utf-8")
+    res = run(["a.ts"], Options(select=["SM101", "LP100"]))
+    assert found(res.findings) == [] and found(res.suppressed) == [("SM101", 2, 52)]

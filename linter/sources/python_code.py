@@ -44,7 +44,33 @@ def parse(src):
         raise ParseError(f"Python syntax error: {msg}", Span(line, col, line, col + 1))
     except (ValueError, MemoryError) as e:
         raise ParseError(f"Python file cannot be parsed: {type(e).__name__}", Span(1, 1, 1, 1))
+    src.layout = lambda: _layout(text, tree)
     return _Converter(text).module(tree)
+
+
+def _layout(text: str, tree):
+    """What the parser saw, for suppression comments (made only for a file that mentions
+    lint-policies): the comments (``tokenize``) and the constructs that run over several lines."""
+    import ast
+    import io
+    import tokenize
+
+    from ..located import LStr
+
+    comments = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                (line, col), (end_line, end_col) = tok.start, tok.end
+                comments.append(LStr(tok.string, Span(line, col + 1, end_line, end_col + 1)))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None  # the line scanner reads it
+    blocks: dict = {}
+    for node in ast.walk(tree):
+        line, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if line and end and end > line and blocks.get(line, 0) < end:
+            blocks[line] = end
+    return comments, blocks, set()
 
 
 def extract(src, code) -> None:

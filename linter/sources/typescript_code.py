@@ -55,7 +55,29 @@ def parse(src):
             what = "missing " + bad.type if bad.is_missing else "syntax error"
             src.error("LP001", f"TypeScript/JavaScript {what}; what parses around it is still read",
                       Span(span.line, span.col, span.line, span.col + 1))
+    src.layout = lambda: _layout(root, conv)
     return conv.module(root)
+
+
+def _layout(root, conv):
+    """What the parser saw, for suppression comments (made only for a file that mentions
+    lint-policies): its comments and the constructs that run over several lines."""
+    from ..located import LStr
+
+    comments = []
+    blocks: dict = {}
+    stack = list(root.children)
+    while stack:
+        n = stack.pop()
+        if n.type == "comment":
+            comments.append(LStr(conv.text(n), conv.span(n)))
+            continue
+        first, last = n.start_point[0] + 1, n.end_point[0] + 1
+        if last > first and blocks.get(first, 0) < last:
+            blocks[first] = last
+        stack.extend(n.children)
+    comments.sort(key=lambda c: c.span)
+    return comments, blocks, set()
 
 
 def _first_error(root):
