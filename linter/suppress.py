@@ -2,7 +2,8 @@
 
 Forms (all take rule codes or prefixes, like ``--select``):
 
-* YAML and HCL (any file with ``#`` comments; HCL also ``//``)::
+* YAML, HCL, Python and TypeScript / JavaScript (CDK code) in the language's comments
+  (``#``; HCL also ``//``; TypeScript ``//`` and ``/* */``)::
 
       Action: sagemaker:*  # lint-policies: ignore[SM101] -- admin role, reviewed in SEC-12
 
@@ -29,7 +30,8 @@ findings carry ``suppressed_by`` (the reason) and are returned apart, so that
 Comments and blocks are what the file's parser saw (``src.layout``: the comments it
 kept and the spans of its nodes), so a ``#`` in a string, a block scalar or a heredoc
 is never a comment. A file that was not parsed (a syntax error, or text the linter
-read for credentials only) is read by a line scanner that knows YAML and HCL quoting.
+read for credentials only) is read by a line scanner that knows YAML and HCL quoting,
+or the strings, template literals and comments of program code (CDK apps).
 Either only runs on files that contain the text ``lint-policies``.
 
 At most :data:`MAX_DIRECTIVES` suppressions of a file are honoured (the next one is
@@ -461,9 +463,123 @@ def scan_hcl(text: str) -> Scan:
     return out
 
 
+#: Program code comment styles: (line comment markers, block comments, quotes, multi-line quotes).
+_CODE_STYLES = {
+    "python": (("#",), False, ("'", '"'), ("\'\'\'", '"""')),
+    "js": (("//",), True, ("'", '"'), ("`",)),
+}
+
+
+def scan_code(text: str, style: str) -> Scan:
+    """Comments, code lines and bracketed blocks of Python (``#``) or JavaScript /
+    TypeScript (``//``, ``/* */``) source: a marker inside a string (quoted, triple-quoted,
+    a template literal, which may hold ``${...}`` code) is not a comment."""
+    line_marks, block_comments, quotes, long_quotes = _CODE_STYLES[style]
+    out = Scan()
+    lines = text.split("\n")
+    depth = 0
+    open_lines: list = []  # (start line, depth at its start)
+    in_str: Optional[str] = None  # the quote of a string that runs over several lines
+    tmpl_stack: list = []  # template literal nesting: brace depth of each ${ ... } being read
+    in_block_comment = False
+    last_content = 0
+    for ln, raw in enumerate(lines, 1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        start_depth = depth
+        i, n = 0, len(line)
+        comment: Optional[Comment] = None
+        code_end = n
+        had_code = in_str is not None
+        while i < n:
+            c = line[i]
+            if in_block_comment:
+                j = line.find("*/", i)
+                if j < 0:
+                    i = n
+                    break
+                in_block_comment = False
+                i = j + 2
+                continue
+            if in_str is not None:
+                if c == "\\":
+                    i += 2
+                    continue
+                if line.startswith(in_str, i):
+                    i += len(in_str)
+                    in_str = None
+                    continue
+                if in_str == "`" and line.startswith("${", i):
+                    tmpl_stack.append(1)
+                    in_str = None
+                    i += 2
+                    continue
+                i += 1
+                continue
+            if c.isspace():
+                i += 1
+                continue
+            q = next((lq for lq in long_quotes if line.startswith(lq, i)), None) or (c if c in quotes else None)
+            if q is not None:
+                had_code = True
+                j = i + len(q)
+                if q in long_quotes:
+                    in_str = q
+                    i = j
+                    continue
+                while j < n and line[j] != q:  # a one-line string
+                    j += 2 if line[j] == "\\" else 1
+                i = j + 1
+                continue
+            mark = next((m for m in line_marks if line.startswith(m, i)), None)
+            if mark is not None:
+                comment = Comment(ln, i + 1, n + 1, line[i + len(mark):], own_line=not line[:i].strip())
+                code_end = i
+                break
+            if block_comments and line.startswith("/*", i):
+                j = line.find("*/", i + 2)
+                if j < 0:
+                    in_block_comment = True
+                    code_end = min(code_end, i)
+                    comment = Comment(ln, i + 1, n + 1, line[i + 2:], own_line=not line[:i].strip())
+                    break
+                if not line[:i].strip() and not line[j + 2:].strip():
+                    comment = Comment(ln, i + 1, j + 3, line[i + 2:j], own_line=True)
+                i = j + 2
+                continue
+            had_code = True
+            if c in "{[(":
+                if tmpl_stack and c == "{":
+                    tmpl_stack[-1] += 1
+                depth += 1
+            elif c in "}])":
+                if tmpl_stack and c == "}":
+                    tmpl_stack[-1] -= 1
+                    if tmpl_stack[-1] == 0:
+                        tmpl_stack.pop()
+                        in_str = "`"
+                        i += 1
+                        continue
+                depth = max(0, depth - 1)
+            i += 1
+        if had_code and line[:code_end].strip():
+            out.code_lines.add(ln)
+            last_content = ln
+        if depth > start_depth:
+            open_lines.append((ln, start_depth))
+        while open_lines and depth <= open_lines[-1][1] and open_lines[-1][0] != ln:
+            start, _ = open_lines.pop()
+            out.blocks[start] = max(out.blocks.get(start, ln), ln)
+        if comment:
+            out.comments.append(comment)
+    for start, _ in open_lines:
+        out.blocks.setdefault(start, last_content)
+    return out
+
+
 def comment_style(src: Any) -> Optional[str]:
-    """``"hcl"``, ``"yaml"`` or None (a file without comments): YAML files have ``#`` comments,
-    JSON none, and a format with a syntax of its own says which (Terraform: HCL)."""
+    """``"hcl"``, ``"yaml"``, ``"python"``, ``"js"`` or None (a file without comments): YAML
+    files have ``#`` comments, JSON none, and a format with a syntax of its own says which
+    (Terraform: HCL; CDK code: its language's)."""
     syntax = getattr(src, "syntax", None)
     if syntax == "yaml":
         return "yaml"
@@ -510,6 +626,8 @@ def _comment_directives(src: Any, style: str) -> list[Directive]:
     lay = src.layout() if callable(getattr(src, "layout", None)) else None
     if lay is not None:  # what the parser saw
         scan = _parsed_scan(text, *lay)
+    elif style in _CODE_STYLES:  # program code: a scanner that knows its strings and comments
+        scan = scan_code(text, style)
     else:  # no parse to read (a file that does not parse): scan the text
         scan = scan_hcl(text) if style == "hcl" else scan_yaml(text)
     if not scan.comments:

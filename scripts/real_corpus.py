@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
 """Score the linter on real third-party code against hand labels.
 
-Runs ``lint-policies`` over a corpus of real public files (default:
-``../shared/corpus`` beside the checkout) and compares every finding with the
-hand labels in ``tests/real/labels.tsv``. Each label row names one finding a
-reviewer judged by reading the file and the rule's documentation:
+Runs ``lint-policies`` over corpora of real public files (default: ``../shared/corpus``
+and ``../shared/corpus2`` beside the checkout, those that exist) and compares every
+finding with the hand labels in ``tests/real/labels.tsv``. Each label row names one
+finding a reviewer judged by reading the file and the rule's documentation:
 
     path    line    code    verdict    note
 
-``path`` is relative to the corpus, ``verdict`` is ``TP`` (a finding that must be
+``path`` is relative to its corpus; a corpus other than the first is named in front of
+it (``corpus2:owner__repo/app.py``), so rows of the first corpus need no prefix and
+paths of different corpora never mix. ``verdict`` is ``TP`` (a finding that must be
 reported), ``MISS`` (one a reviewer reports and the linter did not, when the row
 was written: it must be reported too) or ``FP`` (a finding that must not be
 reported). A note that starts with ``DEBATABLE:`` records a judgement call and the
 documented behaviour chosen for that shape. Rows with the same path, line and code
 count: two ``TP`` rows mean two findings there.
 
-It prints precision and recall per rule and per file kind, then one summary line:
+It prints precision and recall per rule, per corpus and per file kind (the corpus
+manifest's ``kind``: ``cdk-py``, ``cdk-ts``, ``boto3-py``...), then one summary line:
 
     real corpus: precision P% (TP, FP), recall R% (missed), N unlabelled
 
@@ -36,6 +39,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DEFAULT_CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus"))
+#: The corpora scored when none is named: (name, directory); the first one's paths carry no prefix.
+DEFAULT_CORPORA = (("corpus", DEFAULT_CORPUS),
+                   ("corpus2", os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus2"))))
 DEFAULT_LABELS = os.path.join(ROOT, "tests", "real", "labels.tsv")
 VERDICTS = ("TP", "FP", "MISS")
 EXPECTED = ("TP", "MISS")
@@ -76,8 +82,9 @@ def read_labels(path: str) -> list[Label]:
     return out
 
 
-def kinds(corpus: str) -> dict[str, str]:
-    """File kind by corpus path, from the corpus manifest (``repo`` + ``path`` -> ``kind``)."""
+def kinds(corpus: str, prefix: str = "") -> dict[str, str]:
+    """File kind by corpus path, from the corpus manifest (``repo`` + ``path`` -> ``kind``);
+    paths start with ``prefix`` (the corpus name and a colon, for every corpus but the first)."""
     out: dict[str, str] = {}
     manifest = os.path.join(corpus, "MANIFEST.tsv")
     if not os.path.exists(manifest):
@@ -87,7 +94,7 @@ def kinds(corpus: str) -> dict[str, str]:
         for line in fh:
             row = dict(zip(head, line.rstrip("\n").split("\t")))
             if "repo" in row and "path" in row:
-                out[row["repo"].replace("/", "__") + "/" + row["path"]] = row.get("kind", "?")
+                out[prefix + row["repo"].replace("/", "__") + "/" + row["path"]] = row.get("kind", "?")
     return out
 
 
@@ -102,8 +109,8 @@ def kind_by_name(path: str) -> str:
     return next((kind for ext, kind in _EXT_KINDS if low.endswith(ext)), "other")
 
 
-def run_linter(exe: str, corpus: str) -> list[dict]:
-    """Every finding the linter reports on the corpus, with paths relative to it."""
+def run_linter(exe: str, corpus: str, prefix: str = "") -> list[dict]:
+    """Every finding the linter reports on the corpus, with paths relative to it (after ``prefix``)."""
     with tempfile.TemporaryDirectory() as tmp:
         config = os.path.join(tmp, ".lint-policies.toml")
         with open(config, "w", encoding="utf-8") as fh:
@@ -115,7 +122,27 @@ def run_linter(exe: str, corpus: str) -> list[dict]:
             raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr.strip()}")
         with open(report, encoding="utf-8") as fh:
             data = json.load(fh)
-    return [f for f in data["findings"]]
+    for f in data["findings"]:
+        f["file"] = prefix + f["file"]
+    return data["findings"]
+
+
+def corpus_of(path: str) -> str:
+    """The corpus a labelled or reported path belongs to (its prefix), "" for the first."""
+    head, sep, _ = path.partition(":")
+    return head if sep and "/" not in head else ""
+
+
+def parse_corpora(values) -> list[tuple[str, str]]:
+    """``--corpus [NAME=]DIR`` values: (name, directory); a directory without a name is named
+    after itself."""
+    out = []
+    for v in values:
+        name, sep, d = v.partition("=")
+        if not sep or os.sep in name or "/" in name:
+            name, d = os.path.basename(os.path.normpath(v)), v
+        out.append((name, d))
+    return out
 
 
 def score(findings: list[dict], labels: list[Label], kind_of: dict[str, str]):
@@ -164,7 +191,9 @@ def table(title: str, tp, fp, unl, missed, group) -> list[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--exe", default=None, help="the lint-policies to run (default: the one on PATH)")
-    ap.add_argument("--corpus", default=DEFAULT_CORPUS, help="corpus directory (default: ../shared/corpus)")
+    ap.add_argument("--corpus", action="append", default=None, metavar="[NAME=]DIR",
+                    help="a corpus directory, repeatable; label paths of every corpus but the first start "
+                         "with NAME: (default: ../shared/corpus and ../shared/corpus2, those present)")
     ap.add_argument("--labels", default=DEFAULT_LABELS, help="hand labels (default: tests/real/labels.tsv)")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every disagreement")
     args = ap.parse_args(argv)
@@ -173,18 +202,38 @@ def main(argv=None) -> int:
     if not exe:
         print("lint-policies is not on PATH; pass --exe", file=sys.stderr)
         return 2
-    if not os.path.isdir(args.corpus):
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
-        return 2
+    if args.corpus:
+        corpora = parse_corpora(args.corpus)
+        for _, d in corpora:
+            if not os.path.isdir(d):
+                print(f"corpus not found: {d}", file=sys.stderr)
+                return 2
+    else:
+        corpora = [(n, d) for n, d in DEFAULT_CORPORA if os.path.isdir(d)]
+        if not corpora:
+            print(f"corpus not found: {DEFAULT_CORPUS}", file=sys.stderr)
+            return 2
     exe = os.path.abspath(exe)
     labels = read_labels(args.labels)
-    findings = run_linter(exe, os.path.abspath(args.corpus))
-    kind_of = kinds(args.corpus)
+    names = {n for n, _ in corpora[1:]}
+    first = corpora[0][0]
+    # the rows of a corpus not scored in this run (its directory is absent) are left out
+    labels = [lab for lab in labels if (corpus_of(lab.path) or first) in names | {first}]
+    findings: list[dict] = []
+    kind_of: dict[str, str] = {}
+    for i, (name, d) in enumerate(corpora):
+        prefix = f"{name}:" if i else ""
+        findings += run_linter(exe, os.path.abspath(d), prefix)
+        kind_of.update(kinds(d, prefix))
     tp, fp, unl, missed = score(findings, labels, kind_of)
 
     print("\n".join(table("rule", tp, fp, unl, missed, lambda p, c: c)))
     print()
-    print("\n".join(table("kind", tp, fp, unl, missed, lambda p, c: kind_of.get(p) or kind_by_name(p))))
+    print("\n".join(table("corpus", tp, fp, unl, missed, lambda p, c: corpus_of(p) or first)))
+    print()
+    print("\n".join(table("kind", tp, fp, unl, missed,
+                           lambda p, c: (f"{corpus_of(p)}:" if corpus_of(p) else "")
+                           + (kind_of.get(p) or kind_by_name(p)))))
     if args.verbose:
         for title, rows in (("false positives (labelled FP, still reported)", fp),
                             ("unlabelled findings", unl)):

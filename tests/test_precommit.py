@@ -74,9 +74,10 @@ def test_manifest_contents():
         assert h["types"] == ["file"]  # type tags miss .template (and tag .tf.json as json only)
         files = re.compile(h["files"])
         for name in ("p.json", "t.yaml", "t.yml", "stack.template", "main.tf", "prod.tfvars", "main.tf.json",
-                     "x.tfvars.json", "dir/sub/policy.json"):
+                     "x.tfvars.json", "dir/sub/policy.json", "app/stack.py", "lib/stack.ts", "lib/stack.js",
+                     "bin/app.mjs"):
             assert files.search(name), name
-        for name in ("README.md", "setup.py", "template.txt", "main.tf.bak", "a.jsonl"):
+        for name in ("README.md", "setup.cfg", "template.txt", "main.tf.bak", "a.jsonl", "stack.pyc", "a.tsv"):
             assert not files.search(name), name
     assert hooks["lint-policies"].get("pass_filenames", True) is True
     assert hooks["lint-policies-repo"]["pass_filenames"] is False

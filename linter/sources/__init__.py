@@ -30,6 +30,10 @@ FORMATS: tuple = (
     Format("policy-template", "policy_template", "own", suffixes=POLICY_TEMPLATE_EXT),
     Format("terraform-json", "terraform_json", "json", suffixes=(".tf.json",), always_source=True),
     Format("terraform", "terraform", "own", suffixes=(".tf", ".tfvars"), comments="hcl", always_source=True),
+    Format("python", "python_code", "own", suffixes=(".py",), comments="python",
+           markers=("aws_cdk", '"Statement"', "'Statement'", ":iam::aws:policy/")),
+    Format("typescript", "typescript_code", "own", suffixes=(".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs",
+                                                             ".cjs"), comments="js", markers=("aws-cdk",)),
     Format("serverless", "serverless", "json yaml",
            names=("serverless.yml", "serverless.yaml", "serverless.json")),
     Format("policy-json", "policy_json", "json"),
@@ -88,6 +92,14 @@ def _is_source_for(fmt: Optional[Format]):
     """The test :func:`read_file` uses to tell a policy source worth an LP001/LP003."""
     if fmt is not None and fmt.always_source:
         return None
+    if fmt is not None and fmt.markers:
+        markers = fmt.markers
+
+        def is_source(text) -> bool:
+            if isinstance(text, bytes):
+                text = text.decode("latin-1")
+            return any(m in text for m in markers)
+        return is_source
     return looks_like_policy_source
 
 
@@ -134,7 +146,7 @@ def load(abspath: str, display: str, max_size: int = DEFAULT_MAX_FILE_SIZE,
     try:
         _read(src, fmt, syntax, text)
     except ParseError as e:
-        if e.limit or is_source is None or looks_like_policy_source(text):
+        if e.limit or is_source is None or is_source(text):
             src.error("LP001", e.message, e.span)
     except RecursionError:
         src.error("LP001", "document is nested too deeply", Span(1, 1, 1, 1))

@@ -55,8 +55,8 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 class Format(Record):
     """One input format's entry in the table (facts known without importing its module)."""
 
-    __slots__ = ("name", "module", "syntax", "suffixes", "names", "comments", "always_source")
-    _defaults = {"suffixes": (), "names": (), "comments": None, "always_source": False}
+    __slots__ = ("name", "module", "syntax", "suffixes", "names", "comments", "always_source", "markers")
+    _defaults = {"suffixes": (), "names": (), "comments": None, "always_source": False, "markers": ()}
     #: what ``SourceFile.kind`` and ``Origin.kind`` say (a module may refine it: policy-json/aws-cli)
     name: str
     #: the module in :mod:`linter.sources` that reads it
@@ -67,10 +67,15 @@ class Format(Record):
     suffixes: tuple
     #: lowercase whole file names it claims outright (``serverless.yml``)
     names: tuple
-    #: comment style for suppression comments: ``yaml`` (``#``), ``hcl`` (``#``, ``//``, ``/* */``) or None
+    #: comment style for suppression comments: ``yaml`` (``#``), ``hcl`` (``#``, ``//``, ``/* */``),
+    #: ``python`` (``#``), ``js`` (``//``, ``/* */``) or None
     comments: Optional[str]
     #: its files are policy sources whatever they hold (their read and parse errors are always reported)
     always_source: bool
+    #: for a format of program code: text one of its files must hold to be a policy source
+    #: (an ``aws_cdk`` import); any other file of that language is not read past this test
+    #: and never reported on (read and parse errors included)
+    markers: tuple
 
     def claims_name(self, low_name: str) -> bool:
         return low_name.rsplit("/", 1)[-1] in self.names or (bool(self.suffixes) and low_name.endswith(self.suffixes))

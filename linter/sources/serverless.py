@@ -158,6 +158,8 @@ class _Service:
             return
         stmts = _unresolve(self.resolve(statements))
         tree = LDict(span=span_of(statements))
+        # the framework writes the role policy with this Version (policy variables work in it)
+        tree["Version"] = LStr("2012-10-17", span_of(statements))
         tree["Statement"] = stmts
         tree.key_spans["Statement"] = span_of(statements)
         origin = Origin(file or self.src.path, KIND, label, path)

@@ -1,0 +1,1034 @@
+"""IAM written in program code: AWS CDK apps (Python, TypeScript, JavaScript) and policy
+dictionaries in Python scripts (boto3), read statically.
+
+The code is never imported, run or synthesised. Each language's module
+(:mod:`linter.sources.python_code`, :mod:`linter.sources.typescript_code`) parses a file
+and turns the parts that matter into the small language-neutral tree of this module
+(:class:`N`: strings, lists, mappings, names, attribute accesses, calls, templates,
+concatenations), plus what the file binds to names (:class:`Code`). :func:`extract` then
+reads the CDK constructs the same way whatever the language:
+
+* ``iam.PolicyStatement(...)`` wherever it appears, with its builder methods
+  (``add_actions``, ``addResources``, ``add_condition``...);
+* where statements go: ``add_to_policy`` / ``add_to_principal_policy`` /
+  ``add_to_role_policy`` / ``add_statements`` on a construct (one identity document per
+  construct, as ``cdk synth`` merges them into its default policy), ``add_to_resource_policy``
+  (resource), ``PolicyDocument(statements=[...])``, ``inline_policies``, ``iam.Policy`` /
+  ``iam.ManagedPolicy`` ``statements`` or ``document``, ``PolicyDocument.from_json`` /
+  ``fromJson``;
+* ``iam.Role(assumed_by=...)``: the trust policy ``cdk synth`` writes for the principal
+  (service, account, ARN, any, federated, web identity, OpenID Connect, SAML, organization,
+  composite principals; ``with_conditions``, ``external_ids``);
+* managed policies: ``ManagedPolicy.from_aws_managed_policy_name`` /
+  ``from_managed_policy_arn``, ``managed_policy_arns`` of L1 roles, ``{managedPolicyArn: ...}``
+  literals and boto3 ``attach_*_policy(PolicyArn=...)``;
+* L1 constructs (``CfnRole``, ``CfnPolicy``, ``CfnManagedPolicy``...) with literal documents;
+* any literal mapping shaped like a policy document (a ``Statement`` list of statements with
+  ``Effect`` / ``Action``): boto3 ``put_role_policy``, ``create_policy``, ``json.dumps({...})``.
+
+Values: literals, names bound once in the file (and never changed), concatenation and
+f-strings / template literals. A part that is not known (``self.account``,
+``${this.region}``, a parameter) becomes a ``${...}`` placeholder inside a string, or an
+:class:`~linter.located.Unresolved` value when it is the whole value: rules never guess it.
+"""
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
+
+from ..located import LDict, LList, LScalar, LStr, Span, Unresolved
+from ..model import ManagedPolicyRef, Origin, Val, build_document
+from .base import role_by_content
+
+#: Deepest nesting of values followed (names through names, calls in calls).
+MAX_DEPTH = 60
+
+
+class N:
+    """One node of the language-neutral tree.
+
+    ``kind`` and its fields: ``str`` (a: text), ``num`` / ``bool`` / ``null`` (a: value),
+    ``list`` (a: items), ``dict`` (a: ``[(key node or None for a spread, value node)]``),
+    ``name`` (a: identifier), ``attr`` (a: object node, b: attribute name), ``call``
+    (a: callee node, b: positional arguments, c: ``[(keyword, keyword span, node)]``),
+    ``tmpl`` (a: parts, each a ``str`` or a node), ``add`` (a, b: operands), ``spread``
+    (a: node), ``other`` (a: source text, for messages).
+    """
+
+    __slots__ = ("kind", "span", "a", "b", "c")
+
+    def __init__(self, kind: str, span: Span, a: Any = None, b: Any = None, c: Any = None) -> None:
+        self.kind = kind
+        self.span = span
+        self.a = a
+        self.b = b
+        self.c = c
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"N({self.kind}, {self.a!r}, {self.b!r})"
+
+
+class Code:
+    """What a language module read from one file.
+
+    ``calls``: every call, ``(node, stack)`` in source order, ``stack`` the name of the
+    enclosing class ("" at module level); ``dicts``: every mapping literal with a
+    ``Statement`` key, ``(node, stack, bound name or "")``; ``bindings``: name -> the value
+    nodes bound to it (None for a binding whose value is not known: a parameter, a loop
+    variable, an import); ``mutations``: name -> method calls made on it as statements
+    (``stmt.add_actions(...)``); ``changed``: names changed in place (``+=``, ``append``);
+    ``targets``: construct variables (plain or ``self.x``/``this.x``) -> the call bound to them;
+    ``loops``: loop variable -> the node it iterates over (``for arn in [...]``); ``roots``:
+    ``id`` of a ``PolicyStatement`` call -> what to read for it when no construct takes it (the
+    name it is bound to, so that its builder calls count, or the end of a builder chain).
+    """
+
+    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "targets", "language", "loops", "roots")
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.calls: list = []
+        self.dicts: list = []
+        self.bindings: dict = {}
+        self.mutations: dict = {}
+        self.changed: set = set()
+        self.targets: dict = {}
+        self.loops: dict = {}
+        self.roots: dict = {}
+
+    def bind(self, name: str, value: Optional[N]) -> None:
+        self.bindings.setdefault(name, []).append(value)
+
+    def root(self, value: Optional[N], name: Optional[N] = None) -> None:
+        """Note what a statement at the start of ``value`` (``PolicyStatement(...)``, or a builder
+        chain on one) is read as: ``name`` when the value is bound to one, else ``value``."""
+        base = chain_base(value)
+        if base is not None:
+            self.roots[id(base)] = name if name is not None else value
+
+
+def chain_base(n: Optional[N]) -> Optional[N]:
+    """The ``PolicyStatement(...)`` call a builder chain starts from, or None."""
+    depth = 0
+    while n is not None and n.kind == "call" and n.a.kind == "attr" and n.a.a.kind == "call" and depth < 100:
+        n, depth = n.a.a, depth + 1
+    return n if n is not None and n.kind == "call" and last_name(n.a) == "PolicyStatement" else None
+
+
+# ---------------------------------------------------------------------------
+# Names
+
+
+def snake(name: str) -> str:
+    """``addToPolicy`` -> ``add_to_policy`` (props and methods are compared in snake case)."""
+    if not name or name.islower():
+        return name
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper():
+            if i and name[i - 1] != "_":
+                out.append("_")
+            out.append(ch.lower())
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def last_name(n: Optional[N]) -> str:
+    if n is None:
+        return ""
+    if n.kind == "name":
+        return n.a
+    if n.kind == "attr":
+        return n.b
+    return ""
+
+
+def text(n: Optional[N], depth: int = 0) -> str:
+    """How a node is written, roughly (for messages and placeholders)."""
+    if n is None or depth > 8:
+        return "..."
+    k = n.kind
+    if k == "name":
+        return n.a
+    if k == "attr":
+        return f"{text(n.a, depth + 1)}.{n.b}"
+    if k == "call":
+        return f"{text(n.a, depth + 1)}(...)"
+    if k == "str":
+        return repr(n.a)
+    if k in ("num", "bool"):
+        return str(n.a)
+    if k == "other":
+        return n.a or "expression"
+    return {"list": "[...]", "dict": "{...}", "tmpl": "template", "add": "expression", "spread": "...",
+            "null": "None"}.get(k, "expression")
+
+
+def _placeholder(n: N) -> str:
+    """``${name}`` for a part of a string that is not known; only name characters are kept,
+    so that it can never read as an IAM policy variable (``${aws:username}``) or close early."""
+    t = "".join(ch for ch in text(n).replace("(...)", "") if ch.isalnum() or ch in "._")[:60].strip(".") or "expression"
+    return "${" + t + "}"
+
+
+_STATEMENT_PROPS = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
+                    "resources": "Resource", "not_resources": "NotResource", "conditions": "Condition"}
+_ADD_TARGETS = {"add_actions": "Action", "add_action": "Action", "add_not_actions": "NotAction",
+                "add_resources": "Resource", "add_resource": "Resource", "add_not_resources": "NotResource"}
+_IDENTITY_METHODS = ("add_to_policy", "add_to_principal_policy", "add_to_role_policy", "add_statements")
+_RESOURCE_METHODS = ("add_to_resource_policy",)
+_L1_DOCUMENT = {"CfnPolicy": "identity", "CfnManagedPolicy": "identity", "CfnUserPolicy": "identity",
+                "CfnGroupPolicy": "identity", "CfnRolePolicy": "identity"}
+#: Principal classes: (principal type, the assume-role action cdk synth writes for them).
+_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
+_SAML = "sts:AssumeRoleWithSAML"
+PARTITION_ROOT = "arn:${AWS::Partition}:iam::%s:root"
+
+
+class _Stmt(LDict):
+    """A statement built from a ``PolicyStatement``: a mapping, as a template would hold it."""
+
+    __slots__ = ()
+
+
+class _Doc(LDict):
+    """A policy document built from a ``PolicyDocument``."""
+
+    __slots__ = ()
+
+
+class _Principals:
+    """What a principal expression stands for: ``[(type, value, conditions, action, span)]``."""
+
+    __slots__ = ("entries", "tags")
+
+    def __init__(self, entries: list) -> None:
+        self.entries = entries
+        self.tags = False
+
+
+# ---------------------------------------------------------------------------
+# Reading values
+
+
+class Reader:
+    def __init__(self, code: Code) -> None:
+        self.code = code
+        self.consumed: set = set()  # ids of the statement / document / mapping nodes read into a document
+        self.visiting: set = set()
+        self.depth = 0
+
+    # -- names -------------------------------------------------------------
+    def const(self, name: str) -> Optional[N]:
+        vals = self.code.bindings.get(name)
+        if not vals or len(vals) != 1 or vals[0] is None or name in self.code.changed:
+            return None
+        return vals[0]
+
+    def follow(self, n: Optional[N]) -> Optional[N]:
+        """The node a name stands for (names bound once), else the node itself."""
+        seen = 0
+        while n is not None and n.kind == "name" and seen < 20:
+            c = self.const(n.a)
+            if c is None:
+                return n
+            n, seen = c, seen + 1
+        return n
+
+    def each(self, n: Optional[N]) -> list:
+        """The values a node takes: one, or each item of the known list a loop variable bound
+        only by that loop goes over (``for arn in [...]: attach_role_policy(PolicyArn=arn)``)."""
+        if n is not None and n.kind == "name" and n.a in self.code.loops and n.a not in self.code.changed:
+            if len(self.code.bindings.get(n.a, ())) == 1:
+                items = self.value(self.code.loops[n.a])
+                return list(items) if isinstance(items, LList) else [Unresolved(n.a, "name", n.span)]
+        return [self.value(n)]
+
+    # -- calls -------------------------------------------------------------
+    @staticmethod
+    def props(call: N) -> dict:
+        """Keyword arguments (Python) or the properties of the last object literal argument
+        (TypeScript), by snake-case name: ``{name: (key span, node)}``."""
+        out: dict = {}
+        for kw, kspan, v in call.c or ():
+            if kw is None:
+                out["**"] = (kspan, v)
+            else:
+                out[snake(kw)] = (kspan, v)
+        if not call.c and call.b:
+            last = call.b[-1]
+            if last.kind == "dict":
+                for k, v in last.a:
+                    if k is None:
+                        out["**"] = (last.span, v)
+                    elif k.kind == "str":
+                        out[snake(k.a)] = (k.span, v)
+        return out
+
+    @staticmethod
+    def arg(call: N, index: int, name: str = "") -> Optional[N]:
+        for kw, _, v in call.c or ():
+            if kw is not None and name and snake(kw) == name:
+                return v
+        args = call.b or []
+        if index < len(args) and args[index].kind != "spread":
+            return args[index]
+        return None
+
+    # -- values ------------------------------------------------------------
+    def value(self, n: Optional[N]) -> Any:
+        """The located value of a node: LStr, LScalar, LList, LDict or Unresolved."""
+        if n is None:
+            return Unresolved("unknown", "code")
+        if self.depth > MAX_DEPTH:
+            return Unresolved(text(n), "code", n.span)
+        self.depth += 1
+        try:
+            return self._value(n)
+        finally:
+            self.depth -= 1
+
+    def _value(self, n: N) -> Any:
+        k = n.kind
+        if k == "str":
+            return LStr(n.a, n.span)
+        if k in ("num", "bool", "null"):
+            return LScalar(n.a, n.span)
+        if k == "list":
+            return LList([self.value(x) if x.kind != "spread" else Unresolved(text(x.a), "spread", x.span)
+                          for x in n.a], span=n.span)
+        if k == "dict":
+            return self.mapping(n)
+        if k == "name":
+            c = self.const(n.a)
+            if c is None or n.a in self.visiting:
+                return Unresolved(n.a, "name", n.span)
+            self.visiting.add(n.a)
+            try:
+                v = self.value(c)
+                if isinstance(v, _Stmt) and n.a in self.code.mutations:
+                    for m in self.code.mutations[n.a]:
+                        v = self.mutate(v, m)
+                        if not isinstance(v, _Stmt):
+                            break
+                return v
+            finally:
+                self.visiting.discard(n.a)
+        if k == "attr":
+            if n.b in ("ALLOW", "DENY") and last_name(n.a) == "Effect":
+                return LStr("Allow" if n.b == "ALLOW" else "Deny", n.span)
+            return Unresolved(text(n), "attribute", n.span)
+        if k == "tmpl":
+            return self.template(n, n.a)
+        if k == "add":
+            return self.concat(n)
+        if k == "call":
+            return self.call(n)
+        return Unresolved(text(n), "code", n.span)
+
+    def mapping(self, n: N) -> Any:
+        d = LDict(span=n.span)
+        for key, v in n.a:
+            if key is None or key.kind != "str":  # a spread or a computed key: the mapping is not known
+                return Unresolved(text(n), "mapping", n.span)
+            name = key.a
+            if name in d:
+                d.duplicates.append((name, key.span))
+            d[name] = self.value(v)
+            d.key_spans[name] = key.span
+        self.consumed.add(id(n))
+        return d
+
+    def template(self, n: N, parts: list) -> Any:
+        out = []
+        known = False
+        for p in parts:
+            if isinstance(p, str):
+                out.append(p)
+                known = known or bool(p)
+                continue
+            v = self.value(p)
+            if isinstance(v, LStr):
+                out.append(str(v))
+                known = True
+            elif isinstance(v, LScalar) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool):
+                out.append(str(v.value))
+                known = True
+            else:
+                out.append(_placeholder(p))
+        if not known:
+            return Unresolved(text(n), "template", n.span)
+        return LStr("".join(out), n.span)
+
+    def concat(self, n: N) -> Any:
+        parts: list = []
+        stack = [n]
+        while stack:  # flatten a + b + c (left-nested) without recursion
+            x = stack.pop()
+            if x.kind == "add" and len(parts) < 1000:
+                stack.append(x.b)
+                stack.append(x.a)
+            else:
+                parts.append(x)
+        vals = [self.value(p) for p in parts]
+        if all(isinstance(v, list) for v in vals):
+            return LList([i for v in vals for i in v], span=n.span)
+        if any(isinstance(v, (list, dict)) for v in vals):
+            return Unresolved(text(n), "expression", n.span)
+        return self.template(n, [str(v) if isinstance(v, LStr) else p for v, p in zip(vals, parts)])
+
+    def call(self, n: N) -> Any:
+        callee = n.a
+        name = last_name(callee)
+        if name == "PolicyStatement":
+            return self.statement(n)
+        if name == "PolicyDocument":
+            return self.document(n)
+        low = snake(name)
+        owner = last_name(callee.a) if callee.kind == "attr" else ""
+        if low == "from_json" and owner in ("PolicyDocument", "PolicyStatement"):
+            self.consumed.add(id(n))
+            v = self.value(self.arg(n, 0, "obj"))
+            if owner == "PolicyStatement" and isinstance(v, LDict) and not isinstance(v, _Stmt):
+                s = _Stmt(v, span=v.span)
+                s.key_spans, s.duplicates = v.key_spans, v.duplicates
+                return s
+            return v
+        if low == "dumps" and owner == "json" or name == "stringify" and owner == "JSON":
+            return self.value(self.arg(n, 0))
+        if callee.kind == "attr" and (low in _ADD_TARGETS or low in _STATEMENT_MUTATORS):
+            base = self.value(callee.a)
+            if isinstance(base, _Stmt):
+                return self.mutate(base, n)
+        return Unresolved(text(n), "call", n.span)
+
+    # -- statements --------------------------------------------------------
+    def statement(self, n: N) -> Any:
+        self.consumed.add(id(n))
+        props = self.props(n)
+        if "**" in props:
+            return Unresolved(text(n), "call", n.span)
+        st = _Stmt(span=n.span)
+        for prop, (kspan, v) in props.items():
+            key = _STATEMENT_PROPS.get(prop)
+            if key is not None:
+                val = self.value(v)
+                if key == "Condition" and isinstance(val, LDict):
+                    val = _copy(val)
+                st[key] = val
+                st.key_spans[key] = kspan
+            elif prop in ("principals", "not_principals"):
+                key = "Principal" if prop == "principals" else "NotPrincipal"
+                self.put_principals(st, key, kspan, v)
+        if "Effect" not in st:
+            st["Effect"] = LStr("Allow", n.a.span)
+            st.key_spans["Effect"] = n.a.span
+        return st
+
+    def put_principals(self, st: LDict, key: str, kspan: Span, v: N) -> None:
+        items = self.follow(v)
+        nodes = items.a if items is not None and items.kind == "list" else [v]
+        pr = LDict(span=getattr(items, "span", kspan))
+        for item in nodes:
+            if item.kind == "spread":
+                st[key] = Unresolved(text(v), "principal", v.span)
+                st.key_spans[key] = kspan
+                return
+            got = self.principals(item)
+            if got is None:
+                st[key] = Unresolved(text(item), "principal", item.span)
+                st.key_spans[key] = kspan
+                return
+            for kind, val, conds, _action, span in got.entries:
+                _add_principal(pr, kind, val, span)
+                if conds is not None:
+                    _merge_conditions(st, conds, span)
+        if key in st and isinstance(st[key], LDict):  # add_principals after principals=
+            for k2, v2 in pr.items():
+                for x in (v2 if isinstance(v2, list) else [v2]):
+                    _add_principal(st[key], k2, x, getattr(x, "span", kspan))
+            return
+        st[key] = pr
+        st.key_spans[key] = kspan
+
+    def principals(self, n: Optional[N]) -> Optional[_Principals]:
+        """The principals a principal expression stands for, or None when not known."""
+        n = self.follow(n)
+        if n is None or n.kind != "call" or self.depth > MAX_DEPTH:
+            return None
+        self.depth += 1
+        try:
+            return self._principals(n)
+        finally:
+            self.depth -= 1
+
+    def _principals(self, n: N) -> Optional[_Principals]:
+        callee = n.a
+        name = last_name(callee)
+        low = snake(name)
+        if callee.kind == "attr" and low in ("with_conditions", "with_session_tags"):
+            inner = self.principals(callee.a)
+            if inner is None:
+                return None
+            if low == "with_session_tags":
+                inner.tags = True
+                return inner
+            conds = self.value(self.arg(n, 0, "conditions"))
+            return _Principals([(k, v, _join_conditions(c, conds), a, s) for k, v, c, a, s in inner.entries])
+        span = n.span
+        if name == "CompositePrincipal":
+            out = _Principals([])
+            for a in n.b or ():
+                if a.kind == "spread":
+                    return None
+                got = self.principals(a)
+                if got is None:
+                    return None
+                out.entries.extend(got.entries)
+                out.tags = out.tags or got.tags
+            return out
+        conds_node = None
+        if name == "ServicePrincipal":
+            val = self.value(self.arg(n, 0, "service"))
+            opts = self.arg(n, 1, "")
+            conds_node = self.props(n).get("conditions", (None, None))[1]
+            if conds_node is None and opts is not None and opts.kind == "dict":
+                conds_node = next((v for k, v in opts.a if k is not None and k.kind == "str"
+                                   and k.a == "conditions"), None)
+            conds = self.value(conds_node) if conds_node is not None else None
+            return _Principals([("Service", val, conds, "sts:AssumeRole", span)])
+        if name == "AccountPrincipal":
+            acct = self.value(self.arg(n, 0, "account_id"))
+            if isinstance(acct, LScalar) and isinstance(acct.value, int):
+                acct = LStr(str(acct.value), acct.span)
+            if not isinstance(acct, LStr):
+                return _Principals([("AWS", Unresolved(text(n), "principal", span), None, "sts:AssumeRole", span)])
+            return _Principals([("AWS", LStr(PARTITION_ROOT % acct, acct.span), None, "sts:AssumeRole", span)])
+        if name == "AccountRootPrincipal":
+            return _Principals([("AWS", LStr(PARTITION_ROOT % "${AWS::AccountId}", span), None,
+                                 "sts:AssumeRole", span)])
+        if name == "ArnPrincipal":
+            return _Principals([("AWS", self.value(self.arg(n, 0, "arn")), None, "sts:AssumeRole", span)])
+        if name == "AnyPrincipal":
+            return _Principals([("AWS", LStr("*", callee.span), None, "sts:AssumeRole", span)])
+        if name == "StarPrincipal":
+            return _Principals([("*", LStr("*", callee.span), None, "sts:AssumeRole", span)])
+        if name == "OrganizationPrincipal":
+            org = self.value(self.arg(n, 0, "organization_id"))
+            cond = LDict({"StringEquals": LDict({"aws:PrincipalOrgID": org}, span=span)}, span=span)
+            return _Principals([("AWS", LStr("*", callee.span), cond, "sts:AssumeRole", span)])
+        if name == "CanonicalUserPrincipal":
+            return _Principals([("CanonicalUser", self.value(self.arg(n, 0, "canonical_user_id")), None,
+                                 "sts:AssumeRole", span)])
+        if name == "FederatedPrincipal":
+            fed = self.value(self.arg(n, 0, "federated"))
+            conds_node = self.arg(n, 1, "conditions")
+            act = self.arg(n, 2, "assume_role_action")
+            action = self.value(act) if act is not None else LStr("sts:AssumeRole", span)
+        elif name == "WebIdentityPrincipal":
+            fed = self.value(self.arg(n, 0, "identity_provider"))
+            conds_node = self.arg(n, 1, "conditions")
+            action = LStr(_WEB_IDENTITY, span)
+        elif name == "OpenIdConnectPrincipal":
+            fed = Unresolved(text(self.arg(n, 0, "open_id_connect_provider")), "principal", span)
+            conds_node = self.arg(n, 1, "conditions")
+            action = LStr(_WEB_IDENTITY, span)
+        elif name in ("SamlPrincipal", "SamlConsolePrincipal"):
+            fed = Unresolved(text(self.arg(n, 0, "saml_provider")), "principal", span)
+            conds_node = self.arg(n, 1, "conditions")
+            action = LStr(_SAML, span)
+        else:
+            return None
+        conds = self.value(conds_node) if conds_node is not None else None
+        if name == "SamlConsolePrincipal":
+            aud = LDict({"StringEquals": LDict({"SAML:aud": LStr("https://signin.aws.amazon.com/saml", span)},
+                                               span=span)}, span=span)
+            conds = _join_conditions(conds, aud)
+        return _Principals([("Federated", fed, conds, action, span)])
+
+    def mutate(self, st: Any, m: N) -> Any:
+        """A statement after one of its builder methods (``add_actions``...), or Unresolved
+        when the method is not one this reader knows."""
+        low = snake(last_name(m.a))
+        st = _copy(st)
+        args = m.b or []
+        if low in _ADD_TARGETS:
+            key = _ADD_TARGETS[low]
+            cur = st.get(key)
+            vals = LList([] if cur is None else (list(cur) if isinstance(cur, list) else [cur]),
+                         span=getattr(cur, "span", m.span))
+            for a in args:
+                vals.append(Unresolved(text(a.a), "spread", a.span) if a.kind == "spread" else self.value(a))
+            st[key] = vals
+            st.key_spans.setdefault(key, m.a.span)
+            return st
+        if low == "add_all_resources":
+            st["Resource"] = LStr("*", m.a.span)
+            st.key_spans["Resource"] = m.a.span
+            return st
+        if low in ("add_condition", "add_conditions"):
+            if low == "add_condition":
+                op, v = self.value(self.arg(m, 0, "key")), self.value(self.arg(m, 1, "value"))
+                add = LDict({str(op): v}, span=m.span) if isinstance(op, LStr) else None
+                if add is not None:
+                    add.key_spans[str(op)] = op.span
+            else:
+                add = self.value(self.arg(m, 0, "conditions"))
+            if not isinstance(add, LDict):
+                st["Condition"] = Unresolved(text(m), "condition", m.span)
+                st.key_spans.setdefault("Condition", m.a.span)
+                return st
+            _merge_conditions(st, add, m.a.span)
+            return st
+        if low in _PRINCIPAL_ADDERS:
+            cls = _PRINCIPAL_ADDERS[low]
+            if cls == "principals":
+                for a in args:
+                    self.put_principals(st, "Principal", m.a.span, a)
+                return st
+            synth = N("call", m.span, N("name", m.a.span, cls), args, m.c)
+            self.put_principals(st, "Principal", m.a.span, synth)
+            return st
+        if low == "add_not_principals":
+            for a in args:
+                self.put_principals(st, "NotPrincipal", m.a.span, a)
+            return st
+        return Unresolved(text(m), "call", m.span)
+
+    # -- documents ---------------------------------------------------------
+    def document(self, n: N) -> Any:
+        self.consumed.add(id(n))
+        props = self.props(n)
+        if "**" in props:
+            return Unresolved(text(n), "call", n.span)
+        doc = _Doc(span=n.span)
+        doc["Version"] = LStr("2012-10-17", n.a.span)
+        doc.key_spans["Version"] = n.a.span
+        sts = props.get("statements")
+        if sts is None:
+            doc["Statement"] = LList(span=n.span)
+        else:
+            doc["Statement"] = self.statements(sts[1])
+            doc.key_spans["Statement"] = sts[0]
+        return doc
+
+    def statements(self, v: N) -> Any:
+        val = self.value(v)
+        if isinstance(val, LDict):
+            return LList([val], span=val.span)
+        return val
+
+    def managed_ref(self, n: N) -> Optional[Any]:
+        """The managed policy a ``from_aws_managed_policy_name`` / ``from_managed_policy_arn``
+        call names: ``(value, what)``."""
+        low = snake(last_name(n.a))
+        if low == "from_aws_managed_policy_name":
+            v = self.value(self.arg(n, 0, "managed_policy_name"))
+            if isinstance(v, LStr):
+                if ":" in v or "${" in v:
+                    return None
+                return LStr("arn:aws:iam::aws:policy/" + str(v).strip("/"), v.span), "from_aws_managed_policy_name"
+            return None
+        if low == "from_managed_policy_arn":
+            v = self.value(self.arg(n, 2, "managed_policy_arn"))
+            return (v, "from_managed_policy_arn") if isinstance(v, LStr) else None
+        return None
+
+
+_STATEMENT_MUTATORS = ("add_all_resources", "add_condition", "add_conditions", "add_principals",
+                       "add_service_principal", "add_aws_account_principal", "add_arn_principal",
+                       "add_any_principal", "add_account_root_principal", "add_canonical_user_principal",
+                       "add_federated_principal", "add_not_principals")
+_PRINCIPAL_ADDERS = {"add_principals": "principals", "add_service_principal": "ServicePrincipal",
+                     "add_aws_account_principal": "AccountPrincipal", "add_arn_principal": "ArnPrincipal",
+                     "add_any_principal": "AnyPrincipal", "add_account_root_principal": "AccountRootPrincipal",
+                     "add_canonical_user_principal": "CanonicalUserPrincipal",
+                     "add_federated_principal": "FederatedPrincipal"}
+
+
+def _copy(d: LDict) -> Any:
+    out = type(d)(d, span=d.span)
+    out.key_spans = dict(d.key_spans)
+    out.duplicates = list(d.duplicates)
+    return out
+
+
+def _add_principal(pr: LDict, kind: str, val: Any, span: Span) -> None:
+    if kind == "*":
+        pr["AWS"] = val if "AWS" not in pr else pr["AWS"]
+        pr.key_spans.setdefault("AWS", span)
+        return
+    cur = pr.get(kind)
+    if cur is None:
+        pr[kind] = val
+        pr.key_spans[kind] = span
+    elif isinstance(cur, LList):
+        cur.append(val)
+    else:
+        pr[kind] = LList([cur, val], span=getattr(cur, "span", span))
+
+
+def _join_conditions(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if not isinstance(a, LDict) or not isinstance(b, LDict):
+        return Unresolved("conditions", "condition")
+    out = LDict(span=a.span)
+    out.key_spans = dict(a.key_spans)
+    for op, block in a.items():
+        out[op] = _copy(block) if isinstance(block, LDict) else block
+    for op, block in b.items():
+        if op in out and isinstance(out[op], LDict) and isinstance(block, LDict):
+            for k, v in block.items():
+                out[op][k] = v
+                out[op].key_spans[k] = block.key_span(k)
+        else:
+            out[op] = block
+            out.key_spans[op] = b.key_span(op)
+    return out
+
+
+def _merge_conditions(st: LDict, conds: Any, span: Span) -> None:
+    cur = st.get("Condition")
+    st["Condition"] = conds if cur is None else _join_conditions(cur, conds)
+    st.key_spans.setdefault("Condition", span)
+
+
+# ---------------------------------------------------------------------------
+# From calls to documents
+
+
+def _is_policy_shaped(r: Reader, n: N) -> bool:
+    """A mapping literal with a ``Statement`` list of mappings that have ``Effect`` or ``Action``."""
+    stmts = next((v for k, v in n.a if k is not None and k.kind == "str" and k.a == "Statement"), None)
+    stmts = r.follow(stmts)
+    if stmts is None:
+        return False
+    items = stmts.a if stmts.kind == "list" else [stmts]
+    for it in items[:50]:
+        it = r.follow(it)
+        if it is not None and it.kind == "dict" and any(
+                k is not None and k.kind == "str" and k.a in ("Effect", "Action", "NotAction") for k, _ in it.a):
+            return True
+    return False
+
+
+class _Out:
+    """The documents of one file, before they become PolicyDocuments."""
+
+    def __init__(self, src, code: Code, kind: str) -> None:
+        self.src = src
+        self.code = code
+        self.kind = kind
+        self.labels: dict = {}
+        self.grouped: dict = {}  # (label, role) -> (doc LDict, first span)
+
+    def origin(self, label: str) -> Origin:
+        n = self.labels.get(label, 0)
+        self.labels[label] = n + 1
+        return Origin(file=self.src.path, kind=self.kind, label=label, path=(label,) if not n else (label, n))
+
+    def doc(self, tree: Any, label: str, role: Optional[str]) -> None:
+        if not isinstance(tree, LDict) or "Statement" not in tree:
+            return
+        for st in (tree["Statement"] if isinstance(tree["Statement"], list) else ()):
+            if isinstance(st, _Stmt):
+                _complete(st)
+        role = role or role_by_content(tree)
+        self.src.documents.append(build_document(tree, self.origin(label), role))
+
+    def ref(self, value: LStr, label: str) -> None:
+        self.src.managed_refs.append(ManagedPolicyRef.of(Val(str(value), value.span, (label,)), self.origin(label)))
+
+
+def _complete(st: LDict) -> None:
+    """A statement built in code may get its actions and resources where this reader cannot
+    see (a builder call on an attribute, in another function): what it does not show is
+    unknown, not missing."""
+    if "Action" not in st and "NotAction" not in st:
+        st["Action"] = Unresolved("actions added elsewhere", "code", st.span)
+    if not any(k in st for k in ("Resource", "NotResource", "Principal", "NotPrincipal")):
+        st["Resource"] = Unresolved("resources added elsewhere", "code", st.span)
+
+
+def _label(stack: str, construct: str, what: str) -> str:
+    head = "/".join(p for p in (stack, construct) if p)
+    return f"{head}: {what}" if head else what
+
+
+def _construct_id(r: Reader, call: Optional[N]) -> str:
+    """The construct id of ``iam.Role(self, "Id", ...)`` (its second argument), or ""."""
+    if call is None or call.kind != "call" or not call.b or len(call.b) < 2:
+        return ""
+    v = r.follow(call.b[1])
+    return v.a if v is not None and v.kind == "str" else ""
+
+
+def _construct_name(r: Reader, call: N, default: str) -> str:
+    """The construct id of a construct call, else the variable it is bound to (an id built at
+    run time: ``f"{prefix}-Role"``), else ``default``."""
+    cid = _construct_id(r, call)
+    if cid:
+        return cid
+    for name, vals in r.code.bindings.items():
+        if any(v is call for v in vals):
+            return name
+    for name, v in r.code.targets.items():
+        if v is call:
+            return name
+    return default
+
+
+def _target_name(r: Reader, target: N) -> str:
+    """How a label names the construct a method is called on: its construct id when the
+    variable was bound to a construct in this file, else the variable as written."""
+    bound = r.code.targets.get(text(target))
+    if bound is None and target.kind == "name":
+        bound = r.const(target.a)
+    if bound is not None and bound.kind == "call":
+        cid = _construct_id(r, bound)
+        if cid:
+            return cid
+    if target.kind == "call":
+        cid = _construct_id(r, target)
+        if cid:
+            return cid
+    return text(target)
+
+
+def extract(src, code: Code, kind: str) -> None:
+    r = Reader(code)
+    out = _Out(src, code, kind)
+    leftovers: list = []
+    for call, stack in code.calls:
+        _guard(src, call, _container, r, out, call, stack, leftovers)
+    for key, (doc, _span) in out.grouped.items():
+        out.doc(doc, key[0], key[1])
+    # what no construct reads: every statement, document and policy-shaped mapping still counts
+    for call, stack in leftovers:
+        if id(call) in r.consumed:
+            continue
+        name = last_name(call.a)
+        if name == "PolicyDocument":
+            _guard(src, call, lambda: out.doc(r.value(call), _label(stack, "", "PolicyDocument"), None))
+    for n, stack, bound in code.dicts:
+        if id(n) in r.consumed or not _is_policy_shaped(r, n):
+            continue
+        what = f"policy {bound}" if bound else "policy document"
+        _guard(src, n, lambda: out.doc(r.value(n), _label(stack, "", what), None))
+    for call, stack in leftovers:
+        if id(call) in r.consumed or snake(last_name(call.a)) not in ("from_aws_managed_policy_name",
+                                                                      "from_managed_policy_arn"):
+            continue
+        got = r.managed_ref(call)
+        if got is not None:
+            out.ref(got[0], _label(stack, "", f"ManagedPolicy.{got[1]}"))
+    for call, stack in leftovers:
+        if id(call) in r.consumed or last_name(call.a) != "PolicyStatement":
+            continue
+
+        def one(call=call, stack=stack) -> None:
+            st = r.value(code.roots.get(id(call), call))
+            if isinstance(st, LDict):
+                tree = LDict({"Statement": LList([st], span=st.span)}, span=st.span)
+                out.doc(tree, _label(stack, "", "PolicyStatement"), None)
+        _guard(src, call, one)
+
+
+def _guard(src, node: N, fn, *args) -> None:
+    """Run one construct's extraction; a bug there is LP000 at the construct, the rest of the
+    file is still read."""
+    from ..located import ParseError
+
+    try:
+        fn(*args)
+    except ParseError as e:
+        src.error("LP001", e.message, e.span)
+    except RecursionError:
+        src.error("LP001", "expression is nested too deeply", node.span)
+    except Exception as e:
+        src.error("LP000", f"reading {text(node)} failed: {type(e).__name__}: {e}", node.span, ("read",))
+
+
+def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> None:
+    callee = call.a
+    name = last_name(callee)
+    low = snake(name)
+    props = None
+    if callee.kind == "attr" and (low in _IDENTITY_METHODS or low in _RESOURCE_METHODS):
+        role = "identity" if low in _IDENTITY_METHODS else "resource"
+        target = callee.a
+        tname = _target_name(r, target)
+        label = _label(stack, tname, low)
+        tree = _group(out, label, role, call.span)
+        for a in call.b or ():
+            if a.kind == "spread":
+                v = r.value(a.a)
+                items = list(v) if isinstance(v, list) else [Unresolved(text(a.a), "spread", a.span)]
+            else:
+                items = [r.value(a)]
+            for v in items:
+                if isinstance(v, LDict):
+                    tree["Statement"].append(v)
+        return
+    if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
+        leftovers.append((call, stack))  # named by the construct that attaches it, if one does
+        return
+    if callee.kind == "attr" and low in ("add_managed_policy", "attach_managed_policy"):
+        _managed_items(r, out, call.b or [], _label(stack, _target_name(r, callee.a), low))
+        return
+    if callee.kind == "attr" and low.startswith("attach_") and low.endswith("_policy"):
+        arn = next((v for kw, _, v in call.c or () if kw == "PolicyArn"), None)
+        for v in (r.each(arn) if arn is not None else ()):
+            if isinstance(v, LStr):
+                out.ref(v, _label(stack, "", f"{name}(PolicyArn)"))
+        return
+    if name in ("PolicyStatement", "PolicyDocument"):
+        leftovers.append((call, stack))
+        return
+    if name == "Role":
+        props = r.props(call)
+        cid = _construct_name(r, call, "Role")
+        if "assumed_by" in props:
+            _trust(r, out, call, props, _label(stack, cid, "assumed_by"))
+        if "inline_policies" in props:
+            pols = r.value(props["inline_policies"][1])
+            if isinstance(pols, LDict):
+                for pname, doc in pols.items():
+                    out.doc(doc, _label(stack, cid, f"inline_policies.{pname}"), "identity")
+        _managed_list(r, out, props, _label(stack, cid, "managed_policies"))
+        return
+    if name in ("Policy", "ManagedPolicy"):
+        props = r.props(call)
+        cid = _construct_name(r, call, name)
+        if "statements" in props:
+            sts = r.statements(props["statements"][1])
+            tree = LDict({"Version": LStr("2012-10-17", callee.span), "Statement": sts}, span=call.span)
+            tree.key_spans["Statement"] = props["statements"][0]
+            out.doc(tree, _label(stack, cid, "statements"), "identity")
+        if "document" in props:
+            out.doc(r.value(props["document"][1]), _label(stack, cid, "document"), "identity")
+        return
+    if name == "CfnRole":
+        props = r.props(call)
+        cid = _construct_name(r, call, name)
+        if "assume_role_policy_document" in props:
+            out.doc(r.value(props["assume_role_policy_document"][1]),
+                    _label(stack, cid, "assume_role_policy_document"), "trust")
+        if "policies" in props:
+            pols = r.follow(props["policies"][1])
+            for i, p in enumerate(pols.a if pols is not None and pols.kind == "list" else ()):
+                p = r.follow(p)
+                doc_node = None
+                if p is not None and p.kind == "call":
+                    doc_node = r.props(p).get("policy_document", (None, None))[1]
+                elif p is not None and p.kind == "dict":
+                    doc_node = next((v for k, v in p.a if k is not None and k.kind == "str"
+                                     and snake(k.a) in ("policy_document", "_policy_document")), None)
+                if doc_node is not None:
+                    out.doc(r.value(doc_node), _label(stack, cid, f"policies[{i}]"), "identity")
+        _managed_list(r, out, props, _label(stack, cid, "managed_policy_arns"))
+        return
+    if name in _L1_DOCUMENT and callee.kind == "attr" and "iot" in text(callee.a).lower():
+        doc = r.props(call).get("policy_document")  # an AWS IoT policy, not an IAM one
+        if doc is not None:
+            r.consumed.add(id(r.follow(doc[1])))
+        return
+    if name in _L1_DOCUMENT:
+        props = r.props(call)
+        cid = _construct_name(r, call, name)
+        if "policy_document" in props:
+            out.doc(r.value(props["policy_document"][1]), _label(stack, cid, "policy_document"), _L1_DOCUMENT[name])
+        return
+
+
+def _group(out: _Out, label: str, role: str, span: Span) -> LDict:
+    key = (label, role)
+    got = out.grouped.get(key)
+    if got is None:
+        tree = LDict({"Version": LStr("2012-10-17", span), "Statement": LList(span=span)}, span=span)
+        out.grouped[key] = (tree, span)
+        return tree
+    return got[0]
+
+
+def _managed_list(r: Reader, out: _Out, props: dict, label: str) -> None:
+    """Managed policy ARNs in ``managed_policy_arns`` / ``managed_policies``: strings and
+    ``{managedPolicyArn: ...}`` literals and ``ManagedPolicy.from_*`` calls, named by the construct."""
+    for prop in ("managed_policy_arns", "managed_policies"):
+        if prop not in props:
+            continue
+        items = r.follow(props[prop][1])
+        _managed_items(r, out, items.a if items is not None and items.kind == "list" else (), label)
+
+
+def _managed_items(r: Reader, out: _Out, items, label: str) -> None:
+    for it in items:
+        it = r.follow(it)
+        if it is not None and it.kind == "call":
+            got = r.managed_ref(it)
+            if got is not None:
+                r.consumed.add(id(it))
+                out.ref(got[0], label)
+            continue
+        if it is not None:
+            if it.kind == "dict":
+                it = next((v for k, v in it.a if k is not None and k.kind == "str"
+                           and k.a == "managedPolicyArn"), None)
+                if it is None:
+                    continue
+            if it.kind in ("str", "tmpl", "add", "name"):
+                v = r.value(it)
+                if isinstance(v, LStr):
+                    out.ref(v, label)
+
+
+def _trust(r: Reader, out: _Out, call: N, props: dict, label: str) -> None:
+    kspan, pnode = props["assumed_by"]
+    got = r.principals(pnode)
+    if got is None or not got.entries:
+        return
+    ext = props.get("external_ids") or props.get("external_id")
+    ext_val = r.value(ext[1]) if ext is not None else None
+    groups: dict = {}
+    order: list = []
+    for kind, val, conds, action, span in got.entries:
+        akey = str(action) if isinstance(action, LStr) else repr(action)
+        ckey = repr(_plain(conds))
+        g = groups.get((akey, ckey))
+        if g is None:
+            st = LDict(span=span)
+            st["Effect"] = LStr("Allow", span)
+            st.key_spans["Effect"] = kspan
+            acts = [action]
+            if got.tags:
+                acts.append(LStr("sts:TagSession", span))
+            st["Action"] = acts[0] if len(acts) == 1 else LList(acts, span=span)
+            st.key_spans["Action"] = kspan
+            st["Principal"] = LDict(span=span)
+            st.key_spans["Principal"] = kspan
+            if conds is not None:
+                st["Condition"] = conds
+                st.key_spans["Condition"] = kspan
+            if ext_val is not None:
+                _merge_conditions(st, LDict({"StringEquals": LDict({"sts:ExternalId": ext_val}, span=kspan)},
+                                            span=kspan), kspan)
+            groups[(akey, ckey)] = st
+            order.append(st)
+            g = st
+        _add_principal(g["Principal"], kind, val, span)
+    tree = LDict({"Version": LStr("2012-10-17", kspan), "Statement": LList(order, span=kspan)}, span=call.span)
+    out.doc(tree, label, "trust")
+
+
+def _plain(v: Any) -> Any:
+    from ..located import plain
+
+    try:
+        return plain(v)
+    except RecursionError:  # pragma: no cover - values are depth-capped when read
+        return id(v)

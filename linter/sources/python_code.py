@@ -1,0 +1,388 @@
+"""Python code: AWS CDK apps and policy dictionaries in scripts (boto3), read with the
+standard library's :mod:`ast` (the code is parsed, never imported or run).
+
+A ``.py`` file is read only when its text holds one of the ``markers`` of its row in the
+format table (an ``aws_cdk`` import, a ``"Statement"`` key, an AWS managed policy ARN); any other Python file costs a
+read and a substring search, and is never reported on (no finding, not even a credential
+scan). What is understood is described in :mod:`linter.sources.cdk`, which this module
+feeds with the language-neutral tree of the file.
+"""
+from __future__ import annotations
+
+from ..located import ParseError, Span
+
+#: Deepest nesting of expressions converted (deeper parts are unknown values).
+MAX_DEPTH = 120
+
+
+def picks(src) -> bool:
+    """Whether the file holds one of its format's markers (``markers`` in the format table:
+    an ``aws_cdk`` import, a ``"Statement"`` key, an AWS managed policy ARN)."""
+    fmt = src.format
+    if fmt is None:
+        from . import BY_NAME
+
+        fmt = BY_NAME["python"]
+    return any(m in src.text for m in fmt.markers)
+
+
+def parse(src):
+    """The :class:`~linter.sources.cdk.Code` of a Python file, or None when the file is
+    ordinary code (it is then not the linter's business: its text is dropped)."""
+    import ast
+
+    text = src.text
+    if not picks(src):
+        src.text = None  # ordinary code: nothing is reported on it, not even credentials
+        return None
+    try:
+        tree = ast.parse(text, filename=src.path)
+    except SyntaxError as e:
+        line = e.lineno or 1
+        col = max(1, e.offset or 1)
+        msg = (e.msg or "invalid syntax").split(" (", 1)[0]
+        raise ParseError(f"Python syntax error: {msg}", Span(line, col, line, col + 1))
+    except (ValueError, MemoryError) as e:
+        raise ParseError(f"Python file cannot be parsed: {type(e).__name__}", Span(1, 1, 1, 1))
+    src.layout = lambda: _layout(text, tree)
+    return _Converter(text).module(tree)
+
+
+def _layout(text: str, tree):
+    """What the parser saw, for suppression comments (made only for a file that mentions
+    lint-policies): the comments (``tokenize``) and the constructs that run over several lines."""
+    import ast
+    import io
+    import tokenize
+
+    from ..located import LStr
+
+    comments = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                (line, col), (end_line, end_col) = tok.start, tok.end
+                comments.append(LStr(tok.string, Span(line, col + 1, end_line, end_col + 1)))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None  # the line scanner reads it
+    blocks: dict = {}
+    for node in ast.walk(tree):
+        line, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if line and end and end > line and blocks.get(line, 0) < end:
+            blocks[line] = end
+    return comments, blocks, set()
+
+
+def extract(src, code) -> None:
+    if code is None:
+        src.kind = "text"
+        return
+    from . import cdk
+
+    src.kind = "python"
+    cdk.extract(src, code, "python")
+    for doc in src.documents:
+        for st in doc.statements:
+            src.blocks.append(st.span)
+
+
+class _Converter:
+    def __init__(self, text: str) -> None:
+        from .cdk import Code, N
+
+        self.N = N
+        self.code = Code("python")
+        self.lines = None if text.isascii() else text.split("\n")
+        self.dict_names: dict = {}
+
+    # -- positions ---------------------------------------------------------
+    def col(self, line: int, byte_col: int) -> int:
+        if self.lines is None or line - 1 >= len(self.lines):
+            return byte_col + 1
+        s = self.lines[line - 1]
+        if s.isascii():
+            return byte_col + 1
+        return len(s.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+    def span(self, node) -> Span:
+        line = node.lineno
+        end_line = node.end_lineno or line
+        end_col = node.end_col_offset
+        if self.lines is None:  # ASCII text: byte offsets are columns
+            return Span(line, node.col_offset + 1, end_line, end_col + 1 if end_col is not None else node.col_offset + 2)
+        col = self.col(line, node.col_offset)
+        return Span(line, col, end_line, self.col(end_line, end_col) if end_col is not None else col + 1)
+
+    # -- statements --------------------------------------------------------
+    def module(self, tree):
+        import ast
+
+        self.ast = ast
+        work = [(s, "") for s in reversed(tree.body)]
+        while work:  # statements are visited without recursion: nesting depth costs nothing
+            s, stack = work.pop()
+            more = self.stmt(s, stack)
+            if more:
+                work.extend(reversed(more))
+        return self.code
+
+    def bind_target(self, t, value) -> None:
+        ast = self.ast
+        if isinstance(t, ast.Name):
+            self.code.bind(t.id, value)
+        elif isinstance(t, ast.Attribute):
+            dotted = _dotted(t)
+            if dotted and value is not None and value.kind == "call":
+                self.code.targets[dotted] = value
+            self.expr(t.value, "")
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            for e in t.elts:
+                self.bind_target(e.value if isinstance(e, ast.Starred) else e, None)
+        elif isinstance(t, ast.Subscript):
+            if isinstance(t.value, ast.Name):
+                self.code.changed.add(t.value.id)
+            self.expr(t.value, "")
+            self.expr(t.slice, "")
+
+    def stmt(self, s, stack: str) -> list:
+        N = self.N
+        ast = self.ast
+        self.stack = stack
+        if isinstance(s, ast.ClassDef):
+            self.code.bind(s.name, None)
+            for e in s.decorator_list + s.bases + [k.value for k in s.keywords]:
+                self.expr(e, stack)
+            return [(b, s.name) for b in s.body]
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.code.bind(s.name, None)
+            self.args(s.args, stack)
+            for e in s.decorator_list:
+                self.expr(e, stack)
+            return [(b, stack) for b in s.body]
+        if isinstance(s, ast.Assign):
+            v = self.expr(s.value, stack)
+            t0 = s.targets[0]
+            self.code.root(v, N("name", self.span(t0), t0.id) if len(s.targets) == 1 and isinstance(t0, ast.Name)
+                           else None)
+            for t in s.targets:
+                self.bind_target(t, v)
+                if isinstance(t, ast.Name) and v is not None and id(v) in self.dict_names:
+                    self.dict_names[id(v)][2] = t.id
+            return []
+        if isinstance(s, ast.AnnAssign):
+            v = self.expr(s.value, stack) if s.value is not None else None
+            if s.value is not None or not isinstance(s.target, ast.Name):
+                self.bind_target(s.target, v)
+            return []
+        if isinstance(s, ast.AugAssign):
+            if isinstance(s.target, ast.Name):
+                self.code.changed.add(s.target.id)
+            else:
+                self.bind_target(s.target, None)
+            self.expr(s.value, stack)
+            return []
+        if isinstance(s, (ast.For, ast.AsyncFor)):
+            self.bind_target(s.target, None)
+            it = self.expr(s.iter, stack)
+            if isinstance(s.target, ast.Name):
+                self.code.loops[s.target.id] = it
+            return [(b, stack) for b in s.body + s.orelse]
+        if isinstance(s, (ast.With, ast.AsyncWith)):
+            for item in s.items:
+                self.expr(item.context_expr, stack)
+                if item.optional_vars is not None:
+                    self.bind_target(item.optional_vars, None)
+            return [(b, stack) for b in s.body]
+        if isinstance(s, (ast.Import, ast.ImportFrom)):
+            for a in s.names:
+                self.code.bind((a.asname or a.name).split(".")[0], None)
+            return []
+        if isinstance(s, (ast.Global, ast.Nonlocal)):
+            self.code.changed.update(s.names)
+            return []
+        if isinstance(s, ast.Expr):
+            n = self.expr(s.value, stack)
+            self.code.root(n)
+            if n is not None and n.kind == "call" and n.a.kind == "attr":
+                obj = n.a.a
+                if obj.kind == "name":
+                    if n.a.b in _CHANGING:
+                        self.code.changed.add(obj.a)
+                    else:
+                        self.code.mutations.setdefault(obj.a, []).append(n)
+            return []
+        if isinstance(s, ast.Delete):
+            for t in s.targets:
+                self.bind_target(t, None)
+            return []
+        if isinstance(s, ast.ExceptHandler):
+            if s.name:
+                self.code.bind(s.name, None)
+            if s.type is not None:
+                self.expr(s.type, stack)
+            return [(b, stack) for b in s.body]
+        more = []
+        for child in ast.iter_child_nodes(s):
+            if isinstance(child, (ast.stmt, ast.excepthandler)):
+                more.append((child, stack))
+            elif isinstance(child, ast.expr):
+                self.expr(child, stack)
+            elif isinstance(child, ast.match_case):
+                self.pattern_names(child.pattern)
+                if child.guard is not None:
+                    self.expr(child.guard, stack)
+                more.extend((b, stack) for b in child.body)
+        return more
+
+    def pattern_names(self, p) -> None:
+        for node in self.ast.walk(p):
+            name = getattr(node, "name", None) or getattr(node, "rest", None)
+            if isinstance(name, str):
+                self.code.bind(name, None)
+
+    def args(self, a, stack: str) -> None:
+        for arg in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
+            self.code.bind(arg.arg, None)
+        for d in a.defaults + [d for d in a.kw_defaults if d is not None]:
+            self.expr(d, stack)
+
+    # -- expressions -------------------------------------------------------
+    def expr(self, e, stack: str, depth: int = 0):
+        N = self.N
+        if e is None:
+            return None
+        ast = self.ast
+        span = self.span(e)
+        if depth > MAX_DEPTH:
+            return N("other", span, "expression")
+        d = depth + 1
+        t = type(e)
+        if t is ast.Name:
+            if type(e.ctx) is ast.Store:
+                self.code.bind(e.id, None)
+            return N("name", span, e.id)
+        if t is ast.Attribute:
+            return N("attr", span, self.expr(e.value, stack, d), e.attr)
+        if isinstance(e, ast.Constant):
+            v = e.value
+            if isinstance(v, str):
+                return N("str", span, v)
+            if isinstance(v, bool):
+                return N("bool", span, v)
+            if v is None:
+                return N("null", span, None)
+            if isinstance(v, (int, float)):
+                return N("num", span, v)
+            return N("other", span, "constant")
+        if isinstance(e, ast.Name):
+            if isinstance(e.ctx, ast.Store):
+                self.code.bind(e.id, None)
+            return N("name", span, e.id)
+        if isinstance(e, ast.Attribute):
+            return N("attr", span, self.expr(e.value, stack, d), e.attr)
+        if isinstance(e, ast.Call):
+            callee = self.expr(e.func, stack, d)
+            args = [self.expr(a, stack, d) for a in e.args]
+            kws = []
+            for k in e.keywords:
+                ks = self.span(k)
+                if k.arg is not None:
+                    ks = Span(ks.line, ks.col, ks.line, ks.col + len(k.arg))
+                kws.append((k.arg, ks, self.expr(k.value, stack, d)))
+            n = N("call", span, callee, args, kws)
+            self.code.calls.append((n, stack))
+            return n
+        if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
+            return N("list", span, [self.expr(x, stack, d) for x in e.elts])
+        if isinstance(e, ast.Starred):
+            return N("spread", span, self.expr(e.value, stack, d))
+        if isinstance(e, ast.Dict):
+            items = [(self.expr(k, stack, d) if k is not None else None, self.expr(v, stack, d))
+                     for k, v in zip(e.keys, e.values)]
+            n = N("dict", span, items)
+            if any(k is not None and k.kind == "str" and k.a == "Statement" for k, _ in items):
+                entry = [n, stack, ""]
+                self.dict_names[id(n)] = entry
+                self.code.dicts.append(entry)
+            return n
+        if isinstance(e, ast.JoinedStr):
+            parts: list = []
+            for v in e.values:
+                if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                    parts.append(v.value)
+                elif isinstance(v, ast.FormattedValue):
+                    inner = self.expr(v.value, stack, d)
+                    if v.format_spec is not None or v.conversion not in (-1, None):
+                        self.expr(v.format_spec, stack, d)
+                        inner = N("other", inner.span, "formatted value")
+                    parts.append(inner)
+                else:
+                    parts.append(self.expr(v, stack, d))
+            return N("tmpl", span, parts)
+        if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add):
+            return self.concat(e, stack, d)
+        if isinstance(e, ast.NamedExpr):
+            v = self.expr(e.value, stack, d)
+            self.code.bind(e.target.id, None)
+            return v
+        if isinstance(e, ast.Lambda):
+            self.args(e.args, stack)
+            self.expr(e.body, stack, d)
+            return N("other", span, "lambda")
+        if isinstance(e, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for g in e.generators:
+                self.bind_target(g.target, None)
+        for child in ast.iter_child_nodes(e):  # anything else: unknown, but calls inside still count
+            if isinstance(child, ast.expr):
+                self.expr(child, stack, d)
+            elif isinstance(child, ast.comprehension):
+                self.expr(child.iter, stack, d)
+                for c in child.ifs:
+                    self.expr(c, stack, d)
+        return N("other", span, _describe(e))
+
+    def concat(self, e, stack: str, depth: int):
+        """``a + b + c``: a left-nested chain, walked without recursion."""
+        N = self.N
+        ast = self.ast
+        chain = []
+        x = e
+        while isinstance(x, ast.BinOp) and isinstance(x.op, ast.Add) and len(chain) < 10000:
+            chain.append(x)
+            x = x.left
+        node = self.expr(x, stack, depth)
+        for b in reversed(chain):
+            node = N("add", self.span(b), node, self.expr(b.right, stack, depth))
+        return node
+
+
+#: Methods that change a list or mapping in place: the name no longer holds one known value.
+_CHANGING = frozenset(("append", "extend", "insert", "update", "pop", "remove", "clear", "setdefault",
+                       "add", "discard", "sort", "reverse", "__setitem__"))
+
+
+def _dotted(t) -> str:
+    parts = []
+    while True:
+        name = type(t).__name__
+        if name == "Attribute":
+            parts.append(t.attr)
+            t = t.value
+        elif name == "Name":
+            parts.append(t.id)
+            return ".".join(reversed(parts))
+        else:
+            return ""
+
+
+def _describe(e) -> str:
+    dotted = _dotted(e)
+    if dotted:
+        return dotted
+    name = type(e).__name__
+    if name == "Subscript":
+        base = _dotted(e.value)
+        return f"{base}[...]" if base else "subscript"
+    return {"IfExp": "conditional expression", "BoolOp": "boolean expression", "BinOp": "expression",
+            "ListComp": "comprehension", "DictComp": "comprehension", "GeneratorExp": "comprehension",
+            "Await": "await expression"}.get(name, "expression")

@@ -1,0 +1,433 @@
+"""AWS CDK apps in Python and policy dictionaries in Python scripts (boto3), read statically:
+exact codes, lines and columns, firing and not firing, suppressions in # comments, hostile input."""
+import textwrap
+
+import pytest
+
+from keygen import key_id
+
+SM = ["SM", "IAM3"]
+
+
+def found(findings, with_label=False):
+    if with_label:
+        return [(f.code, f.span.line, f.span.col, f.label) for f in findings]
+    return [(f.code, f.span.line, f.span.col) for f in findings]
+
+
+def py(text):
+    return textwrap.dedent(text).lstrip("\n")
+
+
+STACK = py('''
+    from aws_cdk import Stack, aws_iam as iam
+
+    ACTIONS = ["sagemaker:*"]
+
+
+    class TrainingStack(Stack):
+        def __init__(self, scope, cid, **kw):
+            super().__init__(scope, cid, **kw)
+            role = iam.Role(self, "TrainingRole",
+                            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+            role.add_to_policy(iam.PolicyStatement(actions=ACTIONS, resources=["*"]))
+            role.add_to_policy(iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[f"arn:aws:iam::{self.account}:role/*"]))
+''')
+
+
+def test_statements_of_add_to_policy_at_their_literals(lint):
+    got = found(lint(STACK, "app/stack.py", select=["SM101", "IAM301"]), with_label=True)
+    assert got == [
+        ("SM101", 3, 12, "TrainingStack/TrainingRole: add_to_policy"),  # the constant's literal
+        ("IAM301", 13, 22, "TrainingStack/TrainingRole: add_to_policy"),  # "iam:PassRole", f-string resource
+    ]
+
+
+def test_scoped_or_unknown_values_are_never_guessed(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        acts = ["sagemaker:*"]
+        acts = ["sagemaker:DescribeModel"]   # bound twice: not a constant
+        more = ["sagemaker:*"]
+        more.append("x")                     # changed in place: not known either
+
+
+        def helper(actions, resource):
+            return iam.PolicyStatement(actions=actions, resources=[resource])
+
+
+        def build(role, bucket):
+            role.add_to_policy(iam.PolicyStatement(actions=acts, resources=["*"]))
+            role.add_to_policy(iam.PolicyStatement(actions=more, resources=["*"]))
+            role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:CreateModel"],
+                                                   resources=[bucket.arn_for_objects("*")]))
+            role.add_to_policy(iam.PolicyStatement(actions=["iam:PassRole"], resources=[role.role_arn]))
+    ''')
+    assert found(lint(text, "stack.py")) == []
+
+
+def test_statement_builders_and_standalone_statements(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        st = iam.PolicyStatement()
+        st.add_actions("sagemaker:CreateTrainingJob")
+        st.add_all_resources()
+        old = iam.PolicyStatement().add_actions("sagemaker:*").add_resources("*")
+    ''')
+    got = found(lint(text, "stack.py", select=["SM101", "SM201"]), with_label=True)
+    assert got == [
+        ("SM201", 5, 1, "PolicyStatement"),
+        ("SM101", 6, 41, "PolicyStatement"),
+        ("SM201", 6, 70, "PolicyStatement"),
+    ]
+
+
+def test_documents_policies_and_inline_policies(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+        from aws_cdk.aws_iam import PolicyDocument, PolicyStatement, Effect
+
+        doc = PolicyDocument(statements=[PolicyStatement(effect=Effect.ALLOW, not_actions=["s3:*"], resources=["*"])])
+        iam.Role(scope, "R", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                 inline_policies={"ml": doc})
+        iam.ManagedPolicy(scope, "MP", statements=[
+            iam.PolicyStatement(actions=["sagemaker:Create*"], resources=["*"])])
+        iam.Policy(scope, "P", document=iam.PolicyDocument.from_json({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}))
+        iam.PolicyStatement(effect=Effect.DENY, actions=["sagemaker:*"], resources=["*"])
+    ''')
+    got = found(lint(text, "stack.py", select=["SM101", "SM102", "SM103"]), with_label=True)
+    assert got == [
+        ("SM103", 4, 71, "R: inline_policies.ml"),
+        ("SM102", 8, 34, "MP: statements"),
+        ("SM101", 11, 49, "P: document"),
+    ]
+
+
+def test_trust_policies_from_assumed_by(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        iam.Role(s, "Open", assumed_by=iam.AnyPrincipal())
+        iam.Role(s, "Org", assumed_by=iam.OrganizationPrincipal("o-abc123"))
+        iam.Role(s, "Svc", assumed_by=iam.CompositePrincipal(
+            iam.ServicePrincipal("sagemaker.amazonaws.com"), iam.AccountPrincipal("123456789012")))
+        iam.Role(s, "Gh", assumed_by=iam.FederatedPrincipal(
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            assume_role_action="sts:AssumeRoleWithWebIdentity"))
+        iam.Role(s, "GhOk", assumed_by=iam.WebIdentityPrincipal(
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            conditions={"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                         "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}}))
+        iam.Role(s, "Unknown", assumed_by=some_principal)
+    ''')
+    got = found(lint(text, "stack.py", select=["IAM3"]), with_label=True)
+    assert got == [
+        ("IAM302", 3, 32, "Open: assumed_by"),
+        ("IAM303", 8, 5, "Gh: assumed_by"),
+    ]
+
+
+def test_managed_policies_by_name_and_arn(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        iam.Role(s, "R", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"), managed_policies=[
+            iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess"),
+            iam.ManagedPolicy.from_managed_policy_arn(s, "Ro", "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly"),
+            iam.ManagedPolicy.from_managed_policy_arn(s, "Full", "arn:aws:iam::aws:policy/AdministratorAccess"),
+            iam.ManagedPolicy.from_aws_managed_policy_name(name_from_config),
+        ])
+        iam.CfnRole(s, "L1", assume_role_policy_document={}, managed_policy_arns=[
+            "arn:aws:iam::aws:policy/PowerUserAccess"])
+    ''')
+    got = found(lint(text, "stack.py", select=["SM105"]))
+    assert got == [("SM105", 4, 52), ("SM105", 6, 58), ("SM105", 10, 5)]
+
+
+def test_l1_constructs_with_literal_documents(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        iam.CfnRole(self, "Exec",
+            assume_role_policy_document={
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]},
+            policies=[iam.CfnRole.PolicyProperty(policy_name="p", policy_document={
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["sagemaker:*"], "Resource": "*"}]})])
+        iam.CfnPolicy(self, "Pol", policy_name="q", policy_document={
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]})
+    ''')
+    got = found(lint(text, "stack.py", select=["SM101", "IAM301", "IAM302"]), with_label=True)
+    assert got == [
+        ("IAM302", 6, 64, "Exec: assume_role_policy_document"),
+        ("SM101", 9, 54, "Exec: policies[0]"),
+        ("IAM301", 12, 49, "Pol: policy_document"),
+    ]
+
+
+def test_boto3_policy_dictionaries(lint):
+    text = py('''
+        import json
+        import boto3
+
+        iam = boto3.client("iam")
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+        }
+        iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))
+        bucket = "ml-data"
+        iam.put_role_policy(RoleName="r", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": ["sagemaker:*"], "Resource": "*"},
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"},
+            ],
+        }))
+        for arn in ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]:
+            iam.attach_role_policy(RoleName="r", PolicyArn=arn)
+    ''')
+    got = found(lint(text, "make_role.py", select=["SM101", "SM105", "IAM302"]), with_label=True)
+    assert got == [
+        ("IAM302", 7, 60, "policy trust"),
+        ("SM101", 14, 40, "policy document"),
+        ("SM105", 18, 13, "attach_role_policy(PolicyArn)"),
+    ]
+
+
+def test_ordinary_python_is_never_reported(lint, tmp_path):
+    key = key_id("cdk-ordinary")
+    text = f'ACCESS = "{key}"\nprint("Effect and Action are words")\ndef f(:\n'
+    assert lint(text, "tool.py") == []
+    (tmp_path / "latin.py").write_bytes(b"# caf\xe9\nx = 1\n")
+    assert lint("x = 1\n", "ok.py") == []
+    from linter.engine import Options, run
+
+    assert run(["latin.py"], Options()).findings == []
+
+
+def test_credentials_in_cdk_code_are_reported(lint):
+    key = key_id("cdk-key")
+    text = f'from aws_cdk import aws_lambda\nENV = {{"AWS_ACCESS_KEY_ID": "{key}"}}\n'
+    assert [(f.code, f.span.line) for f in lint(text, "stack.py", select=["KEY401"])] == [("KEY401", 2)]
+
+
+def test_suppression_comments(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        note = "# lint-policies: ignore[SM101] -- inside a string, not a comment"
+        role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:*"], resources=["*"]))
+        # lint-policies: ignore[SM101,SM201] -- admin role, reviewed
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["sagemaker:*"],
+            resources=["*"]))
+        role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:*"], resources=["*"]))  # lint-policies: ignore[SM101] -- ok
+    ''')
+    from linter.engine import Options, run
+    import os
+
+    with open("stack.py", "w") as fh:
+        fh.write(text)
+    res = run(["stack.py"], Options(select=["SM101", "SM201", "LP100"]))
+    assert found(res.findings) == [("SM101", 4, 49), ("SM201", 4, 76), ("SM201", 9, 76)]
+    assert sorted(found(res.suppressed)) == [("SM101", 7, 14), ("SM101", 9, 49), ("SM201", 8, 16)]
+    os.remove("stack.py")
+
+
+def test_syntax_error_in_cdk_code_is_lp001(lint):
+    got = lint("from aws_cdk import aws_iam as iam\nrole = iam.Role(self, 'R',\n", "stack.py")
+    assert [(f.code, f.span.line) for f in got] == [("LP001", 2)]
+    assert "Python syntax error" in got[0].message
+
+
+@pytest.mark.parametrize("body", [
+    "x = " + "(" * 300 + "1" + ")" * 300 + "\n",
+    "x = " + "[" * 90 + "'sagemaker:*'" + "]" * 90 + "\n",
+    "x = " + " + ".join(["'a'"] * 20000) + "\n",
+    "iam.PolicyStatement(actions=" + "f(" * 150 + "'sagemaker:*'" + ")" * 150 + ")\n",
+    "A = B\nB = A\niam.PolicyStatement(actions=A, resources=['*'])\n",
+    "d = {'Statement': [{'Effect': 'Allow', 'Action': d}]}\n",
+    "iam.PolicyStatement(**kw)\niam.Role(s, 'r', assumed_by=iam.CompositePrincipal(*ps))\n",
+])
+def test_hostile_cdk_code_is_lp001_or_nothing(lint, body):
+    got = lint("from aws_cdk import aws_iam as iam\n" + body, "stack.py")
+    assert {f.code for f in got} <= {"LP001", "LP002", "SM101", "SM201"}, [(f.code, f.message) for f in got]
+    assert not any(f.code == "LP000" for f in got)
+
+
+# ---------------------------------------------------------------------------
+# The same stack, as code and as the template `cdk synth` prints for it (written by hand):
+# the findings must be the same.
+
+SYNTH_PAIRS = [
+    (py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class TrainingStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "TrainingRole",
+                                assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+                                managed_policies=[
+                                    iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess")])
+                role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:*"], resources=["*"]))
+                role.add_to_policy(iam.PolicyStatement(actions=["iam:PassRole", "sagemaker:CreateTrainingJob"],
+                                                       resources=["*"]))
+     '''), '''{
+ "Resources": {
+  "TrainingRole6A5F8FC5": {
+   "Type": "AWS::IAM::Role",
+   "Properties": {
+    "AssumeRolePolicyDocument": {
+     "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                    "Principal": {"Service": "sagemaker.amazonaws.com"}}],
+     "Version": "2012-10-17"
+    },
+    "ManagedPolicyArns": [
+     {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AmazonSageMakerFullAccess"]]}
+    ]
+   }
+  },
+  "TrainingRoleDefaultPolicy3B5BC4F4": {
+   "Type": "AWS::IAM::Policy",
+   "Properties": {
+    "PolicyDocument": {
+     "Statement": [
+      {"Action": "sagemaker:*", "Effect": "Allow", "Resource": "*"},
+      {"Action": ["iam:PassRole", "sagemaker:CreateTrainingJob"], "Effect": "Allow", "Resource": "*"}
+     ],
+     "Version": "2012-10-17"
+    },
+    "PolicyName": "TrainingRoleDefaultPolicy3B5BC4F4",
+    "Roles": [{"Ref": "TrainingRole6A5F8FC5"}]
+   }
+  }
+ }
+}'''),
+    (py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+        PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+
+
+        class CiStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                iam.Role(self, "Deploy", assumed_by=iam.FederatedPrincipal(
+                    PROVIDER, {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"}},
+                    "sts:AssumeRoleWithWebIdentity"))
+                iam.Role(self, "Anyone", assumed_by=iam.CompositePrincipal(
+                    iam.AnyPrincipal(), iam.ServicePrincipal("sagemaker.amazonaws.com")))
+     '''), '''{
+ "Resources": {
+  "Deploy1A2B3C4D": {
+   "Type": "AWS::IAM::Role",
+   "Properties": {
+    "AssumeRolePolicyDocument": {
+     "Statement": [{
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"}},
+      "Effect": "Allow",
+      "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}
+     }],
+     "Version": "2012-10-17"
+    }
+   }
+  },
+  "AnyoneAB12CD34": {
+   "Type": "AWS::IAM::Role",
+   "Properties": {
+    "AssumeRolePolicyDocument": {
+     "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                    "Principal": {"AWS": "*", "Service": "sagemaker.amazonaws.com"}}],
+     "Version": "2012-10-17"
+    }
+   }
+  }
+ }
+}'''),
+    (py('''
+        from aws_cdk import Stack
+        from aws_cdk import aws_iam as iam
+
+
+        class ScientistStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                iam.ManagedPolicy(self, "Scientist", statements=[
+                    iam.PolicyStatement(actions=["sagemaker:Create*", "sagemaker:DescribeModel"],
+                                        resources=["*"]),
+                    iam.PolicyStatement(not_actions=["iam:*"], resources=["*"]),
+                    iam.PolicyStatement(actions=["sagemaker:InvokeEndpoint"],
+                                        not_resources=[f"arn:aws:sagemaker:{self.region}:{self.account}:endpoint/prod-*"]),
+                ])
+     '''), '''{
+ "Resources": {
+  "Scientist9F1E2D3C": {
+   "Type": "AWS::IAM::ManagedPolicy",
+   "Properties": {
+    "PolicyDocument": {
+     "Statement": [
+      {"Action": ["sagemaker:Create*", "sagemaker:DescribeModel"], "Effect": "Allow", "Resource": "*"},
+      {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+      {"Action": "sagemaker:InvokeEndpoint", "Effect": "Allow",
+       "NotResource": {"Fn::Join": ["", ["arn:aws:sagemaker:", {"Ref": "AWS::Region"}, ":",
+                                         {"Ref": "AWS::AccountId"}, ":endpoint/prod-*"]]}}
+     ],
+     "Version": "2012-10-17"
+    },
+    "Path": "/"
+   }
+  }
+ }
+}'''),
+]
+
+
+@pytest.mark.parametrize("code,template", SYNTH_PAIRS)
+def test_same_findings_as_the_synthesised_template(lint, code, template):
+    from_code = sorted((f.code, f.severity) for f in lint(code, "app/stack.py"))
+    from_template = sorted((f.code, f.severity) for f in lint(template, "cdk.out/Stack.template.json"))
+    assert from_code, "the pair must show something"
+    assert from_code == from_template
+
+
+def test_an_iot_policy_is_not_an_iam_policy(lint):
+    text = py('''
+        from aws_cdk import aws_iot as iot
+
+        iot.CfnPolicy(self, "Things", policy_document={
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iot:Connectt", "Resource": "*"}]})
+    ''')
+    assert lint(text, "stack.py") == []
+
+
+def test_a_directive_above_a_function_covers_it(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "b.py").write_text(py('''
+        from aws_cdk import aws_iam as iam
+        # lint-policies: ignore[SM101] -- the whole helper is for the admin role
+        def admin():
+            return iam.PolicyStatement(
+                actions=["sagemaker:*"],
+                resources=["*"])
+
+
+        def other():
+            return iam.PolicyStatement(actions=["sagemaker:*"], resources=["*"])
+    '''), encoding="utf-8")
+    res = run(["b.py"], Options(select=["SM101", "LP100"]))
+    assert found(res.findings) == [("SM101", 10, 41)] and found(res.suppressed) == [("SM101", 5, 18)]

@@ -1,0 +1,235 @@
+"""AWS CDK apps in TypeScript and JavaScript, read with the tree-sitter TypeScript grammar:
+exact codes, lines and columns, firing and not firing, // suppressions, hostile input."""
+import textwrap
+
+import pytest
+
+from keygen import key_id
+
+
+def found(findings, with_label=False):
+    if with_label:
+        return [(f.code, f.span.line, f.span.col, f.label) for f in findings]
+    return [(f.code, f.span.line, f.span.col) for f in findings]
+
+
+def ts(text):
+    return textwrap.dedent(text).lstrip("\n")
+
+
+STACK = ts('''
+    import * as cdk from "aws-cdk-lib";
+    import * as iam from "aws-cdk-lib/aws-iam";
+
+    const ACTIONS = ["sagemaker:*"];
+
+    export class TrainingStack extends cdk.Stack {
+      constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+        super(scope, id, props);
+        const role = new iam.Role(this, "TrainingRole", {
+          assumedBy: new iam.ServicePrincipal("sagemaker.amazonaws.com"),
+          managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName("AmazonSageMakerFullAccess")],
+        });
+        role.addToPolicy(new iam.PolicyStatement({ actions: ACTIONS, resources: ["*"] }));
+        role.addToPolicy(new iam.PolicyStatement({
+          actions: ["iam:PassRole"],
+          resources: [`arn:aws:iam::${this.account}:role/*`],
+        }));
+      }
+    }
+''')
+
+
+def test_statements_and_managed_policies_at_their_literals(lint):
+    got = found(lint(STACK, "lib/stack.ts", select=["SM101", "SM105", "IAM301"]), with_label=True)
+    assert got == [
+        ("SM101", 4, 18, "TrainingStack/TrainingRole: add_to_policy"),
+        ("SM105", 11, 68, "TrainingStack/TrainingRole: managed_policies"),
+        ("IAM301", 15, 17, "TrainingStack/TrainingRole: add_to_policy"),
+    ]
+
+
+def test_the_same_stack_in_javascript(lint):
+    js = STACK.replace("scope: Construct, id: string, props?: cdk.StackProps", "scope, id, props")
+    assert found(lint(js, "lib/stack.js", select=["SM101", "SM105", "IAM301"])) == [
+        ("SM101", 4, 18), ("SM105", 11, 68), ("IAM301", 15, 17)]
+
+
+def test_scoped_or_unknown_values_are_never_guessed(lint):
+    text = ts('''
+        import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+
+        let acts = ["sagemaker:*"];
+        acts = ["sagemaker:DescribeModel"];
+        const more = ["sagemaker:*"];
+        more.push("s3:GetObject");
+
+        function helper(actions: string[], resource: string) {
+          return new PolicyStatement({ actions, resources: [resource] });
+        }
+
+        export function build(role: Role, bucket: any, props: any) {
+          role.addToPolicy(new PolicyStatement({ actions: acts, resources: ["*"] }));
+          role.addToPolicy(new PolicyStatement({ actions: more, resources: ["*"] }));
+          role.addToPolicy(new PolicyStatement({ actions: ["sagemaker:CreateModel"], resources: [bucket.arnForObjects("*")] }));
+          role.addToPolicy(new PolicyStatement({ ...props, resources: ["*"] }));
+          new Role(this, "R", { assumedBy: props.principal });
+        }
+    ''')
+    assert found(lint(text, "lib/stack.ts")) == []
+
+
+def test_builders_documents_and_trust(lint):
+    text = ts('''
+        import * as iam from "@aws-cdk/aws-iam";
+
+        const st = new iam.PolicyStatement();
+        st.addActions("sagemaker:CreateTrainingJob");
+        st.addAllResources();
+        const old = new iam.PolicyStatement().addAction("sagemaker:*").addResource("*");
+        const doc = iam.PolicyDocument.fromJson({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: ["sagemaker:Create*"], Resource: "*" }],
+        });
+        new iam.Role(this, "Open", { assumedBy: new iam.AnyPrincipal(), inlinePolicies: { ml: doc } });
+        new iam.Role(this, "Gh", {
+          assumedBy: new iam.FederatedPrincipal(
+            "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", {},
+            "sts:AssumeRoleWithWebIdentity"),
+        });
+        new iam.CfnRole(this, "L1", {
+          assumeRolePolicyDocument: { Statement: [{ Effect: "Allow", Principal: { Service: "sagemaker.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+          managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+        });
+    ''')
+    got = found(lint(text, "lib/stack.ts", select=["SM101", "SM102", "SM105", "SM201", "IAM3"]), with_label=True)
+    assert got == [
+        ("SM201", 5, 1, "PolicyStatement"),
+        ("SM101", 6, 49, "PolicyStatement"),
+        ("SM201", 6, 76, "PolicyStatement"),
+        ("SM102", 9, 43, "Open: inline_policies.ml"),
+        ("SM201", 9, 75, "Open: inline_policies.ml"),
+        ("IAM302", 11, 45, "Open: assumed_by"),
+        ("IAM303", 14, 5, "Gh: assumed_by"),
+        ("SM105", 19, 23, "L1: managed_policy_arns"),
+    ]
+
+
+def test_ordinary_typescript_is_never_reported(lint):
+    key = key_id("ts-ordinary")
+    text = f'export const KEY = "{key}";\nconst p = {{ Statement: [{{ Effect: "Allow", Action: "*" }}] }};\nfunction (\n'
+    assert lint(text, "src/app.ts") == []
+    assert lint(text, "src/app.js") == []
+
+
+def test_suppression_comments(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "stack.ts").write_text(ts('''
+        import * as iam from "aws-cdk-lib/aws-iam";
+
+        const note = "// lint-policies: ignore[SM101] -- inside a string, not a comment";
+        const tpl = `${note} // lint-policies: ignore[SM101] -- in a template literal`;
+        role.addToPolicy(new iam.PolicyStatement({ actions: ["sagemaker:*"], resources: ["*"] }));
+        // lint-policies: ignore[SM101,SM201] -- admin role, reviewed
+        role.addToPolicy(new iam.PolicyStatement({
+          actions: ["sagemaker:*"],
+          resources: ["*"],
+        }));
+        /* lint-policies: ignore[SM101] -- ok */
+        role.addToPolicy(new iam.PolicyStatement({ actions: ["sagemaker:*"], resources: ["arn:aws:sagemaker:us-east-1:123456789012:model/m"] }));
+    '''))
+    res = run(["stack.ts"], Options(select=["SM101", "SM201", "LP100"]))
+    assert found(res.findings) == [("SM101", 5, 54), ("SM201", 5, 82)]
+    assert sorted(found(res.suppressed)) == [("SM101", 8, 13), ("SM101", 12, 54), ("SM201", 9, 15)]
+
+
+def test_syntax_error_is_lp001_and_the_rest_is_read(lint):
+    text = 'import * as iam from "aws-cdk-lib/aws-iam";\nconst a = 1 +;\n' \
+           'new iam.PolicyStatement({ actions: ["sagemaker:*"], resources: ["*"] });\n'
+    got = [(f.code, f.span.line) for f in lint(text, "stack.ts", select=["LP001", "SM101"])]
+    assert got == [("LP001", 2), ("SM101", 3)]
+
+
+@pytest.mark.parametrize("body", [
+    "const x = " + "(" * 3000 + "1" + ")" * 3000 + ";\n",
+    "const x = " + "[" * 200 + "'sagemaker:*'" + "]" * 200 + ";\n",
+    "const x = " + " + ".join(["'a'"] * 20000) + ";\n",
+    "new iam.PolicyStatement({ actions: " + "f(" * 300 + "'sagemaker:*'" + ")" * 300 + " });\n",
+    "const A = B; const B = A;\nnew iam.PolicyStatement({ actions: A, resources: ['*'] });\n",
+    "const d = { Statement: [{ Effect: 'Allow', Action: d }] };\n",
+    "new iam.Role(this, 'r', { assumedBy: new iam.CompositePrincipal(...ps) });\n",
+    "`${`${`${'unterminated\n",
+    "\\u{110000}'\\x' \"\\u{zz}\";\n",
+])
+def test_hostile_code_is_lp001_or_nothing(lint, body):
+    got = lint("import * as iam from 'aws-cdk-lib/aws-iam';\n" + body, "stack.ts")
+    assert {f.code for f in got} <= {"LP001", "LP002", "SM101", "SM201"}, [(f.code, f.message) for f in got]
+
+
+SYNTH_PAIR = (ts('''
+    import { Stack } from "aws-cdk-lib";
+    import * as iam from "aws-cdk-lib/aws-iam";
+
+    export class ScoringStack extends Stack {
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        const policy = new iam.ManagedPolicy(this, "Scoring");
+        const invoke = new iam.PolicyStatement({ actions: ["sagemaker:InvokeEndpoint"], resources: ["*"] });
+        const pass = new iam.PolicyStatement({
+          actions: ["iam:PassRole"],
+          resources: [`arn:${this.partition}:iam::${this.account}:role/*`],
+        });
+        policy.addStatements(invoke, pass);
+        new iam.Role(this, "Public", { assumedBy: new iam.ArnPrincipal("*") });
+      }
+    }
+'''), '''{
+ "Resources": {
+  "Scoring1F2E3D4C": {
+   "Type": "AWS::IAM::ManagedPolicy",
+   "Properties": {
+    "PolicyDocument": {
+     "Statement": [
+      {"Action": "sagemaker:InvokeEndpoint", "Effect": "Allow", "Resource": "*"},
+      {"Action": "iam:PassRole", "Effect": "Allow",
+       "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"},
+                                     ":role/*"]]}}
+     ],
+     "Version": "2012-10-17"
+    },
+    "Path": "/"
+   }
+  },
+  "Public5A6B7C8D": {
+   "Type": "AWS::IAM::Role",
+   "Properties": {
+    "AssumeRolePolicyDocument": {
+     "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"AWS": "*"}}],
+     "Version": "2012-10-17"
+    }
+   }
+  }
+ }
+}''')
+
+
+def test_same_findings_as_the_synthesised_template(lint):
+    code, template = SYNTH_PAIR
+    from_code = sorted((f.code, f.severity) for f in lint(code, "lib/stack.ts"))
+    from_template = sorted((f.code, f.severity) for f in lint(template, "cdk.out/Stack.template.json"))
+    assert from_code and from_code == from_template
+
+
+def test_suppressions_read_the_comments_the_parser_saw(tmp_path, monkeypatch):
+    """A quote inside a regular expression literal opens no string: the directive after it counts."""
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.ts").write_text(
+        'import * as iam from "aws-cdk-lib/aws-iam";\n'
+        'const r = /"/; new iam.PolicyStatement({ actions: ["sagemaker:*"], resources: ["*"] });'
+        ' // lint-policies: ignore[SM101] -- after a regular expression\n', encoding="utf-8")
+    res = run(["a.ts"], Options(select=["SM101", "LP100"]))
+    assert found(res.findings) == [] and found(res.suppressed) == [("SM101", 2, 52)]
