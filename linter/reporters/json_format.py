@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 def finding_dict(f) -> dict:
+    from ..docs import help_uri
+
     return {
         "code": f.code,
         "name": f.name,
@@ -16,6 +18,7 @@ def finding_dict(f) -> dict:
         "logical_path": [p if isinstance(p, int) else str(p) for p in f.logical_path],
         "origin": f.label,
         "fingerprint": f.fingerprint,
+        "url": help_uri(f.code),
     }
 
 
