@@ -216,7 +216,7 @@ def _main(args) -> int:
         result, texts = _lint_stdin(args.stdin_filename or "stdin.json", opts, codes)
     else:
         result = engine.run(paths, opts, codes)
-    if args.new_since:
+    if args.new_since is not None:
         from .newsince import filter_new
 
         result.findings = filter_new(args.new_since, result.findings, opts, codes, paths)
