@@ -74,13 +74,21 @@ def test_manifest_contents():
         assert h["types"] == ["file"]  # type tags miss .template (and tag .tf.json as json only)
         files = re.compile(h["files"])
         for name in ("p.json", "t.yaml", "t.yml", "stack.template", "main.tf", "prod.tfvars", "main.tf.json",
-                     "x.tfvars.json", "dir/sub/policy.json"):
+                     "x.tfvars.json", "dir/sub/policy.json", "p.json.tpl", "p.tftpl", "p.json.j2",
+                     "p.json.jinja2", "p.json.tmpl"):
             assert files.search(name), name
-        for name in ("README.md", "setup.py", "template.txt", "main.tf.bak", "a.jsonl"):
+        for name in ("README.md", "setup.py", "template.txt", "main.tf.bak", "a.jsonl", "page.html.j2", "x.tpl"):
             assert not files.search(name), name
     assert hooks["lint-policies"].get("pass_filenames", True) is True
     assert hooks["lint-policies-repo"]["pass_filenames"] is False
-    assert hooks["lint-policies-repo"].get("require_serial") is True
+    # the linter parallelises itself: one hook process, one summary
+    assert all(h.get("require_serial") is True for h in hooks.values())
+    assert all(h.get("minimum_pre_commit_version") == "3.0.0" for h in hooks.values())
+    # every suffix a format claims passes the filter (policy templates included)
+    from linter.sources import POLICY_TEMPLATE_EXT
+
+    for suffix in POLICY_TEMPLATE_EXT + (".tf", ".tfvars", ".tf.json", ".yaml", ".yml", ".template", ".json"):
+        assert all(re.compile(h["files"]).search("a" + suffix) for h in hooks.values()), suffix
 
 
 def readme_precommit_config():

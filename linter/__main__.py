@@ -1,0 +1,6 @@
+"""``python -m linter``: the ``lint-policies`` command."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
