@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-since", metavar="REF",
                    help="report only findings that are not present at the git revision REF "
                         "(compared by fingerprint, so moved lines are not new)")
+    p.add_argument("--display-root", metavar="DIR",
+                   help="write paths in reports relative to DIR (default: the current directory); "
+                        "a CI step run in a subdirectory reports paths from the repository root")
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     p.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary; nothing when clean")
@@ -200,6 +203,10 @@ def _main(args) -> int:
         if sel != "ALL" and not any(c.startswith(sel) for c in known):
             raise UsageError(f"unknown rule code or prefix {sel!r} (see --list-rules)")
 
+    if args.display_root:
+        if not os.path.isdir(args.display_root):
+            raise UsageError(f"--display-root: not a directory: {args.display_root}")
+        opts.root = os.path.abspath(args.display_root)
     paths = args.paths or ["."]
     stdin = "-" in paths
     texts: dict = {}
