@@ -484,20 +484,15 @@ def test_action_new_since_defaults_to_the_pull_request_base(tmp_path, workspace)
 
 
 # ---------------------------------------------------------------------------
-# the README's workflow snippet
+# the documentation's workflow snippet
 
 
 def readme_section(title):
-    """The text of a ``## title`` section: README.md once the lead merged it, else the draft."""
-    for rel in ("README.md", os.path.join("docs", "readme", "integrations.md")):
-        path = os.path.join(ROOT, rel)
-        if not os.path.exists(path):
-            continue
-        text = open(path, encoding="utf-8").read()
-        m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
-        if m:
-            return m.group(1)
-    pytest.fail(f"no '## {title}' section in README.md or docs/readme/integrations.md")
+    """The GitHub Action page of the documentation (the one the README links)."""
+    assert title == "GitHub Action"
+    path = os.path.join(ROOT, "docs", "integrations", "github-action.md")
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
 
 
 def readme_workflow():
@@ -518,6 +513,9 @@ def test_readme_workflow_matches_the_action():
     lint = [s for s in steps if str(s.get("uses", "")).startswith("lint-policies/lint-policies@")]
     assert len(lint) == 1
     lint = lint[0]
+    # pinned by commit SHA, as actions/checkout is
+    assert re.fullmatch(r"lint-policies/lint-policies@[0-9a-f]{40}", lint["uses"])
+    assert all(re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", s["uses"]) for s in steps if "uses" in s)
     assert set(lint.get("with", {})) <= set(a["inputs"])
     upload = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@")]
     assert len(upload) == 1
