@@ -194,6 +194,8 @@ def _main(args) -> int:
     from .config import load_config
 
     cfg = load_config(args)  # raises UsageError on a bad config
+    if args.statistics and cfg.format not in ("text", "full", "concise", "json"):
+        raise UsageError("--statistics prints text or JSON (--format text, concise, full or json)")
     opts = cfg.options
     from . import engine, registry
     from .findings import RANK

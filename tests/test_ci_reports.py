@@ -237,6 +237,12 @@ def test_statistics(work):
                         "Found 6 findings (6 error, 0 warning, 0 note) in 2 of 2 files checked.\n")
     r = _run(["--statistics", "--select", "SM101", "ok.json"], work)
     assert (r.returncode, r.stdout) == (0, "No findings in 1 file checked.\n")
+    r = _run(["--statistics", "--format", "json", "--select", "SM101,SM201", "two.json", "policy.json"], work)
+    assert r.returncode == 1 and json.loads(r.stdout) == [
+        {"code": "SM101", "name": "sagemaker-service-wildcard", "severity": "error", "count": 3},
+        {"code": "SM201", "name": "sagemaker-resource-wildcard", "severity": "error", "count": 3}]
+    r = _run(["--statistics", "--format", "sarif", "policy.json"], work)
+    assert r.returncode == 2 and "--statistics prints text or JSON" in r.stderr
 
 
 def test_stdin(work):
