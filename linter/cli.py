@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output format (default: text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--sarif-file", metavar="FILE", help="also write SARIF to FILE")
+    p.add_argument("--sarif-category", metavar="NAME",
+                   help="SARIF automationDetails.id category, to upload several analyses (default: lint-policies)")
     p.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to run (SM, SM1, IAM301)")
     p.add_argument("--extend-select", type=_codes, metavar="CODES", help="add codes or prefixes to the selection")
     p.add_argument("--ignore", type=_codes, metavar="CODES", help="codes or prefixes not to run")
@@ -72,6 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-root", action="append", default=[], metavar="DIR",
                    help="also read files under DIR when a linted file names them (Terraform file()); "
                         "by default nothing outside the tree being linted is read")
+    p.add_argument("--show-url", action="store_true",
+                   help="text output: print each finding's rule documentation URL under it")
+    p.add_argument("--statistics", action="store_true",
+                   help="print the number of findings per rule instead of the findings")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="with the path `-`: the name of the document read from standard input "
+                        "(chooses its format and the path in the report)")
+    p.add_argument("--new-since", metavar="REF",
+                   help="report only findings that are not present at the git revision REF "
+                        "(compared by fingerprint, so moved lines are not new)")
+    p.add_argument("--display-root", metavar="DIR",
+                   help="write paths in reports relative to DIR (default: the current directory); "
+                        "a CI step run in a subdirectory reports paths from the repository root")
     p.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     p.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     p.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary; nothing when clean")
@@ -98,6 +113,27 @@ def _explain(code: str, out) -> int:
         return 2
     out.write(rule_markdown(registry.load(code)))
     return 0
+
+
+def _lint_stdin(name: str, opts, codes):
+    """Lint the document on standard input as if it were the file ``name`` (which need not
+    exist: its name chooses the format and is the path in the report). Returns the result
+    and ``{display path: text}`` for reporters that show source lines."""
+    from . import engine
+    from .engine import Result
+
+    data = sys.stdin.buffer.read(opts.max_file_size + 1) if hasattr(sys.stdin, "buffer") else \
+        sys.stdin.read().encode("utf-8", "surrogateescape")
+    # undecodable bytes are the engine's to report (LP001), as for a file on disk
+    text = data.decode("utf-8", "surrogateescape")
+    if opts.read_roots is None:
+        from .safety import read_roots
+
+        opts = opts._replace(read_roots=read_roots([os.path.dirname(os.path.abspath(name)) or "."],
+                                                   opts.allow_roots))
+    rules = engine.RuleSet(codes, opts)
+    kept, suppressed = engine.lint_file(name, True, rules, opts, text=text)
+    return Result(kept, suppressed, 1), {engine.display_path(name, opts): text}
 
 
 def _files_posing_as_options(argv: Sequence[str]) -> Optional[str]:
@@ -158,6 +194,8 @@ def _main(args) -> int:
     from .config import load_config
 
     cfg = load_config(args)  # raises UsageError on a bad config
+    if args.statistics and cfg.format not in ("text", "full", "concise", "json"):
+        raise UsageError("--statistics prints text or JSON (--format text, concise, full or json)")
     opts = cfg.options
     from . import engine, registry
     from .findings import RANK
@@ -167,12 +205,30 @@ def _main(args) -> int:
         if sel != "ALL" and not any(c.startswith(sel) for c in known):
             raise UsageError(f"unknown rule code or prefix {sel!r} (see --list-rules)")
 
+    if args.display_root:
+        if not os.path.isdir(args.display_root):
+            raise UsageError(f"--display-root: not a directory: {args.display_root}")
+        opts.root = os.path.abspath(args.display_root)
     paths = args.paths or ["."]
+    stdin = "-" in paths
+    texts: dict = {}
+    if stdin:
+        if paths != ["-"]:
+            raise UsageError("`-` (standard input) cannot be combined with other paths")
+    elif args.stdin_filename:
+        raise UsageError("--stdin-filename needs the path `-` (standard input)")
     for p in paths:
-        if not os.path.lexists(p):
+        if p != "-" and not os.path.lexists(p):
             raise UsageError(f"no such file or directory: {p}")
     codes = engine.selected_codes(opts)
-    result = engine.run(paths, opts, codes)
+    if stdin:
+        result, texts = _lint_stdin(args.stdin_filename or "stdin.json", opts, codes)
+    else:
+        result = engine.run(paths, opts, codes)
+    if args.new_since is not None:
+        from .newsince import filter_new
+
+        result.findings = filter_new(args.new_since, result.findings, opts, codes, paths)
 
     if cfg.baseline_out:
         from . import baseline
@@ -187,13 +243,16 @@ def _main(args) -> int:
 
     fmt = cfg.format
     meta = {"version": __version__, "codes": codes, "show_suppressed": args.show_suppressed,
-            "color": False, "root": opts.root, "quiet": args.quiet and fmt == "text"}
+            "color": False, "root": opts.root, "quiet": args.quiet and fmt in ("text", "full", "concise"),
+            "show_url": args.show_url, "statistics": args.statistics, "texts": texts, "tty": False,
+            "max_file_size": opts.max_file_size, "sarif_category": args.sarif_category}
     from .reporters import write
 
-    if fmt == "text" and not args.output:
+    if fmt in ("text", "full", "concise") and not args.output:
         from .reporters.text_format import use_color
 
         meta["color"] = use_color(sys.stdout)
+        meta["tty"] = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
     # Reports are written as they are made, never built whole. Anything that is not
     # UTF-8 was escaped by the engine; backslashreplace is the last line of defence.
     if args.output:

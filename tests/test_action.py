@@ -70,7 +70,8 @@ def test_action_metadata():
     assert a["runs"]["using"] == "composite"
     steps = a["runs"]["steps"]
     assert isinstance(steps, list) and steps
-    assert set(a["inputs"]) == {"paths", "fail-level", "config", "sarif-file", "version"}
+    assert set(a["inputs"]) == {"paths", "fail-level", "config", "sarif-file", "version", "select", "ignore",
+                                "baseline", "new-since", "working-directory", "args"}
     assert a["inputs"]["paths"]["default"] == "."
     assert a["inputs"]["fail-level"]["default"] == "warning"
     assert a["inputs"]["version"]["default"] == ""
@@ -151,7 +152,7 @@ def _parse_output_file(path):
     return out
 
 
-def run_action(tmp_path, workspace, inputs=None, env_extra=None, action_path=ROOT):
+def run_action(tmp_path, workspace, inputs=None, env_extra=None, action_path=ROOT, cache_store=None):
     a = load_action()
     values = {k: v.get("default", "") for k, v in a["inputs"].items()}
     values.update(inputs or {})
@@ -184,8 +185,28 @@ def run_action(tmp_path, workspace, inputs=None, env_extra=None, action_path=ROO
     })
     base_env.update(env_extra or {})
     stdout, summaries, rc = [], [], 0
+    saved = []
     for n, step in enumerate(a["runs"]["steps"]):
         sid = step.get("id") or f"__step{n}"
+        cond = step.get("if")
+        if cond is not None:
+            m = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+) != 'true'", cond.strip())
+            assert m, f"the local runner does not know the condition {cond!r}"
+            if steps_out.get(m.group(1), {}).get(m.group(2), "") == "true":
+                continue
+        if "uses" in step and step["uses"].startswith(("actions/cache/restore@", "actions/cache/save@")):
+            # restore `path` from the store when `key` is there / save it there now
+            path, key = ev(step["with"]["path"]), ev(step["with"]["key"])
+            assert path and key and "/" not in key
+            if step["uses"].startswith("actions/cache/restore@"):
+                hit = cache_store is not None and (cache_store / key).is_dir()
+                if hit:
+                    shutil.copytree(cache_store / key, path, symlinks=True, dirs_exist_ok=True)
+                steps_out[sid] = {"cache-hit": "true" if hit else "false"}
+            elif cache_store is not None and os.path.isdir(path):
+                shutil.copytree(path, cache_store / key, symlinks=True)
+                saved.append(key)
+            continue
         if "uses" in step:
             assert step["uses"].startswith("actions/setup-python@"), step["uses"]
             ev(json.dumps(step.get("with", {})))  # expressions must resolve
@@ -210,7 +231,9 @@ def run_action(tmp_path, workspace, inputs=None, env_extra=None, action_path=ROO
             rc = p.returncode
             break
     outputs = {k: ev(v["value"]) for k, v in a["outputs"].items()}
-    return Run(rc, "".join(stdout), outputs, steps_out, "".join(summaries))
+    run = Run(rc, "".join(stdout), outputs, steps_out, "".join(summaries))
+    run.saved = saved
+    return run
 
 
 def _this_venv():
@@ -344,23 +367,132 @@ def test_action_installs_itself(tmp_path, workspace):
     # a second use in the same job reuses the environment
     again = run_action(tmp_path, workspace, action_path=action_path)
     assert again.rc == 1 and "Install lint-policies" not in again.stdout
+    # another job (a fresh runner): the environment saved to the cache right after it
+    # was made (the lint then failed the step) is restored, nothing is installed
+    store = tmp_path / "cache-store"
+    store.mkdir()
+    shutil.rmtree(tmp_path / "runner_temp")
+    first = run_action(tmp_path, workspace, action_path=action_path, cache_store=store)
+    assert first.rc == 1 and "Install lint-policies" in first.stdout and len(first.saved) == 1
+    shutil.rmtree(tmp_path / "runner_temp")
+    second = run_action(tmp_path, workspace, action_path=action_path, cache_store=store)
+    assert second.rc == 1 and "Install lint-policies" not in second.stdout and second.saved == []
+    _check_findings(second, workspace, str(tmp_path / "runner_temp" / "lint-policies.sarif"))
+
+
+def _prepare(action_path, runner_temp, tmp_path, version=""):
+    out = tmp_path / "prepare_output"
+    out.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "LP_", "RUNNER_"))}
+    env.update(GITHUB_OUTPUT=str(out), RUNNER_TEMP=str(runner_temp), LP_ACTION_PATH=str(action_path),
+               LP_VERSION=version)
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "action_run.py"), "prepare"], env=env,
+                   check=True, capture_output=True)
+    return _parse_output_file(out)
+
+
+def test_cache_key_follows_the_action_version_and_python(tmp_path):
+    action = _action_checkout(str(tmp_path / "action"))
+    got = _prepare(action, tmp_path / "rt", tmp_path)
+    py = ".".join(map(str, sys.version_info[:3]))
+    assert got["cache-key"].startswith(f"lint-policies-{sys.platform}-py{py}-")
+    assert got["venv"].startswith(str(tmp_path / "rt" / "lint-policies-venv-"))
+    assert _prepare(action, tmp_path / "rt", tmp_path) == got  # stable
+    with open(os.path.join(action, "linter", "__init__.py"), "a", encoding="utf-8") as fh:
+        fh.write("# another version\n")
+    changed = _prepare(action, tmp_path / "rt", tmp_path)
+    assert changed["cache-key"] != got["cache-key"] and changed["venv"] != got["venv"]
+    release = _prepare(action, tmp_path / "rt", tmp_path, version="lint-policies==0.1.0")
+    assert release["cache-key"] not in (got["cache-key"], changed["cache-key"])
+
+
+def test_action_restores_a_cached_environment(tmp_path, workspace):
+    """A cache hit: nothing is installed, the environment from the cache runs the lint."""
+    runner_temp = tmp_path / "runner_temp"
+    got = _prepare(ROOT, runner_temp, tmp_path)
+    store = tmp_path / "cache-store"
+    cached = store / got["cache-key"]
+    os.makedirs(cached / "bin")
+    os.symlink(os.path.join(_this_venv(), "bin", "lint-policies"), cached / "bin" / "lint-policies")
+    (cached / ".lint-policies-installed").write_text(ROOT + "\n")
+    run = run_action(tmp_path, workspace, cache_store=store)
+    assert run.rc == 1 and "Install lint-policies" not in run.stdout and run.saved == []
+    assert "(cached)" in run.stdout
+    _check_findings(run, workspace, str(runner_temp / "lint-policies.sarif"))
+
+
+def test_action_select_ignore_args_and_working_directory(tmp_path, workspace):
+    venv = {"LINT_POLICIES_VENV": _this_venv()}
+    run = run_action(tmp_path, workspace, inputs={"select": "SM201"}, env_extra=venv)
+    assert run.rc == 1 and run.outputs["findings"] == "1" and "title=SM201" in run.stdout
+    run = run_action(tmp_path, workspace, inputs={"ignore": "SM101,SM201"}, env_extra=venv)
+    assert run.rc == 0 and run.outputs["findings"] == "0"
+    run = run_action(tmp_path, workspace, inputs={"args": "--fail-level error --ignore 'SM2'"}, env_extra=venv)
+    assert run.rc == 1 and run.outputs["findings"] == "1" and "title=SM101" in run.stdout
+    # in a subdirectory: its paths and config, the report's paths from the workspace
+    (workspace / "policies" / ".lint-policies.toml").write_text('ignore = ["SM201"]\n', encoding="utf-8")
+    run = run_action(tmp_path, workspace, inputs={"working-directory": "policies", "sarif-file": "out.sarif"},
+                     env_extra=venv)
+    assert run.rc == 1 and run.outputs["findings"] == "1"
+    assert "::error file=policies/bad.json,line=6,col=17," in run.stdout
+    log = json.loads((workspace / "out.sarif").read_text(encoding="utf-8"))
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] \
+        == "policies/bad.json"
+    run = run_action(tmp_path, workspace, inputs={"working-directory": "nope"}, env_extra=venv)
+    assert run.rc == 2
+
+
+def test_action_baseline_input(tmp_path, workspace):
+    venv = os.path.join(_this_venv(), "bin", "lint-policies")
+    subprocess.run([venv, "--write-baseline", "baseline.json", "policies"], cwd=workspace, check=True,
+                   capture_output=True)
+    run = run_action(tmp_path, workspace, inputs={"baseline": "baseline.json"},
+                     env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.rc == 0 and run.outputs["findings"] == "0"
+
+
+def _git_ws(workspace, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_SYSTEM=os.devnull)
+    return subprocess.run(["git", *args], cwd=workspace, check=True, capture_output=True, text=True,
+                          env=env).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_action_new_since_defaults_to_the_pull_request_base(tmp_path, workspace):
+    _git_ws(workspace, "init", "-q")
+    _git_ws(workspace, "add", "-A")
+    _git_ws(workspace, "commit", "-q", "-m", "base")
+    base = _git_ws(workspace, "rev-parse", "HEAD")
+    # the pull request moves the old grant down and adds a new one
+    (workspace / "policies" / "bad.json").write_text("\n\n" + BAD_POLICY, encoding="utf-8")
+    (workspace / "policies" / "new.json").write_text(BAD_POLICY, encoding="utf-8")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base, "ref": "main"}}}), encoding="utf-8")
+    pr = {"LINT_POLICIES_VENV": _this_venv(), "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+    run = run_action(tmp_path, workspace, env_extra=pr)
+    assert run.rc == 1 and run.outputs["findings"] == "2"
+    assert f"reporting only findings not present at {base}" in run.stdout
+    assert "file=policies/new.json" in run.stdout and "file=policies/bad.json" not in run.stdout
+    run = run_action(tmp_path, workspace, inputs={"new-since": "none"}, env_extra=pr)
+    assert run.outputs["findings"] == "4"
+    run = run_action(tmp_path, workspace, inputs={"new-since": "HEAD"}, env_extra={"LINT_POLICIES_VENV": _this_venv()})
+    assert run.outputs["findings"] == "2"  # an explicit revision, on any event
+    # not a pull request: every finding
+    run = run_action(tmp_path, workspace, env_extra={"LINT_POLICIES_VENV": _this_venv(), "GITHUB_EVENT_NAME": "push"})
+    assert run.outputs["findings"] == "4"
 
 
 # ---------------------------------------------------------------------------
-# the README's workflow snippet
+# the documentation's workflow snippet
 
 
 def readme_section(title):
-    """The text of a ``## title`` section: README.md once the lead merged it, else the draft."""
-    for rel in ("README.md", os.path.join("docs", "readme", "integrations.md")):
-        path = os.path.join(ROOT, rel)
-        if not os.path.exists(path):
-            continue
-        text = open(path, encoding="utf-8").read()
-        m = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
-        if m:
-            return m.group(1)
-    pytest.fail(f"no '## {title}' section in README.md or docs/readme/integrations.md")
+    """The GitHub Action page of the documentation (the one the README links)."""
+    assert title == "GitHub Action"
+    path = os.path.join(ROOT, "docs", "integrations", "github-action.md")
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
 
 
 def readme_workflow():
@@ -381,6 +513,9 @@ def test_readme_workflow_matches_the_action():
     lint = [s for s in steps if str(s.get("uses", "")).startswith("lint-policies/lint-policies@")]
     assert len(lint) == 1
     lint = lint[0]
+    # pinned by commit SHA, as actions/checkout is
+    assert re.fullmatch(r"lint-policies/lint-policies@[0-9a-f]{40}", lint["uses"])
+    assert all(re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", s["uses"]) for s in steps if "uses" in s)
     assert set(lint.get("with", {})) <= set(a["inputs"])
     upload = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@")]
     assert len(upload) == 1

@@ -1,4 +1,4 @@
-"""The editor set-ups of the README's "Editors" section: they run the command the language-server
+"""The editor set-ups of the documentation's editors page: they run the command the language-server
 tests run, and the VS Code extension in editors/vscode is the one the README shows."""
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _section() -> str:
-    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
-    start = text.index("\n## Editors\n")
-    return text[start:text.index("\n## ", start + 1)]
+    """The editors page of the documentation (the README links it)."""
+    return open(os.path.join(ROOT, "docs", "integrations", "editors.md"), encoding="utf-8").read()
 
 
 def _blocks(lang: str) -> list:

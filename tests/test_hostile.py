@@ -22,6 +22,7 @@ from conftest import ROOT
 
 from linter import engine
 from linter.engine import Options
+from linter.reporters import REPORTERS
 from linter.sources import looks_like_policy_source
 
 CASES = os.path.join(ROOT, "tests", "cases")
@@ -572,7 +573,7 @@ sys.exit(main())
 """
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("fmt", list(REPORTERS))
 def test_no_network_access(fmt, tmp_path):
     examples = os.path.join(ROOT, "examples")
     out = tmp_path / "report"
@@ -669,7 +670,7 @@ def _leak_files(d, s, t, k):
         f"          AWS_SECRET_ACCESS_KEY: {s}\n")
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("fmt", list(REPORTERS))
 def test_credentials_masked_in_every_field(tmp_path, fmt):
     from keygen import key_id, secret, token
     from test_no_leak import _check

@@ -74,28 +74,30 @@ def test_manifest_contents():
         assert h["types"] == ["file"]  # type tags miss .template (and tag .tf.json as json only)
         files = re.compile(h["files"])
         for name in ("p.json", "t.yaml", "t.yml", "stack.template", "main.tf", "prod.tfvars", "main.tf.json",
-                     "x.tfvars.json", "dir/sub/policy.json", "app/stack.py", "lib/stack.ts", "lib/stack.js",
-                     "bin/app.mjs"):
+                     "x.tfvars.json", "dir/sub/policy.json", "p.json.tpl", "p.tftpl", "p.json.j2",
+                     "p.json.jinja2", "p.json.tmpl", "app/stack.py", "lib/stack.ts", "lib/stack.js", "bin/app.mjs"):
             assert files.search(name), name
-        for name in ("README.md", "setup.cfg", "template.txt", "main.tf.bak", "a.jsonl", "stack.pyc", "a.tsv"):
+        for name in ("README.md", "setup.cfg", "template.txt", "main.tf.bak", "a.jsonl", "stack.pyc", "a.tsv",
+                     "page.html.j2", "x.tpl"):
             assert not files.search(name), name
     assert hooks["lint-policies"].get("pass_filenames", True) is True
     assert hooks["lint-policies-repo"]["pass_filenames"] is False
-    assert hooks["lint-policies-repo"].get("require_serial") is True
+    # the linter parallelises itself: one hook process, one summary
+    assert all(h.get("require_serial") is True for h in hooks.values())
+    assert all(h.get("minimum_pre_commit_version") == "3.0.0" for h in hooks.values())
+    # every suffix a format claims passes the filter (policy templates included)
+    from linter.sources import POLICY_TEMPLATE_EXT
+
+    for suffix in POLICY_TEMPLATE_EXT + (".tf", ".tfvars", ".tf.json", ".yaml", ".yml", ".template", ".json"):
+        assert all(re.compile(h["files"]).search("a" + suffix) for h in hooks.values()), suffix
 
 
 def readme_precommit_config():
-    """The first YAML block of the README's "Pre-commit" section (or of the draft for it)."""
-    for rel in ("README.md", os.path.join("docs", "readme", "integrations.md")):
-        path = os.path.join(ROOT, rel)
-        if not os.path.exists(path):
-            continue
-        m = re.search(r"^## Pre-commit\n(.*?)(?=^## |\Z)", open(path, encoding="utf-8").read(), re.S | re.M)
-        if m:
-            block = re.search(r"```yaml\n(.*?)```", m.group(1), re.S)
-            assert block, f"{rel}: no yaml block in the Pre-commit section"
-            return yaml.safe_load(block.group(1))
-    pytest.fail("no '## Pre-commit' section in README.md or docs/readme/integrations.md")
+    """The first YAML block of the pre-commit page of the documentation (the one the README links)."""
+    path = os.path.join(ROOT, "docs", "integrations", "pre-commit.md")
+    block = re.search(r"```yaml\n(.*?)```", open(path, encoding="utf-8").read(), re.S)
+    assert block, f"{path}: no yaml block"
+    return yaml.safe_load(block.group(1))
 
 
 def test_readme_snippet_names_real_hooks():
@@ -136,7 +138,8 @@ def test_hook_end_to_end(tmp_path):
     # the README's snippet, pointed at this checkout, plus the whole-repository hook
     config = readme_precommit_config()
     (entry,) = config["repos"]
-    assert entry["rev"] == "v0.1.0" and entry["hooks"] == [{"id": "lint-policies"}]
+    # pinned by commit SHA: no release is tagged yet, and a SHA is what `pre-commit autoupdate --freeze` writes
+    assert re.fullmatch(r"[0-9a-f]{40}", entry["rev"]) and entry["hooks"] == [{"id": "lint-policies"}]
     entry.update(repo=ROOT, rev=rev)
     entry["hooks"].append({"id": "lint-policies-repo"})
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

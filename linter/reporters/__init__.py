@@ -9,10 +9,15 @@ from __future__ import annotations
 
 #: name -> (module in linter.reporters, what it is for)
 REPORTERS: dict[str, tuple[str, str]] = {
-    "text": ("text_format", "one line per finding (path:line:col: CODE message) and a summary"),
+    "text": ("text_format", "for people: the full format on a terminal, the concise one in pipes, files and CI logs"),
+    "full": ("text_format", "each finding with its source line, a caret under the token and the fix hint"),
+    "concise": ("text_format", "one line per finding (path:line:col: CODE message) and a summary"),
     "json": ("json_format", "every finding with its location, rule, origin and fingerprint, as JSON"),
     "sarif": ("sarif_format", "SARIF 2.1.0, for GitHub code scanning and other SARIF readers"),
     "github": ("github_format", "GitHub Actions workflow commands (annotations) and a job summary"),
+    "gitlab": ("gitlab_format", "GitLab Code Quality report (artifacts: reports: codequality)"),
+    "junit": ("junit_format", "JUnit XML test report (Jenkins, GitLab, Azure Pipelines)"),
+    "rdjson": ("rdjson_format", "reviewdog diagnostic format (reviewdog -f=rdjson)"),
 }
 
 
@@ -37,6 +42,8 @@ def render(fmt: str, result, meta) -> str:
 def write(fmt: str, result, meta, out) -> None:
     """Write the report in ``fmt`` to the text stream ``out``."""
     mod = _module(fmt)
+    if REPORTERS[fmt][0] == "text_format":  # one module, three layouts
+        meta = dict(meta, layout=fmt)
     if hasattr(mod, "write"):
         mod.write(result, meta, out)
     else:  # pragma: no cover - a format that only renders

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 def finding_dict(f) -> dict:
+    from ..docs import help_uri
+
     return {
         "code": f.code,
         "name": f.name,
@@ -16,12 +18,28 @@ def finding_dict(f) -> dict:
         "logical_path": [p if isinstance(p, int) else str(p) for p in f.logical_path],
         "origin": f.label,
         "fingerprint": f.fingerprint,
+        "url": help_uri(f.code),
     }
+
+
+def statistics(result) -> list:
+    """``--statistics --format json``: one entry per rule, most frequent first."""
+    counts: dict = {}
+    for f in result.findings:
+        e = counts.setdefault(f.code, {"code": f.code, "name": f.name, "severity": f.severity, "count": 0})
+        e["count"] += 1
+    return sorted(counts.values(), key=lambda e: (-e["count"], e["code"]))
 
 
 def write(result, meta, out) -> None:
     """The report, written finding by finding (never built whole)."""
     from . import json_document, json_items
+
+    if meta.get("statistics"):
+        import json
+
+        out.write(json.dumps(statistics(result), indent=2, ensure_ascii=False) + "\n")
+        return
 
     counts = {"error": 0, "warning": 0, "note": 0}
     for f in result.findings:
