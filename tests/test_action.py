@@ -244,6 +244,9 @@ def _this_venv():
     return sys.prefix
 
 
+SELECT = 'select = ["SM1", "SM2"]\n'
+
+
 @pytest.fixture
 def workspace(tmp_path):
     ws = tmp_path / "workspace"
@@ -251,6 +254,8 @@ def workspace(tmp_path):
     (ws / "policies" / "bad.json").write_text(BAD_POLICY, encoding="utf-8")
     (ws / "other dir").mkdir()
     (ws / "other dir" / "package.json").write_text('{"name": "not-a-policy"}\n', encoding="utf-8")
+    # the rules these tests are about (the action reads the repository's rule selection)
+    (ws / ".lint-policies.toml").write_text(SELECT, encoding="utf-8")
     return ws
 
 
@@ -294,7 +299,7 @@ def test_action_inputs(tmp_path, workspace):
 
 
 def test_action_config_input(tmp_path, workspace):
-    (workspace / "lint.toml").write_text('ignore = ["SM201"]\n', encoding="utf-8")
+    (workspace / "lint.toml").write_text(SELECT + 'ignore = ["SM201"]\n', encoding="utf-8")
     run = run_action(tmp_path, workspace, inputs={"config": "lint.toml", "paths": "policies"},
                      env_extra={"LINT_POLICIES_VENV": _this_venv()})
     assert run.rc == 1
@@ -307,7 +312,7 @@ def test_action_repository_config_is_limited(tmp_path, workspace):
     (here SM201 is ignored), not the fail level the workflow chose, and no path outside
     the workspace (a baseline there is refused, exit 2), nor more workers than CPUs."""
     (workspace / ".git").mkdir()
-    (workspace / ".lint-policies.toml").write_text('fail-level = "never"\nignore = ["SM201"]\njobs = 100000\n')
+    (workspace / ".lint-policies.toml").write_text(SELECT + 'fail-level = "never"\nignore = ["SM201"]\njobs = 100000\n')
     run = run_action(tmp_path, workspace, env_extra={"LINT_POLICIES_VENV": _this_venv()})
     assert run.rc == 1  # the workflow's fail-level (warning) wins over the repository's "never"
     assert run.outputs["findings"] == "1" and "title=SM201" not in run.stdout

@@ -36,7 +36,7 @@ def repo(tmp_path):
 
 
 def test_text_output_bytes(repo):
-    r = run("bad.json", "good.json", cwd=repo)
+    r = run("--select", "SM101,SM102,SM201", "bad.json", "good.json", cwd=repo)
     assert r.returncode == 1
     assert r.stdout == (
         'bad.json:4:35: SM101 "sagemaker:*" grants 364 of the 460 SageMaker actions, all that its Resource '
@@ -61,7 +61,7 @@ def test_clean_exit_zero(repo):
 
 def test_quiet(repo):
     assert run("--quiet", "good.json", cwd=repo).stdout == ""
-    assert run("-q", "bad.json", cwd=repo).stdout.count("\n") == 3
+    assert run("-q", "--select", "SM101,SM102,SM201", "bad.json", cwd=repo).stdout.count("\n") == 3
 
 
 @pytest.mark.parametrize("level,code", [("error", 1), ("warning", 1), ("note", 1), ("never", 0)])
@@ -98,7 +98,7 @@ def test_default_path_is_cwd(repo):
 
 
 def test_json_format(repo):
-    r = run("--format", "json", "bad.json", cwd=repo)
+    r = run("--format", "json", "--select", "SM101,SM102,SM201", "bad.json", cwd=repo)
     data = json.loads(r.stdout)
     assert data["summary"] == {"error": 1, "warning": 1, "note": 1}
     f = data["findings"][0]
@@ -153,7 +153,7 @@ def test_discovery_skips_vendored_dirs(repo):
     (repo / "venv" / "pyvenv.cfg").write_text("")
     (repo / "nested").mkdir()
     (repo / "nested" / "x.json").write_text(BAD)
-    r = run(".", cwd=repo)
+    r = run("--select", "SM", ".", cwd=repo)
     files = {line.split(":")[0] for line in r.stdout.splitlines()[:-1]}
     assert files == {"bad.json", "nested/x.json"}
 
