@@ -387,3 +387,390 @@ def test_sm203_mismatch_direct_on_unresolved_values():
     st.resource = type("F", (), {"values": [literal]})()
     typed, formats = mismatch(st)
     assert [a.full for a in typed] == ["sagemaker:CreateTrainingJob"] and "training-job" in formats
+
+
+# ---------------------------------------------------------------------------
+# Suppressions: overlapping directives give the most specific reason
+
+def run_files(tmp_path, monkeypatch, files, select):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return run(sorted(files), Options(select=select))
+
+
+def reasons(result):
+    return sorted((f.code, f.span.line, f.span.col, f.suppressed_by) for f in result.suppressed)
+
+
+OVERLAP_YAML = textwrap.dedent("""\
+    # lint-policies: ignore-file[SM101] -- file: sandbox account
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      Role:
+        Type: AWS::IAM::Role
+        Metadata:
+          lint-policies:
+            ignore:
+              - id: SM101
+                reason: "resource: reviewed role"
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: "sts:AssumeRole"}]
+          Policies:
+            - PolicyName: all
+              PolicyDocument:
+                Statement:
+                  # lint-policies: ignore[SM101] -- block: the statement below
+                  - Effect: Allow
+                    Action: sagemaker:*
+                    Resource: "*"
+                  - Effect: Allow
+                    Action: sagemaker:*  # lint-policies: ignore[SM1] -- line: this action
+                    Resource: "*"
+                  - Effect: Allow
+                    Action: sagemaker:*
+                    Resource: "*"
+      Other:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: sagemaker:*
+                Resource: "*"
+    """)
+
+
+def test_overlapping_directives_in_cloudformation_most_specific_reason(tmp_path, monkeypatch):
+    text = OVERLAP_YAML
+    res = run_files(tmp_path, monkeypatch, {"t.yaml": text}, ["SM101", "LP"])
+    assert res.findings == []  # every directive matched a finding: no LP100
+    act = "sagemaker:*"
+    assert reasons(res) == [
+        ("SM101",) + pos(text, act, 1) + ("block: the statement below",),
+        ("SM101",) + pos(text, act, 2) + ("line: this action",),
+        ("SM101",) + pos(text, act, 3) + ("resource: reviewed role",),
+        ("SM101",) + pos(text, act, 4) + ("file: sandbox account",),
+    ]
+
+
+OVERLAP_TF = textwrap.dedent("""\
+    # lint-policies: ignore[SM101] -- outer: the whole resource
+    resource "aws_iam_policy" "p" {
+      name = "p"
+      # lint-policies: ignore[SM101] -- inner: the policy argument
+      policy = jsonencode({
+        Statement = [
+          { Effect = "Allow", Action = "sagemaker:*", Resource = "*" },
+        ]
+      })
+      # lint-policies: ignore[SM101] -- unused: nothing below
+      description = "x"
+    }
+    resource "aws_iam_policy" "q" {
+      name = "q"
+      policy = jsonencode({
+        Statement = [
+          { Effect = "Allow", Action = "sagemaker:*", Resource = "*" }, # lint-policies: ignore[SM101] -- end of line
+        ]
+      })
+    }
+    """)
+
+
+def test_nested_blocks_in_terraform_the_smallest_gives_the_reason(tmp_path, monkeypatch):
+    text = OVERLAP_TF
+    res = run_files(tmp_path, monkeypatch, {"main.tf": text}, ["SM101", "LP"])
+    assert reasons(res) == [("SM101",) + pos(text, '"sagemaker:*"', 1) + ("inner: the policy argument",),
+                            ("SM101",) + pos(text, '"sagemaker:*"', 2) + ("end of line",)]
+    # The outer directive covered a finding too (a less specific one): it is used, not LP100.
+    assert where(res.findings) == [("LP100",) + pos(text, "# lint-policies: ignore[SM101] -- unused")]
+
+
+def test_overlap_order_does_not_matter():
+    """The most specific directive wins whichever is written (or collected) first."""
+    from types import SimpleNamespace
+
+    from linter import suppress
+    from linter.engine import Options
+    from linter.findings import Finding
+    from linter.located import Span
+    from linter.sources import BY_NAME, SourceFile
+
+    text = "\n".join(["a: 1"] * 30) + "\n"
+    for order in (1, -1):
+        ds = [suppress.Directive(["SM101"], "file", Span(1, 1, 1, 2), "file", "f", lines=(1, 31)),
+              suppress.Directive(["SM101"], "wide block", Span(2, 1, 2, 2), "block", "w", lines=(3, 20)),
+              suppress.Directive(["SM"], "narrow block", Span(9, 1, 9, 2), "block", "n", lines=(10, 12)),
+              suppress.Directive(["SM101"], "line", Span(11, 1, 11, 2), "line", "l", lines=(11, 11))][::order]
+        findings = [Finding(c, c.lower(), "error", "m", Span(ln, 3, ln, 5), file="t.yaml")
+                    for c, ln in (("SM101", 11), ("SM101", 10), ("SM101", 5), ("SM101", 25), ("SM102", 11))]
+        kept, sup = suppress._match(findings, ds)
+        assert sorted((f.code, f.span.line, f.suppressed_by) for f in sup) == [
+            ("SM101", 5, "wide block"), ("SM101", 10, "narrow block"), ("SM101", 11, "line"),
+            ("SM101", 25, "file"), ("SM102", 11, "narrow block")]
+        assert kept == []
+    src = SourceFile(path="t.yaml", abspath="t.yaml", text=text, kind="cloudformation", trees=[],
+                     format=BY_NAME.get("cloudformation"), syntax="yaml")
+    assert suppress.apply(src, [], SimpleNamespace(codes=["SM101"]), Options()) == ([], [])
+
+
+# ---------------------------------------------------------------------------
+# Suppressions: a malformed Terraform JSON "//" directive suppresses nothing
+
+def _tf_json(directive):
+    policy = json.dumps({"Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]})
+    return json.dumps({"resource": {"aws_iam_policy": {"p": {"//": directive, "name": "p", "policy": policy}}}},
+                      indent=2) + "\n"
+
+
+@pytest.mark.parametrize("directive,problem", [
+    ("lint-policies: ignore SM101 -- break-glass admin", "suppression without codes"),
+    ("lint-policies: ignore[SM-101] -- break-glass admin", "invalid code 'SM-101'"),
+    ("lint-policies: ignore[] -- break-glass admin", "empty code list"),
+    (["lint-policies: ignore[ , ] -- break-glass admin", 7], "empty code list"),
+])
+def test_malformed_terraform_json_directive_does_not_suppress(tmp_path, monkeypatch, directive, problem):
+    text = _tf_json(directive)
+    res = run_files(tmp_path, monkeypatch, {"main.tf.json": text}, ["SM101", "LP"])
+    assert res.suppressed == []
+    assert where(res.findings) == sorted([("LP100",) + pos(text, '"lint-policies: ignore'),
+                                          ("SM101",) + pos(text, '\\"sagemaker:*')])
+    (lp,) = [f for f in res.findings if f.code == "LP100"]
+    assert problem in lp.message
+
+
+def test_well_formed_terraform_json_directive_suppresses(tmp_path, monkeypatch):
+    text = _tf_json("lint-policies: ignore[SM101] -- break-glass admin")
+    res = run_files(tmp_path, monkeypatch, {"main.tf.json": text}, ["SM101", "LP"])
+    assert res.findings == []
+    assert reasons(res) == [("SM101",) + pos(text, '\\"sagemaker:*') + ("break-glass admin",)]
+
+
+# ---------------------------------------------------------------------------
+# Credential scanner: the entropy thresholds and the documented examples, both sides
+
+def _even(symbols: str, n: int, seed: int) -> str:
+    """n characters using each of ``symbols`` as evenly as possible, in a shuffled order (no
+    period, no alphabetical run): its entropy is close to log2(len(symbols))."""
+    import random
+
+    chars = list((symbols * (n // len(symbols) + 1))[:n])
+    random.Random(seed).shuffle(chars)
+    return "".join(chars)
+
+
+def key_findings(text):
+    from linter.registry import load
+    from linter.rule import Context
+    from linter.sources import SourceFile
+
+    src = SourceFile(path="f.txt", abspath="f.txt", text=text, kind="text", trees=[])
+    out = []
+    for code in ("KEY401", "KEY402", "KEY403"):
+        out.extend(load(code).check(src, Context()))
+    return sorted((f.code, f.span.line, f.span.col, f.severity) for f in out)
+
+
+MIXED = "Ab3Cd5Ef7Gh9Jk2Mn4Pq6Rs8Tu"  # upper, lower and digits, never six in alphabetical order
+
+
+def test_secret_entropy_threshold_both_sides():
+    low, high = _even(MIXED[:11], 40, 1), _even(MIXED[:12], 40, 1)
+    assert S.shannon_entropy(low) < S.SECRET_MIN_ENTROPY <= S.shannon_entropy(high) < S.SECRET_MIN_ENTROPY + 0.1
+    assert S.SECRET_MIN_ENTROPY - S.shannon_entropy(low) < 0.06
+    text = f"aws_secret_access_key = {low}\naws_secret_access_key = {high}\n"
+    assert key_findings(text) == [("KEY402", 2, 25, "error")]
+
+
+def test_letters_only_secret_entropy_threshold_both_sides():
+    letters = "AbCdEfGhJkMnPqRsTuVwXy"
+    low, high = _even(letters[:19], 40, 2), _even(letters[:20], 40, 2)
+    assert S.shannon_entropy(low) < S.SECRET_LETTERS_MIN_ENTROPY <= S.shannon_entropy(high)
+    assert S.shannon_entropy(high) - S.SECRET_LETTERS_MIN_ENTROPY < 0.05
+    assert S.SECRET_LETTERS_MIN_ENTROPY - S.shannon_entropy(low) < 0.1
+    assert S.shannon_entropy(low) > S.SECRET_MIN_ENTROPY  # only the letters-only threshold stops it
+    text = f"aws_secret_access_key = {low}\naws_secret_access_key = {high}\n"
+    assert key_findings(text) == [("KEY402", 2, 25, "error")]
+    # A name that is not only about AWS secret keys asks more of a letters-only value.
+    assert S._plausible_secret(high, strict=False) and not S._plausible_secret(high, strict=True)
+
+
+def test_session_token_entropy_threshold_both_sides():
+    symbols = "Ab3Cd5Ef7Gh9Jk2Mn4Pq6Rs8Tu+Vw/Xy"
+    low, high = _even(symbols[:22], 110, 3), _even(symbols[:23], 115, 3)
+    assert S.shannon_entropy(low) < S.TOKEN_MIN_ENTROPY <= S.shannon_entropy(high) < S.TOKEN_MIN_ENTROPY + 0.05
+    text = f"aws_session_token = {low}\naws_session_token = {high}\n"
+    assert key_findings(text) == [("KEY403", 2, 21, "error")]
+    # The length threshold, both sides (same entropy class of value).
+    body = _even(symbols, S.TOKEN_MIN_LENGTH, 4)
+    short = body[:-1]
+    assert S._plausible_token(body) and not S._plausible_token(short) and not S._plausible_token(short + "==")
+
+
+def test_key_id_entropy_threshold_both_sides():
+    at_threshold = "AKIA" + _even("Q7MZ", 16, 5)  # four symbols, four times each: exactly 2.0 bits
+    below = "AKIA" + _even("Q7M", 16, 5)
+    assert S.shannon_entropy(at_threshold[4:]) == S.KEY_ID_MIN_ENTROPY
+    assert S.shannon_entropy(below[4:]) < S.KEY_ID_MIN_ENTROPY
+    assert not S.is_placeholder_key_id(at_threshold) and S.is_placeholder_key_id(below)
+    text = f"aws_access_key_id = {below}\naws_access_key_id = {at_threshold}\n"
+    assert key_findings(text) == [("KEY401", 2, 21, "error")]
+
+
+def test_key_id_placeholder_shapes_both_sides():
+    from keygen import key_id
+
+    real = key_id("edge")
+    run5 = "AKIA" + "ABCDE" + real[9:]  # five characters in base32 order: could be chance
+    run6 = "AKIA" + "ABCDEF" + real[10:]  # six: a typed placeholder
+    assert not S.is_placeholder_key_id(run5)
+    assert S.is_placeholder_key_id(run6)
+    period8 = "AKIA" + (real[4:12] * 2)
+    period9 = "AKIA" + real[4:13] + real[4:11]
+    assert S.is_placeholder_key_id(period8) and not S.is_placeholder_key_id(period9)
+
+
+def test_truncated_documentation_key_ids_both_sides():
+    from keygen import key_id
+
+    tail = key_id("doc-edge")[4:]
+    examples = ["AKIA" + "EXAM" + tail[4:],  # the marker of the documented examples, cut short
+                "AKIA" + tail[:6] + "EXAM" + tail[10:],
+                "ASIA" + "IOSFODNN" + tail[8:]]  # the canonical example's middle, the rest cut off
+    real = ["AKIA" + "EXA" + tail[3:],  # one letter short of the marker
+            "AKIA" + tail[:6] + "EXAN" + tail[10:],
+            "ASIA" + "IOSFODN" + tail[7:]]
+    for k in examples:
+        assert S.is_example_key_id(k), k
+    for k in real:
+        assert not S.is_example_key_id(k) and not S.is_placeholder_key_id(k), k
+    text = "".join(f"aws_access_key_id = {k}\n" for k in examples + real)
+    assert key_findings(text) == [("KEY401", n, 21, "note") for n in (1, 2, 3)] + [
+        ("KEY401", n, 21, "error") for n in (4, 5, 6)]
+
+
+def test_truncated_documentation_secrets_both_sides():
+    from keygen import secret
+
+    s = secret("doc-edge")
+    examples = ["wJalrXUtnFEMI" + s[13:],  # the documented secret's first 13 characters
+                "je7MtGbClwBF" + s[12:],
+                s[:20] + "EXAM" + s[24:]]
+    real = ["wJalrXUtnFEM" + s[12:],  # one character fewer: a real-looking secret
+            "je7MtGbClwB" + s[11:],
+            s[:20] + "EXAN" + s[24:]]
+    assert all(S.is_example_secret(v) for v in examples)
+    assert not any(S.is_example_secret(v) for v in real)
+    text = "".join(f"aws_secret_access_key = {v}\n" for v in examples + real)
+    assert key_findings(text) == [("KEY402", n, 25, "note") for n in (1, 2, 3)] + [
+        ("KEY402", n, 25, "error") for n in (4, 5, 6)]
+
+
+def test_truncated_documentation_tokens_both_sides():
+    from keygen import token
+
+    t = token("doc-edge")
+    examples = ["AQoDYXdzEJr" + t[11:200], "AQoEXAMPLE" + t[10:200], t[:100] + "EXAMPLE" + t[107:200]]
+    real = ["AQoDYXdzEJ" + t[10:200], "AQoEXAMPL" + t[9:200], t[:100] + "EXAMPL" + t[106:200]]
+    assert all(S.is_example_token(v) for v in examples) and not any(S.is_example_token(v) for v in real)
+    text = "".join(f"aws_session_token = {v}\n" for v in examples + real)
+    assert key_findings(text) == [("KEY403", n, 21, "note") for n in (1, 2, 3)] + [
+        ("KEY403", n, 21, "error") for n in (4, 5, 6)]
+
+
+# ---------------------------------------------------------------------------
+# SARIF: security-severity per rule and level; percent-encoded URIs
+
+def _github_label(score):
+    """GitHub's security severity label for a SARIF security-severity score."""
+    s = float(score)
+    return "critical" if s > 9.0 else "high" if s >= 7.0 else "medium" if s >= 4.0 else "low" if s > 0 else None
+
+
+@pytest.mark.parametrize("code,score", [
+    ("SM101", "8.0"), ("SM102", "8.0"), ("SM201", "8.0"), ("IAM301", "8.0"), ("IAM302", "8.0"),
+    ("IAM303", "8.0"), ("KEY401", "8.0"), ("KEY402", "8.0"), ("KEY403", "8.0"),  # error: high
+    ("SM105", "5.0"), ("IAM201", "5.0"), ("IAM203", "5.0"), ("LP004", "5.0"),  # warning: medium
+])
+def test_sarif_security_severity_of_security_rules(code, score):
+    from linter.registry import load
+    from linter.reporters.sarif_format import rule_descriptor
+
+    rule = load(code)
+    props = rule_descriptor(rule)["properties"]
+    assert props["security-severity"] == score and isinstance(props["security-severity"], str)
+    assert "security" in props["tags"] and props["tags"][-1] == "iam"
+    assert _github_label(score) == {"error": "high", "warning": "medium"}[rule.severity]
+
+
+@pytest.mark.parametrize("code", ["LP000", "LP001", "LP002", "LP100", "LP101", "SM104", "SM203", "IAM101",
+                                  "IAM104", "IAM206"])
+def test_sarif_no_security_severity_on_other_rules(code):
+    from linter.registry import load
+    from linter.reporters.sarif_format import rule_descriptor
+
+    props = rule_descriptor(load(code))["properties"]
+    assert "security-severity" not in props and "security" not in props["tags"]
+    assert props["precision"] == "high"
+
+
+@pytest.mark.parametrize("severity,override,score", [
+    ("error", None, "8.0"), ("warning", None, "5.0"), ("note", None, "2.0"), ("note", "9.5", "9.5"),
+])
+def test_sarif_security_severity_by_level_and_override(severity, override, score):
+    from linter.registry import load
+    from linter.reporters.sarif_format import rule_descriptor
+
+    base = load("SM101")
+    rule = type("R", (type(base),), {"severity": severity, "security_severity": override})()
+    d = rule_descriptor(rule)
+    assert d["properties"]["security-severity"] == score
+    assert d["defaultConfiguration"] == {"level": severity}
+    assert _github_label(score) == {"8.0": "high", "5.0": "medium", "2.0": "low", "9.5": "critical"}[score]
+
+
+def test_sarif_result_levels_follow_each_finding(tmp_path, monkeypatch):
+    """A documented example key is a note even though its rule is an error."""
+    from linter.engine import Options, run
+    from linter.reporters import render
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "creds.txt").write_text("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n")
+    res = run(["creds.txt"], Options(select=["KEY401"]))
+    log = json.loads(render("sarif", res, {"version": "0", "codes": ["KEY401"]}))
+    (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
+    (result,) = log["runs"][0]["results"]
+    assert rule["defaultConfiguration"]["level"] == "error" and rule["properties"]["security-severity"] == "8.0"
+    assert result["level"] == "note" and result["ruleId"] == "KEY401" and result["ruleIndex"] == 0
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 1, "startColumn": 21, "endLine": 1, "endColumn": 41}
+
+
+@pytest.mark.parametrize("path,uri", [
+    ("dir with space/p#1.json", "dir%20with%20space/p%231.json"),
+    ("100%/p?.json", "100%25/p%3F.json"),
+    ("caf\u00e9/p.json", "caf%C3%A9/p.json"),
+    ("a[1]/p.json", "a%5B1%5D/p.json"),
+    ("plain-dir_1/p~.json", "plain-dir_1/p~.json"),
+])
+def test_sarif_uris_are_percent_encoded(tmp_path, monkeypatch, path, uri):
+    import subprocess
+    import sys
+    from urllib.parse import unquote
+
+    policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}\n'
+    target = tmp_path / path
+    target.parent.mkdir(parents=True)
+    target.write_text(policy)
+    r = subprocess.run([sys.executable, "-m", "linter.cli", "--select", "SM101", "--format", "sarif", "."],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    (result,) = json.loads(r.stdout)["runs"][0]["results"]
+    loc = result["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"] == {"uri": uri, "uriBaseId": "%SRCROOT%"}
+    assert unquote(uri) == path
+    assert loc["region"]["startLine"] == 1 and loc["region"]["startColumn"] == pos(policy, '"sagemaker:*"')[1]
