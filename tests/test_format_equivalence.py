@@ -82,6 +82,49 @@ def policies(draw):
     return {"Version": "2012-10-17", "Statement": [draw(statements(f"S{i}" if sids else None)) for i in range(n)]}
 
 
+GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+PRINCIPALS = [("AWS", "*"), ("AWS", "arn:aws:iam::123456789012:root"), ("AWS", "444455556666"),
+              ("AWS", "arn:aws:iam::123456789012:role/ci"), ("Service", "sagemaker.amazonaws.com"),
+              ("Service", "lambda.amazonaws.com"), ("Federated", GITHUB),
+              ("Federated", "cognito-identity.amazonaws.com"),
+              ("Federated", "arn:aws:iam::123456789012:saml-provider/Okta")]
+ASSUME = ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:AssumeRole*"]
+TRUST_KEYS = ["aws:PrincipalOrgID", "aws:SourceAccount", "aws:PrincipalAccount", "aws:SourceArn",
+              "token.actions.githubusercontent.com:sub", "token.actions.githubusercontent.com:aud",
+              "cognito-identity.amazonaws.com:aud", "SAML:aud", "sts:ExternalId", "aws:PrincipalArn"]
+TRUST_OPERATORS = ["StringEquals", "StringLike", "StringNotEquals", "ForAllValues:StringEquals",
+                   "ForAnyValue:StringLike", "StringEqualsIfExists", "ArnLike"]
+TRUST_VALUES = ["o-a1b2c3d4e5", "123456789012", "*", "repo:my-org/ml:*", "repo:*", "?epo:x/y:*",
+                "sts.amazonaws.com", "https://signin.aws.amazon.com/saml", "us-east-1:1234",
+                "arn:aws:sagemaker:us-east-1:123456789012:endpoint/x"]
+
+
+@st.composite
+def trust_statements(draw):
+    s = {"Effect": draw(st.sampled_from(["Allow", "Allow", "Allow", "Deny"]))}
+    picked = draw(st.lists(st.sampled_from(PRINCIPALS), min_size=1, max_size=3, unique=True))
+    principal: dict = {}
+    for kind, value in picked:
+        principal.setdefault(kind, []).append(value)
+    s["Principal"] = {k: v[0] if len(v) == 1 and draw(st.booleans()) else v for k, v in principal.items()}
+    # An assume action first: how a policy on its own is known to be a trust policy.
+    s["Action"] = [draw(st.sampled_from(ASSUME))] + draw(st.lists(st.sampled_from(ASSUME + ["sts:TagSession"]),
+                                                                    max_size=2, unique=True))
+    ops = draw(st.lists(st.sampled_from(TRUST_OPERATORS), max_size=2, unique=True))
+    if ops:
+        s["Condition"] = {op: {k: draw(_one_or_list(TRUST_VALUES))
+                               for k in draw(st.lists(st.sampled_from(TRUST_KEYS), min_size=1, max_size=2,
+                                                      unique=True))}
+                          for op in ops}
+    return s
+
+
+@st.composite
+def trust_policies(draw):
+    return {"Version": "2012-10-17",
+            "Statement": draw(st.lists(trust_statements(), min_size=1, max_size=2))}
+
+
 # ---------------------------------------------------------------------------
 # The forms
 
@@ -124,7 +167,7 @@ def _listed(v):
     return v if isinstance(v, list) else [v]
 
 
-def _policy_document(p) -> str:
+def _policy_document(p, resource: str, attr: str) -> str:
     out = 'data "aws_iam_policy_document" "doc" {\n  version = "2012-10-17"\n'
     for s in p["Statement"]:
         out += "  statement {\n"
@@ -135,35 +178,46 @@ def _policy_document(p) -> str:
                           ("NotResource", "not_resources")):
             if key in s:
                 out += f"    {attr} = {json.dumps(_listed(s[key]))}\n"
+        for kind, ids in s.get("Principal", {}).items():
+            out += (f"    principals {{\n      type        = {json.dumps(kind)}\n"
+                    f"      identifiers = {json.dumps(_listed(ids))}\n    }}\n")
         for op, keys in s.get("Condition", {}).items():
             for k, vals in keys.items():
                 out += (f"    condition {{\n      test     = {json.dumps(op)}\n      variable = {json.dumps(k)}\n"
                         f"      values   = {json.dumps(_listed(vals))}\n    }}\n")
         out += "  }\n"
     out += "}\n\n"
-    return out + ('resource "aws_iam_policy" "p" {\n  name   = "p"\n'
-                  '  policy = data.aws_iam_policy_document.doc.json\n}\n')
+    return out + (f'resource "{resource}" "p" {{\n  name   = "p"\n'
+                  f'  {attr} = data.aws_iam_policy_document.doc.json\n}}\n')
 
 
-def forms(p: dict) -> dict:
-    """file name -> text: the policy in every form."""
+#: Where each role of document is written: (CloudFormation type, property), (Terraform type, attribute).
+WHERE = {"identity": (("AWS::IAM::ManagedPolicy", "PolicyDocument"), ("aws_iam_policy", "policy")),
+         "trust": (("AWS::IAM::Role", "AssumeRolePolicyDocument"), ("aws_iam_role", "assume_role_policy"))}
+
+
+def forms(p: dict, role: str = "identity") -> dict:
+    """file name -> text: the policy in every form (a trust policy has no Serverless form:
+    the framework writes the role's trust policy itself)."""
+    (ctype, cprop), (rtype, attr) = WHERE[role]
     text = json.dumps(p, indent=2)
-    cfn = {"AWSTemplateFormatVersion": "2010-09-09",
-           "Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": p}}}}
+    cfn = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"P": {"Type": ctype, "Properties": {cprop: p}}}}
     plan = {"format_version": "1.2", "terraform_version": "1.7.0", "planned_values": {"root_module": {"resources": [
-        {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
-         "values": {"name": "p", "policy": json.dumps(p)}}]}}}
-    service = {"service": "svc", "provider": {"name": "aws", "iam": {"role": {"statements": p["Statement"]}}}}
-    return {
+        {"address": f"{rtype}.p", "mode": "managed", "type": rtype, "name": "p",
+         "values": {"name": "p", attr: json.dumps(p)}}]}}}
+    out = {
         "policy/policy.json": text + "\n",
         "cfn-json/template.json": json.dumps(cfn, indent=2) + "\n",
         "cfn-yaml/template.yaml": _yaml(cfn, 0),
-        "jsonencode/main.tf": f'resource "aws_iam_policy" "p" {{\n  name = "p"\n  policy = jsonencode({_hcl(p, 2)})\n}}\n',
-        "heredoc/main.tf": f'resource "aws_iam_policy" "p" {{\n  name = "p"\n  policy = <<EOF\n{text}\nEOF\n}}\n',
-        "policy-document/main.tf": _policy_document(p),
+        "jsonencode/main.tf": f'resource "{rtype}" "p" {{\n  name = "p"\n  {attr} = jsonencode({_hcl(p, 2)})\n}}\n',
+        "heredoc/main.tf": f'resource "{rtype}" "p" {{\n  name = "p"\n  {attr} = <<EOF\n{text}\nEOF\n}}\n',
+        "policy-document/main.tf": _policy_document(p, rtype, attr),
         "plan/plan.json": json.dumps(plan, indent=2) + "\n",
-        "serverless/serverless.yml": _yaml(service, 0),
     }
+    if role == "identity":
+        service = {"service": "svc", "provider": {"name": "aws", "iam": {"role": {"statements": p["Statement"]}}}}
+        out["serverless/serverless.yml"] = _yaml(service, 0)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -172,7 +226,7 @@ def forms(p: dict) -> dict:
 #: The keys of the data source, as the policy grammar names them.
 ALIASES = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
            "resources": "Resource", "not_resources": "NotResource", "condition": "Condition",
-           "statement": "Statement", "statements": "Statement", "version": "Version"}
+           "statement": "Statement", "statements": "Statement", "version": "Version", "principals": "Principal"}
 #: Codes that depend on the form itself (a Serverless service carries no Version; a plan
 #: and a data source write their own).
 FORM_CODES = {"LP001", "LP003", "LP004", "LP100", "LP101"}
@@ -211,20 +265,20 @@ def workdir():
 _SEEN: dict = {}
 
 
-def lint_forms(workdir, p: dict) -> dict:
+def lint_forms(workdir, p: dict, role: str = "identity") -> dict:
     """form -> (text, findings, documents); each policy is linted once for both properties
     (the examples are derandomized: both tests draw the same policies)."""
-    key = json.dumps(p, sort_keys=True)
+    key = role + json.dumps(p, sort_keys=True)
     if key not in _SEEN:
-        if len(_SEEN) > 4 * EXAMPLES:
+        if len(_SEEN) > 8 * EXAMPLES:
             _SEEN.clear()
-        _SEEN[key] = _lint_forms(workdir, p)
+        _SEEN[key] = _lint_forms(workdir, p, role)
     return _SEEN[key]
 
 
-def _lint_forms(workdir, p: dict) -> dict:
+def _lint_forms(workdir, p: dict, role: str) -> dict:
     out = {}
-    for rel, text in forms(p).items():
+    for rel, text in forms(p, role).items():
         path = os.path.join(workdir, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as fh:
@@ -244,10 +298,8 @@ def _lint_forms(workdir, p: dict) -> dict:
 # The properties
 
 
-@SETTINGS
-@given(policies())
-def test_every_form_reports_the_same_findings_on_the_same_elements(workdir, p):
-    seen = lint_forms(workdir, p)
+def check_same_elements(workdir, p, role):
+    seen = lint_forms(workdir, p, role)
     text, findings, _ = seen["policy"]
     expected = elements(text, findings)
     for form, (ftext, ffindings, _) in seen.items():
@@ -255,17 +307,39 @@ def test_every_form_reports_the_same_findings_on_the_same_elements(workdir, p):
         assert got == expected, (form, sorted((got - expected).elements()), sorted((expected - got).elements()))
 
 
-@SETTINGS
-@given(policies())
-def test_every_form_finds_the_policy_with_its_statements(workdir, p):
-    seen = lint_forms(workdir, p)
+def check_found_with_statements(workdir, p, role):
+    seen = lint_forms(workdir, p, role)
     _, findings, docs = seen["policy"]
     assert len(docs) == 1 and len(docs[0].statements) == len(p["Statement"])
     codes = Counter(f.code for f in findings if f.code not in FORM_CODES)
     for form, (_, ffindings, fdocs) in seen.items():
         assert len(fdocs) == 1, (form, len(fdocs))
-        assert fdocs[0].role == "identity", form
+        assert fdocs[0].role == role, form
         assert len(fdocs[0].statements) == len(p["Statement"]), form
         assert [s.effect.value if s.effect is not None else None for s in fdocs[0].statements] == \
             [s["Effect"] for s in p["Statement"]], form
         assert Counter(f.code for f in ffindings if f.code not in FORM_CODES) == codes, form
+
+
+@SETTINGS
+@given(policies())
+def test_every_form_reports_the_same_findings_on_the_same_elements(workdir, p):
+    check_same_elements(workdir, p, "identity")
+
+
+@SETTINGS
+@given(policies())
+def test_every_form_finds_the_policy_with_its_statements(workdir, p):
+    check_found_with_statements(workdir, p, "identity")
+
+
+@SETTINGS
+@given(trust_policies())
+def test_every_form_of_a_trust_policy_reports_the_same_findings_on_the_same_elements(workdir, p):
+    check_same_elements(workdir, p, "trust")
+
+
+@SETTINGS
+@given(trust_policies())
+def test_every_form_finds_the_trust_policy_with_its_statements(workdir, p):
+    check_found_with_statements(workdir, p, "trust")
