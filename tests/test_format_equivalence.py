@@ -23,14 +23,16 @@ import tempfile
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from linter import engine
 from linter.sources import load
 
 EXAMPLES = int(os.environ.get("LINT_POLICIES_PROPERTY_EXAMPLES", "25"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+#: One seed for every property: the two properties of a role draw the same policies, linted once.
+SEED = 20260421
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
 
@@ -267,7 +269,7 @@ _SEEN: dict = {}
 
 def lint_forms(workdir, p: dict, role: str = "identity") -> dict:
     """form -> (text, findings, documents); each policy is linted once for both properties
-    (the examples are derandomized: both tests draw the same policies)."""
+    (they share a seed, so they draw the same policies)."""
     key = role + json.dumps(p, sort_keys=True)
     if key not in _SEEN:
         if len(_SEEN) > 8 * EXAMPLES:
@@ -321,24 +323,28 @@ def check_found_with_statements(workdir, p, role):
         assert Counter(f.code for f in ffindings if f.code not in FORM_CODES) == codes, form
 
 
+@seed(SEED)
 @SETTINGS
 @given(policies())
 def test_every_form_reports_the_same_findings_on_the_same_elements(workdir, p):
     check_same_elements(workdir, p, "identity")
 
 
+@seed(SEED)
 @SETTINGS
 @given(policies())
 def test_every_form_finds_the_policy_with_its_statements(workdir, p):
     check_found_with_statements(workdir, p, "identity")
 
 
+@seed(SEED)
 @SETTINGS
 @given(trust_policies())
 def test_every_form_of_a_trust_policy_reports_the_same_findings_on_the_same_elements(workdir, p):
     check_same_elements(workdir, p, "trust")
 
 
+@seed(SEED)
 @SETTINGS
 @given(trust_policies())
 def test_every_form_finds_the_trust_policy_with_its_statements(workdir, p):
