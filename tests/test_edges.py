@@ -774,3 +774,22 @@ def test_sarif_uris_are_percent_encoded(tmp_path, monkeypatch, path, uri):
     assert loc["artifactLocation"] == {"uri": uri, "uriBaseId": "%SRCROOT%"}
     assert unquote(uri) == path
     assert loc["region"]["startLine"] == 1 and loc["region"]["startColumn"] == pos(policy, '"sagemaker:*"')[1]
+
+
+def test_sm203_message_names_three_actions_and_six_types_at_most(lint):
+    import re
+
+    many = ["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateTransformJob",
+            "sagemaker:CreateEndpoint", "sagemaker:CreateModel", "sagemaker:CreateNotebookInstance"]
+    # (actions, actions named, more actions, types named, more types)
+    for actions, n_actions, more_actions, n_types, more_types in ((many, 3, True, 6, True),
+                                                                   (many[:3], 3, False, 5, False),
+                                                                   (many[:1], 1, False, 3, False)):
+        text = allow(actions, "arn:aws:s3:::ml-data")
+        (f,) = lint(text, select=["SM203"])
+        assert (f.code, f.span.line, f.span.col) == ("SM203",) + pos(text, '"arn:aws:s3:::ml-data"')
+        acts, types = re.search(r"SageMaker actions \((.*); types: (.*)\), so", f.message).groups()
+        assert acts.endswith(" ...") is more_actions
+        assert len(acts.removesuffix(" ...").split(", ")) == n_actions
+        names = types.removesuffix(" ...").split(", ")
+        assert names == sorted(names) and len(names) == n_types and types.endswith(" ...") is more_types
