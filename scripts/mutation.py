@@ -200,9 +200,11 @@ def _stringish(node) -> bool:
                for n in (node.left, node.right))
 
 
-def mutants_of(path: str) -> list[Mutant]:
-    with open(os.path.join(ROOT, path), encoding="utf-8") as fh:
-        text = fh.read()
+def mutants_of(path: str, text: str | None = None) -> list[Mutant]:
+    """The mutants of a module (its text read from the repository unless given)."""
+    if text is None:
+        with open(os.path.join(ROOT, path), encoding="utf-8") as fh:
+            text = fh.read()
     tree = ast.parse(text)
     col = _Collector()
     col.visit(tree)
