@@ -793,3 +793,31 @@ def test_sm203_message_names_three_actions_and_six_types_at_most(lint):
         assert len(acts.removesuffix(" ...").split(", ")) == n_actions
         names = types.removesuffix(" ...").split(", ")
         assert names == sorted(names) and len(names) == n_types and types.endswith(" ...") is more_types
+
+
+# ---------------------------------------------------------------------------
+# kb edges: the length bound of "did you mean", a placeholder standing for an ARN's head
+
+def test_did_you_mean_at_the_length_bound(lint):
+    # A ratio of 0.75 is reachable exactly when the lengths are 5:3 (15 and 9 characters).
+    assert kb.closest_sagemaker_action("CreateAppZZZZZZ") == "sagemaker:CreateApp"
+    assert kb.closest_sagemaker_action("CreateAppZZZZZZZ") is None
+    text = allow("sagemaker:CreateAppZZZZZZ", "*")
+    (f,) = lint(text, select=["SM104"])
+    assert (f.code, f.span.line, f.span.col) == ("SM104",) + pos(text, '"sagemaker:CreateAppZZZZZZ"')
+    assert f.message.endswith("did you mean sagemaker:CreateApp?")
+
+
+def test_placeholder_for_the_head_of_an_arn(lint):
+    fmt = kb.resource_types()["training-job"].arn
+    # Fewer than five colons: the placeholder may stand for "arn:aws:sagemaker:region:account".
+    assert kb.arn_could_match("${aws:PrincipalTag/arn-prefix}:training-job/x", fmt)
+    assert not kb.arn_could_match("${aws:PrincipalTag/arn-prefix}:model/x", fmt)
+    # ... or for "region:account" when the value has four colons.
+    assert kb.arn_could_match("arn:aws:sagemaker:${aws:RequestedRegion}:training-job/x", fmt)
+    text = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob",
+         "Resource": "${aws:PrincipalTag/arn-prefix}:training-job/x"},
+        {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob",
+         "Resource": "${aws:PrincipalTag/arn-prefix}:model/x"}]}, indent=2)
+    assert where(lint(text, select=["SM203"])) == [("SM203",) + pos(text, '"${aws:PrincipalTag/arn-prefix}:model/x"')]
