@@ -821,3 +821,16 @@ def test_placeholder_for_the_head_of_an_arn(lint):
         {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob",
          "Resource": "${aws:PrincipalTag/arn-prefix}:model/x"}]}, indent=2)
     assert where(lint(text, select=["SM203"])) == [("SM203",) + pos(text, '"${aws:PrincipalTag/arn-prefix}:model/x"')]
+
+
+# ---------------------------------------------------------------------------
+# HCL parse errors: what is there, where it is (also on a first line with non-ASCII text)
+
+@pytest.mark.parametrize("text,needle,message", [
+    ('resource "a" "b" {\n  x = [1, 2\n}\n', "}", "syntax error: unexpected '}'"),
+    ('locals { a = "\u00e9t\u00e9" = 1 }\n', "=", "syntax error: unexpected '='"),
+    ('locals {\n  a = "\u00e9t\u00e9" = 1\n}\n', "=", "syntax error: unexpected '='"),
+])
+def test_hcl_syntax_errors_name_the_token_at_its_position(lint, text, needle, message):
+    found = lint(text, name="main.tf")
+    assert [(f.code, f.span.line, f.span.col, f.message) for f in found] == [("LP001",) + pos(text, needle) + (message,)]
