@@ -834,3 +834,14 @@ def test_placeholder_for_the_head_of_an_arn(lint):
 def test_hcl_syntax_errors_name_the_token_at_its_position(lint, text, needle, message):
     found = lint(text, name="main.tf")
     assert [(f.code, f.span.line, f.span.col, f.message) for f in found] == [("LP001",) + pos(text, needle) + (message,)]
+
+
+def test_hcl_values_nested_too_deeply_point_at_one_bracket(lint):
+    from linter.parsers.hcl import MAX_DEPTH
+
+    depth = MAX_DEPTH + 20
+    text = 'resource "aws_iam_policy" "p" {\n  policy = jsonencode(' + "[" * depth + "1" + "]" * depth + ")\n}\n"
+    line, first = pos(text, "[")
+    col = first + MAX_DEPTH + 1  # the first bracket past the limit
+    assert [(f.code, f.message, f.span.line, f.span.col, f.span.end_line, f.span.end_col) for f in lint(text, name="main.tf")] \
+        == [("LP001", "values are nested too deeply", line, col, line, col + 1)]
