@@ -845,3 +845,43 @@ def test_hcl_values_nested_too_deeply_point_at_one_bracket(lint):
     col = first + MAX_DEPTH + 1  # the first bracket past the limit
     assert [(f.code, f.message, f.span.line, f.span.col, f.span.end_line, f.span.end_col) for f in lint(text, name="main.tf")] \
         == [("LP001", "values are nested too deeply", line, col, line, col + 1)]
+
+
+# ---------------------------------------------------------------------------
+# Surviving mutants of the sampled mutation run, each killed by the behaviour it changes
+
+def test_iam106_boolean_note_only_for_boolean_keys(lint):
+    text = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:MultiFactorAuthAge": "true", "aws:SecureTransport": "true"}}}]}, indent=2)
+    found = sorted(lint(text, select=["IAM106"]), key=lambda f: f.span.line)
+    assert [(f.code, f.span.line, f.span.col, f.severity) for f in found] == [
+        ("IAM106",) + pos(text, '"aws:MultiFactorAuthAge"') + ("warning",),
+        ("IAM106",) + pos(text, '"aws:SecureTransport"') + ("note",)]
+    assert found[0].message.startswith('"aws:MultiFactorAuthAge" is a Numeric key but StringEquals compares String')
+    assert found[1].message.startswith('"aws:SecureTransport" is a Boolean key: StringEquals compares it as the text')
+
+
+def test_yaml_11_booleans_as_pyyaml_reads_them():
+    import yaml
+
+    from linter.parsers.yaml_loc import _plain
+    from linter.located import Span
+
+    words = ["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+             "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "y", "n", "tRUE"]
+    for w in words:
+        assert _plain(w, Span(1, 1, 1, 1)) == yaml.safe_load(f"a: {w}")["a"], w
+
+
+def test_hcl_double_slash_directive_without_a_space(tmp_path, monkeypatch):
+    text = textwrap.dedent("""\
+        resource "aws_iam_policy" "p" {
+          name = "p"
+          //lint-policies: ignore[SM101] -- break-glass admin
+          policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sagemaker:*", Resource = "*" }] })
+        }
+        """)
+    res = run_files(tmp_path, monkeypatch, {"main.tf": text}, ["SM101", "LP"])
+    assert res.findings == []
+    assert reasons(res) == [("SM101",) + pos(text, '"sagemaker:*"') + ("break-glass admin",)]
