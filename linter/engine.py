@@ -324,10 +324,19 @@ def _crash(path: str, e: BaseException, opts: Options) -> Finding:
                             file=display_path(path, opts), value=""))
 
 
-def auto_jobs(n_files: int) -> int:
-    if n_files <= 50:
+def auto_jobs(n_files: int, batch: bool = False) -> int:
+    """Worker processes when ``--jobs`` is not given: one per CPU for more than 50 files, and
+    one for a batch of pre-commit's (``batch``: it already runs one batch per CPU at once, so
+    workers of our own would make CPUs squared processes)."""
+    if n_files <= 50 or batch:
         return 1
     return max(1, min(os.cpu_count() or 1, 32))
+
+
+def _precommit_batch(files: list) -> bool:
+    """Whether this run is one of pre-commit's batches: run by pre-commit (which sets
+    ``PRE_COMMIT=1``) on file names (the whole-repository hook names a directory)."""
+    return os.environ.get("PRE_COMMIT") == "1" and bool(files) and all(explicit for _, explicit in files)
 
 
 def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> Result:
@@ -341,7 +350,7 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
     sources.begin_run()  # per-run caches (Terraform directory indexes) are checked once per run
     try:
         files = list(discover(paths, opts))
-        jobs = opts.jobs if opts.jobs else auto_jobs(len(files))
+        jobs = opts.jobs if opts.jobs else auto_jobs(len(files), _precommit_batch(files))
         jobs = max(1, min(jobs, len(files) or 1))
         results: list[Any] = [None] * len(files)
         if jobs == 1:

@@ -1089,6 +1089,12 @@ def closest_condition_key(key: str, actions=None):
     part after the "/" of ``key``), or None. Among close keys, one that an action of
     ``actions`` (lowercase names) supports is preferred, then one any action supports:
     a key no action supports would be no better than the typo."""
+    return _closest_condition_key(key, frozenset(actions or ()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _closest_condition_key(key: str, wanted: frozenset):
+    """:func:`closest_condition_key`, once per key and actions (difflib takes milliseconds)."""
     import difflib
 
     kb = _kb()
@@ -1106,7 +1112,6 @@ def closest_condition_key(key: str, actions=None):
     hits = difflib.get_close_matches(low, cands, n=8, cutoff=0.75)
     if not hits:
         return None
-    wanted = set(actions or ())
     for good in ((lambda c: _supporting(c) & wanted) if wanted else None, _supporting):
         if good is None:
             continue

@@ -109,6 +109,19 @@ def test_auto_jobs():
     assert engine.auto_jobs(50) == 1
     assert engine.auto_jobs(51) == max(1, min(os.cpu_count() or 1, 32))
     assert engine.auto_jobs(10_000) <= 32
+    assert engine.auto_jobs(10_000, batch=True) == 1
+
+
+def test_a_pre_commit_batch_lints_in_one_process(monkeypatch):
+    """pre-commit runs one batch of file names per CPU at once: a batch starts no workers (CPUs
+    squared processes otherwise); the whole-repository hook, which names a directory, does."""
+    files = [(f"p{i}.json", True) for i in range(200)]
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    assert not engine._precommit_batch(files)
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert engine._precommit_batch(files)
+    assert not engine._precommit_batch(files[:-1] + [("tree/p.json", False)])
+    assert not engine._precommit_batch([])
 
 
 def _spy_pools(monkeypatch):
