@@ -39,3 +39,12 @@ class Lazy:
 
     def __getattr__(self, name: str):
         return getattr(self.compiled(), name)
+
+
+def compile_now(namespace: dict) -> None:
+    """Replace every :class:`Lazy` of a module's namespace (``globals()``) by its compiled
+    pattern, once the module knows it needs them: loops then call the pattern's methods
+    directly, not through the wrapper."""
+    for name, value in list(namespace.items()):
+        if type(value) is Lazy:
+            namespace[name] = value.compiled()
