@@ -592,6 +592,9 @@ def main(argv=None) -> int:
     ap.add_argument("--only", metavar="GROUPS", help="comma-separated group numbers to time (default: all)")
     ap.add_argument("--no-hyperfine", action="store_true", help="use the built-in timer even if hyperfine is installed")
     ap.add_argument("--output", default=os.path.join(HERE, "results.md"), help="where to write the report")
+    ap.add_argument("--no-breakdown", action="store_true",
+                    help="do not profile where the time goes (breakdown.py: the phases of a one-file run, "
+                         "the corpus by part)")
     ap.add_argument("--instructions", action="store_true",
                     help="also count the instructions of the one-file commands with valgrind (slow; not disturbed "
                          "by the machine's other load)")
@@ -660,11 +663,20 @@ def main(argv=None) -> int:
                 n = instructions(c.argv, env)
                 if n:
                     instr[c.key] = n
+    breakdown_lines: list[str] = []
+    if not args.no_breakdown and not args.only:
+        import breakdown
+
+        log("breakdown: the phases of a one-file run, the corpus by part (cProfile)")
+        breakdown_lines = ["## Where the time goes\n", "From `breakdown.py` (see benchmarks/README.md).\n",
+                           *breakdown.startup(py, args.runs), "", *breakdown.corpus(py)]
     meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "seed": args.seed,
             "corpus": f"{stats['files']} files, {stats['lines']} lines, {stats['bytes'] / 1e6:.1f} MB",
             "machine": machine(), "load": f"{load_before} / {loadavg()}", "timer": timer, "runs": args.runs,
             "linter": how}
     text = report(cases, mem, meta, notes, procs, instr)
+    if breakdown_lines:
+        text += "\n" + "\n".join(breakdown_lines) + "\n"
     print(text)
     with open(args.output, "w", encoding="utf-8") as fh:
         fh.write(text)
