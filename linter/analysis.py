@@ -103,8 +103,21 @@ def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
     types = set()
     for v in values:
         types.update(kb.resource_types_matching(v))
-    return {k: a for k, a in granted.items()
-            if (anything if not a.resource_types else any(rt in types for rt, _ in a.resource_types))}
+    key = (id(granted), frozenset(types), anything)
+    hit = _ON_TYPES.get(key)
+    if hit is not None and hit[0] is granted:
+        return hit[1]
+    out = {k: a for k, a in granted.items()
+           if (anything if not a.resource_types else any(rt in types for rt, _ in a.resource_types))}
+    if len(_ON_TYPES) >= 2048:
+        _ON_TYPES.clear()
+    _ON_TYPES[key] = (granted, out)
+    return out
+
+
+#: (id(granted), resource types, anything) -> (granted, the actions reachable): the granted
+#: dicts are shared (see _granted_by), and so are these results: callers must not change them.
+_ON_TYPES: dict = {}
 
 
 def granted_with_resources(st: Statement) -> list:

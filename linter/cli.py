@@ -5,11 +5,11 @@ Exit codes: 0 nothing at or above the fail level, 1 findings at or above it,
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    import argparse
     from typing import Optional, Sequence
 
 from . import __version__
@@ -22,31 +22,38 @@ def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
-class _HelpFormatter(argparse.HelpFormatter):
+def _help_formatter():
     """argparse's formatter without ``import shutil`` (and bz2, lzma...) on every start-up.
 
     ``add_argument`` builds a formatter to validate each argument, and the stock one
     imports shutil just to ask for the terminal width; this asks ``os`` the same way.
+    (Made on first use: argparse is not imported when the command line is file names only.)
     """
+    import argparse
 
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: Optional[int] = None) -> None:
-        if width is None:
-            try:
-                width = int(os.environ["COLUMNS"])
-            except (KeyError, ValueError):
+    class _HelpFormatter(argparse.HelpFormatter):
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                     width: Optional[int] = None) -> None:
+            if width is None:
                 try:
-                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns
-                except (AttributeError, ValueError, OSError):
-                    width = 80
-            width = (width if width > 0 else 80) - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
+                    width = int(os.environ["COLUMNS"])
+                except (KeyError, ValueError):
+                    try:
+                        width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+                    except (AttributeError, ValueError, OSError):
+                        width = 80
+                width = (width if width > 0 else 80) - 2
+            super().__init__(prog, indent_increment, max_help_position, width)
+
+    return _HelpFormatter
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(
         prog="lint-policies",
-        formatter_class=_HelpFormatter,
+        formatter_class=_help_formatter(),
         description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON and templates, "
                     "CloudFormation/SAM, Terraform and Serverless Framework files.",
         epilog="lint-policies server: run the language server for editors (lint-policies server --help).",
@@ -152,6 +159,41 @@ def _files_posing_as_options(argv: Sequence[str]) -> Optional[str]:
     return None
 
 
+#: What argparse makes of each option left out, for :func:`_files_only` (a test checks that
+#: they agree with :func:`build_parser`; an option added there gets its default here too).
+_DEFAULTS = {"format": None, "output": None, "sarif_file": None, "select": None, "extend_select": None,
+             "ignore": None, "fail_level": None, "config": None, "baseline": None, "write_baseline": None,
+             "show_suppressed": False, "jobs": None, "max_file_size": None, "list_rules": False,
+             "explain": None, "quiet": False, "new_since": None, "display_root": None, "sarif_category": None,
+             "stdin_filename": None, "show_url": False, "statistics": False}
+
+
+class _FilesOnly:
+    """The namespace argparse returns for a command line of file names only."""
+
+    def __init__(self, paths: list) -> None:
+        self.paths = paths
+        self.allow_root = []
+        for k, v in _DEFAULTS.items():
+            setattr(self, k, v)
+
+    def __getattr__(self, name: str):  # an option missing from _DEFAULTS: ask argparse
+        defaults = build_parser().parse_args(["--"])
+        if not hasattr(defaults, name):
+            raise AttributeError(name)
+        return getattr(defaults, name)
+
+
+def _files_only(argv: list) -> Optional[_FilesOnly]:
+    """The common invocation, ``lint-policies [--] FILE...`` (what the pre-commit hook runs),
+    read without importing argparse or building the parser (several milliseconds of a one-file
+    run); None for any other."""
+    names = argv[1:] if argv[:1] == ["--"] else argv
+    if any(a.startswith("-") for a in names):
+        return None
+    return _FilesOnly(list(names))
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -170,8 +212,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stderr.write(f"lint-policies: {printable(posing)!r} is an option and also the name of a file; "
                          f"put file names after `--` (lint-policies [OPTIONS] -- FILE...)\n")
         return 2
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv == ["--version"]:  # what argparse prints, without building the parser
+        sys.stdout.write(f"lint-policies {__version__}\n")
+        return 0
+    args = _files_only(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     try:
         return _main(args)
     except UsageError as e:

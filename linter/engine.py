@@ -334,6 +334,9 @@ def _crash(path: str, e: BaseException, opts: Options) -> Finding:
 
 
 def auto_jobs(n_files: int) -> int:
+    """Worker processes when ``--jobs`` is not given: one per CPU for more than 50 files. The
+    pre-commit hooks are ``require_serial`` (pre-commit runs one process, this one), so a hook
+    run over many files is parallel here and never runs more processes than CPUs."""
     if n_files <= 50:
         return 1
     return max(1, min(os.cpu_count() or 1, 32))

@@ -394,7 +394,7 @@ def riskiest(actions):
     Raises ``ValueError`` on an empty list."""
     if not actions:
         raise ValueError("riskiest() of no actions")
-    return min(actions, key=_risk_keys().__getitem__)
+    return min(actions, key=_risk_order().__getitem__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -402,6 +402,14 @@ def _risk_keys() -> dict:
     last = len(HIGH_RISK_ACTIONS)
     return {a: (_RISK_RANK.get(a.name.lower(), last), _ACCESS_RANK.get(a.access, len(ACCESS_LEVELS)), a.name)
             for a in _kb().actions.values()}
+
+
+@functools.lru_cache(maxsize=1)
+def _risk_order() -> dict:
+    """Each action's rank by :func:`_risk_keys` (equal keys, equal ranks): ``min`` compares integers."""
+    keys = _risk_keys()
+    ranks = {k: i for i, k in enumerate(sorted(set(keys.values())))}
+    return {a: ranks[k] for a, k in keys.items()}
 
 
 # --------------------------------------------------------------------------------------
@@ -670,11 +678,49 @@ def arn_could_match(resource: str, arn_format: str) -> bool:
         return True
     if not _prefixes_compatible(resource, arn_format):
         return False
-    if "*" not in resource and "?" not in resource and "$" not in resource:
-        # A literal ARN: one regular-expression match instead of the automaton product.
-        return _format_regex(arn_format).fullmatch(resource) is not None
+    if "?" not in resource and "$" not in resource:
+        head = resource.rstrip("*")
+        if "*" not in head:
+            if head == resource:
+                # A literal ARN: one regular-expression match instead of the automaton product.
+                return _format_regex(arn_format).fullmatch(resource) is not None
+            # A literal prefix then "*" (the usual scoped grant): whether some ARN of the
+            # format starts with the prefix.
+            pieces = _format_pieces(arn_format) if head.isascii() else None
+            if pieces is not None:
+                return _deterministic_prefix(pieces, head)
+            return _format_has_prefix(arn_format, head)
     B = _format_automaton(arn_format)
     return _intersects(_policy_automaton(resource), B, _header_items(B))
+
+
+_LITERAL_ITEMS: dict = {}  # character -> its automaton item (("lit", lowercase), "one")
+
+
+def _format_has_prefix(arn_format: str, prefix: str) -> bool:
+    """Whether some string of ``arn_format`` starts with the literal ``prefix`` (no wildcard,
+    no placeholder), case-insensitively: what :func:`_intersects` answers for ``prefix*``.
+
+    A ``*`` after a literal head matches anything (it ends the value, so IAM lets it span
+    colons, see :func:`_policy_automaton`), and every position of a format automaton can be
+    completed into an ARN; so the answer is whether running the prefix's characters through
+    the format's automaton (:func:`_advance`, the formats as ``A``) leaves a position reached.
+    """
+    items = []
+    get = _LITERAL_ITEMS.get
+    for ch in prefix:
+        it = get(ch)
+        if it is None:
+            it = (("lit", ch.lower()), "one")
+            if len(_LITERAL_ITEMS) < 4096:
+                _LITERAL_ITEMS[ch] = it
+        items.append(it)
+    return bool(_advance(_format_bits(arn_format), items, 0, len(items), 1))
+
+
+@functools.lru_cache(maxsize=512)
+def _format_bits(arn_format: str) -> "_Bits":
+    return _Bits(_format_automaton(arn_format))
 
 
 @functools.lru_cache(maxsize=512)
@@ -697,6 +743,58 @@ def _format_regex(fmt: str):
             if ch == ":":
                 seg += 1
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+@functools.lru_cache(maxsize=512)
+def _format_pieces(fmt: str):
+    """The format as runs of literal text (lowercase) and placeholder classes, for
+    :func:`_deterministic_prefix`: ``(False, text)`` or ``(True, characters the class
+    excludes)``; None when a placeholder is followed by a character its class admits, or
+    by another placeholder (no format is: a class would then not end where the next piece
+    starts, and :func:`_format_has_prefix` answers instead)."""
+    pieces: list = []
+    seg = 0
+    for t in _tokens(fmt):
+        if t[0] == "ph":
+            if pieces and pieces[-1][0]:
+                return None
+            excluded = ":" if seg < 5 or t[1].lower() in _SLASHY_FORMAT_PLACEHOLDERS else ":/"
+            pieces.append((True, excluded))
+        else:
+            ch = t[1] if t[0] == "lit" else t[0]
+            if pieces and pieces[-1][0] and ch not in pieces[-1][1]:
+                return None
+            if pieces and not pieces[-1][0]:
+                pieces[-1] = (False, pieces[-1][1] + ch)
+            else:
+                pieces.append((False, ch))
+            if ch == ":":
+                seg += 1
+    return tuple(pieces)
+
+
+def _deterministic_prefix(pieces: tuple, head: str) -> bool:
+    """Whether some string of a format (its :func:`_format_pieces`) starts with ``head``
+    (ASCII, no wildcard). Each class ends at the first character it excludes, which the next
+    literal must start with: one left-to-right scan, no backtracking."""
+    i, n = 0, len(head)
+    for is_class, what in pieces:
+        if i >= n:
+            return True
+        if is_class:
+            j = n
+            for c in what:
+                k = head.find(c, i)
+                if k != -1 and k < j:
+                    j = k
+            if j == i:
+                return False  # a placeholder stands for at least one character
+            i = j
+        else:
+            if not what.startswith(head[i:i + len(what)].lower()):
+                return False
+            i += len(what)
+    return i >= n
 
 
 def _literal_head(s: str, stops: str) -> str:
@@ -788,8 +886,10 @@ def _heads(value: str, stops: str):
 
 @functools.lru_cache(maxsize=2048)
 def _matching_types(resource: str) -> tuple:
+    # candidate_types is a superset found by a prefix test: only those are matched
+    cands = candidate_types(resource)
     return tuple(name for name, rt in _kb().resource_types.items()
-                 if any(arn_could_match(resource, f) for f in rt.arn_formats))
+                 if (cands is None or name in cands) and any(arn_could_match(resource, f) for f in rt.arn_formats))
 
 
 def resource_types_matching(resource: str) -> list:
@@ -989,6 +1089,12 @@ def closest_condition_key(key: str, actions=None):
     part after the "/" of ``key``), or None. Among close keys, one that an action of
     ``actions`` (lowercase names) supports is preferred, then one any action supports:
     a key no action supports would be no better than the typo."""
+    return _closest_condition_key(key, frozenset(actions or ()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _closest_condition_key(key: str, wanted: frozenset):
+    """:func:`closest_condition_key`, once per key and actions (difflib takes milliseconds)."""
     import difflib
 
     kb = _kb()
@@ -1006,7 +1112,6 @@ def closest_condition_key(key: str, actions=None):
     hits = difflib.get_close_matches(low, cands, n=8, cutoff=0.75)
     if not hits:
         return None
-    wanted = set(actions or ())
     for good in ((lambda c: _supporting(c) & wanted) if wanted else None, _supporting):
         if good is None:
             continue

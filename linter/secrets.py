@@ -95,6 +95,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Iterable, Optional
 
 from .findings import hash_secret
+from ._regex import Lazy, compile_now
 from .located import LineIndex, Span
 
 __all__ = [
@@ -137,13 +138,13 @@ KEY_ID_RE = re.compile(
     r"(?![A-Za-z0-9_])"
 )
 # Any key-ID-shaped run, boundaries or not (for :func:`redact`).
-_ANY_KEY_ID_RE = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
+_ANY_KEY_ID_RE = Lazy(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
 # A 40-character run of the secret alphabet, not part of a longer run of it
 # (nor of an identifier with ``_``/``-``); ``=`` may precede (``NAME=secret``).
-_SECRET_RUN_RE = re.compile(r"(?<![A-Za-z0-9/+_\-.])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_\-])")
-_SECRET_FULL_RE = re.compile(r"[A-Za-z0-9/+]{40}")
-_TOKEN_FULL_RE = re.compile(r"[A-Za-z0-9/+]{%d,}={0,3}" % TOKEN_MIN_LENGTH)
-_HEX_RE = re.compile(r"[0-9a-fA-F]+")
+_SECRET_RUN_RE = Lazy(r"(?<![A-Za-z0-9/+_\-.])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_\-])")
+_SECRET_FULL_RE = Lazy(r"[A-Za-z0-9/+]{40}")
+_TOKEN_FULL_RE = Lazy(r"[A-Za-z0-9/+]{%d,}={0,3}" % TOKEN_MIN_LENGTH)
+_HEX_RE = Lazy(r"[0-9a-fA-F]+")
 
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 _NORM_DROP = str.maketrans("", "", "_-.")
@@ -153,7 +154,7 @@ _NORM_DROP = str.maketrans("", "", "_-.")
 # a separator (or only blanks, as on a command line), an optional YAML tag,
 # an opening quote, then the value. It is matched just after a name; the look-behind
 # keeps a search from starting inside a run of blanks (each start would rescan it).
-_ASSIGN_RE = re.compile(
+_ASSIGN_RE = Lazy(
     r"""(?<![ \t])(?:\\?["'])?\]?"""
     r"""(?:[ \t]*(?:=>|:=|[:=>])[ \t]*|[ \t]+)"""
     r"""(?:!!str[ \t]+)?"""
@@ -164,28 +165,28 @@ _ASSIGN_RE = re.compile(
 _VALUE_END = frozenset(" \t\r\n\"'`,;)}]>#<&|\\")
 
 # ``Name: X`` / ``"name": "X"`` / ``ParameterKey=X`` just before a credential name.
-_NAMEKEY_BEFORE_RE = re.compile(
+_NAMEKEY_BEFORE_RE = Lazy(
     r"""(?i)(?<![A-Za-z0-9_])(?:name|key|parameterkey|parameter_key|variable|env)\\?["']?"""
     r"""[ \t]*(?:=>|:=|[:=])[ \t]*\\?["']?$"""
 )
 # The value key of such a pair.
-_VALUEKEY_RE = re.compile(
+_VALUEKEY_RE = Lazy(
     r"""(?i)(?<![A-Za-z0-9_])(?:value|parametervalue|parameter_value)(?=\\?["']?[ \t]*(?:=>|:=|[:=]))"""
 )
 # The default of a CloudFormation parameter / Terraform variable.
-_DEFAULTKEY_RE = re.compile(r"""(?i)(?<![A-Za-z0-9_])(?:default|value)(?=\\?["']?[ \t]*[:=])""")
-_BRACE_RE = re.compile(r"[{}]")
+_DEFAULTKEY_RE = Lazy(r"""(?i)(?<![A-Za-z0-9_])(?:default|value)(?=\\?["']?[ \t]*[:=])""")
+_BRACE_RE = Lazy(r"[{}]")
 # The start of a line that holds something (not blank, not a comment): "\n" + indentation.
-_LINE_INDENT_RE = re.compile(r"\n[ \t]*(?=[^ \t\r\n#])")
-_NAME_RUN_RE = re.compile(r"[A-Za-z0-9_.\-]*")
+_LINE_INDENT_RE = Lazy(r"\n[ \t]*(?=[^ \t\r\n#])")
+_NAME_RUN_RE = Lazy(r"[A-Za-z0-9_.\-]*")
 _MAX_NAME = 128  # longer runs of identifier characters are not names
 _MAX_LOOKUPS = 2000  # Name/Value and block look-ups per file (bounded work on pathological input)
 # A name opening a block: YAML ``Name:`` at the end of a line, JSON ``"Name": {``, HCL ``"name" {``.
 # One run of blanks only: ``:?[ \t]*\{`` after ``[ \t]*`` rescanned the blanks once per
 # blank (quadratic on a long run of them); the look-behind does the same for a search.
-_BLOCK_OPEN_RE = re.compile(r"""(?<![ \t])(?:\\?["'])?[ \t]*(?::[ \t]*(?:#[^\n]*)?(?=\r?\n)|:[ \t]*\{|\{)""")
+_BLOCK_OPEN_RE = Lazy(r"""(?<![ \t])(?:\\?["'])?[ \t]*(?::[ \t]*(?:#[^\n]*)?(?=\r?\n)|:[ \t]*\{|\{)""")
 # Where one Name/Value record ends and another begins.
-_RECORD_BREAK_RE = re.compile(r"[{}]|\n[ \t]*-[ \t]")
+_RECORD_BREAK_RE = Lazy(r"[{}]|\n[ \t]*-[ \t]")
 
 _PAIR_WINDOW = 400  # characters searched for the other half of a Name/Value pair
 _BLOCK_WINDOW = 2000  # characters searched for the default of a parameter/variable
@@ -651,7 +652,13 @@ def scan(text: Optional[str], trees: Iterable[Any] = ()) -> list[Hit]:
     keywords = _keywords(text)
     if not has_prefix and not keywords:
         return []
+    if _lazy[0]:  # something to look at: compile the patterns (most files stop above)
+        _lazy[0] = False
+        compile_now(globals())
     return _Scanner(text, trees).run(has_prefix, keywords)
+
+
+_lazy = [True]
 
 
 _CACHE_ATTR = "_credential_hits"

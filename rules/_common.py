@@ -339,7 +339,50 @@ def patterns_meet(value: str, fmt: str) -> bool:
             return True
         if not (vhead.startswith(fhead) or fhead.startswith(vhead)):
             return False
+    if "?" not in value and "${" not in value and "*" not in value.rstrip("*"):
+        # A literal head then "*" (the usual scoped grant): whether some string of the
+        # format starts with the head (what the product answers, in one pass).
+        return _format_has_prefix(fmt, value.rstrip("*"))
     return meet_automaton(value, fmt)
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_tokens(fmt: str) -> tuple:
+    return _tokens(fmt, True)
+
+
+def _format_has_prefix(fmt: str, head: str) -> bool:
+    """Whether some string of the format ``fmt`` starts with the literal ``head`` (case-insensitive).
+
+    The format's positions reached after each character of ``head``, as a set; every position
+    can be completed (a placeholder stands for any non-empty text), so the head is a prefix as
+    long as one position is left."""
+    B = _format_tokens(fmt)
+    nb = len(B)
+    star = ("star",)
+
+    def closure(S: set) -> set:
+        for j in sorted(S):
+            while j < nb and B[j] == star:  # a star may match nothing
+                j += 1
+                S.add(j)
+        return S
+
+    S = closure({0})
+    for ch in head:
+        c = ch.lower()
+        nxt = set()
+        for j in S:
+            if j < nb:
+                b = B[j]
+                if b == star:
+                    nxt.add(j)
+                elif b[0] == "one" or b[1] == c:
+                    nxt.add(j + 1)
+        if not nxt:
+            return False
+        S = closure(nxt)
+    return True
 
 
 def meet_automaton(value: str, fmt: str) -> bool:

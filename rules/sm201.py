@@ -64,10 +64,7 @@ class SageMakerResourceWildcard(Rule):
             affected = granted_with_resources(st)
             if not affected:
                 continue
-            levels = {a.access for a in affected}
-            sev = "error" if levels & {"Write", "Permissions management"} else "warning"
-            risky = kb.riskiest(affected)
-            fmt = _formats(affected, risky)
+            sev, risky, fmt = _summary(affected)
             n = len(affected)
             what = (f"{risky.full}, which supports" if n == 1 else
                     f"{n} SageMaker actions that support")
@@ -75,6 +72,24 @@ class SageMakerResourceWildcard(Rule):
                 incl = "" if n == 1 else f" (including {risky.full})"
                 yield self.finding(v, f'{what} resource-level permissions{incl}, granted on "{v.value}"; '
                                       f'scope Resource to ARNs such as {fmt}', severity=sev)
+
+
+_SUMMARIES: dict = {}  # id(affected) -> (affected, summary): the lists are shared (see granted_with_resources)
+
+
+def _summary(affected) -> tuple:
+    """(severity, riskiest action, ARN formats to suggest) of a list of granted actions."""
+    hit = _SUMMARIES.get(id(affected))
+    if hit is not None and hit[0] is affected:
+        return hit[1]
+    levels = {a.access for a in affected}
+    sev = "error" if levels & {"Write", "Permissions management"} else "warning"
+    risky = kb.riskiest(affected)
+    out = (sev, risky, _formats(affected, risky))
+    if len(_SUMMARIES) >= 1024:
+        _SUMMARIES.clear()
+    _SUMMARIES[id(affected)] = (affected, out)
+    return out
 
 
 def _formats(affected, risky) -> str:

@@ -65,7 +65,7 @@ def mismatch(st):
     typed = granted_with_resources(st)
     if not typed:
         return None
-    formats = {rt for a in typed for rt, _ in a.resource_types}
+    formats = _types_of(typed)
     if any(v.value == "*" or kb.arn_covers_all(v.value) for v in st.resource.values):
         return None
     rtypes = kb.resource_types()
@@ -73,6 +73,20 @@ def mismatch(st):
            for rt in _candidates(v.value, formats) if rt in rtypes):
         return None
     return typed, formats
+
+
+_TYPES: dict = {}  # id(typed) -> (typed, its resource types): the lists are shared (see granted_with_resources)
+
+
+def _types_of(typed: list) -> set:
+    hit = _TYPES.get(id(typed))
+    if hit is not None and hit[0] is typed:
+        return hit[1]
+    out = {rt for a in typed for rt, _ in a.resource_types}
+    if len(_TYPES) >= 1024:
+        _TYPES.clear()
+    _TYPES[id(typed)] = (typed, out)
+    return out
 
 
 def _names_sagemaker(action: str) -> bool:

@@ -138,6 +138,27 @@ def test_version(repo):
     assert run("--version", cwd=repo).stdout.strip() == f"lint-policies {__version__}"
 
 
+@pytest.mark.parametrize("argv", [[], ["--"], ["a.json"], ["--", "a.json", "dir/b.yaml"], ["", "x y.tf"]])
+def test_file_names_only_read_as_argparse_reads_them(argv):
+    """The pre-commit invocation skips argparse: every option must come out as argparse makes it
+    (an option added to build_parser needs its default in cli._DEFAULTS)."""
+    from linter import cli
+
+    fast = cli._files_only(argv)
+    assert fast is not None
+    want = vars(cli.build_parser().parse_args(argv))
+    assert {k: getattr(fast, k) for k in want} == want
+    assert set(vars(fast)) == set(want)
+
+
+@pytest.mark.parametrize("argv", [["-q", "a.json"], ["a.json", "--jobs", "1"], ["--", "-x.json"], ["a", "--", "b"],
+                                  ["-"]])
+def test_options_go_to_argparse(argv):
+    from linter import cli
+
+    assert cli._files_only(argv) is None
+
+
 def test_parse_error_is_a_finding_not_a_traceback(repo):
     (repo / "broken.json").write_text('{"Statement": [\n  {"Effect": "Allow",,}\n]}\n')
     r = run("broken.json", cwd=repo)

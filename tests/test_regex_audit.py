@@ -50,10 +50,14 @@ def _modules():
 
 def collect() -> dict:
     """{(pattern, flags): where} for every regular expression of the linter."""
+    from linter._regex import Lazy
+
     found: dict = {}
     for name, path in _modules():
         mod = importlib.import_module(name)
         for attr, value in sorted(vars(mod).items()):
+            if isinstance(value, Lazy):  # compiled on first use: compile it here
+                value = value.compiled()
             if isinstance(value, re.Pattern):
                 found.setdefault((value.pattern, value.flags), f"{name}.{attr}")
         with open(path, encoding="utf-8") as fh:

@@ -73,7 +73,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from ..located import LDict, LList, LScalar, LStr, LimitError, ParseError, Span
-from .._regex import PLUS
+from .._regex import PLUS, Lazy
 
 __all__ = ["parse_json", "MAX_DEPTH"]
 
@@ -96,7 +96,7 @@ _T_BADNUM = 10
 _T_BADWORD = 11
 _T_CHAR = 12  # any other non-whitespace character: always an error
 
-_TOKEN = re.compile(
+_TOKEN = Lazy(
     r'[ \t\n\r]*(?:'
     r'(?<!\\)("[^"\\\x00-\x1f]*")(?:[ \t\n\r]*(:))?'
     r'|(,)'
@@ -451,7 +451,7 @@ class _Mismatch(Exception):
 # A whole string literal (the text is known to be valid JSON where this is used).
 # The closing quote is optional: the same matches on valid JSON, and an unterminated
 # string is one match to the end rather than one failed attempt per quote (quadratic).
-_STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*' + PLUS + '"?', re.S)
+_STRING_LITERAL = Lazy(r'"[^"\\]*(?:\\.[^"\\]*)*' + PLUS + '"?', re.S)
 
 
 # ------------------------------------------------------------------ checking parser

@@ -309,6 +309,41 @@ def role_by_content(tree: Any) -> str:
     return "identity"
 
 
+_NEARBY: dict = {}  # (directory, suffixes) -> (run, whether it holds such a file)
+
+
+def files_nearby(src, suffixes: tuple, depth: int = 3) -> bool:
+    """Whether the file's directory, or one of the ``depth - 1`` above it, holds a file whose
+    name ends with one of ``suffixes``: a cheap test before :func:`read_by_another_file`
+    (which searches the same directories, fewer when they leave the tree), so that a policy
+    with no such file nearby does not load the reader's format. Directory listings are kept
+    for the run (see :func:`linter.sources.begin_run`)."""
+    from . import run_id
+
+    run = run_id()
+    directory = os.path.dirname(os.path.abspath(src.abspath))
+    for _ in range(depth):
+        key = (directory, suffixes)
+        hit = _NEARBY.get(key)
+        if hit is not None and run and hit[0] == run:
+            found = hit[1]
+        else:
+            try:
+                found = any(n.endswith(suffixes) for n in os.listdir(directory))
+            except OSError:
+                found = False
+            if len(_NEARBY) >= 4096:
+                _NEARBY.clear()
+            _NEARBY[key] = (run, found)
+        if found:
+            return True
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return False
+
+
 def read_by_another_file(src, readers, extract, depth: int = 3) -> bool:
     """Lint ``src`` the way a file of another format that reads it does (a Terraform
     ``templatefile()``, a Serverless ``${file()}``), so that both ways of reaching it give the

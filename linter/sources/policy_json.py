@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LStr, ParseError, Span
 from ..model import ManagedPolicyRef, Origin, Val, build_document
-from .base import role_by_content
+from .base import files_nearby, role_by_content
 
 
 def _shape(tree: Any) -> Optional[str]:
@@ -49,9 +49,10 @@ def extract(src, tree: Any) -> None:
         src.kind = "policy-json"
         role = role_by_content(tree)
         _add(src, tree, (), "", role_by_name(src.path) if role == "identity" else role)
-        from . import terraform
+        if files_nearby(src, (".tf",)):  # else the Terraform reader is not even loaded
+            from . import terraform
 
-        terraform.owner_documents(src)  # a policy a nearby .tf file reads: linted as it is used there
+            terraform.owner_documents(src)  # a policy a nearby .tf file reads: linted as it is used there
         return
     src.kind = "aws-cli"
     if shape == "policy-version":

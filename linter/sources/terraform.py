@@ -1932,22 +1932,27 @@ def _plan_ref(ctx: _Ctx, v: Any, address: str, path: tuple) -> None:
 # Policy files that a Terraform file reads with file() or templatefile()
 
 _OWNER_DEPTH = 3  # the file's own directory and two above (modules keep policies in policies/, templates/)
-_TF_TEXTS: dict[str, tuple[tuple, list]] = {}  # directory -> (signature, [(name, text)])
+_TF_TEXTS: dict[str, tuple[tuple, list, int]] = {}  # directory -> (signature, [(name, text)], run checked)
 
 
 def _tf_texts(directory: str, roots: tuple) -> list:
     """(name, text) of the ``.tf`` files of a directory that call file() or templatefile()
     (cached per directory, checked against its mtime and the files' sizes and mtimes). Regular
     files inside ``roots`` only: never a FIFO, never through a link out of the tree."""
+    from . import run_id
     from .base import read_file
 
+    run = run_id()
+    hit = _TF_TEXTS.get(directory)
+    if hit is not None and run and hit[2] == run:  # checked once per run (see begin_run)
+        return hit[1]
     try:
         names = sorted(n for n in os.listdir(directory) if n.endswith(".tf"))
         sig = tuple(_file_sig(os.path.join(directory, n)) for n in names)
     except OSError:
         return []
-    hit = _TF_TEXTS.get(directory)
     if hit is not None and hit[0] == sig:
+        _TF_TEXTS[directory] = (sig, hit[1], run)
         return hit[1]
     out = []
     for n in names:
@@ -1959,7 +1964,7 @@ def _tf_texts(directory: str, roots: tuple) -> list:
             out.append((n, text))
     if len(_TF_TEXTS) >= _CACHE_MAX:
         _TF_TEXTS.clear()
-    _TF_TEXTS[directory] = (sig, out)
+    _TF_TEXTS[directory] = (sig, out, run)
     return out
 
 
