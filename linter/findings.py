@@ -12,9 +12,20 @@ SEVERITIES = ("note", "warning", "error")
 RANK = {"never": 99, "note": 0, "warning": 1, "error": 2}
 
 
+class Related(Record):
+    """Another place a finding depends on (a statement completing an escalation path): SARIF
+    ``relatedLocations``, and a line of its own in text and JSON output."""
+    __slots__ = ("file", "span", "message", "label")
+    _defaults = {"label": ""}
+    file: str
+    span: Span
+    message: str
+    label: str
+
+
 class Finding(Record):
     __slots__ = ("code", "name", "severity", "message", "span", "file", "logical_path", "label", "value",
-                 "suppressed_by", "extra")
+                 "suppressed_by", "extra", "related")
     code: str
     name: str
     severity: str  # note | warning | error
@@ -26,10 +37,11 @@ class Finding(Record):
     value: str  # normalized value for the fingerprint (secrets: a hash)
     suppressed_by: Optional[str]  # reason, when suppressed
     extra: dict
+    related: list  # [Related]: the other statements the finding depends on
 
     def __init__(self, code: str, name: str, severity: str, message: str, span: Span, file: str = "",
                  logical_path: tuple = (), label: str = "", value: str = "", suppressed_by: Optional[str] = None,
-                 extra: Optional[dict] = None) -> None:
+                 extra: Optional[dict] = None, related: Optional[list] = None) -> None:
         self.code = code
         self.name = name
         self.severity = severity
@@ -41,6 +53,7 @@ class Finding(Record):
         self.value = value
         self.suppressed_by = suppressed_by
         self.extra = {} if extra is None else extra
+        self.related = [] if related is None else related
 
     @property
     def fingerprint(self) -> str:

@@ -35,6 +35,7 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "SM202": ("sm202", "sagemaker-notresource", "error"),
     "SM203": ("sm203", "sagemaker-resource-mismatch", "warning"),
     "SM204": ("sm204", "unknown-sagemaker-condition-key", "warning"),
+    "SM301": ("sm301", "passrole-compute-escalation", "error"),
     "IAM101": ("iam101", "unknown-action", "warning"),
     "IAM102": ("iam102", "unknown-condition-key", "warning"),
     "IAM103": ("iam103", "condition-key-not-supported", "warning"),
@@ -58,6 +59,12 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "KEY401": ("key401", "aws-access-key-id", "error"),
     "KEY402": ("key402", "aws-secret-access-key", "error"),
     "KEY403": ("key403", "aws-session-token", "error"),
+}
+
+#: Built-in rules whose scope is not ``document`` (known without importing them).
+SCOPES: dict[str, str] = {
+    "SM301": "principal", "SM302": "principal", "SM303": "principal", "SM304": "principal",
+    "SM306": "principal", "SM307": "principal",
 }
 
 #: Codes produced by the engine itself rather than by a rule's check.
@@ -91,6 +98,14 @@ def meta(code: str) -> tuple[str, str]:
     if rule is not None:
         return rule.name, rule.severity
     return code.lower(), "warning"
+
+
+def scope_of(code: str) -> str:
+    """A rule's scope, importing only plugin rules."""
+    if code in BUILTIN:
+        return SCOPES.get(code, "document")
+    rule = plugins().get(code)
+    return rule.scope if rule is not None else "document"
 
 
 def load_builtin(code: str) -> Rule:

@@ -12,6 +12,11 @@ Scopes:
 - ``"file"``: ``check(source, ctx)`` once per :class:`~linter.sources.SourceFile`
   (its located trees, comments and text: for rules such as the credential
   detectors that look at every string, not only at policies).
+- ``"principal"``: ``check(principal, ctx)`` once per :class:`~linter.principals.Principal`
+  of a unit (a file, or a Terraform module directory): the statements of every document
+  attached to one role, user or group, for paths no single statement makes. Findings are
+  made with :meth:`Rule.principal_finding`: at the statement at fault, with the statements
+  completing the path as related locations, labelled with the principal.
 
 ``check`` yields findings made with :meth:`Rule.finding`; the runner fills in the
 file, the origin label and the logical path prefix.
@@ -22,7 +27,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Iterable, Optional
 
-from .findings import Finding
+from .findings import Finding, Related
 from .located import Span
 
 
@@ -66,6 +71,27 @@ class Rule:
             value = v if isinstance(v, str) else getattr(v, "text", "") if v is not None else ""
         return Finding(self.code, self.name, severity or self.severity, message, span,
                        logical_path=tuple(path), value=value or "", extra=extra)
+
+
+    def principal_finding(self, principal: Any, at: Any, message: str, *, related: Iterable = (),
+                          severity: Optional[str] = None, value: Optional[str] = None) -> Finding:
+        """A finding of a principal rule: at ``at`` (a :class:`~linter.principals.Grant`, the
+        statement at fault), its file and origin those of the document holding it, named after the
+        principal; ``related``: ``(Grant, message)`` pairs, the statements completing the path."""
+        doc = at.doc
+        f = self.finding(at.at, message, severity=severity, value=value)
+        f.file = doc.origin.file
+        own = doc.origin.label
+        f.label = own if own == principal.name or own.startswith(principal.name + " ") else f"{principal.name} ({own})"
+        f.extra["_doc"] = doc
+        seen = {(f.file, f.span)}
+        for g, msg in related:
+            key = (g.doc.origin.file, g.span)
+            if key in seen:
+                continue
+            seen.add(key)
+            f.related.append(Related(g.doc.origin.file, g.span, msg, g.doc.origin.label))
+        return f
 
 
 class Context:

@@ -16,6 +16,9 @@ def finding_dict(f) -> dict:
         "logical_path": [p if isinstance(p, int) else str(p) for p in f.logical_path],
         "origin": f.label,
         "fingerprint": f.fingerprint,
+        **({"related": [{"file": r.file, "line": r.span.line, "column": r.span.col, "end_line": r.span.end_line,
+                         "end_column": r.span.end_col, "message": r.message, "origin": r.label}
+                        for r in f.related]} if f.related else {}),
     }
 
 

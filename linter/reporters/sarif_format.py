@@ -59,7 +59,24 @@ def _result(f, index: dict) -> dict:
     }
     if f.label:
         res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": f.label}]
+    if f.related:
+        res["relatedLocations"] = [_related(i, r) for i, r in enumerate(f.related, 1)]
     return res
+
+
+def _related(i: int, r) -> dict:
+    loc = {
+        "id": i,
+        "physicalLocation": {
+            "artifactLocation": {"uri": quote(r.file, safe="/:@-._~!$&'()*+,;="), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": r.span.line, "startColumn": r.span.col, "endLine": r.span.end_line,
+                       "endColumn": max(r.span.end_col, 1)},
+        },
+        "message": {"text": r.message},
+    }
+    if r.label:
+        loc["logicalLocations"] = [{"fullyQualifiedName": r.label}]
+    return loc
 
 
 def write(result, meta, out) -> None:

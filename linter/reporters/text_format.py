@@ -50,6 +50,8 @@ def write(result, meta, out) -> None:
                       f"{printable(f.message)}\n")
         else:
             out.write(f"{where} {f.code} {printable(f.message)}\n")
+        for r in f.related:  # the statements completing the finding, indented under it
+            out.write(f"    {printable_path(r.file)}:{r.span.line}:{r.span.col}: related: {printable(r.message)}\n")
     if meta.get("show_suppressed"):
         for f in result.suppressed:
             out.write(f"{printable_path(f.file)}:{f.span.line}:{f.span.col}: {f.code} "
