@@ -82,7 +82,10 @@ class Rule:
         f = self.finding(at.at, message, severity=severity, value=value)
         f.file = doc.origin.file
         own = doc.origin.label
-        f.label = own if own == principal.name or own.startswith(principal.name + " ") else f"{principal.name} ({own})"
+        if not own or own == principal.name or own.startswith(principal.name + " "):
+            f.label = own or principal.name
+        else:
+            f.label = f"{principal.name} ({own})"
         f.extra["_doc"] = doc
         seen = {(f.file, f.span)}
         for g, msg in related:
