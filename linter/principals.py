@@ -252,11 +252,12 @@ def effective(p: Principal, action: str) -> list:
     return out
 
 
-def first_of(p: Principal, actions: Iterable[str]) -> list:
-    """[(action, Grant)] for each of ``actions`` when the principal holds every one of them, else []."""
+def first_of(p: Principal, actions: Iterable[str], when=None) -> list:
+    """[(action, Grant)] for each of ``actions`` when the principal holds every one of them (by a
+    grant ``when(grant)`` accepts, when given), else []."""
     out = []
     for action in actions:
-        found = effective(p, action)
+        found = [g for g in effective(p, action) if when is None or when(g)]
         if not found:
             return []
         out.append((action, found[0]))
@@ -277,3 +278,75 @@ def granted_summary(p: Principal, limit: int = 4) -> str:
     if not acts:
         return ""
     return ", ".join(acts[:limit]) + (f" and {len(acts) - limit} more" if len(acts) > limit else "")
+
+
+def covers_every(resources: Optional[list], rtype: str, index: int = 1) -> Optional[str]:
+    """The first resource value that reaches every resource of type ``rtype`` (``notebook-instance``,
+    ``user-profile``) whatever its ``index``-th path segment (the notebook's name; the profile's
+    name after its domain): ``"*"``, an ARN whose resource part is only wildcards, or one whose
+    segment there is only wildcards (or cut short by a trailing ``*``). A placeholder such as
+    ``${sagemaker:UserProfileName}`` there scopes it."""
+    for r in resources or ():
+        if r.strip("*") == "":
+            return r
+        parts = r.split(":", 5)
+        if len(parts) < 6 or not parts[0].startswith("arn"):
+            continue
+        if "${" not in parts[2] and not kb.pattern_matches(parts[2], "sagemaker"):
+            continue
+        res = parts[5]
+        if res.strip("*") == "":
+            return r
+        segs = res.split("/")
+        if segs[0].lower() != rtype.lower():
+            continue
+        if len(segs) <= index:
+            if segs[-1].strip("*") == "" and len(segs) > 1:
+                return r
+            continue
+        if segs[index].strip("*") == "" and "${" not in segs[index]:
+            return r
+    return None
+
+
+def service_wide(g: Grant) -> bool:
+    """Whether a grant comes from a service-wide wildcard (``sagemaker:*``, ``*``, a ``NotAction``),
+    which SM101 and SM103 already report."""
+    at = g.at
+    if not isinstance(at, Val):
+        return True
+    parts = kb.split_action(at.value) if isinstance(at.value, str) else None
+    return parts is None or set(parts[1]) <= {"*"}
+
+
+def tag_condition(st: Statement) -> bool:
+    """Whether a statement tests resource tags (``sagemaker:ResourceTag/...``, ``aws:ResourceTag/...``)."""
+    return any(isinstance(c.key.value, str) and c.key.value.lower().startswith(("sagemaker:resourcetag/",
+                                                                                 "aws:resourcetag/"))
+               for c in st.condition)
+
+
+#: Condition keys that limit where from, when or how a request is made, never which resource or
+#: whose: a grant under them still reaches every resource it names.
+NEUTRAL_KEYS = frozenset((
+    "aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:vpcsourceip", "aws:multifactorauthpresent",
+    "aws:multifactorauthage", "aws:requestedregion", "aws:securetransport", "aws:currenttime", "aws:epochtime",
+    "aws:tokenissuetime", "aws:viaawsservice",
+))
+
+
+def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = ()) -> bool:
+    """Whether every condition of a statement is one we know does not keep the grant from
+    applying: keys in :data:`NEUTRAL_KEYS`, in ``allowed`` or starting with ``prefixes``, and no
+    value that reads a tag or a variable. Any other condition may (a principal tag the caller
+    lacks, a key the action never carries): the grant is not counted, never guessed."""
+    if st.condition_unresolved:
+        return False
+    for c in st.condition:
+        key = c.key.value.lower() if isinstance(c.key.value, str) else None
+        if key is None or not (key in NEUTRAL_KEYS or key in allowed or (prefixes and key.startswith(prefixes))):
+            return False
+        if any(not isinstance(v.value, (str, bool, int, float)) or (isinstance(v.value, str) and "${" in v.value)
+               for v in c.values):
+            return False
+    return True

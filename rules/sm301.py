@@ -1,6 +1,6 @@
 """SM301 passrole-compute-escalation."""
 from linter import kb
-from linter.principals import first_of, granted_summary
+from linter.principals import NEUTRAL_KEYS, conditions_within, first_of, granted_summary
 from linter.rule import Rule
 
 #: The ways to run one's own code with a passed role (escalation research, see the references):
@@ -17,6 +17,8 @@ PATHS = (
 )
 
 SAGEMAKER = "sagemaker.amazonaws.com"
+#: Keys that say whose account a role is in, not which role.
+ACCOUNT_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
 
 
 class PassRoleComputeEscalation(Rule):
@@ -87,7 +89,7 @@ class PassRoleComputeEscalation(Rule):
             return
         paths = []
         for what, actions in PATHS:
-            found = first_of(principal, actions)
+            found = first_of(principal, actions, _creates)
             if found:
                 paths.append((what, found))
         if not paths:
@@ -110,6 +112,12 @@ class PassRoleComputeEscalation(Rule):
             yield self.principal_finding(principal, g, msg, related=related, value=f"iam:PassRole:{where}")
 
 
+def _creates(g) -> bool:
+    """A grant of a create action whose conditions the caller meets by what it sends (request
+    parameters such as the job's subnets, the tags of the new resource) or where it is."""
+    return conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"))
+
+
 def _unscoped(g) -> bool:
     """A PassRole grant on every role whose conditions do not narrow the roles or keep SageMaker out."""
     st = g.statement
@@ -119,8 +127,12 @@ def _unscoped(g) -> bool:
         return False
     for c in st.condition:
         key = c.key.value.lower() if isinstance(c.key.value, str) else ""
-        if key.startswith(("iam:resourcetag/", "aws:resourcetag/")) or key == "iam:associatedresourcearn":
-            return False  # narrows which roles (or for which resources): taken as scoped
+        if key in ACCOUNT_KEYS:
+            continue  # which account's roles: still every role of it
+        if key != "iam:passedtoservice" and key not in NEUTRAL_KEYS:
+            return False  # any other key may keep the grant from applying: not guessed
+        if any(isinstance(v.value, str) and "${" in v.value for v in c.values):
+            return False
         if key == "iam:passedtoservice":
             vals = [v.value for v in c.values]
             if any(not isinstance(v, str) for v in vals):

@@ -285,8 +285,7 @@ AWS_GUIDE_EXAMPLES = {
     # "Grant the iam:PassRole permission": pass one named execution role, only to SageMaker
     "pass-one-role": policy(
         {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob",
-                                       "sagemaker:CreateNotebookInstance",
-                                       "sagemaker:CreatePresignedNotebookInstanceUrl"],
+                                       "sagemaker:CreateNotebookInstance"],
          "Resource": "*"},
         {"Effect": "Allow", "Action": "iam:PassRole",
          "Resource": "arn:aws:iam::111122223333:role/AmazonSageMaker-ExecutionRole-20240101T000000",
