@@ -350,3 +350,33 @@ def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = ()) 
                for v in c.values):
             return False
     return True
+
+
+#: Keys that say whose account a role is in, not which role.
+ACCOUNT_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
+
+
+def passes_any_role(g: Grant) -> bool:
+    """A PassRole grant on every role whose conditions do not narrow the roles or keep SageMaker out."""
+    st = g.statement
+    if g.resources is None or st.condition_unresolved:
+        return False
+    if not any(kb.role_arn_unscoped(r) for r in g.resources):
+        return False
+    for c in st.condition:
+        key = c.key.value.lower() if isinstance(c.key.value, str) else ""
+        if key in ACCOUNT_KEYS:
+            continue  # which account's roles: still every role of it
+        if key != "iam:passedtoservice" and key not in NEUTRAL_KEYS:
+            return False  # any other key may keep the grant from applying: not guessed
+        if any(isinstance(v.value, str) and "${" in v.value for v in c.values):
+            return False
+        if key == "iam:passedtoservice":
+            vals = [v.value for v in c.values]
+            if any(not isinstance(v, str) for v in vals):
+                return False
+            op = c.base_operator
+            if op.startswith("String") and "Not" not in op and not c.operator.endswith("IfExists"):
+                if not any(kb.pattern_matches(v, "sagemaker.amazonaws.com") for v in vals):
+                    return False  # passed only to other services
+    return True

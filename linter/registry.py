@@ -37,6 +37,7 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "SM204": ("sm204", "unknown-sagemaker-condition-key", "warning"),
     "SM301": ("sm301", "passrole-compute-escalation", "error"),
     "SM302": ("sm302", "notebook-takeover", "error"),
+    "SM303": ("sm303", "studio-profile-takeover", "error"),
     "SM305": ("sm305", "guardrail-fails-open", "error"),
     "IAM101": ("iam101", "unknown-action", "warning"),
     "IAM102": ("iam102", "unknown-condition-key", "warning"),

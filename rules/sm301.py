@@ -1,6 +1,6 @@
 """SM301 passrole-compute-escalation."""
 from linter import kb
-from linter.principals import NEUTRAL_KEYS, conditions_within, first_of, granted_summary
+from linter.principals import conditions_within, first_of, granted_summary, passes_any_role
 from linter.rule import Rule
 
 #: The ways to run one's own code with a passed role (escalation research, see the references):
@@ -17,8 +17,6 @@ PATHS = (
 )
 
 SAGEMAKER = "sagemaker.amazonaws.com"
-#: Keys that say whose account a role is in, not which role.
-ACCOUNT_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
 
 
 class PassRoleComputeEscalation(Rule):
@@ -84,7 +82,7 @@ class PassRoleComputeEscalation(Rule):
     )
 
     def check(self, principal, ctx):
-        passes = [g for g in principal.grants("iam:PassRole") if _unscoped(g)]
+        passes = [g for g in principal.grants("iam:PassRole") if passes_any_role(g)]
         if not passes:
             return
         paths = []
@@ -116,32 +114,6 @@ def _creates(g) -> bool:
     """A grant of a create action whose conditions the caller meets by what it sends (request
     parameters such as the job's subnets, the tags of the new resource) or where it is."""
     return conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"))
-
-
-def _unscoped(g) -> bool:
-    """A PassRole grant on every role whose conditions do not narrow the roles or keep SageMaker out."""
-    st = g.statement
-    if g.resources is None or st.condition_unresolved:
-        return False
-    if not any(kb.role_arn_unscoped(r) for r in g.resources):
-        return False
-    for c in st.condition:
-        key = c.key.value.lower() if isinstance(c.key.value, str) else ""
-        if key in ACCOUNT_KEYS:
-            continue  # which account's roles: still every role of it
-        if key != "iam:passedtoservice" and key not in NEUTRAL_KEYS:
-            return False  # any other key may keep the grant from applying: not guessed
-        if any(isinstance(v.value, str) and "${" in v.value for v in c.values):
-            return False
-        if key == "iam:passedtoservice":
-            vals = [v.value for v in c.values]
-            if any(not isinstance(v, str) for v in vals):
-                return False
-            op = c.base_operator
-            if op.startswith("String") and "Not" not in op and not c.operator.endswith("IfExists"):
-                if not any(kb.pattern_matches(v, SAGEMAKER) for v in vals):
-                    return False  # passed only to other services
-    return True
 
 
 def _sagemaker_roles(principal, passes) -> list:
