@@ -18,7 +18,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Iterable, Optional
 
+import functools
+
 from . import kb
+from .analysis import granted_sagemaker
 from .model import Holder, PolicyDocument, Statement, Val
 from .record import Record
 
@@ -151,6 +154,9 @@ class Principal(Record):
 def _grants(st: Statement, action: str, strict: bool = False):
     """Where ``st`` grants ``action``: the ``Action`` value, the ``NotAction`` field, or None.
     An unresolved value grants nothing we can know."""
+    if action[:10].lower() == "sagemaker:":
+        if action[10:].lower() not in granted_sagemaker(st):  # memoized per statement
+            return None
     if st.action is not None:
         for v in st.action.values:
             if isinstance(v.value, str) and kb.pattern_matches(v.value, action):
@@ -235,21 +241,27 @@ def group(documents: Iterable[PolicyDocument]) -> list:
 def effective(p: Principal, action: str) -> list:
     """The grants of a SageMaker ``action`` whose resources we can read and that reach the
     action's resource types (a statement on a bucket ARN grants no training job)."""
+    key = "effective:" + action.lower()
+    hit = p.memo.get(key)
+    if hit is not None:
+        return hit
     name = action.split(":", 1)[-1].lower()
-    a = kb.sagemaker_actions().get(name)
-    out = []
-    for g in p.grants(action):
-        if g.resources is None or g.statement.condition_unresolved:
-            continue
-        if a is None or not a.resource_types:
-            ok = any(r.strip("*") == "" for r in g.resources)
-        else:
-            types = {rt for rt, _ in a.resource_types}
-            ok = any(r.strip("*") == "" or any(t in types for t in kb.resource_types_matching(r))
-                     for r in g.resources)
-        if ok:
-            out.append(g)
+    out = [g for g in p.grants(action)
+           if g.resources is not None and not g.statement.condition_unresolved and _reaches(tuple(g.resources), name)]
+    p.memo[key] = out
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _reaches(resources: tuple, name: str) -> bool:
+    """Whether resource values can name a resource of a SageMaker action's types (``"*"`` only,
+    for an action with none)."""
+    a = kb.sagemaker_actions().get(name)
+    if a is None or not a.resource_types:
+        return any(r.strip("*") == "" for r in resources)
+    known = kb.resource_types()
+    formats = [f for rt, _ in a.resource_types if rt in known for f in known[rt].arn_formats]
+    return any(r.strip("*") == "" or any(kb.arn_could_match(r, f) for f in formats) for r in resources)
 
 
 def first_of(p: Principal, actions: Iterable[str], when=None) -> list:
