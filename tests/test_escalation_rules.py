@@ -202,3 +202,101 @@ def test_sm305_fails_open(lint, condition, why):
 ])
 def test_sm305_quiet(lint, stmts):
     assert lint(policy(*stmts), select=["SM305"]) == []
+
+
+# ---------------------------------------------------------------------------
+# SM304 (opt-in)
+
+SM304_TEXT = policy(
+    {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"], "Resource": "*"},
+    {"Effect": "Allow", "Action": "sagemaker:CreateNotebookInstance", "Resource": "*",
+     "Condition": {"StringEquals": {"sagemaker:RootAccess": "Disabled"}}},
+    {"Effect": "Deny", "Action": "sagemaker:CreateProcessingJob", "Resource": "*",
+     "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}}},
+)
+
+
+def test_sm304_quiet_until_configured(lint):
+    assert lint(SM304_TEXT, select=["SM304"]) == []
+
+
+def test_sm304_configured_keys(lint):
+    opts = {"SM304": {"keys": ["sagemaker:VpcSubnets", "sagemaker:RootAccess"]}}
+    found = lint(SM304_TEXT, select=["SM304"], rule_options=opts)
+    # CreateProcessingJob is closed by the Deny; the notebook tests RootAccess but not VpcSubnets
+    assert codes_at(found, "SM304") == [("SM304",) + pos(SM304_TEXT, '"sagemaker:CreateTrainingJob"'),
+                                        ("SM304",) + pos(SM304_TEXT, '"sagemaker:CreateNotebookInstance"')]
+    assert all("sagemaker:VpcSubnets" in f.message and "RootAccess" not in f.message for f in found)
+
+
+def test_sm304_old_key_name_counts(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+                   "Condition": {"ArnEquals": {"sagemaker:VolumeKmsKey": "arn:aws:kms:us-east-1:111122223333:key/k"}}})
+    assert lint(text, select=["SM304"], rule_options={"SM304": {"keys": ["sagemaker:VolumeKmsKeyArn"]}}) == []
+
+
+# ---------------------------------------------------------------------------
+# SM306
+
+TAG_SCOPED = {"Effect": "Allow", "Action": ["sagemaker:StopNotebookInstance",
+                                            "sagemaker:CreatePresignedNotebookInstanceUrl"], "Resource": "*",
+              "Condition": {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}}
+
+
+def test_sm306_tag_scope_and_free_tagging(lint):
+    text = policy(TAG_SCOPED, {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*"})
+    found = lint(text, select=["SM306"])
+    assert codes_at(found, "SM306") == [("SM306",) + pos(text, '"sagemaker:AddTags"')]
+    assert found[0].severity == "warning" and '"team"' in found[0].message
+    assert [(r.span.line, r.span.col) for r in found[0].related] == [pos(text, '"sagemaker:ResourceTag/team"')]
+
+
+@pytest.mark.parametrize("tagging", [
+    {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+     "Condition": {"StringEquals": {"sagemaker:TaggingAction": "CreateNotebookInstance"}}},
+    {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+     "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["project"]}}},
+    {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+     "Condition": {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}},
+])
+def test_sm306_limited_tagging(lint, tagging):
+    assert lint(policy(TAG_SCOPED, tagging), select=["SM306"]) == []
+
+
+def test_sm306_aws_example_denies_tagging(lint):
+    text = policy(TAG_SCOPED, {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*"},
+                  {"Effect": "Deny", "Action": ["sagemaker:AddTags", "sagemaker:DeleteTags"], "Resource": "*"})
+    assert lint(text, select=["SM306"]) == []
+
+
+# ---------------------------------------------------------------------------
+# SM307
+
+
+def test_sm307_model_approval_without_condition(lint):
+    text = policy({"Effect": "Allow", "Action": ["sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"],
+                   "Resource": "arn:aws:sagemaker:us-east-1:111122223333:model-package/*"})
+    found = lint(text, select=["SM307"])
+    assert codes_at(found, "SM307") == [("SM307",) + pos(text, '"sagemaker:CreateModelPackage"'),
+                                        ("SM307",) + pos(text, '"sagemaker:UpdateModelPackage"')]
+    assert {f.severity for f in found} == {"note"}
+    guarded = text.replace('"Resource"', '"Condition": {"StringEquals": {"sagemaker:ModelApprovalStatus": '
+                                         '"PendingManualApproval"}},\n   "Resource"')
+    assert lint(guarded, select=["SM307"]) == []
+
+
+def test_sm307_group_policy_and_endpoint_swap(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:PutModelPackageGroupPolicy", "Resource": "*"},
+                  {"Effect": "Allow", "Action": "sagemaker:CreateEndpointConfig", "Resource": "*"},
+                  {"Effect": "Allow", "Action": "sagemaker:UpdateEndpoint",
+                   "Resource": "arn:aws:sagemaker:us-east-1:111122223333:endpoint/*"})
+    found = lint(text, select=["SM307"])
+    assert codes_at(found, "SM307") == [("SM307",) + pos(text, '"sagemaker:PutModelPackageGroupPolicy"'),
+                                        ("SM307",) + pos(text, '"sagemaker:UpdateEndpoint"')]
+    scoped = text.replace("endpoint/*", "endpoint/team-a-prod")
+    assert len(lint(scoped, select=["SM307"])) == 1
+
+
+def test_sm307_one_note_per_wildcard_entry(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:*ModelPackage*", "Resource": "*"})
+    assert len(lint(text, select=["SM307"])) == 1
