@@ -85,26 +85,50 @@ class Principal(Record):
         if hit is not None:
             return hit
         out: list = []
+        sagemaker = key.startswith("sagemaker:")
+        if sagemaker and key[10:] not in self._sagemaker_granted():
+            self.memo[key] = out  # no statement of the principal grants it: nothing to look at
+            return out
         if self._boundary_allows(action):
-            for doc in self.documents:
-                for st in doc.statements:
-                    if not st.is_allow:
-                        continue
-                    at = _grants(st, action)
-                    if at is None:
-                        continue
-                    g = Grant(doc, st, action, at, _resources(st))
-                    if not self._denied(g):
-                        out.append(g)
+            for doc, st, names in self._allows():
+                if sagemaker and key[10:] not in names:
+                    continue
+                at = _grants(st, action)
+                if at is None:
+                    continue
+                g = Grant(doc, st, action, at, _resources(st))
+                if not self._denied(g):
+                    out.append(g)
         self.memo[key] = out
         return out
 
+    def _allows(self) -> list:
+        """(document, statement, SageMaker actions it grants) of the principal's Allow statements."""
+        found = self.memo.get(" allows")
+        if found is None:
+            found = self.memo[" allows"] = [(doc, st, granted_sagemaker(st)) for doc in self.documents
+                                            for st in doc.statements if st.is_allow]
+        return found
+
+    def _sagemaker_granted(self) -> set:
+        """Lowercase names of the SageMaker actions any Allow statement of the principal grants."""
+        found = self.memo.get(" sagemaker")
+        if found is None:
+            found = set()
+            for _doc, _st, names in self._allows():
+                found.update(names)
+            self.memo[" sagemaker"] = found
+        return found
+
+    def _denies(self) -> list:
+        found = self.memo.get(" denies")
+        if found is None:
+            found = self.memo[" denies"] = [st for doc in self.documents + self.boundaries
+                                            for st in doc.statements if st.is_deny]
+        return found
+
     def _denied(self, g: Grant) -> bool:
-        for doc in self.documents:
-            for st in doc.statements:
-                if st.is_deny and _deny_covers(st, g):
-                    return True
-        return any(st.is_deny and _deny_covers(st, g) for doc in self.boundaries for st in doc.statements)
+        return any(_deny_covers(st, g) for st in self._denies())
 
     def _boundary_allows(self, action: str) -> bool:
         if not self.boundaries:
