@@ -359,3 +359,24 @@ def test_sarif_related_locations(result):
 def test_github_annotation_names_related(result):
     text = render("github", result, {"version": "0"})
     assert "(related: p.json:13:17 sagemaker:CreateTrainingJob granted here" in text
+
+
+def test_terraform_literal_role_name_and_policy_attachment(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(ROLE_TF.replace("role   = aws_iam_role.scientist.id", 'role   = "scientist"'))
+    (tmp_path / "attach.tf").write_text(JOBS_TF.replace(
+        'resource "aws_iam_role_policy_attachment" "jobs" {\n  role       = aws_iam_role.scientist.name',
+        'resource "aws_iam_policy_attachment" "jobs" {\n  name       = "jobs"\n  roles      = [aws_iam_role.scientist.name]'))
+    found = run(["."], Options(select=["SM301"])).findings
+    assert [(f.file, f.span.line, f.label) for f in found] == [
+        ("main.tf", 13, "aws_iam_role.scientist (aws_iam_role_policy.pass)")]
+    assert [(r.file, r.span.line) for r in found[0].related] == [("attach.tf", 8)]
+
+
+def test_cloudformation_policy_attached_to_two_roles_is_read_with_each(lint):
+    text = CFN.replace("      ManagedPolicyArns:\n        - !Ref NotebookPolicy\n", "").replace(
+        "    Type: AWS::IAM::ManagedPolicy\n    Properties:\n",
+        "    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      Roles: [!Ref Scientist, !Ref Execution]\n")
+    # the Execution role holds the notebook actions too, but no PassRole: one finding, Scientist's
+    found = lint(text, name="template.yaml", select=["SM301"])
+    assert [f.label for f in found] == ["AWS::IAM::Role Scientist Policies[0].PolicyDocument"]
