@@ -346,13 +346,14 @@ def covers_every(resources: Optional[list], rtype: str, index: int = 1) -> Optio
 
 
 def service_wide(g: Grant) -> bool:
-    """Whether a grant comes from a service-wide wildcard (``sagemaker:*``, ``*``, a ``NotAction``),
-    which SM101 and SM103 already report."""
+    """Whether a grant comes from a wildcard (``sagemaker:*``, ``*``, ``sagemaker:Create*``) or a
+    ``NotAction``, which SM101, SM102 and SM103 already report: the rules about one action leave
+    such grants to them and use them only to complete a path."""
     at = g.at
     if not isinstance(at, Val):
         return True
     parts = kb.split_action(at.value) if isinstance(at.value, str) else None
-    return parts is None or set(parts[1]) <= {"*"}
+    return parts is None or "*" in parts[1] or "?" in parts[1]
 
 
 def tag_condition(st: Statement) -> bool:

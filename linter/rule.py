@@ -43,6 +43,7 @@ class Rule:
     example_format: str = "json"  # json | yaml | hcl
     fix_note: str = ""  # prose accompanying the fix
     options: dict[str, str] = {}  # option name -> description
+    example_options: dict = {}  # options the example and the fix are read with (an opt-in rule's configuration)
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ("security",)
     security_severity: Optional[str] = None  # SARIF security-severity; derived from severity when None

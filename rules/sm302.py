@@ -12,8 +12,8 @@ class NotebookTakeover(Rule):
     scope = "principal"
     statements = ("Allow statements granting `CreatePresignedNotebookInstanceUrl`, "
                   "`CreateNotebookInstanceLifecycleConfig` and `UpdateNotebookInstance`, in any of the "
-                  "principal's policies; grants through a service-wide wildcard (`sagemaker:*`, `*`), which SM101 "
-                  "reports, are only used to complete a path.")
+                  "principal's policies; grants through a wildcard (`sagemaker:*`, `sagemaker:Create*`), which SM101 and SM102 report, are only "
+                  "used to complete a path.")
     summary = ("A principal may open every notebook instance (`CreatePresignedNotebookInstanceUrl` on "
                "`notebook-instance/*` or `\"*\"` with no resource-tag condition), or may write a lifecycle "
                "configuration and attach it to existing notebooks (`CreateNotebookInstanceLifecycleConfig` + "
@@ -34,7 +34,8 @@ class NotebookTakeover(Rule):
         "`CreateNotebookInstance`), naming the approved configurations, or `UpdateNotebookInstance` scoped to "
         "the principal's own notebooks.\n\n"
         "Deny statements and permissions boundaries of the same principal are applied. A grant through "
-        "`sagemaker:*` or `*` alone is left to SM101, which already reports it as an error."
+        "a wildcard alone (`sagemaker:*`, `sagemaker:CreatePresigned*`) is left to SM101 and SM102, which already "
+        "report it."
     )
     example = """{
   "Version": "2012-10-17",

@@ -16,8 +16,8 @@ class StudioProfileTakeover(Rule):
     scope = "principal"
     statements = ("Allow statements granting `CreatePresignedDomainUrl`, `CreateApp`, `UpdateUserProfile`, "
                   "`UpdateDomain`, `UpdateSpace`, `CreateStudioLifecycleConfig` and `iam:PassRole`, in any of the "
-                  "principal's policies; grants through a service-wide wildcard (`sagemaker:*`, `*`), which SM101 "
-                  "reports, are only used to complete a path.")
+                  "principal's policies; grants through a wildcard (`sagemaker:*`, `sagemaker:Create*`), which SM101 and SM102 report, are only "
+                  "used to complete a path.")
     summary = ("A principal may open or start apps in other users' SageMaker Studio profiles "
                "(`CreatePresignedDomainUrl` or `CreateApp` on every profile of a domain, or `\"*\"`), swap a "
                "profile's or domain's execution role (`UpdateUserProfile`/`UpdateDomain` with `iam:PassRole` on "

@@ -54,7 +54,8 @@ class GuardrailConditionMissing(Rule):
     }
   }]
 }"""
-    fix_note = "With `keys = [\"sagemaker:VpcSubnets\"]`."
+    fix_note = "Both read with `keys = [\"sagemaker:VpcSubnets\"]`."
+    example_options = {"keys": ["sagemaker:VpcSubnets"]}
     options = {"keys": "the guardrail condition keys to require (`[\"sagemaker:VpcSubnets\", \"sagemaker:RootAccess\"]`); "
                        "empty (the default): the rule reports nothing."}
     references = (

@@ -27,7 +27,7 @@ class TagConditionSelfBypass(Rule):
         "ABAC tutorial limits which tag keys may be set (`aws:TagKeys`). A tagging grant is left out when it "
         "has its own resource-tag condition (it only retags what the principal already owns), an "
         "`aws:TagKeys` condition, or `sagemaker:TaggingAction` (tags only at creation); an unconditional Deny "
-        "of the same principal removes it. A grant through `sagemaker:*` is SM101's."
+        "of the same principal removes it. A grant through a wildcard is SM101's and SM102's."
     )
     example = """{
   "Version": "2012-10-17",

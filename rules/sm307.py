@@ -11,8 +11,9 @@ class ModelSupplyChain(Rule):
     severity = "note"
     scope = "principal"
     statements = ("Allow statements granting `CreateModelPackage`, `UpdateModelPackage`, "
-                  "`PutModelPackageGroupPolicy`, `CreateEndpointConfig` and `UpdateEndpoint` by name or partial "
-                  "wildcard, in any of the principal's policies.")
+                  "`PutModelPackageGroupPolicy`, `CreateEndpointConfig` and `UpdateEndpoint` by name in any of the "
+                  "principal's policies; grants through a wildcard, which SM101 and SM102 report, are only used to "
+                  "complete a path.")
     summary = ("A principal may approve model packages with no `sagemaker:ModelApprovalStatus` condition, share "
                "a model package group with other accounts (`PutModelPackageGroupPolicy`), or point every "
                "endpoint at a new configuration (`CreateEndpointConfig` + `UpdateEndpoint` on all endpoints).")

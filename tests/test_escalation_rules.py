@@ -297,6 +297,7 @@ def test_sm307_group_policy_and_endpoint_swap(lint):
     assert len(lint(scoped, select=["SM307"])) == 1
 
 
-def test_sm307_one_note_per_wildcard_entry(lint):
+def test_sm307_wildcards_are_sm102s(lint):
     text = policy({"Effect": "Allow", "Action": "sagemaker:*ModelPackage*", "Resource": "*"})
-    assert len(lint(text, select=["SM307"])) == 1
+    assert lint(text, select=["SM307"]) == []
+    assert [f.code for f in lint(text, select=["SM102"])] == ["SM102"]
