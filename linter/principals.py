@@ -247,8 +247,9 @@ def group(documents: Iterable[PolicyDocument]) -> list:
             if doc.role != "identity":
                 continue
             o = doc.origin
-            holders = [Holder(f"{o.file}::{'/'.join(map(str, o.path))}", o.label or o.file, "policy", None, o.file,
-                              doc.span)]
+            # named by its label, else by the file's name (the same from the command line and an editor)
+            holders = [Holder(f"{o.file}::{'/'.join(map(str, o.path))}", o.label or o.file.rsplit("/", 1)[-1],
+                              "policy", None, o.file, doc.span)]
         for h in holders:
             p = get(h)
             if doc.role == "identity":
