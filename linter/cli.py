@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_help_formatter(),
         description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON and templates, "
                     "CloudFormation/SAM, Terraform and Serverless Framework files.",
-        epilog="lint-policies server: run the language server for editors (lint-policies server --help).",
+        epilog="lint-policies server: run the language server for editors (lint-policies server --help). "
+               "lint-policies principals [PATH ...]: print what each principal may do in SageMaker "
+               "(lint-policies principals --help).",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     from .reporters import REPORTERS
@@ -205,6 +207,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .server import main as server_main
 
         return server_main(argv[1:])
+    if argv[:1] == ["principals"]:  # what each principal may do (a directory named principals: ./principals)
+        from .principals_cli import main as principals_main
+
+        return principals_main(argv[1:])
     posing = _files_posing_as_options(argv)
     if posing is not None:
         from .safety import printable

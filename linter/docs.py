@@ -59,6 +59,11 @@ def applies_to(rule) -> str:
         return "References to AWS managed policies attached to roles, users, groups, permission sets and functions."
     if rule.code.startswith("LP"):
         return "Every file and every document."
+    if scope == "principal":
+        out = ("The statements held by one principal (a role, user or group with its inline, attached and "
+               "module-wide policies, less its Deny statements and permissions boundary; a standalone policy is "
+               "a principal of its own): see [escalation paths](../escalation.md).")
+        return out + (f" {rule.statements}" if rule.statements else "")
     from .model import ROLES
 
     roles = rule.roles if rule.roles is not None else tuple(ROLES)

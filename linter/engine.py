@@ -182,7 +182,7 @@ class RuleSet:
         self.codes = codes
         self.engine_codes = {c for c in codes if c in registry.ENGINE_CODES}
         self.by_scope: dict[str, list[tuple[Rule, Context]]] = {"document": [], "managed": [], "file": [],
-                                                               "credentials": []}
+                                                               "credentials": [], "principal": []}
         for code in codes:
             if code in registry.ENGINE_CODES:
                 continue
@@ -204,7 +204,45 @@ def selected_codes(opts: Options) -> list[str]:
 def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
               text: Optional[str] = None) -> tuple[list[Finding], list[Finding]]:
     """(reported, suppressed) findings of one file; ``text`` is its content when it is not
-    to be read from disk (an editor's unsaved buffer)."""
+    to be read from disk (an editor's unsaved buffer). Principal rules see the documents of
+    this file and of the other files of its unit (a Terraform module's .tf files)."""
+    return lint_unit([(path, explicit)], rules, opts, text=text)[0]
+
+
+def lint_unit(files: list, rules: RuleSet, opts: Options,
+              text: Optional[str] = None) -> list[tuple[list[Finding], list[Finding]]]:
+    """(reported, suppressed) findings of each of ``files`` ([(path, explicit)]), the files of one
+    unit (see :func:`linter.sources.unit_key`): each file is read and its documents checked, then
+    the rules of scope ``principal`` run on the unit's documents grouped by principal.
+
+    Files of the unit not in ``files`` (a module's other .tf files when pre-commit names one) are
+    read for their documents only: what they complete is reported, nothing in them is."""
+    from . import sources
+
+    read = [_read_file(p, ex, rules, opts, text if i == 0 else None) for i, (p, ex) in enumerate(files)]
+    if rules.by_scope.get("principal"):
+        companions = []
+        if text is None or len(files) == 1:
+            named = {os.path.realpath(p) for p, _ in files}
+            for other in sources.unit_files(files[0][0]):
+                if os.path.realpath(other) not in named:
+                    try:
+                        src = sources.load(other, display_path(other, opts), max_size=opts.max_file_size,
+                                           roots=opts.read_roots)
+                    except Exception:  # pragma: no cover - a companion is only context
+                        continue
+                    companions.append(src)
+        _principal_rules(read, companions, rules)
+    return [_finish(src, out, rules, opts) for src, out in read]
+
+
+def _internal(what: str, target_span: Span, exc: BaseException, path: tuple = ()) -> Finding:
+    return lp_finding("LP000", f"{what} failed: {type(exc).__name__}: {exc}", target_span, path=path,
+                      value=path[0] if path else what)
+
+
+def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: Optional[str] = None):
+    """Read one file and run the rules of scope document, managed and file: (source, findings)."""
     from . import grammar, safety, sources
 
     disp = display_path(path, opts)
@@ -214,10 +252,7 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
     out = safety.FindingList(src.findings)
     check_grammar = "LP002" in rules.engine_codes  # its findings would be dropped below anyway
     out.extend(grammar.unread_policies(src) if check_grammar else ())
-
-    def internal(what: str, target_span: Span, exc: BaseException, path: tuple = ()) -> Finding:
-        return lp_finding("LP000", f"{what} failed: {type(exc).__name__}: {exc}", target_span, path=path,
-                          value=path[0] if path else what)
+    internal = _internal
 
     for doc in src.documents:
         label = doc.origin.label
@@ -265,7 +300,55 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
                 out.extend(rule.check(src.credentials, ctx) or ())
             except Exception as e:
                 out.append(internal(f"rule {rule.code}", Span(1, 1, 1, 1), e, (rule.code,)))
+    return src, out
 
+
+def _principal_rules(read: list, companions: list, rules: RuleSet) -> None:
+    """Run the rules of scope ``principal`` on the documents of a unit grouped by principal; each
+    finding goes to the file of the statement at fault (one of ``read``; a finding at fault in a
+    companion is not reported)."""
+    from . import principals
+
+    docs = [d for src, _ in read for d in src.documents] + [d for src in companions for d in src.documents]
+    if not docs:
+        return
+    by_path = {src.path: out for src, out in read}
+    owner = {}
+    for src, out in read:
+        for d in src.documents:
+            owner[id(d)] = out
+    try:
+        groups = principals.group(docs)
+    except Exception as e:  # a broken model must not stop the run
+        read[0][1].append(_internal("grouping statements by principal", Span(1, 1, 1, 1), e, ("principals",)))
+        return
+    for p in groups:
+        for rule, ctx in rules.by_scope["principal"]:
+            try:
+                found = list(rule.check(p, ctx) or ())
+            except Exception as e:
+                doc = (p.documents or p.trust)[0]
+                out = owner.get(id(doc))
+                if out is not None:
+                    f = _internal(f"rule {rule.code}", doc.span, e, (rule.code,))
+                    f.file, f.label = doc.origin.file, p.name
+                    out.append(f)
+                continue
+            for f in found:
+                out = by_path.get(f.file)
+                if out is None:
+                    doc = f.extra.pop("_doc", None)
+                    out = owner.get(id(doc)) if doc is not None else None
+                f.extra.pop("_doc", None)
+                if out is not None:
+                    out.append(f)
+
+
+def _finish(src, out, rules: RuleSet, opts: Options) -> tuple[list[Finding], list[Finding]]:
+    from . import safety
+
+    disp = src.path
+    internal = _internal
     # Findings for codes that are not selected (LP00x from parsing) are dropped here.
     selected = set(rules.codes)
     kept: list[Finding] = []
@@ -274,8 +357,8 @@ def lint_file(path: str, explicit: bool, rules: RuleSet, opts: Options,
         if f.code not in selected:
             continue
         f.file = f.file if f.file and f.file != src.path else disp
-        if f.related:
-            f.related = [(rf if rf and rf != src.path else disp, sp, m) for rf, sp, m in f.related]
+        for r in f.related or ():
+            r.file = r.file if r.file and r.file != src.path else disp
         key = (f.code, f.file, f.span, f.message, f.label)
         if key in seen:
             continue
@@ -317,12 +400,41 @@ def _worker_init(codes: list[str], opts: Options) -> None:
     _worker_state["opts"] = opts
 
 
-def _worker(item: tuple[int, str, bool]):
-    i, path, explicit = item
+def _worker(unit: list):
+    return _lint_unit_safely(unit, _worker_state["rules"], _worker_state["opts"])
+
+
+def _lint_unit_safely(unit: list, rules: RuleSet, opts: Options) -> list:
+    """[(index, result)] of a unit's files ([(index, path, explicit)])."""
     try:
-        return i, lint_file(path, explicit, _worker_state["rules"], _worker_state["opts"])
-    except Exception as e:  # pragma: no cover - last line of defence
-        return i, ([_crash(path, e, _worker_state["opts"])], [])
+        results = lint_unit([(p, ex) for _, p, ex in unit], rules, opts)
+        return [(i, r) for (i, _, _), r in zip(unit, results)]
+    except Exception:  # pragma: no cover - last line of defence: each file alone
+        out = []
+        for i, p, ex in unit:
+            try:
+                out.append((i, lint_unit([(p, ex)], rules, opts)[0]))
+            except Exception as e:
+                out.append((i, ([_crash(p, e, opts)], [])))
+        return out
+
+
+def units(files: list, by_unit: bool) -> list:
+    """The files ([(path, explicit)]) as units to lint together: [[(index, path, explicit)]], in the
+    order of their first file. Without principal rules every file is a unit of its own."""
+    from . import sources
+
+    out: list = []
+    where: dict = {}
+    for i, (p, ex) in enumerate(files):
+        key = sources.unit_key(p) if by_unit else None
+        if key is None or key not in where:
+            if key is not None:
+                where[key] = len(out)
+            out.append([(i, p, ex)])
+        else:
+            out[where[key]].append((i, p, ex))
+    return out
 
 
 def _crash(path: str, e: BaseException, opts: Options) -> Finding:
@@ -358,15 +470,15 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
         results: list[Any] = [None] * len(files)
         if jobs == 1:
             rules = RuleSet(codes, opts)
-            for i, (p, explicit) in enumerate(files):
-                try:
-                    results[i] = lint_file(p, explicit, rules, opts)
-                except Exception as e:  # pragma: no cover - last line of defence
-                    results[i] = ([_crash(p, e, opts)], [])
+            for unit in units(files, bool(rules.by_scope["principal"])):
+                for i, res in _lint_unit_safely(unit, rules, opts):
+                    results[i] = res
         else:
             import multiprocessing as mp
 
-            items = [(i, p, ex) for i, (p, ex) in enumerate(files)]
+            from . import registry
+
+            items = units(files, any(registry.scope_of(c) == "principal" for c in codes))
             chunk = max(1, len(items) // (jobs * 8))
             if sys.platform.startswith("linux"):
                 # Forked workers inherit the rules and the knowledge base loaded here once,
@@ -383,8 +495,9 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
                 ctx = mp.get_context()
                 init, initargs = _worker_init, (codes, opts)
             with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
-                for i, res in pool.imap_unordered(_worker, items, chunksize=chunk):
-                    results[i] = res
+                for done in pool.imap_unordered(_worker, items, chunksize=chunk):
+                    for i, res in done:
+                        results[i] = res
     finally:
         sources.end_run()
     findings: list[Finding] = []

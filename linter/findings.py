@@ -12,6 +12,17 @@ SEVERITIES = ("note", "warning", "error")
 RANK = {"never": 99, "note": 0, "warning": 1, "error": 2}
 
 
+class Related(Record):
+    """Another place a finding depends on (a statement completing an escalation path): SARIF
+    ``relatedLocations``, and a line of its own in text and JSON output."""
+    __slots__ = ("file", "span", "message", "label")
+    _defaults = {"label": ""}
+    file: str
+    span: Span
+    message: str
+    label: str
+
+
 class Finding(Record):
     __slots__ = ("code", "name", "severity", "message", "span", "file", "logical_path", "label", "value",
                  "suppressed_by", "extra", "related")
@@ -26,8 +37,7 @@ class Finding(Record):
     value: str  # normalized value for the fingerprint (secrets: a hash)
     suppressed_by: Optional[str]  # reason, when suppressed
     extra: dict
-    #: other places the finding concerns: (file, span, message); file "" is the finding's own
-    related: list
+    related: list  # [Related]: the other statements the finding depends on
 
     def __init__(self, code: str, name: str, severity: str, message: str, span: Span, file: str = "",
                  logical_path: tuple = (), label: str = "", value: str = "", suppressed_by: Optional[str] = None,

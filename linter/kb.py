@@ -1136,3 +1136,21 @@ def actions_supporting_condition_key(key: str) -> set:
     """Lowercase names of the sagemaker actions whose condition keys, or whose resource
     types' condition keys, include ``key`` (templated keys matched)."""
     return set(_supporting(key.lower()))
+
+
+# --------------------------------------------------------------------------------------
+# SageMaker guardrail condition keys
+# --------------------------------------------------------------------------------------
+
+#: The ``sagemaker:`` request keys AWS documents as guardrails on creating resources (SageMaker
+#: Developer Guide, "Identity-based policy examples" and "Control access ... with condition
+#: keys"; whitepaper "Build a Secure Enterprise Machine Learning Platform on AWS"), lowercase.
+#: ``VolumeKmsKey``/``OutputKmsKey`` are the older names some of AWS's examples still use.
+GUARDRAIL_KEYS = frozenset((
+    "sagemaker:vpcsubnets", "sagemaker:vpcsecuritygroupids", "sagemaker:instancetypes",
+    "sagemaker:notebookinstancelifecycleconfigarns", "sagemaker:studiolifecycleconfigarns", "sagemaker:imagearns",
+    "sagemaker:directinternetaccess", "sagemaker:rootaccess", "sagemaker:networkisolation",
+    "sagemaker:intercontainertrafficencryption", "sagemaker:volumekmskey", "sagemaker:volumekmskeyarn",
+    "sagemaker:outputkmskey", "sagemaker:outputkmskeyarn", "sagemaker:minimuminstancemetadataserviceversion",
+    "sagemaker:appnetworkaccesstype",
+))

@@ -207,9 +207,31 @@ class Problems(list):
             self.more += 1
 
 
+class Holder(Record):
+    """An IAM principal a document is attached to, as its format read it: a role, user or group
+    of a template or module (the principal model, :mod:`linter.principals`).
+
+    ``id`` is stable and unique within a run (the file or module directory, then the resource:
+    ``infra/ml::aws_iam_role.exec``); ``name`` names it for a human (``aws_iam_role.exec``,
+    ``AWS::IAM::Role NotebookRole``); ``kind`` is ``role``, ``user``, ``group`` or ``policy``
+    (a policy attached to no principal the source shows: it is its own holder); ``iam_name``
+    is the principal's IAM name when the source writes it literally (``RoleName``, ``name``),
+    else None; ``span`` is where the principal is defined (its resource), when known."""
+    __slots__ = ('id', 'name', 'kind', 'iam_name', 'file', 'span')
+    _defaults = {'kind': "role", 'iam_name': None, 'file': "", 'span': None}
+
+    id: str
+    name: str
+    kind: str
+    iam_name: Optional[str]
+    file: str
+    span: Optional[Span]
+
+
 class PolicyDocument(Record):
-    __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw')
-    _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None}
+    __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw', 'principals')
+    _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None,
+                 'principals': list}
     origin: Origin
     span: Span
     role: str  # a key of ROLES
@@ -217,6 +239,10 @@ class PolicyDocument(Record):
     statements: list[Statement]
     problems: list[Problem]
     raw: Any
+    #: The principals (:class:`Holder`) the document is attached to, when its format can tell
+    #: (identity policies, permissions boundaries and trust policies of roles). Empty: attached
+    #: to nothing the source shows (a standalone policy file is its own holder).
+    principals: list[Holder]
 
     def allow_statements(self) -> Iterator[Statement]:
         for s in self.statements:

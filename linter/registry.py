@@ -35,6 +35,13 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "SM202": ("sm202", "sagemaker-notresource", "error"),
     "SM203": ("sm203", "sagemaker-resource-mismatch", "warning"),
     "SM204": ("sm204", "unknown-sagemaker-condition-key", "warning"),
+    "SM301": ("sm301", "passrole-compute-escalation", "error"),
+    "SM302": ("sm302", "notebook-takeover", "error"),
+    "SM303": ("sm303", "studio-profile-takeover", "error"),
+    "SM304": ("sm304", "guardrail-condition-missing", "warning"),
+    "SM305": ("sm305", "guardrail-fails-open", "error"),
+    "SM306": ("sm306", "tag-condition-self-bypass", "warning"),
+    "SM307": ("sm307", "model-supply-chain", "note"),
     "IAM101": ("iam101", "unknown-action", "warning"),
     "IAM102": ("iam102", "unknown-condition-key", "warning"),
     "IAM103": ("iam103", "condition-key-not-supported", "warning"),
@@ -62,6 +69,12 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "KEY405": ("key405", "secret-access-key-exposed", "error"),
     "KEY406": ("key406", "secret-parameter-echoed", "warning"),
     "KEY407": ("key407", "user-granted-sagemaker", "note"),
+}
+
+#: Built-in rules whose scope is not ``document`` (known without importing them).
+SCOPES: dict[str, str] = {
+    "SM301": "principal", "SM302": "principal", "SM303": "principal", "SM304": "principal",
+    "SM306": "principal", "SM307": "principal",
 }
 
 #: Codes produced by the engine itself rather than by a rule's check.
@@ -95,6 +108,14 @@ def meta(code: str) -> tuple[str, str]:
     if rule is not None:
         return rule.name, rule.severity
     return code.lower(), "warning"
+
+
+def scope_of(code: str) -> str:
+    """A rule's scope, importing only plugin rules."""
+    if code in BUILTIN:
+        return SCOPES.get(code, "document")
+    rule = plugins().get(code)
+    return rule.scope if rule is not None else "document"
 
 
 def load_builtin(code: str) -> Rule:

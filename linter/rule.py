@@ -15,6 +15,11 @@ Scopes:
 - ``"credentials"``: ``check(facts, ctx)`` once per file whose format found
   :class:`~linter.model.CredentialFacts` (access keys it creates, where their secrets
   flow, its parameters, policies of IAM users); files without any are not visited.
+- ``"principal"``: ``check(principal, ctx)`` once per :class:`~linter.principals.Principal`
+  of a unit (a file, or a Terraform module directory): the statements of every document
+  attached to one role, user or group, for paths no single statement makes. Findings are
+  made with :meth:`Rule.principal_finding`: at the statement at fault, with the statements
+  completing the path as related locations, labelled with the principal.
 
 ``check`` yields findings made with :meth:`Rule.finding`; the runner fills in the
 file, the origin label and the logical path prefix.
@@ -25,7 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Iterable, Optional
 
-from .findings import Finding
+from .findings import Finding, Related
 from .located import Span
 
 
@@ -41,6 +46,7 @@ class Rule:
     example_format: str = "json"  # json | yaml | hcl
     fix_note: str = ""  # prose accompanying the fix
     options: dict[str, str] = {}  # option name -> description
+    example_options: dict = {}  # options the example and the fix are read with (an opt-in rule's configuration)
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ("security",)
     security_severity: Optional[str] = None  # SARIF security-severity; derived from severity when None
@@ -69,6 +75,30 @@ class Rule:
             value = v if isinstance(v, str) else getattr(v, "text", "") if v is not None else ""
         return Finding(self.code, self.name, severity or self.severity, message, span,
                        logical_path=tuple(path), value=value or "", extra=extra)
+
+
+    def principal_finding(self, principal: Any, at: Any, message: str, *, related: Iterable = (),
+                          severity: Optional[str] = None, value: Optional[str] = None) -> Finding:
+        """A finding of a principal rule: at ``at`` (a :class:`~linter.principals.Grant`, the
+        statement at fault), its file and origin those of the document holding it, named after the
+        principal; ``related``: ``(Grant, message)`` pairs, the statements completing the path."""
+        doc = at.doc
+        f = self.finding(at.at, message, severity=severity, value=value)
+        f.file = doc.origin.file
+        own = doc.origin.label
+        if not own or own == principal.name or own.startswith(principal.name + " "):
+            f.label = own or principal.name
+        else:
+            f.label = f"{principal.name} ({own})"
+        f.extra["_doc"] = doc
+        seen = {(f.file, f.span)}
+        for g, msg in related:
+            key = (g.doc.origin.file, g.span)
+            if key in seen:
+                continue
+            seen.add(key)
+            f.related.append(Related(g.doc.origin.file, g.span, msg, g.doc.origin.label))
+        return f
 
 
 class Context:

@@ -265,8 +265,10 @@ class _Cleaner:
             f.value = self.mask(f.value)
         if f.suppressed_by:
             f.suppressed_by = self(f.suppressed_by)
-        if f.related:
-            f.related = [(printable_path(self.mask(rf)), sp, self(m)) for rf, sp, m in f.related]
+        for r in f.related:
+            r.message = self(r.message)
+            r.label = self(r.label) if r.label else r.label
+            r.file = printable_path(self.mask(r.file)) if r.file else r.file
 
 
 def _clean(f: Finding, mask: Masker) -> None:

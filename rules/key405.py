@@ -1,4 +1,5 @@
 """KEY405 secret-access-key-exposed."""
+from linter.findings import Related
 from linter.model import SINKS
 from linter.rule import Rule
 
@@ -83,7 +84,7 @@ Outputs:
                        f"who can read it gets the key; keep it in a Secrets Manager secret, or better, use a role "
                        f"instead of a key")
             f = self.finding(flow.span, msg, path=flow.path, value=f"{key.name}>{flow.name}", label=flow.label)
-            f.related = [(key.file, key.span, f"{key.label}: the access key whose secret this is")]
+            f.related = [Related(key.file, key.span, f"{key.label}: the access key whose secret this is")]
             yield f
 
 

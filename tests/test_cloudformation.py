@@ -236,6 +236,9 @@ def test_fn_if_both_branches_each_at_its_own_position(lint):
         ("IAM301",) + pos(IFS, "iam:PassRole"),  # a statement inside an !If branch
         ("SM102",) + pos(IFS, '"sagemaker:Create*"'),  # a list element inside an !If
         ("SM201",) + pos(IFS, '"*"', 3),
+        # the false branch holds PassRole on "*" with sagemaker:* and sagemaker:Create*: escalation paths
+        ("SM301",) + pos(IFS, "iam:PassRole"),
+        ("SM303",) + pos(IFS, '"sagemaker:*"'),
     ])
 
 
@@ -682,7 +685,7 @@ CASES = os.path.join(os.path.dirname(__file__), "cases")
 
 @pytest.mark.parametrize("name,expected", [
     ("c01_cfn_role_inline.yaml", [("SM101", 28, 25), ("SM201", 29, 27)]),
-    ("c02_cfn_managed_policy.yaml", [("IAM301", 24, 21), ("SM201", 21, 23)]),
+    ("c02_cfn_managed_policy.yaml", [("IAM301", 24, 21), ("SM201", 21, 23), ("SM301", 24, 21)]),
     ("c03_cfn_scoped_neg.yaml", []),
     ("c04_cfn_notaction.yaml", [("SM103", 15, 13), ("SM201", 18, 23)]),
     ("c06_cfn_trust_star.yaml", [("IAM302", 11, 20)]),

@@ -68,7 +68,7 @@ def test_rule_metadata_is_complete(code):
         assert "## Example" in md and (not r.fix or "Use instead:" in md)
 
 
-def _lint_text(tmp_path, code, text, fmt, name):
+def _lint_text(tmp_path, code, text, fmt, name, options=None):
     d = tmp_path / name
     d.mkdir()
     p = d / f"example{EXT[fmt]}"
@@ -76,7 +76,7 @@ def _lint_text(tmp_path, code, text, fmt, name):
     cwd = os.getcwd()
     os.chdir(d)
     try:
-        return run([p.name], Options(select=[code], jobs=1)).findings
+        return run([p.name], Options(select=[code], jobs=1, rule_options={code: options or {}})).findings
     finally:
         os.chdir(cwd)
 
@@ -86,12 +86,12 @@ def test_example_triggers_and_fix_does_not(tmp_path, code):
     r = rule(code)
     if not r.example:
         pytest.skip(f"{code} has no example")
-    found = _lint_text(tmp_path, code, r.example, r.example_format, "example")
+    found = _lint_text(tmp_path, code, r.example, r.example_format, "example", r.example_options)
     assert any(f.code == code for f in found), f"{code}: the documented example does not trigger the rule"
     others = [f for f in found if f.code.startswith("LP") and f.code != code]
     assert not others, f"{code}: the example also produces {others}"
     if r.fix:
-        fixed = _lint_text(tmp_path, code, r.fix, r.example_format, "fix")
+        fixed = _lint_text(tmp_path, code, r.fix, r.example_format, "fix", r.example_options)
         assert not [f for f in fixed if f.code == code], f"{code}: the documented fix still triggers: {fixed}"
         assert not [f for f in fixed if f.code.startswith("LP")], f"{code}: the fix produces {fixed}"
 

@@ -1031,8 +1031,8 @@ def test_hcl_number_forms(tmp_path):
     companion(tmp_path)
     rc, by_file, _ = lint(tmp_path, ".")
     assert_companion(by_file)
-    assert codes_at(by_file["main.tf"]) == [("KEY401", 2, 17), ("SM101", 6, 59), ("SM201", 6, 85),
-                                            ("IAM301", 8, 60)]
+    assert codes_at(by_file["main.tf"]) == [("KEY401", 2, 17), ("SM101", 6, 59), ("SM303", 6, 59), ("SM201", 6, 85),
+                                            ("IAM301", 8, 60), ("SM301", 8, 60)]
 
 
 def _run_in_process(tmp_path, monkeypatch, name, text):

@@ -89,7 +89,14 @@ def annotation(f, path: str) -> str:
         props.append(("endLine", str(s.end_line)))
     props.append(("title", f"{f.code} {f.name}"))
     joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    return f"::{LEVELS.get(f.severity, 'warning')} {joined}::{escape_data(f.message)}"
+    return f"::{LEVELS.get(f.severity, 'warning')} {joined}::{escape_data(f.message + _related(f))}"
+
+
+def _related(f) -> str:
+    """The statements completing a finding, appended to its one-line message."""
+    if not f.related:
+        return ""
+    return " (related: " + "; ".join(f"{r.file}:{r.span.line}:{r.span.col} {r.message}" for r in f.related) + ")"
 
 
 def limits(counts: dict[str, int], per_level: int = MAX_PER_LEVEL) -> dict[str, int]:
@@ -150,7 +157,7 @@ def write(result, meta, out) -> None:
         lines.append(overflow_notice(hidden, len(findings), per_level))
 
     if findings:
-        listing = [plain(f"{printable_path(path)}:{f.span.line}:{f.span.col}: {f.code} {printable(f.message)}")
+        listing = [plain(f"{printable_path(path)}:{f.span.line}:{f.span.col}: {f.code} {printable(f.message + _related(f))}")
                    for f, path in zip(findings, paths)]
         token = "lint-policies-" + hashlib.sha256("\n".join(listing).encode("utf-8", "surrogatepass")).hexdigest()[:32]
         lines.append("::group::lint-policies findings")

@@ -19,6 +19,9 @@ def finding_dict(f) -> dict:
         "origin": f.label,
         "fingerprint": f.fingerprint,
         "url": help_uri(f.code),
+        **({"related": [{"file": r.file, "line": r.span.line, "column": r.span.col, "end_line": r.span.end_line,
+                         "end_column": r.span.end_col, "message": r.message, "origin": r.label}
+                        for r in f.related]} if f.related else {}),
     }
 
 

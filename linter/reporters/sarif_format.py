@@ -90,15 +90,7 @@ def _result(f, index: dict, rules: list, occurrence: int) -> dict:
     if f.label:
         res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": f.label}]
     if f.related:
-        res["relatedLocations"] = [{
-            "id": i,
-            "physicalLocation": {
-                "artifactLocation": artifact_location(rf or f.file),
-                "region": {"startLine": sp.line, "startColumn": sp.col, "endLine": sp.end_line,
-                           "endColumn": max(sp.end_col, 1)},
-            },
-            "message": {"text": m},
-        } for i, (rf, sp, m) in enumerate(f.related[:MAX_LOCATIONS], 1)]
+        res["relatedLocations"] = [_related(i, r, f.file) for i, r in enumerate(f.related[:MAX_LOCATIONS], 1)]
     rule = rules[index[f.code]]
     if f.severity != rule.severity and "security" in rule.tags:
         res["properties"] = {"security-severity": SECURITY_SEVERITY[f.severity]}
@@ -132,6 +124,21 @@ TRUNCATED_RULE = {
     "defaultConfiguration": {"level": "note"},
     "properties": {"tags": ["lint-policies"]},
 }
+
+
+def _related(i: int, r, own_file: str) -> dict:
+    loc = {
+        "id": i,
+        "physicalLocation": {
+            "artifactLocation": artifact_location(r.file or own_file),
+            "region": {"startLine": r.span.line, "startColumn": r.span.col, "endLine": r.span.end_line,
+                       "endColumn": max(r.span.end_col, 1)},
+        },
+        "message": {"text": r.message},
+    }
+    if r.label:
+        loc["logicalLocations"] = [{"fullyQualifiedName": r.label}]
+    return loc
 
 
 def write(result, meta, out) -> None:

@@ -70,6 +70,9 @@ def write(result, meta, out) -> None:
                           f"{printable(f.message)}\n")
             else:
                 out.write(f"{where} {f.code} {printable(f.message)}\n")
+            for r in f.related:  # the statements completing the finding, indented under it
+                out.write(f"    {printable_path(r.file)}:{r.span.line}:{r.span.col}: related: "
+                          f"{printable(r.message)}\n")
             if full:
                 out.write(snippet(f, lines, color))
             elif show_url:

@@ -28,8 +28,10 @@ POLICY_TEMPLATE_EXT = (".json.tpl", ".json.tftpl", ".tftpl", ".json.tmpl", ".jso
 #: ``{``) and the formats of that syntax are asked, in this order, whether it is theirs.
 FORMATS: tuple = (
     Format("policy-template", "policy_template", "own", suffixes=POLICY_TEMPLATE_EXT),
-    Format("terraform-json", "terraform_json", "json", suffixes=(".tf.json",), always_source=True),
-    Format("terraform", "terraform", "own", suffixes=(".tf", ".tfvars"), comments="hcl", always_source=True),
+    Format("terraform-json", "terraform_json", "json", suffixes=(".tf.json",), always_source=True,
+           unit="directory"),
+    Format("terraform", "terraform", "own", suffixes=(".tf", ".tfvars"), comments="hcl", always_source=True,
+           unit="directory"),
     Format("python", "python_code", "own", suffixes=(".py",), comments="python",
            markers=("aws_cdk", '"Statement"', "'Statement'", ":iam::aws:policy/")),
     Format("typescript", "typescript_code", "own", suffixes=(".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs",
@@ -101,6 +103,26 @@ def _is_source_for(fmt: Optional[Format]):
             return any(m in text for m in markers)
         return is_source
     return looks_like_policy_source
+
+
+def unit_key(path: str) -> Optional[tuple]:
+    """What files the principal model reads together with ``path``: a key shared by the files of
+    one unit (a Terraform module directory), or None when the file is a unit of its own."""
+    fmt = format_for_name(path)
+    if fmt is None or fmt.unit == "file":
+        return None
+    import os
+
+    return (fmt.unit, os.path.dirname(os.path.abspath(path)))
+
+
+def unit_files(path: str) -> list:
+    """Every file of ``path``'s unit (its format's ``unit_files``), ``path`` included; [path] alone
+    for a format whose unit is the file."""
+    fmt = format_for_name(path)
+    if fmt is None or fmt.unit == "file":
+        return [path]
+    return fmt.load().unit_files(path)
 
 
 _run = [0, 0]  # [runs started, the run going on (0: none)]

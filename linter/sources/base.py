@@ -55,8 +55,9 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 class Format(Record):
     """One input format's entry in the table (facts known without importing its module)."""
 
-    __slots__ = ("name", "module", "syntax", "suffixes", "names", "comments", "always_source", "markers")
-    _defaults = {"suffixes": (), "names": (), "comments": None, "always_source": False, "markers": ()}
+    __slots__ = ("name", "module", "syntax", "suffixes", "names", "comments", "always_source", "markers", "unit")
+    _defaults = {"suffixes": (), "names": (), "comments": None, "always_source": False, "markers": (),
+                 "unit": "file"}
     #: what ``SourceFile.kind`` and ``Origin.kind`` say (a module may refine it: policy-json/aws-cli)
     name: str
     #: the module in :mod:`linter.sources` that reads it
@@ -76,6 +77,10 @@ class Format(Record):
     #: (an ``aws_cdk`` import); any other file of that language is not read past this test
     #: and never reported on (read and parse errors included)
     markers: tuple
+    #: what the principal model reads together: ``file`` (one file holds whole principals) or
+    #: ``directory`` (a Terraform module: a role in one file, its policies in another); a format
+    #: of unit ``directory`` gives ``unit_files(path)``, the files of that unit
+    unit: str
 
     def claims_name(self, low_name: str) -> bool:
         return low_name.rsplit("/", 1)[-1] in self.names or (bool(self.suffixes) and low_name.endswith(self.suffixes))

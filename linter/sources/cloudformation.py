@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
 from ..suppress import span_or
 from .base import is_cloudformation_template, role_by_content
-from ..model import ManagedPolicyRef, Origin, PolicyDocument, Val, build_document
+from ..model import Holder, ManagedPolicyRef, Origin, PolicyDocument, Val, build_document
 
 KIND = "cloudformation"
 
@@ -214,6 +214,20 @@ def extract_resources(src, tree: Any, prefix: tuple = ()) -> "Resolver":
     t = _Template(src, tree if isinstance(tree, dict) else {}, prefix)
     t.run()
     return t.resolver
+
+
+def _ref_target(node: Any) -> Optional[str]:
+    """The logical ID a ``!Ref X`` or ``!GetAtt X.Attr`` names, else None."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return None
+    if isinstance(node.get("Ref"), str):
+        return str(node["Ref"])
+    att = node.get("Fn::GetAtt")
+    if isinstance(att, list) and att and isinstance(att[0], str):
+        return str(att[0])
+    if isinstance(att, str):
+        return str(att).split(".", 1)[0]
+    return None
 
 
 def _guarded(method):
@@ -756,6 +770,15 @@ class _Template:
         return out
 
     def run(self) -> None:
+        first = len(self.src.documents)
+        self.extract()
+        try:
+            self.attach_principals(self.src.documents[first:])
+        except Exception as e:  # the documents stay linted one by one
+            self.src.error("LP000", f"reading which principals hold the policies failed: {type(e).__name__}: {e}",
+                           Span(1, 1, 1, 1), ("principals",))
+
+    def extract(self) -> None:
         boundaries = self.boundaries()
         for lid, res in self.resources.items():
             if not isinstance(res, dict):
@@ -814,6 +837,84 @@ class _Template:
         except Exception as e:  # a bug here must not hide the template's other findings
             self.src.error("LP000", f"reading the credential facts of the template failed: {type(e).__name__}: {e}",
                            Span(1, 1, 1, 1), ("credentials",))
+
+    # -- principals: who holds each document --------------------------------
+
+    def attach_principals(self, docs: list) -> None:
+        """Set ``principals`` of the documents of this template: a role's, user's or group's own
+        policies and trust policy; a policy resource's ``Roles``/``Users``/``Groups`` (and
+        ``RoleName``...), the principals naming it in ``ManagedPolicyArns`` or
+        ``PermissionsBoundary``; a SAM function's policies (its generated role)."""
+        holders: dict = {}
+        by_name: dict = {}
+        for lid, res in self.resources.items():
+            if not isinstance(res, dict):
+                continue
+            typ = res.get("Type")
+            props = res.get("Properties")
+            props = props if isinstance(props, dict) else {}
+            lid = str(lid)
+            kind = None
+            if typ in IAM_PRINCIPAL_TYPES:
+                kind = str(typ).rsplit("::", 1)[-1].lower()
+            elif isinstance(typ, str) and typ.startswith(_SAM_RESOURCE) and "Policies" in props:
+                kind = "role"
+            if kind is None:
+                continue
+            name_prop = {"role": "RoleName", "user": "UserName", "group": "GroupName"}[kind]
+            iam_name = props.get(name_prop) if typ in IAM_PRINCIPAL_TYPES else None
+            iam_name = str(iam_name) if isinstance(iam_name, str) and "${" not in iam_name else None
+            ks = self.resources.key_span(lid) if isinstance(self.resources, LDict) else span_of(res)
+            label = f"{typ} {lid}" if typ in IAM_PRINCIPAL_TYPES else f"{typ} {lid} (its role)"
+            h = Holder(f"{self.src.path}::{'/'.join(map(str, self.prefix + (lid,)))}", label, kind, iam_name,
+                       self.src.path, ks)
+            holders[lid] = h
+            if iam_name:
+                by_name[(kind, iam_name)] = h
+        if not holders:
+            return
+        attached: dict = {}  # policy resource logical ID -> [Holder]
+
+        def add(policy_lid: Any, h: Holder) -> None:
+            lst = attached.setdefault(str(policy_lid), [])
+            if h not in lst:
+                lst.append(h)
+
+        for lid, res in self.resources.items():
+            if not isinstance(res, dict):
+                continue
+            typ, props = res.get("Type"), res.get("Properties")
+            if not isinstance(props, dict):
+                continue
+            lid = str(lid)
+            if lid in holders and typ in IAM_PRINCIPAL_TYPES:
+                for prop in ("ManagedPolicyArns", "PermissionsBoundary"):
+                    value = props.get(prop)
+                    for item in (value if isinstance(value, list) else [value]):
+                        target = _ref_target(item)
+                        if target is not None:
+                            add(target, holders[lid])
+            elif typ in IAM_POLICY_TYPES:
+                for prop, kind in (("Roles", "role"), ("Users", "user"), ("Groups", "group"),
+                                   ("RoleName", "role"), ("UserName", "user"), ("GroupName", "group")):
+                    value = props.get(prop)
+                    for item in (value if isinstance(value, list) else [value]):
+                        target = _ref_target(item)
+                        h = holders.get(target) if target is not None else None
+                        if h is None and isinstance(item, str):
+                            h = by_name.get((kind, str(item)))
+                        if h is not None:
+                            add(lid, h)
+        n = len(self.prefix)
+        for doc in docs:
+            path = doc.origin.path
+            if len(path) < n + 2 or path[n] != "Resources":
+                continue
+            lid = str(path[n + 1])
+            if lid in holders and doc.role in ("identity", "trust"):
+                doc.principals = [holders[lid]]
+            elif lid in attached and doc.role in ("identity", "boundary"):
+                doc.principals = list(attached[lid])
 
     # -- documents -------------------------------------------------------
 

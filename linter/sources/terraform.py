@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolved, span_of
-from ..model import ManagedPolicyRef, Origin, Val, build_document
+from ..model import Holder, ManagedPolicyRef, Origin, Val, build_document
 from .base import role_by_content
 from .templated import CALL as _CALL, template_json
 from .. import safety
@@ -106,6 +106,25 @@ def parse(src):
     for e in doc.errors:  # the blocks around a syntax error are still linted
         src.error("LP001", e.message, e.span)
     return doc
+
+
+def unit_files(path: str) -> list:
+    """The .tf files of ``path``'s module directory (the unit the principal model reads together),
+    without links out of the directory's tree."""
+    here = os.path.dirname(path) or "."
+    roots = safety.read_roots([os.path.abspath(path)])
+    try:
+        names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
+    except OSError:
+        return [path]
+    out = []
+    for n in names:
+        p = os.path.join(here, n)
+        if os.path.islink(p) and not safety.inside(os.path.realpath(p), roots):
+            continue
+        if os.path.isfile(p):
+            out.append(p)
+    return out
 
 
 def extract_hcl(src) -> None:
@@ -534,6 +553,8 @@ def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], fi
     if role is None:
         role = role_by_content(tree)
     doc = build_document(tree, ctx.origin(label, path, file), role=role)
+    if role in ("identity", "trust", "boundary") and ctx.doc is not None and _HOLDABLE.match(label):
+        doc.principals = _holders_of(ctx, label)
     ctx.src.documents.append(doc)
     if file is None:
         for st in doc.statements:
@@ -1263,9 +1284,14 @@ def _user_text(a: Any) -> str:
 
 
 class _FileInfo:
-    __slots__ = ("uses", "defs", "boundaries", "lookups")
+    __slots__ = ("uses", "defs", "boundaries", "lookups", "holders", "links")
 
     def __init__(self) -> None:
+        #: address of a role, user or group -> (kind, IAM name written literally or None)
+        self.holders: dict[str, tuple] = {}
+        #: (address of a policy or policy document, what holds it: a principal's address, a policy's
+        #: address, or "name:<kind>:<IAM name>")
+        self.links: list[tuple[str, str]] = []
         self.lookups: dict[str, str] = {}  # data "aws_iam_policy" name -> ARN
         self.uses: list[tuple[str, str, str]] = []  # (document name, role, aws_iam_policy name or "")
         self.boundaries: set[str] = set()  # aws_iam_policy names used as permissions boundaries
@@ -1279,6 +1305,7 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
     info.lookups = _policy_lookups(doc.blocks)
     for blk in doc.blocks:
         if blk.type == "resource" and len(blk.labels) >= 2:
+            _principal_links(info, blk)
             policy = str(blk.labels[1]) if blk.labels[0] == "aws_iam_policy" else ""
             for _n, role, _s, attr in _policy_attrs(blk, info.boundaries):
                 m = _DOC_REF.match(_ref_text(attr))
@@ -1308,9 +1335,18 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
 class _DirIndex:
     """What the .tf files of one directory say about its policy documents."""
 
-    __slots__ = ("uses", "defs", "consumers", "boundaries", "lookups")
+    __slots__ = ("uses", "defs", "consumers", "boundaries", "lookups", "holders", "links")
 
     def __init__(self, infos: list) -> None:
+        self.holders: dict[str, tuple] = {}
+        self.links: dict[str, list[str]] = {}
+        for info in infos:
+            for k, v in info.holders.items():
+                self.holders.setdefault(k, v)
+            for a, b in info.links:
+                lst = self.links.setdefault(a, [])
+                if b not in lst:
+                    lst.append(b)
         self.uses: dict[str, list[str]] = {}  # document -> roles of the attributes using it directly
         self.defs: dict[str, tuple[list, set]] = {}  # document -> (consumed documents, own sids)
         self.consumers: dict[str, list[tuple[str, str]]] = {}  # document -> [(consumer, how)]
@@ -1394,7 +1430,109 @@ def _dir_index(ctx: _Ctx, abspath: str, doc) -> _DirIndex:
 
 def _mentions(text: str) -> bool:
     """Whether a .tf file can add to the directory index (other files are not parsed for it)."""
-    return "aws_iam_policy_document" in text or "permissions_boundary" in text or '"aws_iam_policy"' in text
+    return "aws_iam_" in text or "permissions_boundary" in text
+
+
+# ---------------------------------------------------------------------------
+# Principals: which role, user or group holds each policy (across the module's files)
+
+_PRINCIPAL_TYPES = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group"}
+#: attribute of a resource -> kind of principal it names (a reference or a literal IAM name)
+_PRINCIPAL_ATTRS = {
+    "aws_iam_role_policy": (("role", "role"),),
+    "aws_iam_user_policy": (("user", "user"),),
+    "aws_iam_group_policy": (("group", "group"),),
+    "aws_iam_role_policy_attachment": (("role", "role"),),
+    "aws_iam_user_policy_attachment": (("user", "user"),),
+    "aws_iam_group_policy_attachment": (("group", "group"),),
+    "aws_iam_policy_attachment": (("roles", "role"), ("users", "user"), ("groups", "group")),
+    "aws_iam_role_policy_attachments_exclusive": (("role_name", "role"),),
+    "aws_iam_user_policy_attachments_exclusive": (("user_name", "user"),),
+    "aws_iam_group_policy_attachments_exclusive": (("group_name", "group"),),
+}
+_HOLDABLE = re.compile(r"^(?:aws_iam_[a-z_]+|data\.aws_iam_policy_document)\.[A-Za-z0-9_-]+$")
+_ADDRESS_REF = re.compile(r"^\s*((?:data\.)?aws_iam_[a-z_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?(?:\.[a-z_]+)?\s*$")
+
+
+def _refs(attr) -> list:
+    """What an attribute's value names: resource addresses (``aws_iam_role.x``) and literal strings."""
+    v = attr.value
+    out = []
+    for item in (v if isinstance(v, list) else [v]):
+        if isinstance(item, Unresolved):
+            m = _ADDRESS_REF.match(_strip_jsonencode(item.text))
+            if m:
+                out.append(("ref", m.group(1)))
+        elif isinstance(item, str) and item and "${" not in item:
+            out.append(("name", str(item)))
+    return out
+
+
+def _principal_links(info: _FileInfo, blk) -> None:
+    rtype, address = str(blk.labels[0]), f"{blk.labels[0]}.{blk.labels[1]}"
+    kind = _PRINCIPAL_TYPES.get(rtype)
+    if kind is not None:
+        a = blk.get("name")
+        name = str(a.value) if a is not None and isinstance(a.value, str) and "${" not in a.value else None
+        info.holders[address] = (kind, name)
+        for attr_name in ("managed_policy_arns", "permissions_boundary"):
+            a = blk.get(attr_name)
+            for how, ref in (_refs(a) if a is not None else ()):
+                if how == "ref":
+                    info.links.append((ref, address))
+        for attr_name, _role, _strict, a in _policy_attrs(blk):
+            for how, ref in _refs(a):
+                if how == "ref" and ref.startswith("data."):
+                    info.links.append((ref, address))
+        return
+    attrs = _PRINCIPAL_ATTRS.get(rtype)
+    owners = []
+    for attr_name, pkind in attrs or ():
+        a = blk.get(attr_name)
+        for how, ref in (_refs(a) if a is not None else ()):
+            owners.append(ref if how == "ref" else f"name:{pkind}:{ref}")
+    if attrs is not None:
+        targets = [address] if rtype.endswith(("_policy",)) else []
+        for attr_name in ATTACHMENT_ATTRS:
+            a = blk.get(attr_name)
+            targets += [ref for how, ref in (_refs(a) if a is not None else ()) if how == "ref"]
+        for t in targets:
+            info.links.extend((t, o) for o in owners)
+    for _n, _role, _strict, a in _policy_attrs(blk):  # policy = data.aws_iam_policy_document.x.json
+        for how, ref in _refs(a):
+            if how == "ref" and ref.startswith("data."):
+                info.links.append((ref, address))
+
+
+def _holders_of(ctx: _Ctx, address: str) -> list:
+    """The principals (:class:`~linter.model.Holder`) holding the policy at ``address``, found
+    through the module's files: the role itself, its ``aws_iam_role_policy``, an
+    ``aws_iam_policy`` attached to it, the policy documents they use."""
+    index = ctx.dir_index()
+    if address in index.holders:
+        found = [address]
+    else:
+        found, seen, todo = [], {address}, [address]
+        while todo:
+            nxt = []
+            for a in todo:
+                for b in index.links.get(a, ()):
+                    if b.startswith("name:"):
+                        _, kind, name = b.split(":", 2)
+                        b = next((h for h, (k, n) in index.holders.items() if k == kind and n == name), b)
+                    if b in index.holders:
+                        if b not in found:
+                            found.append(b)
+                    elif b not in seen and not b.startswith("name:"):
+                        seen.add(b)
+                        nxt.append(b)
+            todo = nxt
+    module = posixpath.dirname(ctx.src.path) or "."
+    out = []
+    for h in found:
+        kind, name = index.holders[h]
+        out.append(Holder(f"{module}::{h}", h, kind, name))
+    return out
 
 
 def _file_sig(path: str) -> tuple:

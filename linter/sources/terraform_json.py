@@ -64,3 +64,10 @@ def directives(src: Any) -> list:
         root = tree
         visit(tree, ())
     return out
+
+
+def unit_files(path: str) -> list:
+    """The files of ``path``'s module directory the principal model reads together."""
+    from . import terraform
+
+    return terraform.unit_files(path)

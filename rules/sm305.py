@@ -1,0 +1,102 @@
+"""SM305 guardrail-fails-open."""
+from linter import iam, kb
+from linter.model import GRANTING_ROLES
+from linter.rule import Rule
+
+
+class GuardrailFailsOpen(Rule):
+    code = "SM305"
+    name = "guardrail-fails-open"
+    severity = "error"
+    roles = GRANTING_ROLES
+    statements = ("Allow statements with a condition on a SageMaker guardrail key; a `Null` test in the same "
+                  "statement, or a Deny statement of the same document that denies when the key is absent, "
+                  "closes it.")
+    summary = ("A SageMaker guardrail key (`sagemaker:VpcSubnets`, `InstanceTypes`, `RootAccess`, "
+               "`DirectInternetAccess`, `VolumeKmsKeyArn`, `NotebookInstanceLifecycleConfigArns`...) is tested in "
+               "an `Allow` with `ForAllValues:`, `...IfExists` or a negated operator and no `Null` test: a request "
+               "without the key passes.")
+    rationale = (
+        "A guardrail condition is meant to let a job or notebook be created only with the setting it names "
+        "(in the team's subnets, on approved instance types, without root access). But a request that leaves "
+        "the setting out carries no such key, and three kinds of test are true when the key is absent: "
+        "`ForAllValues:` (the IAM User Guide: it \"also returns true if there are no context keys in the "
+        "request\"), `...IfExists`, and a negated operator (`StringNotEquals`, `ArnNotLike`...). So "
+        "`ForAllValues:StringEquals {\"sagemaker:VpcSubnets\": [...]}` allows a training job sent with no "
+        "`VpcConfig` at all, the very thing it was written to stop. AWS's own examples pair the test with "
+        "`\"Null\": {\"sagemaker:VpcSubnets\": \"false\"}` (the key must be present), or deny with "
+        "`\"Null\": {...: \"true\"}` in a separate Deny statement; either closes it. Keys outside the guardrail "
+        "list (`aws:TagKeys` and the like) are left to IAM105 and IAM201."
+    )
+    example = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "sagemaker:CreateTrainingJob",
+    "Resource": "*",
+    "Condition": {"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]}}
+  }]
+}"""
+    fix = """{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Action": "sagemaker:CreateTrainingJob",
+    "Resource": "*",
+    "Condition": {
+      "ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]},
+      "Null": {"sagemaker:VpcSubnets": "false"}
+    }
+  }]
+}"""
+    references = (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists",
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/security_iam_id-based-policy-examples.html",
+        "https://docs.aws.amazon.com/whitepapers/latest/build-secure-enterprise-ml-platform/governance-and-control.html",
+    )
+
+    def check(self, doc, ctx):
+        closed = _denied_when_absent(doc)
+        for st in doc.allow_statements():
+            if not st.condition or st.condition_unresolved:
+                continue
+            present = {c.key.value.lower() for c in st.condition
+                       if isinstance(c.key.value, str) and c.operator.lower() == "null"
+                       and {str(v.value).lower() for v in c.values} == {"false"}}
+            for c in st.condition:
+                key = c.key.value
+                if not isinstance(key, str) or key.lower() not in kb.GUARDRAIL_KEYS:
+                    continue
+                low = key.lower()
+                if low in present or low in closed:
+                    continue
+                op = iam.operator(c.operator)
+                if op is None or op.base == "Null":
+                    continue
+                if op.qualifier == "ForAllValues":
+                    why = "ForAllValues: is true when the request carries no value"
+                elif op.if_exists:
+                    why = "...IfExists is true when the key is absent"
+                elif op.negated and op.qualifier != "ForAnyValue":
+                    why = "a negated operator is true when the key is absent"
+                else:
+                    continue
+                yield self.finding(c.key, f'{c.operator} on "{key}" fails open: {why}, so a request that leaves '
+                                          f'the setting out passes; add "Null": {{"{key}": "false"}} to the '
+                                          f'statement (or deny when it is "true")', path=c.key.path)
+
+
+def _denied_when_absent(doc) -> set:
+    """Keys a Deny statement of the document denies on when they are absent (``Null`` "true")."""
+    out = set()
+    for st in doc.statements:
+        if st.is_deny:
+            for c in st.condition:
+                if (isinstance(c.key.value, str) and c.operator.lower() == "null"
+                        and {str(v.value).lower() for v in c.values} == {"true"}):
+                    out.add(c.key.value.lower())
+    return out
+
+
+RULE = GuardrailFailsOpen()

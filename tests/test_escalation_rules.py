@@ -1,0 +1,303 @@
+"""SM302 notebook-takeover, SM303 studio-profile-takeover, SM305 guardrail-fails-open: positives,
+the defused shapes, and AWS's own examples (written here from what they show)."""
+import pytest
+from aa_helpers import policy, pos
+
+NB = "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance"
+UP = "arn:aws:sagemaker:us-east-1:111122223333:user-profile"
+
+
+def codes_at(found, code):
+    return [(f.code, f.span.line, f.span.col) for f in found if f.code == code]
+
+
+# ---------------------------------------------------------------------------
+# SM302
+
+
+@pytest.mark.parametrize("resource", ["*", NB + "/*", "arn:aws:sagemaker:*:*:*"])
+def test_sm302_presigned_url_on_every_notebook(lint, resource):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl", "Resource": resource})
+    found = lint(text, select=["SM302"])
+    assert codes_at(found, "SM302") == [("SM302",) + pos(text, '"sagemaker:CreatePresignedNotebookInstanceUrl"')]
+    assert "every notebook instance" in found[0].message
+
+
+@pytest.mark.parametrize("stmt", [
+    {"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl", "Resource": NB + "/team-a-*"},
+    {"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl", "Resource": NB + "/*",
+     "Condition": {"StringEquals": {"sagemaker:ResourceTag/owner": "${aws:username}"}}},
+    # a grant through sagemaker:* alone is SM101's
+    {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},
+    # AWS's "Limit access to a notebook instance by IP address": a Deny grants nothing
+    {"Effect": "Deny", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl", "Resource": "*",
+     "Condition": {"NotIpAddress": {"aws:SourceIp": ["192.0.2.0/24"]}}},
+])
+def test_sm302_presigned_quiet(lint, stmt):
+    assert lint(policy(stmt), select=["SM302"]) == []
+
+
+def test_sm302_network_condition_is_no_fix(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl", "Resource": "*",
+                   "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}})
+    assert len(lint(text, select=["SM302"])) == 1
+
+
+LCC = {"Effect": "Allow", "Action": "sagemaker:CreateNotebookInstanceLifecycleConfig", "Resource": "*"}
+UPDATE = {"Effect": "Allow", "Action": ["sagemaker:StopNotebookInstance", "sagemaker:UpdateNotebookInstance",
+                                        "sagemaker:StartNotebookInstance"], "Resource": NB + "/*"}
+
+
+def test_sm302_lifecycle_config_on_existing_notebooks(lint):
+    text = policy(LCC, UPDATE)
+    found = lint(text, select=["SM302"])
+    assert codes_at(found, "SM302") == [("SM302",) + pos(text, '"sagemaker:UpdateNotebookInstance"')]
+    assert "RootAccess=Disabled is no fix" in found[0].message
+    assert [(r.span.line, r.span.col) for r in found[0].related] == [
+        pos(text, '"sagemaker:CreateNotebookInstanceLifecycleConfig"'),
+        pos(text, '"sagemaker:StopNotebookInstance"'), pos(text, '"sagemaker:StartNotebookInstance"')]
+
+
+def test_sm302_lifecycle_config_across_two_policies_of_a_role(lint):
+    text = f"""\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{{Effect: Allow, Principal: {{AWS: arn:aws:iam::111122223333:root}}, Action: sts:AssumeRole}}]
+      Policies:
+        - PolicyName: lcc
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: sagemaker:CreateNotebookInstanceLifecycleConfig
+                Resource: "*"
+  Update:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: update
+      Roles: [!Ref Role]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sagemaker:UpdateNotebookInstance
+            Resource: {NB}/*
+"""
+    found = lint(text, name="template.yaml", select=["SM302"])
+    assert codes_at(found, "SM302") == [("SM302",) + pos(text, "sagemaker:UpdateNotebookInstance")]
+    assert found[0].label == "AWS::IAM::Role Role (AWS::IAM::Policy Update PolicyDocument)"
+
+
+@pytest.mark.parametrize("update", [
+    dict(UPDATE, Condition={"ArnLike": {"sagemaker:NotebookInstanceLifecycleConfigArns":
+                                        "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance-lifecycle-config/approved-*"}}),
+    dict(UPDATE, Resource=NB + "/${aws:username}-*"),
+    dict(UPDATE, Resource=NB + "/my-notebook"),
+])
+def test_sm302_lifecycle_config_defused(lint, update):
+    assert lint(policy(LCC, update), select=["SM302"]) == []
+
+
+def test_sm302_root_access_condition_is_no_fix(lint):
+    update = dict(UPDATE, Condition={"StringEquals": {"sagemaker:RootAccess": "Disabled"}})
+    assert len(lint(policy(LCC, update), select=["SM302"])) == 1
+
+
+# ---------------------------------------------------------------------------
+# SM303
+
+
+@pytest.mark.parametrize("resource", ["*", UP + "/d-abc123example/*", UP + "/*"])
+def test_sm303_presigned_domain_url_on_every_profile(lint, resource):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl", "Resource": resource})
+    found = lint(text, select=["SM303"])
+    assert codes_at(found, "SM303") == [("SM303",) + pos(text, '"sagemaker:CreatePresignedDomainUrl"')]
+
+
+# AWS's Studio permission guide: own profile only; apps of the caller's own profile; the
+# OwnerUserProfileArn condition
+AWS_STUDIO = policy(
+    {"Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl",
+     "Resource": "arn:aws:sagemaker:*:*:user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"},
+    {"Effect": "Allow", "Action": ["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+     "Resource": "arn:aws:sagemaker:*:*:app/${sagemaker:DomainId}/${sagemaker:UserProfileName}/*"},
+    {"Effect": "Allow", "Action": ["sagemaker:CreateApp", "sagemaker:DeleteApp"],
+     "Resource": "arn:aws:sagemaker:*:*:app/*",
+     "Condition": {"Null": {"sagemaker:OwnerUserProfileArn": "true"}}},
+    {"Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl", "Resource": UP + "/*",
+     "Condition": {"StringEquals": {"sagemaker:ResourceTag/studiouserid": "${aws:PrincipalTag/studiouserid}"}}},
+)
+
+
+def test_sm303_aws_studio_examples_quiet(lint):
+    assert lint(AWS_STUDIO, select=["SM3"]) == []
+
+
+def test_sm303_create_app_on_every_app(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateApp", "Resource": "arn:aws:sagemaker:*:*:app/*"})
+    assert codes_at(lint(text, select=["SM303"]), "SM303") == [("SM303",) + pos(text, '"sagemaker:CreateApp"')]
+
+
+def test_sm303_update_profile_with_passrole(lint):
+    own = "arn:aws:sagemaker:*:*:user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
+    text = policy({"Effect": "Allow", "Action": "sagemaker:UpdateUserProfile", "Resource": own},
+                  {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                   "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}})
+    found = lint(text, select=["SM303"])
+    assert codes_at(found, "SM303") == [("SM303",) + pos(text, '"sagemaker:UpdateUserProfile"')]
+    assert [(r.span.line, r.span.col) for r in found[0].related] == [pos(text, '"iam:PassRole"')]
+    scoped = text.replace('"Resource": "*"', '"Resource": "arn:aws:iam::111122223333:role/studio-exec"')
+    assert lint(scoped, select=["SM303"]) == []
+
+
+def test_sm303_studio_lifecycle_config(lint):
+    lcc = {"Effect": "Allow", "Action": "sagemaker:CreateStudioLifecycleConfig", "Resource": "*"}
+    upd = {"Effect": "Allow", "Action": "sagemaker:UpdateDomain", "Resource": "arn:aws:sagemaker:*:*:domain/*"}
+    text = policy(lcc, upd)
+    assert codes_at(lint(text, select=["SM303"]), "SM303") == [("SM303",) + pos(text, '"sagemaker:UpdateDomain"')]
+    guarded = dict(upd, Condition={"ArnLike": {"sagemaker:StudioLifecycleConfigArns":
+                                               "arn:aws:sagemaker:*:111122223333:studio-lifecycle-config/ok-*"}})
+    assert lint(policy(lcc, guarded), select=["SM303"]) == []
+
+
+# ---------------------------------------------------------------------------
+# SM305
+
+
+@pytest.mark.parametrize("condition,why", [
+    ({"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]}}, "ForAllValues:"),
+    ({"StringEqualsIfExists": {"sagemaker:RootAccess": "Disabled"}}, "IfExists"),
+    ({"StringNotEquals": {"sagemaker:DirectInternetAccess": "Enabled"}}, "negated operator"),
+    ({"ForAllValues:StringLike": {"sagemaker:InstanceTypes": ["ml.c5.*"]}}, "ForAllValues:"),
+])
+def test_sm305_fails_open(lint, condition, why):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+                   "Condition": condition})
+    found = lint(text, select=["SM305"])
+    key = next(iter(next(iter(condition.values()))))
+    assert codes_at(found, "SM305") == [("SM305",) + pos(text, f'"{key}"')]
+    assert why in found[0].message and f'"Null": {{"{key}": "false"}}' in found[0].message
+
+
+@pytest.mark.parametrize("stmts", [
+    # AWS's pattern: the set test plus Null false
+    [{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+      "Condition": {"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]},
+                    "Null": {"sagemaker:VpcSubnets": "false"}}}],
+    # the whitepaper's: deny when the key is absent
+    [{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+      "Condition": {"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]}}},
+     {"Effect": "Deny", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+      "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}}}],
+    # positive operators are false when the key is absent
+    [{"Effect": "Allow", "Action": "sagemaker:CreateNotebookInstance", "Resource": "*",
+      "Condition": {"StringEquals": {"sagemaker:RootAccess": "Disabled", "sagemaker:DirectInternetAccess": "Disabled"}}}],
+    # a negated operator in a Deny fails closed
+    [{"Effect": "Deny", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+      "Condition": {"StringNotEquals": {"sagemaker:InstanceTypes": "ml.m5.large"}}}],
+    # not a guardrail key
+    [{"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+      "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}],
+])
+def test_sm305_quiet(lint, stmts):
+    assert lint(policy(*stmts), select=["SM305"]) == []
+
+
+# ---------------------------------------------------------------------------
+# SM304 (opt-in)
+
+SM304_TEXT = policy(
+    {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"], "Resource": "*"},
+    {"Effect": "Allow", "Action": "sagemaker:CreateNotebookInstance", "Resource": "*",
+     "Condition": {"StringEquals": {"sagemaker:RootAccess": "Disabled"}}},
+    {"Effect": "Deny", "Action": "sagemaker:CreateProcessingJob", "Resource": "*",
+     "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}}},
+)
+
+
+def test_sm304_quiet_until_configured(lint):
+    assert lint(SM304_TEXT, select=["SM304"]) == []
+
+
+def test_sm304_configured_keys(lint):
+    opts = {"SM304": {"keys": ["sagemaker:VpcSubnets", "sagemaker:RootAccess"]}}
+    found = lint(SM304_TEXT, select=["SM304"], rule_options=opts)
+    # CreateProcessingJob is closed by the Deny; the notebook tests RootAccess but not VpcSubnets
+    assert codes_at(found, "SM304") == [("SM304",) + pos(SM304_TEXT, '"sagemaker:CreateTrainingJob"'),
+                                        ("SM304",) + pos(SM304_TEXT, '"sagemaker:CreateNotebookInstance"')]
+    assert all("sagemaker:VpcSubnets" in f.message and "RootAccess" not in f.message for f in found)
+
+
+def test_sm304_old_key_name_counts(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+                   "Condition": {"ArnEquals": {"sagemaker:VolumeKmsKey": "arn:aws:kms:us-east-1:111122223333:key/k"}}})
+    assert lint(text, select=["SM304"], rule_options={"SM304": {"keys": ["sagemaker:VolumeKmsKeyArn"]}}) == []
+
+
+# ---------------------------------------------------------------------------
+# SM306
+
+TAG_SCOPED = {"Effect": "Allow", "Action": ["sagemaker:StopNotebookInstance",
+                                            "sagemaker:CreatePresignedNotebookInstanceUrl"], "Resource": "*",
+              "Condition": {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}}
+
+
+def test_sm306_tag_scope_and_free_tagging(lint):
+    text = policy(TAG_SCOPED, {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*"})
+    found = lint(text, select=["SM306"])
+    assert codes_at(found, "SM306") == [("SM306",) + pos(text, '"sagemaker:AddTags"')]
+    assert found[0].severity == "warning" and '"team"' in found[0].message
+    assert [(r.span.line, r.span.col) for r in found[0].related] == [pos(text, '"sagemaker:ResourceTag/team"')]
+
+
+@pytest.mark.parametrize("tagging", [
+    {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+     "Condition": {"StringEquals": {"sagemaker:TaggingAction": "CreateNotebookInstance"}}},
+    {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+     "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["project"]}}},
+    {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*",
+     "Condition": {"StringEquals": {"sagemaker:ResourceTag/team": "${aws:PrincipalTag/team}"}}},
+])
+def test_sm306_limited_tagging(lint, tagging):
+    assert lint(policy(TAG_SCOPED, tagging), select=["SM306"]) == []
+
+
+def test_sm306_aws_example_denies_tagging(lint):
+    text = policy(TAG_SCOPED, {"Effect": "Allow", "Action": "sagemaker:AddTags", "Resource": "*"},
+                  {"Effect": "Deny", "Action": ["sagemaker:AddTags", "sagemaker:DeleteTags"], "Resource": "*"})
+    assert lint(text, select=["SM306"]) == []
+
+
+# ---------------------------------------------------------------------------
+# SM307
+
+
+def test_sm307_model_approval_without_condition(lint):
+    text = policy({"Effect": "Allow", "Action": ["sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"],
+                   "Resource": "arn:aws:sagemaker:us-east-1:111122223333:model-package/*"})
+    found = lint(text, select=["SM307"])
+    assert codes_at(found, "SM307") == [("SM307",) + pos(text, '"sagemaker:CreateModelPackage"'),
+                                        ("SM307",) + pos(text, '"sagemaker:UpdateModelPackage"')]
+    assert {f.severity for f in found} == {"note"}
+    guarded = text.replace('"Resource"', '"Condition": {"StringEquals": {"sagemaker:ModelApprovalStatus": '
+                                         '"PendingManualApproval"}},\n   "Resource"')
+    assert lint(guarded, select=["SM307"]) == []
+
+
+def test_sm307_group_policy_and_endpoint_swap(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:PutModelPackageGroupPolicy", "Resource": "*"},
+                  {"Effect": "Allow", "Action": "sagemaker:CreateEndpointConfig", "Resource": "*"},
+                  {"Effect": "Allow", "Action": "sagemaker:UpdateEndpoint",
+                   "Resource": "arn:aws:sagemaker:us-east-1:111122223333:endpoint/*"})
+    found = lint(text, select=["SM307"])
+    assert codes_at(found, "SM307") == [("SM307",) + pos(text, '"sagemaker:PutModelPackageGroupPolicy"'),
+                                        ("SM307",) + pos(text, '"sagemaker:UpdateEndpoint"')]
+    scoped = text.replace("endpoint/*", "endpoint/team-a-prod")
+    assert len(lint(scoped, select=["SM307"])) == 1
+
+
+def test_sm307_wildcards_are_sm102s(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:*ModelPackage*", "Resource": "*"})
+    assert lint(text, select=["SM307"]) == []
+    assert [f.code for f in lint(text, select=["SM102"])] == ["SM102"]
