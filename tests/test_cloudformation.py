@@ -236,9 +236,6 @@ def test_fn_if_both_branches_each_at_its_own_position(lint):
         ("IAM301",) + pos(IFS, "iam:PassRole"),  # a statement inside an !If branch
         ("SM102",) + pos(IFS, '"sagemaker:Create*"'),  # a list element inside an !If
         ("SM201",) + pos(IFS, '"*"', 3),
-        # the false branch holds PassRole on "*" with sagemaker:* and sagemaker:Create*: escalation paths
-        ("SM301",) + pos(IFS, "iam:PassRole"),
-        ("SM303",) + pos(IFS, '"sagemaker:*"'),
     ])
 
 
