@@ -492,8 +492,8 @@ def test_terraform_module_flows_exact_locations(tmp_path, monkeypatch):
     ]
     assert "stored in plain text in the Terraform state (no `pgp_key`)" in fs[0].message
     assert "is marked sensitive, but aws_iam_access_key.ci has no pgp_key" in fs[5].message
-    assert all(f.related == [("main.tf", (5, 1, 5, 35), "aws_iam_access_key.ci: the access key whose secret this is")]
-               for f in fs[1:])
+    assert all([(r.file, tuple(r.span), r.message) for r in f.related] == [
+        ("main.tf", (5, 1, 5, 35), "aws_iam_access_key.ci: the access key whose secret this is")] for f in fs[1:])
 
 
 def test_terraform_pgp_key_sensitive_output_is_key404_alone(lint):
@@ -685,8 +685,8 @@ def test_terraform_plan(lint):
         ("KEY406", (39, 5, 39, 24)),
         ("KEY405", (49, 8, 49, 38)),
     ]
-    assert fs[2].related == [("plan.json", (8, 17, 8, 40),
-                              "aws_iam_access_key.ci: the access key whose secret this is")]
+    assert [(r.file, tuple(r.span), r.message) for r in fs[2].related] == [
+        ("plan.json", (8, 17, 8, 40), "aws_iam_access_key.ci: the access key whose secret this is")]
 
 
 def test_terraform_plan_sensitive_output_with_pgp_key_is_key404_alone(lint):

@@ -1,5 +1,4 @@
 """The located YAML parser: spans, CloudFormation short forms, limits, comments."""
-import time
 
 import pytest
 
@@ -202,17 +201,15 @@ def test_comment_scanner_without_a_parse_respects_quotes():
     assert [str(c) for c in scan_comments(text)] == ["# yes"]
 
 
-def test_speed_of_a_large_template_is_linear():
+def test_a_large_template_parses_whole():
     one = ("  Role{i}:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n"
            "        - PolicyName: p\n          PolicyDocument:\n            Statement:\n"
            "              - Effect: Allow\n                Action: !Sub 'sagemaker:${{A}}'\n"
            "                Resource: !GetAtt R{i}.Arn\n")
     text = "Resources:\n" + "".join(one.format(i=i) for i in range(50))  # ~500 lines
-    t0 = time.perf_counter()
     tree = parse_yaml(text)
-    elapsed = time.perf_counter() - t0
     assert len(tree["Resources"]) == 50
-    assert elapsed < 2.0  # generous: a sanity bound, not a benchmark
+    assert tree["Resources"].key_span("Role49").line == 2 + 49 * 10
 
 
 def test_pure_python_fallback_gives_the_same_tree(monkeypatch):
