@@ -1,0 +1,386 @@
+"""Terraform: reading one policy-valued attribute into policy documents.
+
+An attribute that holds a policy (inline, JSON text, ``file()``/``templatefile()`` of a
+policy file in the tree, or ``data.aws_iam_policy_document.x.json``) becomes a
+:class:`~linter.model.PolicyDocument` labelled with its Terraform address and linked to
+the principals that hold it. Also here: the policy files read with ``file()`` and
+``templatefile()`` (within the read roots, size-bounded, LP004 outside the tree) and the
+``data "aws_iam_policy_document"`` data source turned into a policy tree (statements,
+dynamic statements, principals, conditions, source and override documents).
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Any, Optional
+
+from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, span_of
+from ..model import build_document
+from .base import role_by_content
+from .. import safety
+from .._regex import PLUS
+from ._tf_classify import _classify, _classify_json_value, _classify_node, _template_json, _unwrap
+from ._tf_common import POLICY_DOC, _CACHE_MAX, _IN_MEMORY, _MAX_TEMPLATE_FILE, _blocks_named
+from ._tf_index import _Ctx, _HOLDABLE, _doc_role, _doc_sids, _holders_of, _read_sibling, _roots, _skipped_sids
+
+
+# ---------------------------------------------------------------------------
+# One policy-valued attribute
+
+
+def _policy_value(ctx: _Ctx, attr, label: str, path: tuple, role: str, strict: bool,
+                  doc_role: Optional[str] = None) -> None:
+    kind, payload = _classify(ctx, attr)
+    if kind == "tree":
+        if strict or "Statement" in payload:
+            _emit(ctx, payload, label, path, role)
+    elif kind == "template":
+        tree = _template_json(ctx, payload, label, strict)
+        if tree is not None and (strict or "Statement" in tree):
+            _emit(ctx, tree, label, path, role)
+    elif kind == "file":
+        _file_policy(ctx, payload, label, path, role, strict)
+    # "doc": linted at the data source; "local": linted where it is defined
+
+
+def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None) -> None:
+    if role is None:
+        role = role_by_content(tree)
+    doc = build_document(tree, ctx.origin(label, path, file), role=role)
+    if role in ("identity", "trust", "boundary") and ctx.doc is not None and _HOLDABLE.match(label):
+        doc.principals = _holders_of(ctx, label)
+    ctx.src.documents.append(doc)
+    if file is None:
+        for st in doc.statements:
+            ctx.src.blocks.append(st.span)
+
+
+def _loose(ctx: _Ctx, attr, label: str, path: tuple, role: Optional[str] = None) -> None:
+    """An attribute that is not a policy attribute but may hold one literally."""
+    node = attr.node
+    if node is not None:
+        txt = attr.pos.data[node.start_byte:node.end_byte]
+        if b"Statement" not in txt:
+            return
+    else:
+        v = attr.value
+        if not (isinstance(v, dict) and "Statement" in v) and not (isinstance(v, str) and "Statement" in v):
+            return
+    kind, payload = _classify(ctx, attr)
+    if kind == "none" and node is not None:
+        v = attr.value
+        if isinstance(v, dict) and "Statement" in v:
+            kind, payload = "tree", v
+    if kind == "tree" and "Statement" in payload:
+        _emit(ctx, payload, label, path, role)
+    elif kind == "template" and payload.text.lstrip().startswith("{"):
+        tree = _template_json(ctx, payload, label, strict=False, quiet=True)
+        if isinstance(tree, dict) and "Statement" in tree:
+            _emit(ctx, tree, label, path, role)
+
+
+# ---------------------------------------------------------------------------
+# file() and templatefile()
+
+
+def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict: bool) -> None:
+    from ..parsers import hcl
+
+    call, args, pos = payload
+    tpl = hcl.template(args[0], pos)
+    if tpl is None:
+        return
+    here = os.path.dirname(os.path.abspath(ctx.src.abspath))
+    real_here = os.path.realpath(here)
+    rel = tpl.text
+    for s0, s1, kind, src in reversed(tpl.specials):
+        inner = src[2:-1].strip()
+        if kind != "interp" or inner not in ("path.module", "path.root", "path.cwd"):
+            return  # depends on a variable: cannot tell which file
+        rel = rel[:s0] + real_here + rel[s1:]
+    # Never read outside the tree: not "/..." elsewhere, not "../../..", not "~", not a
+    # symbolic link out of it. Checked on the text first, so nothing outside is even stat'ed.
+    roots = _roots(ctx)
+    target = os.path.normpath(os.path.join(real_here, rel))
+    if rel.startswith("~") or not safety.inside(target, roots):
+        _outside(ctx, call, tpl.text, pos.node_span(args[0]), label, path)
+        return
+    real = os.path.realpath(target)
+    if not safety.inside(real, roots):
+        _outside(ctx, call, tpl.text, pos.node_span(args[0]), label, path)
+        return
+    if real in ctx.templates_done or not os.path.isfile(real):
+        return
+    if not _owns_template(ctx, target):
+        return
+    ctx.templates_done.add(real)
+    limit = min(_MAX_TEMPLATE_FILE, ctx.src.max_size)
+    text = _IN_MEMORY.get(real, _IN_MEMORY.get(target))  # an editor's unsaved buffer
+    try:
+        if text is None:
+            if os.path.getsize(real) > limit:
+                return
+            with open(real, "rb") as fh:
+                raw = fh.read(limit + 1)
+            if len(raw) > limit:
+                return
+            text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    ctx.src.referenced_texts.append(text)  # its credentials are masked in every finding
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    rel_display = os.path.relpath(target, real_here).replace(os.sep, "/")
+    display = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.src.path), rel_display))
+    index = LineIndex(text)
+    if call == "templatefile":
+        ftpl = hcl.scan_template_text(text)
+    else:
+        ftpl = hcl.Template(text, _identity_map(len(text)), [], len(text), Span(1, 1, 1, 1))
+    tree = _template_json(ctx, ftpl, f"{label} ({call} {rel_display})", strict, index=index, file=display)
+    if tree is not None and (strict or "Statement" in tree):
+        _emit(ctx, tree, label, path, role, file=display)
+
+
+def _outside(ctx: _Ctx, call: str, ref: str, span: Span, label: str, path: tuple) -> None:
+    """LP004: a file()/templatefile() outside the tree, named but not read."""
+    from ..registry import lp_finding
+
+    ctx.src.findings.append(lp_finding(
+        "LP004", f'{call}("{ref}") names a file outside the tree being linted; it was not read, so the policy '
+                 f"in it is not checked (--allow-root DIR lets the linter read files under DIR)",
+        span, file=ctx.src.path, path=path + (call,), label=label, value=f"{call}:{ref}"))
+
+
+def _identity_map(n: int):
+    from ..parsers.hcl import OffsetMap
+
+    m = OffsetMap()
+    m.add(0, 0)
+    return m
+
+
+def _owns_template(ctx: _Ctx, target: str) -> bool:
+    """Only the first .tf file of the directory (by name) that names a template lints it."""
+    here = os.path.dirname(os.path.abspath(ctx.src.abspath))
+    owners = _template_owners(ctx, here)
+    if owners is None:
+        return True
+    me = os.path.basename(ctx.src.abspath)
+    return not owners.get(os.path.basename(target), me) < me
+
+
+#: The first argument of a file()/templatefile() call (the closing quote is optional so
+#: that an unterminated string is one match, not one rescan per call on the line).
+_FILE_CALL = re.compile(r'\b(?:templatefile|file)[ \t]*\([ \t]*"((?:[^"\\\n]|\\.)*' + PLUS + ')"?')
+_OWNERS: dict[str, tuple] = {}
+
+
+def _template_owners(ctx: _Ctx, here: str) -> Optional[dict]:
+    """{file name: first .tf file of ``here`` (by name) that names it in file()/templatefile()}.
+
+    Each .tf file of the directory is read once per run (not once per call in every
+    later file), over-size files are not read, and links out of the tree not followed."""
+    from . import run_id
+
+    run = run_id()
+    try:
+        mtime = os.stat(here).st_mtime_ns
+    except OSError:
+        return None
+    hit = _OWNERS.get(here)
+    if hit is not None and run and hit[0] == run and hit[1] == mtime:
+        return hit[2]
+    try:
+        names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
+    except OSError:
+        return None
+    owners: dict[str, str] = {}
+    for n in names:
+        text = _read_sibling(ctx, os.path.join(here, n), errors="replace")
+        if text is None or ("file(" not in text and "templatefile(" not in text):
+            continue
+        for m in _FILE_CALL.finditer(text):
+            owners.setdefault(m.group(1).rsplit("/", 1)[-1], n)
+    if len(_OWNERS) >= _CACHE_MAX:
+        _OWNERS.clear()
+    _OWNERS[here] = (run, mtime, owners)
+    return owners
+
+
+# ---------------------------------------------------------------------------
+# data "aws_iam_policy_document"
+
+_ST_ATTRS = (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"), ("not_actions", "NotAction"),
+             ("resources", "Resource"), ("not_resources", "NotResource"))
+
+
+def _statement_tree(b) -> LDict:
+    st = LDict(span=b.span)
+    for name, key in _ST_ATTRS:
+        a = b.get(name)
+        if a is not None:
+            st[key] = a.value
+            st.key_spans[key] = a.name_span
+    if "Effect" not in st:
+        # the provider's default; located at the ``statement`` keyword (HCL) or object (JSON)
+        at = b.type_span if b.node is not None else b.span
+        st["Effect"] = LStr("Allow", at)
+        st.key_spans["Effect"] = at
+    for bname, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        blocks = _blocks_named(b, bname)
+        if not blocks:
+            continue
+        pr = LDict(span=blocks[0].span)
+        star = None
+        for pb in blocks:
+            ta, ia = pb.get("type"), pb.get("identifiers")
+            if ta is None:
+                continue
+            tv = ta.value
+            ids = ia.value if ia is not None else LList(span=pb.span)
+            tkey = str(tv) if isinstance(tv, str) else "${" + getattr(tv, "text", "?") + "}"
+            if tkey == "*":
+                star = ids
+            _merge(pr, tkey, ids, span_of(tv, ta.name_span))
+        if star is not None and len(pr) == 1:
+            first = star[0] if isinstance(star, list) and star else star
+            st[key] = LStr("*", span_of(first, blocks[0].span)) if not isinstance(first, Unresolved) else first
+        else:
+            st[key] = pr
+        st.key_spans[key] = blocks[0].type_span
+    conds = _blocks_named(b, "condition")
+    if conds:
+        cond = LDict(span=conds[0].span)
+        for cb in conds:
+            ta, va, vals = cb.get("test"), cb.get("variable"), cb.get("values")
+            if ta is None or va is None:
+                continue
+            tv, vv = ta.value, va.value
+            tkey = str(tv) if isinstance(tv, str) else "${" + getattr(tv, "text", "?") + "}"
+            vkey = str(vv) if isinstance(vv, str) else "${" + getattr(vv, "text", "?") + "}"
+            inner = cond.get(tkey)
+            if not isinstance(inner, LDict):
+                inner = LDict(span=cb.span)
+                cond[tkey] = inner
+                cond.key_spans[tkey] = span_of(tv, ta.name_span)
+            _merge(inner, vkey, vals.value if vals is not None else LList(span=cb.span), span_of(vv, va.name_span))
+        st["Condition"] = cond
+        st.key_spans["Condition"] = conds[0].type_span
+    return st
+
+
+def _merge(d: LDict, key: str, value: Any, kspan: Span) -> None:
+    """``d[key] = value``, or the concatenation with what is there (never mutating either:
+    attribute values are shared with the parse cache)."""
+    old = d.get(key)
+    if old is None:
+        d[key] = value
+        d.key_spans[key] = kspan
+        return
+    merged = LList(span=span_of(old))
+    merged.extend(old if isinstance(old, list) else [old])
+    merged.extend(value if isinstance(value, list) else [value])
+    d[key] = merged
+
+
+def _own_statements(blk) -> list:
+    out = []
+    for b in _blocks_named(blk, "statement"):
+        out.append(_statement_tree(b))
+    return out
+
+
+def _sid(st: Any) -> Optional[str]:
+    if isinstance(st, dict):
+        s = st.get("Sid")
+        if isinstance(s, str) and s:
+            return str(s)
+    return None
+
+
+def _doc_elements(ctx: _Ctx, blk, names: tuple) -> list:
+    """The elements of source/override attributes: ("tree", statements) or ("doc", name)."""
+    out = []
+    for name in names:
+        a = blk.get(name)
+        if a is None:
+            continue
+        if a.node is not None:
+            node = _unwrap(a.node)
+            if node.type == "collection_value":
+                node = node.children[0]
+            elems = [c for c in node.children if c.type == "expression"] if node.type == "tuple" else [a.node]
+            for e in elems:
+                out.append(_element(ctx, _classify_node(ctx, e, a.pos), blk))
+        else:
+            vals = a.value if isinstance(a.value, list) else [a.value]
+            raws = a.raw if isinstance(getattr(a, "raw", None), list) else [getattr(a, "raw", None)]
+            for v, raw in zip(vals, raws):
+                out.append(_element(ctx, _classify_json_value(ctx, v, raw), blk))
+    return out
+
+
+def _element(ctx: _Ctx, classified, blk):
+    kind, payload = classified
+    label = f"data.{POLICY_DOC}.{blk.labels[1]}"
+    if kind == "doc":
+        return "doc", payload
+    tree = None
+    if kind == "tree":
+        tree = payload
+    elif kind == "template":
+        tree = _template_json(ctx, payload, label, strict=True)
+    if isinstance(tree, dict):
+        stmts = tree.get("Statement")
+        if isinstance(stmts, dict):
+            stmts = [stmts]
+        if isinstance(stmts, list):
+            return "tree", list(stmts)
+    return "none", None
+
+
+def _data_document(ctx: _Ctx, blk, address: str) -> None:
+    name = str(blk.labels[1])
+    root = LDict(span=blk.span)
+    for aname, key in (("version", "Version"), ("policy_id", "Id")):
+        a = blk.get(aname)
+        if a is not None:
+            root[key] = a.value
+            root.key_spans[key] = a.name_span
+    own = _own_statements(blk)
+    for b in _blocks_named(blk, "statement"):
+        ctx.src.blocks.append(b.span)
+    sources = _doc_elements(ctx, blk, ("source_policy_documents", "source_json"))
+    overrides = _doc_elements(ctx, blk, ("override_policy_documents", "override_json"))
+    # Terraform's merge: sources, then own statements replacing same-Sid ones, then overrides
+    override_sids = set()
+    for kind, payload in overrides:
+        if kind == "tree":
+            override_sids.update(s for s in map(_sid, payload) if s)
+        elif kind == "doc":
+            override_sids.update(_doc_sids(ctx, payload))
+    own_sids = {s for s in map(_sid, own) if s}
+    merged: list = []
+    for kind, payload in sources:
+        if kind == "tree":
+            merged.extend(st for st in payload if _sid(st) is None
+                          or (_sid(st) not in own_sids and _sid(st) not in override_sids))
+    merged.extend(st for st in own if _sid(st) is None or _sid(st) not in override_sids)
+    for kind, payload in overrides:
+        if kind == "tree":
+            merged.extend(payload)
+    # statements overridden by documents that only consume this one are not deployed
+    # used directly in this file (the usual case): nothing to learn from the other files
+    local = name in ctx.file_index().uses
+    skip = set() if local else _skipped_sids(ctx, name)
+    if skip:
+        merged = [st for st in merged if _sid(st) not in skip]
+    stmts = LList(merged, span=blk.span)
+    root["Statement"] = stmts
+    root.key_spans["Statement"] = blk.type_span
+    role = _doc_role(ctx, name, root, ctx.file_index() if local else None)
+    _emit(ctx, root, address, (address,), role)
