@@ -800,6 +800,16 @@ def _target_name(r: Reader, target: N) -> str:
     return text(target)
 
 
+def extract_file(src, code: Optional[Code], kind: str) -> None:
+    """The policies of a program file as its format parsed it (None: a file that holds no CDK
+    or policy code, read as text). Statement spans reach suppressions through the documents."""
+    if code is None:
+        src.kind = "text"
+        return
+    src.kind = kind
+    extract(src, code, kind)
+
+
 def extract(src, code: Code, kind: str) -> None:
     r = Reader(code)
     out = _Out(src, code, kind)

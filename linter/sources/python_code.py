@@ -74,16 +74,9 @@ def _layout(text: str, tree):
 
 
 def extract(src, code) -> None:
-    if code is None:
-        src.kind = "text"
-        return
     from . import cdk
 
-    src.kind = "python"
-    cdk.extract(src, code, "python")
-    for doc in src.documents:
-        for st in doc.statements:
-            src.blocks.append(st.span)
+    cdk.extract_file(src, code, "python")
 
 
 class _Converter:

@@ -92,16 +92,9 @@ def _first_error(root):
 
 
 def extract(src, code) -> None:
-    if code is None:
-        src.kind = "text"
-        return
     from . import cdk
 
-    src.kind = "typescript"
-    cdk.extract(src, code, "typescript")
-    for doc in src.documents:
-        for st in doc.statements:
-            src.blocks.append(st.span)
+    cdk.extract_file(src, code, "typescript")
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
