@@ -445,6 +445,8 @@ def build_document(node: Any, origin: Origin, role: str = "identity",
 KEY_STORES: dict[str, str] = {
     "template": "handed to the template (an attribute of the key resource) and kept wherever the template "
                 "passes it",
+    "app": "an attribute of the key construct in a CDK app (``secretAccessKey``), kept wherever the app "
+           "passes it",
     "state": "stored in plain text in the deployment state",
     "state-encrypted": "stored in the deployment state only encrypted with a PGP key",
     "state-unknown": "stored in the deployment state, in plain text unless the PGP key given is set",
@@ -460,6 +462,7 @@ SINKS: dict[str, tuple[str, bool]] = {
     "lifecycle-config": ("a notebook or Studio lifecycle configuration", True),
     "function-env": ("a function's environment variables", True),
     "task-env": ("a container definition of a task definition", True),
+    "environment": ("environment variables", True),
     "ssm-string": ("an SSM parameter of type String", True),
     "user-data": ("instance user data", True),
     "secret-store": ("a Secrets Manager secret", False),

@@ -4,6 +4,8 @@ from linter.rule import Rule
 _STORE = {
     "template": "its secret is returned to the template (`SecretAccessKey`) and lives wherever the template "
                 "passes it, until someone rotates the key",
+    "app": "its secret is the construct's `secretAccessKey` (`SecretAccessKey` in the synthesised template) and "
+           "lives wherever the app passes it, until someone rotates the key",
     "state": "its secret is stored in plain text in the Terraform state (no `pgp_key`), readable by anyone who "
              "can read the state, until someone rotates the key",
     "state-encrypted": "its secret is kept in the Terraform state encrypted with `pgp_key`, and works until "
@@ -18,14 +20,14 @@ class LongTermAccessKeyCreated(Rule):
     name = "long-term-access-key-created"
     severity = "warning"
     scope = "credentials"
-    summary = ("The template or module creates a long-term access key for an IAM user "
-               "(`AWS::IAM::AccessKey`, `aws_iam_access_key`).")
+    summary = ("The template, module or CDK app creates a long-term access key for an IAM user "
+               "(`AWS::IAM::AccessKey`, `aws_iam_access_key`, CDK `iam.AccessKey` / `iam.CfnAccessKey`).")
     rationale = (
         "An access key is a credential that never expires: whoever holds the secret acts as the IAM user, "
         "from anywhere, until someone deactivates it. A key created by infrastructure code is worse than one "
         "created by hand, because its secret passes through the deployment: CloudFormation returns it to the "
-        "template (`!GetAtt Key.SecretAccessKey`) and it is only as safe as every place the template writes "
-        "it; Terraform stores it in the state in plain text unless `pgp_key` is set. SageMaker workloads do "
+        "template (`!GetAtt Key.SecretAccessKey`, `key.secretAccessKey` in a CDK app) and it is only as safe as "
+        "every place the template writes it; Terraform stores it in the state in plain text unless `pgp_key` is set. SageMaker workloads do "
         "not need one: training jobs, processing jobs, endpoints and notebooks get temporary credentials from "
         "their execution role, instances from an instance profile, CI from OIDC federation, and people from "
         "IAM Identity Center. The message says where the secret will live. Where the secret goes somewhere "

@@ -9,7 +9,7 @@ class SecretAccessKeyExposed(Rule):
     name = "secret-access-key-exposed"
     severity = "error"
     scope = "credentials"
-    summary = ("The secret of an access key created in the same template or module is written somewhere "
+    summary = ("The secret of an access key created in the same template, module or CDK file is written somewhere "
                "readable: an output (exported or not; a Terraform output not marked `sensitive`), a SageMaker "
                "model container's environment, a notebook or Studio lifecycle configuration, a Lambda or ECS "
                "environment, an SSM `String` parameter, instance user data. A sensitive Terraform output of a "
@@ -24,7 +24,8 @@ class SecretAccessKeyExposed(Rule):
         "outputs are printed by every `apply` unless marked `sensitive`, and even a sensitive output is read "
         "in plain text from the state by `terraform output` when the key has no `pgp_key`. The value is "
         "followed through `!GetAtt`, `!Sub`, `!Join`, `!If` and Terraform references and locals of the same "
-        "template or module; a secret written only to a Secrets Manager secret or an SSM `SecureString` is not "
+        "template or module, and in CDK code through names bound once, `Fn.join`, f-strings and template literals "
+        "of the same file; a secret written only to a Secrets Manager secret or an SSM `SecureString` is not "
         "reported (the key itself still is, KEY404). The finding points at the reference to the secret, with "
         "a related location at the key."
     )

@@ -25,9 +25,10 @@ class SecretParameterEchoed(Rule):
     name = "secret-parameter-echoed"
     severity = "warning"
     scope = "credentials"
-    summary = ("A CloudFormation parameter or a Terraform variable whose name says it holds a secret access key "
-               "or a session token (`SecretAccessKey`, `AwsSecretKey`, `secret_access_key`, `SessionToken`...) "
-               "is not hidden: no `NoEcho: true`, no `sensitive = true`.")
+    summary = ("A CloudFormation parameter (also a CDK `CfnParameter`) or a Terraform variable whose name says it "
+               "holds a secret access key or a session token (`SecretAccessKey`, `AwsSecretKey`, "
+               "`secret_access_key`, `SessionToken`...) is not hidden: no `NoEcho: true` (`noEcho`), no "
+               "`sensitive = true`.")
     rationale = (
         "CloudFormation shows the value of every parameter without `NoEcho` to anyone who can describe the "
         "stack (console, `DescribeStacks`, change sets); Terraform prints a variable that is not `sensitive` "

@@ -847,6 +847,21 @@ def extract(src, code: Code, kind: str) -> None:
                 tree = LDict({"Statement": LList([st], span=st.span)}, span=st.span)
                 out.doc(tree, _label(stack, "", "PolicyStatement"), None)
         _guard(src, call, one)
+    _credentials(src, code, r)
+
+
+def _credentials(src, code: Code, r: Reader) -> None:
+    """The file's credential facts (KEY404-KEY407): access keys, where their secrets go, template
+    parameters, policies of IAM users (see :mod:`linter.sources._cdk_credentials`)."""
+    from . import _cdk_credentials
+
+    try:
+        _cdk_credentials.extract(src, code, r)
+    except RecursionError:
+        src.error("LP001", "expression is nested too deeply", Span(1, 1, 1, 1))
+    except Exception as e:  # a bug here must not hide the file's other findings
+        src.error("LP000", f"reading the credential facts of the file failed: {type(e).__name__}: {e}",
+                  Span(1, 1, 1, 1), ("credentials",))
 
 
 def _guard(src, node: N, fn, *args) -> None:
@@ -923,10 +938,14 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         if "document" in props:
             out.doc(r.value(props["document"][1]), _label(stack, cid, "document"), "identity")
         return
-    if name == "CfnRole":
+    if name == "User":
+        props = r.props(call)
+        _managed_list(r, out, props, _label(stack, _construct_name(r, call, name), "managed_policies"))
+        return
+    if name in ("CfnRole", "CfnUser"):
         props = r.props(call)
         cid = _construct_name(r, call, name)
-        if "assume_role_policy_document" in props:
+        if "assume_role_policy_document" in props and name == "CfnRole":
             out.doc(r.value(props["assume_role_policy_document"][1]),
                     _label(stack, cid, "assume_role_policy_document"), "trust")
         if "policies" in props:
