@@ -510,3 +510,13 @@ def test_python_l1_constructs_and_policies_with_users(lint):
     assert "an exported output (MoreStack: export_value)" in fs[1].message
     assert fs[2].message.startswith("IAM user ana, bo is granted SageMaker actions directly (sagemaker:CreateModel)")
     assert fs[3].message.startswith("IAM user Ext is granted")
+
+
+def test_names_shared_many_times_are_read_once(lint):
+    # each name holds its predecessor twice: read naively, the value has 2**25 paths to the secret
+    lines = ["from aws_cdk import CfnOutput, aws_iam as iam",
+             "key = iam.AccessKey(self, 'K', user=user)",
+             "x0 = key.secret_access_key.unsafe_unwrap()"]
+    lines += [f"x{i} = [x{i - 1}, x{i - 1}]" for i in range(1, 26)]
+    lines.append("CfnOutput(self, 'O', value=x25)")
+    assert found(lint("\n".join(lines) + "\n", "app.py", select=KEYS)) == [("KEY404", 2, 7), ("KEY405", 29, 28)]

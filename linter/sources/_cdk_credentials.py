@@ -95,6 +95,7 @@ class _Facts:
         self.keys: dict = {}  # id(construct call) -> AccessKey
         self.stacks = {id(call): stack for call, stack in code.calls}
         self.visiting: set = set()
+        self.memo: dict = {}  # name bound once -> the keys whose secret it carries
 
     def run(self) -> None:
         for call, stack in self.code.calls:
@@ -162,17 +163,18 @@ class _Facts:
             return [(key, n.span)]
         k = n.kind
         if k == "name":
-            bound = self.r.const(n.a)
-            if bound is None or n.a in self.visiting:
-                return []
-            self.visiting.add(n.a)
-            try:
-                inner = self.refs(bound, depth + 1)
-            finally:
-                self.visiting.discard(n.a)
-            keys = list(dict.fromkeys(id(key) for key, _s in inner))
-            by_id = {id(key): key for key, _s in inner}
-            return [(by_id[i], n.span) for i in keys]
+            keys = self.memo.get(n.a)
+            if keys is None:
+                bound = self.r.const(n.a)
+                if bound is None or n.a in self.visiting:
+                    return []
+                self.visiting.add(n.a)
+                try:
+                    inner = self.refs(bound, depth + 1)
+                finally:
+                    self.visiting.discard(n.a)
+                keys = self.memo[n.a] = list({id(key): key for key, _s in inner}.values())
+            return [(key, n.span) for key in keys]
         if k == "list":
             return [x for item in n.a for x in self.refs(item, depth + 1)]
         if k == "dict":
