@@ -800,17 +800,10 @@ def _target_name(r: Reader, target: N) -> str:
     return text(target)
 
 
-def extract_file(src, code: Optional[Code], kind: str) -> None:
-    """The policies of a program file as its format parsed it (None: a file that holds no CDK
-    or policy code, read as text). Statement spans reach suppressions through the documents."""
-    if code is None:
-        src.kind = "text"
-        return
-    src.kind = kind
-    extract(src, code, kind)
-
-
-def extract(src, code: Code, kind: str) -> None:
+def extract(src, code: Code, kind: str) -> Reader:
+    """Fill ``src`` with the policies of a program file; returns the reader of its values (for
+    :mod:`linter.sources._cdk_credentials`). Statement spans reach suppressions through the
+    documents."""
     r = Reader(code)
     out = _Out(src, code, kind)
     leftovers: list = []
@@ -847,21 +840,7 @@ def extract(src, code: Code, kind: str) -> None:
                 tree = LDict({"Statement": LList([st], span=st.span)}, span=st.span)
                 out.doc(tree, _label(stack, "", "PolicyStatement"), None)
         _guard(src, call, one)
-    _credentials(src, code, r)
-
-
-def _credentials(src, code: Code, r: Reader) -> None:
-    """The file's credential facts (KEY404-KEY407): access keys, where their secrets go, template
-    parameters, policies of IAM users (see :mod:`linter.sources._cdk_credentials`)."""
-    from . import _cdk_credentials
-
-    try:
-        _cdk_credentials.extract(src, code, r)
-    except RecursionError:
-        src.error("LP001", "expression is nested too deeply", Span(1, 1, 1, 1))
-    except Exception as e:  # a bug here must not hide the file's other findings
-        src.error("LP000", f"reading the credential facts of the file failed: {type(e).__name__}: {e}",
-                  Span(1, 1, 1, 1), ("credentials",))
+    return r
 
 
 def _guard(src, node: N, fn, *args) -> None:

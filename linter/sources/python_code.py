@@ -74,9 +74,9 @@ def _layout(text: str, tree):
 
 
 def extract(src, code) -> None:
-    from . import cdk
+    from ._cdk_file import extract_file
 
-    cdk.extract_file(src, code, "python")
+    extract_file(src, code, "python")
 
 
 class _Converter:

@@ -92,9 +92,9 @@ def _first_error(root):
 
 
 def extract(src, code) -> None:
-    from . import cdk
+    from ._cdk_file import extract_file
 
-    cdk.extract_file(src, code, "typescript")
+    extract_file(src, code, "typescript")
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
