@@ -496,6 +496,23 @@ def test_terraform_module_flows_exact_locations(tmp_path, monkeypatch):
         ("main.tf", (5, 1, 5, 35), "aws_iam_access_key.ci: the access key whose secret this is")] for f in fs[1:])
 
 
+def test_terraform_chain_of_locals_through_a_file_without_a_key(tmp_path, monkeypatch):
+    """keys.tf creates the key, locals.tf (no key in it) passes the secret on, outputs.tf exposes it."""
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "keys.tf").write_text('resource "aws_iam_access_key" "ci" {\n  user = "ci"\n}\n\n'
+                                      'locals {\n  a = aws_iam_access_key.ci.secret\n}\n', encoding="utf-8")
+    (tmp_path / "locals.tf").write_text("locals {\n  b = local.a\n}\n", encoding="utf-8")
+    (tmp_path / "outputs.tf").write_text('output "leak" {\n  value = local.b\n}\n', encoding="utf-8")
+    fs = run(["."], Options(select=KEYS)).findings
+    assert [(f.file, f.code, tuple(f.span)) for f in fs] == [
+        ("keys.tf", "KEY404", (1, 1, 1, 35)),
+        ("outputs.tf", "KEY405", (2, 11, 2, 18)),
+    ]
+    assert [(r.file, tuple(r.span)) for r in fs[1].related] == [("keys.tf", (1, 1, 1, 35))]
+
+
 def test_terraform_pgp_key_sensitive_output_is_key404_alone(lint):
     text = """\
 resource "aws_iam_access_key" "ci" {

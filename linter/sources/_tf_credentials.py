@@ -133,12 +133,13 @@ def _carrying_locals(blocks, keys: dict, carriers: dict) -> None:
             return
 
 
-_KEY_CACHE: dict = {}  # directory -> (run, [(file name, blocks)] of its .tf files that create access keys)
+_KEY_CACHE: dict = {}  # directory -> (run, [(file name, blocks)] of its .tf files with access keys or locals)
 
 
 def _module_keys(ctx: _Ctx, blocks) -> tuple:
     """``(keys, carrying locals)`` of the module: this file's, and those of the other ``.tf``
-    files of its directory that create an access key (read once per directory in a run)."""
+    files of its directory that create an access key or define locals (a chain of locals may
+    run through any file of the module), read once per directory in a run."""
     from . import run_id
 
     keys = _access_keys(blocks)
@@ -160,8 +161,8 @@ def _module_keys(ctx: _Ctx, blocks) -> tuple:
             names = []
         for name in names:
             text = _read_sibling(ctx, os.path.join(here, name)) if name != me or not ctx.src.in_memory else None
-            if text is None or ACCESS_KEY not in text:
-                continue
+            if text is None or (ACCESS_KEY not in text and "locals" not in text):
+                continue  # neither a key nor a local that may pass its secret on
             try:
                 files.append((name, _parse_cached(os.path.join(here, name), text).blocks))
             except ParseError:
