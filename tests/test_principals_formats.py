@@ -130,3 +130,84 @@ resource "aws_iam_role_policy" "jobs" {
     (f,) = sm301(["ml"])
     assert where(f) == ("ml/role.tf.json",) + pos(ROLE_TF_JSON, '\\"iam:PassRole')
     assert related(f) == [("ml/train.tf",) + pos(hcl, '"sagemaker:CreateTrainingJob"')]
+
+
+# ---------------------------------------------------------------------------
+# Terraform plans: planned values, linked by the values the plan knows, else by the configuration
+
+
+def _pol(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _res(address, values):
+    rtype, name = address.rsplit(".", 2)[-2:]
+    return {"address": address, "mode": "managed", "type": rtype, "name": name.split("[")[0], "values": values}
+
+
+def _conf(address, **refs):
+    rtype, name = address.rsplit(".", 2)[-2:]
+    return {"address": address, "mode": "managed", "type": rtype, "name": name,
+            "expressions": {k: {"references": v} for k, v in refs.items()}}
+
+
+def plan_text(resources, configuration=(), modules=()):
+    root = {"resources": list(configuration)}
+    if modules:
+        root["module_calls"] = {name: {"source": "./m", "module": {"resources": list(res)}} for name, res in modules}
+    return json.dumps({"format_version": "1.2", "terraform_version": "1.7.0",
+                       "planned_values": {"root_module": {"resources": list(resources)}},
+                       "configuration": {"root_module": root}}, indent=2)
+
+
+TRUST = _pol({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}})
+PASS_POLICY = _pol({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})
+TRAIN_POLICY = _pol({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"})
+PLAN = plan_text([
+    _res("aws_iam_role.scientist", {"name": "scientist", "assume_role_policy": TRUST}),
+    _res("aws_iam_role_policy.pass", {"role": "scientist", "policy": PASS_POLICY}),  # linked by the role's name
+    _res("aws_iam_policy.jobs", {"name": "jobs", "policy": TRAIN_POLICY}),  # its ARN is not known before apply
+    _res("aws_iam_role_policy_attachment.jobs", {"role": "scientist"}),
+], [_conf("aws_iam_role_policy_attachment.jobs", role=["aws_iam_role.scientist.name", "aws_iam_role.scientist"],
+          policy_arn=["aws_iam_policy.jobs.arn", "aws_iam_policy.jobs"])])
+PASS_AT = pos(PLAN, '\\"iam:PassRole\\"')
+TRAIN_AT = pos(PLAN, '\\"sagemaker:CreateTrainingJob\\"')
+
+
+def test_plan_role_policy_and_attached_policy(lint, capsys):
+    (f,) = lint(PLAN, name="plan.json", select=["SM301"])
+    assert where(f) == ("plan.json",) + PASS_AT
+    assert f.label == "aws_iam_role.scientist (aws_iam_role_policy.pass)"
+    assert related(f) == [("plan.json",) + TRAIN_AT]
+    assert f.related[0].label == "aws_iam_policy.jobs"
+    assert listed(capsys, "plan.json") == [("aws_iam_role.scientist", ["iam:PassRole", "sagemaker:CreateTrainingJob"])]
+
+
+def test_plan_policy_attached_to_another_role_does_not_combine(lint, capsys):
+    text = plan_text([
+        _res("aws_iam_role.scientist", {"name": "scientist", "assume_role_policy": TRUST}),
+        _res("aws_iam_role.other", {"name": "other", "assume_role_policy": TRUST}),
+        _res("aws_iam_role_policy.pass", {"role": "scientist", "policy": PASS_POLICY}),
+        _res("aws_iam_policy.jobs", {"name": "jobs", "arn": "arn:aws:iam::111122223333:policy/jobs",
+                                     "policy": TRAIN_POLICY}),
+        _res("aws_iam_role_policy_attachment.jobs", {"role": "other",
+                                                     "policy_arn": "arn:aws:iam::111122223333:policy/jobs"})])
+    assert lint(text, name="plan.json", select=["SM301"]) == []
+    assert listed(capsys, "plan.json") == [("aws_iam_role.scientist", ["iam:PassRole"]),
+                                           ("aws_iam_role.other", ["sagemaker:CreateTrainingJob"])]
+
+
+def test_plan_module_instances_link_by_their_index(lint):
+    # module.ml.aws_iam_role.r[0] holds the policies of index 0 only; [1] holds no PassRole
+    res = [_res("module.ml.aws_iam_role.r[0]", {"assume_role_policy": TRUST}),
+           _res("module.ml.aws_iam_role.r[1]", {"assume_role_policy": TRUST}),
+           _res("module.ml.aws_iam_role_policy.pass[0]", {"policy": PASS_POLICY}),
+           _res("module.ml.aws_iam_role_policy.jobs[0]", {"policy": TRAIN_POLICY}),
+           _res("module.ml.aws_iam_role_policy.jobs[1]", {"policy": TRAIN_POLICY})]
+    conf = [_conf("aws_iam_role_policy.pass", role=["aws_iam_role.r[0].id", "aws_iam_role.r[0]"]),
+            _conf("aws_iam_role_policy.jobs", role=["aws_iam_role.r"])]
+    text = plan_text(res, modules=[("ml", conf)])
+    (f,) = lint(text, name="plan.json", select=["SM301"])
+    assert where(f) == ("plan.json",) + pos(text, '\\"iam:PassRole\\"')
+    assert f.label == "module.ml.aws_iam_role.r[0] (module.ml.aws_iam_role_policy.pass[0])"
+    assert related(f) == [("plan.json",) + pos(text, '\\"sagemaker:CreateTrainingJob\\"')]
