@@ -211,3 +211,101 @@ def test_plan_module_instances_link_by_their_index(lint):
     assert where(f) == ("plan.json",) + pos(text, '\\"iam:PassRole\\"')
     assert f.label == "module.ml.aws_iam_role.r[0] (module.ml.aws_iam_role_policy.pass[0])"
     assert related(f) == [("plan.json",) + pos(text, '\\"sagemaker:CreateTrainingJob\\"')]
+
+
+# ---------------------------------------------------------------------------
+# Serverless: provider.iam.role is the service's one role; resources policies attached to it join it
+
+SLS = """\
+service: ml
+provider:
+  name: aws
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: iam:PassRole
+          Resource: "*"
+      managedPolicies:
+        - !Ref JobsPolicy
+functions:
+  train:
+    handler: handler.train
+resources:
+  Resources:
+    JobsPolicy:
+      Type: AWS::IAM::ManagedPolicy
+      Properties:
+        PolicyDocument:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Action: sagemaker:CreateTrainingJob
+              Resource: "*"
+"""
+
+
+def test_serverless_service_role_and_attached_managed_policy(lint, capsys):
+    (f,) = lint(SLS, name="serverless.yml", select=["SM301"])
+    assert where(f) == ("serverless.yml",) + pos(SLS, "iam:PassRole")
+    assert f.label == "IamRoleLambdaExecution (provider.iam.role)"
+    assert related(f) == [("serverless.yml",) + pos(SLS, "sagemaker:CreateTrainingJob")]
+    assert f.related[0].label == "AWS::IAM::ManagedPolicy JobsPolicy PolicyDocument"
+    assert listed(capsys, "serverless.yml") == [("IamRoleLambdaExecution",
+                                                 ["iam:PassRole", "sagemaker:CreateTrainingJob"])]
+
+
+def test_serverless_statements_in_v1_form_and_a_fragment_file(lint, tmp_path):
+    # provider.iamRoleStatements with one statement read from another file: still the one role
+    text = SLS.replace("  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+                       "          Action: iam:PassRole\n          Resource: \"*\"\n      managedPolicies:\n",
+                       "  iamRoleStatements:\n    - ${file(./pass.yml)}\n  iamManagedPolicies:\n")
+    (tmp_path / "pass.yml").write_text('Effect: Allow\nAction: iam:PassRole\nResource: "*"\n')
+    (f,) = lint(text, name="serverless.yml", select=["SM301"])
+    assert where(f) == ("pass.yml", 2, 9)
+    assert f.label == "IamRoleLambdaExecution (provider)"
+    assert related(f) == [("serverless.yml",) + pos(text, "sagemaker:CreateTrainingJob")]
+
+
+def test_serverless_policy_resource_naming_the_service_role(lint):
+    text = SLS.replace("      managedPolicies:\n        - !Ref JobsPolicy\n", "").replace(
+        "      Type: AWS::IAM::ManagedPolicy\n      Properties:\n",
+        "      Type: AWS::IAM::Policy\n      Properties:\n        PolicyName: jobs\n"
+        "        Roles: [!Ref IamRoleLambdaExecution]\n")
+    (f,) = lint(text, name="serverless.yml", select=["SM301"])
+    assert related(f) == [("serverless.yml",) + pos(text, "sagemaker:CreateTrainingJob")]
+
+
+def test_serverless_unattached_resource_policy_and_function_role_do_not_combine(lint, capsys):
+    text = SLS.replace("      managedPolicies:\n        - !Ref JobsPolicy\n", "")
+    assert lint(text, name="serverless.yml", select=["SM301"]) == []
+    # a function's own role (serverless-iam-roles-per-function) is another principal...
+    own = text.replace("    handler: handler.train\n",
+                       "    handler: handler.train\n    iamRoleStatements:\n      - Effect: Allow\n"
+                       "        Action: sagemaker:CreateProcessingJob\n        Resource: \"*\"\n")
+    assert lint(own, name="serverless.yml", select=["SM301"]) == []
+    assert listed(capsys, "serverless.yml") == [
+        ("AWS::IAM::ManagedPolicy JobsPolicy PolicyDocument", ["sagemaker:CreateTrainingJob"]),
+        ("IamRoleLambdaExecution", ["iam:PassRole"]),
+        ("functions.train", ["sagemaker:CreateProcessingJob"])]
+    # ...unless it inherits the service role's statements
+    inherit = own.replace("    iamRoleStatements:\n", "    iamRoleStatementsInherit: true\n    iamRoleStatements:\n")
+    (f,) = lint(inherit, name="serverless.yml", select=["SM301"])
+    assert (f.label, where(f)) == ("functions.train (provider.iam.role)", ("serverless.yml",) + pos(SLS, "iam:PassRole"))
+    assert related(f) == [("serverless.yml",) + pos(inherit, "sagemaker:CreateProcessingJob")]
+
+
+def test_serverless_permissions_boundary_resource_caps_the_service_role(lint):
+    text = SLS.replace("      managedPolicies:\n", "      permissionsBoundary: !Ref Boundary\n      managedPolicies:\n")
+    text += """\
+    Boundary:
+      Type: AWS::IAM::ManagedPolicy
+      Properties:
+        PolicyDocument:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Action: [sagemaker:*, s3:*]
+              Resource: "*"
+"""
+    assert lint(text, name="serverless.yml", select=["SM301", "SM101"]) == []
