@@ -309,3 +309,88 @@ def test_serverless_permissions_boundary_resource_caps_the_service_role(lint):
               Resource: "*"
 """
     assert lint(text, name="serverless.yml", select=["SM301", "SM101"]) == []
+
+
+# ---------------------------------------------------------------------------
+# aws iam get-account-authorization-details: inline, attached managed (by ARN), groups, boundaries
+
+ACCOUNT = "arn:aws:iam::111122223333"
+
+
+def _stmt(action):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}
+
+
+def details(roles=(), users=(), groups=(), policies=()):
+    return json.dumps({"UserDetailList": list(users), "GroupDetailList": list(groups), "RoleDetailList": list(roles),
+                       "Policies": [{"PolicyName": name, "Arn": f"{ACCOUNT}:policy/{name}", "DefaultVersionId": "v1",
+                                     "PolicyVersionList": [{"Document": doc, "VersionId": "v1",
+                                                            "IsDefaultVersion": True}]}
+                                    for name, doc in policies]}, indent=2)
+
+
+def _role(name, inline=(), attached=(), boundary=None):
+    out = {"RoleName": name, "Arn": f"{ACCOUNT}:role/{name}",
+           "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+               "Effect": "Allow", "Principal": {"AWS": f"{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]},
+           "RolePolicyList": [{"PolicyName": n, "PolicyDocument": d} for n, d in inline],
+           "AttachedManagedPolicies": [{"PolicyName": n, "PolicyArn": f"{ACCOUNT}:policy/{n}"} for n in attached]}
+    if boundary:
+        out["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy",
+                                      "PermissionsBoundaryArn": f"{ACCOUNT}:policy/{boundary}"}
+    return out
+
+
+AUTH = details(roles=[_role("scientist", inline=[("pass", _stmt("iam:PassRole"))], attached=["jobs"]),
+                      _role("other", attached=["unused"])],
+               policies=[("jobs", _stmt("sagemaker:CreateTrainingJob"))])
+
+
+def test_authorization_details_inline_and_attached_managed_policy(lint, capsys):
+    (f,) = lint(AUTH, name="account.json", select=["SM301"])
+    assert where(f) == ("account.json",) + pos(AUTH, '"iam:PassRole"')
+    assert f.label == "role scientist inline policy pass"
+    assert related(f) == [("account.json",) + pos(AUTH, '"sagemaker:CreateTrainingJob"')]
+    assert f.related[0].label == "managed policy jobs"
+    assert listed(capsys, "account.json") == [("role scientist", ["iam:PassRole", "sagemaker:CreateTrainingJob"])]
+
+
+def test_authorization_details_policy_attached_to_another_role_does_not_combine(lint, capsys):
+    text = details(roles=[_role("scientist", inline=[("pass", _stmt("iam:PassRole"))], attached=["unused"]),
+                          _role("other", attached=["jobs"])],
+                   policies=[("jobs", _stmt("sagemaker:CreateTrainingJob"))])
+    assert lint(text, name="account.json", select=["SM301"]) == []
+    assert listed(capsys, "account.json") == [("role scientist", ["iam:PassRole"]),
+                                              ("role other", ["sagemaker:CreateTrainingJob"])]
+
+
+def test_authorization_details_user_holds_its_groups_policies(lint, capsys):
+    text = details(users=[{"UserName": "alice", "Arn": f"{ACCOUNT}:user/alice", "GroupList": ["ds"],
+                           "UserPolicyList": [{"PolicyName": "pass", "PolicyDocument": _stmt("iam:PassRole")}]},
+                          {"UserName": "bob", "Arn": f"{ACCOUNT}:user/bob", "GroupList": []}],
+                   groups=[{"GroupName": "ds", "Arn": f"{ACCOUNT}:group/ds",
+                            "AttachedManagedPolicies": [{"PolicyName": "jobs", "PolicyArn": f"{ACCOUNT}:policy/jobs"}]},
+                           {"GroupName": "empty", "Arn": f"{ACCOUNT}:group/empty",
+                            "GroupPolicyList": [{"PolicyName": "nb", "PolicyDocument": _stmt("iam:PassRole")}]}],
+                   policies=[("jobs", _stmt("sagemaker:CreateTrainingJob"))])
+    (f,) = lint(text, name="account.json", select=["SM301"])
+    assert (f.label, where(f)) == ("user alice inline policy pass", ("account.json",) + pos(text, '"iam:PassRole"'))
+    assert related(f) == [("account.json",) + pos(text, '"sagemaker:CreateTrainingJob"')]
+    # a group with members acts through them; one with none the output shows is its own principal
+    assert listed(capsys, "account.json") == [("user alice", ["iam:PassRole", "sagemaker:CreateTrainingJob"]),
+                                              ("group empty", ["iam:PassRole"])]
+
+
+def test_authorization_details_permissions_boundary(lint):
+    text = details(roles=[_role("scientist", inline=[("pass", _stmt("iam:PassRole"))], attached=["jobs"],
+                                boundary="cap")],
+                   policies=[("jobs", _stmt("sagemaker:CreateTrainingJob")), ("cap", _stmt("s3:*"))])
+    assert lint(text, name="account.json", select=["SM301"]) == []
+    # also attached to another role: an identity policy of that role and the boundary of this one
+    text = details(roles=[_role("scientist", inline=[("pass", _stmt("iam:PassRole"))], attached=["jobs"],
+                                boundary="cap"),
+                          _role("other", attached=["cap"])],
+                   policies=[("jobs", _stmt("sagemaker:CreateTrainingJob")),
+                             ("cap", _stmt(["iam:PassRole", "sagemaker:CreateProcessingJob"]))])
+    (f,) = lint(text, name="account.json", select=["SM301"])
+    assert f.label == "role other (managed policy cap)"
