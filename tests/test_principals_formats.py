@@ -394,3 +394,91 @@ def test_authorization_details_permissions_boundary(lint):
                              ("cap", _stmt(["iam:PassRole", "sagemaker:CreateProcessingJob"]))])
     (f,) = lint(text, name="account.json", select=["SM301"])
     assert f.label == "role other (managed policy cap)"
+
+
+# ---------------------------------------------------------------------------
+# CDK apps: documents grouped under the Role construct that holds them
+
+CDK_PY = """\
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+
+
+class MlStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        role = iam.Role(
+            self, "Scientist",
+            assumed_by=iam.AccountRootPrincipal(),
+            inline_policies={"pass": iam.PolicyDocument(statements=[
+                iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"])])},
+        )
+        role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"], resources=["*"]))
+"""
+
+
+def test_cdk_python_inline_policy_and_add_to_policy(lint, capsys):
+    (f,) = lint(CDK_PY, name="app.py", select=["SM301"])
+    assert where(f) == ("app.py",) + pos(CDK_PY, '"iam:PassRole"')
+    assert f.label == "MlStack/Scientist: inline_policies.pass"
+    assert related(f) == [("app.py",) + pos(CDK_PY, '"sagemaker:CreateTrainingJob"')]
+    assert f.related[0].label == "MlStack/Scientist: add_to_policy"
+    assert listed(capsys, "app.py") == [("MlStack/Scientist", ["iam:PassRole", "sagemaker:CreateTrainingJob"])]
+
+
+@pytest.mark.parametrize("attach", [
+    'jobs = iam.Policy(self, "Jobs", statements=[{stmt}], roles=[role])',
+    'jobs = iam.Policy(self, "Jobs", statements=[{stmt}])\n        jobs.attach_to_role(role)',
+    'jobs = iam.Policy(self, "Jobs", statements=[{stmt}])\n        role.attach_inline_policy(jobs)',
+    'jobs = iam.ManagedPolicy(self, "Jobs", statements=[{stmt}])\n        role.add_managed_policy(jobs)',
+])
+def test_cdk_python_policy_constructs_attached_to_the_role(lint, attach):
+    stmt = 'iam.PolicyStatement(actions=["sagemaker:CreateProcessingJob"], resources=["*"])'
+    text = CDK_PY.replace("        role.add_to_policy(iam.PolicyStatement(actions=[\"sagemaker:CreateTrainingJob\"], "
+                          "resources=[\"*\"]))\n", "        " + attach.format(stmt=stmt) + "\n")
+    (f,) = lint(text, name="app.py", select=["SM301"])
+    assert where(f) == ("app.py",) + pos(text, '"iam:PassRole"')
+    assert related(f) == [("app.py",) + pos(text, '"sagemaker:CreateProcessingJob"')]
+    assert f.related[0].label == "MlStack/Jobs: statements"
+
+
+def test_cdk_python_two_roles_do_not_combine(lint, capsys):
+    text = CDK_PY.replace("        role.add_to_policy(", '        other = iam.Role(self, "Other", '
+                          'assumed_by=iam.AccountRootPrincipal())\n        other.add_to_policy(')
+    assert lint(text, name="app.py", select=["SM301"]) == []
+    assert listed(capsys, "app.py") == [("MlStack/Scientist", ["iam:PassRole"]),
+                                        ("MlStack/Other", ["sagemaker:CreateTrainingJob"])]
+
+
+CDK_TS = """\
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+export class MlStack extends cdk.Stack {
+  constructor(scope: cdk.App, id: string) {
+    super(scope, id);
+    const role = new iam.Role(this, 'Runner', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const fn = new lambda.Function(this, 'Starter', { role: role, runtime: lambda.Runtime.PYTHON_3_12,
+      handler: 'index.handler', code: lambda.Code.fromAsset('src') });
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] }));
+    const jobs = new iam.ManagedPolicy(this, 'Jobs', {
+      statements: [new iam.PolicyStatement({ actions: ['sagemaker:CreateTrainingJob'], resources: ['*'] })],
+    });
+    role.addManagedPolicy(jobs);
+    const other = new lambda.Function(this, 'Other', { runtime: lambda.Runtime.PYTHON_3_12,
+      handler: 'index.handler', code: lambda.Code.fromAsset('src') });
+    other.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:CreateProcessingJob'], resources: ['*'] }));
+  }
+}
+"""
+
+
+def test_cdk_typescript_function_role_and_managed_policy(lint, capsys):
+    # the function's statements go to the role it is given; another function has a role of its own
+    (f,) = lint(CDK_TS, name="stack.ts", select=["SM301"])
+    assert where(f) == ("stack.ts",) + pos(CDK_TS, "'iam:PassRole'")
+    assert f.label == "MlStack/Runner (MlStack/Starter: add_to_role_policy)"
+    assert related(f) == [("stack.ts",) + pos(CDK_TS, "'sagemaker:CreateTrainingJob'")]
+    assert listed(capsys, "stack.ts") == [("MlStack/Runner", ["iam:PassRole", "sagemaker:CreateTrainingJob"]),
+                                          ("MlStack/Other", ["sagemaker:CreateProcessingJob"])]
