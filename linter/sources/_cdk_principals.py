@@ -244,6 +244,22 @@ class _Model:
             doc.principals = self.holders_of(owner)
 
 
+def extract_with_principals(src, code, kind: str) -> None:
+    """:func:`linter.sources.cdk.extract_file`, then which principal holds each document read."""
+    from .cdk import extract_file
+    from ..located import Span
+
+    first = len(src.documents)
+    extract_file(src, code, kind)
+    if code is None:
+        return
+    try:
+        attach_principals(src, code, src.documents[first:])
+    except Exception as e:  # the documents stay linted one by one
+        src.error("LP000", f"reading which principals hold the policies failed: {type(e).__name__}: {e}",
+                  Span(1, 1, 1, 1), ("principals",))
+
+
 def attach_principals(src, code, docs: list) -> None:
     """Set ``principals`` of the documents (``docs``) read from a CDK file's ``code``."""
     if not docs:

@@ -807,20 +807,7 @@ def extract_file(src, code: Optional[Code], kind: str) -> None:
         src.kind = "text"
         return
     src.kind = kind
-    first = len(src.documents)
     extract(src, code, kind)
-    _principals(src, code, src.documents[first:])
-
-
-def _principals(src, code: Code, docs: list) -> None:
-    """Which role, user or group holds each document (:mod:`linter.sources._cdk_principals`)."""
-    from ._cdk_principals import attach_principals
-
-    try:
-        attach_principals(src, code, docs)
-    except Exception as e:  # the documents stay linted one by one
-        src.error("LP000", f"reading which principals hold the policies failed: {type(e).__name__}: {e}",
-                  Span(1, 1, 1, 1), ("principals",))
 
 
 def extract(src, code: Code, kind: str) -> None:

@@ -74,9 +74,9 @@ def _layout(text: str, tree):
 
 
 def extract(src, code) -> None:
-    from . import cdk
+    from . import _cdk_principals
 
-    cdk.extract_file(src, code, "python")
+    _cdk_principals.extract_with_principals(src, code, "python")
 
 
 class _Converter:

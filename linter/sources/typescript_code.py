@@ -92,9 +92,9 @@ def _first_error(root):
 
 
 def extract(src, code) -> None:
-    from . import cdk
+    from . import _cdk_principals
 
-    cdk.extract_file(src, code, "typescript")
+    _cdk_principals.extract_with_principals(src, code, "typescript")
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
