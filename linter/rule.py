@@ -86,7 +86,7 @@ class Rule:
         f = self.finding(at.at, message, severity=severity, value=value)
         f.file = doc.origin.file
         own = doc.origin.label
-        if not own or own == principal.name or own.startswith(principal.name + " "):
+        if not own or own == principal.name or own.startswith((principal.name + " ", principal.name + ": ")):
             f.label = own or principal.name
         else:
             f.label = f"{principal.name} ({own})"

@@ -1,7 +1,7 @@
 """Terraform: the per-file context, the directory index and the principals.
 
 :class:`_Ctx` is what the extractors of one file share. The directory index reads the
-other ``.tf`` files of a module directory (within the tree being linted, cached per
+other ``.tf`` and ``.tf.json`` files of a module directory (within the tree being linted, cached per
 process while their size and time stay the same) to learn how each policy document is
 used across files: which documents are referenced, as trust or identity policies, which
 ``aws_iam_policy`` is a permissions boundary. The principal model on top of it says which
@@ -22,8 +22,9 @@ from ..located import LineIndex, ParseError, Unresolved
 from ..model import Holder, Origin
 from .base import role_by_content
 from .. import safety
-from ._tf_common import (ATTACHMENT_ATTRS, POLICY_DOC, _ANY_DOC_REF, _CACHE_MAX, _DIR_CACHE, _DOC_REF, _blocks_named,
-                         _boundaries, _parse_cached, _policy_attrs, _policy_lookups, _ref_text, _strip_jsonencode)
+from ._tf_common import (ATTACHMENT_ATTRS, POLICY_DOC, _ANY_DOC_REF, _CACHE_MAX, _DIR_CACHE, _DOC_CACHE, _DOC_REF,
+                         _blocks_named, _boundaries, _parse_cached, _policy_attrs, _policy_lookups, _ref_text,
+                         _strip_jsonencode)
 
 
 # ---------------------------------------------------------------------------
@@ -53,7 +54,7 @@ class _Ctx:
         return self._info
 
     def dir_index(self) -> "_DirIndex":
-        """Index of the .tf files of this file's directory (this one included)."""
+        """Index of the .tf and .tf.json files of this file's directory (this one included)."""
         if self._infos is None:
             self._infos = _dir_index(self, self.src.abspath, self.doc) if self.doc is not None else _DirIndex([])
         return self._infos
@@ -71,7 +72,7 @@ def _roots(ctx: _Ctx) -> tuple:
 
 
 def _read_sibling(ctx: _Ctx, path: str, errors: str = "strict") -> Optional[str]:
-    """Text of another .tf file of the directory, or None: not a regular file, a link
+    """Text of another .tf or .tf.json file of the directory, or None: not a regular file, a link
     out of the tree, over max-file-size (checked before reading), unreadable."""
     try:
         if os.path.islink(path) and not safety.inside(os.path.realpath(path), _roots(ctx)):
@@ -147,7 +148,7 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
 
 
 class _DirIndex:
-    """What the .tf files of one directory say about its policy documents."""
+    """What the .tf and .tf.json files of one directory say about its policy documents."""
 
     __slots__ = ("uses", "defs", "consumers", "boundaries", "lookups", "holders", "links")
 
@@ -214,7 +215,7 @@ def _dir_index(ctx: _Ctx, abspath: str, doc) -> _DirIndex:
     keep = not ctx.src.in_memory or _read_sibling(ctx, abspath) == doc.text
     me = os.path.basename(abspath)
     try:
-        names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
+        names = sorted(n for n in os.listdir(here) if n.endswith(MODULE_FILES))
     except OSError:
         names = [me]
     for name in names:
@@ -230,7 +231,7 @@ def _dir_index(ctx: _Ctx, abspath: str, doc) -> _DirIndex:
         indexed.append(_file_sig(path))
         texts[path] = text
         try:
-            sdoc = _parse_cached(path, text)
+            sdoc = _parse_module_file(path, text)
         except ParseError:
             continue
         infos.append(_file_info(sdoc))
@@ -242,8 +243,28 @@ def _dir_index(ctx: _Ctx, abspath: str, doc) -> _DirIndex:
     return index
 
 
+#: The files of a module directory: Terraform reads ``.tf`` and ``.tf.json`` files together.
+MODULE_FILES = (".tf", ".tf.json")
+
+
+def _parse_module_file(path: str, text: str):
+    """The blocks of another file of the module (HCL, or Terraform JSON), parsed once per process."""
+    if not path.endswith(".tf.json"):
+        return _parse_cached(path, text)
+    from ._tf_json import parse_json_document
+
+    hit = _DOC_CACHE.get(path)
+    if hit is not None and hit[0] == text:
+        return hit[1]
+    doc = parse_json_document(text)
+    if len(_DOC_CACHE) >= _CACHE_MAX:
+        _DOC_CACHE.clear()
+    _DOC_CACHE[path] = (text, doc)
+    return doc
+
+
 def _mentions(text: str) -> bool:
-    """Whether a .tf file can add to the directory index (other files are not parsed for it)."""
+    """Whether a .tf or .tf.json file can add to the directory index (other files are not parsed for it)."""
     return "aws_iam_" in text or "permissions_boundary" in text
 
 

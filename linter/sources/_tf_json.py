@@ -13,7 +13,6 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LDict, LList, LStr, Span, Unresolved, span_of
 from .templated import CALL as _CALL
-from ._tf_index import _Ctx
 
 
 # ---------------------------------------------------------------------------
@@ -23,7 +22,29 @@ _NESTED = frozenset(("statement", "principals", "not_principals", "condition", "
                      "content"))
 
 
-def _json_blocks(ctx: _Ctx, tree: LDict) -> list:
+class JsonDocument:
+    """A ``.tf.json`` file read as the HCL reader's document: its ``text`` and ``blocks``."""
+
+    __slots__ = ("text", "blocks")
+
+    def __init__(self, text: str, blocks: list) -> None:
+        self.text = text
+        self.blocks = blocks
+
+
+def json_document(text: str, tree: Any) -> JsonDocument:
+    """The blocks of a parsed ``.tf.json`` file, shaped like an HCL document's."""
+    return JsonDocument(text, _json_blocks(tree) if isinstance(tree, dict) else [])
+
+
+def parse_json_document(text: str) -> JsonDocument:
+    """Parse the text of a ``.tf.json`` file (raises ParseError when it is not JSON)."""
+    from ..parsers.json_loc import parse_json
+
+    return json_document(text, parse_json(text))
+
+
+def _json_blocks(tree: LDict) -> list:
     from ..parsers.hcl import Block
 
     out = []
@@ -43,20 +64,20 @@ def _json_blocks(ctx: _Ctx, tree: LDict) -> list:
                     for body in _as_list(bodies):
                         if isinstance(body, dict):
                             b = Block(top, tspan, [key_lstr(val, rtype), key_lstr(named, name)], span_of(body, tspan))
-                            _json_body(ctx, b, body, 0)
+                            _json_body(b, body, 0)
                             out.append(b)
         elif top in ("provider", "variable", "module", "output"):
             for name, bodies in val.items():
                 for body in _as_list(bodies):
                     if isinstance(body, dict):
                         b = Block(top, tspan, [key_lstr(val, name)], span_of(body, tspan))
-                        _json_body(ctx, b, body, 0)
+                        _json_body(b, body, 0)
                         out.append(b)
         elif top == "locals":
             for body in _as_list(val):
                 if isinstance(body, dict):
                     b = Block(top, tspan, [], span_of(body, tspan))
-                    _json_body(ctx, b, body, 0)
+                    _json_body(b, body, 0)
                     out.append(b)
     return out
 
@@ -65,7 +86,7 @@ def _as_list(v: Any) -> list:
     return list(v) if isinstance(v, list) else [v]
 
 
-def _json_body(ctx: _Ctx, blk, body: dict, depth: int) -> None:
+def _json_body(blk, body: dict, depth: int) -> None:
     from ..parsers.hcl import Block
 
     if depth > 20:
@@ -80,12 +101,12 @@ def _json_body(ctx: _Ctx, blk, body: dict, depth: int) -> None:
                     for item in _as_list(inner):
                         if isinstance(item, dict):
                             nb = Block("dynamic", kspan, [LStr(label, v.key_span(label))], span_of(item, kspan))
-                            _json_body(ctx, nb, item, depth + 1)
+                            _json_body(nb, item, depth + 1)
                             blk.blocks.append(nb)
                 continue
             for item in _as_list(v):
                 nb = Block(k, kspan, [], span_of(item, kspan))
-                _json_body(ctx, nb, item, depth + 1)
+                _json_body(nb, item, depth + 1)
                 blk.blocks.append(nb)
             continue
         blk.attributes[k] = _JAttr(k, kspan, span_of(v, kspan), _json_value(v, 0), v)

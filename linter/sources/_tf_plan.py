@@ -14,13 +14,13 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any
 
 from ..located import LDict, LineIndex, LStr, Span, span_of
-from ..model import ManagedPolicyRef, Val
+from ..model import Holder, ManagedPolicyRef, Val
 from ._tf_classify import _json_string_template, _template_json
 from ._tf_common import (ATTACHMENT_ATTRS, ATTACHMENT_TYPES, ORGANIZATIONS_POLICY, POLICY_ATTRIBUTES, _BOUNDARY_REF,
                          _MANAGED_ARN, _org_policy_kind, policy_role)
 from ._tf_credentials import (ACCESS_KEY, CREDENTIAL_SINKS, _POLICY_ATTACHMENT, _SECRET_REF, _USER_ATTACHMENT,
                               _USER_POLICY, _key_store, _literal, _user_text)
-from ._tf_index import _Ctx
+from ._tf_index import _PRINCIPAL_ATTRS, _PRINCIPAL_TYPES, _Ctx
 from ._tf_values import _emit
 
 
@@ -35,8 +35,16 @@ def extract_plan(src, tree: Any) -> None:
     ctx = _Ctx(src, LineIndex(src.text or ""), None, "terraform-plan")
     ctx.boundaries = frozenset(_plan_boundaries(tree))
     seen: set[str] = set()
+    first = len(src.documents)
     for address, rtype, values in _plan_resources(tree):
         _plan_resource(ctx, address, rtype, values, seen)
+    try:
+        _plan_principals(ctx, tree, src.documents[first:])
+    except RecursionError:
+        src.error("LP001", "document is nested too deeply", Span(1, 1, 1, 1))
+    except Exception as e:  # the documents stay linted one by one
+        src.error("LP000", f"reading which principals hold the policies failed: {type(e).__name__}: {e}",
+                  Span(1, 1, 1, 1), ("principals",))
     try:
         _plan_credentials(ctx, tree)
     except RecursionError:
@@ -245,3 +253,147 @@ def _unindexed(address: str) -> str:
 def _plan_ref(ctx: _Ctx, v: Any, address: str, path: tuple) -> None:
     if isinstance(v, LStr) and _MANAGED_ARN.match(v):
         ctx.src.managed_refs.append(ManagedPolicyRef.of(Val(str(v), v.span, path), ctx.origin(address, path[:2])))
+
+
+# ---------------------------------------------------------------------------
+# Principals: which role, user or group of the plan holds each policy
+
+
+_REF_ADDRESS = re.compile(r"^((?:data\.)?aws_iam_[a-z_]+\.[A-Za-z0-9_-]+)(\[[^\]]*\])?")
+_MODULE_PREFIX = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(.*)$")
+
+
+class _PlanLinks:
+    """The planned resources of a plan and what links them: attribute values (a role's name, a
+    policy's ARN) when the plan knows them, else the references of the configuration's
+    expressions (``aws_iam_role.x.name``), read within the module instance of the resource."""
+
+    def __init__(self, tree: dict) -> None:
+        self.values: dict = {}  # address -> (type, values)
+        for address, rtype, values in _plan_resources(tree):
+            if isinstance(address, str) and isinstance(rtype, str) and isinstance(values, dict):
+                self.values.setdefault(address, (rtype, values))
+        self.by_name: dict = {}  # (kind, IAM name) -> address of the role, user or group
+        self.by_arn: dict = {}  # ARN -> address of the role, user, group or policy
+        self.instances: dict = {}  # (module instance prefix, unindexed resource address) -> [address]
+        for address, (rtype, values) in self.values.items():
+            kind = _PRINCIPAL_TYPES.get(rtype)
+            name = _literal_name(values.get("name"))
+            if kind is not None and name is not None:
+                self.by_name.setdefault((kind, name), address)
+            arn = _literal_name(values.get("arn"))
+            if arn is not None:
+                self.by_arn.setdefault(arn, address)
+            prefix, rest = _MODULE_PREFIX.match(address).groups()
+            self.instances.setdefault((prefix, _unindexed(rest)), []).append(address)
+        self.expressions = _plan_expressions(tree)
+
+    def targets(self, address: str, attr: str, kind: str = "") -> list:
+        """The planned resources an attribute of ``address`` names: by value (a ``kind`` principal's
+        IAM name, or an ARN), else by the references of its configuration expression."""
+        rtype, values = self.values[address]
+        out: list = []
+        v = values.get(attr)
+        for item in (v if isinstance(v, list) else [v]):
+            s = _literal_name(item)
+            if s is None:
+                continue
+            found = self.by_arn.get(s) or (self.by_name.get((kind, s)) if kind else None)
+            if found is not None and found not in out:
+                out.append(found)
+        if out:
+            return out
+        prefix, rest = _MODULE_PREFIX.match(address).groups()
+        own_index = rest[len(_unindexed(rest)):] if "[" in rest else ""
+        expr = self.expressions.get(_unindexed(address), {}).get(attr)
+        for ref in _expression_refs(expr):
+            m = _REF_ADDRESS.match(ref)
+            if m is None:
+                continue
+            found = self.instances.get((prefix, m.group(1)), [])
+            if m.group(2):
+                found = [a for a in found if a == prefix + m.group(1) + m.group(2)]
+            elif len(found) > 1:  # aws_iam_role.x[count.index]: the instance with the same key, else none
+                found = [a for a in found if own_index and a == prefix + m.group(1) + own_index]
+            for a in found:
+                if a not in out:
+                    out.append(a)
+        return out
+
+
+def _literal_name(v: Any):
+    return str(v) if isinstance(v, str) and v and "${" not in v else None
+
+
+def _plan_expressions(tree: dict) -> dict:
+    """Unindexed resource address (``module.a.aws_iam_role_policy.p``) -> its configuration expressions."""
+    out: dict = {}
+    conf = tree.get("configuration")
+    stack = [("", conf.get("root_module"))] if isinstance(conf, dict) else []
+    while stack:
+        prefix, mod = stack.pop()
+        if not isinstance(mod, dict):
+            continue
+        for r in _list(mod.get("resources")):
+            if isinstance(r, dict) and isinstance(r.get("address"), str) and isinstance(r.get("expressions"), dict):
+                out.setdefault(prefix + str(r["address"]), r["expressions"])
+        calls = mod.get("module_calls")
+        if isinstance(calls, dict) and len(prefix) < 2000:
+            for name, call in calls.items():
+                if isinstance(call, dict):
+                    stack.append((f"{prefix}module.{name}.", call.get("module")))
+    return out
+
+
+def _expression_refs(expr: Any) -> list:
+    """The references of an expression, or of each item of a list of expressions."""
+    out: list = []
+    for e in (expr if isinstance(expr, list) else [expr]):
+        if isinstance(e, dict):
+            out.extend(str(r) for r in _list(e.get("references")) if isinstance(r, str))
+    return out
+
+
+def _plan_principals(ctx: _Ctx, tree: dict, docs: list) -> None:
+    """Set ``principals`` of the plan's identity, trust and boundary documents: a role's, user's or
+    group's own policies; ``aws_iam_role_policy`` (and the user and group forms) by its ``role``;
+    an ``aws_iam_policy`` attached by the attachment resources, ``managed_policy_arns`` or taken
+    as ``permissions_boundary``."""
+    docs = [d for d in docs if d.role in ("identity", "trust", "boundary")]
+    if not docs:
+        return
+    plan = _PlanLinks(tree)
+    holders: dict = {}
+    for address, (rtype, values) in plan.values.items():
+        kind = _PRINCIPAL_TYPES.get(rtype)
+        if kind is not None:
+            holders[address] = Holder(f"{ctx.src.path}::{address}", address, kind,
+                                      _literal_name(values.get("name")), ctx.src.path)
+    if not holders:
+        return
+    links: dict = {}  # policy address -> [holder address]
+
+    def link(policy: str, owners: list) -> None:
+        lst = links.setdefault(policy, [])
+        lst.extend(o for o in owners if o in holders and o not in lst)
+
+    for address, (rtype, values) in plan.values.items():
+        attrs = _PRINCIPAL_ATTRS.get(rtype)
+        if attrs is not None:
+            owners = [o for attr, kind in attrs for o in plan.targets(address, attr, kind)]
+            if rtype.endswith("_policy"):
+                link(address, owners)
+            else:
+                for attr in ATTACHMENT_ATTRS:
+                    for policy in plan.targets(address, attr):
+                        link(policy, owners)
+        elif address in holders:
+            for attr in ("managed_policy_arns", "permissions_boundary"):
+                for policy in plan.targets(address, attr):
+                    link(policy, [address])
+    for doc in docs:
+        label = doc.origin.label
+        if label in holders:
+            doc.principals = [holders[label]]
+        elif label in links:
+            doc.principals = [holders[a] for a in links[label]]

@@ -216,7 +216,7 @@ def extract_resources(src, tree: Any, prefix: tuple = ()) -> "Resolver":
     return t.resolver
 
 
-def _ref_target(node: Any) -> Optional[str]:
+def ref_target(node: Any) -> Optional[str]:
     """The logical ID a ``!Ref X`` or ``!GetAtt X.Attr`` names, else None."""
     if not isinstance(node, dict) or len(node) != 1:
         return None
@@ -891,7 +891,7 @@ class _Template:
                 for prop in ("ManagedPolicyArns", "PermissionsBoundary"):
                     value = props.get(prop)
                     for item in (value if isinstance(value, list) else [value]):
-                        target = _ref_target(item)
+                        target = ref_target(item)
                         if target is not None:
                             add(target, holders[lid])
             elif typ in IAM_POLICY_TYPES:
@@ -899,7 +899,7 @@ class _Template:
                                    ("RoleName", "role"), ("UserName", "user"), ("GroupName", "group")):
                     value = props.get(prop)
                     for item in (value if isinstance(value, list) else [value]):
-                        target = _ref_target(item)
+                        target = ref_target(item)
                         h = holders.get(target) if target is not None else None
                         if h is None and isinstance(item, str):
                             h = by_name.get((kind, str(item)))

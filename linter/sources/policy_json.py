@@ -8,7 +8,10 @@ Recognized (checked in this order on the top-level mapping):
   ``PolicyDocument`` (an object, or the URL-encoded JSON string the API returns);
 - ``aws iam get-account-authorization-details``: every inline policy, trust policy and
   the default version of every managed policy, each labelled with its owner; attached
-  AWS managed policies become managed-policy references (SM105).
+  AWS managed policies become managed-policy references (SM105). Each role, user and group
+  holds its inline policies and the managed policies it attaches (matched by ARN to
+  ``Policies``), a user also those of the groups it is in, and a managed policy named as a
+  ``PermissionsBoundary`` is that principal's boundary (the principal model).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..located import LStr, ParseError, Span
+from ..located import LStr, ParseError, Span, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 from .base import files_nearby, role_by_content
 
@@ -64,7 +67,13 @@ def extract(src, tree: Any) -> None:
         label = f"{owner} inline policy {tree.get('PolicyName', '')}".strip()
         _add_maybe_string(src, tree["PolicyDocument"], ("PolicyDocument",), label, "identity")
     elif shape == "authorization-details":
+        first = len(src.documents)
         _authorization_details(src, tree)
+        try:
+            _authorization_principals(src, tree, src.documents[first:])
+        except Exception as e:  # the documents stay linted one by one
+            src.error("LP000", f"reading which principals hold the policies failed: {type(e).__name__}: {e}",
+                      Span(1, 1, 1, 1), ("principals",))
 
 
 _NAME_ROLES = (("boundary", "boundary"), ("sessionpolicy", "session"), ("servicecontrolpolic", "organization"),
@@ -171,3 +180,81 @@ def _authorization_details(src, tree: dict) -> None:
                         continue
                     _add_maybe_string(src, v["Document"], ("Policies", i, "PolicyVersionList", j, "Document"),
                                       f"managed policy {p.get('PolicyName', i)}", "identity")
+
+
+_DETAIL_LISTS = (("UserDetailList", "UserName", "user"), ("GroupDetailList", "GroupName", "group"),
+                 ("RoleDetailList", "RoleName", "role"))
+
+
+def _authorization_principals(src, tree: dict, docs: list) -> None:
+    """Set ``principals`` of the documents of a ``get-account-authorization-details`` output.
+
+    A role, user or group holds its inline policies (and a role its trust policy) and the managed
+    policies its ``AttachedManagedPolicies`` name, matched by ARN to the ``Policies`` entries
+    whose default version the output holds. A group cannot act: its policies are held by the
+    users its ``GroupList`` entries show, and by the group itself only when no user of the output
+    is in it. A managed policy a user or role names as its ``PermissionsBoundary`` is its
+    boundary (a boundary document besides the identity one when the policy is also attached)."""
+    from ..model import Holder
+
+    holders: dict = {}  # (list key, index) -> Holder
+    groups: dict = {}  # group name -> (list key, index)
+    for list_key, name_key, word in _DETAIL_LISTS:
+        entries = tree.get(list_key)
+        for i, ent in enumerate(entries if isinstance(entries, list) else ()):
+            if not isinstance(ent, dict):
+                continue
+            name = ent.get(name_key)
+            name = str(name) if isinstance(name, str) else None
+            holders[(list_key, i)] = Holder(f"{src.path}::{word}/{name if name is not None else i}",
+                                            f"{word} {name if name is not None else i}", word, name, src.path,
+                                            span_of(ent, Span(1, 1, 1, 1)))
+            if word == "group" and name is not None:
+                groups.setdefault(name, (list_key, i))
+    if not holders:
+        return
+    members: dict = {}  # group key -> [user keys]
+    for (list_key, i) in holders:
+        if list_key == "UserDetailList":
+            names = tree[list_key][i].get("GroupList")
+            for g in (names if isinstance(names, list) else ()):
+                key = groups.get(str(g)) if isinstance(g, str) else None
+                if key is not None:
+                    members.setdefault(key, []).append((list_key, i))
+
+    def holding(key: tuple) -> list:
+        return [holders[k] for k in members[key]] if key in members else [holders[key]]
+
+    managed: dict = {}  # policy ARN -> [Holder] attaching it
+    bounds: dict = {}  # policy ARN -> [Holder] taking it as permissions boundary
+    for key in holders:
+        ent = tree[key[0]][key[1]]
+        attached = ent.get("AttachedManagedPolicies")
+        for a in (attached if isinstance(attached, list) else ()):
+            arn = a.get("PolicyArn") if isinstance(a, dict) else None
+            if isinstance(arn, str):
+                lst = managed.setdefault(str(arn), [])
+                lst.extend(h for h in holding(key) if h not in lst)
+        pb = ent.get("PermissionsBoundary")
+        arn = pb.get("PermissionsBoundaryArn") if isinstance(pb, dict) else None
+        if isinstance(arn, str):
+            bounds.setdefault(str(arn), []).append(holders[key])
+    pols = tree.get("Policies")
+    arns = {i: str(p["Arn"]) for i, p in enumerate(pols if isinstance(pols, list) else ())
+            if isinstance(p, dict) and isinstance(p.get("Arn"), str)}
+    for doc in docs:
+        path = doc.origin.path
+        if len(path) < 2:
+            continue
+        if path[0] == "Policies":
+            arn = arns.get(path[1])
+            if arn in managed:
+                doc.principals = list(managed[arn])
+                if arn in bounds:
+                    src.documents.append(doc._replace(role="boundary", principals=list(bounds[arn])))
+            elif arn in bounds:
+                doc.role = "boundary"
+                doc.principals = list(bounds[arn])
+        elif (path[0], path[1]) in holders:
+            key = (path[0], path[1])
+            doc.principals = [holders[key]] if doc.role == "trust" else holding(key)

@@ -19,6 +19,10 @@ inside a string they stay as placeholders (an ARN with a ``${aws:accountId}`` ac
 scoped to an account), a whole value is unknown, and they are never errors.
 CloudFormation intrinsic functions in statements (``Fn::GetAtt``, ``!Ref``, ``!Sub``)
 are read as in a template.
+
+Principals (:func:`_principals`): the service role the framework makes
+(``IamRoleLambdaExecution``) holds the provider's statements, the ``resources`` policies attached
+to it, and its permissions boundary; a function with its own statements has its own role.
 """
 from __future__ import annotations
 
@@ -49,11 +53,15 @@ def extract(src, tree: Any) -> None:
         return
     ctx = _Service(src)
     resolver = None
+    templates = []  # (Resources mapping, its template's path, its documents)
     for node, file, path in ctx.fragments(root.get("resources"), ("resources",), allow_lists=True):
         if isinstance(node, dict) and isinstance(node.get("Resources"), dict) and file is None:
+            first = len(src.documents)
             resolver = extract_resources(src, node, path)
+            templates.append((node["Resources"], path, src.documents[first:]))
     ctx.resolver = resolver
     provider = root.get("provider")
+    first = len(src.documents)
     if isinstance(provider, dict):
         iam = provider.get("iam")
         role = iam.get("role") if isinstance(iam, dict) else None
@@ -63,12 +71,98 @@ def extract(src, tree: Any) -> None:
                         "provider.iam.role")
         ctx.statements(provider.get("iamRoleStatements"), ("provider", "iamRoleStatements"), "provider")
         ctx.managed(provider.get("iamManagedPolicies"), ("provider", "iamManagedPolicies"), "provider")
+    service_docs = src.documents[first:]
     functions = root.get("functions")
+    own_roles = []  # (function name, its documents, whether it inherits the service role's statements)
     if isinstance(functions, dict):
         for name, fn in functions.items():
             if isinstance(fn, dict):
                 base = ("functions", str(name))
+                first = len(src.documents)
                 ctx.statements(fn.get("iamRoleStatements"), base + ("iamRoleStatements",), f"functions.{name}")
+                if len(src.documents) > first:
+                    own_roles.append((str(name), src.documents[first:], _inherits(root, fn)))
+    try:
+        _principals(src, provider, service_docs, own_roles, templates)
+    except Exception as e:  # the documents stay linted one by one
+        src.error("LP000", f"reading which principals hold the policies failed: {type(e).__name__}: {e}",
+                  Span(1, 1, 1, 1), ("principals",))
+
+
+# ---------------------------------------------------------------------------
+# Principals: the service's role, per-function roles, and the CloudFormation resources attached to them
+
+#: The logical ID the framework gives the role it creates for the service's functions.
+SERVICE_ROLE = "IamRoleLambdaExecution"
+
+
+def _inherits(root: dict, fn: dict) -> bool:
+    """Whether a function's own role (serverless-iam-roles-per-function) also gets the service
+    role's statements: ``iamRoleStatementsInherit``, else the plugin's ``defaultInherit``."""
+    own = fn.get("iamRoleStatementsInherit")
+    if own is not None:
+        return getattr(own, "value", own) is True
+    custom = root.get("custom")
+    plugin = custom.get("serverless-iam-roles-per-function") if isinstance(custom, dict) else None
+    default = plugin.get("defaultInherit") if isinstance(plugin, dict) else None
+    return getattr(default, "value", default) is True
+
+
+def _principals(src, provider: Any, service_docs: list, own_roles: list, templates: list) -> None:
+    """Set ``principals`` of the service's documents. ``provider.iam.role.statements`` and
+    ``provider.iamRoleStatements`` are the one role the framework makes for the service
+    (``IamRoleLambdaExecution``); ``resources`` policies whose ``Roles`` name it, and the
+    in-template managed policies ``managedPolicies`` / ``iamManagedPolicies`` reference, are its
+    too (``permissionsBoundary`` / ``rolePermissionsBoundary``: its boundary). A function with
+    ``iamRoleStatements`` has a role of its own, with the service's statements when it inherits
+    them. CloudFormation roles of ``resources`` hold their policies as in a template."""
+    from ..model import Holder
+    from .cloudformation import ref_target
+
+    provider = provider if isinstance(provider, dict) else {}
+    iam = provider.get("iam")
+    role = iam.get("role") if isinstance(iam, dict) else None
+    role = role if isinstance(role, dict) else {}
+    name = role.get("name")
+    service = Holder(f"{src.path}::{SERVICE_ROLE}", SERVICE_ROLE, "role",
+                     str(name) if isinstance(name, str) and "${" not in name else None, src.path,
+                     span_of(provider, Span(1, 1, 1, 1)))
+    attached: dict = {}  # logical ID of a resources policy -> "identity" or "boundary"
+    for key, how in (("managedPolicies", "identity"), ("permissionsBoundary", "boundary")):
+        for node in (role.get(key), provider.get({"managedPolicies": "iamManagedPolicies",
+                                                  "permissionsBoundary": "rolePermissionsBoundary"}[key])):
+            for item in (node if isinstance(node, list) else [node]):
+                lid = ref_target(item)
+                if lid is not None:
+                    attached[lid] = how
+    for resources, path, docs in templates:
+        for lid, res in resources.items():
+            props = res.get("Properties") if isinstance(res, dict) else None
+            roles = props.get("Roles") if isinstance(props, dict) else None
+            if any(ref_target(r) == SERVICE_ROLE for r in (roles if isinstance(roles, list) else [roles])):
+                attached.setdefault(str(lid), "identity")
+        n = len(path)
+        for doc in docs:
+            p = doc.origin.path
+            how = attached.get(str(p[n + 1])) if len(p) > n + 1 and p[n] == "Resources" else None
+            if how is None or doc.role not in ("identity", "boundary"):
+                continue
+            if how == "boundary":
+                if doc.principals and doc.role == "identity":
+                    continue  # also another role's policy: it stays that role's, not read as a boundary
+                doc.role = "boundary"
+            if service not in doc.principals:
+                doc.principals = doc.principals + [service]
+    for doc in service_docs:
+        doc.principals = [service]
+    for fname, docs, inherit in own_roles:
+        own = Holder(f"{src.path}::functions.{fname}", f"functions.{fname}", "role", None, src.path,
+                     span_of(docs[0].raw, Span(1, 1, 1, 1)))
+        for doc in docs:
+            doc.principals = [own]
+        if inherit:
+            for doc in service_docs:
+                doc.principals = doc.principals + [own]
 
 
 class _Service:

@@ -35,12 +35,13 @@ module), ``variable`` blocks and their ``sensitive``, and the policies attached 
 Layout: this module holds the entry points (the HCL reader, the block dispatch, the
 ``.tf.json`` and plan entry points, the policy files read with ``file()``/``templatefile()``)
 and re-exports the public names; the sections live in private modules, each importing
-only those below it: ``_tf_common`` (policy attributes, reference patterns, caches),
-``_tf_index`` (the per-file context, the directory index, principals), ``_tf_credentials``
-(credential facts), ``_tf_json`` (``.tf.json`` syntax), ``_tf_classify`` (what kind of value
-an attribute holds, JSON inside strings), ``_tf_values`` (policy-valued attributes,
-``file()``/``templatefile()`` policies, ``aws_iam_policy_document``) and ``_tf_plan``
-(plans, imported only when a plan is linted).
+only those before it: ``_tf_common`` (policy attributes, reference patterns, caches),
+``_tf_json`` (``.tf.json`` syntax), ``_tf_index`` (the per-file context, the directory index of
+the module's ``.tf`` and ``.tf.json`` files, principals), ``_tf_credentials`` (credential
+facts), ``_tf_classify`` (what kind of value an attribute holds, JSON inside strings),
+``_tf_values`` (policy-valued attributes, ``file()``/``templatefile()`` policies,
+``aws_iam_policy_document``) and ``_tf_plan`` (plans and their principals, imported only when a
+plan is linted). ``_tf_index`` reads another ``.tf.json`` file of the module with ``_tf_json``.
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ from ._tf_common import (ATTACHMENT_ATTRS, ATTACHMENT_TYPES, ORGANIZATIONS_POLIC
                          _MAX_TEMPLATE_FILE, _blocks_named, _boundaries, _parse_cached, _policy_attrs,
                          _policy_lookups, _ref_text, policy_role)
 from ._tf_credentials import ACCESS_KEY, CREDENTIAL_SINKS, _credentials
-from ._tf_index import _Ctx, _file_sig
+from ._tf_index import MODULE_FILES, _Ctx, _file_sig
 from ._tf_values import _data_document, _loose, _policy_value
 
 #: The entry points of the format table and the names other modules use from here
@@ -83,12 +84,12 @@ def parse(src):
 
 
 def unit_files(path: str) -> list:
-    """The .tf files of ``path``'s module directory (the unit the principal model reads together),
+    """The .tf and .tf.json files of ``path``'s module directory (the unit the principal model reads together),
     without links out of the directory's tree."""
     here = os.path.dirname(path) or "."
     roots = safety.read_roots([os.path.abspath(path)])
     try:
-        names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
+        names = sorted(n for n in os.listdir(here) if n.endswith(MODULE_FILES))
     except OSError:
         return [path]
     out = []
@@ -298,8 +299,9 @@ def extract_json(src, tree) -> None:
     if not isinstance(tree, dict):
         return
     index = LineIndex(src.text)
-    ctx = _Ctx(src, index, None, "terraform")
-    blocks = _tf_json._json_blocks(ctx, tree)
+    doc = _tf_json.json_document(src.text, tree)
+    ctx = _Ctx(src, index, doc, "terraform")
+    blocks = doc.blocks
     for b in blocks:
         src.blocks.append(b.span)
     _extract_blocks(ctx, blocks)

@@ -1,0 +1,253 @@
+"""CDK apps: which role, user or group holds each policy document (the principal model).
+
+:mod:`linter.sources.cdk` names each document after the construct it belongs to
+(``Stack/Role: inline_policies.jobs``, ``Stack/Role: add_to_policy``, ``Stack/Policy: statements``);
+this module reads the same calls again to say which principal construct that is:
+
+* an ``iam.Role`` / ``User`` / ``Group`` (and ``CfnRole``, ``CfnUser``, ``CfnGroup``) holds its own
+  documents: ``inline_policies``, the trust policy of ``assumed_by``, the statements
+  ``add_to_policy`` / ``add_to_principal_policy`` add to it;
+* an ``iam.Policy`` / ``ManagedPolicy`` (and the L1 policies) is held by the principals it is
+  attached to: ``roles=[...]``, ``users``, ``groups`` (``CfnPolicy``: ``role.ref`` or a literal name),
+  ``policy.attach_to_role(role)``, ``role.attach_inline_policy(policy)``,
+  ``role.add_managed_policy(policy)``, ``managed_policies=[...]``; a managed policy a principal
+  takes as ``permissions_boundary`` is its boundary;
+* any other construct (a Lambda function, a state machine, a CodeBuild project) has a role of its
+  own, named after the construct, that ``add_to_role_policy`` / ``add_to_principal_policy`` add to;
+  when the construct is given ``role=`` a role of the file, that role holds them.
+
+A construct is recognised when the expression naming it is bound once in the file (a variable,
+``self.x`` / ``this.x``) to the construct call, in the same class: nothing is guessed across files,
+classes or functions whose parameters are roles. The file is the unit.
+"""
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
+    from typing import Optional
+
+from ..model import Holder
+from .cdk import _IDENTITY_METHODS, N, Reader, _construct_name, _target_name, last_name, snake, text
+
+#: Principal constructs: class name -> (kind, the property holding its IAM name).
+PRINCIPAL_CLASSES = {"Role": ("role", "role_name"), "CfnRole": ("role", "role_name"),
+                     "User": ("user", "user_name"), "CfnUser": ("user", "user_name"),
+                     "Group": ("group", "group_name"), "CfnGroup": ("group", "group_name")}
+#: Policy constructs and the properties naming the principals they are attached to.
+POLICY_CLASSES = {"Policy": ("roles", "users", "groups"), "ManagedPolicy": ("roles", "users", "groups"),
+                  "CfnPolicy": ("roles", "users", "groups"), "CfnManagedPolicy": ("roles", "users", "groups"),
+                  "CfnRolePolicy": ("role_name",), "CfnUserPolicy": ("user_name",),
+                  "CfnGroupPolicy": ("group_name",)}
+#: Attributes of a construct that stand for it where a principal or policy is expected.
+_SAME = frozenset(("ref", "role_name", "role_arn", "user_name", "user_arn", "group_name", "group_arn", "attr_arn",
+                   "attr_role_id", "managed_policy_arn", "managed_policy_name", "policy_name"))
+#: Methods attaching a policy: (method, whether the policy is the object the method is called on).
+_ATTACH = {"attach_to_role": True, "attach_to_user": True, "attach_to_group": True,
+           "attach_inline_policy": False, "add_managed_policy": False}
+_NOT_CONSTRUCTS = ("PolicyDocument", "PolicyStatement")
+
+
+def _head(stack: str, name: str) -> str:
+    return "/".join(p for p in (stack, name) if p)
+
+
+def _contains(outer, inner) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and \
+        (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
+
+
+class _Model:
+    def __init__(self, src, code) -> None:
+        self.src = src
+        self.r = Reader(code)
+        self.code = code
+        self.stack_of = {id(c): s for c, s in code.calls}
+        self.calls = {id(c): c for c, _ in code.calls}
+        self.holders: dict = {}  # id(principal call) -> Holder
+        self.by_name: dict = {}  # (kind, IAM name) -> id(principal call)
+        self.heads: dict = {}  # label head -> [owner: ("p" | "pol" | "role-of", id(call))]
+        self.links: dict = {}  # id(policy call) -> [id(principal call)]
+        self.bounds: dict = {}  # id(policy call) -> [id(principal call)] taking it as permissions boundary
+        self.own_roles: dict = {}  # id(construct call) -> Holder of its role
+
+    # -- what an expression names ---------------------------------------------
+
+    def construct(self, node: Optional[N], stack: str) -> Optional[N]:
+        """The construct call an expression stands for (``role``, ``self.role``, ``role.ref``), when
+        it is bound once in this file, in the class ``stack``."""
+        depth = 0
+        while node is not None and node.kind == "attr" and snake(node.b) in _SAME and depth < 5:
+            node, depth = node.a, depth + 1
+        if node is None:
+            return None
+        if node.kind == "name":
+            node = self.r.follow(node) if self.r.const(node.a) is not None else self.in_class(node.a, stack)
+        elif node.kind == "attr":
+            node = self.code.targets.get(text(node))
+        if node is None or node.kind != "call" or id(node) not in self.calls:
+            return None
+        return node if self.stack_of[id(node)] == stack else None
+
+    def in_class(self, name: str, stack: str) -> Optional[N]:
+        """The call a name bound in several classes is bound to in class ``stack`` (``role = iam.Role(...)``
+        in two stacks of one file): only when every binding of the name is a known call, and one is in
+        that class."""
+        vals = self.code.bindings.get(name) or ()
+        if name in self.code.changed or any(v is None or v.kind != "call" for v in vals):
+            return None
+        here = [v for v in vals if self.stack_of.get(id(v)) == stack]
+        return here[0] if len(here) == 1 else None
+
+    def principal(self, node: Optional[N], stack: str, kind: str = "") -> Optional[int]:
+        """id of the principal construct an expression names (or whose IAM name a literal is)."""
+        lit = self.r.follow(node)
+        if lit is not None and lit.kind == "str":
+            return self.by_name.get((kind, lit.a)) if kind else None
+        c = self.construct(node, stack)
+        return id(c) if c is not None and id(c) in self.holders else None
+
+    def items(self, node: Optional[N]) -> list:
+        node = self.r.follow(node)
+        if node is None:
+            return []
+        return [x for x in node.a if x.kind != "spread"] if node.kind == "list" else [node]
+
+    def own(self, head: str, owner: tuple) -> None:
+        lst = self.heads.setdefault(head, [])
+        if owner not in lst:
+            lst.append(owner)
+
+    def owner(self, head: str, doc) -> Optional[tuple]:
+        """The owner of a document labelled ``head: ...``; among constructs of one class that share
+        a name, the one whose call holds the document (its ``inline_policies``, its ``statements``)."""
+        owners = self.heads.get(head) or ()
+        if len(owners) == 1:
+            return owners[0]
+        sp = doc.span
+        inside = [o for o in owners if o[0] in ("p", "pol") and _contains(self.calls[o[1]].span, sp)]
+        return inside[0] if len(inside) == 1 else None
+
+    # -- reading the calls --------------------------------------------------------
+
+    def read(self) -> None:
+        r = self.r
+        for call, stack in self.code.calls:  # the principals first: policies name them
+            name = last_name(call.a)
+            if name in PRINCIPAL_CLASSES and call.a.kind in ("name", "attr"):
+                kind, name_prop = PRINCIPAL_CLASSES[name]
+                head = _head(stack, _construct_name(r, call, name))
+                v = r.props(call).get(name_prop)
+                v = r.value(v[1]) if v is not None else None
+                iam_name = str(v) if isinstance(v, str) and "${" not in v else None
+                self.holders[id(call)] = Holder(f"{self.src.path}::{head}", head, kind, iam_name, self.src.path,
+                                                call.span)
+                if iam_name:
+                    self.by_name.setdefault((kind, iam_name), id(call))
+                self.own(head, ("p", id(call)))
+        for call, stack in self.code.calls:
+            callee = call.a
+            name = last_name(callee)
+            low = snake(name)
+            if name in PRINCIPAL_CLASSES and id(call) in self.holders:
+                props = r.props(call)
+                for prop in ("managed_policies", "managed_policy_arns"):
+                    for it in self.items(props.get(prop, (None, None))[1]):
+                        self.attach(self.construct(it, stack), [id(call)])
+                pb = props.get("permissions_boundary")
+                c = self.construct(pb[1], stack) if pb is not None else None
+                if c is not None:
+                    self.bounds.setdefault(id(c), []).append(id(call))
+            elif name in POLICY_CLASSES and callee.kind in ("name", "attr"):
+                self.own(_head(stack, _construct_name(r, call, name)), ("pol", id(call)))
+                props = r.props(call)
+                for prop in POLICY_CLASSES[name]:
+                    kind = prop.split("_")[0].rstrip("s")
+                    owners = [self.principal(it, stack, kind) for it in self.items(props.get(prop, (None, None))[1])]
+                    self.attach(call, [o for o in owners if o is not None])
+            elif callee.kind == "attr" and low in _IDENTITY_METHODS:
+                target = callee.a
+                head = _head(stack, _target_name(r, target))
+                owner = self.owner_of(target, stack)
+                if owner is not None:
+                    self.own(head, owner)
+            elif callee.kind == "attr" and low in _ATTACH and call.b:
+                obj, arg = self.construct(callee.a, stack), self.construct(call.b[0], stack)
+                policy, principal = (obj, arg) if _ATTACH[low] else (arg, obj)
+                if principal is not None and id(principal) in self.holders:
+                    self.attach(policy, [id(principal)])
+
+    def owner_of(self, target: N, stack: str) -> Optional[tuple]:
+        """Whose policy a statement added to ``target`` goes to: a principal, a policy, or the role
+        of another construct (``fn.add_to_role_policy``, ``fn.role.add_to_policy``)."""
+        c = self.construct(target, stack)
+        if c is None:
+            if target.kind == "attr" and target.b == "role":  # fn.role.add_to_policy(...)
+                c = self.construct(target.a, stack)
+                return ("role-of", id(c)) if c is not None and self.has_role(c) else None
+            return None
+        if id(c) in self.holders:
+            return ("p", id(c))
+        if last_name(c.a) in POLICY_CLASSES:
+            return ("pol", id(c))
+        return ("role-of", id(c)) if self.has_role(c) else None
+
+    def has_role(self, c: N) -> bool:
+        """Whether a call makes a construct that may have a role of its own: ``X(scope, id, ...)``
+        that is not a principal, a policy or a policy document."""
+        name = last_name(c.a)
+        args = c.b or ()
+        return (id(c) not in self.holders and name not in POLICY_CLASSES and name not in _NOT_CONSTRUCTS
+                and len(args) >= 2 and args[0].kind == "name")
+
+    def attach(self, policy: Optional[N], owners: list) -> None:
+        if policy is None or last_name(policy.a) not in POLICY_CLASSES:
+            return
+        lst = self.links.setdefault(id(policy), [])
+        lst.extend(o for o in owners if o not in lst)
+
+    # -- who holds a document ---------------------------------------------------
+
+    def holders_of(self, owner: tuple) -> list:
+        kind, cid = owner
+        if kind == "p":
+            return [self.holders[cid]]
+        if kind == "pol":
+            return [self.holders[p] for p in self.links.get(cid, ())]
+        call = self.calls[cid]
+        role = self.r.props(call).get("role")
+        p = self.principal(role[1], self.stack_of[cid]) if role is not None else None
+        if p is not None:
+            return [self.holders[p]]
+        h = self.own_roles.get(cid)
+        if h is None:
+            head = _head(self.stack_of[cid], _construct_name(self.r, call, last_name(call.a)))
+            h = self.own_roles[cid] = Holder(f"{self.src.path}::{head}", head, "role", None, self.src.path, call.span)
+        return [h]
+
+    def assign(self, docs: list) -> None:
+        for doc in docs:
+            label = doc.origin.label
+            head, sep, _what = label.partition(": ")
+            owner = self.owner(head, doc) if sep else None
+            if owner is None:
+                continue
+            if doc.role == "trust":
+                if owner[0] == "p":
+                    doc.principals = self.holders_of(owner)
+                continue
+            if doc.role != "identity":
+                continue
+            if owner[0] == "pol" and not self.links.get(owner[1]) and self.bounds.get(owner[1]):
+                doc.role = "boundary"  # a managed policy only used as a permissions boundary
+                doc.principals = [self.holders[p] for p in self.bounds[owner[1]]]
+                continue
+            doc.principals = self.holders_of(owner)
+
+
+def attach_principals(src, code, docs: list) -> None:
+    """Set ``principals`` of the documents (``docs``) read from a CDK file's ``code``."""
+    if not docs:
+        return
+    model = _Model(src, code)
+    model.read()
+    model.assign(docs)
