@@ -71,11 +71,13 @@ def _read_toml(path: str) -> dict:
 def validate(path: str, data: dict) -> None:
     """Raise UsageError naming the file, the key and what was expected."""
     from .errors import UsageError
-    from .schemas_util import load_schema
-
-    import jsonschema
+    from .schemas_util import load_schema, surely_valid
 
     schema = load_schema("config.schema.json")
+    if surely_valid(schema, data):
+        return
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
