@@ -47,11 +47,19 @@ def find_config(start: str) -> Optional[tuple[str, dict]]:
 
 
 def _mentions_section(path: str) -> bool:
+    """Whether a ``pyproject.toml`` may configure the linter: ``lint-policies`` written as a key
+    (followed by ``.``, ``=`` or ``]``, after its closing quote if quoted), not as a value such
+    as a project or dependency name, nor as part of a longer key."""
     try:
         with open(path, "rb") as fh:
-            return b"lint-policies" in fh.read()
+            data = fh.read()
     except OSError:
         return True  # let the TOML reader report it
+    if b"lint-policies" not in data:
+        return False
+    import re
+
+    return re.search(rb"""lint-policies['"]?[ \t]*[.=\]]""", data) is not None
 
 
 def _read_toml(path: str) -> dict:

@@ -275,3 +275,28 @@ def test_fast_config_check_accepts_a_typical_configuration():
     assert surely_valid(_SCHEMA, dict(data, format="sarif")) is False  # not a configuration key
     assert surely_valid(_SCHEMA, dict(data, jobs=True)) is False
     assert surely_valid({"type": "object", "not": {}}, {}) is False  # a keyword it does not evaluate
+
+
+@pytest.mark.parametrize("text", [
+    '[tool.lint-policies]\nselect = ["IAM301"]\n',
+    '[tool."lint-policies"]\nselect = ["IAM301"]\n',
+    "[ tool . 'lint-policies' ]\nselect = ['IAM301']\n",
+    '[tool]\nlint-policies = { select = ["IAM301"] }\n',
+    '[tool]\n"lint-policies" = { select = ["IAM301"] }\n',
+    'tool.lint-policies.select = ["IAM301"]\n',
+    '[tool.lint-policies.rules.SM102]\nallowed-actions = []\n[tool.lint-policies]\nselect = ["IAM301"]\n',
+])
+def test_every_spelling_of_the_section_is_found(repo, monkeypatch, text):
+    write(repo / "pyproject.toml", text + '[project]\nname = "lint-policies"\n')
+    monkeypatch.chdir(repo)
+    c = cfg()
+    assert c.source == str(repo / "pyproject.toml")
+    assert c.options.select == ["IAM301"] or c.raw.get("select") == ["IAM301"]
+
+
+def test_pyproject_naming_the_project_or_another_tool_is_not_parsed(repo, monkeypatch):
+    # not TOML at all past the name: parsing it would fail, so a pass shows it was skipped
+    write(repo / "pyproject.toml", '[project]\ndependencies = ["lint-policies>=1"]\n'
+                                   '[tool.lint-policies-mutation]\nseed = 1\n[[[ not toml\n')
+    monkeypatch.chdir(repo)
+    assert cfg().source is None
