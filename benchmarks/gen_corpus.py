@@ -16,7 +16,11 @@ Writes, under ``--out`` (default ``benchmarks/corpus/``, git-ignored):
   variables and locals;
 * ``one/small-policy.json`` one ~20-line policy (the pre-commit case);
 * ``one/small-template.yaml`` one ~40-line template (for the one-file peer comparison);
-* ``one/template-500.yaml`` one ~500-line CloudFormation template.
+* ``one/template-500.yaml`` one ~500-line CloudFormation template;
+* ``configured/small-policy.json`` the same small policy in a repository whose
+  ``pyproject.toml`` has a ``[tool.lint-policies]`` section (the pre-commit case of a project
+  that configures the linter: the configuration is parsed and checked on every run; the
+  benchmark names it with ``--config``, since it runs from the checkout).
 
 Every tree file is 20 to 200 lines long. Statements mix scoped and unscoped ARNs,
 wildcards, ``iam:PassRole`` with and without ``iam:PassedToService``, guardrail ``Deny``
@@ -777,7 +781,29 @@ def generate(out: str, seed: int = 8, n_policies: int = N_POLICIES, n_templates:
         for i in range(n):
             put(dirs[kind], make(g, i))
     write_singles(Gen(random.Random(f"{seed}/single")), os.path.join(out, "one"))
+    write_configured(os.path.join(out, "one", "small-policy.json"), os.path.join(out, "configured"))
     return stats
+
+
+CONFIG = """[project]
+name = "ml-platform"
+version = "1.0.0"
+
+[tool.lint-policies]
+ignore = ["SM304"]
+fail-level = "error"
+per-file-ignores = { "legacy/*.json" = ["SM2"] }
+
+[tool.lint-policies.rules.SM102]
+allowed-actions = ["sagemaker:Describe*", "sagemaker:List*"]
+"""
+
+
+def write_configured(small_policy: str, out: str) -> None:
+    os.makedirs(out, exist_ok=True)
+    _write(os.path.join(out, "pyproject.toml"), CONFIG)
+    with open(small_policy, encoding="utf-8") as fh:
+        _write(os.path.join(out, "small-policy.json"), fh.read())
 
 
 def main(argv=None) -> int:

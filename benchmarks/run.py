@@ -314,6 +314,8 @@ def corpus_paths() -> dict[str, str]:
     return {"small_policy": rel(os.path.join(one, "small-policy.json")),
             "small_template": rel(os.path.join(one, "small-template.yaml")),
             "template500": rel(os.path.join(one, "template-500.yaml")),
+            "configured": rel(os.path.join(CORPUS, "configured", "small-policy.json")),
+            "config": rel(os.path.join(CORPUS, "configured", "pyproject.toml")),
             "tree": rel(tree),
             "policies": rel(os.path.join(tree, "policies")),
             "templates": rel(os.path.join(tree, "cloudformation")),
@@ -329,6 +331,8 @@ def build_cases(py: str, lint: list[str], peers: dict[str, Optional[str]]) -> li
         Cmd("python", "python -c pass (interpreter start-up)", [py, "-c", "pass"], "1 one file"),
         Cmd("ours_small_policy", "lint-policies small-policy.json", [*lint, P["small_policy"]], "1 one file"),
         Cmd("ours_small_template", "lint-policies small-template.yaml", [*lint, P["small_template"]], "1 one file"),
+        Cmd("ours_configured", "lint-policies small-policy.json (pyproject.toml configures it)",
+            [*lint, "--config", P["config"], P["configured"]], "1 one file"),
         Cmd("ours_version", "lint-policies --version", [*lint, "--version"], "1 one file"),
         Cmd("ours_help", "lint-policies --help", [*lint, "--help"], "1 one file"),
     ]
@@ -406,7 +410,8 @@ def report(cases: list[Cmd], mem: dict, meta: dict, peer_notes: dict, procs: Opt
               "chk_small": "ours_small_template", "cfn_500": "ours_500", "chk_500": "ours_500",
               "chk_tf": "ours_tf", "cfn_cfn": "ours_cfn", "chk_cfn": "ours_cfn", "parl_pol": "ours_pol",
               "floor_corpus": "ours_corpus", "floor_tf": "ours_tf", "floor_cfn": "ours_cfn", "floor_pol": "ours_pol",
-              "ours_corpus_j1": "ours_corpus", "ours_corpus_nokey_j1": "ours_corpus_j1"}
+              "ours_corpus_j1": "ours_corpus", "ours_corpus_nokey_j1": "ours_corpus_j1",
+              "ours_configured": "ours_small_policy"}
 
     def compare(c: Cmd) -> str:
         ref = rel_to.get(c.key)
@@ -419,6 +424,8 @@ def report(cases: list[Cmd], mem: dict, meta: dict, peer_notes: dict, procs: Opt
             return f"{r:.2f}x the default run"
         if c.key == "ours_corpus_nokey_j1":
             return f"KEY rules add {(1 / r - 1) * 100:+.1f}%"
+        if c.key == "ours_configured":
+            return f"the configuration adds {(r - 1) * 100:+.0f}%"
         return f"ours {r:.1f}x faster"
 
     L = []
@@ -657,7 +664,8 @@ def main(argv=None) -> int:
     instr: dict[str, int] = {}
     if args.instructions:
         for c in cases:
-            if c.group.startswith("1") and c.key in ("python", "ours_small_policy", "ours_version", "ours_help"):
+            if c.group.startswith("1") and c.key in ("python", "ours_small_policy", "ours_configured", "ours_version",
+                                                          "ours_help"):
                 log(f"instructions: {c.label}")
                 n = instructions(c.argv, env)
                 if n:

@@ -47,11 +47,19 @@ def find_config(start: str) -> Optional[tuple[str, dict]]:
 
 
 def _mentions_section(path: str) -> bool:
+    """Whether a ``pyproject.toml`` may configure the linter: ``lint-policies`` written as a key
+    (followed by ``.``, ``=`` or ``]``, after its closing quote if quoted), not as a value such
+    as a project or dependency name, nor as part of a longer key."""
     try:
         with open(path, "rb") as fh:
-            return b"lint-policies" in fh.read()
+            data = fh.read()
     except OSError:
         return True  # let the TOML reader report it
+    if b"lint-policies" not in data:
+        return False
+    import re
+
+    return re.search(rb"""lint-policies['"]?[ \t]*[.=\]]""", data) is not None
 
 
 def _read_toml(path: str) -> dict:
@@ -71,11 +79,13 @@ def _read_toml(path: str) -> dict:
 def validate(path: str, data: dict) -> None:
     """Raise UsageError naming the file, the key and what was expected."""
     from .errors import UsageError
-    from .schemas_util import load_schema
-
-    import jsonschema
+    from .schemas_util import load_schema, surely_valid
 
     schema = load_schema("config.schema.json")
+    if surely_valid(schema, data):
+        return
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:

@@ -222,9 +222,10 @@ def lint_unit(files: list, rules: RuleSet, opts: Options,
     read = [_read_file(p, ex, rules, opts, text if i == 0 else None) for i, (p, ex) in enumerate(files)]
     if rules.by_scope.get("principal"):
         companions = []
-        if text is None or len(files) == 1:
+        others = sources.unit_files(files[0][0]) if text is None or len(files) == 1 else []
+        if others and others != [p for p, _ in files]:  # a unit of one file has no companions
             named = {os.path.realpath(p) for p, _ in files}
-            for other in sources.unit_files(files[0][0]):
+            for other in others:
                 if os.path.realpath(other) not in named:
                     try:
                         src = sources.load(other, display_path(other, opts), max_size=opts.max_file_size,

@@ -29,6 +29,7 @@ Printable
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 TYPE_CHECKING = False
@@ -47,7 +48,14 @@ PIECE = 8
 
 # C0 and C1 controls, DEL, lone surrogates (undecodable bytes of a file name, or
 # \\ud800-style escapes in JSON), line and paragraph separators, bidi controls.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Compiled on first need: every such character is one ``str.isprintable`` rejects, so printable
+# text (nearly all of it) never needs the pattern, whose character class costs milliseconds to compile.
+_UNSAFE_CLASS = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+@functools.lru_cache(maxsize=1)
+def _unsafe() -> re.Pattern:
+    return re.compile(_UNSAFE_CLASS)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -66,9 +74,12 @@ def _escape(m: re.Match) -> str:
 
 def printable(text: str) -> str:
     """``text`` with every control character, separator and bidi control escaped."""
-    if not text or _UNSAFE.search(text) is None:
+    if not text or text.isprintable():
         return text
-    return _UNSAFE.sub(_escape, text)
+    unsafe = _unsafe()
+    if unsafe.search(text) is None:
+        return text
+    return unsafe.sub(_escape, text)
 
 
 def printable_path(path: str) -> str:

@@ -132,7 +132,7 @@ _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 #: An access key ID on word boundaries (``_`` and alphanumerics are not boundaries).
-KEY_ID_RE = re.compile(
+KEY_ID_RE = Lazy(
     r"(?:(?<![A-Za-z0-9_])|(?<=\\[nrt])|(?<=%2[0FfC2])|(?<=%3[DdAa]))"
     r"(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}"
     r"(?![A-Za-z0-9_])"

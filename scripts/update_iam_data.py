@@ -70,6 +70,7 @@ import datetime as _dt
 import json
 import os
 import re
+import subprocess
 import sys
 from typing import Any, Optional
 
@@ -399,6 +400,9 @@ def main(argv: Optional[list] = None) -> int:
     print(f"wrote {args.output}: {len(kb['actions'])} actions, {len(kb['resource_types'])} resource types, "
           f"{len(kb['condition_keys'])} condition keys, {len(kb['global_condition_keys'])} global keys "
           f"(data {kb['source']['data_date']})", file=sys.stderr)
+    if os.path.abspath(args.output) == os.path.abspath(DEFAULT_OUTPUT):
+        # the precompiled snapshot linter/kb.py loads is derived from the file just written
+        subprocess.run([sys.executable, "-m", "linter.kb", "--snapshot"], cwd=ROOT, check=True)
     return 0
 
 

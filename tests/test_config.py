@@ -236,3 +236,67 @@ def test_per_file_ignores_from_config_relative_to_config_file(repo, monkeypatch,
     assert codes_run(capsys, "p.json") == (1, ["IAM301"])
     monkeypatch.chdir(repo)
     assert codes_run(capsys, "p.json") == (1, ["IAM301", "SM101"])  # another file
+
+
+# -- the fast configuration check agrees with jsonschema ------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from linter.schemas_util import load_schema, surely_valid  # noqa: E402
+
+_SCHEMA = load_schema("config.schema.json")
+_KEYS = sorted(_SCHEMA["properties"]) + ["unknown-key", "Select"]
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 200), st.floats(allow_nan=False, width=16),
+                     st.sampled_from(["SM101", "ALL", "sm", "1X", "text", "json", "error", "warning", "note", "",
+                                      "sagemaker:Describe*", "**/*.json"]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3),
+    st.dictionaries(st.sampled_from(["allow", "allowed-actions", "SM304", "keys", "x", "**/t.json"]), inner,
+                    max_size=2)), max_leaves=6)
+
+
+@settings(max_examples=int(os.environ.get("LINT_POLICIES_PROPERTY_EXAMPLES", "300")), deadline=None)
+@given(st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=4))
+def test_fast_config_check_never_accepts_what_jsonschema_rejects(data):
+    import jsonschema
+
+    errors = list(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(data))
+    if surely_valid(_SCHEMA, data):
+        assert errors == [], data
+
+
+def test_fast_config_check_accepts_a_typical_configuration():
+    data = {"select": ["SM", "IAM301"], "ignore": ["SM304"], "fail-level": "error", "jobs": 2,
+            "per-file-ignores": {"legacy/*.json": ["SM2"]}}
+    import jsonschema
+
+    assert list(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(data)) == []
+    assert surely_valid(_SCHEMA, data) is True
+    assert surely_valid(_SCHEMA, dict(data, format="sarif")) is False  # not a configuration key
+    assert surely_valid(_SCHEMA, dict(data, jobs=True)) is False
+    assert surely_valid({"type": "object", "not": {}}, {}) is False  # a keyword it does not evaluate
+
+
+@pytest.mark.parametrize("text", [
+    '[tool.lint-policies]\nselect = ["IAM301"]\n',
+    '[tool."lint-policies"]\nselect = ["IAM301"]\n',
+    "[ tool . 'lint-policies' ]\nselect = ['IAM301']\n",
+    '[tool]\nlint-policies = { select = ["IAM301"] }\n',
+    '[tool]\n"lint-policies" = { select = ["IAM301"] }\n',
+    'tool.lint-policies.select = ["IAM301"]\n',
+    '[tool.lint-policies.rules.SM102]\nallowed-actions = []\n[tool.lint-policies]\nselect = ["IAM301"]\n',
+])
+def test_every_spelling_of_the_section_is_found(repo, monkeypatch, text):
+    write(repo / "pyproject.toml", text + '[project]\nname = "lint-policies"\n')
+    monkeypatch.chdir(repo)
+    c = cfg()
+    assert c.source == str(repo / "pyproject.toml")
+    assert c.options.select == ["IAM301"] or c.raw.get("select") == ["IAM301"]
+
+
+def test_pyproject_naming_the_project_or_another_tool_is_not_parsed(repo, monkeypatch):
+    # not TOML at all past the name: parsing it would fail, so a pass shows it was skipped
+    write(repo / "pyproject.toml", '[project]\ndependencies = ["lint-policies>=1"]\n'
+                                   '[tool.lint-policies-mutation]\nseed = 1\n[[[ not toml\n')
+    monkeypatch.chdir(repo)
+    assert cfg().source is None

@@ -738,3 +738,24 @@ def test_placeholders_without_a_closing_brace():
     assert kb._hide_placeholders(value, []) == value
     held = []
     assert kb._hide_placeholders("a${x}b${y:z}c${", held) == "a\x00b\x00c${" and held == ["${x}", "${y:z}"]
+
+
+def test_precompiled_snapshot_is_current_and_loads_the_same_knowledge():
+    """linter/data/kb_snapshot.py is what the knowledge base loads; it must be derived from the
+    iam.json beside it, and restoring it gives what building from the JSON gives."""
+    from linter.data import kb_snapshot
+
+    raw = kb._read_json()
+    path = os.path.join(ROOT, "linter", "data", "kb_snapshot.py")
+    with open(path, encoding="utf-8") as fh:
+        assert fh.read() == kb.snapshot_source(raw), \
+            "linter/data/kb_snapshot.py is stale: run python -m linter.kb --snapshot"
+    built, restored = kb._KB(raw), kb._from_snapshot(kb_snapshot.KB)
+    for name in kb._KB.__slots__:
+        if name != "raw":
+            assert getattr(restored, name) == getattr(built, name), name
+    assert restored.raw["source"] == raw["source"]
+    assert kb._PRECOMPILED["type_heads"] == kb._build_type_heads(built)
+    assert kb._PRECOMPILED["risk"] == kb._build_risk_order(built)
+    assert type(restored.actions["createtrainingjob"]) is kb.Action
+    assert kb._from_snapshot(dict(kb_snapshot.KB, format=0)).actions == built.actions  # another format: rebuilt

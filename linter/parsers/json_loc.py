@@ -200,8 +200,12 @@ def _reject_constant(name: str) -> Any:
 # Optional separators, then a number or a literal (the walk knows one is next). It is
 # matched just after a token; the look-behind keeps a search from starting inside a run
 # of separators (each start would rescan it).
-_SCALAR = re.compile(
+_SCALAR = Lazy(  # compiled when a document first holds a number, true, false or null
     r'(?<![ \t\n\r,:])[ \t\n\r,:]*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)')
+
+
+def _scalar_match(text: str, pos: int):
+    return _SCALAR.match(text, pos)
 
 
 def _locate(values: Any, text: str, base: int) -> Any:
@@ -228,7 +232,7 @@ def _locate(values: Any, text: str, base: int) -> Any:
     ldict = LDict
     llist = LList
     lscalar = LScalar
-    scalar_match = _SCALAR.match
+    scalar_match = _scalar_match
     max_depth = MAX_DEPTH
     find = text.find
 
