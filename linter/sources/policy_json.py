@@ -9,6 +9,11 @@ Recognized (checked in this order on the top-level mapping):
 - ``aws iam get-account-authorization-details``: every inline policy, trust policy and
   the default version of every managed policy, each labelled with its owner; attached
   AWS managed policies become managed-policy references (SM105).
+
+A trust policy or a service or resource control policy file is ``sized`` (its size counts against
+its quota). An identity policy or permissions boundary file is not: it may be a copy of an AWS
+managed policy, which AWS keeps at any size, and whether it becomes a managed or an inline policy
+is not known. Neither is what the AWS CLI prints: AWS accepted those documents.
 """
 from __future__ import annotations
 
@@ -48,7 +53,12 @@ def extract(src, tree: Any) -> None:
     if shape == "policy":
         src.kind = "policy-json"
         role = role_by_content(tree)
-        _add(src, tree, (), "", role_by_name(src.path) if role == "identity" else role)
+        role = role_by_name(src.path) if role == "identity" else role
+        # A trust policy or an SCP/RCP file is held to its quota. An identity policy or a boundary may
+        # be a copy of an AWS managed policy, which AWS keeps at any size (ReadOnlyAccess is over
+        # 80,000 characters), and whether it becomes managed or inline is not known: not sized. What
+        # the AWS CLI printed below was read back from AWS, which accepted it whatever its size.
+        _add(src, tree, (), "", role, sized=role in ("trust", "organization"))
         if files_nearby(src, (".tf",)):  # else the Terraform reader is not even loaded
             from . import terraform
 
@@ -90,8 +100,9 @@ def _owner(d: dict) -> str:
     return ""
 
 
-def _add(src, node: Any, path: tuple, label: str, role: str) -> None:
+def _add(src, node: Any, path: tuple, label: str, role: str, sized: bool = False) -> None:
     doc = build_document(node, Origin(src.path, src.kind, label, path), role=role)
+    doc.sized = sized
     src.documents.append(doc)
     for st in doc.statements:
         src.blocks.append(st.span)
