@@ -60,9 +60,10 @@ def applies_to(rule) -> str:
     if rule.code.startswith("LP"):
         return "Every file and every document."
     if scope == "principal":
-        out = ("The statements held by one principal (a role, user or group with its inline, attached and "
-               "module-wide policies, less its Deny statements and permissions boundary; a standalone policy is "
-               "a principal of its own): see [escalation paths](../escalation.md).")
+        out = ("The policies held by one principal (a role, user or group with its inline, attached and "
+               "module-wide policies; a standalone policy is a principal of its own): see "
+               "[escalation paths](../escalation.md), which also says how the escalation rules apply the "
+               "principal's Deny statements and permissions boundary.")
         return out + (f" {rule.statements}" if rule.statements else "")
     from .model import ROLES
 

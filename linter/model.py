@@ -228,10 +228,22 @@ class Holder(Record):
     span: Optional[Span]
 
 
+#: How AWS keeps an identity document (:attr:`PolicyDocument.attachment`), decided by its format;
+#: it decides the document's size quota (IAM111, IAM112).
+ATTACHMENTS: dict[str, str] = {
+    "managed": "a customer managed policy: an object of its own, attached to principals by reference "
+               "(``AWS::IAM::ManagedPolicy``, ``aws_iam_policy``); a permissions boundary is one",
+    "inline": "embedded in each role, user or group it is attached to, where it counts toward that "
+              "principal's aggregate size of inline policies (a role's ``Policies``, ``AWS::IAM::Policy``, "
+              "``aws_iam_role_policy``, a SAM function's or a Serverless service's policies)",
+}
+
+
 class PolicyDocument(Record):
-    __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw', 'principals')
+    __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw', 'principals',
+                 'attachment', 'sized', 'conditional')
     _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None,
-                 'principals': list}
+                 'principals': list, 'attachment': None, 'sized': False, 'conditional': False}
     origin: Origin
     span: Span
     role: str  # a key of ROLES
@@ -243,6 +255,22 @@ class PolicyDocument(Record):
     #: (identity policies, permissions boundaries and trust policies of roles). Empty: attached
     #: to nothing the source shows (a standalone policy file is its own holder).
     principals: list[Holder]
+    #: A key of :data:`ATTACHMENTS` (``managed``, ``inline``), or None when the format cannot tell (a
+    #: standalone policy file may become either) or the document is no identity policy.
+    attachment: Optional[str]
+    #: Whether ``raw`` is the document as it is sent to AWS, up to the values the format cannot read
+    #: (a ``Ref``, a ``var.x``, an interpolation), and held to a quota the linter checks, so that its
+    #: size is a lower bound of what the quota counts. False where it is not: a copy read back from
+    #: AWS (the AWS CLI's output, which AWS accepted whatever its size), a standalone identity policy
+    #: file (it may be a copy of an AWS managed policy, which AWS keeps at any size), a document a tool
+    #: rewrites when deploying (CDK splits large policies), a branch union (a CloudFormation ``Fn::If``
+    #: inside the document), a template whose directives (``%{ for }``) may repeat or drop text, a
+    #: policy of a permission set or a resource policy (quotas of their own).
+    sized: bool
+    #: Whether the source may not deploy the document at all (a CloudFormation resource with a
+    #: ``Condition`` or a document an ``Fn::If`` chooses, a Terraform resource with ``count`` or
+    #: ``for_each``): checked against its own quota, but left out of a principal's sums.
+    conditional: bool
 
     def allow_statements(self) -> Iterator[Statement]:
         for s in self.statements:

@@ -52,6 +52,8 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "IAM108": ("iam108", "source-ip-private", "warning"),
     "IAM109": ("iam109", "invalid-resource-arn", "warning"),
     "IAM110": ("iam110", "invalid-policy-variable", "warning"),
+    "IAM111": ("iam111", "policy-size-quota", "warning"),
+    "IAM112": ("iam112", "inline-policies-size-quota", "warning"),
     "IAM201": ("iam201", "forallvalues-single-valued-key", "warning"),
     "IAM202": ("iam202", "foranyvalue-single-valued-key", "warning"),
     "IAM203": ("iam203", "wildcard-without-like", "warning"),
@@ -74,7 +76,7 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
 #: Built-in rules whose scope is not ``document`` (known without importing them).
 SCOPES: dict[str, str] = {
     "SM301": "principal", "SM302": "principal", "SM303": "principal", "SM304": "principal",
-    "SM306": "principal", "SM307": "principal",
+    "SM306": "principal", "SM307": "principal", "IAM112": "principal",
 }
 
 #: Codes produced by the engine itself rather than by a rule's check.

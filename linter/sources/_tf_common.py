@@ -108,6 +108,38 @@ POLICY_ATTRIBUTES: dict = {
 }
 
 
+#: The policy attributes whose documents are kept as IAM or AWS Organizations keeps policies, with
+#: their ``attachment`` (:data:`linter.model.ATTACHMENTS`; None: a trust policy, an SCP or RCP): their
+#: size counts against a quota (IAM111, IAM112). Others (resource and endpoint policies, a permission
+#: set's inline policy, the pseudo-argument ``policy`` of a role) are not sized.
+SIZED_ATTRIBUTES: dict = {
+    ("aws_iam_policy", "policy"): "managed",
+    ("aws_iam_role_policy", "policy"): "inline",
+    ("aws_iam_user_policy", "policy"): "inline",
+    ("aws_iam_group_policy", "policy"): "inline",
+    ("aws_iam_role", "inline_policy.policy"): "inline",
+    ("aws_iam_role", "assume_role_policy"): None,
+    (ORGANIZATIONS_POLICY, "content"): None,
+}
+
+
+def size_facts(rtype: str, attr: str, conditional: bool = False):
+    """``(sized, attachment, conditional)`` of the document a resource attribute holds (``attr`` may
+    be nested: ``inline_policy.policy``); ``conditional``: the resource may not be created (``count``,
+    ``for_each``, a ``dynamic`` block)."""
+    key = (rtype, attr)
+    if key not in SIZED_ATTRIBUTES:
+        return (False, None, conditional)
+    return (True, SIZED_ATTRIBUTES[key], conditional)
+
+
+def may_not_exist(blk) -> bool:
+    """Whether a resource or data block may make no object: ``count``, ``for_each``, or a
+    ``dynamic`` block whose content may repeat any number of times."""
+    return blk.get("count") is not None or blk.get("for_each") is not None or any(
+        b.type == "dynamic" for b in blk.blocks)
+
+
 def policy_role(rtype: str, attr: str, boundary: bool = False):
     """``(role, strict)`` of the document a resource attribute holds (``attr`` may be nested:
     ``inline_policy.policy``), or None when the attribute holds no policy. ``boundary``: the

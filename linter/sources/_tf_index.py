@@ -24,7 +24,7 @@ from .base import role_by_content
 from .. import safety
 from ._tf_common import (ATTACHMENT_ATTRS, POLICY_DOC, _ANY_DOC_REF, _CACHE_MAX, _DIR_CACHE, _DOC_CACHE, _DOC_REF,
                          _blocks_named, _boundaries, _parse_cached, _policy_attrs, _policy_lookups, _ref_text,
-                         _strip_jsonencode)
+                         _strip_jsonencode, may_not_exist, size_facts)
 
 
 # ---------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _read_sibling(ctx: _Ctx, path: str, errors: str = "strict") -> Optional[str]
 
 
 class _FileInfo:
-    __slots__ = ("uses", "defs", "boundaries", "lookups", "holders", "links")
+    __slots__ = ("uses", "defs", "boundaries", "lookups", "holders", "links", "sizing")
 
     def __init__(self) -> None:
         #: address of a role, user or group -> (kind, IAM name written literally or None)
@@ -109,6 +109,9 @@ class _FileInfo:
         self.links: list[tuple[str, str]] = []
         self.lookups: dict[str, str] = {}  # data "aws_iam_policy" name -> ARN
         self.uses: list[tuple[str, str, str]] = []  # (document name, role, aws_iam_policy name or "")
+        #: (document name, size facts of the attribute using it (see size_facts), or None: a use
+        #: through a module, a local or an output)
+        self.sizing: list[tuple[str, Any]] = []
         self.boundaries: set[str] = set()  # aws_iam_policy names used as permissions boundaries
         # name -> (consumed documents [(name, "source"|"override")], own sids)
         self.defs: dict[str, tuple[list, set]] = {}
@@ -122,10 +125,20 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
         if blk.type == "resource" and len(blk.labels) >= 2:
             _principal_links(info, blk)
             policy = str(blk.labels[1]) if blk.labels[0] == "aws_iam_policy" else ""
-            for _n, role, _s, attr in _policy_attrs(blk, info.boundaries):
+            first = len(info.sizing)
+            for n, role, _s, attr in _policy_attrs(blk, info.boundaries):
                 m = _DOC_REF.match(_ref_text(attr))
                 if m:
                     info.uses.append((m.group(1), role, policy))
+                    key = n if isinstance(n, str) else f"{n[0]}.{n[-1]}"
+                    info.sizing.append((m.group(1), size_facts(str(blk.labels[0]), key, may_not_exist(blk))))
+            # any other reference (inside an expression, another attribute): a use of unknown size
+            direct: dict = {}
+            for name, _f in info.sizing[first:]:
+                direct[name] = direct.get(name, 0) + 1
+            for name, count in _doc_mentions(blk).items():
+                if count > direct.get(name, 0):
+                    info.sizing.append((name, None))
         elif blk.type == "data" and len(blk.labels) >= 2 and blk.labels[0] == POLICY_DOC:
             consumed = []
             for aname, how in (("source_policy_documents", "source"), ("source_json", "source"),
@@ -144,13 +157,27 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
             for a in blk.attributes.values():
                 for m in _ANY_DOC_REF.finditer(a.text):
                     info.uses.append((m.group(1), "", ""))
+                    info.sizing.append((m.group(1), None))
     return info
+
+
+def _doc_mentions(blk, depth: int = 0) -> dict:
+    """How many times each policy document data source is named in a block's attributes."""
+    out: dict = {}
+    for a in blk.attributes.values():
+        for m in _ANY_DOC_REF.finditer(a.text):
+            out[m.group(1)] = out.get(m.group(1), 0) + 1
+    if depth < 10:
+        for b in blk.blocks:
+            for k, v in _doc_mentions(b, depth + 1).items():
+                out[k] = out.get(k, 0) + v
+    return out
 
 
 class _DirIndex:
     """What the .tf and .tf.json files of one directory say about its policy documents."""
 
-    __slots__ = ("uses", "defs", "consumers", "boundaries", "lookups", "holders", "links")
+    __slots__ = ("uses", "defs", "consumers", "boundaries", "lookups", "holders", "links", "sizing")
 
     def __init__(self, infos: list) -> None:
         self.holders: dict[str, tuple] = {}
@@ -163,6 +190,7 @@ class _DirIndex:
                 if b not in lst:
                     lst.append(b)
         self.uses: dict[str, list[str]] = {}  # document -> roles of the attributes using it directly
+        self.sizing: dict[str, list] = {}  # document -> size facts of those attributes (None: unknown)
         self.defs: dict[str, tuple[list, set]] = {}  # document -> (consumed documents, own sids)
         self.consumers: dict[str, list[tuple[str, str]]] = {}  # document -> [(consumer, how)]
         self.boundaries: set[str] = set().union(*(info.boundaries for info in infos))
@@ -175,6 +203,8 @@ class _DirIndex:
                 if policy and policy in self.boundaries:
                     role = "boundary"  # used by a policy that a role in another file takes as its boundary
                 self.uses.setdefault(name, []).append(role)
+            for name, facts in info.sizing:
+                self.sizing.setdefault(name, []).append(facts)
             for name, d in info.defs.items():
                 self.defs.setdefault(name, d)
                 for consumed, how in d[0]:

@@ -17,7 +17,7 @@ from ..located import LDict, LineIndex, LStr, Span, span_of
 from ..model import Holder, ManagedPolicyRef, Val
 from ._tf_classify import _json_string_template, _template_json
 from ._tf_common import (ATTACHMENT_ATTRS, ATTACHMENT_TYPES, ORGANIZATIONS_POLICY, POLICY_ATTRIBUTES, _BOUNDARY_REF,
-                         _MANAGED_ARN, _org_policy_kind, policy_role)
+                         _MANAGED_ARN, _org_policy_kind, policy_role, size_facts)
 from ._tf_credentials import (ACCESS_KEY, CREDENTIAL_SINKS, _POLICY_ATTACHMENT, _SECRET_REF, _USER_ATTACHMENT,
                               _USER_POLICY, _key_store, _literal, _user_text)
 from ._tf_index import _PRINCIPAL_ATTRS, _PRINCIPAL_TYPES, _Ctx
@@ -146,7 +146,9 @@ def _plan_resource(ctx: _Ctx, address: Any, rtype: Any, values: Any, seen: set) 
             continue
         tree = _template_json(ctx, tpl, address, strict)
         if tree is not None and (strict or isinstance(tree, dict) and "Statement" in tree):
-            _emit(ctx, tree, address, (address,) + path, role)
+            # the planned value is the policy as it will be sent (a resource the plan holds exists)
+            facts = size_facts(rtype, ".".join(str(p) for p in path if not isinstance(p, int)))
+            _emit(ctx, tree, address, (address,) + path, role, facts=facts)
 
 
 def _plan_credentials(ctx: _Ctx, tree: dict) -> None:

@@ -23,33 +23,46 @@ from .base import role_by_content
 from .. import safety
 from .._regex import PLUS
 from ._tf_classify import _classify, _classify_json_value, _classify_node, _template_json, _unwrap
-from ._tf_common import POLICY_DOC, _CACHE_MAX, _IN_MEMORY, _MAX_TEMPLATE_FILE, _blocks_named
+from ._tf_common import POLICY_DOC, _CACHE_MAX, _IN_MEMORY, _MAX_TEMPLATE_FILE, _blocks_named, may_not_exist
 from ._tf_index import _Ctx, _HOLDABLE, _doc_role, _doc_sids, _holders_of, _read_sibling, _roots, _skipped_sids
 
 
 # ---------------------------------------------------------------------------
 # One policy-valued attribute
 
+#: Size facts of a document whose size counts against no quota we check (see ``size_facts``).
+_UNSIZED = (False, None, False)
+
 
 def _policy_value(ctx: _Ctx, attr, label: str, path: tuple, role: str, strict: bool,
-                  doc_role: Optional[str] = None) -> None:
+                  doc_role: Optional[str] = None, facts: tuple = _UNSIZED) -> None:
+    """``facts``: ``(sized, attachment, conditional)`` of the attribute (see ``size_facts``)."""
     kind, payload = _classify(ctx, attr)
     if kind == "tree":
         if strict or "Statement" in payload:
-            _emit(ctx, payload, label, path, role)
+            _emit(ctx, payload, label, path, role, facts=facts)
     elif kind == "template":
         tree = _template_json(ctx, payload, label, strict)
         if tree is not None and (strict or "Statement" in tree):
-            _emit(ctx, tree, label, path, role)
+            _emit(ctx, tree, label, path, role, facts=_unless_directives(payload, facts))
     elif kind == "file":
-        _file_policy(ctx, payload, label, path, role, strict)
+        _file_policy(ctx, payload, label, path, role, strict, facts)
     # "doc": linted at the data source; "local": linted where it is defined
 
 
-def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None) -> None:
+def _unless_directives(tpl, facts: tuple) -> tuple:
+    """A template with ``%{ }`` directives may repeat or drop text: its size is not known."""
+    if facts[0] and any(sp[2] == "directive" for sp in tpl.specials):
+        return (False,) + tuple(facts[1:])
+    return facts
+
+
+def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None,
+          facts: tuple = _UNSIZED) -> None:
     if role is None:
         role = role_by_content(tree)
     doc = build_document(tree, ctx.origin(label, path, file), role=role)
+    doc.sized, doc.attachment, doc.conditional = facts
     if role in ("identity", "trust", "boundary") and ctx.doc is not None and _HOLDABLE.match(label):
         doc.principals = _holders_of(ctx, label)
     ctx.src.documents.append(doc)
@@ -86,7 +99,8 @@ def _loose(ctx: _Ctx, attr, label: str, path: tuple, role: Optional[str] = None)
 # file() and templatefile()
 
 
-def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict: bool) -> None:
+def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict: bool,
+                 facts: tuple = _UNSIZED) -> None:
     from ..parsers import hcl
 
     call, args, pos = payload
@@ -142,7 +156,7 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
         ftpl = hcl.Template(text, _identity_map(len(text)), [], len(text), Span(1, 1, 1, 1))
     tree = _template_json(ctx, ftpl, f"{label} ({call} {rel_display})", strict, index=index, file=display)
     if tree is not None and (strict or "Statement" in tree):
-        _emit(ctx, tree, label, path, role, file=display)
+        _emit(ctx, tree, label, path, role, file=display, facts=_unless_directives(ftpl, facts))
 
 
 def _outside(ctx: _Ctx, call: str, ref: str, span: Span, label: str, path: tuple) -> None:
@@ -383,4 +397,24 @@ def _data_document(ctx: _Ctx, blk, address: str) -> None:
     root["Statement"] = stmts
     root.key_spans["Statement"] = blk.type_span
     role = _doc_role(ctx, name, root, ctx.file_index() if local else None)
-    _emit(ctx, root, address, (address,), role)
+    _emit(ctx, root, address, (address,), role, facts=_document_facts(ctx, name, blk))
+
+
+def _document_facts(ctx: _Ctx, name: str, blk) -> tuple:
+    """Size facts of a policy document data source, from the attributes that use it across the
+    module: sized when every use is a sized attribute (a use through a module, a local or an output
+    may be anything), with their common attachment (managed and inline uses together: None, held to
+    the largest identity quota); not sized with a ``dynamic`` block (its statements repeat any number
+    of times, none included)."""
+    uses = ctx.dir_index().sizing.get(name)
+    if not uses or any(u is None for u in uses) or _has_dynamic(blk):
+        return _UNSIZED
+    attachments = {u[1] for u in uses}
+    attachment = attachments.pop() if len(attachments) == 1 else None
+    return (all(u[0] for u in uses), attachment, may_not_exist(blk) or any(u[2] for u in uses))
+
+
+def _has_dynamic(blk, depth: int = 0) -> bool:
+    if depth > 20:
+        return True
+    return any(b.type == "dynamic" or _has_dynamic(b, depth + 1) for b in blk.blocks)

@@ -5,8 +5,9 @@ Terraform, a policy template, Serverless... Each is one module beside this one, 
 in the table :data:`linter.sources.FORMATS`, and exposes:
 
 ``extract(src, tree)``
-    fill ``src`` (:class:`SourceFile`): the policy documents with their origin and role,
-    managed-policy references, block spans for suppressions, and the findings reading
+    fill ``src`` (:class:`SourceFile`): the policy documents with their origin and role (and,
+    where the format knows them, how each is attached, whether its size is what deploys and
+    whether it may not deploy: ``attachment``, ``sized``, ``conditional``), managed-policy references, block spans for suppressions, and the findings reading
     produced (LP001, LP002). ``tree`` is what the format's syntax parsed (see below).
     A format that knows resources also fills ``src.credentials``
     (:class:`~linter.model.CredentialFacts`, through ``src.credential_facts()``): the

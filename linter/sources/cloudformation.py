@@ -34,6 +34,11 @@ placeholders, ``Fn::Join`` of literals (and of ``Ref``/``GetAtt``, written as th
 equivalent ``${...}`` placeholders) is joined, and everything else is an
 :class:`~linter.located.Unresolved` value that is never taken for ``"*"``.
 
+Size facts (for the quotas, IAM111 and IAM112; see :meth:`_Template.size_facts`): a managed
+policy or an inline policy of its principals, sized unless an ``Fn::If`` inside the document was
+read as both branches, conditional when the resource has a ``Condition`` or an ``Fn::If`` chooses
+the document.
+
 Credential facts (``src.credentials``, for KEY404-KEY407, see :class:`_Credentials`): the
 ``AWS::IAM::AccessKey`` resources, the outputs and resource properties (:data:`_SINKS`) their
 ``SecretAccessKey`` reaches, the ``Parameters`` and their ``NoEcho``, and the policies
@@ -330,6 +335,9 @@ class Resolver:
     def __init__(self, template: Optional["_Template"] = None) -> None:
         self.t = template
         self.origin_of: dict[int, Any] = {}  # id(copy) -> original LDict
+        #: how many ``Fn::If`` were evaluated: a tree resolved across one holds both branches, so
+        #: its size is not what deploys (callers compare the count before and after)
+        self.branches = 0
 
     # -- scalars ---------------------------------------------------------
 
@@ -395,6 +403,7 @@ class Resolver:
         if key == "Fn::Join":
             return self.join(arg, node, depth)
         if key == "Fn::If":
+            self.branches += 1
             if not (isinstance(arg, list) and len(arg) == 3):
                 return Unresolved(f"!If {_short(arg)}", "Fn::If", span)
             alts = Alts(span=span)
@@ -940,6 +949,7 @@ class _Template:
 
     @_guarded
     def document(self, node: Any, typ: str, lid: str, rel: tuple, base: tuple, role: str) -> None:
+        branches = self.resolver.branches
         tree = self.document_tree(node)
         if tree is None:
             return
@@ -947,7 +957,24 @@ class _Template:
         if role == "auto":
             role = role_by_content(tree)
         doc = build_document(tree, origin, role=role)
+        self.size_facts(doc, typ, lid, rel, whole=self.resolver.branches == branches)
         self.add(doc)
+
+    def size_facts(self, doc: PolicyDocument, typ: str, lid: str, rel: tuple, whole: bool = True) -> None:
+        """How the document is kept (``attachment``), whether its tree is what deploys (``sized``:
+        the IAM and Organizations policies, unless an ``Fn::If`` inside it was resolved to both
+        branches) and whether it may not deploy (``conditional``: the resource has a ``Condition``,
+        or an ``Fn::If`` chooses the document)."""
+        inline = rel[:1] == ("Policies",) and (typ in IAM_PRINCIPAL_TYPES or typ.startswith(_SAM_RESOURCE))
+        if typ == "AWS::IAM::ManagedPolicy":
+            doc.attachment = "managed"
+        elif inline or typ in IAM_POLICY_TYPES:
+            doc.attachment = "inline"
+        # a permission set's inline policy has a quota of its own; resource policies one per service
+        doc.sized = whole and (doc.attachment is not None or typ == ORGANIZATIONS_POLICY
+                               or (typ == "AWS::IAM::Role" and rel[:1] == ("AssumeRolePolicyDocument",)))
+        res = self.resources.get(lid)
+        doc.conditional = "Fn::If" in rel or (isinstance(res, dict) and "Condition" in res)
 
     def document_tree(self, node: Any) -> Optional[Any]:
         """The resolved mapping of a policy document written as a mapping or a JSON string."""
@@ -1071,7 +1098,9 @@ class _Template:
         if len(entry) == 1 and key in SAM_POLICY_TEMPLATES:
             tree = self.sam_template(key, entry)
             origin = Origin(self.src.path, KIND, self.label(typ, lid, rel + (key,)), base + rel + (key,))
-            self.add(build_document(tree, origin, role="identity"))
+            doc = build_document(tree, origin, role="identity")
+            self.size_facts(doc, typ, lid, rel)
+            self.add(doc)
 
     def sam_template(self, name: str, entry: dict) -> LDict:
         key_span = entry.key_span(name) if isinstance(entry, LDict) else span_of(entry)

@@ -12,6 +12,11 @@ Recognized (checked in this order on the top-level mapping):
   holds its inline policies and the managed policies it attaches (matched by ARN to
   ``Policies``), a user also those of the groups it is in, and a managed policy named as a
   ``PermissionsBoundary`` is that principal's boundary (the principal model).
+
+A trust policy or a service or resource control policy file is ``sized`` (its size counts against
+its quota). An identity policy or permissions boundary file is not: it may be a copy of an AWS
+managed policy, which AWS keeps at any size, and whether it becomes a managed or an inline policy
+is not known. Neither is what the AWS CLI prints: AWS accepted those documents.
 """
 from __future__ import annotations
 
@@ -51,7 +56,12 @@ def extract(src, tree: Any) -> None:
     if shape == "policy":
         src.kind = "policy-json"
         role = role_by_content(tree)
-        _add(src, tree, (), "", role_by_name(src.path) if role == "identity" else role)
+        role = role_by_name(src.path) if role == "identity" else role
+        # A trust policy or an SCP/RCP file is held to its quota. An identity policy or a boundary may
+        # be a copy of an AWS managed policy, which AWS keeps at any size (ReadOnlyAccess is over
+        # 80,000 characters), and whether it becomes managed or inline is not known: not sized. What
+        # the AWS CLI printed below was read back from AWS, which accepted it whatever its size.
+        _add(src, tree, (), "", role, sized=role in ("trust", "organization"))
         if files_nearby(src, (".tf",)):  # else the Terraform reader is not even loaded
             from . import terraform
 
@@ -99,8 +109,9 @@ def _owner(d: dict) -> str:
     return ""
 
 
-def _add(src, node: Any, path: tuple, label: str, role: str) -> None:
+def _add(src, node: Any, path: tuple, label: str, role: str, sized: bool = False) -> None:
     doc = build_document(node, Origin(src.path, src.kind, label, path), role=role)
+    doc.sized = sized
     src.documents.append(doc)
     for st in doc.statements:
         src.blocks.append(st.span)

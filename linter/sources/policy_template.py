@@ -7,7 +7,8 @@ written (``arn:aws:s3:::${bucket}/*``), standing for a whole value they are
 :class:`~linter.located.Unresolved`, and directives disappear. A template that is not a
 JSON policy once read this way (a YAML file, a shell script) is only scanned for
 credentials. A template that a nearby Terraform file reads with ``templatefile()`` is
-linted as that resource's policy (:func:`linter.sources.terraform.owner_documents`).
+linted as that resource's policy (:func:`linter.sources.terraform.owner_documents`). A template
+with directives is not ``sized``: how often its text repeats is not known.
 """
 from __future__ import annotations
 
@@ -53,4 +54,11 @@ def extract(src, tree) -> None:
 
     if tree is not None and policy_json.claims(src.path, tree):
         policy_json.extract(src, tree)
+        if _DIRECTIVE[syntax_of(src.abspath)] in src.text:
+            # a directive (%{ for }, {% if %}) may repeat or drop text: the size is not known
+            for doc in src.documents:
+                doc.sized = False
     src.kind = "policy-template"
+
+
+_DIRECTIVE = {"terraform": "%{", "jinja": "{%"}

@@ -18,7 +18,8 @@ and linted there, with that file's positions. Variables (``${self:...}``, ``${op
 inside a string they stay as placeholders (an ARN with a ``${aws:accountId}`` account is
 scoped to an account), a whole value is unknown, and they are never errors.
 CloudFormation intrinsic functions in statements (``Fn::GetAtt``, ``!Ref``, ``!Sub``)
-are read as in a template.
+are read as in a template. The statements are an inline policy of the role the framework makes
+(``attachment``), sized unless an ``Fn::If`` among them was read as both branches.
 
 Principals (:func:`_principals`): the service role the framework makes
 (``IamRoleLambdaExecution``) holds the provider's statements, the ``resources`` policies attached
@@ -250,6 +251,7 @@ class _Service:
         """One document of ``statements`` (a list of statements, or one) at ``path``."""
         if not isinstance(statements, (list, dict)):
             return
+        branches = self.resolver.branches if self.resolver is not None else 0
         stmts = _unresolve(self.resolve(statements))
         tree = LDict(span=span_of(statements))
         # the framework writes the role policy with this Version (policy variables work in it)
@@ -258,6 +260,10 @@ class _Service:
         tree.key_spans["Statement"] = span_of(statements)
         origin = Origin(file or self.src.path, KIND, label, path)
         doc = build_document(tree, origin, role="identity", statements_path=path)
+        # the framework puts the statements in an inline policy of the role it makes; an Fn::If
+        # resolved to both branches leaves the size unknown
+        doc.attachment = "inline"
+        doc.sized = self.resolver.branches == branches
         self.src.documents.append(doc)
         if file is None:
             for st in doc.statements:

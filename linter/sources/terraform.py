@@ -58,7 +58,7 @@ from ._tf_classify import _classify
 from ._tf_common import (ATTACHMENT_ATTRS, ATTACHMENT_TYPES, ORGANIZATIONS_POLICY, ORGANIZATIONS_POLICY_TYPES,
                          POLICY_ATTRIBUTES, POLICY_DOC, RESOURCE_POLICY_ATTRS, _CACHE_MAX, _IN_MEMORY, _LOCAL_REF,
                          _MAX_TEMPLATE_FILE, _blocks_named, _boundaries, _parse_cached, _policy_attrs,
-                         _policy_lookups, _ref_text, policy_role)
+                         _policy_lookups, _ref_text, may_not_exist, policy_role, size_facts)
 from ._tf_credentials import ACCESS_KEY, CREDENTIAL_SINKS, _credentials
 from ._tf_index import MODULE_FILES, _Ctx, _file_sig
 from ._tf_values import _data_document, _loose, _policy_value
@@ -247,7 +247,8 @@ def _extract_block(ctx: _Ctx, blk) -> None:
 def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
     for path_name, role, strict, attr in _policy_attrs(blk, ctx.boundaries):
         path = (address,) + (path_name if isinstance(path_name, tuple) else (path_name,))
-        _policy_value(ctx, attr, address, path, role, strict)
+        key = path_name if isinstance(path_name, str) else f"{path_name[0]}.{path_name[-1]}"
+        _policy_value(ctx, attr, address, path, role, strict, facts=size_facts(rtype, key, may_not_exist(blk)))
     if rtype in ATTACHMENT_TYPES:
         for name in ATTACHMENT_ATTRS:
             a = blk.get(name)
