@@ -19,8 +19,9 @@ Writes, under ``--out`` (default ``benchmarks/corpus/``, git-ignored):
 * ``one/template-500.yaml`` one ~500-line CloudFormation template;
 * ``configured/small-policy.json`` the same small policy in a repository whose
   ``pyproject.toml`` has a ``[tool.lint-policies]`` section (the pre-commit case of a project
-  that configures the linter: the configuration is parsed and checked on every run; the
-  benchmark names it with ``--config``, since it runs from the checkout).
+  that configures the linter: the configuration is found, parsed and checked on every run).
+  ``one/`` and ``configured/`` each hold an empty ``.git`` directory: each is a repository
+  of its own, where the one-file cases run, so that configuration discovery stops there.
 
 Every tree file is 20 to 200 lines long. Statements mix scoped and unscoped ARNs,
 wildcards, ``iam:PassRole`` with and without ``iam:PassedToService``, guardrail ``Deny``
@@ -733,7 +734,8 @@ SMALL_POLICY = {
 
 
 def write_singles(g: Gen, out: str) -> None:
-    os.makedirs(out, exist_ok=True)
+    # a repository of its own (configuration discovery stops at .git), as a user's would be
+    os.makedirs(os.path.join(out, ".git"), exist_ok=True)
     c = g.ctx()
     text = json.dumps(SMALL_POLICY, indent=2).replace("{account}", g.account) + "\n"
     _write(os.path.join(out, "small-policy.json"), text)
@@ -800,7 +802,7 @@ allowed-actions = ["sagemaker:Describe*", "sagemaker:List*"]
 
 
 def write_configured(small_policy: str, out: str) -> None:
-    os.makedirs(out, exist_ok=True)
+    os.makedirs(os.path.join(out, ".git"), exist_ok=True)
     _write(os.path.join(out, "pyproject.toml"), CONFIG)
     with open(small_policy, encoding="utf-8") as fh:
         _write(os.path.join(out, "small-policy.json"), fh.read())

@@ -133,6 +133,13 @@ class Cmd:
     cpu_runs: list[float] = field(default_factory=list)
     exit_code: Optional[int] = None
     tail: str = ""  # last stderr line of the sanity run, when it failed oddly
+    #: Where it runs (None: the checkout). The one-file cases run in the corpus's own repository
+    #: directories, so that configuration discovery sees what a user's repository has, not ours.
+    cwd: Optional[str] = None
+
+    @property
+    def where(self) -> str:
+        return self.cwd or REPO
 
     @property
     def median(self) -> float:
@@ -141,7 +148,7 @@ class Cmd:
 
 def sanity_run(c: Cmd, env: dict) -> None:
     """One untimed run: warms caches (.pyc, page cache) and records the exit code."""
-    r = subprocess.run(c.argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    r = subprocess.run(c.argv, cwd=c.where, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True, errors="replace")
     c.exit_code = r.returncode
     lines = r.stderr.strip().splitlines()
@@ -163,8 +170,8 @@ def time_hyperfine(cmds: list[Cmd], runs: int, env: dict) -> None:
             order = cmds[r % len(cmds):] + cmds[:r % len(cmds)]
             argv = ["hyperfine", "-N", "--warmup", "0", "--runs", "1", "-i", "--style", "none",
                     "--export-json", out]
-            for c in order:
-                argv += ["--command-name", c.key, shlex.join(c.argv)]
+            for c in order:  # GNU env -C: the command's own directory, without a shell
+                argv += ["--command-name", c.key, shlex.join(["env", "-C", c.cwd, *c.argv] if c.cwd else c.argv)]
             p = subprocess.run(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
             if p.returncode != 0 or not os.path.exists(out):
@@ -191,7 +198,7 @@ def time_builtin(cmds: list[Cmd], runs: int, env: dict) -> None:
         for c in cmds[r % len(cmds):] + cmds[:r % len(cmds)]:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            subprocess.run(c.argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            subprocess.run(c.argv, cwd=c.where, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
             c.times.append(time.perf_counter() - t0)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -290,12 +297,12 @@ def precommit_batches(lint: list[str], files: list[str], env: dict) -> tuple[int
     return max_processes([[*lint, "--", *b] for b in batches], dict(env, PRE_COMMIT="1"))
 
 
-def instructions(argv: list[str], env: dict) -> Optional[int]:
+def instructions(argv: list[str], env: dict, cwd: str = REPO) -> Optional[int]:
     """Instructions executed by a command and its children (valgrind's callgrind), or None."""
     if not shutil.which("valgrind"):
         return None
     r = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes", "--callgrind-out-file=/dev/null",
-                        *argv], cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                        *argv], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True, errors="replace")
     total = 0
     for line in r.stderr.splitlines():
@@ -314,8 +321,8 @@ def corpus_paths() -> dict[str, str]:
     return {"small_policy": rel(os.path.join(one, "small-policy.json")),
             "small_template": rel(os.path.join(one, "small-template.yaml")),
             "template500": rel(os.path.join(one, "template-500.yaml")),
-            "configured": rel(os.path.join(CORPUS, "configured", "small-policy.json")),
-            "config": rel(os.path.join(CORPUS, "configured", "pyproject.toml")),
+            "one": one,
+            "configured": os.path.join(CORPUS, "configured"),
             "tree": rel(tree),
             "policies": rel(os.path.join(tree, "policies")),
             "templates": rel(os.path.join(tree, "cloudformation")),
@@ -329,10 +336,12 @@ def build_cases(py: str, lint: list[str], peers: dict[str, Optional[str]]) -> li
     ckv = ["--quiet", "--compact", "--skip-download"]
     cases = [
         Cmd("python", "python -c pass (interpreter start-up)", [py, "-c", "pass"], "1 one file"),
-        Cmd("ours_small_policy", "lint-policies small-policy.json", [*lint, P["small_policy"]], "1 one file"),
-        Cmd("ours_small_template", "lint-policies small-template.yaml", [*lint, P["small_template"]], "1 one file"),
+        Cmd("ours_small_policy", "lint-policies small-policy.json", [*lint, "small-policy.json"], "1 one file",
+            cwd=P["one"]),
+        Cmd("ours_small_template", "lint-policies small-template.yaml", [*lint, "small-template.yaml"], "1 one file",
+            cwd=P["one"]),
         Cmd("ours_configured", "lint-policies small-policy.json (pyproject.toml configures it)",
-            [*lint, "--config", P["config"], P["configured"]], "1 one file"),
+            [*lint, "small-policy.json"], "1 one file", cwd=P["configured"]),
         Cmd("ours_version", "lint-policies --version", [*lint, "--version"], "1 one file"),
         Cmd("ours_help", "lint-policies --help", [*lint, "--help"], "1 one file"),
     ]
@@ -344,7 +353,8 @@ def build_cases(py: str, lint: list[str], peers: dict[str, Optional[str]]) -> li
     if chk:
         cases.append(Cmd("chk_small", "checkov -f small-template.yaml", [chk, "-f", P["small_template"],
                          "--framework", "cloudformation", *ckv], "1 one file"))
-    cases.append(Cmd("ours_500", "lint-policies template-500.yaml", [*lint, P["template500"]], "2 500-line template"))
+    cases.append(Cmd("ours_500", "lint-policies template-500.yaml", [*lint, "template-500.yaml"], "2 500-line template",
+                     cwd=P["one"]))
     if cfn:
         cases.append(Cmd("cfn_500", "cfn-lint template-500.yaml", [cfn, P["template500"]], "2 500-line template"))
     if chk:
@@ -667,7 +677,7 @@ def main(argv=None) -> int:
             if c.group.startswith("1") and c.key in ("python", "ours_small_policy", "ours_configured", "ours_version",
                                                           "ours_help"):
                 log(f"instructions: {c.label}")
-                n = instructions(c.argv, env)
+                n = instructions(c.argv, env, c.where)
                 if n:
                     instr[c.key] = n
     breakdown_lines: list[str] = []
