@@ -616,7 +616,7 @@ def main(argv=None) -> int:
                          "by the machine's other load)")
     args = ap.parse_args(argv)
     if args.runs < 5:
-        log(f"note: --runs {args.runs} is below the 5 runs the issue asks for")
+        log(f"note: --runs {args.runs} is below the 5 runs the targets are judged on")
 
     sys.path.insert(0, HERE)
     import gen_corpus

@@ -94,7 +94,7 @@ def _text(s: str, state: list, key: bool = False) -> int:
     if "${" in s:
         s = _without_placeholders(s)
         state[0] = False
-    n = sum(1 for ch in s if not ch.isspace())
+    n = len(s) if s.isprintable() and " " not in s else len("".join(s.split()))  # str.split: str.isspace
     if key or not (s and s.isascii() and s.isdigit()):
         n += 2
     return n
