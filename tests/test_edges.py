@@ -1084,6 +1084,14 @@ def test_iam303_federated_after_an_aws_principal(lint):
     assert where(lint(text, name="trust.json", select=["IAM303"])) == [("IAM303",) + pos(text, f'"{GH}"')]
 
 
+def test_iam203_beside_values_that_are_not_text(lint):
+    # numbers and booleans under a String operator are compared as their text: no wildcard, no crash
+    text = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:username": [5, True, "a*"]}}}]}, indent=2)
+    assert where(lint(text, select=["IAM203", "LP000"])) == [("IAM203",) + pos(text, '"a*"')]
+
+
 def test_sm204_every_unknown_key_of_a_statement(lint):
     text = json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
