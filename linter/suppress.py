@@ -694,9 +694,15 @@ def _next_code(sorted_lines: list[int], line: int) -> Optional[int]:
 
 
 def _known_blocks(src: Any) -> list[tuple[int, int]]:
-    """Blocks the formats know: src.blocks (resources, Terraform blocks...) and the statements."""
+    """Blocks the formats know: src.blocks (resources, Terraform blocks...) and the statements
+    written in this file (not those of a policy it reads from another file, Terraform's
+    ``file()``: their lines are that file's)."""
     out = [(b.line, b.end_line) for b in getattr(src, "blocks", ()) or ()]
+    own = getattr(src, "path", None)
     for doc in getattr(src, "documents", ()) or ():
+        origin = getattr(doc, "origin", None)
+        if getattr(origin, "file", own) != own:
+            continue
         for st in getattr(doc, "statements", ()) or ():
             sp = getattr(st, "span", None)
             if sp is not None:

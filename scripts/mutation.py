@@ -6,6 +6,9 @@
     python scripts/mutation.py --sample 40     # a quick look
     python scripts/mutation.py --only 'linter/secrets.py' --all
     python scripts/mutation.py --list          # the mutants, counted by module, and exit
+    python scripts/mutation.py --report run.json                 # keep the results
+    python scripts/mutation.py --survivors run.json              # re-run that run's survivors
+    python scripts/mutation.py --mutant 'linter/secrets.py:_Scanner._pair:*'   # named mutants
 
 The modules, the tests each module is checked with, the sample size and the seed are in
 ``pyproject.toml`` under ``[tool.lint-policies-mutation]``; mutants known to be equivalent
@@ -356,6 +359,10 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", "-j", type=int, default=cfg.get("jobs", 2))
     ap.add_argument("--only", help="a glob of the modules to mutate (rules/iam30*.py)")
     ap.add_argument("--list", action="store_true", help="count the mutants by module and exit")
+    ap.add_argument("--mutant", action="append", default=[], metavar="NAME",
+                    help="run the mutants with this name (a glob; repeatable), listed as equivalent or not")
+    ap.add_argument("--survivors", metavar="REPORT",
+                    help="run the mutants that survived in a run written with --report")
     ap.add_argument("--report", help="write the results as JSON to this file")
     args = ap.parse_args(argv)
 
@@ -372,8 +379,21 @@ def main(argv=None) -> int:
         print("equivalent mutants that no longer exist (remove them from scripts/mutation-equivalent.txt):")
         for u in unknown:
             print("  " + u)
+    names = list(args.mutant)
+    if args.survivors:
+        with open(args.survivors, encoding="utf-8") as fh:
+            names += json.load(fh)["survived"]
     pool = [m for m in every if m.ident not in equivalent]
-    chosen = pool if args.all or args.sample >= len(pool) else random.Random(args.seed).sample(pool, args.sample)
+    if names:
+        chosen = [m for m in every if any(fnmatch.fnmatchcase(m.ident, n) for n in names)]
+        missing = [n for n in names if not any(fnmatch.fnmatchcase(m.ident, n) for m in every)]
+        if missing:
+            print("no such mutant: " + ", ".join(missing), file=sys.stderr)
+            return 2
+    elif args.all or args.sample >= len(pool):
+        chosen = pool
+    else:
+        chosen = random.Random(args.seed).sample(pool, args.sample)
     chosen.sort(key=lambda m: (m.path, m.start))
     print(f"{len(chosen)} of {len(every)} mutants ({len(every) - len(pool)} listed as equivalent), "
           f"{args.jobs} workers", flush=True)
@@ -444,14 +464,15 @@ def main(argv=None) -> int:
     score = 100.0 * killed / len(scored) if scored else 100.0
     minutes = (time.monotonic() - t_start) / 60
     print(f"\nmutation score {score:.1f}%: {killed} of {len(scored)} mutants killed "
-          f"({'all' if args.all else f'sample of {len(chosen)}, seed {args.seed}'}), {len(survived)} survived, "
+          f"({'named' if names else 'all' if args.all else f'sample of {len(chosen)}, seed {args.seed}'}), "
+          f"{len(survived)} survived, "
           f"{minutes:.0f} min")
     for s in survived:
         print("  survived: " + s)
     if args.report:
         with open(args.report, "w", encoding="utf-8") as fh:
             json.dump({"score": round(score, 1), "killed": killed, "scored": len(scored), "survived": survived,
-                       "sample": None if args.all else len(chosen), "seed": args.seed, "minutes": round(minutes, 1),
+                       "sample": None if args.all or names else len(chosen), "seed": args.seed, "minutes": round(minutes, 1),
                        "results": {k: v[0] for k, v in results.items()}}, fh, indent=1)
     return 0 if not survived else 1
 

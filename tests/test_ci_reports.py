@@ -87,6 +87,20 @@ def test_gitlab_fingerprints_unique_for_identical_findings(work):
     assert len(issues) == 2 and issues[0]["fingerprint"] != issues[1]["fingerprint"]
 
 
+def test_gitlab_fingerprint_is_the_sarif_partial_fingerprint_hashed(work):
+    # the n-th identical finding of a file is "<fingerprint>:<n>" in SARIF; GitLab gets its SHA-256
+    import hashlib
+
+    two = POLICY.replace('"Resource": "*"\n    }', '"Resource": "*"\n    },\n    {"Effect": "Allow", "Action": '
+                                                    '"sagemaker:*", "Resource": "*"}')
+    (work / "policy.json").write_text(two, encoding="utf-8")
+    issues = json.loads(_run(["--format", "gitlab", "--select", "SM101", "policy.json"], work).stdout)
+    sarif = json.loads(_run(["--format", "sarif", "--select", "SM101", "policy.json"], work).stdout)
+    partial = [r["partialFingerprints"]["lintPoliciesFingerprint/v1"] for r in sarif["runs"][0]["results"]]
+    assert [p.rsplit(":", 1)[1] for p in partial] == ["1", "1"]
+    assert [i["fingerprint"] for i in issues] == [hashlib.sha256(p.encode()).hexdigest()[:32] for p in partial]
+
+
 def test_gitlab_clean_is_an_empty_array(work):
     r = _run(["--format", "gitlab", "ok.json"], work)
     assert (r.returncode, r.stdout) == (0, "[]\n")
@@ -181,6 +195,14 @@ def test_full_layout(work):
     assert lines[-1] == "Found 2 findings (2 error, 0 warning, 0 note) in 1 of 1 file checked."
 
 
+def test_full_layout_of_a_file_at_the_size_limit(work):
+    # a file of exactly --max-file-size bytes is linted, and its last line is shown whole
+    text = '{"Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}'
+    (work / "one.json").write_text(text, encoding="utf-8")
+    r = _run(["--format", "full", "--select", "SM101", "--max-file-size", str(len(text)), "one.json"], work)
+    assert r.stdout.splitlines()[2] == "  1 | " + text
+
+
 def test_text_is_full_on_a_terminal_and_concise_in_a_pipe(work, monkeypatch):
     monkeypatch.chdir(work)
 
@@ -224,6 +246,18 @@ def test_full_layout_shows_a_window_of_a_long_line(work):
     src, caret = r.stdout.splitlines()[2:4]
     assert src.startswith("  1 | ...") and src.endswith("...") and len(src) < 200
     assert src[caret.index("^"):caret.index("^") + 13] == '"sagemaker:*"' and caret.count("^") == 13
+
+
+def test_json_report_is_indented_json_with_suppressed_findings(work):
+    (work / "t.yaml").write_text(
+        "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n"
+        "        Statement:\n          - Effect: Allow\n            Action: sagemaker:*  # lint-policies: "
+        "ignore[SM101] -- sandbox\n            Resource: \"*\"\n", encoding="utf-8")
+    r = _run(["--format", "json", "--show-suppressed", "--select", "SM101,SM201", "t.yaml"], work)
+    doc = json.loads(r.stdout)
+    assert [f["code"] for f in doc["findings"]] == ["SM201"]
+    assert [(f["code"], f["reason"]) for f in doc["suppressed"]] == [("SM101", "sandbox")]
+    assert r.stdout == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"  # streamed, byte for byte
 
 
 def test_statistics(work):

@@ -288,6 +288,20 @@ def test_arn_covers_all_edges(resource, covers_all):
         assert kb.resource_types_covered(resource) == frozenset()
 
 
+@pytest.mark.parametrize("resource", ["arn:aws:sagemaker:*:*:", "arn:aws:sagemaker:*:*:/"])
+def test_not_resource_with_an_empty_resource_part_leaves_nothing_out(lint, resource):
+    # no SageMaker ARN has an empty resource part: NotResource excludes no resource, as an S3 ARN does not
+    def sm202(res):
+        text = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sagemaker:*", "NotResource": res}]}, indent=2)
+        (f,) = lint(text, select=["SM202"])
+        return f.message
+
+    assert kb.resource_types_covered(resource) == frozenset()
+    assert sm202(resource) == sm202("arn:aws:s3:::bucket") == sm202("arn:aws:sagemaker:*:*:*-team-a")
+    assert f"grants {len(kb.sagemaker_actions())} SageMaker actions" in sm202(resource)
+
+
 @pytest.mark.parametrize("resource,code", [
     ("arn:aws:sagemaker:*::*", "SM201"),  # an empty account counts as every account
     ("arn:aws:sagemaker:*:*:*", "SM201"),
@@ -750,6 +764,58 @@ def test_sarif_result_levels_follow_each_finding(tmp_path, monkeypatch):
         "startLine": 1, "startColumn": 21, "endLine": 1, "endColumn": 41}
 
 
+def test_sarif_rule_full_description_is_the_rationale():
+    from linter.registry import load
+    from linter.reporters.sarif_format import rule_descriptor
+
+    for code in ("SM101", "IAM301", "KEY402"):
+        rule = load(code)
+        d = rule_descriptor(rule)
+        assert rule.rationale and rule.rationale[:1024] != rule.summary[:1024]
+        assert d["fullDescription"] == {"text": rule.rationale[:1024]}
+        assert d["shortDescription"] == {"text": rule.summary[:1024]}
+
+
+def test_sarif_related_location_in_another_file(tmp_path, monkeypatch):
+    # SM301 on a role in role.tf, completed by a policy attached to it in jobs.tf
+    from linter.engine import Options, run
+    from linter.reporters import render
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ml").mkdir()
+    (tmp_path / "ml" / "role.tf").write_text(textwrap.dedent("""        resource "aws_iam_role" "scientist" {
+          name               = "scientist"
+          assume_role_policy = jsonencode({
+            Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" }, Action = "sts:AssumeRole" }]
+          })
+        }
+
+        resource "aws_iam_role_policy" "pass" {
+          role   = aws_iam_role.scientist.id
+          policy = jsonencode({
+            Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }]
+          })
+        }
+        """))
+    jobs = textwrap.dedent("""        resource "aws_iam_role_policy" "jobs" {
+          role   = aws_iam_role.scientist.id
+          policy = jsonencode({
+            Statement = [{ Effect = "Allow", Action = "sagemaker:CreateProcessingJob", Resource = "*" }]
+          })
+        }
+        """)
+    (tmp_path / "ml" / "jobs.tf").write_text(jobs)
+    res = run(["ml"], Options(select=["SM301"]))
+    log = json.loads(render("sarif", res, {"version": "0", "codes": ["SM301"]}))
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "ml/role.tf"
+    (related,) = result["relatedLocations"]
+    line, col = pos(jobs, '"sagemaker:CreateProcessingJob"')
+    assert related["physicalLocation"]["artifactLocation"] == {"uri": "ml/jobs.tf", "uriBaseId": "%SRCROOT%"}
+    assert (related["physicalLocation"]["region"]["startLine"], related["physicalLocation"]["region"]["startColumn"]) \
+        == (line, col)
+
+
 @pytest.mark.parametrize("path,uri", [
     ("dir with space/p#1.json", "dir%20with%20space/p%231.json"),
     ("100%/p?.json", "100%25/p%3F.json"),
@@ -847,6 +913,47 @@ def test_hcl_values_nested_too_deeply_point_at_one_bracket(lint):
         == [("LP001", "values are nested too deeply", line, col, line, col + 1)]
 
 
+def test_hcl_function_calls_count_as_nesting_levels(lint):
+    # tolist(tolist(...)): each call is one level, as each bracket is
+    from linter.parsers.hcl import MAX_DEPTH
+
+    depth = MAX_DEPTH + 20
+    text = 'resource "aws_iam_policy" "p" {\n  policy = jsonencode(' + "tolist(" * depth + '"*"' + ")" * depth + ")\n}\n"
+    line, first = pos(text, "tolist(")
+    col = first + len("tolist(") * (MAX_DEPTH + 1)  # the first call past the limit
+    assert [(f.code, f.message, f.span.line, f.span.col) for f in lint(text, name="main.tf")] \
+        == [("LP001", "values are nested too deeply", line, col)]
+
+
+def test_hcl_format_with_fewer_arguments_than_verbs_is_not_resolved(lint):
+    # format("...%s...%s", one): Terraform fails at plan time; the value stays unknown, never a crash
+    text = ('resource "aws_iam_policy" "p" {\n  policy = jsonencode({Statement = [{Effect = "Allow", '
+            'Action = "sagemaker:*", Resource = format("arn:aws:sagemaker:%s:%s:*", "us-east-1")}]})\n}\n')
+    assert where(lint(text, name="main.tf")) == [("SM101",) + pos(text, '"sagemaker:*"')]
+
+
+POLICY_TF = ('resource "aws_iam_policy" "ok" {\n'
+             '  policy = jsonencode({Statement = [{Effect = "Allow", Action = "sagemaker:*", Resource = "*"}]})\n'
+             '}\n')
+
+
+def test_hcl_recovery_keeps_an_indented_first_block(lint):
+    # the file is cut where a top-level line starts; what comes before the first one is a piece too
+    text = "  " + POLICY_TF.replace("\n", "\n  ") + '\nresource "aws_iam_policy" "bad" {\n  name = = "x"\n}\n'
+    assert where(lint(text, name="main.tf", select=["SM101", "LP001"])) == sorted([
+        ("SM101",) + pos(text, '"sagemaker:*"'), ("LP001",) + pos(text, "= \"x\"")])
+
+
+def test_hcl_error_in_a_blank_looking_first_line_is_reported(lint):
+    # a no-break space (pasted from a web page) is no HCL blank: the file does not parse, although
+    # every top-level block parses on its own
+    text = "\u00a0\n" + POLICY_TF
+    found = lint(text, name="main.tf", select=["SM101", "LP001"])
+    assert [f.code for f in found] == ["SM101", "LP001"]
+    assert (found[0].span.line, found[0].span.col) == pos(text, '"sagemaker:*"')
+    assert found[1].message.startswith("syntax error")
+
+
 # ---------------------------------------------------------------------------
 # Surviving mutants of the sampled mutation run, each killed by the behaviour it changes
 
@@ -885,3 +992,131 @@ def test_hcl_double_slash_directive_without_a_space(tmp_path, monkeypatch):
     res = run_files(tmp_path, monkeypatch, {"main.tf": text}, ["SM101", "LP"])
     assert res.findings == []
     assert reasons(res) == [("SM101",) + pos(text, '"sagemaker:*"') + ("break-glass admin",)]
+
+
+# ---------------------------------------------------------------------------
+# Rules: ARN, principal and condition edges the 150-mutant sample showed unchecked
+
+def test_iam109_resource_part_that_starts_like_a_type(lint):
+    # "training-*/x", "ro*/team-a": the word before the wildcard may begin any type's name, so every
+    # format of the service is tried, and the Region or account that fits none of them is reported
+    text = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [
+        "arn:aws:sagemaker::111122223333:training-*/x",
+        "arn:aws:iam:us-east-1:111122223333:ro*/team-a",
+        "arn:aws:sagemaker:us-east-1:12345:training-job/x"]}]}, indent=2)
+    found = sorted(lint(text, select=["IAM109"]), key=lambda f: f.span.line)
+    assert [(f.code, f.span.line, f.span.col, f.severity) for f in found] == [
+        ("IAM109",) + pos(text, '"arn:aws:sagemaker::111122223333:training-*/x"') + ("warning",),
+        ("IAM109",) + pos(text, '"arn:aws:iam:us-east-1:111122223333:ro*/team-a"') + ("warning",),
+        ("IAM109",) + pos(text, '"arn:aws:sagemaker:us-east-1:12345:training-job/x"') + ("warning",)]
+    assert "has no Region, but sagemaker ARNs of this kind have one" in found[0].message
+    assert 'has a Region ("us-east-1"), but iam ARNs of this kind have none' in found[1].message
+    assert 'the account "12345" is not a 12-digit account id' in found[2].message
+
+
+def test_iam109_reads_a_reference_format_alike_for_a_value_and_a_pattern(lint):
+    # AWS writes a few formats with a "*" (application-signals-mcp: mcp-server/*). Whatever it is
+    # read as, an ARN and a pattern that only adds a final "*" to it are judged alike
+    value = "arn:aws:application-signals-mcp::111122223333:mcp-server/x"
+    text = allow("s3:GetObject", [value, value + "*"])
+    both = {("IAM109",) + pos(text, f'"{value}"'), ("IAM109",) + pos(text, f'"{value}*"')}
+    assert set(where(lint(text, select=["IAM109"]))) in (set(), both)
+
+
+def test_iam109_region_only_some_kinds_fix_is_not_judged(lint):
+    # s3 object ARNs have no Region and Multi-Region Access Point requests only us-west-2: another
+    # Region fits neither, but "s3 ARNs of this kind have none" would be wrong; nothing is reported
+    text = allow("s3:GetObject", "arn:aws:s3:eu-west-1:111122223333:async-request/mrap/op/*")
+    assert lint(text, select=["IAM109"]) == []
+
+
+def test_iam109_reports_sagemaker_arns_where_sm203_does_not_apply(lint):
+    # SM203 judges granting policies only; in a VPC endpoint policy the ARN slip is IAM109's
+    text = textwrap.dedent("""\
+        Resources:
+          Endpoint:
+            Type: AWS::EC2::VPCEndpoint
+            Properties:
+              ServiceName: com.amazonaws.us-east-1.sagemaker.api
+              VpcId: vpc-1
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal: "*"
+                    Action: sagemaker:CreateTrainingJob
+                    Resource: arn:aws:sagemaker:us-east-1:111122223333:trainingjob/team-a-*
+        """)
+    found = lint(text, name="template.yaml", select=["IAM109", "SM203"])
+    assert where(found) == [("IAM109",) + pos(text, "arn:aws:sagemaker")]
+    assert 'name this resource type "training-job", not "trainingjob"' in found[0].message
+
+
+def test_federated_principal_that_is_not_a_provider(lint):
+    # a role ARN as Federated principal: IAM204 says so; IAM205 and IAM303 cannot know the provider
+    text = trust({"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:role/ci"},
+                  "Action": "sts:AssumeRoleWithWebIdentity"})
+    found = lint(text, name="trust.json", select=["IAM204", "IAM205", "IAM303", "LP000"])
+    at = pos(text, '"arn:aws:iam::111122223333:role/ci"')
+    assert [(f.code, f.span.line, f.span.col, f.severity) for f in found] == [
+        ("IAM204",) + at + ("error",), ("IAM303",) + at + ("error",)]
+    assert found[0].message == ('"arn:aws:iam::111122223333:role/ci" is not an identity provider ARN '
+                                '(arn:aws:iam::<account>:oidc-provider/<host> or :saml-provider/<name>)')
+    assert found[1].message.startswith("federated trust (arn:aws:iam::111122223333:role/ci) has no audience")
+
+
+def test_iam205_names_the_action_that_fits(lint):
+    text = trust({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                  "Action": "sts:AssumeRoleWithSAML"},
+                 {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/Corp"},
+                  "Action": "sts:AssumeRoleWithWebIdentity"})
+    found = lint(text, name="trust.json", select=["IAM205"])
+    assert where(found) == [("IAM205",) + pos(text, '"sts:AssumeRoleWithSAML"'),
+                            ("IAM205",) + pos(text, '"sts:AssumeRoleWithWebIdentity"')]
+    assert found[0].message.endswith("trusts AWS or service principals: nobody can assume the role this way; "
+                                     "use sts:AssumeRole")
+    assert found[1].message.endswith("trusts a SAML provider: nobody can assume the role this way; "
+                                     "use sts:AssumeRoleWithSAML")
+
+
+def test_iam303_federated_after_an_aws_principal(lint):
+    text = trust({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root", "Federated": GH},
+                  "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]})
+    assert where(lint(text, name="trust.json", select=["IAM303"])) == [("IAM303",) + pos(text, f'"{GH}"')]
+
+
+def test_iam203_beside_values_that_are_not_text(lint):
+    # numbers and booleans under a String operator are compared as their text: no wildcard, no crash
+    text = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:username": [5, True, "a*"]}}}]}, indent=2)
+    assert where(lint(text, select=["IAM203", "LP000"])) == [("IAM203",) + pos(text, '"a*"')]
+
+
+def test_sm204_every_unknown_key_of_a_statement(lint):
+    text = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"sagemaker:VolumKmsKey": "k", "sagemaker:VolumeKmsKey": "k",
+                                       "sagemaker:InstanceTypo": "ml.m5.large"}}}]}, indent=2)
+    found = sorted(lint(text, select=["SM204"]), key=lambda f: f.span.line)
+    assert where(found) == [("SM204",) + pos(text, '"sagemaker:VolumKmsKey"'),
+                            ("SM204",) + pos(text, '"sagemaker:InstanceTypo"')]
+    assert found[0].message.startswith('condition key "sagemaker:VolumKmsKey" does not exist for SageMaker')
+    assert found[1].message.startswith('condition key "sagemaker:InstanceTypo" does not exist for SageMaker')
+
+
+def test_iam109_account_that_fits_no_kind_when_some_kinds_fix_one(monkeypatch):
+    # kinds of one resource part, one without an account and one owned by "aws": an account that fits
+    # neither is not reported as "ARNs of this kind have none" (some do); when none has one, it is
+    from linter.rules import iam109
+
+    none = ("demo", "thing", ("arn", "${Partition}", "demo", "", "", "thing/${Name}"))
+    owned = ("demo", "aws-thing", ("arn", "${Partition}", "demo", "", "aws", "thing/${Name}"))
+    value = "arn:aws:demo::111122223333:thing/x"
+    for formats, reported in (((none, owned), False), ((none,), True)):
+        monkeypatch.setattr(iam109, "arn_formats", lambda svc, complete=False, fs=formats: fs)
+        monkeypatch.setattr(iam109, "formats_for", lambda svc, res, complete=False, fs=formats: fs)
+        msg = iam109._match(value, "demo", "", "111122223333", "thing/x", complete=False)
+        assert (msg is not None) is reported
+        if reported:
+            assert msg == (f'"{value}" has an account ("111122223333"), but demo ARNs of this kind have none, '
+                           f'so it matches nothing')

@@ -286,6 +286,19 @@ def test_summary_size_cap(tmp_path):
     assert github_summary.markdown(R(fs), budget=10) == ""
 
 
+def test_summary_budget_of_exactly_its_size_holds_every_row():
+    # room for the note about rows left out is kept while a row is still to come (each row here is
+    # longer than the note), none after the last one
+    fs = [F(msg=f"{i}" * 300, file=f"f{i}.json") for i in range(3)]
+    whole = github_summary.markdown(R(fs))
+    size = len(whole.encode("utf-8"))
+    assert github_summary.markdown(R(fs), budget=size) == whole
+    short = github_summary.markdown(R(fs), budget=size - 1)
+    assert short.count("| f") == 2 and len(short.encode("utf-8")) <= size - 1
+    assert short.endswith("\n_1 more finding not shown: a job summary is limited to 1 MiB. "
+                          "The step log and the SARIF report (--sarif-file) list them all._\n\n")
+
+
 def test_summary_when_file_is_full(tmp_path):
     path = tmp_path / "s.md"
     path.write_bytes(b"x" * github_summary.LIMIT)

@@ -122,6 +122,17 @@ def test_indented_heredoc_strips_common_indentation():
     assert doc.pos.index.pos(tpl.omap(off)) == (4, 12)
 
 
+def test_indented_heredoc_strips_the_smallest_indentation_not_the_first_lines():
+    # Terraform: "<<-" removes the indentation of the least indented line, wherever it is
+    text = 'p = <<-EOT\n      first\n    second\n        third\n    EOT\n'
+    assert attrs(text)["p"] == "  first\nsecond\n    third\n"
+
+
+def test_quoted_template_keeps_literal_percent_and_dollar():
+    # only a backslash starts an escape; a "%" or "$" not followed by "{" is itself
+    assert attrs('a = "${var.p}: 100% of $5 \\u0041"\n')["a"] == "${var.p}: 100% of $5 A"
+
+
 def test_empty_heredoc():
     assert attrs("a = <<EOT\nEOT\n")["a"] == ""
 
@@ -188,6 +199,16 @@ def test_deep_values_do_not_crash(text):
 def test_deep_blocks_are_a_parse_error():
     with pytest.raises(ParseError, match="nested too deeply"):
         hcl.parse("a {" * 10000 + "}" * 10000 + "\n")
+
+
+def test_blocks_nested_up_to_the_limit_parse():
+    from linter.parsers.hcl import MAX_DEPTH
+
+    ok = MAX_DEPTH + 1  # the top-level block and MAX_DEPTH blocks inside it
+    hcl.parse("a {\n" * ok + "}\n" * ok)
+    with pytest.raises(ParseError, match="blocks are nested too deeply") as e:
+        hcl.parse("a {\n" * (ok + 1) + "}\n" * (ok + 1))
+    assert e.value.span == Span(ok + 1, 1, ok + 1, 2)  # the first block past the limit
 
 
 def test_scan_template_text():

@@ -336,6 +336,21 @@ def test_errors(text, message, span):
         json.loads(text, parse_constant=_no_constants)
 
 
+@pytest.mark.parametrize("text, message, span", [
+    ('{"a"  ', "unexpected end of file: expected ':' after object key", Span(1, 7, 1, 7)),
+    ('{"a"', "unexpected end of file: expected ':' after object key", Span(1, 5, 1, 5)),
+    ('{"a" 123}', "expected ':' after object key", Span(1, 6, 1, 9)),  # the whole token
+    ('{"a" @}', "expected ':' after object key", Span(1, 6, 1, 7)),  # no token: one character
+    ('[1,', "unexpected end of file: '[' opened at line 1 column 1 is not closed", Span(1, 4, 1, 4)),
+    ('{"a": [1,', "unexpected end of file: '[' opened at line 1 column 7 is not closed", Span(1, 10, 1, 10)),
+    ('', "unexpected end of file: no JSON value", Span(1, 1, 1, 1)),
+    (' \n', "unexpected end of file: no JSON value", Span(2, 1, 2, 1)),
+])
+def test_error_messages_exactly(text, message, span):
+    err = error_of(text)
+    assert (err.message, err.span) == (message, span)
+
+
 def test_huge_integer_is_a_parse_error():
     err = error_of("[" + "9" * 5000 + "]")
     assert "number" in err.message

@@ -87,3 +87,23 @@ def test_configuration_names_existing_modules_and_tests():
     every = {x.ident for p in paths for x in m.mutants_of(p)}
     assert set(equivalent) <= every, "a listed equivalent mutant no longer exists"
     assert all(why for why in equivalent.values())
+
+
+def test_every_rule_is_checked_with_a_test_that_names_it():
+    """A rule whose tests are all in a file the configuration leaves out would be mutated and
+    checked with unrelated tests only: every mutant of it would survive."""
+    m = _module()
+    cfg = m.load_config()
+    for p in m.files(cfg, None):
+        if not p.startswith("rules/") or p.startswith("rules/_"):
+            continue
+        tests, first = m.tests_for(cfg, p)
+        code = os.path.splitext(os.path.basename(p))[0].upper()
+        named = [t for t in tests if code in open(os.path.join(ROOT, t), encoding="utf-8").read()]
+        assert named and tests[:len(named)] == named and first == len(named), p
+
+
+def test_an_unknown_mutant_name_is_refused(capsys):
+    m = _module()
+    assert m.main(["--mutant", "linter/secrets.py:no_such_function:True->False#0"]) == 2
+    assert "no such mutant" in capsys.readouterr().err

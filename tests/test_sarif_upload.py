@@ -172,3 +172,58 @@ def test_gzip_size_limit(many):
     assert sum(r["level"] == "error" for r in kept) == 50  # the most severe stay
     assert 0 < len(kept) < 450
     assert results[-1]["message"]["text"].startswith(f"{450 - len(kept)} more findings were left out")
+
+
+def _exact_fit(messages, severities, bigger_when_sorted):
+    """Findings whose log, compressed, is ``bigger_when_sorted`` (or smaller) with the most severe
+    first than in file order, and the gzip limit at which the smaller of the two just fits."""
+    from linter import registry
+    from linter.findings import Finding
+    from linter.located import Span
+    from linter.reporters import sarif_format as SF
+
+    rules = [registry.load("LP000")]
+    log = SF._log(rules, {"version": "0.1.0"})
+
+    def size(fs):
+        return SF._gzip_size(log, [json.dumps(r, indent=2, ensure_ascii=False)
+                                   for r in SF._results(fs, {"LP000": 0}, rules)])
+
+    for seed in range(200):
+        fs = [Finding("LP000", "internal-error", sev, messages(seed * 10 + i), Span(i + 1, 1, i + 1, 2),
+                      file="p.json") for i, sev in enumerate(severities)]
+        in_order = size(fs)
+        by_severity = size(sorted(fs, key=lambda f: -SF.RANK[f.severity]))
+        if (by_severity > in_order) is bigger_when_sorted and by_severity != in_order:
+            return fs, min(in_order, by_severity) + 4096  # 4096: the room kept for the note
+    raise AssertionError("no such findings")
+
+
+def _kept_whole(findings, limit):
+    meta = {"version": "0.1.0", "codes": ["LP000"], "sarif_max_gzip": limit}
+    text = render("sarif", Result(findings, [], 1), meta)
+    results = json.loads(text)["runs"][0]["results"]
+    assert [(r["ruleId"], r["level"]) for r in results] == [("LP000", f.severity) for f in findings]
+    assert len(gzip.compress(text.encode("utf-8"))) <= limit
+
+
+def test_a_log_that_fits_exactly_is_kept_whole():
+    import base64
+    import hashlib
+
+    def noise(i):
+        return base64.b64encode(hashlib.shake_256(str(i).encode()).digest(1500)).decode()
+
+    # file order compresses worse than most severe first: only the sorted log is measured at the limit
+    _kept_whole(*_exact_fit(noise, ["note", "error", "warning", "note", "error"], bigger_when_sorted=False))
+
+
+def test_the_size_check_measures_non_ascii_text_as_written():
+    import hashlib
+
+    def cjk(i):  # UTF-8 text, 3 bytes a character; escaped as \uXXXX it would weigh 6
+        b = hashlib.shake_256(str(i).encode()).digest(1200)
+        return "".join(chr(0x4E00 + (b[k] << 8 | b[k + 1]) % 0x5000) for k in range(0, len(b), 2))
+
+    # the log in file order just fits; sorted, it would not: nothing is left out
+    _kept_whole(*_exact_fit(cjk, ["note", "error", "warning", "note", "error"], bigger_when_sorted=True))

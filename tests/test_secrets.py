@@ -262,6 +262,30 @@ def test_json_name_value_pairs():
     assert findings(text2) == []
 
 
+def test_name_value_pair_edges():
+    s = secret("pair-edge")
+    # the Value before the Name, at the very start of the text
+    first = f"Value: {s}\nName: AWS_SECRET_ACCESS_KEY\n"
+    assert summary(first) == [exp("KEY402", first, s)]
+    # a Value before the Name that holds no value to read: nothing, and no crash
+    for text in ("- Value: !Ref Other\n  Name: AWS_SECRET_ACCESS_KEY\n", 'Value: "\nName: AWS_SECRET_ACCESS_KEY\n'):
+        assert summary(text) == []
+    # no Value at all: the block that follows the name holds its default
+    block = f"key: AWS_SECRET_ACCESS_KEY {{default = \"{s}\"}}\n"
+    assert summary(block) == [exp("KEY402", block, s)]
+
+
+def test_lookups_are_bounded_per_file():
+    # after 2,000 names without a value of their own, a name only gets the value written right after it
+    s = secret("budget")
+    names = "- AWS_SECRET_ACCESS_KEY: none\n"
+    pair = f"- Name: AWS_SECRET_ACCESS_KEY\n  Value: {s}\n"
+    assert summary(names * 1999 + pair) == [exp("KEY402", names * 1999 + pair, s)]
+    assert summary(names * 2000 + pair) == []
+    direct = f"- AWS_SECRET_ACCESS_KEY: {s}\n"
+    assert summary(names * 2000 + direct) == [exp("KEY402", names * 2000 + direct, s)]
+
+
 def test_json_same_object_as_key_id_uses_the_tree():
     from linter.parsers.json_loc import parse_json
 

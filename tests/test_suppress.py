@@ -136,6 +136,20 @@ f: sagemaker:*
     assert len(kept) == 8  # and no LP100 either: there is no suppression at all
 
 
+def test_yaml_line_scanner_after_a_flow_sequence_and_a_block_scalar():
+    """A file that does not parse is read by the line scanner: a closed flow sequence leaves the
+    block structure as it was, and a block scalar ends at the first line indented no deeper than
+    its key (not its list dash)."""
+    flow = ('Statement:\n  - Action: [a]\n    Resource: "*"\n  # lint-policies: ignore[SM101] -- the statement below\n'
+            '  - Effect: Allow\n    Action: sagemaker:*\n    Resource: "*"\nbad: a: b\n')
+    kept, sup = apply(flow, "t.yaml", [finding("SM101", 6), finding("SM101", 2)])
+    assert codes_lines(sup) == [("SM101", 6)] and codes_lines(kept) == [("SM101", 2)]
+    block = ('Statement:\n  - key: |\n     text\n    Action: sagemaker:*  # lint-policies: ignore[SM101] -- line\n'
+             '    Resource: "*"\nbad: a: b\n')
+    kept, sup = apply(block, "t.yaml", [finding("SM101", 4)])
+    assert codes_lines(sup) == [("SM101", 4)] and kept == []
+
+
 def test_yaml_scanner_positions():
     scan = suppress.scan_yaml("k: 'it''s' # c1\nx: \"a\\\"#\" # c2\n# c3\n")
     assert [(c.line, c.col, c.text, c.own_line) for c in scan.comments] == [
@@ -189,6 +203,62 @@ def test_hcl_scanner_strings_interpolation_block_comments():
         (1, 28, "real"), (2, 1, "lint-policies: ignore[SM1] -- c")]
     kept, sup = apply(text, "main.tf", [finding("SM101", 3)])
     assert codes_lines(sup) == [("SM101", 3)]
+
+
+def test_code_scanner_strings_comments_and_blocks():
+    """The line scanner of program code (read when the parser's layout is not at hand)."""
+    js = ('const a = f("x // not a comment", \'y\');  // one\n'
+          '  /*/ two */\n'
+          'const s = new iam.PolicyStatement({\n'
+          '  actions: ["sagemaker:*"],\n'
+          '});\n'
+          'const t = `a ${g({b: 1})} // in a template`; // three\n'
+          'x = 1;\n')
+    scan = suppress.scan_code(js, "js")
+    assert [(c.line, c.col, c.text, c.own_line) for c in scan.comments] == [
+        (1, 42, " one", False), (2, 3, "/ two ", True), (6, 46, " three", False)]
+    assert scan.blocks == {3: 5} and sorted(scan.code_lines) == [1, 3, 4, 5, 6, 7]
+    py = 's = iam.PolicyStatement(\n    actions=["sagemaker:*"],\n    resources=["*"])  # one\nt = "a \\" # b"  # two\n'
+    scan = suppress.scan_code(py, "python")
+    assert [(c.line, c.col, c.text) for c in scan.comments] == [(3, 23, " one"), (4, 17, " two")]
+    assert scan.blocks == {1: 3}
+
+
+def test_directive_markers_without_a_space(tmp_path):
+    """``#lint-policies:`` in YAML and a one-line ``/*lint-policies: ... */`` in HCL are directives;
+    the reason is all the text up to the closing ``*/``."""
+    yaml_text = ("Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n"
+                 "        Statement:\n          - Effect: Allow\n"
+                 "            Action: sagemaker:*  #lint-policies: ignore[SM101] -- sandbox account\n"
+                 "            Resource: \"*\"\n")
+    tf = ('resource "aws_iam_policy" "p" {\n  /*lint-policies: ignore[SM101] -- break-glass admin*/\n'
+          '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sagemaker:*", Resource = "*" }] })\n}\n')
+    (tmp_path / "t.yaml").write_text(yaml_text)
+    (tmp_path / "main.tf").write_text(tf)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        res = run(["t.yaml", "main.tf"], Options(select=["SM101", "LP"]))
+    finally:
+        os.chdir(cwd)
+    assert res.findings == []
+    assert sorted((f.file, f.span.line, f.suppressed_by) for f in res.suppressed) == [
+        ("main.tf", 3, "break-glass admin"), ("t.yaml", 8, "sandbox account")]
+
+
+def test_directive_above_a_policy_read_from_another_file_covers_its_line_only(tmp_path, monkeypatch):
+    """The statements of ``file("p.json")`` are on p.json's lines: they do not stretch a directive
+    in main.tf over the lines below it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}, indent=2))
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "a" {\n  name = "a"\n  # lint-policies: ignore[SM101] -- policy a is reviewed\n'
+        '  policy = file("${path.module}/p.json")\n}\nresource "aws_iam_policy" "b" {\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sagemaker:*", Resource = "*" }] })\n}\n')
+    res = run(["main.tf"], Options(select=["SM101", "LP100"]))
+    assert res.suppressed == []
+    assert [(f.file, f.code, f.span.line) for f in res.findings] == [("main.tf", "LP100", 3), ("main.tf", "SM101", 7)]
 
 
 def test_ignore_file_in_the_first_lines():

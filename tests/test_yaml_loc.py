@@ -109,6 +109,18 @@ def test_duplicate_keys_are_recorded_last_wins():
     assert t.key_spans["a"] == Span(3, 1, 3, 2)
 
 
+def test_explicit_tags_decide_the_type():
+    t = parse_yaml("a: !!str 10\nb: !!float 10\nc: !!int 10\nd: !!str true\n")
+    assert [(type(t[k]).__name__, plain(t[k])) for k in "abcd"] == [
+        ("LStr", "10"), ("YScalar", 10.0), ("YScalar", 10), ("LStr", "true")]
+    assert isinstance(plain(t["b"]), float)
+
+
+def test_a_quoted_merge_key_is_an_ordinary_key():
+    t = parse_yaml('base: &b {x: 1}\nd:\n  "<<": *b\n  y: 3\n')
+    assert plain(t["d"]) == {"<<": {"x": 1}, "y": 3}
+
+
 def test_merge_keys():
     t = parse_yaml("base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n")
     assert plain(t["d"]) == {"x": 1, "y": 3}
@@ -161,6 +173,18 @@ def test_alias_bomb_budget_counts_expanded_nodes():
         parse_yaml(ok, max_alias_nodes=7)
 
 
+def test_alias_budget_default_is_100_000_nodes():
+    # a collection counts one node plus its contents: the list below stands for 1,000 nodes
+    base = "a: &a [" + ", ".join(["x"] * 999) + "]\ns: &s x\n"
+    at_limit = base + "b: [" + ", ".join(["*a"] * 100) + "]\n"  # 100,000 nodes through aliases
+    assert len(parse_yaml(at_limit)["b"]) == 100
+    with pytest.raises(YAMLLimitError) as e:
+        parse_yaml(at_limit + "c: *s\n")  # one more
+    assert e.value.message == ("YAML aliases expand to more than 100,000 nodes (alias *s alone stands for 1); "
+                               "not linted: this looks like an alias bomb")
+    assert e.value.span == Span(4, 4, 4, 6)
+
+
 @pytest.mark.parametrize("text", [
     "[" * 10_000 + "]" * 10_000,
     "- " * 10_000 + "x\n",
@@ -199,6 +223,13 @@ def test_comments_with_spans():
 def test_comment_scanner_without_a_parse_respects_quotes():
     text = 'a: "x # no" # yes\nb: \'q # no\'\nurl: http://h/#frag\n'
     assert [str(c) for c in scan_comments(text)] == ["# yes"]
+
+
+def test_comment_scanner_without_a_parse_after_an_apostrophe_in_a_plain_scalar():
+    # a quote starts a quoted scalar only where a node starts (after a blank, ":", "-", "[", "{" or ",")
+    text = "Description: Bob's role  # a note\nName: 'x' # two\n"
+    assert [(str(c), c.span) for c in scan_comments(text)] == [
+        ("# a note", Span(1, 26, 1, 34)), ("# two", Span(2, 11, 2, 16))]
 
 
 def test_a_large_template_parses_whole():
