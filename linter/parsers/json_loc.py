@@ -204,10 +204,6 @@ _SCALAR = Lazy(  # compiled when a document first holds a number, true, false or
     r'(?<![ \t\n\r,:])[ \t\n\r,:]*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)')
 
 
-def _scalar_match(text: str, pos: int):
-    return _SCALAR.match(text, pos)
-
-
 def _locate(values: Any, text: str, base: int) -> Any:
     """Build the located tree for ``values``, the result of ``json.loads(text)``.
 
@@ -232,7 +228,7 @@ def _locate(values: Any, text: str, base: int) -> Any:
     ldict = LDict
     llist = LList
     lscalar = LScalar
-    scalar_match = _scalar_match
+    scalar_match = None  # the pattern's match, bound when the first number or literal comes
     max_depth = MAX_DEPTH
     find = text.find
 
@@ -346,6 +342,8 @@ def _locate(values: Any, text: str, base: int) -> Any:
                     ocol = s - off
                     break
                 else:
+                    if scalar_match is None:
+                        scalar_match = _SCALAR.compiled().match
                     m = scalar_match(text, pos)
                     s, e = m.span(1)
                     pos = e
@@ -421,6 +419,8 @@ def _locate(values: Any, text: str, base: int) -> Any:
                     ocol = s - off
                     break
                 else:
+                    if scalar_match is None:
+                        scalar_match = _SCALAR.compiled().match
                     m = scalar_match(text, pos)
                     s, e = m.span(1)
                     pos = e
