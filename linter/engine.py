@@ -174,20 +174,63 @@ def display_path(path: str, opts: Options) -> str:
 
 
 class RuleSet:
-    """The selected rules, grouped by scope (loaded once per process)."""
+    """The selected rules, grouped by scope. A built-in rule is imported when a file first has
+    something it applies to (its scope, the role of a document, the facts it requires), so that a
+    run over one identity policy without conditions does not pay for the trust-policy, credential
+    and condition rules; :attr:`by_scope` imports them all (before forking workers)."""
 
-    def __init__(self, codes: list[str], opts: Options) -> None:
+    def __init__(self, codes: list[str], opts: Options, given: Optional[dict] = None) -> None:
         from . import registry
 
         self.codes = codes
         self.engine_codes = {c for c in codes if c in registry.ENGINE_CODES}
-        self.by_scope: dict[str, list[tuple[Rule, Context]]] = {"document": [], "managed": [], "file": [],
-                                                               "credentials": [], "principal": []}
+        given = given or {}
+        self._slots: dict[str, list[_Slot]] = {"document": [], "managed": [], "file": [], "credentials": [],
+                                               "principal": []}
         for code in codes:
             if code in registry.ENGINE_CODES:
                 continue
-            rule = registry.load(code)
-            self.by_scope.setdefault(rule.scope, []).append((rule, Context(opts.rule_options.get(code, {}))))
+            rule = given.get(code)
+            scope, roles, requires = registry.where(code) if rule is None else \
+                (rule.scope, rule.roles, tuple(rule.requires))
+            self._slots.setdefault(scope, []).append(
+                _Slot(code, roles, frozenset(requires), Context(opts.rule_options.get(code, {})), rule))
+        self._chosen: dict[tuple, list[tuple[Rule, Context]]] = {}
+
+    def has(self, scope: str) -> bool:
+        """Whether a rule of ``scope`` is selected (nothing is imported)."""
+        return bool(self._slots.get(scope))
+
+    def applicable(self, scope: str, role: Optional[str] = None, facts: Optional[frozenset] = None) -> list:
+        """[(rule, context)] of the rules of ``scope`` that apply to a document of ``role`` holding
+        ``facts`` (see :meth:`linter.model.PolicyDocument.facts`); None: to anything of the scope."""
+        key = (scope, role, facts)
+        got = self._chosen.get(key)
+        if got is None:
+            got = self._chosen[key] = [
+                (slot.load(), slot.ctx) for slot in self._slots.get(scope, ())
+                if (role is None or slot.roles is None or role in slot.roles)
+                and (facts is None or slot.requires <= facts)]
+        return got
+
+    @property
+    def by_scope(self) -> dict[str, list[tuple[Rule, Context]]]:
+        """Every selected rule, imported, by scope."""
+        return {scope: [(slot.load(), slot.ctx) for slot in slots] for scope, slots in self._slots.items()}
+
+
+class _Slot:
+    __slots__ = ("code", "roles", "requires", "ctx", "rule")
+
+    def __init__(self, code: str, roles, requires: frozenset, ctx: Context, rule: Optional[Rule]) -> None:
+        self.code, self.roles, self.requires, self.ctx, self.rule = code, roles, requires, ctx, rule
+
+    def load(self) -> Rule:
+        if self.rule is None:
+            from . import registry
+
+            self.rule = registry.load(self.code)
+        return self.rule
 
 
 def selected_codes(opts: Options) -> list[str]:
@@ -220,7 +263,7 @@ def lint_unit(files: list, rules: RuleSet, opts: Options,
     from . import sources
 
     read = [_read_file(p, ex, rules, opts, text if i == 0 else None) for i, (p, ex) in enumerate(files)]
-    if rules.by_scope.get("principal"):
+    if rules.has("principal"):
         companions = []
         others = sources.unit_files(files[0][0]) if text is None or len(files) == 1 else []
         if others and others != [p for p, _ in files]:  # a unit of one file has no companions
@@ -270,9 +313,7 @@ def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: O
             f = internal("policy grammar check", doc.span, e, ("LP002",))
             f.file, f.label = doc_file, label
             out.append(f)
-        for rule, ctx in rules.by_scope["document"]:
-            if rule.roles is not None and doc.role not in rule.roles:
-                continue
+        for rule, ctx in rules.applicable("document", doc.role, doc.facts()):
             try:
                 for f in rule.check(doc, ctx) or ():
                     f.label = f.label or label
@@ -283,20 +324,20 @@ def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: O
                 f.file = doc_file
                 out.append(f)
     for ref in src.managed_refs:
-        for rule, ctx in rules.by_scope["managed"]:
+        for rule, ctx in rules.applicable("managed"):
             try:
                 for f in rule.check(ref, ctx) or ():
                     f.label = f.label or ref.origin.label
                     out.append(f)
             except Exception as e:
                 out.append(internal(f"rule {rule.code}", ref.value.span, e, (rule.code,)))
-    for rule, ctx in rules.by_scope["file"]:
+    for rule, ctx in rules.applicable("file"):
         try:
             out.extend(rule.check(src, ctx) or ())
         except Exception as e:
             out.append(internal(f"rule {rule.code}", Span(1, 1, 1, 1), e, (rule.code,)))
     if src.credentials:
-        for rule, ctx in rules.by_scope["credentials"]:
+        for rule, ctx in rules.applicable("credentials"):
             try:
                 out.extend(rule.check(src.credentials, ctx) or ())
             except Exception as e:
@@ -323,8 +364,9 @@ def _principal_rules(read: list, companions: list, rules: RuleSet) -> None:
     except Exception as e:  # a broken model must not stop the run
         read[0][1].append(_internal("grouping statements by principal", Span(1, 1, 1, 1), e, ("principals",)))
         return
+    applicable = rules.applicable("principal")
     for p in groups:
-        for rule, ctx in rules.by_scope["principal"]:
+        for rule, ctx in applicable:
             try:
                 found = list(rule.check(p, ctx) or ())
             except Exception as e:
@@ -471,7 +513,7 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
         results: list[Any] = [None] * len(files)
         if jobs == 1:
             rules = RuleSet(codes, opts)
-            for unit in units(files, bool(rules.by_scope["principal"])):
+            for unit in units(files, rules.has("principal")):
                 for i, res in _lint_unit_safely(unit, rules, opts):
                     results[i] = res
         else:

@@ -240,21 +240,27 @@ def _template_glob(template_low: str) -> str:
     """``aws:requesttag/${tagkey}`` -> ``aws:requesttag/?*``: each placeholder, ``${...}`` or
     ``<...>`` (``s3:ExistingObjectTag/<key>``), stands for one or more characters (the
     generator rejects key names holding ``*`` or ``?``)."""
+    if "${" not in template_low and "<" not in template_low:
+        return template_low
     out = []
-    i, n = 0, len(template_low)
-    while i < n:
-        ch = template_low[i]
-        close = None
-        if ch == "$" and template_low.startswith("${", i):
-            close = template_low.find("}", i + 2)
-        elif ch == "<":
-            close = template_low.find(">", i + 1)
-        if close is not None and close > 0:
-            out.append("?*")
-            i = close + 1
+    i = 0
+    while True:  # from one placeholder to the next (str.find, not a loop over characters)
+        a = template_low.find("${", i)
+        b = template_low.find("<", i)
+        if a == -1 and b == -1:
+            break
+        if b == -1 or (a != -1 and a < b):
+            start, close = a, template_low.find("}", a + 2)
         else:
-            out.append(ch)
-            i += 1
+            start, close = b, template_low.find(">", b + 1)
+        if close == -1:  # an opening without its close is literal text
+            out.append(template_low[i:start + 1])
+            i = start + 1
+            continue
+        out.append(template_low[i:start])
+        out.append("?*")
+        i = close + 1
+    out.append(template_low[i:])
     return "".join(out)
 
 
@@ -298,10 +304,10 @@ class _Keys:
 # --------------------------------------------------------------------------------------
 
 def _read(name: str):
-    import json
+    from .cjson import loads
 
     with open(os.path.join(_DIR, name), "rb") as fh:
-        return json.loads(fh.read().decode("utf-8"))
+        return loads(fh.read().decode("utf-8"))
 
 
 class _Index:

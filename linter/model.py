@@ -277,6 +277,20 @@ class PolicyDocument(Record):
             if s.is_allow:
                 yield s
 
+    def facts(self) -> frozenset:
+        """Which of :data:`FACTS` hold for the document: a rule that ``requires`` a fact the
+        document lacks cannot find anything in it, and is neither run on it nor imported for it."""
+        return _CONDITION if any(st.condition for st in self.statements) else _NONE
+
+
+#: What a document may hold that some rules need in order to find anything (:attr:`linter.rule.Rule.requires`).
+FACTS = {
+    "condition": "a statement has at least one condition clause (an operator with a key), "
+                 "however it is written",
+}
+_CONDITION = frozenset(("condition",))
+_NONE = frozenset()
+
 
 class ManagedPolicyRef(Record):
     """A managed policy attached to a principal, by ARN or name (SM105).

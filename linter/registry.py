@@ -8,7 +8,7 @@ import a rule module that will not run. Third-party rules come from the
 """
 from __future__ import annotations
 
-import importlib
+import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Iterable, Optional
@@ -73,11 +73,33 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "KEY407": ("key407", "user-granted-sagemaker", "note"),
 }
 
-#: Built-in rules whose scope is not ``document`` (known without importing them).
-SCOPES: dict[str, str] = {
-    "SM301": "principal", "SM302": "principal", "SM303": "principal", "SM304": "principal",
-    "SM306": "principal", "SM307": "principal", "IAM112": "principal",
+_G = ("identity", "resource")  # linter.model.GRANTING_ROLES
+_C = ("condition",)
+
+#: Where each built-in rule applies, known without importing it: code -> (scope, roles,
+#: requires), the rule's own ``scope``, ``roles`` and ``requires`` (a test keeps the two equal).
+#: The engine imports a rule only when a file has something it applies to. Rules not listed
+#: apply to documents of every role: ("document", None, ()).
+WHERE: dict[str, tuple[str, Optional[tuple[str, ...]], tuple[str, ...]]] = {
+    "SM101": ("document", _G, ()), "SM102": ("document", _G, ()), "SM103": ("document", _G, ()),
+    "SM105": ("managed", None, ()), "SM201": ("document", _G, ()), "SM202": ("document", _G, ()),
+    "SM203": ("document", _G, ()), "SM204": ("document", None, _C), "SM301": ("principal", None, ()),
+    "SM302": ("principal", None, ()), "SM303": ("principal", None, ()), "SM304": ("principal", None, ()),
+    "SM305": ("document", _G, _C), "SM306": ("principal", None, ()), "SM307": ("principal", None, ()),
+    "IAM102": ("document", None, _C), "IAM103": ("document", None, _C), "IAM104": ("document", None, _C),
+    "IAM105": ("document", None, _C), "IAM106": ("document", None, _C), "IAM107": ("document", None, _C),
+    "IAM108": ("document", None, _C),
+    "IAM111": ("document", ("identity", "trust", "boundary", "organization"), ()),
+    "IAM112": ("principal", None, ()), "IAM201": ("document", None, _C), "IAM202": ("document", None, _C),
+    "IAM203": ("document", None, _C), "IAM204": ("document", ("trust", "resource", "endpoint"), ()),
+    "IAM205": ("document", ("trust",), ()), "IAM206": ("document", ("trust",), ()),
+    "IAM207": ("document", _G, ()), "IAM301": ("document", _G, ()), "IAM302": ("document", ("trust", "resource"), ()),
+    "IAM303": ("document", ("trust",), ()),
+    "KEY401": ("file", None, ()), "KEY402": ("file", None, ()), "KEY403": ("file", None, ()),
+    "KEY404": ("credentials", None, ()), "KEY405": ("credentials", None, ()), "KEY406": ("credentials", None, ()),
+    "KEY407": ("credentials", None, ()),
 }
+_ANYWHERE = ("document", None, ())
 
 #: Codes produced by the engine itself rather than by a rule's check.
 ENGINE_CODES = ("LP000", "LP001", "LP002", "LP003", "LP004", "LP100", "LP101")
@@ -112,16 +134,23 @@ def meta(code: str) -> tuple[str, str]:
     return code.lower(), "warning"
 
 
+def where(code: str) -> tuple:
+    """A rule's (scope, roles, requires), importing only plugin rules."""
+    if code in BUILTIN:
+        return WHERE.get(code, _ANYWHERE)
+    rule = plugins().get(code)
+    return (rule.scope, rule.roles, tuple(rule.requires)) if rule is not None else _ANYWHERE
+
+
 def scope_of(code: str) -> str:
     """A rule's scope, importing only plugin rules."""
-    if code in BUILTIN:
-        return SCOPES.get(code, "document")
-    rule = plugins().get(code)
-    return rule.scope if rule is not None else "document"
+    return where(code)[0]
 
 
 def load_builtin(code: str) -> Rule:
-    mod = importlib.import_module(f"linter.rules.{BUILTIN[code][0]}")
+    name = f"linter.rules.{BUILTIN[code][0]}"
+    __import__(name)  # not importlib.import_module: importing importlib costs a one-file run more
+    mod = sys.modules[name]
     return mod.RULE
 
 
@@ -137,7 +166,6 @@ def _entry_points() -> list[tuple[str, str]]:
     just those files, and only the ones that mention our group.
     """
     import os
-    import sys
 
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -182,12 +210,11 @@ def plugins() -> dict[str, Rule]:
         for ep_name, target in _entry_points():
             try:
                 mod_name, _, attr = target.partition(":")
-                obj = importlib.import_module(mod_name)
+                __import__(mod_name)
+                obj = sys.modules[mod_name]
                 for part in filter(None, attr.split(".")):
                     obj = getattr(obj, part)
             except Exception as e:  # a broken plugin must not break the run
-                import sys
-
                 print(f"lint-policies: cannot load rule plugin {ep_name!r} ({target}): {e}", file=sys.stderr)
                 continue
             items = obj if isinstance(obj, (list, tuple)) else [obj]

@@ -53,6 +53,10 @@ class Rule:
     #: Only run on documents of these roles (keys of :data:`linter.model.ROLES`); None = all.
     #: Rules about what is granted apply to ``GRANTING_ROLES``; rules about validity to all.
     roles: Optional[tuple[str, ...]] = None
+    #: Facts (keys of :data:`linter.model.FACTS`) a document must hold for the rule to find
+    #: anything in it: ``("condition",)`` for a rule that reads only condition clauses. The engine
+    #: skips the rule on other documents, and does not even import it when no document needs it.
+    requires: tuple[str, ...] = ()
     #: One sentence for the docs on which statements the rule reads ("Allow statements only").
     statements: str = ""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from linter import iam
+from linter._regex import Lazy
 from linter.located import Unresolved
 
 #: The reference page every IAM1xx/IAM2xx rule names its check in.
@@ -20,25 +21,9 @@ AA_REFERENCE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer
 PARTITIONS = frozenset(("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
                         "aws-eusc"))
 
-class LazyRe:
-    """A regular expression compiled on first use: a one-file pre-commit run imports every rule,
-    and most patterns are never needed."""
-
-    __slots__ = ("pattern", "_re")
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self._re = None
-
-    def _get(self):
-        if self._re is None:
-            import re
-
-            self._re = re.compile(self.pattern)
-        return self._re
-
-    def match(self, s: str, pos: int = 0):
-        return self._get().match(s, pos)
+#: A regular expression compiled on first use (a one-file pre-commit run imports most rules and
+#: needs few of their patterns); the regular expression audit checks these like any other.
+LazyRe = Lazy
 
 
 _REGION = LazyRe(r"^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$")

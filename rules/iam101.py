@@ -2,7 +2,7 @@
 import functools
 
 from linter import iam
-from linter.grammar import ACTION_SYNTAX
+from linter.grammar import action_syntax_ok
 from linter.rule import Rule
 
 from ._common import AA_REFERENCE, split_action, wildcard
@@ -67,7 +67,7 @@ def _problem(value):
     if not isinstance(value, str) or "${" in value or "%{" in value or "{{" in value:
         return None
     parts = split_action(value)
-    if parts is None or not ACTION_SYNTAX.match(value):
+    if parts is None or not action_syntax_ok(value):
         return None  # "*", or not an action at all (LP002)
     service, name = parts
     if not service or wildcard(service) or service.lower() == "sagemaker" or not name:

@@ -10,6 +10,7 @@ class UnknownConditionKey(Rule):
     name = "unknown-condition-key"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = ("Allow and Deny statements: a condition on a key that is never present makes a Deny deny "
                   "nothing (or everything).")
     summary = ("A condition key that does not exist: an unknown global `aws:` key, an unknown key of a service "

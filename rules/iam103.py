@@ -31,6 +31,7 @@ class ConditionKeyNotSupported(Rule):
     name = "condition-key-not-supported"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = ("Allow and Deny statements with an `Action` element (not `NotAction`, `\"*\"` or a wildcard "
                   "in a service name).")
     summary = ("A condition key that exists, but that no action of the statement supports (SM204 covers "

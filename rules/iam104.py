@@ -10,6 +10,7 @@ class InvalidConditionOperator(Rule):
     name = "invalid-condition-operator"
     severity = "error"
     roles = None
+    requires = ("condition",)
     statements = "Allow and Deny statements."
     summary = ("A `Condition` operator that does not exist (`StringEqual`, `ForAllValue:StringLike`), `Null` "
                "with `...IfExists`, or `Null` with a `ForAllValues:`/`ForAnyValue:` qualifier.")

@@ -9,6 +9,7 @@ class MissingSetQualifier(Rule):
     name = "missing-set-qualifier"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = "Allow and Deny statements."
     summary = ("A multivalued condition key (`aws:TagKeys`, `aws:PrincipalOrgPaths`, `aws:CalledVia`, "
                "`sagemaker:VpcSubnets`, `sagemaker:VpcSecurityGroupIds`, `sagemaker:InstanceTypes`...) tested "

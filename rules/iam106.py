@@ -22,6 +22,7 @@ class ConditionTypeMismatch(Rule):
     name = "condition-type-mismatch"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = "Allow and Deny statements."
     summary = ("A condition operator of the wrong type for its key: `StringEquals` on a Boolean key such as "
                "`sagemaker:NetworkIsolation` or `aws:SecureTransport`, `StringLike` on an IP address key "

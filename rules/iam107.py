@@ -1,4 +1,5 @@
 """IAM107 invalid-condition-value."""
+from linter._regex import PLUS
 from linter.located import Unresolved
 from linter.rule import Rule
 
@@ -7,7 +8,9 @@ from ._common import LazyRe, AA_REFERENCE, clauses, fill_in, looks_like_placehol
 _NUMBER = LazyRe(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _DATE = LazyRe(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$")
 _EPOCH = LazyRe(r"^\d{1,13}$")
-_BASE64 = LazyRe(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+# Possessive blocks (on Python 3.11+): giving one back can never let the padded tail match, and
+# the engine then holds no state per block of a long value.
+_BASE64 = LazyRe(r"^(?:[A-Za-z0-9+/]{4})*" + PLUS + r"(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
 _VPC = LazyRe(r"^vpc-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})$")
 _VPCE = LazyRe(r"^vpce-(?:[0-9a-zA-Z]{8}|[0-9a-zA-Z]{17})$")
 _SERVICE_PRINCIPAL = LazyRe(r"^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com)$")
@@ -44,6 +47,7 @@ class InvalidConditionValue(Rule):
     name = "invalid-condition-value"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = "Allow and Deny statements."
     summary = ("A condition value its operator or key cannot match: `Bool` (or `Null`) with anything but "
                "`true`/`false` or with several values, a date that is not ISO 8601, an IP range that is not CIDR, "

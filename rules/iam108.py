@@ -29,6 +29,7 @@ class SourceIpPrivate(Rule):
     name = "source-ip-private"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = "Allow and Deny statements."
     summary = ("`aws:SourceIp` compared with private address ranges (10.0.0.0/8, 172.16.0.0/12, "
                "192.168.0.0/16...), which it never holds.")

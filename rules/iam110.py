@@ -4,7 +4,8 @@ from linter.rule import Rule
 
 from ._common import LazyRe, AA_REFERENCE, is_policy_variable, placeholders, policy_variables
 
-_VAR_START = LazyRe(r"\s*[A-Za-z][A-Za-z0-9.\-/]*:[A-Za-z]")
+# Matched just after "${"; the look-behind keeps a search from rescanning a run of spaces or letters.
+_VAR_START = LazyRe(r"(?<![\sA-Za-z0-9.\-/])\s*[A-Za-z][A-Za-z0-9.\-/]*:[A-Za-z]")
 _DEFAULT = LazyRe(r"^\s*'[^']*'\s*$")
 
 
@@ -108,9 +109,10 @@ class InvalidPolicyVariable(Rule):
                                       f"such as ${{{name}, 'none'}}")
         # an opening "${" whose "}" never comes, before a variable name
         ends = {s for s, _, _ in closed}
+        last_close = text.rfind("}")  # one search, not one per opening (a value may hold thousands)
         i = text.find("${")
         while i >= 0:
-            if i not in ends and _VAR_START.match(text, i + 2) and "}" not in text[i + 2:]:
+            if i not in ends and last_close < i + 2 and _VAR_START.match(text, i + 2):
                 yield self.finding(v, f'"{text}": the policy variable at "{text[i:i + 24]}" has no closing brace }}')
                 return
             i = text.find("${", i + 2)

@@ -9,6 +9,7 @@ class ForAllValuesSingleValuedKey(Rule):
     name = "forallvalues-single-valued-key"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = ("Allow and Deny statements, positive operators (it fails open in an Allow; in a Deny it is "
                   "reported as a note).")
     summary = ("`ForAllValues:` on a single-valued condition key (`aws:PrincipalOrgID`, `aws:SourceAccount`, "

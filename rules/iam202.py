@@ -9,6 +9,7 @@ class ForAnyValueSingleValuedKey(Rule):
     name = "foranyvalue-single-valued-key"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = ("Allow and Deny statements, negated operators (a warning in a Deny, where it fails open; a note "
                   "in an Allow).")
     summary = ("`ForAnyValue:` with a negated operator on a single-valued condition key, which is false when the "

@@ -24,6 +24,7 @@ class WildcardWithoutLike(Rule):
     name = "wildcard-without-like"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = "Allow and Deny statements."
     summary = ("A condition value with `*` or `?` under an operator that does not expand wildcards "
                "(`StringEquals`, `StringNotEquals`, their `IgnoreCase` forms): `StringEquals` "

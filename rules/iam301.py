@@ -1,5 +1,5 @@
 """IAM301 passrole-unscoped."""
-import re
+from ._common import LazyRe
 
 from linter import kb
 from linter.analysis import action_values
@@ -108,7 +108,7 @@ def _notaction_grants_passrole(st) -> bool:
     return not any(kb.pattern_matches(v.value, "iam:PassRole") for v in vals)
 
 
-_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9*?][a-z0-9.*?-]*\.amazonaws\.com(?:\.cn)?$")
+_SERVICE_PRINCIPAL = LazyRe(r"^[a-z0-9*?][a-z0-9.*?-]*\.amazonaws\.com(?:\.cn)?$")
 
 
 def _passed_to(st) -> tuple:

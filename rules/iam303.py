@@ -1,7 +1,7 @@
 """IAM303 federated-trust-unconditioned."""
 from __future__ import annotations
 
-import re
+from ._common import LazyRe
 
 from linter import kb
 from linter.rule import Rule
@@ -14,8 +14,8 @@ _FEDERATED_ACTIONS = ("sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
 #: operators and ...IfExists (which passes when the key is absent) do not count.
 _POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike")
 _SEG = r"(?:\$\{[^}]*\}|[^:]*)"  # an ARN segment: text or a ${...} placeholder
-_OIDC = re.compile(rf"^arn:{_SEG}:iam::{_SEG}:oidc-provider/(.+)$", re.I)
-_SAML = re.compile(rf"^arn:{_SEG}:iam::{_SEG}:saml-provider/(.+)$", re.I)
+_OIDC = LazyRe(rf"(?i)^arn:{_SEG}:iam::{_SEG}:oidc-provider/(.+)$")
+_SAML = LazyRe(rf"(?i)^arn:{_SEG}:iam::{_SEG}:saml-provider/(.+)$")
 
 
 def provider_of(value) -> tuple[str, str]:

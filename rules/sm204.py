@@ -9,6 +9,7 @@ class UnknownSageMakerConditionKey(Rule):
     name = "unknown-sagemaker-condition-key"
     severity = "warning"
     roles = None
+    requires = ("condition",)
     statements = "Allow and Deny statements: a condition on a key that is never present makes a Deny guardrail deny nothing (or everything)."
     summary = ("A `sagemaker:` condition key that does not exist (the closest is suggested), or that no "
                "SageMaker action in the statement supports.")

@@ -9,6 +9,7 @@ class GuardrailFailsOpen(Rule):
     name = "guardrail-fails-open"
     severity = "error"
     roles = GRANTING_ROLES
+    requires = ("condition",)
     statements = ("Allow statements with a condition on a SageMaker guardrail key; a `Null` test in the same "
                   "statement, or a Deny statement of the same document that denies when the key is absent, "
                   "closes it.")

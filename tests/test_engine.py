@@ -1,12 +1,13 @@
 """The runner: a crashing rule is contained (LP000), only selected rules are imported,
 display paths, stable order."""
+import json
 import os
 import subprocess
 import sys
 
 from linter import registry
 from linter.engine import Options, RuleSet, run
-from linter.rule import Rule
+from linter.rule import Context, Rule
 
 POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}\n'
 
@@ -40,7 +41,71 @@ def test_only_selected_rules_are_imported():
             "RuleSet(['SM101'], Options()); "
             "print(sorted(m for m in sys.modules if m.startswith('linter.rules.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['linter.rules.sm101']"
+    assert out.strip() == "[]"  # nothing before a file needs it
+
+
+def _rules_imported(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    code = ("import sys; from linter.cli import main\ntry: main(['-q', %r])\nexcept SystemExit: pass\n"
+            "print(' '.join(sorted(m.rsplit('.', 1)[1].upper() for m in sys.modules "
+            "if m.startswith('linter.rules.') and not m.rsplit('.', 1)[1].startswith('_'))), file=sys.stderr)" % name)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    return set(out.stderr.split())
+
+
+def test_rules_are_imported_only_for_what_a_file_holds(tmp_path):
+    from linter import registry
+
+    condition_rules = {c for c, (_, _, req) in registry.WHERE.items() if "condition" in req}
+    trust_only = {c for c, (scope, roles, _) in registry.WHERE.items()
+                  if scope == "document" and roles is not None and "identity" not in roles}
+    credentials = {c for c, (scope, _, _) in registry.WHERE.items() if scope in ("credentials", "managed")}
+    plain = _rules_imported(tmp_path, "p.json", POLICY)
+    assert {"SM101", "SM201", "IAM101", "KEY401", "SM301"} <= plain
+    assert not plain & (condition_rules | trust_only | credentials)
+    conditioned = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}]})
+    assert _rules_imported(tmp_path, "c.json", conditioned) == plain | condition_rules
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    got = _rules_imported(tmp_path, "t.json", trust)
+    assert trust_only <= got and not got & credentials
+
+
+def test_registry_knows_where_each_builtin_rule_applies():
+    """The table that decides what to import agrees with the rules' own metadata."""
+    from linter import registry
+
+    for code in registry.builtin_codes():
+        if code in registry.ENGINE_CODES:
+            continue
+        rule = registry.load_builtin(code)
+        assert registry.where(code) == (rule.scope, rule.roles, tuple(rule.requires)), code
+
+
+def test_a_rule_requiring_conditions_finds_nothing_without_them():
+    """What lets the engine skip a rule: on a document whose statements have no condition clause,
+    a rule that requires conditions finds nothing, whatever else the document holds."""
+    from linter import registry
+    from linter.sources import load
+
+    path = os.path.join(os.path.dirname(__file__), "..", "examples")
+    docs = []
+    for root, _, names in os.walk(path):
+        for n in sorted(names):
+            src = load(os.path.join(root, n), n)
+            docs += [d for d in src.documents if "condition" in d.facts()]
+    assert docs, "the examples hold documents with conditions"
+    for code, (_, _, req) in registry.WHERE.items():
+        if "condition" not in req:
+            continue
+        rule = registry.load_builtin(code)
+        for d in docs:
+            bare = d._replace(statements=[st._replace(condition=[]) for st in d.statements])
+            assert "condition" not in bare.facts()
+            assert list(rule.check(bare, Context()) or ()) == [], (code, d.origin.file)
 
 
 def test_json_run_does_not_import_yaml_or_tree_sitter(tmp_path):
@@ -77,8 +142,10 @@ def test_same_file_twice_is_linted_once(tmp_path, monkeypatch):
 
 
 def test_ruleset_groups_by_scope():
-    rs = RuleSet(["SM101", "LP001"], Options())
+    rs = RuleSet(["SM101", "SM105", "LP001"], Options())
     assert [r.code for r, _ in rs.by_scope["document"]] == ["SM101"]
+    assert [r.code for r, _ in rs.applicable("managed")] == ["SM105"]
+    assert rs.applicable("document", "trust", frozenset()) == []  # SM101 reads granting documents only
     assert rs.engine_codes == {"LP001"}
 
 

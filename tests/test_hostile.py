@@ -728,8 +728,7 @@ def test_exception_text_is_masked(tmp_path, monkeypatch):
         {"Effect": s, "Action": "sagemaker:*", "Resource": "*"}]}))
     monkeypatch.chdir(tmp_path)
     opts = Options(jobs=1)
-    rules = engine.RuleSet(["LP000", "SM101"], opts)
-    rules.by_scope["document"] = [(Boom(), None)]
+    rules = engine.RuleSet(["LP000", "SM101"], opts, given={"SM101": Boom()})
     kept, _ = engine.lint_file("p.json", True, rules, opts)
     (f,) = kept
     assert (f.code, f.message) == ("LP000", "rule SM101 failed: ValueError: cannot handle [REDACTED]")
@@ -917,6 +916,13 @@ def test_thousands_of_suppressions(tmp_path):
 def test_placeholder_without_a_closing_brace(tmp_path):
     """A 400 KB Resource of ${${${...: longer than any ARN, not analysed, no finding."""
     rc, by_file, _ = lint_case(tmp_path, "placeholders")
+    assert rc == 0 and by_file == {}
+
+
+def test_condition_value_of_unclosed_variables(tmp_path):
+    """2.8 MB of ${aws:x with one closing brace at the end: every opening but the last is closed by
+    it as far as IAM110 can tell, so nothing is reported, and in time linear in the value."""
+    rc, by_file, _ = lint_case(tmp_path, "unclosed_variables", extra=("--select", "IAM110,LP"))
     assert rc == 0 and by_file == {}
 
 

@@ -65,13 +65,12 @@ from __future__ import annotations
 import re
 from gc import disable as _gc_disable, enable as _gc_enable, isenabled as _gc_isenabled
 from itertools import accumulate, repeat
-from json import loads as _loads
-from json.decoder import scanstring as _scanstring
 from operator import add
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
+from .. import cjson
 from ..located import LDict, LList, LScalar, LStr, LimitError, ParseError, Span
 from .._regex import PLUS, Lazy
 
@@ -165,8 +164,7 @@ def _parse(text: str) -> Any:
         _gc_disable()
     try:
         try:
-            values = _loads(text[base:] if base else text, object_pairs_hook=tuple,
-                            parse_constant=_reject_constant)
+            values = _loads(text[base:] if base else text)
         except Exception as exc:
             # Not JSON (or too deep for the C scanner): the checking parser
             # says precisely where and why.
@@ -195,6 +193,11 @@ class _ConstantRejected(ValueError):
 
 def _reject_constant(name: str) -> Any:
     raise _ConstantRejected(name)
+
+
+# json.loads(text, object_pairs_hook=tuple, parse_constant=_reject_constant), without importing json
+_loads = cjson.decoder(object_pairs_hook=tuple, parse_constant=_reject_constant)
+_scanstring = cjson.scanstring()
 
 
 # Optional separators, then a number or a literal (the walk knows one is next). It is

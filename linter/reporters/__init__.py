@@ -7,6 +7,8 @@ never built as one string), and ``render(result, meta)``, which returns it as a 
 """
 from __future__ import annotations
 
+import sys
+
 #: name -> (module in linter.reporters, what it is for)
 REPORTERS: dict[str, tuple[str, str]] = {
     "text": ("text_format", "for people: the full format on a terminal, the concise one in pipes, files and CI logs"),
@@ -26,9 +28,9 @@ def names() -> tuple:
 
 
 def _module(fmt: str):
-    import importlib
-
-    return importlib.import_module(f"linter.reporters.{REPORTERS[fmt][0]}")
+    name = f"linter.reporters.{REPORTERS[fmt][0]}"
+    __import__(name)  # importlib.import_module, without importing importlib
+    return sys.modules[name]
 
 
 def render(fmt: str, result, meta) -> str:
