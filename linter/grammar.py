@@ -33,16 +33,23 @@ def _line(text: str) -> str:
     return text[:-1] if text.endswith("\n") else text
 
 
+_SEEN_ACTIONS: dict = {}  # value -> action_syntax_ok(value): policies repeat their actions
+
+
 def action_syntax_ok(value: str) -> bool:
     """Whether an Action value looks like an action: ``service:ActionName`` (letters, digits,
     ``-`` and the wildcards in the service; ``_`` too in the name, which may be empty) or ``*``.
     Set operations rather than a regular expression: compiling one costs a pre-commit run more
     than every test it would make."""
-    value = _line(value)
-    if value == "*":
-        return True
-    service, sep, name = value.partition(":")
-    return bool(sep and service) and set(service) <= _SERVICE_CHARS and set(name) <= _NAME_CHARS
+    ok = _SEEN_ACTIONS.get(value)
+    if ok is None:
+        line = _line(value)
+        service, sep, name = line.partition(":")
+        ok = line == "*" or (bool(sep and service) and set(service) <= _SERVICE_CHARS and set(name) <= _NAME_CHARS)
+        if len(_SEEN_ACTIONS) >= 8192:
+            _SEEN_ACTIONS.clear()
+        _SEEN_ACTIONS[value] = ok
+    return ok
 
 
 def _sid_ok(sid: str) -> bool:

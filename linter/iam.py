@@ -311,20 +311,55 @@ def _read(name: str):
 
 
 class _Index:
-    __slots__ = ("raw", "services", "global_keys", "global_types", "cross", "foreign", "foreign_keys",
-                 "operators")
+    """The index file: services, and the condition keys and operators, decoded on first use (a
+    policy without conditions needs the services only)."""
+
+    __slots__ = ("raw", "services", "_global_types", "_global_keys", "_cross", "_foreign", "_foreign_keys",
+                 "_operators")
 
     def __init__(self, raw: dict) -> None:
         self.raw = raw
         self.services = raw["services"]
-        # lowercase -> (canonical, type, multi-valued, listed per action by some service)
-        self.global_types = {k.lower(): (k, t, bool(mv), bool(listed))
-                             for k, (t, mv, listed) in raw["global_keys"].items()}
-        self.global_keys = _Keys(raw["global_keys"])
-        self.cross = {k.lower(): (k, t) for k, t in raw["cross_service_keys"].items()}
-        self.foreign = {k.lower(): tuple((s, t) for s, t in defs) for k, defs in raw["foreign_keys"].items()}
-        self.foreign_keys = _Keys(raw["foreign_keys"])
-        self.operators = {k.lower(): (k, t, bool(w), bool(n)) for k, (t, w, n) in raw["operators"].items()}
+        self._global_types = self._global_keys = self._cross = self._foreign = self._foreign_keys = None
+        self._operators = None
+
+    @property
+    def global_types(self) -> dict:
+        """lowercase -> (canonical, type, multi-valued, listed per action by some service)"""
+        if self._global_types is None:
+            self._global_types = {k.lower(): (k, t, bool(mv), bool(listed))
+                                  for k, (t, mv, listed) in self.raw["global_keys"].items()}
+        return self._global_types
+
+    @property
+    def global_keys(self) -> _Keys:
+        if self._global_keys is None:
+            self._global_keys = _Keys(self.raw["global_keys"])
+        return self._global_keys
+
+    @property
+    def cross(self) -> dict:
+        if self._cross is None:
+            self._cross = {k.lower(): (k, t) for k, t in self.raw["cross_service_keys"].items()}
+        return self._cross
+
+    @property
+    def foreign(self) -> dict:
+        if self._foreign is None:
+            self._foreign = {k.lower(): tuple((s, t) for s, t in defs) for k, defs in self.raw["foreign_keys"].items()}
+        return self._foreign
+
+    @property
+    def foreign_keys(self) -> _Keys:
+        if self._foreign_keys is None:
+            self._foreign_keys = _Keys(self.raw["foreign_keys"])
+        return self._foreign_keys
+
+    @property
+    def operators(self) -> dict:
+        if self._operators is None:
+            self._operators = {k.lower(): (k, t, bool(w), bool(n)) for k, (t, w, n) in self.raw["operators"].items()}
+        return self._operators
 
 
 @functools.lru_cache(maxsize=1)

@@ -3,8 +3,10 @@ principals, null condition values, one report for a wrong type, wrongly cased el
 meant as policies that IAM does not read, duplicate condition keys in every format, Resource and
 NotPrincipal in role trust policies), at their line and column."""
 import json
+import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from aa_helpers import at, cfn, found_at, policy, pos, t
 
@@ -120,3 +122,18 @@ def test_iam302_leaves_trust_notprincipal_to_lp002(lint):
     found = lint(text, name="trust.json", select=["IAM302", "LP002"])
     assert at(found, "IAM302") == []
     assert at(found, "LP002") == [("LP002",) + pos(text, '"NotPrincipal"') + ("error",)]
+
+
+# The action and Sid checks are set operations; these are the patterns IAM's syntax was written
+# as before, and they must agree on every text (a trailing newline included, which "$" allowed).
+_ACTION_PATTERN = re.compile(r"^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]*)$")
+_SID_PATTERN = re.compile(r"^[A-Za-z0-9]*$")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aZ09*?-_:\n é.$", max_size=12))
+def test_action_and_sid_syntax_agree_with_their_patterns(text):
+    from linter.grammar import _sid_ok, action_syntax_ok
+
+    assert action_syntax_ok(text) == bool(_ACTION_PATTERN.match(text))
+    assert _sid_ok(text) == bool(_SID_PATTERN.match(text))
