@@ -193,8 +193,11 @@ class RuleSet:
             rule = given.get(code)
             scope, roles, requires = registry.where(code) if rule is None else \
                 (rule.scope, rule.roles, tuple(rule.requires))
-            self._slots.setdefault(scope, []).append(
-                _Slot(code, roles, frozenset(requires), Context(opts.rule_options.get(code, {})), rule))
+            ctx = Context(opts.rule_options.get(code, {}))
+            if any(r.startswith("option:") and not ctx.option(r[7:]) for r in requires):
+                continue  # an opt-in rule whose option is not configured does nothing
+            facts = frozenset(r for r in requires if not r.startswith("option:"))
+            self._slots.setdefault(scope, []).append(_Slot(code, roles, facts, ctx, rule))
         self._chosen: dict[tuple, list[tuple[Rule, Context]]] = {}
 
     def has(self, scope: str) -> bool:
@@ -203,7 +206,8 @@ class RuleSet:
 
     def applicable(self, scope: str, role: Optional[str] = None, facts: Optional[frozenset] = None) -> list:
         """[(rule, context)] of the rules of ``scope`` that apply to a document of ``role`` holding
-        ``facts`` (see :meth:`linter.model.PolicyDocument.facts`); None: to anything of the scope."""
+        ``facts`` (see :meth:`linter.model.PolicyDocument.facts`; a principal holds those of its
+        documents); None: to anything of the scope."""
         key = (scope, role, facts)
         got = self._chosen.get(key)
         if got is None:
@@ -364,9 +368,9 @@ def _principal_rules(read: list, companions: list, rules: RuleSet) -> None:
     except Exception as e:  # a broken model must not stop the run
         read[0][1].append(_internal("grouping statements by principal", Span(1, 1, 1, 1), e, ("principals",)))
         return
-    applicable = rules.applicable("principal")
     for p in groups:
-        for rule, ctx in applicable:
+        facts = frozenset().union(*(d.facts() for d in p.documents + p.boundaries + p.trust))
+        for rule, ctx in rules.applicable("principal", None, facts):
             try:
                 found = list(rule.check(p, ctx) or ())
             except Exception as e:

@@ -280,15 +280,23 @@ class PolicyDocument(Record):
     def facts(self) -> frozenset:
         """Which of :data:`FACTS` hold for the document: a rule that ``requires`` a fact the
         document lacks cannot find anything in it, and is neither run on it nor imported for it."""
-        return _CONDITION if any(st.condition for st in self.statements) else _NONE
+        conditioned = any(st.condition for st in self.statements)
+        if self.attachment == "inline":
+            return _INLINE_CONDITION if conditioned else _INLINE
+        return _CONDITION if conditioned else _NONE
 
 
 #: What a document may hold that some rules need in order to find anything (:attr:`linter.rule.Rule.requires`).
+#: A principal holds the facts of its documents together. ``option:NAME`` in a rule's ``requires``
+#: stands for its option NAME being configured (an opt-in rule).
 FACTS = {
     "condition": "a statement has at least one condition clause (an operator with a key), "
                  "however it is written",
+    "inline": "the document is an inline policy (its ``attachment`` is ``inline``)",
 }
 _CONDITION = frozenset(("condition",))
+_INLINE = frozenset(("inline",))
+_INLINE_CONDITION = _CONDITION | _INLINE
 _NONE = frozenset()
 
 

@@ -52,6 +52,7 @@ class InlinePoliciesSizeQuota(Rule):
     name = "inline-policies-size-quota"
     severity = "warning"
     scope = "principal"
+    requires = ("inline",)
     statements = ("Every inline policy of one role, user or group the source shows (its `Policies`, "
                   "`AWS::IAM::Policy`, `aws_iam_role_policy`...), every statement counted.")
     summary = ("The inline policies of one principal add up to more than IAM's quota for them: 10,240 characters "

@@ -12,6 +12,7 @@ class GuardrailConditionMissing(Rule):
     name = "guardrail-condition-missing"
     severity = "warning"
     scope = "principal"
+    requires = ("option:keys",)
     statements = ("Allow statements granting a SageMaker action that supports a configured guardrail key; Deny "
                   "statements of the same principal that test the key.")
     summary = ("Opt-in: a SageMaker create action is allowed without the guardrail condition keys the team "

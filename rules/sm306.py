@@ -13,6 +13,7 @@ class TagConditionSelfBypass(Rule):
     name = "tag-condition-self-bypass"
     severity = "warning"
     scope = "principal"
+    requires = ("condition",)
     statements = ("Allow statements with a `sagemaker:ResourceTag/...` or `aws:ResourceTag/...` condition, and "
                   "the principal's `sagemaker:AddTags`/`DeleteTags` grants.")
     summary = ("A principal's SageMaker access is scoped by resource tags, yet it may `AddTags` or `DeleteTags` on "

@@ -85,27 +85,45 @@ def test_registry_knows_where_each_builtin_rule_applies():
         assert registry.where(code) == (rule.scope, rule.roles, tuple(rule.requires)), code
 
 
-def test_a_rule_requiring_conditions_finds_nothing_without_them():
-    """What lets the engine skip a rule: on a document whose statements have no condition clause,
-    a rule that requires conditions finds nothing, whatever else the document holds."""
-    from linter import registry
+def _without(doc, fact):
+    if fact == "condition":
+        return doc._replace(statements=[st._replace(condition=[]) for st in doc.statements])
+    if fact == "inline":
+        return doc._replace(attachment=None)
+    raise AssertionError(f"no way to take {fact!r} away yet: add one here")
+
+
+def test_a_rule_finds_nothing_where_what_it_requires_is_missing():
+    """What lets the engine skip a rule: on documents (and principals) lacking a fact the rule
+    requires, it finds nothing, whatever else they hold; an opt-in rule finds nothing unconfigured."""
+    from linter import principals, registry
+    from linter.model import FACTS
     from linter.sources import load
 
     path = os.path.join(os.path.dirname(__file__), "..", "examples")
     docs = []
     for root, _, names in os.walk(path):
         for n in sorted(names):
-            src = load(os.path.join(root, n), n)
-            docs += [d for d in src.documents if "condition" in d.facts()]
-    assert docs, "the examples hold documents with conditions"
-    for code, (_, _, req) in registry.WHERE.items():
-        if "condition" not in req:
-            continue
+            docs += load(os.path.join(root, n), n).documents
+    checked = set()
+    for code, (scope, _, requires) in registry.WHERE.items():
         rule = registry.load_builtin(code)
-        for d in docs:
-            bare = d._replace(statements=[st._replace(condition=[]) for st in d.statements])
-            assert "condition" not in bare.facts()
-            assert list(rule.check(bare, Context()) or ()) == [], (code, d.origin.file)
+        for fact in requires:
+            if fact.startswith("option:"):
+                targets = principals.group(docs) if scope == "principal" else docs
+                assert all(list(rule.check(t, Context()) or ()) == [] for t in targets), code
+                checked.add(fact)
+                continue
+            assert fact in FACTS, (code, fact)
+            holding = [d for d in docs if fact in d.facts()]
+            assert holding, f"the examples hold no document with {fact!r}"
+            bare = [_without(d, fact) for d in docs]
+            assert not any(fact in d.facts() for d in bare)
+            targets = principals.group(bare) if scope == "principal" else bare
+            for t in targets:
+                assert list(rule.check(t, Context()) or ()) == [], (code, fact)
+            checked.add(fact)
+    assert checked == set(FACTS) | {"option:keys"}
 
 
 def test_json_run_does_not_import_yaml_or_tree_sitter(tmp_path):
