@@ -2,10 +2,9 @@
 
     python benchmarks/breakdown.py [--python PY] [--runs 9]
 
-1. Start-up: the phases of a one-file run on the small policy of the corpus, timed
-   in-process (process CPU time, the fastest of ``--runs`` runs), beside the whole run and
-   ``python -c pass``. (``python -X importtime`` shows the module imports one by one, but
-   not the rule modules: those are imported with ``importlib``, which it does not see.)
+1. Start-up: a one-file run on the small policy of the corpus in parts: ``python -c pass``,
+   the module imports grouped (``python -X importtime``, the run whose imports took least of
+   ``--runs``), and the rest of the process CPU time (the fastest of ``--runs`` runs).
 2. The corpus: ``cProfile`` of ``--jobs 1`` over ``benchmarks/corpus/tree``, the
    cumulative time of each part as a share of the whole run (the profiler's own overhead
    inflates small functions, so read the shares, not the seconds).
@@ -22,26 +21,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-SMALL = os.path.join(HERE, "corpus", "one", "small-policy.json")
+ONE = os.path.join(HERE, "corpus", "one")  # holds a .git: no configuration above it is found, as in a user's repository
+SMALL = os.path.join(ONE, "small-policy.json")
 TREE = os.path.join(HERE, "corpus", "tree")
-
-PHASES = r"""
-import sys, time, io, contextlib
-T = time.process_time
-out = {}
-t = T(); from linter import cli; out["linter.cli"] = T() - t
-t = T(); from linter import engine, config; out["configuration and engine modules"] = T() - t
-t = T()
-opts = engine.Options(); codes = engine.selected_codes(opts); rules = engine.RuleSet(codes, opts)
-out["rule modules (and the modules they import first)"] = T() - t
-t = T(); from linter import kb; kb._kb(); out["SageMaker knowledge base (linter/data/iam.json)"] = T() - t
-t = T()
-with contextlib.redirect_stdout(io.StringIO()):
-    cli.main([sys.argv[1]])
-out["the run itself (sources, parser, rules, report)"] = T() - t
-print(repr(out))
-"""
-
 
 def _env() -> dict:
     env = dict(os.environ)
@@ -49,28 +31,62 @@ def _env() -> dict:
     return env
 
 
-def startup(py: str, runs: int) -> list[str]:
-    env = _env()
-    phases: dict[str, float] = {}
-    for _ in range(runs):
-        r = subprocess.run([py, "-c", PHASES, SMALL], capture_output=True, text=True, env=env, cwd=HERE)
-        try:
-            got = eval(r.stdout.strip().splitlines()[-1], {})  # noqa: S307 - our own repr of a dict of floats
-        except (IndexError, SyntaxError):
+RUN = "import re, sys\nfrom linter.cli import main\nsys.exit(main(sys.argv[1:]))"  # what pip's script does
+
+
+def _importtime(py: str, env: dict, code: str = RUN) -> dict:
+    """{module: self time in seconds} of one run under ``python -X importtime``."""
+    r = subprocess.run([py, "-X", "importtime", "-c", code, SMALL], capture_output=True, text=True, env=env,
+                       cwd=ONE)
+    out = {}
+    for line in r.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
             continue
-        for k, v in got.items():
-            phases[k] = min(phases.get(k, 1e9), v)
+        self_us, _, name = line[len("import time:"):].split("|")
+        out[name.strip()] = int(self_us) / 1e6
+    return out
+
+
+def _group(name: str) -> str:
+    if name.startswith("linter.rules."):
+        return "rule modules"
+    if name.startswith("linter.data"):
+        return "the SageMaker knowledge base snapshot (`linter/data/kb_snapshot.py`)"
+    if name == "linter" or name.startswith("linter."):
+        return "engine, parser, model, reporter modules"
+    return "standard library (`re`, which pip's script imports, and what it needs)"
+
+
+def startup(py: str, runs: int) -> list[str]:
+    """The one-file run in parts: Python's start, the imports (``-X importtime``, the run whose
+    imports took least), and the run itself (the rest of the process CPU time)."""
+    env = _env()
+    at_start = set(_importtime(py, env, "pass"))  # site, encodings...: Python's own start-up
+    best: dict = {}
+    for _ in range(runs):
+        got = {k: v for k, v in _importtime(py, env).items() if k not in at_start}
+        if got and (not best or sum(got.values()) < sum(best.values())):
+            best = got
     base = min(_cpu([py, "-c", "pass"], env) for _ in range(runs))
-    whole = min(_cpu([py, "-c", "import sys; from linter.cli import main; main(sys.argv[1:])", SMALL], env)
-                for _ in range(runs))
-    L = ["| part (one small policy file; CPU, fastest of the runs) | ms | share |", "|---|---:|---:|",
+    whole = min(_cpu([py, "-c", RUN, SMALL], env) for _ in range(runs))
+    groups: dict[str, list] = {}
+    for name, t in best.items():
+        groups.setdefault(_group(name), []).append((t, name))
+    L = ["| part (one small policy file; CPU, fastest of the runs; imports from `python -X importtime`) | ms "
+         "| share |", "|---|---:|---:|",
          f"| the whole run | {whole * 1000:.1f} | 100% |",
          f"| Python start-up (`python -c pass`) | {base * 1000:.1f} | {100 * base / whole:.0f}% |"]
-    for k, v in phases.items():
-        L.append(f"| {k} | {v * 1000:.1f} | {100 * v / whole:.0f}% |")
-    rest = whole - base - sum(phases.values())
-    L.append(f"| in none of the phases above (imports of `sys`, `io`, `re`...; interpreter exit; "
-             f"and the noise of taking each fastest run apart) | {rest * 1000:.1f} | {100 * rest / whole:.0f}% |")
+    imports = 0.0
+    for label in sorted(groups, key=lambda g: -sum(t for t, _ in groups[g])):
+        items = sorted(groups[label], reverse=True)
+        t = sum(x for x, _ in items)
+        imports += t
+        top = ", ".join(f"`{n}` {x * 1000:.1f}" for x, n in items[:3])
+        L.append(f"| importing {label}: {len(items)} modules (largest: {top}) | {t * 1000:.1f} | "
+                 f"{100 * t / whole:.0f}% |")
+    rest = whole - base - imports
+    L.append(f"| the run itself: reading the knowledge base and the service data, parsing, the rules, the report "
+             f"(what is left) | {rest * 1000:.1f} | {100 * rest / whole:.0f}% |")
     return L
 
 
@@ -78,7 +94,7 @@ def _cpu(argv: list[str], env: dict) -> float:
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(argv, env=env, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(argv, env=env, cwd=ONE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

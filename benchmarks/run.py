@@ -577,6 +577,38 @@ def report(cases: list[Cmd], mem: dict, meta: dict, peer_notes: dict, procs: Opt
     return "\n".join(L) + "\n"
 
 
+README_START = "<!-- benchmark results: written by benchmarks/run.py -->"
+README_END = "<!-- end of benchmark results -->"
+
+
+def readme_block(text: str, meta: dict) -> str:
+    """The README's performance section: the targets, the instruction counts and where the time
+    goes, taken from the report ``text`` (its ``##`` sections, one heading level down)."""
+    wanted = ("Targets", "Instructions executed", "Where the time goes")
+    parts = [f"Measured by `python3 benchmarks/run.py --instructions` on {meta['date']} ({meta['machine']}; "
+             f"load average before / after {meta['load']}); the whole report, with every command, the peers "
+             f"and memory, is [`benchmarks/results.md`](benchmarks/results.md), and "
+             f"[docs/performance.md](docs/performance.md) says what the numbers mean.", ""]
+    for section in text.split("\n## ")[1:]:
+        if section.startswith(wanted):
+            parts.append("### " + section.strip())
+            parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def update_readme(path: str, block: str) -> bool:
+    """Replace what lies between the README's two markers with ``block``; False when they are missing."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    a, b = text.find(README_START), text.find(README_END)
+    if a == -1 or b < a:
+        return False
+    text = text[:a + len(README_START)] + "\n" + block + text[b:]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return True
+
+
 def loadavg() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -608,6 +640,8 @@ def main(argv=None) -> int:
     ap.add_argument("--only", metavar="GROUPS", help="comma-separated group numbers to time (default: all)")
     ap.add_argument("--no-hyperfine", action="store_true", help="use the built-in timer even if hyperfine is installed")
     ap.add_argument("--output", default=os.path.join(HERE, "results.md"), help="where to write the report")
+    ap.add_argument("--no-readme", action="store_true",
+                    help="do not rewrite the performance section of README.md (a run of every group does by default)")
     ap.add_argument("--no-breakdown", action="store_true",
                     help="do not profile where the time goes (breakdown.py: the phases of a one-file run, "
                          "the corpus by part)")
@@ -698,6 +732,12 @@ def main(argv=None) -> int:
     with open(args.output, "w", encoding="utf-8") as fh:
         fh.write(text)
     log(f"wrote {rel(args.output)}")
+    if not args.only and not args.no_readme:
+        readme = os.path.join(REPO, "README.md")
+        if update_readme(readme, readme_block(text, meta)):
+            log("rewrote the performance section of README.md")
+        else:
+            log(f"README.md has no {README_START!r} ... {README_END!r} section: not rewritten")
     return 0
 
 

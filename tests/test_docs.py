@@ -124,3 +124,37 @@ def test_sarif_help_uri_points_at_the_doc_page(tmp_path, monkeypatch):
         assert r["helpUri"].endswith(f"/docs/rules/{r['id']}.md")
         assert os.path.exists(os.path.join(DOCS, f"{r['id']}.md"))
         assert r["help"]["markdown"] == docs.rule_markdown(rule(r["id"]))
+
+
+def _bench_run():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", os.path.join(ROOT, "benchmarks", "run.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_readme_performance_section_is_the_benchmark_report(tmp_path):
+    """README.md shows the targets, the instruction counts and where the time goes as the last
+    benchmark run wrote them: between two markers that benchmarks/run.py rewrites."""
+    run = _bench_run()
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    block = readme[readme.index(run.README_START) + len(run.README_START):readme.index(run.README_END)]
+    for heading in ("### Targets", "### Instructions executed (one file)", "### Where the time goes"):
+        assert heading in block, heading
+    assert "| one small policy file <= 3.5x `python -c pass`" in block
+    report = ("# lint-policies benchmark results\n\nintro\n\n## Memory (whole corpus)\n\n| a |\n\n"
+              "## Targets\n\n| target | status |\n| x | met |\n\n## Where the time goes\n\n| part | ms |\n")
+    meta = {"date": "2026-01-01 00:00", "machine": "m", "load": "0 / 0"}
+    new = run.readme_block(report, meta)
+    assert "### Targets\n\n| target | status |\n| x | met |" in new and "### Where the time goes" in new
+    assert "Memory" not in new
+    p = tmp_path / "README.md"
+    p.write_text(f"top\n{run.README_START}\nold\n{run.README_END}\nbottom\n")
+    assert run.update_readme(str(p), new)
+    assert p.read_text() == f"top\n{run.README_START}\n{new}{run.README_END}\nbottom\n"
+    q = tmp_path / "NOMARK.md"
+    q.write_text("nothing\n")
+    assert not run.update_readme(str(q), new) and q.read_text() == "nothing\n"
