@@ -129,9 +129,15 @@ def test_sarif_help_uri_points_at_the_doc_page(tmp_path, monkeypatch):
 def _bench_run():
     import importlib.util
 
+    import sys
+
     spec = importlib.util.spec_from_file_location("bench_run", os.path.join(ROOT, "benchmarks", "run.py"))
     mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    sys.modules["bench_run"] = mod  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        del sys.modules["bench_run"]
     return mod
 
 
