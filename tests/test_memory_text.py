@@ -180,3 +180,28 @@ def test_unsaved_terraform_text_is_not_answered_from_the_disk(tmp_path, monkeypa
     assert [(f.code, f.span.line) for f in _lint("main.tf", text=buffer, select=["SM101"])[0]] == [("SM101", 4)]
     assert _lint("main.tf", text=saved, select=["SM101"])[0] == []
     assert _lint("main.tf", select=["SM101"])[0] == []
+
+
+def test_a_file_that_grows_while_it_is_read(tmp_path, monkeypatch):
+    """The file is read by the size its stat gave plus a byte: a file that grew since is read to
+    its end, and refused (LP003) when it grew over max-file-size, as if the stat had seen it so."""
+    from linter.sources import base
+
+    text = '{"Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}\n'
+    (tmp_path / "p.json").write_text(text)
+    real_stat = os.stat
+
+    def stale_stat(path, *a, **k):  # what the stat saw before the file grew to its present size
+        st = real_stat(path, *a, **k)
+        if str(path).endswith("p.json"):
+            return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10,
+                                   st.st_atime, st.st_mtime, st.st_ctime))
+        return st
+
+    monkeypatch.setattr(base.os, "stat", stale_stat)
+    path = str(tmp_path / "p.json")
+    assert base.read_file(path, 1000) == (text, None)
+    got, err = base.read_file(path, len(text) - 1)
+    assert got is None and (err.code, err.message) == (
+        "LP003", f"file is over the max-file-size limit of {len(text) - 1} bytes; not linted")
+    assert base.read_file(path, len(text)) == (text, None)  # at the limit

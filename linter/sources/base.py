@@ -207,7 +207,12 @@ def read_file(path: str, max_size: int, *, is_source=None) -> tuple:
                                         f"bytes; not linted", origin)
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(max_size + 1)
+            # The size the stat gave, plus one byte to see whether the file grew since (a buffer
+            # of max_size + 1 bytes for every file cost more than reading it); then the rest,
+            # up to the limit.
+            raw = fh.read(st.st_size + 1)
+            if len(raw) > st.st_size:
+                raw += fh.read(max_size + 1 - len(raw))
     except OSError as e:
         return None, ReadError("LP001", f"cannot read file: {e.strerror or e}", origin)
     if len(raw) > max_size:  # grew after the stat
