@@ -777,3 +777,23 @@ def test_extracting_twice_gives_the_same_documents(tmp_path):
                 for d in src.documents]
     assert shape(first) == shape(second)
     assert [len(e.values) for e in second.documents[0].statements[2].principal.entries] == [2]
+
+
+def test_parsed_files_are_kept_for_the_last_directories_only(tmp_path):
+    """A run keeps the parse of a module's files for the next reader (the directory index, then the
+    file's own extraction), but only for the two directories read last: the memory of a run no
+    longer grows with the number of Terraform directories in the repository."""
+    from linter.sources import _tf_common
+
+    _tf_common._DOC_CACHE.clear()
+    _tf_common._DOC_DIRS.clear()
+    tf = 'resource "aws_iam_role_policy" "p" {\n  policy = jsonencode({Statement = [{Effect = "Allow", ' \
+         'Action = "sagemaker:*", Resource = "*"}]})\n}\n'
+    for d in ("a", "b", "c"):
+        (tmp_path / d).mkdir()
+        for n in ("main.tf", "more.tf"):
+            (tmp_path / d / n).write_text(tf)
+    res = run([str(tmp_path)], Options(select=["SM101"], jobs=1))
+    assert len(res.findings) == 6  # every file is linted all the same
+    kept = {os.path.basename(os.path.dirname(p)) for p in _tf_common._DOC_CACHE}
+    assert kept == {"b", "c"} and len(_tf_common._DOC_CACHE) == 4

@@ -9,6 +9,7 @@ by reference by every module that uses them). Nothing here imports another Terra
 """
 from __future__ import annotations
 
+import os
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
@@ -48,6 +49,11 @@ _MAX_TEMPLATE_FILE = 1024 * 1024
 _DOC_CACHE: dict[str, tuple[str, Any]] = {}
 _DIR_CACHE: dict[str, tuple[tuple, Any, dict]] = {}
 _CACHE_MAX = 512
+#: Parsed files are kept for the directories most recently read only: a module's files are
+#: linted together (one unit), and the parse tree of a file is some hundred times its size,
+#: so keeping every file a run has parsed grew the memory of a run with the repository.
+_DOC_DIRS_KEPT = 2
+_DOC_DIRS: list = []
 
 
 def _parse_cached(abspath: str, text: str):
@@ -57,10 +63,23 @@ def _parse_cached(abspath: str, text: str):
     if hit is not None and hit[0] == text:
         return hit[1]
     doc = hcl.parse(text, recover=True)
+    cache_doc(abspath, text, doc)
+    return doc
+
+
+def cache_doc(abspath: str, text: str, doc: Any) -> None:
+    """Keep a parsed file for the next reader of the same text (the directory index, then the file's
+    own extraction), evicting the files of directories read before the last few."""
+    here = os.path.dirname(abspath)
+    if here not in _DOC_DIRS:
+        _DOC_DIRS.append(here)
+        if len(_DOC_DIRS) > _DOC_DIRS_KEPT:
+            gone = _DOC_DIRS.pop(0)
+            for p in [p for p in _DOC_CACHE if os.path.dirname(p) == gone]:
+                del _DOC_CACHE[p]
     if len(_DOC_CACHE) >= _CACHE_MAX:
         _DOC_CACHE.clear()
     _DOC_CACHE[abspath] = (text, doc)
-    return doc
 
 
 # ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .base import role_by_content
 from .. import safety
 from ._tf_common import (ATTACHMENT_ATTRS, POLICY_DOC, _ANY_DOC_REF, _CACHE_MAX, _DIR_CACHE, _DOC_CACHE, _DOC_REF,
                          _blocks_named, _boundaries, _parse_cached, _policy_attrs, _policy_lookups, _ref_text,
-                         _strip_jsonencode, may_not_exist, size_facts)
+                         _strip_jsonencode, cache_doc, may_not_exist, size_facts)
 
 
 # ---------------------------------------------------------------------------
@@ -287,9 +287,7 @@ def _parse_module_file(path: str, text: str):
     if hit is not None and hit[0] == text:
         return hit[1]
     doc = parse_json_document(text)
-    if len(_DOC_CACHE) >= _CACHE_MAX:
-        _DOC_CACHE.clear()
-    _DOC_CACHE[path] = (text, doc)
+    cache_doc(path, text, doc)
     return doc
 
 
