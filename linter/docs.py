@@ -45,8 +45,29 @@ def rule_markdown(rule) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
+_REQUIRES = {
+    "condition": "It reads condition clauses only: a document without any (for a rule on principals, a "
+                 "principal none of whose documents has any) is not checked.",
+    "inline": "It reads inline policies: a principal without any is not checked.",
+}
+
+
+def _requirements(rule) -> str:
+    out = []
+    for req in getattr(rule, "requires", ()) or ():
+        if req.startswith("option:"):
+            out.append(f"Opt-in: it runs only when its `{req[7:]}` option is configured.")
+        elif req in _REQUIRES:
+            out.append(_REQUIRES[req])
+    return (" " + " ".join(out)) if out else ""
+
+
 def applies_to(rule) -> str:
     """Which documents (by role) and statements a rule reads, from its metadata."""
+    return _applies_to(rule) + _requirements(rule)
+
+
+def _applies_to(rule) -> str:
     scope = getattr(rule, "scope", "document")
     if scope == "file":
         return "Every file it reads, policy or not: string values, comments and raw text."
