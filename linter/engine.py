@@ -501,6 +501,10 @@ def auto_jobs(n_files: int) -> int:
     return max(1, min(os.cpu_count() or 1, 32))
 
 
+#: Allocations between two passes of the cycle collector's first generation during a run.
+_GC_FIRST_GENERATION = 10_000
+
+
 def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> Result:
     codes = selected_codes(opts) if codes is None else codes
     if opts.read_roots is None:
@@ -510,6 +514,14 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
     from . import sources
 
     sources.begin_run()  # per-run caches (Terraform directory indexes) are checked once per run
+    # A run makes millions of short-lived objects that reference counting frees; the cycle
+    # collector's default pass every 700 allocations finds almost nothing in them and cost about
+    # 4% of a corpus run. Fewer passes during the run; the caller's setting is restored after.
+    import gc
+
+    gc_threshold = gc.get_threshold()
+    if gc_threshold[0] < _GC_FIRST_GENERATION:
+        gc.set_threshold(_GC_FIRST_GENERATION, *gc_threshold[1:])
     try:
         files = list(discover(paths, opts))
         jobs = opts.jobs if opts.jobs else auto_jobs(len(files))
@@ -547,6 +559,7 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
                         results[i] = res
     finally:
         sources.end_run()
+        gc.set_threshold(*gc_threshold)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     seen: set = set()

@@ -174,3 +174,29 @@ def test_exclude_applies_to_explicit_files(tmp_path, monkeypatch):
     (tmp_path / "p.json").write_text(POLICY)
     res = run(["gen/p.json", "p.json"], Options(select=["SM101"], exclude=["gen/*"]))
     assert [f.file for f in res.findings] == ["p.json"]
+
+
+def test_a_run_collects_cycles_less_often_and_restores_the_setting(tmp_path, monkeypatch):
+    import gc
+
+    (tmp_path / "p.json").write_text(POLICY)
+    seen = []
+
+    class Probe(Rule):
+        code, name, severity = "SM101", "probe", "error"
+
+        def check(self, doc, ctx):
+            seen.append(gc.get_threshold()[0])
+            return ()
+
+    before = gc.get_threshold()
+    monkeypatch.setattr("linter.registry.load", lambda code: Probe())
+    try:
+        gc.set_threshold(700, *before[1:])
+        run([str(tmp_path)], Options(select=["SM101"], jobs=1))
+        assert seen == [10_000] and gc.get_threshold() == (700, *before[1:])
+        gc.set_threshold(50_000, *before[1:])  # a caller's higher setting is kept
+        run([str(tmp_path)], Options(select=["SM101"], jobs=1))
+        assert seen[-1] == 50_000 and gc.get_threshold()[0] == 50_000
+    finally:
+        gc.set_threshold(*before)
