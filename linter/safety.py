@@ -187,6 +187,21 @@ def cap(findings: list[Finding], dropped: Optional[dict] = None, limit: int = MA
 # Masked
 
 
+_REDACTED: dict = {}  # text -> secrets.redact(text), for the run: messages repeat across files
+
+
+def _redacted(text: str) -> str:
+    out = _REDACTED.get(text)
+    if out is None:
+        from .secrets import redact
+
+        out = redact(text)
+        if len(_REDACTED) >= 8192:
+            _REDACTED.clear()
+        _REDACTED[text] = out
+    return out
+
+
 class Masker:
     """Masks credentials in text: the values given (secrets, tokens, key IDs found in
     the file), any piece of :data:`PIECE` or more characters of them, and anything
@@ -209,9 +224,7 @@ class Masker:
         hit = self._memo.get(text)
         if hit is not None:
             return hit
-        from .secrets import redact
-
-        out = redact(text)
+        out = _redacted(text)
         if self.grams and len(out) >= PIECE:
             out = self._pieces(out)
         if len(self._memo) < 4096:
