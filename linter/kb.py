@@ -1187,7 +1187,24 @@ def closest_condition_key(key: str, actions=None):
 
 @functools.lru_cache(maxsize=2048)
 def _closest_condition_key(key: str, wanted: frozenset):
-    """:func:`closest_condition_key`, once per key and actions (difflib takes milliseconds)."""
+    """:func:`closest_condition_key`, once per key and actions."""
+    hits, candidates = _close_keys(key)
+    if not hits:
+        return None
+    for good in ((lambda c: _supporting(c) & wanted) if wanted else None, _supporting):
+        if good is None:
+            continue
+        for h in hits:
+            if good(h):
+                return candidates[h]
+    return candidates[hits[0]]
+
+
+@functools.lru_cache(maxsize=1024)
+def _close_keys(key: str) -> tuple:
+    """(the close keys, lowercase and best first; {lowercase: canonical} of them), once per key:
+    difflib takes milliseconds, and one unknown key recurs in statements granting different
+    actions."""
     import difflib
 
     kb = _kb()
@@ -1202,16 +1219,8 @@ def _closest_condition_key(key: str, wanted: frozenset):
         candidates.setdefault(k_low, canonical)
     n = len(low)  # a ratio of 0.75 needs lengths within 5/3 of each other
     cands = [c for c in candidates if 3 * n <= 5 * len(c) and 3 * len(c) <= 5 * n]
-    hits = difflib.get_close_matches(low, cands, n=8, cutoff=0.75)
-    if not hits:
-        return None
-    for good in ((lambda c: _supporting(c) & wanted) if wanted else None, _supporting):
-        if good is None:
-            continue
-        for h in hits:
-            if good(h):
-                return candidates[h]
-    return candidates[hits[0]]
+    hits = tuple(difflib.get_close_matches(low, cands, n=8, cutoff=0.75))
+    return hits, {h: candidates[h] for h in hits}
 
 
 @functools.lru_cache(maxsize=1024)
