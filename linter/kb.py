@@ -460,8 +460,16 @@ def closest_sagemaker_action(name: str):
 def sagemaker_actions_on(noun: str) -> list:
     """Canonical names of the SageMaker actions whose name is a verb then ``noun``, singular or
     plural (``App``: CreateApp, DeleteApp, DescribeApp, ListApps), sorted."""
-    low = noun.lower().rstrip("s")  # ListApps is an action on App too
-    return sorted(a.full for a in _kb().actions.values() if a.name.lower()[len(_verb(a.name)):].rstrip("s") == low)
+    return list(_by_noun().get(noun.lower().rstrip("s"), ()))  # ListApps is an action on App too
+
+
+@functools.lru_cache(maxsize=1)
+def _by_noun() -> dict:
+    """{noun (lowercase, without a plural s): sorted canonical names of the actions on it}."""
+    out: dict = {}
+    for a in _kb().actions.values():
+        out.setdefault(a.name.lower()[len(_verb(a.name)):].rstrip("s"), []).append(a.full)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _verb(name: str) -> str:
