@@ -43,6 +43,7 @@ BUDGETS = {
     "json_escaped_quotes": (4, 20, 300, 1),  # 4 MB
     "heredoc_commas": (1, 30, 600, 1),
     "placeholders": (1, 10, 200, 1),
+    "unclosed_variables": (1, 10, 200, 1),  # 2.8 MB condition value
     "suppressions": (20, 90, 600, 1),  # 30,000 statements and suppressions, 3.8 MB
     "statement_ones": (1, 30, 400, 1),  # 800 KB: 400,000 findings, 305 MB of SARIF, 2.8 GB before
     "statement_ones_5mb": (6, 120, 1500, 1),  # 4.8 MB: a MemoryError before

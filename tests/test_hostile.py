@@ -1198,3 +1198,16 @@ def test_precommit_hook_passes_file_names_after_double_dash():
         hooks = {h["id"]: h for h in yaml.safe_load(fh)}
     assert hooks["lint-policies"]["args"] == ["--"]
     assert hooks["lint-policies-repo"].get("pass_filenames") is False
+
+
+def test_every_hostile_input_has_a_budget():
+    """benchmarks/hostile.py checks a time, memory and report budget for each input: a new input
+    without one would be skipped there."""
+    import importlib.util
+
+    import hostile_inputs
+
+    spec = importlib.util.spec_from_file_location("bench_hostile", os.path.join(ROOT, "benchmarks", "hostile.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert set(hostile_inputs.CASES) == {n.replace("_5mb", "") for n in mod.BUDGETS}
