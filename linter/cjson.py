@@ -72,6 +72,7 @@ def scanstring():
 
 
 _plain = None
+_scan_plain = None
 
 
 def loads(text: str):
@@ -80,3 +81,23 @@ def loads(text: str):
     if _plain is None:
         _plain = decoder()
     return _plain(text)
+
+
+def value_at(text: str, index: int) -> tuple:
+    """``(value, index after it)`` of the JSON value starting at ``index`` of ``text`` (no white
+    space before it), as ``json.JSONDecoder().raw_decode(text, index)`` gives: a section of a
+    file can be decoded without the rest. ``ValueError`` when there is none."""
+    global _scan_plain
+    if _scan_plain is None:
+        try:
+            from _json import make_scanner
+        except ImportError:  # pragma: no cover - CPython has it
+            import json
+
+            _scan_plain = json.JSONDecoder().raw_decode
+        else:
+            _scan_plain = make_scanner(_Settings(None, None))
+    try:
+        return _scan_plain(text, index)
+    except StopIteration:
+        raise ValueError("invalid JSON") from None

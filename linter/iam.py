@@ -303,11 +303,19 @@ class _Keys:
 # loading
 # --------------------------------------------------------------------------------------
 
-def _read(name: str):
-    from .cjson import loads
-
+def _read_text(name: str) -> str:
     with open(os.path.join(_DIR, name), "rb") as fh:
-        return loads(fh.read().decode("utf-8"))
+        return fh.read().decode("utf-8")
+
+
+def _read(name: str):
+    return _cjson().loads(_read_text(name))
+
+
+def _cjson():
+    from . import cjson
+
+    return cjson
 
 
 class _Index:
@@ -368,24 +376,74 @@ def _index() -> _Index:
 
 
 class _Service:
-    """One service file, decoded on demand."""
+    """One service file, decoded on demand: its sections (keys, resource types, actions) each
+    when first needed. The files are written one section per line (``"a":[`` starts the
+    actions; ``scripts/update_service_data.py``), so a section is found without decoding the ones
+    before it: a policy with SageMaker ARNs needs the resource types of ``sagemaker.json``, not
+    its 400 actions. A file laid out otherwise is decoded whole."""
 
-    __slots__ = ("prefix", "name", "key_rows", "key_names", "resource_rows", "action_rows",
-                 "by_lower", "names_lower", "_actions", "_resources", "_supporting", "_keys")
+    __slots__ = ("prefix", "name", "_text", "_at", "_raw", "_key_rows", "_key_names", "_resource_rows",
+                 "_action_rows", "_by_lower", "_names_lower", "_actions", "_resources", "_supporting", "_keys")
 
-    def __init__(self, raw: dict) -> None:
-        self.prefix = raw["p"]
-        self.name = raw["n"]
-        self.key_rows = raw["k"]
-        self.key_names = tuple(k for k, _ in self.key_rows)
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._at = at = {}
+        self._raw = None
+        for key in ("p", "n", "k", "r", "a"):
+            i = text.find(f'\n"{key}":')
+            if i == -1:
+                self._raw = _cjson().loads(text)
+                break
+            at[key] = i + len(key) + 4
+        self._key_rows = self._key_names = self._resource_rows = self._action_rows = None
+        self._by_lower = self._names_lower = None
+        self.prefix = self._section("p")
+        self.name = self._section("n")
         self._keys = None
-        self.resource_rows = raw["r"]
-        self.action_rows = raw["a"]
-        self.names_lower = tuple(row[0].lower() for row in self.action_rows)
-        self.by_lower = {n: i for i, n in enumerate(self.names_lower)}
         self._actions = {}
         self._resources = None
         self._supporting = None
+
+    def _section(self, key: str):
+        if self._raw is not None:
+            return self._raw[key]
+        return _cjson().value_at(self._text, self._at[key])[0]
+
+    @property
+    def key_rows(self) -> list:
+        if self._key_rows is None:
+            self._key_rows = self._section("k")
+        return self._key_rows
+
+    @property
+    def key_names(self) -> tuple:
+        if self._key_names is None:
+            self._key_names = tuple(k for k, _ in self.key_rows)
+        return self._key_names
+
+    @property
+    def resource_rows(self) -> list:
+        if self._resource_rows is None:
+            self._resource_rows = self._section("r")
+        return self._resource_rows
+
+    @property
+    def action_rows(self) -> list:
+        if self._action_rows is None:
+            self._action_rows = self._section("a")
+        return self._action_rows
+
+    @property
+    def names_lower(self) -> tuple:
+        if self._names_lower is None:
+            self._names_lower = tuple(row[0].lower() for row in self.action_rows)
+        return self._names_lower
+
+    @property
+    def by_lower(self) -> dict:
+        if self._by_lower is None:
+            self._by_lower = {n: i for i, n in enumerate(self.names_lower)}
+        return self._by_lower
 
     def key(self, key_low: str):
         """``(canonical, type)`` of a key of this service (templates matched), or None."""
@@ -446,7 +504,7 @@ def _service(prefix: str):
     if svc is None:
         if prefix not in _index().services:
             return None
-        svc = _SERVICES[prefix] = _Service(_read(prefix + ".json"))
+        svc = _SERVICES[prefix] = _Service(_read_text(prefix + ".json"))
     return svc
 
 

@@ -690,3 +690,34 @@ def test_shipped_files_are_compact():
     assert sizes["sagemaker.json"] < 40_000
     assert max(sizes.values()) == sizes["ec2.json"] < 100_000
     assert sum(sizes.values()) < 1_600_000
+
+
+def test_service_sections_decode_alone_as_the_whole_file_does():
+    """A service's keys, resource types and actions are decoded each when first needed, found by
+    the one-section-per-line layout the generator writes; every file of the data gives what
+    decoding it whole gives (and a file laid out otherwise is decoded whole)."""
+    names = sorted(n for n in os.listdir(iam._DIR) if n.endswith(".json") and n != iam._INDEX)
+    assert len(names) > 400
+    for name in names:
+        text = iam._read_text(name)
+        whole = json.loads(text)
+        svc = iam._Service(text)
+        assert svc._raw is None, name  # the layout was found
+        assert (svc.prefix, svc.name, svc.key_rows, svc.resource_rows, svc.action_rows) == \
+            (whole["p"], whole["n"], whole["k"], whole["r"], whole["a"]), name
+    other = iam._Service(json.dumps(whole, indent=1))  # another layout: decoded whole
+    assert other._raw is not None and other.action_rows == whole["a"] and other.prefix == whole["p"]
+
+
+def test_a_policy_with_sagemaker_arns_does_not_decode_sagemaker_actions(tmp_path):
+    """IAM109 needs the ARN formats of sagemaker.json, not its actions (the SageMaker rules have
+    their own table): the one-file run leaves that section undecoded."""
+    (tmp_path / "p.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "iam:PassRole"],
+         "Resource": "arn:aws:sagemaker:us-east-1:123456789012:training-job/x-*"}]}))
+    code = ("import sys\nfrom linter.cli import main\ntry: main(['-q', 'p.json'])\nexcept SystemExit: pass\n"
+            "from linter import iam\ns = iam._SERVICES['sagemaker']\n"
+            "print(s._resource_rows is not None, s._action_rows is None, iam._SERVICES['iam']._action_rows is not None,"
+            " file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert r.stderr.split() == ["True", "True", "True"], r.stderr
