@@ -32,21 +32,27 @@ class _Settings:
 _CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 
 
-def decoder(object_pairs_hook=None, parse_constant=None):
-    """A function decoding one JSON text, as ``json.loads(text, object_pairs_hook=...,
-    parse_constant=...)`` does."""
+def _scanner(object_pairs_hook=None, parse_constant=None):
+    """The C scanner set up as a ``json.JSONDecoder`` with these hooks is, or None without ``_json``:
+    ``scan(text, index)`` -> ``(value, index after it)``, ``StopIteration`` when no value starts there."""
     try:
         from _json import make_scanner
     except ImportError:  # pragma: no cover - CPython has it
-        make_scanner = None
-    if make_scanner is None:  # pragma: no cover
+        return None
+    return make_scanner(_Settings(object_pairs_hook, parse_constant))
+
+
+def decoder(object_pairs_hook=None, parse_constant=None):
+    """A function decoding one JSON text, as ``json.loads(text, object_pairs_hook=...,
+    parse_constant=...)`` does."""
+    scan = _scanner(object_pairs_hook, parse_constant)
+    if scan is None:  # pragma: no cover
         import json
 
         def loads_json(text: str):
             return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant)
 
         return loads_json
-    scan = make_scanner(_Settings(object_pairs_hook, parse_constant))
 
     def loads(text: str):
         start = len(text) - len(text.lstrip(_WS))
@@ -89,14 +95,11 @@ def value_at(text: str, index: int) -> tuple:
     file can be decoded without the rest. ``ValueError`` when there is none."""
     global _scan_plain
     if _scan_plain is None:
-        try:
-            from _json import make_scanner
-        except ImportError:  # pragma: no cover - CPython has it
+        _scan_plain = _scanner()
+        if _scan_plain is None:  # pragma: no cover
             import json
 
             _scan_plain = json.JSONDecoder().raw_decode
-        else:
-            _scan_plain = make_scanner(_Settings(None, None))
     try:
         return _scan_plain(text, index)
     except StopIteration:

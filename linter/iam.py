@@ -309,65 +309,43 @@ def _read_text(name: str) -> str:
 
 
 def _read(name: str):
-    return _cjson().loads(_read_text(name))
-
-
-def _cjson():
     from . import cjson
 
-    return cjson
+    return cjson.loads(_read_text(name))
 
 
 class _Index:
     """The index file: services, and the condition keys and operators, decoded on first use (a
     policy without conditions needs the services only)."""
 
-    __slots__ = ("raw", "services", "_global_types", "_global_keys", "_cross", "_foreign", "_foreign_keys",
-                 "_operators")
-
     def __init__(self, raw: dict) -> None:
         self.raw = raw
         self.services = raw["services"]
-        self._global_types = self._global_keys = self._cross = self._foreign = self._foreign_keys = None
-        self._operators = None
 
-    @property
+    @functools.cached_property
     def global_types(self) -> dict:
         """lowercase -> (canonical, type, multi-valued, listed per action by some service)"""
-        if self._global_types is None:
-            self._global_types = {k.lower(): (k, t, bool(mv), bool(listed))
-                                  for k, (t, mv, listed) in self.raw["global_keys"].items()}
-        return self._global_types
+        return {k.lower(): (k, t, bool(mv), bool(listed)) for k, (t, mv, listed) in self.raw["global_keys"].items()}
 
-    @property
+    @functools.cached_property
     def global_keys(self) -> _Keys:
-        if self._global_keys is None:
-            self._global_keys = _Keys(self.raw["global_keys"])
-        return self._global_keys
+        return _Keys(self.raw["global_keys"])
 
-    @property
+    @functools.cached_property
     def cross(self) -> dict:
-        if self._cross is None:
-            self._cross = {k.lower(): (k, t) for k, t in self.raw["cross_service_keys"].items()}
-        return self._cross
+        return {k.lower(): (k, t) for k, t in self.raw["cross_service_keys"].items()}
 
-    @property
+    @functools.cached_property
     def foreign(self) -> dict:
-        if self._foreign is None:
-            self._foreign = {k.lower(): tuple((s, t) for s, t in defs) for k, defs in self.raw["foreign_keys"].items()}
-        return self._foreign
+        return {k.lower(): tuple((s, t) for s, t in defs) for k, defs in self.raw["foreign_keys"].items()}
 
-    @property
+    @functools.cached_property
     def foreign_keys(self) -> _Keys:
-        if self._foreign_keys is None:
-            self._foreign_keys = _Keys(self.raw["foreign_keys"])
-        return self._foreign_keys
+        return _Keys(self.raw["foreign_keys"])
 
-    @property
+    @functools.cached_property
     def operators(self) -> dict:
-        if self._operators is None:
-            self._operators = {k.lower(): (k, t, bool(w), bool(n)) for k, (t, w, n) in self.raw["operators"].items()}
-        return self._operators
+        return {k.lower(): (k, t, bool(w), bool(n)) for k, (t, w, n) in self.raw["operators"].items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -382,21 +360,18 @@ class _Service:
     before it: a policy with SageMaker ARNs needs the resource types of ``sagemaker.json``, not
     its 400 actions. A file laid out otherwise is decoded whole."""
 
-    __slots__ = ("prefix", "name", "_text", "_at", "_raw", "_key_rows", "_key_names", "_resource_rows",
-                 "_action_rows", "_by_lower", "_names_lower", "_actions", "_resources", "_supporting", "_keys")
-
     def __init__(self, text: str) -> None:
+        from . import cjson
+
         self._text = text
         self._at = at = {}
         self._raw = None
         for key in ("p", "n", "k", "r", "a"):
             i = text.find(f'\n"{key}":')
             if i == -1:
-                self._raw = _cjson().loads(text)
+                self._raw = cjson.loads(text)
                 break
             at[key] = i + len(key) + 4
-        self._key_rows = self._key_names = self._resource_rows = self._action_rows = None
-        self._by_lower = self._names_lower = None
         self.prefix = self._section("p")
         self.name = self._section("n")
         self._keys = None
@@ -407,43 +382,33 @@ class _Service:
     def _section(self, key: str):
         if self._raw is not None:
             return self._raw[key]
-        return _cjson().value_at(self._text, self._at[key])[0]
+        from . import cjson
 
-    @property
+        return cjson.value_at(self._text, self._at[key])[0]
+
+    @functools.cached_property
     def key_rows(self) -> list:
-        if self._key_rows is None:
-            self._key_rows = self._section("k")
-        return self._key_rows
+        return self._section("k")
 
-    @property
+    @functools.cached_property
     def key_names(self) -> tuple:
-        if self._key_names is None:
-            self._key_names = tuple(k for k, _ in self.key_rows)
-        return self._key_names
+        return tuple(k for k, _ in self.key_rows)
 
-    @property
+    @functools.cached_property
     def resource_rows(self) -> list:
-        if self._resource_rows is None:
-            self._resource_rows = self._section("r")
-        return self._resource_rows
+        return self._section("r")
 
-    @property
+    @functools.cached_property
     def action_rows(self) -> list:
-        if self._action_rows is None:
-            self._action_rows = self._section("a")
-        return self._action_rows
+        return self._section("a")
 
-    @property
+    @functools.cached_property
     def names_lower(self) -> tuple:
-        if self._names_lower is None:
-            self._names_lower = tuple(row[0].lower() for row in self.action_rows)
-        return self._names_lower
+        return tuple(row[0].lower() for row in self.action_rows)
 
-    @property
+    @functools.cached_property
     def by_lower(self) -> dict:
-        if self._by_lower is None:
-            self._by_lower = {n: i for i, n in enumerate(self.names_lower)}
-        return self._by_lower
+        return {n: i for i, n in enumerate(self.names_lower)}
 
     def key(self, key_low: str):
         """``(canonical, type)`` of a key of this service (templates matched), or None."""

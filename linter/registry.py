@@ -13,6 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Iterable, Optional
 
+from . import import_module
 from .findings import Finding
 from .located import Span
 from .rule import Rule
@@ -148,9 +149,7 @@ def scope_of(code: str) -> str:
 
 
 def load_builtin(code: str) -> Rule:
-    name = f"linter.rules.{BUILTIN[code][0]}"
-    __import__(name)  # not importlib.import_module: importing importlib costs a one-file run more
-    mod = sys.modules[name]
+    mod = import_module(f"linter.rules.{BUILTIN[code][0]}")
     return mod.RULE
 
 
@@ -210,8 +209,7 @@ def plugins() -> dict[str, Rule]:
         for ep_name, target in _entry_points():
             try:
                 mod_name, _, attr = target.partition(":")
-                __import__(mod_name)
-                obj = sys.modules[mod_name]
+                obj = import_module(mod_name)
                 for part in filter(None, attr.split(".")):
                     obj = getattr(obj, part)
             except Exception as e:  # a broken plugin must not break the run

@@ -7,7 +7,7 @@ never built as one string), and ``render(result, meta)``, which returns it as a 
 """
 from __future__ import annotations
 
-import sys
+from .. import import_module
 
 #: name -> (module in linter.reporters, what it is for)
 REPORTERS: dict[str, tuple[str, str]] = {
@@ -28,9 +28,7 @@ def names() -> tuple:
 
 
 def _module(fmt: str):
-    name = f"linter.reporters.{REPORTERS[fmt][0]}"
-    __import__(name)  # importlib.import_module, without importing importlib
-    return sys.modules[name]
+    return import_module(f"linter.reporters.{REPORTERS[fmt][0]}")
 
 
 def render(fmt: str, result, meta) -> str:

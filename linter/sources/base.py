@@ -40,11 +40,11 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
+from .. import import_module
 from ..findings import Finding
 from ..registry import lp_finding
 from ..located import LStr, Span
@@ -88,9 +88,7 @@ class Format(Record):
         return low_name.rsplit("/", 1)[-1] in self.names or (bool(self.suffixes) and low_name.endswith(self.suffixes))
 
     def load(self):
-        name = f"linter.sources.{self.module}"
-        __import__(name)  # importlib.import_module, without importing importlib
-        return sys.modules[name]
+        return import_module(f"linter.sources.{self.module}")
 
 
 class SourceFile(Record):
