@@ -368,6 +368,13 @@ def _principal_rules(read: list, companions: list, rules: RuleSet) -> None:
     except Exception as e:  # a broken model must not stop the run
         read[0][1].append(_internal("grouping statements by principal", Span(1, 1, 1, 1), e, ("principals",)))
         return
+    try:
+        _run_principal_rules(groups, rules, owner, by_path)
+    finally:
+        principals.release(groups)
+
+
+def _run_principal_rules(groups: list, rules: RuleSet, owner: dict, by_path: dict) -> None:
     for p in groups:
         facts = frozenset().union(*(d.facts() for d in p.documents + p.boundaries + p.trust))
         for rule, ctx in rules.applicable("principal", None, facts):
@@ -447,6 +454,27 @@ def _worker_init(codes: list[str], opts: Options) -> None:
     _worker_state["opts"] = opts
 
 
+#: At most this many units are linted before the workers start (see :func:`_warm_up`).
+_WARM_UP_UNITS = 4
+
+
+def _warm_up(items: list, results: list) -> list:
+    """Lint here the first single-file unit of each file extension among ``items`` (at most
+    :data:`_WARM_UP_UNITS`; a unit of many files, a Terraform module, is left to a worker),
+    storing their results; returns the units left for the workers."""
+    seen: set = set()
+    rest: list = []
+    for unit in items:
+        ext = os.path.splitext(unit[0][1])[1].lower()
+        if len(unit) > 1 or ext in seen or len(seen) >= _WARM_UP_UNITS:
+            rest.append(unit)
+            continue
+        seen.add(ext)
+        for i, res in _worker(unit):
+            results[i] = res
+    return rest
+
+
 def _worker(unit: list):
     return _lint_unit_safely(unit, _worker_state["rules"], _worker_state["opts"])
 
@@ -520,6 +548,7 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
     import gc
 
     gc_threshold = gc.get_threshold()
+    frozen = False
     if gc_threshold[0] < _GC_FIRST_GENERATION:
         gc.set_threshold(_GC_FIRST_GENERATION, *gc_threshold[1:])
     try:
@@ -529,9 +558,14 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
         results: list[Any] = [None] * len(files)
         if jobs == 1:
             rules = RuleSet(codes, opts)
-            for unit in units(files, rules.has("principal")):
+            for n, unit in enumerate(units(files, rules.has("principal"))):
                 for i, res in _lint_unit_safely(unit, rules, opts):
                     results[i] = res
+                if n == 0 and len(files) > len(unit):
+                    # What the first unit loaded (rules, knowledge, caches) lives as long as the
+                    # run: the collector's passes over the older generations need not look at it.
+                    gc.freeze()
+                    frozen = True
         else:
             import multiprocessing as mp
 
@@ -540,8 +574,10 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
             items = units(files, any(registry.scope_of(c) == "principal" for c in codes))
             chunk = max(1, len(items) // (jobs * 8))
             if sys.platform.startswith("linux"):
-                # Forked workers inherit the rules and the knowledge base loaded here once,
-                # instead of each loading its own.
+                # Forked workers inherit the rules, the knowledge base and the modules loaded
+                # here once, instead of each loading its own: the rules are imported, then the
+                # first unit of each kind of file is linted here, which imports and loads what
+                # reading and checking such files needs.
                 ctx = mp.get_context("fork")
                 _worker_init(codes, opts)
                 if any(r.code.startswith(("SM", "IAM")) for group in _worker_state["rules"].by_scope.values()
@@ -549,15 +585,23 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
                     from . import kb
 
                     kb.sagemaker_actions()
+                items = _warm_up(items, results)
+                # The objects made so far live as long as the workers: the workers' cycle
+                # collector need not look at them (nor touch their pages, which then stay shared).
+                gc.freeze()
+                frozen = True
                 init, initargs = None, ()
             else:
                 ctx = mp.get_context()
                 init, initargs = _worker_init, (codes, opts)
-            with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
-                for done in pool.imap_unordered(_worker, items, chunksize=chunk):
-                    for i, res in done:
-                        results[i] = res
+            if items:
+                with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
+                    for done in pool.imap_unordered(_worker, items, chunksize=chunk):
+                        for i, res in done:
+                            results[i] = res
     finally:
+        if frozen:
+            gc.unfreeze()
         sources.end_run()
         gc.set_threshold(*gc_threshold)
     findings: list[Finding] = []

@@ -174,3 +174,50 @@ def test_jobs_must_be_positive(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
+
+
+def test_first_unit_of_each_extension_is_linted_before_the_workers_start(tmp_path):
+    """Forked workers inherit what the first unit of each kind of file imported and loaded; those
+    units' results are the parent's, the rest go to the workers."""
+    from linter.engine import RuleSet
+
+    opts = Options(jobs=1)
+    engine._worker_state.update(rules=RuleSet(engine.selected_codes(opts), opts), opts=opts)
+    names = ["a.json", "b.json", "c.yaml", "d.json", "e.tf", "f.yaml"]
+    for n in names:
+        (tmp_path / n).write_text("{}\n" if not n.endswith(".tf") else "\n")
+    items = [[(i, str(tmp_path / n), True)] for i, n in enumerate(names)]
+    items[4].append((6, str(tmp_path / "g.tf"), True))  # a module of two files: a worker's
+    (tmp_path / "g.tf").write_text("\n")
+    items.append([(7, str(tmp_path / "h.tf"), True)])
+    (tmp_path / "h.tf").write_text("\n")
+    results = [None] * 8
+    try:
+        rest = engine._warm_up(items, results)
+    finally:
+        engine._worker_state.clear()
+    assert [u[0][0] for u in rest] == [1, 3, 4, 5]
+    assert [r is not None for r in results] == [True, False, True, False, False, False, False, True]
+
+
+def test_a_run_freezes_what_it_loaded_and_unfreezes_it_after(mixed_corpus, monkeypatch):
+    """After the first unit (one process) or the warm-up (workers), the collector leaves the
+    objects made so far alone; when the run ends they are the collector's again."""
+    import gc
+
+    frozen = []
+    lint_unit = engine.lint_unit
+
+    def spy(*args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return lint_unit(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "lint_unit", spy)
+    monkeypatch.chdir(mixed_corpus)
+    for jobs in (1, 2):
+        frozen.clear()
+        result = engine.run(["corpus"], Options(jobs=jobs))
+        assert result.files > 50 and result.findings
+        assert gc.get_freeze_count() == 0
+        if jobs == 1:
+            assert frozen[0] == 0 and frozen[-1] > 0

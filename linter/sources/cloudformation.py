@@ -333,7 +333,9 @@ class Resolver:
     """
 
     def __init__(self, template: Optional["_Template"] = None) -> None:
-        self.t = template
+        # the template's resources, not the template: a template holds its resolver, and a cycle
+        # would keep the file's whole tree alive until the cycle collector runs
+        self.resources = template.resources if template is not None else None
         self.origin_of: dict[int, Any] = {}  # id(copy) -> original LDict
         #: how many ``Fn::If`` were evaluated: a tree resolved across one holds both branches, so
         #: its size is not what deploys (callers compare the count before and after)
@@ -343,9 +345,7 @@ class Resolver:
 
     def provider_arn(self, name: str, attr: Optional[str] = None) -> Optional[LStr]:
         """``Ref``/``GetAtt .Arn`` of an OIDC or SAML provider defined in the template."""
-        if self.t is None:
-            return None
-        res = self.t.resources.get(name) if isinstance(self.t.resources, dict) else None
+        res = self.resources.get(name) if isinstance(self.resources, dict) else None
         if not isinstance(res, dict) or attr not in (None, "Arn"):
             return None
         typ = res.get("Type")
