@@ -279,7 +279,7 @@ def snapshot(raw: dict) -> dict:
         "key_types": dict(sorted(kb.key_types.items())),
         "key_templates": tuple(kb.key_templates),
         "type_heads": ({k: tuple(v) for k, v in sorted(by_token.items())}, tuple(loose), tuple(every)),
-        "risk": tuple(ranks[kb.actions[low]] for low in lows),
+        "risk": tuple(ranks[kb.actions[low].name] for low in lows),
     }
 
 
@@ -316,7 +316,7 @@ def _from_snapshot(snap: dict) -> _KB:
     kb.key_templates = list(snap["key_templates"])
     by_token, loose, every = snap["type_heads"]
     _PRECOMPILED["type_heads"] = ({k: list(v) for k, v in by_token.items()}, list(loose), list(every))
-    _PRECOMPILED["risk"] = dict(zip(actions.values(), snap["risk"]))
+    _PRECOMPILED["risk"] = dict(zip([t[0] for _, t in snap["actions"]], snap["risk"]))
     return kb
 
 
@@ -489,13 +489,18 @@ def riskiest(actions):
     Raises ``ValueError`` on an empty list."""
     if not actions:
         raise ValueError("riskiest() of no actions")
-    return min(actions, key=_risk_order().__getitem__)
+    # ranks by canonical name: an Action is a tuple, and hashing one hashes all its fields
+    ranks = list(map(_risk_order().__getitem__, map(_ACTION_NAME, actions)))
+    return actions[ranks.index(min(ranks))]
+
+
+_ACTION_NAME = _itemgetter(0)
 
 
 @functools.lru_cache(maxsize=1)
 def _risk_order() -> dict:
-    """Each action's rank: :data:`HIGH_RISK_ACTIONS` first, then access level, then name (equal
-    keys, equal ranks): ``min`` compares integers."""
+    """Each action's rank by canonical name: :data:`HIGH_RISK_ACTIONS` first, then access level,
+    then name (equal keys, equal ranks): ``min`` compares integers."""
     kb = _kb()
     return _PRECOMPILED.get("risk") or _build_risk_order(kb)
 
@@ -505,7 +510,7 @@ def _build_risk_order(kb: _KB) -> dict:
     keys = {a: (_RISK_RANK.get(a.name.lower(), last), _ACCESS_RANK.get(a.access, len(ACCESS_LEVELS)), a.name)
             for a in kb.actions.values()}
     ranks = {k: i for i, k in enumerate(sorted(set(keys.values())))}
-    return {a: ranks[k] for a, k in keys.items()}
+    return {a.name: ranks[k] for a, k in keys.items()}
 
 
 # --------------------------------------------------------------------------------------
