@@ -52,10 +52,11 @@ def _granted(st: Statement) -> dict:
 def _granted_by(patterns: tuple, negated: bool) -> dict:
     """The same action lists recur across statements and files: expand each once.
     The result is shared: callers must not change it."""
+    if len(patterns) == 1 and not negated:
+        return kb.sagemaker_by_name(patterns[0])  # shared too
     out: dict = {}
     for p in patterns:
-        for a in kb.expand_sagemaker(p):
-            out[a.name.lower()] = a
+        out.update(kb.sagemaker_by_name(p))
     if negated:
         out = {k: a for k, a in kb.sagemaker_actions().items() if k not in out}
     return out

@@ -158,14 +158,18 @@ def _excluded(path: str, opts: Options) -> bool:
 
 
 def display_path(path: str, opts: Options) -> str:
-    root = opts.root or os.getcwd()
+    root = os.path.abspath(opts.root) if opts.root else os.getcwd()
     ap = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(ap, root)
-    except ValueError:
-        rel = ap
-    if rel.startswith(".." + os.sep) or rel == "..":
-        rel = ap
+    under = root if root.endswith(os.sep) else root + os.sep
+    if ap.startswith(under):  # the common case, without relpath's work
+        rel = ap[len(under):]
+    else:
+        try:
+            rel = os.path.relpath(ap, root)
+        except ValueError:
+            rel = ap
+        if rel.startswith(".." + os.sep) or rel == "..":
+            rel = ap
     return rel.replace(os.sep, "/")
 
 

@@ -426,6 +426,23 @@ def expand_sagemaker(action_pattern: str) -> list:
     return list(_expand(parts[0], parts[1]))
 
 
+def sagemaker_by_name(action_pattern: str) -> dict:
+    """:func:`expand_sagemaker` as ``{lowercase name: Action}``, in the same order. The dict is
+    shared (the same pattern gives the same dict): callers must not change it."""
+    parts = split_action(action_pattern)
+    if parts is None:
+        return _NONE
+    return _by_name(parts[0], parts[1])
+
+
+_NONE: dict = {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _by_name(service: str, name: str) -> dict:
+    return {a.name.lower(): a for a in _expand(service, name)}
+
+
 def lookup(name: str):
     """The :class:`Action` for ``"sagemaker:Name"`` or a bare ``"Name"`` (case-insensitive), or None."""
     if ":" in name:

@@ -359,9 +359,12 @@ def _field(name: str, node: Any, key_span: Span, path: Path, problems: list[Prob
            allow_non_str: bool = False) -> Field:
     vals: list[Val] = []
     was_list = isinstance(node, list)
-    items = node if was_list else [node]
+    items = node if was_list else (node,)
     for i, item in enumerate(items):
         p = path + (i,) if was_list else path
+        if type(item) is LStr:  # most values: _val's first case, without the call
+            vals.append(Val(str(item), item.span, p))
+            continue
         if isinstance(item, (dict, list)):
             problems.append(Problem(f"{name} must be a string or a list of strings", span_of(item, key_span), p))
             continue

@@ -49,7 +49,7 @@ class SageMakerServiceWildcard(Rule):
         for st in doc.allow_statements():
             for v in action_values(st):
                 parts = kb.split_action(v.value)
-                if parts is None or set(parts[1]) != {"*"}:
+                if parts is None or not parts[1] or parts[1].strip("*") != "":
                     continue
                 if not kb.is_sagemaker_service_pattern(v.value) or is_allowed(v.value, ctx):
                     continue

@@ -234,3 +234,20 @@ def test_a_files_model_is_freed_without_the_cycle_collector(tmp_path, monkeypatc
         if was_enabled:
             gc.enable()
     assert left == []
+
+
+def test_display_paths(tmp_path, monkeypatch):
+    from linter.engine import display_path
+
+    (tmp_path / "repo" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "repo")
+    cwd = Options()
+    assert display_path("sub/p.json", cwd) == "sub/p.json"
+    assert display_path("./sub/../sub/p.json", cwd) == "sub/p.json"
+    assert display_path(str(tmp_path / "repo" / "sub" / "p.json"), cwd) == "sub/p.json"
+    assert display_path(".", cwd) == "."
+    assert display_path("../other.json", cwd) == str(tmp_path / "other.json")  # outside: absolute
+    assert display_path(str(tmp_path / "repository" / "p.json"), cwd) == str(tmp_path / "repository" / "p.json")
+    rooted = Options(root="sub")
+    assert display_path("sub/p.json", rooted) == "p.json"
+    assert display_path("/x/p.json", Options(root="/")) == "x/p.json"

@@ -426,20 +426,15 @@ def test_unreadable_file_chmod(tmp_path):
 
 
 def test_unreadable_file_open_fails(tmp_path, monkeypatch):
-    """open() raising PermissionError (what chmod 000 does for a non-root user) is an LP001."""
-    import builtins
-
-    from linter import sources
-
-    real_open = builtins.open
+    """Opening the file raising PermissionError (what chmod 000 does for a non-root user) is an LP001."""
+    real_open = os.open
 
     def fake_open(file, *a, **kw):
         if str(file).endswith("secret.json"):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *a, **kw)
 
-    monkeypatch.setattr(sources, "open", fake_open, raising=False)
-    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
     (tmp_path / "secret.json").write_text(COMPANION)
     companion(tmp_path)
     monkeypatch.chdir(tmp_path)

@@ -204,19 +204,41 @@ def read_file(path: str, max_size: int, *, is_source=None) -> tuple:
         return None, ReadError("LP003", f"file is {st.st_size} bytes, over the max-file-size limit of {max_size} "
                                         f"bytes; not linted", origin)
     try:
-        with open(path, "rb") as fh:
-            # The size the stat gave, plus one byte to see whether the file grew since (a buffer
-            # of max_size + 1 bytes for every file cost more than reading it); then the rest,
-            # up to the limit.
-            raw = fh.read(st.st_size + 1)
-            if len(raw) > st.st_size:
-                raw += fh.read(max_size + 1 - len(raw))
+        raw = _read_bytes(path, st.st_size, max_size)
     except OSError as e:
         return None, ReadError("LP001", f"cannot read file: {e.strerror or e}", origin)
     if len(raw) > max_size:  # grew after the stat
         return None, ReadError("LP003", f"file is over the max-file-size limit of {max_size} bytes; not linted",
                                origin)
     return decode(raw, is_source)
+
+
+_O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_bytes(path: str, size: int, max_size: int) -> bytes:
+    """The file's bytes, at most ``max_size + 1`` of them: the size the stat gave plus one byte, to
+    see whether the file grew since (a buffer of max_size + 1 bytes for every file cost more than
+    reading it), then the rest up to the limit. Plain system calls: a buffered file object costs
+    more than the read of a small file."""
+    fd = os.open(path, _O_READ)
+    try:
+        chunks = []
+        want = size + 1
+        got = 0
+        while True:
+            chunk = os.read(fd, want - got)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            if got >= want:
+                if want > max_size:
+                    break
+                want = max_size + 1
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def decode(raw: bytes, is_source=None) -> tuple:
