@@ -190,12 +190,21 @@ def cap(findings: list[Finding], dropped: Optional[dict] = None, limit: int = MA
 _REDACTED: dict = {}  # text -> secrets.redact(text), for the run: messages repeat across files
 
 
+def _redact():
+    """:func:`linter.secrets.redact`, imported when first needed."""
+    global _redact_fn
+    if _redact_fn is None:
+        from .secrets import redact as _redact_fn
+    return _redact_fn
+
+
+_redact_fn = None
+
+
 def _redacted(text: str) -> str:
     out = _REDACTED.get(text)
     if out is None:
-        from .secrets import redact
-
-        out = redact(text)
+        out = _redact()(text)
         if len(_REDACTED) >= 8192:
             _REDACTED.clear()
         _REDACTED[text] = out
