@@ -24,12 +24,12 @@ from operator import itemgetter as _itemgetter
 
 __all__ = [
     "Action", "ResourceType", "data_date", "source", "sagemaker_actions", "split_action",
-    "pattern_matches", "expand_sagemaker", "is_sagemaker_service_pattern", "lookup",
+    "pattern_matches", "expand_sagemaker", "sagemaker_by_name", "is_sagemaker_service_pattern", "lookup",
     "closest_sagemaker_action", "resource_types", "arn_could_match", "resource_types_matching",
     "arn_covers_all", "role_arn_unscoped", "passrole_actions_in", "role_resource_type",
     "passrole_condition_keys", "actions_passing_role", "condition_key_known",
     "condition_key_type", "sagemaker_condition_keys", "global_condition_keys",
-    "closest_condition_key", "actions_supporting_condition_key", "riskiest", "sagemaker_actions_on",
+    "closest_condition_key", "actions_supporting_condition_key", "riskiest", "riskiest_in", "sagemaker_actions_on",
     "resource_types_covered", "broad_managed_policy", "managed_policies_source",
 ]
 
@@ -512,6 +512,23 @@ def riskiest(actions):
 
 
 _ACTION_NAME = _itemgetter(0)
+
+
+def riskiest_in(granted: dict):
+    """:func:`riskiest` of a shared ``{name: Action}`` (:func:`sagemaker_by_name`, the granted and
+    reachable actions of a statement): the same dict recurs across statements and files, and the
+    answer is remembered by its identity. Raises ``ValueError`` on an empty dict."""
+    hit = _RISKIEST.get(id(granted))
+    if hit is not None and hit[0] is granted:
+        return hit[1]
+    out = riskiest(list(granted.values()))
+    if len(_RISKIEST) >= 1024:
+        _RISKIEST.clear()
+    _RISKIEST[id(granted)] = (granted, out)  # the dict is held: its id is not reused meanwhile
+    return out
+
+
+_RISKIEST: dict = {}
 
 
 @functools.lru_cache(maxsize=1)

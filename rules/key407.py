@@ -68,7 +68,7 @@ class UserGrantedSageMaker(Rule):
                     granted = analysis.granted_sagemaker(st)
                     if not granted:
                         continue
-                    written = [str(v.value) for v in analysis.action_values(st) if kb.expand_sagemaker(v.value)]
+                    written = [str(v.value) for v in analysis.action_values(st) if kb.sagemaker_by_name(v.value)]
                     what = ", ".join(written[:3]) + (", ..." if len(written) > 3 else "") if written else \
                         "everything but its NotAction"
                     yield self.finding(st, f"{who} is granted SageMaker actions directly ({what}); people "

@@ -62,7 +62,7 @@ class SageMakerServiceWildcard(Rule):
                 else:
                     field = "NotResource" if st.not_resource is not None else "Resource"
                     what = f"{every}{len(reach)} of the {total} SageMaker actions, all that its {field} allows"
-                risky = kb.riskiest(list(reach.values()))
+                risky = kb.riskiest_in(reach)
                 yield self.finding(v, f'"{v.value}" grants {what} (such as {risky.full} and actions AWS '
                                       f'adds later); list the actions needed')
 

@@ -51,11 +51,11 @@ class SageMakerActionWildcard(Rule):
                     continue
                 if not kb.is_sagemaker_service_pattern(v.value) or is_allowed(v.value, ctx):
                     continue
-                acts = kb.expand_sagemaker(v.value)
+                acts = kb.sagemaker_by_name(v.value)
                 if not acts:
                     continue  # matches nothing: SM104
                 reach = reachable(st)
-                granted = [a for a in acts if a.name.lower() in reach]
+                granted = [a for low, a in acts.items() if low in reach]
                 if not granted:
                     continue  # none of them on this statement's resources (SM203 says so)
                 levels = {a.access for a in granted}

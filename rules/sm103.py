@@ -42,7 +42,7 @@ class SageMakerNotAction(Rule):
             granted = reachable(st)
             if not granted:
                 continue
-            risky = kb.riskiest(list(granted.values()))
+            risky = kb.riskiest_in(granted)
             total = len(kb.sagemaker_actions())
             how = "every SageMaker action" if len(granted) == total else plural(len(granted), "SageMaker action")
             yield self.finding(st.not_action, f"Allow with NotAction grants {how} it does not list, "

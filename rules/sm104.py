@@ -47,7 +47,7 @@ class UnknownSageMakerAction(Rule):
                     parts = kb.split_action(v.value)
                     if parts is None or parts[0].lower() != "sagemaker":
                         continue
-                    if kb.expand_sagemaker(v.value):
+                    if kb.sagemaker_by_name(v.value):
                         continue
                     hint = ""
                     if "*" not in v.value and "?" not in v.value:

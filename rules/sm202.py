@@ -42,7 +42,7 @@ class SageMakerNotResource(Rule):
             granted = reachable(st)
             if not granted:
                 continue
-            risky = kb.riskiest(list(granted.values()))
+            risky = kb.riskiest_in(granted)
             yield self.finding(st.not_resource, f"Allow with NotResource grants {plural(len(granted), 'SageMaker action')} "
                                                 f"(including {risky.full}) on every resource not listed; "
                                                 f"use Resource with the ARNs needed",

@@ -236,6 +236,20 @@ def test_riskiest():
         kb.riskiest([])
 
 
+def test_riskiest_in_a_shared_name_map():
+    everything = kb.sagemaker_by_name("sagemaker:*")
+    assert kb.sagemaker_by_name("SageMaker:*") is everything  # one shared dict per pattern
+    assert list(everything) == [a.name.lower() for a in kb.expand_sagemaker("sagemaker:*")]
+    assert kb.riskiest_in(everything).name == "CreatePresignedNotebookInstanceUrl"
+    reads = {k: a for k, a in everything.items() if a.access in ("Read", "List")}
+    assert kb.riskiest_in(reads) is kb.riskiest(list(reads.values()))
+    assert kb.riskiest_in(dict(reads)) is kb.riskiest_in(reads)  # an equal dict: the same answer
+    assert kb.sagemaker_by_name("s3:*") == {} and kb.sagemaker_by_name("nocolon") == {}
+    assert list(kb.sagemaker_by_name("sagemaker:ListTag?")) == ["listtags"]
+    with pytest.raises(ValueError):
+        kb.riskiest_in({})
+
+
 def test_high_risk_names_exist():
     for n in kb.HIGH_RISK_ACTIONS:
         assert kb.lookup(n) is not None, n
