@@ -458,6 +458,9 @@ def _worker_init(codes: list[str], opts: Options) -> None:
     _worker_state["opts"] = opts
 
 
+#: The most units sent to a worker at once.
+_CHUNK = 16
+
 #: At most this many units are linted before the workers start (see :func:`_warm_up`).
 _WARM_UP_UNITS = 4
 
@@ -558,11 +561,12 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
     try:
         files = list(discover(paths, opts))
         jobs = opts.jobs if opts.jobs else auto_jobs(len(files))
-        jobs = max(1, min(jobs, len(files) or 1))
+        rules = RuleSet(codes, opts)
+        items = units(files, rules.has("principal"))
+        jobs = max(1, min(jobs, len(items) or 1))  # one Terraform module is one process's work
         results: list[Any] = [None] * len(files)
         if jobs == 1:
-            rules = RuleSet(codes, opts)
-            for n, unit in enumerate(units(files, rules.has("principal"))):
+            for n, unit in enumerate(items):
                 for i, res in _lint_unit_safely(unit, rules, opts):
                     results[i] = res
                 if n == 0 and len(files) > len(unit):
@@ -573,17 +577,16 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
         else:
             import multiprocessing as mp
 
-            from . import registry
-
-            items = units(files, any(registry.scope_of(c) == "principal" for c in codes))
-            chunk = max(1, len(items) // (jobs * 8))
+            # Units go to the workers in chunks of at most 16: the last chunks decide when the run
+            # ends, and a round trip to a worker costs far less than linting a file.
+            chunk = max(1, min(_CHUNK, len(items) // (jobs * 8)))
             if sys.platform.startswith("linux"):
                 # Forked workers inherit the rules, the knowledge base and the modules loaded
                 # here once, instead of each loading its own: the rules are imported, then the
                 # first unit of each kind of file is linted here, which imports and loads what
                 # reading and checking such files needs.
                 ctx = mp.get_context("fork")
-                _worker_init(codes, opts)
+                _worker_state.update(rules=rules, opts=opts)
                 if any(r.code.startswith(("SM", "IAM")) for group in _worker_state["rules"].by_scope.values()
                        for r, _ in group):
                     from . import kb
