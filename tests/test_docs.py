@@ -148,7 +148,7 @@ def test_readme_performance_section_is_the_benchmark_report(tmp_path):
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
         readme = fh.read()
     block = readme[readme.index(run.README_START) + len(run.README_START):readme.index(run.README_END)]
-    for heading in ("### Targets", "### Instructions executed (one file)", "### Where the time goes"):
+    for heading in ("### Targets", "### Instructions executed", "### Where the time goes"):
         assert heading in block, heading
     assert "| one small policy file <= 3.5x `python -c pass`" in block
     report = ("# lint-policies benchmark results\n\nintro\n\n## Memory (whole corpus)\n\n| a |\n\n"
@@ -164,3 +164,18 @@ def test_readme_performance_section_is_the_benchmark_report(tmp_path):
     q = tmp_path / "NOMARK.md"
     q.write_text("nothing\n")
     assert not run.update_readme(str(q), new) and q.read_text() == "nothing\n"
+
+
+def test_benchmark_report_counts_the_policies_in_instructions():
+    """--instructions adds the 600 policies in one process, against their floor, apart from the
+    one-file commands."""
+    run = _bench_run()
+    meta = {"date": "2026-01-01 00:00", "seed": 8, "corpus": "c", "machine": "m", "load": "0 / 0",
+            "timer": "t", "runs": 5, "linter": "l"}
+    text = run.report([], {}, meta, {}, {}, {"python": 40_000_000, "ours_small_policy": 140_000_000,
+                                            "ours_pol_j1": 5_600_000_000, "floor_pol": 700_000_000})
+    section = text[text.index("## Instructions executed"):]
+    assert "| `ours_small_policy` | 140 M | 3.50x |" in section
+    assert "| `lint-policies --jobs 1` on the 600 policies | 5600 M | 8.0x |" in section
+    assert "| `parse floor 600 policies` | 700 M | 1.0x |" in section
+    assert "ours_pol_j1` |" not in section
