@@ -128,7 +128,8 @@ class Principal(Record):
         return found
 
     def _denied(self, g: Grant) -> bool:
-        return any(_deny_covers(st, g) for st in self._denies())
+        denies = self._denies()
+        return bool(denies) and any(_deny_covers(st, g) for st in denies)
 
     def _boundary_allows(self, action: str) -> bool:
         if not self.boundaries:
@@ -179,7 +180,18 @@ def _grants(st: Statement, action: str, strict: bool = False):
     """Where ``st`` grants ``action``: the ``Action`` value, the ``NotAction`` field, or None.
     An unresolved value grants nothing we can know."""
     if action[:10].lower() == "sagemaker:":
-        if action[10:].lower() not in granted_sagemaker(st):  # memoized per statement
+        name = action[10:].lower()
+        if name not in granted_sagemaker(st):  # memoized per statement
+            return None
+        if st.action is not None:
+            # The first value that grants it: a value with a colon grants exactly the actions its
+            # expansion holds (the shared name map: a dict lookup, not a wildcard match); one
+            # without (an invalid "sagemaker*") is matched as written, as below.
+            for v in st.action.values:
+                val = v.value
+                if isinstance(val, str) and (name in kb.sagemaker_by_name(val)
+                                             or (":" not in val and kb.pattern_matches(val, action))):
+                    return v
             return None
     if st.action is not None:
         for v in st.action.values:
@@ -196,11 +208,19 @@ def _grants(st: Statement, action: str, strict: bool = False):
 
 
 def _resources(st: Statement) -> Optional[list]:
-    if st.resource is None:
-        return None
-    vals = [v.value for v in st.resource.values]
-    if not vals or any(not isinstance(v, str) for v in vals):
-        return None
+    """The statement's Resource strings (None: NotResource, none, or a value we cannot read);
+    remembered on the statement, and shared by its grants: callers must not change the list."""
+    memo = st.memo
+    if memo is None:
+        memo = st.memo = {}
+    elif "resources" in memo:
+        return memo["resources"]
+    vals = None
+    if st.resource is not None:
+        vals = [v.value for v in st.resource.values]
+        if not vals or any(not isinstance(v, str) for v in vals):
+            vals = None
+    memo["resources"] = vals
     return vals
 
 

@@ -27,6 +27,23 @@ def where(f):
 # One policy file: its own principal
 
 
+@pytest.mark.parametrize("actions, granting, nth", [
+    (["s3:*", "SageMaker:create*", "sagemaker:CreateTrainingJob"], "SageMaker:create*", 1),
+    (["sagemaker:CreateTrainingJob", "sagemaker:*"], "sagemaker:CreateTrainingJob", 1),
+    (["sagemaker:Describe*", "*"], "*", 2),  # the first "*" is PassRole's Resource
+    (["sagemaker?CreateTrainingJob", "sagemaker:CreateTrainingJob"], "sagemaker?CreateTrainingJob", 1),
+    (["sage*:*Job"], "sage*:*Job", 1),
+])
+def test_the_related_location_is_the_first_value_granting_the_action(lint, actions, granting, nth):
+    """A grant is reported at the first Action value that grants the action as IAM matches it
+    (a value without a colon, which LP002 reports, still matches as written)."""
+    text = policy(PASS_ANY, {"Sid": "Train", "Effect": "Allow", "Action": actions,
+                             "Resource": "arn:aws:sagemaker:us-east-1:111122223333:training-job/*"})
+    found = sm301(lint(text, select=["SM301"]))
+    assert len(found) == 1
+    assert [(r.span.line, r.span.col) for r in found[0].related][0] == pos(text, json.dumps(granting), nth)
+
+
 def test_policy_file_passrole_and_training_job(lint):
     text = policy(PASS_ANY, TRAIN)
     found = lint(text, select=["SM301"])
