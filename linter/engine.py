@@ -482,6 +482,17 @@ def _warm_up(items: list, results: list) -> list:
     return rest
 
 
+def _unit_bytes(unit: list) -> int:
+    """How much a unit ([(index, path, explicit)]) has to read: the sum of its files' sizes."""
+    total = 0
+    for _, p, _ in unit:
+        try:
+            total += os.stat(p).st_size
+        except OSError:
+            pass
+    return total
+
+
 def _worker(unit: list):
     return _lint_unit_safely(unit, _worker_state["rules"], _worker_state["opts"])
 
@@ -601,6 +612,9 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
             else:
                 ctx = mp.get_context()
                 init, initargs = _worker_init, (codes, opts)
+            # The largest units first (a Terraform module of a hundred files, a big template):
+            # dealt out last, one would keep a worker busy while the others have nothing left.
+            items.sort(key=_unit_bytes, reverse=True)
             if items:
                 with ctx.Pool(jobs, initializer=init, initargs=initargs) as pool:
                     for done in pool.imap_unordered(_worker, items, chunksize=chunk):

@@ -221,3 +221,31 @@ def test_a_run_freezes_what_it_loaded_and_unfreezes_it_after(mixed_corpus, monke
         assert gc.get_freeze_count() == 0
         if jobs == 1:
             assert frozen[0] == 0 and frozen[-1] > 0
+
+
+def test_the_largest_units_go_to_the_workers_first(tmp_path, monkeypatch):
+    """A unit dealt out last keeps one worker busy while the others wait: the workers get the
+    units largest first (bytes to read; a Terraform module counts all its files)."""
+    import multiprocessing.pool
+
+    (tmp_path / "mod").mkdir()
+    for i in range(3):
+        (tmp_path / "mod" / f"m{i}.tf").write_text('resource "aws_s3_bucket" "b%d" {\n  bucket = "x"\n}\n' % i)
+    for i in range(60):
+        (tmp_path / f"p{i:02d}.json").write_text('{"Statement": []}' + " " * (i % 7) + "\n")
+    (tmp_path / "zz-big.json").write_text('{"Statement": []}' + " " * 5000 + "\n")
+    seen = []
+    real = multiprocessing.pool.Pool.imap_unordered
+
+    def spy(self, func, iterable, chunksize=1):
+        items = list(iterable)
+        seen.extend(items)
+        return real(self, func, items, chunksize)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "imap_unordered", spy)
+    monkeypatch.chdir(tmp_path)
+    result = engine.run(["."], Options(jobs=2))
+    assert result.files == 64
+    sizes = [engine._unit_bytes(u) for u in seen]
+    assert sizes == sorted(sizes, reverse=True)
+    assert os.path.basename(seen[0][0][1]) == "zz-big.json" and len(seen[1]) == 3  # then the module
