@@ -567,6 +567,9 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
 
     gc_threshold = gc.get_threshold()
     frozen = False
+    # Freezing (below) is undone with gc.unfreeze(), which would also thaw what a caller froze
+    # itself (a server that forks): then nothing is frozen here.
+    may_freeze = gc.get_freeze_count() == 0
     if gc_threshold[0] < _GC_FIRST_GENERATION:
         gc.set_threshold(_GC_FIRST_GENERATION, *gc_threshold[1:])
     try:
@@ -580,7 +583,7 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
             for n, unit in enumerate(items):
                 for i, res in _lint_unit_safely(unit, rules, opts):
                     results[i] = res
-                if n == 0 and len(files) > len(unit):
+                if n == 0 and len(files) > len(unit) and may_freeze:
                     # What the first unit loaded (rules, knowledge, caches) lives as long as the
                     # run: the collector's passes over the older generations need not look at it.
                     gc.freeze()
@@ -606,8 +609,9 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
                 items = _warm_up(items, results)
                 # The objects made so far live as long as the workers: the workers' cycle
                 # collector need not look at them (nor touch their pages, which then stay shared).
-                gc.freeze()
-                frozen = True
+                if may_freeze:
+                    gc.freeze()
+                    frozen = True
                 init, initargs = None, ()
             else:
                 ctx = mp.get_context()

@@ -221,6 +221,19 @@ def test_a_run_freezes_what_it_loaded_and_unfreezes_it_after(mixed_corpus, monke
         assert gc.get_freeze_count() == 0
         if jobs == 1:
             assert frozen[0] == 0 and frozen[-1] > 0
+    # a caller that froze objects itself keeps them frozen: the run freezes nothing then
+    keep = [object() for _ in range(3)]
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        for jobs in (1, 2):
+            frozen.clear()
+            engine.run(["corpus"], Options(jobs=jobs))
+            assert 0 < gc.get_freeze_count() <= before  # not thawed (frozen objects may be freed)
+            assert frozen and max(frozen) <= before  # nothing more frozen during the run
+    finally:
+        gc.unfreeze()
+    del keep
 
 
 def test_the_largest_units_go_to_the_workers_first(tmp_path, monkeypatch):
