@@ -332,6 +332,14 @@ def first_of(p: Principal, actions: Iterable[str], when=None) -> list:
 
 def granted_summary(p: Principal, limit: int = 4) -> str:
     """What a principal's Allow statements name, shortly: ``"*" on "*"``, ``s3:*, iam:* ...``."""
+    key = f" summary {limit}"
+    hit = p.memo.get(key)
+    if hit is None:
+        hit = p.memo[key] = _granted_summary(p, limit)
+    return hit
+
+
+def _granted_summary(p: Principal, limit: int) -> str:
     acts: list = []
     for doc in p.documents:
         for st in doc.statements:

@@ -10,6 +10,8 @@ Adding a format is one module plus one row here (and its tests and docs).
 """
 from __future__ import annotations
 
+import functools
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
@@ -53,10 +55,16 @@ _SYNTAX_BY_SUFFIX = ((".json", "json"), (".yaml", "yaml"), (".yml", "yaml"), (".
 
 
 def format_for_name(name: str) -> Optional[Format]:
-    """The format that claims a file by its name, if one does."""
-    low = name.lower().replace("\\", "/")
+    """The format that claims a file by its name, if one does (by its base name: a format claims
+    whole names and endings, and no ending holds a slash)."""
+    return _format_for_base(name.lower().replace("\\", "/").rsplit("/", 1)[-1])
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_for_base(base: str) -> Optional[Format]:
+    # a file's name is looked up several times (discovery, its unit, its read)
     for f in FORMATS:
-        if (f.suffixes or f.names) and f.claims_name(low):
+        if (f.suffixes or f.names) and f.claims_name(base):
             return f
     return None
 
