@@ -230,3 +230,61 @@ def test_suppression_comment_and_not_firing_on_scoped_statements(lint_files):
 def test_a_yaml_file_named_otherwise_is_not_a_service(lint_files):
     """Only serverless.yml/.yaml/.json are read as services: a workflow with the same keys is not."""
     assert lint_files({"ci.yml": V3}) == []
+
+
+SELF_VARS = t("""
+    service: ml
+    custom:
+      region: eu-west-1
+      stage: ${opt:stage, 'dev'}
+      sagemaker:
+        resource: arn:aws:sagemaker:${self:custom.region}:*:*
+        endpoints:
+          - arn:aws:sagemaker:eu-west-1:123456789012:endpoint/a
+          - "*"
+        staged: arn:aws:sagemaker:eu-west-1:123456789012:endpoint/${self:custom.stage}
+      loop: ${self:custom.loop}
+    provider:
+      name: aws
+      iamRoleStatements:
+        - Effect: Allow
+          Action: sagemaker:DescribeEndpoint
+          Resource: ${self:custom.sagemaker.resource}
+        - Effect: Allow
+          Action: sagemaker:InvokeEndpoint
+          Resource: ${self:custom.sagemaker.endpoints}
+        - Effect: Allow
+          Action: sagemaker:DeleteEndpoint
+          Resource: ${self:custom.sagemaker.staged}
+        - Effect: Allow
+          Action: sagemaker:UpdateEndpoint
+          Resource: ${self:custom.missing, 'arn:aws:sagemaker:eu-west-1:123456789012:endpoint/*'}
+        - Effect: Allow
+          Action: sagemaker:StopTrainingJob
+          Resource: ${self:custom.loop}
+    """)
+
+
+def test_self_variables_are_resolved_from_the_service_file(lint_files):
+    """``${self:...}`` leads to values of the same file: a whole value is what it names (an ARN
+    pattern, reported where the variable is written; a list, at its items), a variable inside a
+    string is replaced, a fallback literal stands in for a path that leads nowhere; ``${opt:...}``
+    and a variable that names itself stay unknown (nothing reported for them)."""
+    fs = lint_files({"serverless.yml": SELF_VARS}, select=["SM201", "LP002", "IAM109"])
+    assert found(fs) == sorted([
+        ("serverless.yml", "SM201") + pos(SELF_VARS, "${self:custom.sagemaker.resource}"),
+        ("serverless.yml", "SM201") + pos(SELF_VARS, '"*"'),
+    ])
+    msg = {f.span.line: f.message for f in fs}
+    assert '"arn:aws:sagemaker:eu-west-1:*:*"' in msg[pos(SELF_VARS, "${self:custom.sagemaker.resource}")[0]]
+
+
+def test_self_variables_that_repeat_each_other_stay_bounded(lint_files):
+    """A file whose variables double at every level (a billion laughs) is read quickly and its
+    statement stays as written: unknown, not an error."""
+    lines = ["service: ml", "custom:", "  v0: arn:aws:sagemaker:eu-west-1:123456789012:endpoint/x"]
+    lines += [f"  v{i}: ${{self:custom.v{i - 1}}}${{self:custom.v{i - 1}}}" for i in range(1, 40)]
+    lines += ["provider:", "  name: aws", "  iamRoleStatements:", "    - Effect: Allow",
+              "      Action: sagemaker:InvokeEndpoint", "      Resource: ${self:custom.v39}"]
+    fs = lint_files({"serverless.yml": "\n".join(lines) + "\n"}, select=["SM201", "LP002", "IAM109", "LP001"])
+    assert fs == []

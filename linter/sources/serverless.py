@@ -13,10 +13,13 @@ the statement as written, with logical paths in the file's own shape):
 
 ``${file(./iam.yml)}`` and ``${file(./iam.yml):statements}`` fragments (a whole value, or
 one item of a list) are read from the referenced file, inside the service's directory,
-and linted there, with that file's positions. Variables (``${self:...}``, ``${opt:...}``,
-``${env:...}``, ``${ssm:...}``, ``${aws:...}``, ``${param:...}``) are unresolved values:
-inside a string they stay as placeholders (an ARN with a ``${aws:accountId}`` account is
-scoped to an account), a whole value is unknown, and they are never errors.
+and linted there, with that file's positions. ``${self:path}`` variables whose path leads to a
+value of the same file (``custom.sagemaker.arn``, ``service``) are replaced by it, as the
+framework does before it deploys (:class:`_SelfVariables`). Other variables (``${opt:...}``,
+``${env:...}``, ``${ssm:...}``, ``${aws:...}``, ``${param:...}``, and ``${self:...}`` that lead
+nowhere or through one of those) are unresolved values: inside a string they stay as
+placeholders (an ARN with a ``${aws:accountId}`` account is scoped to an account), a whole
+value is unknown, and they are never errors.
 CloudFormation intrinsic functions in statements (``Fn::GetAtt``, ``!Ref``, ``!Sub``)
 are read as in a template. The statements are an inline policy of the role the framework makes
 (``attachment``), sized unless an ``Fn::If`` among them was read as both branches.
@@ -33,7 +36,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..located import LDict, LList, LStr, ParseError, Span, Unresolved, span_of
+from .._regex import Lazy
+from ..located import LDict, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 
 KIND = "serverless"
@@ -53,10 +57,12 @@ def extract(src, tree: Any) -> None:
     if not isinstance(root, dict):
         return
     ctx = _Service(src)
+    ctx.variables = _SelfVariables(root)
     resolver = None
     templates = []  # (Resources mapping, its template's path, its documents)
     for node, file, path in ctx.fragments(root.get("resources"), ("resources",), allow_lists=True):
         if isinstance(node, dict) and isinstance(node.get("Resources"), dict) and file is None:
+            node = ctx.variables.expand(node)
             first = len(src.documents)
             resolver = extract_resources(src, node, path)
             templates.append((node["Resources"], path, src.documents[first:]))
@@ -174,6 +180,7 @@ class _Service:
         self.here = os.path.dirname(os.path.abspath(src.abspath))
         self.resolver = None
         self.followed = 0
+        self.variables = _SelfVariables(None)
 
     # -- ${file(...)} -------------------------------------------------------
 
@@ -252,7 +259,7 @@ class _Service:
         if not isinstance(statements, (list, dict)):
             return
         branches = self.resolver.branches if self.resolver is not None else 0
-        stmts = _unresolve(self.resolve(statements))
+        stmts = _unresolve(self.resolve(self.variables.expand(statements)))
         tree = LDict(span=span_of(statements))
         # the framework writes the role policy with this Version (policy variables work in it)
         tree["Version"] = LStr("2012-10-17", span_of(statements))
@@ -282,7 +289,7 @@ class _Service:
         if not isinstance(node, list):
             return
         for i, item in enumerate(node):
-            value = self.resolve(item)
+            value = self.resolve(self.variables.expand(item))
             if isinstance(value, LStr):
                 ref = ManagedPolicyRef.of(Val(str(value), value.span, path + (i,)),
                                           Origin(self.src.path, KIND, label, path))
@@ -373,3 +380,110 @@ def _unresolve(node: Any) -> Any:
             node[k] = _unresolve(node[k])
         return node
     return node
+
+
+class _SelfVariables:
+    """``${self:path}`` variables, resolved from the service file itself, as the framework resolves
+    them before it deploys: ``Resource: ${self:custom.sagemaker.arn}`` is the ARN written under
+    ``custom``, and ``arn:aws:sagemaker:${self:custom.region}:*:*`` holds the Region written there.
+
+    A variable is replaced when its path leads to a value of the file (a string or number inside a
+    string; any value, a list or mapping too, as a whole value) or, when it does not, when its
+    fallback is a quoted literal (``${self:custom.stage, 'dev'}``). Any other source
+    (``${opt:stage}``, ``${env:X}``, ``${ssm:...}``) is known only when the service is deployed, so
+    a variable that meets one stays as written (a placeholder). The replacement of a whole value
+    keeps the position of the variable (what the statement says is reported where it says it);
+    a list or mapping keeps its own positions. Bounded: variables nest at most
+    :data:`_MAX_PASSES` deep and a string grows to at most :data:`_MAX_TEXT` characters (a file
+    whose variables repeat each other exponentially stays as written)."""
+
+    _MAX_PASSES = 10
+    _MAX_TEXT = 4096
+    _MAX_DEPTH = 32
+
+    def __init__(self, root: Any) -> None:
+        self.root = root if isinstance(root, dict) else None
+
+    def expand(self, node: Any, depth: int = 0) -> Any:
+        """``node`` with its ``${self:...}`` variables replaced: the same object when it has none."""
+        if self.root is None or depth > self._MAX_DEPTH:
+            return node
+        if isinstance(node, str):
+            if "${self:" not in node:
+                return node
+            return self._string(node, depth)
+        if isinstance(node, dict):
+            out = None
+            for k, v in node.items():
+                new = self.expand(v, depth + 1)
+                if new is not v:
+                    if out is None:
+                        out = LDict(node, span=getattr(node, "span", span_of(node)))
+                        out.key_spans = dict(getattr(node, "key_spans", {}))
+                        out.duplicates = list(getattr(node, "duplicates", []))
+                    out[k] = new
+            return node if out is None else out
+        if isinstance(node, list):
+            items = [self.expand(v, depth + 1) for v in node]
+            if all(a is b for a, b in zip(items, node)):
+                return node
+            return LList(items, span=span_of(node))
+        return node
+
+    def _string(self, node: str, depth: int) -> Any:
+        text = str(node)
+        for _ in range(self._MAX_PASSES):
+            whole = _INNERMOST.fullmatch(text)
+            if whole is not None:
+                value = self._source(whole.group(1))
+                if value is not _UNKNOWN and not isinstance(value, str):
+                    # a list, a mapping or a number stands for the whole value
+                    return self.expand(value, depth + 1) if isinstance(value, (dict, list)) else value
+            new = _INNERMOST.sub(self._replace, text)
+            if new == text or len(new) > self._MAX_TEXT:
+                break
+            text = new
+        if text == str(node):
+            return node
+        return LStr(text, span_of(node))
+
+    def _replace(self, m: Any) -> str:
+        value = self._source(m.group(1))
+        if isinstance(value, str) or (type(value) is int):
+            return str(value)
+        if isinstance(value, LScalar) and type(value.value) is int:
+            return str(value.value)
+        return m.group(0)
+
+    def _source(self, inner: str) -> Any:
+        """The value of a variable's sources (``self:custom.a, 'dev'``), or _UNKNOWN: the first that
+        is known decides; one that only a deployment knows (``opt:stage``) leaves it unknown."""
+        for part in inner.split(","):
+            part = part.strip()
+            if part.startswith("self:"):
+                value = self._lookup(part[5:])
+                if value is not _UNKNOWN:
+                    return value
+                continue
+            if len(part) >= 2 and part[0] == part[-1] and part[0] in "'\"":
+                return part[1:-1]
+            return _UNKNOWN
+        return _UNKNOWN
+
+    def _lookup(self, path: str) -> Any:
+        node: Any = self.root
+        for key in path.strip().split("."):
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                node = node[int(key)]
+            else:
+                return _UNKNOWN
+        if node is None or (isinstance(node, LScalar) and node.value is None):
+            return _UNKNOWN
+        return node
+
+
+_UNKNOWN = object()
+# A variable without another inside it (the innermost), and a string that is one variable.
+_INNERMOST = Lazy(r"\$\{([^${}]*)\}")
