@@ -431,3 +431,30 @@ def test_a_directive_above_a_function_covers_it(tmp_path, monkeypatch):
     '''), encoding="utf-8")
     res = run(["b.py"], Options(select=["SM101", "LP100"]))
     assert found(res.findings) == [("SM101", 10, 41)] and found(res.suppressed) == [("SM101", 5, 18)]
+
+
+def test_statements_added_to_a_trust_policy_are_the_roles_trust_policy(lint, tmp_path):
+    """``role.assume_role_policy.add_statements(...)`` adds to the role's trust policy (checked as
+    a trust policy, held by the role), not to its permissions; a bare service name in
+    ``ServicePrincipal("sagemaker")`` is the service principal ``cdk synth`` writes for it."""
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "R", assumed_by=iam.ServicePrincipal("sagemaker"))
+                role.assume_role_policy.add_statements(iam.PolicyStatement(
+                    actions=["sts:AssumeRole"], principals=[iam.AnyPrincipal()]))
+    ''')
+    got = found(lint(text, "stack.py", select=["IAM2", "IAM3", "LP"]), with_label=True)
+    assert got == [("IAM302", 9, 53, "S/R: assume_role_policy")]
+    from linter import sources
+
+    src = sources.load(str(tmp_path / "stack.py"), "stack.py")
+    trust = [(d.origin.label, [p.name for p in d.principals]) for d in src.documents if d.role == "trust"]
+    assert trust == [("S/R: assumed_by", ["S/R"]), ("S/R: assume_role_policy", ["S/R"])]
+    services = [v.value for d in src.documents if d.role == "trust" for st in d.statements
+                if st.principal is not None for v in st.principal.values_of("Service")]
+    assert services == ["sagemaker.amazonaws.com"]

@@ -233,3 +233,25 @@ def test_suppressions_read_the_comments_the_parser_saw(tmp_path, monkeypatch):
         ' // lint-policies: ignore[SM101] -- after a regular expression\n', encoding="utf-8")
     res = run(["a.ts"], Options(select=["SM101", "LP100"]))
     assert found(res.findings) == [] and found(res.suppressed) == [("SM101", 2, 52)]
+
+
+def test_statements_added_to_a_trust_policy_are_the_roles_trust_policy(lint):
+    """``role.assumeRolePolicy?.addStatements(...)`` (also with ``!``) adds to the role's trust
+    policy: checked as one (IAM302), never as an identity policy without a Resource; a bare
+    service name (``new ServicePrincipal("sagemaker")``) is ``sagemaker.amazonaws.com``."""
+    text = ts('''
+        import * as iam from "aws-cdk-lib/aws-iam";
+
+        export class S extends cdk.Stack {
+          constructor(scope: Construct, id: string) {
+            super(scope, id);
+            const role = new iam.Role(this, "R", { assumedBy: new iam.ServicePrincipal("sagemaker") });
+            role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({
+              actions: ["sts:AssumeRole"], principals: [new iam.AnyPrincipal()] }));
+            role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+              actions: ["sts:AssumeRole"], principals: [new iam.AccountPrincipal("123456789012")] }));
+          }
+        }
+    ''')
+    got = found(lint(text, "lib/s.ts", select=["IAM2", "IAM3", "LP"]), with_label=True)
+    assert got == [("IAM302", 8, 53, "S/R: assume_role_policy")]

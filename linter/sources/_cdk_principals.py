@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Optional
 
 from ..model import Holder
-from .cdk import _IDENTITY_METHODS, N, Reader, _construct_name, _target_name, last_name, snake, text
+from .cdk import (_IDENTITY_METHODS, N, Reader, _construct_name, _target_name, last_name, snake, text,
+                  trust_policy_of)
 
 #: Principal constructs: class name -> (kind, the property holding its IAM name).
 PRINCIPAL_CLASSES = {"Role": ("role", "role_name"), "CfnRole": ("role", "role_name"),
@@ -166,6 +167,8 @@ class _Model:
                     self.attach(call, [o for o in owners if o is not None])
             elif callee.kind == "attr" and low in _IDENTITY_METHODS:
                 target = callee.a
+                if low == "add_statements" and trust_policy_of(target) is not None:
+                    target = target.a  # statements of a role's trust policy: the role's
                 head = _head(stack, _target_name(r, target))
                 owner = self.owner_of(target, stack)
                 if owner is not None:

@@ -18,7 +18,8 @@ reads the CDK constructs the same way whatever the language:
   ``fromJson``;
 * ``iam.Role(assumed_by=...)``: the trust policy ``cdk synth`` writes for the principal
   (service, account, ARN, any, federated, web identity, OpenID Connect, SAML, organization,
-  composite principals; ``with_conditions``, ``external_ids``);
+  composite principals; ``with_conditions``, ``external_ids``), and the statements
+  ``role.assume_role_policy.add_statements`` adds to it;
 * managed policies: ``ManagedPolicy.from_aws_managed_policy_name`` /
   ``from_managed_policy_arn``, ``managed_policy_arns`` of L1 roles, ``{managedPolicyArn: ...}``
   literals and boto3 ``attach_*_policy(PolicyArn=...)``;
@@ -498,6 +499,10 @@ class Reader:
                 conds_node = next((v for k, v in opts.a if k is not None and k.kind == "str"
                                    and k.a == "conditions"), None)
             conds = self.value(conds_node) if conds_node is not None else None
+            if isinstance(val, LStr) and val and "." not in val and "$" not in val:
+                # CDK v1, and v2 without the standardizedServicePrincipals feature flag, synthesize
+                # a bare name ("sagemaker") as the service's principal, sagemaker.amazonaws.com
+                val = LStr(val + ".amazonaws.com", val.span)
             return _Principals([("Service", val, conds, "sts:AssumeRole", span)])
         if name == "AccountPrincipal":
             acct = self.value(self.arg(n, 0, "account_id"))
@@ -866,6 +871,9 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
     if callee.kind == "attr" and (low in _IDENTITY_METHODS or low in _RESOURCE_METHODS):
         role = "identity" if low in _IDENTITY_METHODS else "resource"
         target = callee.a
+        if low == "add_statements" and trust_policy_of(target) is not None:
+            # role.assume_role_policy.add_statements(...): statements of the role's trust policy
+            role, target, low = "trust", target.a, "assume_role_policy"
         tname = _target_name(r, target)
         label = _label(stack, tname, low)
         tree = _group(out, label, role, call.span)
@@ -952,6 +960,14 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         if "policy_document" in props:
             out.doc(r.value(props["policy_document"][1]), _label(stack, cid, "policy_document"), _L1_DOCUMENT[name])
         return
+
+
+def trust_policy_of(target: N) -> Optional[N]:
+    """The construct whose trust policy ``target`` is (``role.assume_role_policy``,
+    ``role.assumeRolePolicy``), else None."""
+    if target.kind == "attr" and snake(target.b) == "assume_role_policy":
+        return target.a
+    return None
 
 
 def _group(out: _Out, label: str, role: str, span: Span) -> LDict:
