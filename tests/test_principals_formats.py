@@ -482,3 +482,56 @@ def test_cdk_typescript_function_role_and_managed_policy(lint, capsys):
     assert related(f) == [("stack.ts",) + pos(CDK_TS, "'sagemaker:CreateTrainingJob'")]
     assert listed(capsys, "stack.ts") == [("MlStack/Runner", ["iam:PassRole", "sagemaker:CreateTrainingJob"]),
                                           ("MlStack/Other", ["sagemaker:CreateProcessingJob"])]
+
+
+MERGED_TF = """\
+data "aws_iam_policy_document" "pass" {
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "jobs" {
+  statement {
+    actions   = ["sagemaker:CreateTrainingJob"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.pass.json,
+    data.aws_iam_policy_document.jobs.json,
+  ]
+}
+
+resource "aws_iam_role" "scientist" {
+  name               = "scientist"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "sagemaker.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_policy" "merged" {
+  policy = data.aws_iam_policy_document.merged.json
+}
+
+resource "aws_iam_role_policy_attachment" "merged" {
+  role       = aws_iam_role.scientist.name
+  policy_arn = aws_iam_policy.merged.arn
+}
+"""
+
+
+def test_tf_documents_merged_into_an_attached_one_are_the_roles(tmp_path, monkeypatch, capsys):
+    """A document made only of others (``source_policy_documents``) is not an empty policy; the
+    documents merged into it are held by the role it is attached to, so their grants combine."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ml").mkdir()
+    (tmp_path / "ml" / "main.tf").write_text(MERGED_TF)
+    found = run(["ml"], Options(select=["LP002", "SM301"])).findings
+    assert [(f.code,) + where(f) for f in found] == [("SM301", "ml/main.tf") + pos(MERGED_TF, '"iam:PassRole"')]
+    assert found[0].label.startswith("aws_iam_role.scientist")
+    assert listed(capsys, "ml") == [("aws_iam_role.scientist", ["iam:PassRole", "sagemaker:CreateTrainingJob"])]

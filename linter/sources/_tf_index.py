@@ -367,10 +367,14 @@ def _principal_links(info: _FileInfo, blk) -> None:
                 info.links.append((ref, address))
 
 
+_DATA_DOC = f"data.{POLICY_DOC}."
+
+
 def _holders_of(ctx: _Ctx, address: str) -> list:
     """The principals (:class:`~linter.model.Holder`) holding the policy at ``address``, found
     through the module's files: the role itself, its ``aws_iam_role_policy``, an
-    ``aws_iam_policy`` attached to it, the policy documents they use."""
+    ``aws_iam_policy`` attached to it, the policy documents they use and the documents merged
+    into those."""
     index = ctx.dir_index()
     if address in index.holders:
         found = [address]
@@ -379,7 +383,11 @@ def _holders_of(ctx: _Ctx, address: str) -> list:
         while todo:
             nxt = []
             for a in todo:
-                for b in index.links.get(a, ()):
+                # a document merged into others (source_policy_documents, override_policy_documents)
+                # is held by whoever holds them
+                merged_into = [f"data.{POLICY_DOC}.{c}" for c, _how in index.consumers.get(a[len(_DATA_DOC):], ())] \
+                    if a.startswith(_DATA_DOC) else []
+                for b in (*index.links.get(a, ()), *merged_into):
                     if b.startswith("name:"):
                         _, kind, name = b.split(":", 2)
                         b = next((h for h, (k, n) in index.holders.items() if k == kind and n == name), b)
