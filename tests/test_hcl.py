@@ -215,3 +215,24 @@ def test_scan_template_text():
     tpl = hcl.scan_template_text('{"a": "${x}", "b": ${jsonencode({k = "}"})}, "c": "$${d}"}')
     assert tpl.text == '{"a": "${x}", "b": ${jsonencode({k = "}"})}, "c": "${d}"}'
     assert [s[3] for s in tpl.specials] == ["${x}", '${jsonencode({k = "}"})}']
+
+
+def test_a_broken_files_errors_are_each_reported_once(monkeypatch):
+    """The error of the whole file and the same error found again in the piece that holds it are
+    one error, even when tree-sitter ends them differently (an ERROR node of one character in the
+    whole file, a zero-width MISSING node in the piece, as a real module showed)."""
+    text = 'a = 1\nb = {\n  iam:PassedToService = "x"\n}\nc = 2\n'
+    real = hcl._first_error
+    calls = []
+
+    def first_error(root, pos):
+        err = real(root, pos)
+        calls.append(err)
+        if len(calls) == 1:  # the whole file: the same place, one character wide
+            sp = err.span
+            return ParseError(err.message, Span(sp.line, sp.col, sp.end_line, sp.col + 1))
+        return err
+
+    monkeypatch.setattr(hcl, "_first_error", first_error)
+    errors = hcl.parse(text, recover=True).errors
+    assert [(e.span.line, e.span.col, e.message) for e in errors] == [(3, 23, "syntax error: unexpected '='")]

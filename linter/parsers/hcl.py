@@ -411,7 +411,9 @@ def _recover(text: str, pos: _Pos, first: ParseError) -> Document:
         doc.attributes.update(part.attributes)
         doc.blocks.extend(part.blocks)
         doc.comments.extend(part.comments)
-    if not any(e.span == first.span for e in doc.errors):
+    # the piece that holds the first error may see it end elsewhere (an ERROR node of the piece,
+    # a MISSING one of the whole file): the same error where it starts, with the same message
+    if not any(e.span[:2] == first.span[:2] and e.message == first.message for e in doc.errors):
         doc.errors.insert(0, first)
     return doc
 
