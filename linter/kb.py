@@ -1087,6 +1087,13 @@ def _hide_placeholders(value: str, held: list) -> str:
     return "".join(out)
 
 
+def arn_segments(value: str):
+    """The six segments of an ARN pattern (arn, partition, service, region, account, resource),
+    split on the colons outside ``${...}`` placeholders (``${AWS::Region}`` holds two); a short
+    value ending in ``*`` is padded with ``*``. None when it is not an ARN. The tuple is shared."""
+    return _arn_segments(value)
+
+
 def _restore(part: str, held) -> str:
     return "".join(chunk + (next(held) if k < part.count("\x00") else "")
                    for k, chunk in enumerate(part.split("\x00")))

@@ -167,7 +167,8 @@ class Principal(Record):
         name = self.holder.iam_name
         if not name or "role/" not in pattern:
             return False
-        tail = pattern.split(":", 5)[-1] if pattern.startswith("arn:") else pattern
+        parts = kb.arn_segments(pattern) if pattern.startswith("arn:") else None
+        tail = parts[5] if parts is not None else pattern
         if not tail.lower().startswith("role/"):
             return False
         tail = tail[5:]
@@ -363,8 +364,8 @@ def covers_every(resources: Optional[list], rtype: str, index: int = 1) -> Optio
     for r in resources or ():
         if r.strip("*") == "":
             return r
-        parts = r.split(":", 5)
-        if len(parts) < 6 or not parts[0].startswith("arn"):
+        parts = kb.arn_segments(r)  # ${AWS::Region} holds colons
+        if parts is None:
             continue
         if "${" not in parts[2] and not kb.pattern_matches(parts[2], "sagemaker"):
             continue
@@ -372,8 +373,8 @@ def covers_every(resources: Optional[list], rtype: str, index: int = 1) -> Optio
         if res.strip("*") == "":
             return r
         segs = res.split("/")
-        if segs[0].lower() != rtype.lower():
-            continue
+        if segs[0].lower() != rtype.lower() and ("${" in segs[0] or not kb.pattern_matches(segs[0], rtype)):
+            continue  # another type (a wildcard type, "*/*", names every type)
         if len(segs) <= index:
             if segs[-1].strip("*") == "" and len(segs) > 1:
                 return r
@@ -412,8 +413,9 @@ NEUTRAL_KEYS = frozenset((
 
 def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = ()) -> bool:
     """Whether every condition of a statement is one we know does not keep the grant from
-    applying: keys in :data:`NEUTRAL_KEYS`, in ``allowed`` or starting with ``prefixes``, and no
-    value that reads a tag or a variable. Any other condition may (a principal tag the caller
+    applying: keys in :data:`NEUTRAL_KEYS` (whatever their values: a template's own VPC endpoint or
+    Region, unknown here, is still only where from), and keys in ``allowed`` or starting with
+    ``prefixes`` with no value that reads a tag or a variable. Any other condition may (a principal tag the caller
     lacks, a key the action never carries): the grant is not counted, never guessed."""
     if st.condition_unresolved:
         return False
@@ -421,6 +423,8 @@ def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = ()) 
         key = c.key.value.lower() if isinstance(c.key.value, str) else None
         if key is None or not (key in NEUTRAL_KEYS or key in allowed or (prefixes and key.startswith(prefixes))):
             return False
+        if key in NEUTRAL_KEYS:
+            continue  # where from or when, whatever the value (a !Ref to the stack's endpoint, ${AWS::Region})
         if any(not isinstance(v.value, (str, bool, int, float)) or (isinstance(v.value, str) and "${" in v.value)
                for v in c.values):
             return False

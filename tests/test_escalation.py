@@ -397,3 +397,18 @@ def test_cloudformation_policy_attached_to_two_roles_is_read_with_each(lint):
     # the Execution role holds the notebook actions too, but no PassRole: one finding, Scientist's
     found = lint(text, name="template.yaml", select=["SM301"])
     assert [f.label for f in found] == ["AWS::IAM::Role Scientist Policies[0].PolicyDocument"]
+
+
+@pytest.mark.parametrize("pattern, matches", [
+    ("arn:aws:iam::111122223333:role/ml-*", True),
+    # ${AWS::Partition} and ${AWS::AccountId} hold colons: the role part is still found
+    ("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/ml-*", True),
+    ("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/ml-exec", True),
+    ("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/other-*", False),
+])
+def test_a_passrole_resource_names_a_role_of_the_unit(pattern, matches):
+    from linter.model import Holder
+    from linter.principals import Principal
+
+    role = Principal(Holder("t::R", "AWS::IAM::Role R", "role", "ml-exec"))
+    assert role.role_arn_matches(pattern) is matches

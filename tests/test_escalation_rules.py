@@ -301,3 +301,49 @@ def test_sm307_wildcards_are_sm102s(lint):
     text = policy({"Effect": "Allow", "Action": "sagemaker:*ModelPackage*", "Resource": "*"})
     assert lint(text, select=["SM307"]) == []
     assert [f.code for f in lint(text, select=["SM102"])] == ["SM102"]
+
+
+# ---------------------------------------------------------------------------
+# Resources and conditions as templates write them
+
+
+@pytest.mark.parametrize("resource", [
+    "arn:aws:sagemaker:*:*:*/*",  # a wildcard resource type names every type
+    "arn:aws:sagemaker:*:*:endpoint/*",
+    # ${AWS::Region} and ${AWS::Partition} hold colons: the ARN is still split where IAM splits it
+    "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/*",
+])
+def test_sm307_and_sm303_every_resource_however_written(lint, resource):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateEndpointConfig",
+                   "Resource": resource.replace("endpoint/*", "endpoint-config/*")},
+                  {"Effect": "Allow", "Action": "sagemaker:UpdateEndpoint", "Resource": resource},
+                  {"Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl",
+                   "Resource": resource.replace("endpoint/*", "user-profile/*/*")})
+    found = lint(text, select=["SM303", "SM307"])
+    assert sorted((f.code, f.span.line, f.span.col) for f in found) == [
+        ("SM303",) + pos(text, '"sagemaker:CreatePresignedDomainUrl"'),
+        ("SM307",) + pos(text, '"sagemaker:UpdateEndpoint"')]
+
+
+@pytest.mark.parametrize("resource", [
+    "arn:aws:sagemaker:*:*:endpoint-config/*",
+    "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/team-a-*",
+])
+def test_sm307_other_types_and_named_endpoints_stay_quiet(lint, resource):
+    text = policy({"Effect": "Allow", "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:UpdateEndpoint"],
+                   "Resource": resource})
+    assert lint(text, select=["SM307"]) == []
+
+
+@pytest.mark.parametrize("value", ["${AWS::Region}", ["${StackEndpoint}", "vpce-0123456789abcdef0"]])
+def test_where_from_conditions_do_not_defuse_a_path_whatever_their_value(lint, value):
+    """aws:RequestedRegion or aws:SourceVpce limit where a request comes from, never whose
+    resource: a value only the deployment knows (a template's own Region or endpoint) changes
+    nothing."""
+    key = "aws:RequestedRegion" if isinstance(value, str) else "aws:SourceVpce"
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreatePresignedDomainUrl", "Resource": "*",
+                   "Condition": {"StringEquals": {key: value}}})
+    assert codes_at(lint(text, select=["SM303"]), "SM303") == [
+        ("SM303",) + pos(text, '"sagemaker:CreatePresignedDomainUrl"')]
+    tag = text.replace(key, "sagemaker:ResourceTag/owner")
+    assert lint(tag, select=["SM303"]) == []
