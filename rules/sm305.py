@@ -1,5 +1,6 @@
 """SM305 guardrail-fails-open."""
 from linter import iam, kb
+from linter.analysis import granted_sagemaker
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -11,8 +12,9 @@ class GuardrailFailsOpen(Rule):
     roles = GRANTING_ROLES
     requires = ("condition",)
     statements = ("Allow statements with a condition on a SageMaker guardrail key; a `Null` test in the same "
-                  "statement, or a Deny statement of the same document that denies when the key is absent, "
-                  "closes it.")
+                  "statement, or Deny statements of the same document that deny when the key is absent, "
+                  "close it: a Deny closes it for the actions it names (a `sagemaker:*` grant stays open for the "
+                  "other actions that carry the key), and one whose actions are not known here may close it.")
     summary = ("A SageMaker guardrail key (`sagemaker:VpcSubnets`, `InstanceTypes`, `RootAccess`, "
                "`DirectInternetAccess`, `VolumeKmsKeyArn`, `NotebookInstanceLifecycleConfigArns`...) is tested in "
                "an `Allow` with `ForAllValues:`, `...IfExists` or a negated operator and no `Null` test: a request "
@@ -70,7 +72,7 @@ class GuardrailFailsOpen(Rule):
                 if not isinstance(key, str) or key.lower() not in kb.GUARDRAIL_KEYS:
                     continue
                 low = key.lower()
-                if low in present or low in closed:
+                if low in present or _closed_by_deny(st, low, closed):
                     continue
                 op = iam.operator(c.operator)
                 if op is None or op.base == "Null":
@@ -88,16 +90,44 @@ class GuardrailFailsOpen(Rule):
                                           f'statement (or deny when it is "true")', path=c.key.path)
 
 
-def _denied_when_absent(doc) -> set:
-    """Keys a Deny statement of the document denies on when they are absent (``Null`` "true")."""
-    out = set()
+#: A Deny whose actions cannot be read: it may deny any of them.
+_EVERY = None
+
+
+def _denied_when_absent(doc) -> dict:
+    """Lowercase key -> lowercase names of the SageMaker actions a Deny statement of the document
+    denies when the key is absent (``Null`` "true"), or :data:`_EVERY` when a Deny's actions
+    cannot be read."""
+    out: dict = {}
     for st in doc.statements:
-        if st.is_deny:
-            for c in st.condition:
-                if (isinstance(c.key.value, str) and c.operator.lower() == "null"
-                        and {str(v.value).lower() for v in c.values} == {"true"}):
-                    out.add(c.key.value.lower())
+        if not st.is_deny:
+            continue
+        for c in st.condition:
+            if (isinstance(c.key.value, str) and c.operator.lower() == "null"
+                    and {str(v.value).lower() for v in c.values} == {"true"}):
+                low = c.key.value.lower()
+                if low in out and out[low] is _EVERY:
+                    continue
+                readable = (st.action is not None and all(isinstance(v.value, str) for v in st.action.values)) or \
+                    (st.not_action is not None and all(isinstance(v.value, str) for v in st.not_action.values))
+                if not readable:
+                    out[low] = _EVERY
+                else:
+                    out.setdefault(low, set()).update(granted_sagemaker(st))
     return out
+
+
+def _closed_by_deny(st, key: str, closed: dict) -> bool:
+    """Whether the document's Deny statements refuse, when ``key`` is absent, every action of the
+    Allow statement ``st`` that carries the key (a Deny naming five job actions leaves a
+    ``sagemaker:*`` grant open for the notebooks, models and domains that carry it too)."""
+    if key not in closed:
+        return False
+    denied = closed[key]
+    if denied is _EVERY:
+        return True
+    return all(name in denied for name, a in granted_sagemaker(st).items()
+               if any(k.lower() == key for k in a.condition_keys))
 
 
 RULE = GuardrailFailsOpen()

@@ -204,6 +204,22 @@ def test_sm305_quiet(lint, stmts):
     assert lint(policy(*stmts), select=["SM305"]) == []
 
 
+@pytest.mark.parametrize("denied, reported", [
+    (["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"], True),  # notebooks, models... stay open
+    (["sagemaker:*"], False),
+    (["sagemaker:Create*", "sagemaker:Update*"], False),  # every action that carries the key
+])
+def test_sm305_a_deny_closes_the_actions_it_names(lint, denied, reported):
+    """A Deny on an absent key closes the hole only for the actions it denies: ``sagemaker:*``
+    under ``ForAllValues`` stays open for every other action that carries the key."""
+    text = policy({"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*",
+                   "Condition": {"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]}}},
+                  {"Effect": "Deny", "Action": denied, "Resource": "*",
+                   "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}}})
+    want = [("SM305",) + pos(text, '"sagemaker:VpcSubnets"')] if reported else []
+    assert codes_at(lint(text, select=["SM305"]), "SM305") == want
+
+
 # ---------------------------------------------------------------------------
 # SM304 (opt-in)
 
@@ -347,3 +363,31 @@ def test_where_from_conditions_do_not_defuse_a_path_whatever_their_value(lint, v
         ("SM303",) + pos(text, '"sagemaker:CreatePresignedDomainUrl"')]
     tag = text.replace(key, "sagemaker:ResourceTag/owner")
     assert lint(tag, select=["SM303"]) == []
+
+
+def test_sm305_a_deny_of_actions_not_known_here_may_close_it(lint):
+    text = """\
+Parameters:
+  Denied: {Type: CommaDelimitedList}
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: sagemaker:*
+            Resource: "*"
+            Condition:
+              ForAllValues:StringEquals:
+                sagemaker:VpcSubnets: [subnet-0a1b2c3d]
+          - Effect: Deny
+            Action: !Ref Denied
+            Resource: "*"
+            Condition:
+              "Null":
+                sagemaker:VpcSubnets: "true"
+"""
+    assert lint(text, "t.yaml", select=["SM305"]) == []
+    assert len(lint(text.replace("!Ref Denied", "sagemaker:CreateTrainingJob"), "t.yaml", select=["SM305"])) == 1
