@@ -797,3 +797,36 @@ def test_parsed_files_are_kept_for_the_last_directories_only(tmp_path):
     assert len(res.findings) == 6  # every file is linted all the same
     kept = {os.path.basename(os.path.dirname(p)) for p in _tf_common._DOC_CACHE}
     assert kept == {"b", "c"} and len(_tf_common._DOC_CACHE) == 4
+
+
+FOR_EACH_ATTACHMENT = '''resource "aws_iam_role_policy_attachment" "execution" {
+  role       = aws_iam_role.execution.id
+  policy_arn = each.value
+
+  for_each = toset([
+    "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+  ])
+}
+
+resource "aws_iam_role_policy_attachment" "by_name" {
+  role       = aws_iam_role.execution.id
+  policy_arn = each.value
+  for_each   = { sagemaker = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess" }
+}
+
+resource "aws_iam_role_policy_attachment" "unknown" {
+  role       = aws_iam_role.execution.id
+  policy_arn = each.value
+  for_each   = var.policies
+}
+'''
+
+
+def test_managed_policies_attached_with_for_each(tmp_path):
+    """``policy_arn = each.value`` over a for_each written out (a set or a map): each ARN is
+    attached, reported where the for_each writes it; a for_each not known here attaches nothing
+    we can name."""
+    found = lint(tmp_path, {"main.tf": FOR_EACH_ATTACHMENT}, select=["SM105"])
+    assert [(f.file, f.code, f.span.line, f.span.col) for f in found] == [
+        ("main.tf", "SM105", 6, 5), ("main.tf", "SM105", 14, 30)]

@@ -253,7 +253,7 @@ def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
         for name in ATTACHMENT_ATTRS:
             a = blk.get(name)
             if a is not None:
-                _managed_refs(ctx, a, address, (address, name))
+                _managed_refs(ctx, a, address, (address, name), blk)
     if rtype == "aws_iam_role":
         a = blk.get("managed_policy_arns")
         if a is not None:
@@ -265,11 +265,19 @@ def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
 _LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:arn|id)\s*$")
 
 
-def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple) -> None:
+def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple, blk=None) -> None:
     v = attr.value
     items = list(v) if isinstance(v, list) else [v]
     for i, item in enumerate(items):
         p = path + (i,) if isinstance(v, list) else path
+        each = _for_each_items(blk, item) if blk is not None else None
+        if each is not None:
+            # policy_arn = each.value over a literal for_each: each ARN where the for_each writes it
+            for j, arn in enumerate(each):
+                if isinstance(arn, LStr) and ":iam::aws:policy/" in arn:
+                    ctx.src.managed_refs.append(ManagedPolicyRef.of(Val(str(arn), arn.span, (address, "for_each", j)),
+                                                                    ctx.origin(address, path)))
+            continue
         if isinstance(item, Unresolved):
             m = _LOOKUP_REF.match(item.text)
             found = _lookup(ctx, m.group(1)) if m else None
@@ -278,6 +286,20 @@ def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple) -> None:
             continue
         if isinstance(item, LStr) and ":iam::aws:policy/" in item:
             ctx.src.managed_refs.append(ManagedPolicyRef.of(Val(str(item), item.span, p), ctx.origin(address, path)))
+
+
+def _for_each_items(blk, item) -> "list | None":
+    """The values ``each.value`` (or ``each.key``) takes in a block whose ``for_each`` is written
+    out (``toset([...])``, a list, a map), else None."""
+    if not isinstance(item, Unresolved) or item.text.strip() not in ("each.value", "each.key"):
+        return None
+    fe = blk.get("for_each")
+    v = fe.value if fe is not None else None
+    if isinstance(v, dict):
+        return list(v.values()) if item.text.strip() == "each.value" else [k for k in v if isinstance(k, LStr)]
+    if isinstance(v, list):
+        return list(v)
+    return None
 
 
 def _lookup(ctx: _Ctx, name: str):
