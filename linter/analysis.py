@@ -62,6 +62,39 @@ def _granted_by(patterns: tuple, negated: bool) -> dict:
     return out
 
 
+def required_keys(st: Statement) -> frozenset:
+    """The SageMaker condition keys (lowercase) an Allow statement requires in the request:
+    ``"Null": {"sagemaker:VpcSubnets": "false"}``. An action that never carries one of them (the
+    Service Authorization Reference lists the keys each action takes) is never granted by the
+    statement. Resource tags (``sagemaker:ResourceTag/...``) are keys of resources, not actions:
+    never counted here."""
+    memo = st.memo
+    if memo is None:
+        memo = st.memo = {}
+    elif "required" in memo:
+        return memo["required"]
+    out = frozenset()
+    if st.condition and not st.condition_unresolved:
+        keys = set()
+        for c in st.condition:
+            key = c.key.value
+            if (c.operator == "Null" and isinstance(key, str) and key[:10].lower() == "sagemaker:"
+                    and not key[10:].lower().startswith("resourcetag/") and c.values
+                    and all(str(v.value).lower() == "false" for v in c.values)):
+                keys.add(key.lower())
+        out = frozenset(keys)
+    memo["required"] = out
+    return out
+
+
+def carries(action: "kb.Action", keys: frozenset) -> bool:
+    """Whether a request for ``action`` can carry every one of ``keys`` (lowercase)."""
+    if not keys:
+        return True
+    own = {k.lower() for k in action.condition_keys}
+    return keys <= own
+
+
 def reachable(st: Statement) -> dict[str, "kb.Action"]:
     """The granted SageMaker actions (:func:`granted_sagemaker`) that the statement's
     ``Resource`` or ``NotResource`` lets apply to some resource, by lowercase name.
@@ -70,7 +103,8 @@ def reachable(st: Statement) -> dict[str, "kb.Action"]:
     its types; an action with none only on ``"*"``. With ``NotResource``, an action is left
     out when the listed values cover every resource of all its types. A value we cannot
     read (a ``!Ref``, ``var.arn``) could be anything: everything granted stays reachable.
-    This is what a wildcard *really* grants; counts in messages use it.
+    An action that never carries a key the statement requires (:func:`required_keys`) is left
+    out too. This is what a wildcard *really* grants; counts in messages use it.
     """
     memo = st.memo
     if memo is None:
@@ -83,6 +117,9 @@ def reachable(st: Statement) -> dict[str, "kb.Action"]:
         out = _reachable_by(tuple(v.value for v in st.resource.values), False, granted)
     elif granted and st.not_resource is not None:
         out = _reachable_by(tuple(v.value for v in st.not_resource.values), True, granted)
+    required = required_keys(st)
+    if required and out:
+        out = {k: a for k, a in out.items() if carries(a, required)}
     memo["reachable"] = out
     return out
 

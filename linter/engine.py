@@ -640,9 +640,27 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
                 seen.add(key)
                 findings.append(f)
         suppressed.extend(res[1])
+    findings = _held_over_unheld(findings)
+    suppressed = _held_over_unheld(suppressed)
     findings.sort(key=Finding.sort_key)
     suppressed.sort(key=Finding.sort_key)
     return Result(findings, suppressed, len(files))
+
+
+def _held_over_unheld(findings: list) -> list:
+    """Drop a principal finding made for a policy that no principal is seen to hold when the same
+    rule reports the same statement for a principal that holds it: a policy file linted on its own
+    and read by a Terraform role with file() is one path, named after the role."""
+    unheld = [f for f in findings if f.extra and f.extra.get("_unheld")]
+    if not unheld:
+        return findings
+    held = {(f.code, f.file, f.span) for f in findings if not (f.extra and f.extra.get("_unheld"))}
+    out = []
+    for f in findings:
+        if f.extra and f.extra.pop("_unheld", None) and (f.code, f.file, f.span) in held:
+            continue
+        out.append(f)
+    return out
 
 
 def lint(paths: list[str], select: Optional[list[str]] = None, ignore: Iterable[str] = (),

@@ -95,6 +95,11 @@ class Rule:
         else:
             f.label = f"{principal.name} ({own})"
         f.extra["_doc"] = doc
+        if principal.holder.kind == "policy":
+            # a policy no principal is seen to hold: the engine drops this finding when the same
+            # statement is reported for a principal that holds it (a policy file a Terraform role
+            # reads with file(), linted on its own too)
+            f.extra["_unheld"] = True
         seen = {(f.file, f.span)}
         for g, msg in related:
             key = (g.doc.origin.file, g.span)

@@ -1,6 +1,6 @@
 """SM201 sagemaker-resource-wildcard."""
 from linter import kb
-from linter.analysis import granted_with_resources
+from linter.analysis import carries, granted_with_resources, required_keys
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -62,6 +62,10 @@ class SageMakerResourceWildcard(Rule):
             if not wild:
                 continue
             affected = granted_with_resources(st)
+            required = required_keys(st)
+            if required and affected:
+                # "Null": {"sagemaker:VpcSubnets": "false"}: only actions that carry the key are granted
+                affected = [a for a in affected if carries(a, required)]
             if not affected:
                 continue
             sev, risky, fmt = _summary(affected)

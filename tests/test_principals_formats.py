@@ -535,3 +535,24 @@ def test_tf_documents_merged_into_an_attached_one_are_the_roles(tmp_path, monkey
     assert [(f.code,) + where(f) for f in found] == [("SM301", "ml/main.tf") + pos(MERGED_TF, '"iam:PassRole"')]
     assert found[0].label.startswith("aws_iam_role.scientist")
     assert listed(capsys, "ml") == [("aws_iam_role.scientist", ["iam:PassRole", "sagemaker:CreateTrainingJob"])]
+
+
+def test_tf_policy_file_read_with_file_is_reported_for_the_role_once(tmp_path, monkeypatch):
+    """A policy file a Terraform role reads with file() is also linted on its own, where no
+    principal is seen to hold it: the path it completes is reported once, named after the role."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "iam").mkdir()
+    (tmp_path / "tf").mkdir()
+    text = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}, indent=2)
+    (tmp_path / "iam" / "policy.json").write_text(text)
+    (tmp_path / "tf" / "main.tf").write_text(
+        'resource "aws_iam_role" "ml" {\n  name = "ml"\n  assume_role_policy = "{}"\n}\n'
+        'resource "aws_iam_role_policy" "ml" {\n  role   = aws_iam_role.ml.id\n'
+        '  policy = file("${path.module}/../iam/policy.json")\n}\n')
+    found = sm301(["."], allow_roots=[str(tmp_path)])
+    assert [(where(f), f.label) for f in found] == [
+        (("iam/policy.json",) + pos(text, '"iam:PassRole"'), "aws_iam_role.ml (aws_iam_role_policy.ml)")]
+    # linted alone, the file is its own principal
+    assert [f.label for f in sm301(["iam/policy.json"])] == ["policy.json"]

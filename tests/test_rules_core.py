@@ -116,6 +116,25 @@ def test_sm201_never_for_actions_without_resource_types(lint, action):
     assert lint(policy(action), select=["SM201"]) == []
 
 
+def test_sm201_counts_only_actions_that_carry_a_required_key(lint):
+    """``"Null": {"sagemaker:VpcSubnets": "false"}`` requires the key in the request: an action
+    that never carries it (a presigned notebook URL, a model package) is never granted by the
+    statement, so it is neither counted nor named; when no granted action carries it, nothing is."""
+    null = ',\n      "Condition": {"Null": {"sagemaker:VpcSubnets": "false"}}'
+    actions = '["sagemaker:CreateTrainingJob", "sagemaker:CreatePresignedNotebookInstanceUrl", ' \
+              '"sagemaker:CreateModelPackage"]'
+    fs = lint(policy(actions, extra=null), select=["SM201"])
+    assert at(fs) == [("SM201", 7, 19, "error")]
+    assert fs[0].message.startswith("sagemaker:CreateTrainingJob, which supports resource-level permissions")
+    without = lint(policy(actions), select=["SM201"])
+    assert without[0].message.startswith("3 SageMaker actions that support resource-level permissions "
+                                         "(including sagemaker:CreatePresignedNotebookInstanceUrl)")
+    assert lint(policy('"sagemaker:CreatePresignedNotebookInstanceUrl"', extra=null), select=["SM201"]) == []
+    # a resource tag is a key of the resource, not of the request: it changes nothing here
+    tag = ',\n      "Condition": {"Null": {"sagemaker:ResourceTag/team": "false"}}'
+    assert len(lint(policy('"sagemaker:CreatePresignedNotebookInstanceUrl"', extra=tag), select=["SM201"])) == 1
+
+
 def test_sm201_listtags_supports_resources(lint):
     fs = lint(policy('"sagemaker:ListTags"'), select=["SM201"])
     assert at(fs) == [("SM201", 7, 19, "warning")]
@@ -225,3 +244,15 @@ def test_unresolved_is_never_star():
     d = build_document(node, Origin("x.tf", "terraform"))
     for code in ("SM201", "SM203", "IAM301"):
         assert list(load(code).check(d, Context())) == []
+
+
+def test_sm101_counts_what_a_required_key_leaves(lint):
+    from linter import kb
+
+    carrying = [a for a in kb.sagemaker_actions().values()
+                if "sagemaker:vpcsubnets" in {k.lower() for k in a.condition_keys}]
+    null = ',\n      "Condition": {"Null": {"sagemaker:VpcSubnets": "false"}}'
+    fs = lint(policy('"sagemaker:*"', extra=null), select=["SM101"])
+    assert len(fs) == 1
+    assert f'"sagemaker:*" grants {len(carrying)} of the {len(kb.sagemaker_actions())} SageMaker actions' \
+        in fs[0].message
