@@ -124,6 +124,45 @@ def reachable(st: Statement) -> dict[str, "kb.Action"]:
     return out
 
 
+def blanket_denies(doc) -> list:
+    """The Deny statements of a document that refuse their actions whatever the request: no
+    condition, and ``"*"`` among their resources."""
+    out = []
+    for st in doc.statements:
+        if (st.is_deny and not st.condition and not st.condition_unresolved and st.resource is not None
+                and any(isinstance(v.value, str) and v.value.strip("*") == "" for v in st.resource.values)):
+            out.append(st)
+    return out
+
+
+def denied_by(denies: list, action: str) -> bool:
+    """Whether one of ``denies`` (:func:`blanket_denies`) refuses ``action`` (``service:Name``); an
+    action value that cannot be read may name it."""
+    for st in denies:
+        if st.action is not None:
+            if any(not isinstance(v.value, str) or kb.pattern_matches(v.value, action) for v in st.action.values):
+                return True
+        elif st.not_action is not None:
+            vals = st.not_action.values
+            if all(isinstance(v.value, str) for v in vals) and not any(kb.pattern_matches(v.value, action)
+                                                                      for v in vals):
+                return True
+    return False
+
+
+def reach_in(doc, st: Statement) -> dict:
+    """:func:`reachable`, less the actions an unconditional Deny of the same document refuses on
+    every resource (a policy that allows ``sagemaker:*`` and denies it whatever the request grants
+    nothing). Denies of the principal's other policies are the principal rules' to apply."""
+    reach = reachable(st)
+    if not reach:
+        return reach
+    denies = blanket_denies(doc)
+    if not denies:
+        return reach
+    return {k: a for k, a in reach.items() if not denied_by(denies, a.full)}
+
+
 def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
     if not values or any(not isinstance(v, str) for v in values):
         return granted

@@ -1288,6 +1288,21 @@ def _supporting(key_lower: str) -> frozenset:
     return frozenset(out)
 
 
+def supported_alternative(key: str, actions) -> "str | None":
+    """A known condition key close to ``key`` (which the actions do not take) that an action of
+    ``actions`` (lowercase names) supports: ``sagemaker:VolumeKmsKeyArn`` for
+    ``sagemaker:VolumeKmsKey``. None when there is none."""
+    wanted = frozenset(actions or ())
+    if not wanted:
+        return None
+    hits, candidates = _close_keys(key)
+    low = key.lower()
+    for h in hits:
+        if h != low and _supporting(h) & wanted:
+            return candidates[h]
+    return None
+
+
 def actions_supporting_condition_key(key: str) -> set:
     """Lowercase names of the sagemaker actions whose condition keys, or whose resource
     types' condition keys, include ``key`` (templated keys matched)."""

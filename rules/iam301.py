@@ -2,7 +2,7 @@
 from ._common import LazyRe
 
 from linter import kb
-from linter.analysis import action_values
+from linter.analysis import action_values, blanket_denies, denied_by
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -56,6 +56,8 @@ class PassRoleUnscoped(Rule):
     )
 
     def check(self, doc, ctx):
+        if denied_by(blanket_denies(doc), "iam:PassRole"):
+            return  # the document refuses PassRole whatever the request
         for st in doc.allow_statements():
             services, negated = _passed_to(st)
             limited = bool(services) and not negated  # "every service but X" limits little

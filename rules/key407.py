@@ -16,7 +16,8 @@ class UserGrantedSageMaker(Rule):
         "workloads should run with execution roles, and people should reach SageMaker through federation "
         "(IAM Identity Center, a SAML or OIDC provider) and roles, which give temporary credentials. The note "
         "points at each Allow statement that grants a SageMaker action, or at the managed policy; policies "
-        "reached through groups are not reported."
+        "reached through groups are not reported, nor what an unconditional Deny of one of the user's "
+        "policies refuses on every resource."
     )
     example_format = "yaml"
     example = """Resources:
@@ -61,11 +62,19 @@ class UserGrantedSageMaker(Rule):
     tags = ("security", "credentials")
 
     def check(self, facts, ctx):
+        # what an unconditional Deny of one of the user's policies refuses everywhere is not granted
+        denies: dict = {}
+        for g in facts.user_grants:
+            if g.document is not None:
+                denies.setdefault(g.user, []).extend(analysis.blanket_denies(g.document))
         for g in facts.user_grants:
             who = f"IAM user {g.user}" if g.user else "an IAM user"
+            refused = denies.get(g.user)
             if g.document is not None:
                 for st in g.document.allow_statements():
                     granted = analysis.granted_sagemaker(st)
+                    if granted and refused:
+                        granted = {k: a for k, a in granted.items() if not analysis.denied_by(refused, a.full)}
                     if not granted:
                         continue
                     written = [str(v.value) for v in analysis.action_values(st) if kb.sagemaker_by_name(v.value)]
@@ -78,6 +87,8 @@ class UserGrantedSageMaker(Rule):
             elif g.managed is not None and g.managed.aws_managed:
                 name = g.managed.name.rsplit("/", 1)[-1]
                 if "sagemaker" not in name.lower() and kb.broad_managed_policy(name) is None:
+                    continue
+                if refused and all(analysis.denied_by(refused, a.full) for a in kb.sagemaker_actions().values()):
                     continue
                 yield self.finding(g.managed.value, f"{who} is granted SageMaker actions directly by AWS managed "
                                                     f"policy {g.managed.name}; people should reach SageMaker "

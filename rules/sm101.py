@@ -1,6 +1,6 @@
 """SM101 sagemaker-service-wildcard."""
 from linter import kb
-from linter.analysis import action_values, is_allowed, reachable
+from linter.analysis import action_values, is_allowed, reach_in
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -53,7 +53,7 @@ class SageMakerServiceWildcard(Rule):
                     continue
                 if not kb.is_sagemaker_service_pattern(v.value) or is_allowed(v.value, ctx):
                     continue
-                reach = reachable(st)
+                reach = reach_in(doc, st)
                 if not reach:
                     continue  # the statement's resources are not SageMaker's: it grants none of them
                 every = "every action of every service, including " if parts[0].strip("*") == "" else ""

@@ -1,6 +1,6 @@
 """SM102 sagemaker-action-wildcard."""
 from linter import kb
-from linter.analysis import action_values, is_allowed, plural, reachable
+from linter.analysis import action_values, is_allowed, plural, reach_in
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -54,7 +54,7 @@ class SageMakerActionWildcard(Rule):
                 acts = kb.sagemaker_by_name(v.value)
                 if not acts:
                     continue  # matches nothing: SM104
-                reach = reachable(st)
+                reach = reach_in(doc, st)
                 granted = [a for low, a in acts.items() if low in reach]
                 if not granted:
                     continue  # none of them on this statement's resources (SM203 says so)

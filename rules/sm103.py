@@ -1,6 +1,6 @@
 """SM103 sagemaker-notaction."""
 from linter import kb
-from linter.analysis import plural, reachable
+from linter.analysis import plural, reach_in
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -39,7 +39,7 @@ class SageMakerNotAction(Rule):
         for st in doc.allow_statements():
             if st.not_action is None:
                 continue
-            granted = reachable(st)
+            granted = reach_in(doc, st)
             if not granted:
                 continue
             risky = kb.riskiest_in(granted)

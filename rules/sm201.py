@@ -1,6 +1,6 @@
 """SM201 sagemaker-resource-wildcard."""
 from linter import kb
-from linter.analysis import carries, granted_with_resources, required_keys
+from linter.analysis import blanket_denies, carries, denied_by, granted_with_resources, required_keys
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -66,6 +66,9 @@ class SageMakerResourceWildcard(Rule):
             if required and affected:
                 # "Null": {"sagemaker:VpcSubnets": "false"}: only actions that carry the key are granted
                 affected = [a for a in affected if carries(a, required)]
+            denies = blanket_denies(doc) if affected else None
+            if denies:
+                affected = [a for a in affected if not denied_by(denies, a.full)]
             if not affected:
                 continue
             sev, risky, fmt = _summary(affected)

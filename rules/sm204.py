@@ -62,9 +62,11 @@ class UnknownSageMakerConditionKey(Rule):
                 supporting = kb.actions_supporting_condition_key(key)
                 if not supporting & set(granted):
                     some = ", ".join(sorted(a.full for a in granted.values())[:3])
+                    other = kb.supported_alternative(key, granted)
+                    hint = f"; did you mean {other}, which they take?" if other else ""
                     yield self.finding(clause.key, f'condition key "{key}" is not supported by any SageMaker action '
                                                    f'in this statement ({some}{" ..." if len(granted) > 3 else ""}), '
-                                                   f'so it is never present in their requests')
+                                                   f'so it is never present in their requests{hint}')
 
 
 def _covered(st) -> dict:

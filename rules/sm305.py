@@ -1,6 +1,6 @@
 """SM305 guardrail-fails-open."""
 from linter import iam, kb
-from linter.analysis import granted_sagemaker
+from linter.analysis import carries, granted_sagemaker, required_keys
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -64,6 +64,9 @@ class GuardrailFailsOpen(Rule):
         for st in doc.allow_statements():
             if not st.condition or st.condition_unresolved:
                 continue
+            required = required_keys(st)
+            if required and not any(carries(a, required) for a in granted_sagemaker(st).values()):
+                continue  # it requires a key none of its actions carries: it grants nothing (SM204 says so)
             present = {c.key.value.lower() for c in st.condition
                        if isinstance(c.key.value, str) and c.operator.lower() == "null"
                        and {str(v.value).lower() for v in c.values} == {"false"}}

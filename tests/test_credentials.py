@@ -760,3 +760,37 @@ output "id" {
 """
     fs = lint(text, "main.tf", select=["KEY405"])
     assert spans(fs) == [("KEY405", (7, 11, 7, 35))]
+
+
+DENIED_USER_TF = """\
+resource "aws_iam_user" "u" { name = "u" }
+resource "aws_iam_policy" "allow" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sagemaker:*", Resource = "*" }] })
+}
+resource "aws_iam_policy" "deny" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_user_policy_attachment" "a" {
+  user       = aws_iam_user.u.name
+  policy_arn = aws_iam_policy.allow.arn
+}
+resource "aws_iam_user_policy_attachment" "d" {
+  user       = aws_iam_user.u.name
+  policy_arn = aws_iam_policy.deny.arn
+}
+resource "aws_iam_user_policy_attachment" "m" {
+  user       = aws_iam_user.u.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+}
+"""
+
+
+def test_terraform_user_whose_policies_deny_everything_is_granted_nothing(lint):
+    """An unconditional Deny of everything among the user's policies takes away what the others
+    grant: no KEY407 (a Deny on a condition, or of other actions, leaves it)."""
+    assert lint(DENIED_USER_TF, "main.tf", select=["KEY407"]) == []
+    conditional = DENIED_USER_TF.replace('Action = "*", Resource = "*"',
+                                         'Action = "*", Resource = "*", Condition = { Bool = { "aws:MultiFactorAuthPresent" = "false" } }')
+    assert len(lint(conditional, "main.tf", select=["KEY407"])) == 2
+    other = DENIED_USER_TF.replace('Effect = "Deny", Action = "*"', 'Effect = "Deny", Action = "s3:*"')
+    assert len(lint(other, "main.tf", select=["KEY407"])) == 2

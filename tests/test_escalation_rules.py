@@ -391,3 +391,15 @@ Resources:
 """
     assert lint(text, "t.yaml", select=["SM305"]) == []
     assert len(lint(text.replace("!Ref Denied", "sagemaker:CreateTrainingJob"), "t.yaml", select=["SM305"])) == 1
+
+
+def test_sm305_a_statement_that_requires_a_key_its_actions_never_carry_grants_nothing(lint):
+    """``Null`` false on a key no action of the statement carries (SM204 says so): no request
+    matches it, so nothing fails open through it."""
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+                   "Condition": {"BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "true"},
+                                 "Null": {"sagemaker:VolumeKmsKey": "false"}}})
+    assert lint(text, select=["SM305"]) == []
+    carried = text.replace("sagemaker:VolumeKmsKey", "sagemaker:VolumeKmsKeyArn")
+    assert codes_at(lint(carried, select=["SM305"]), "SM305") == [
+        ("SM305",) + pos(carried, '"sagemaker:InterContainerTrafficEncryption"')]

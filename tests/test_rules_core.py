@@ -256,3 +256,27 @@ def test_sm101_counts_what_a_required_key_leaves(lint):
     assert len(fs) == 1
     assert f'"sagemaker:*" grants {len(carrying)} of the {len(kb.sagemaker_actions())} SageMaker actions' \
         in fs[0].message
+
+
+@pytest.mark.parametrize("deny, quiet", [
+    ({"Effect": "Deny", "Action": "*", "Resource": "*"}, {"SM101", "SM201", "IAM301"}),
+    ({"Effect": "Deny", "Action": "iam:*", "Resource": "*"}, {"IAM301"}),
+    ({"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}, {"SM101", "SM201", "IAM301"}),
+    # a Deny on a condition, or on some resources, leaves the grant for other requests
+    ({"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, set()),
+    ({"Effect": "Deny", "Action": "*", "Resource": "arn:aws:sagemaker:*:*:endpoint/prod-*"}, set()),
+])
+def test_grants_a_deny_of_the_same_document_refuses_are_not_reported(lint, deny, quiet):
+    """A policy that allows and, unconditionally and on every resource, denies the same actions
+    grants nothing: the rules about what is granted do not report it."""
+    text = doc({"Effect": "Allow", "Action": "*", "Resource": "*"}, deny)
+    got = {f.code for f in lint(text, select=["SM101", "SM201", "IAM301"])}
+    assert got == {"SM101", "SM201", "IAM301"} - quiet
+
+
+def test_sm204_suggests_the_key_the_actions_take(lint):
+    text = doc({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+                "Condition": {"Null": {"sagemaker:VolumeKmsKey": "false"}}})
+    (f,) = lint(text, select=["SM204"])
+    assert f.message.endswith("so it is never present in their requests; did you mean "
+                              "sagemaker:VolumeKmsKeyArn, which they take?")
