@@ -556,3 +556,24 @@ def test_tf_policy_file_read_with_file_is_reported_for_the_role_once(tmp_path, m
         (("iam/policy.json",) + pos(text, '"iam:PassRole"'), "aws_iam_role.ml (aws_iam_role_policy.ml)")]
     # linted alone, the file is its own principal
     assert [f.label for f in sm301(["iam/policy.json"])] == ["policy.json"]
+
+
+def test_tf_policy_rendered_by_a_template_file_data_source(tmp_path, monkeypatch):
+    """``policy = data.template_file.p.rendered`` (the template provider) is the file its
+    ``template`` reads: checked there and held by the role the policy is attached to."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ml" / "iam").mkdir(parents=True)
+    text = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}, indent=2)
+    (tmp_path / "ml" / "iam" / "policy.json").write_text(text)
+    tf = (
+        'data "template_file" "p" {\n  template = "${file("${path.module}/iam/policy.json")}"\n  vars = {}\n}\n'
+        'resource "aws_iam_policy" "p" {\n  policy = "${data.template_file.p.rendered}"\n}\n'
+        'resource "aws_iam_role" "r" {\n  name = "r"\n  assume_role_policy = "{}"\n'
+        '  managed_policy_arns = [aws_iam_policy.p.arn]\n}\n'
+        'resource "aws_iam_role_policy" "pass" {\n  role = aws_iam_role.r.id\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })\n}\n')
+    (tmp_path / "ml" / "main.tf").write_text(tf)
+    (f,) = sm301(["ml"])
+    assert f.label.startswith("aws_iam_role.r")
+    assert related(f) == [("ml/iam/policy.json",) + pos(text, '"sagemaker:CreateTrainingJob"')]

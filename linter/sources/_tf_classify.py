@@ -9,6 +9,8 @@ into the string.
 """
 from __future__ import annotations
 
+import re
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
@@ -32,7 +34,7 @@ def _classify(ctx: _Ctx, attr):
     return _classify_node(ctx, attr.node, attr.pos)
 
 
-def _classify_node(ctx: _Ctx, node, pos):
+def _classify_node(ctx: _Ctx, node, pos, through: tuple = ()):
     from ..parsers import hcl
 
     node = _unwrap(node)
@@ -43,7 +45,7 @@ def _classify_node(ctx: _Ctx, node, pos):
             if len(parts) == 1 and parts[0].type == "template_interpolation":
                 inner = [c for c in parts[0].children if c.type == "expression"]
                 if len(inner) == 1:
-                    return _classify_node(ctx, inner[0], pos)
+                    return _classify_node(ctx, inner[0], pos, through)
         return "template", hcl.template(node, pos)
     text = pos.node_text(node)
     if t == "function_call":
@@ -71,6 +73,31 @@ def _classify_node(ctx: _Ctx, node, pos):
     m = _LOCAL_REF.match(text)
     if m:
         return "local", m.group(1)
+    m = _TEMPLATE_FILE_REF.match(text)
+    if m and m.group(1) not in through:
+        return _rendered(ctx, m.group(1), through + (m.group(1),))
+    return "none", None
+
+
+#: ``data.template_file.<name>.rendered`` (the hashicorp/template provider, before templatefile()).
+_TEMPLATE_FILE_REF = re.compile(r"^\s*data\.template_file\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.rendered\s*$")
+
+
+def _rendered(ctx: _Ctx, name: str, through: tuple):
+    """What ``data.template_file.<name>.rendered`` holds, the data source written in the same file:
+    its ``template`` (a ``file()`` of a policy file is read as ``templatefile()`` reads it, its
+    ``${...}`` being the data source's ``vars``), else nothing known."""
+    doc = getattr(ctx, "doc", None)
+    for blk in (doc.blocks if doc is not None else ()):
+        if blk.type == "data" and len(blk.labels) >= 2 and blk.labels[0] == "template_file" \
+                and str(blk.labels[1]) == name:
+            a = blk.get("template")
+            if a is None or a.node is None:
+                return "none", None
+            kind, payload = _classify_node(ctx, a.node, a.pos, through)
+            if kind == "file":
+                return "file", ("templatefile",) + tuple(payload[1:])
+            return (kind, payload) if kind in ("template", "tree") else ("none", None)
     return "none", None
 
 
