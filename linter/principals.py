@@ -411,7 +411,7 @@ NEUTRAL_KEYS = frozenset((
 ))
 
 
-def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = ()) -> bool:
+def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = (), ignore=None) -> bool:
     """Whether every condition of a statement is one we know does not keep the grant from
     applying: keys in :data:`NEUTRAL_KEYS` (whatever their values: a template's own VPC endpoint or
     Region, unknown here, is still only where from), and keys in ``allowed`` or starting with
@@ -420,6 +420,8 @@ def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = ()) 
     if st.condition_unresolved:
         return False
     for c in st.condition:
+        if ignore is not None and ignore(c):
+            continue  # a clause the caller knows limits nothing it asks about
         key = c.key.value.lower() if isinstance(c.key.value, str) else None
         if key is None or not (key in NEUTRAL_KEYS or key in allowed or (prefixes and key.startswith(prefixes))):
             return False

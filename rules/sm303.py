@@ -17,7 +17,9 @@ class StudioProfileTakeover(Rule):
     statements = ("Allow statements granting `CreatePresignedDomainUrl`, `CreateApp`, `UpdateUserProfile`, "
                   "`UpdateDomain`, `UpdateSpace`, `CreateStudioLifecycleConfig` and `iam:PassRole`, in any of the "
                   "principal's policies; grants through a wildcard (`sagemaker:*`, `sagemaker:Create*`), which SM101 and SM102 report, are only "
-                  "used to complete a path.")
+                  "used to complete a path. A `Null` test that only asks for a space with an owner "
+                  "(`\"sagemaker:OwnerUserProfileArn\": \"false\"`) scopes nothing: any owner's private space stays "
+                  "reachable.")
     summary = ("A principal may open or start apps in other users' SageMaker Studio profiles "
                "(`CreatePresignedDomainUrl` or `CreateApp` on every profile of a domain, or `\"*\"`), swap a "
                "profile's or domain's execution role (`UpdateUserProfile`/`UpdateDomain` with `iam:PassRole` on "
@@ -72,7 +74,7 @@ class StudioProfileTakeover(Rule):
                                     ("CreateApp", "app", "start apps in other users' profiles and spaces, which "
                                                          "run as their execution roles")):
             for g in effective(principal, "sagemaker:" + action):
-                if service_wide(g) or not conditions_within(g.statement):
+                if service_wide(g) or not conditions_within(g.statement, ignore=_any_owner):
                     continue
                 every = covers_every(g.resources, rtype, 2)
                 if every:
@@ -119,6 +121,15 @@ class StudioProfileTakeover(Rule):
                     related=[(creates[0], "CreateStudioLifecycleConfig granted here (writes the script)")],
                     value=action + ":lcc")
                 break
+
+
+def _any_owner(c) -> bool:
+    """``"Null": {"sagemaker:OwnerUserProfileArn": "false"}``: the space has an owner, any owner.
+    It scopes nothing to the caller (AWS's Studio guide matches the key to the caller's own
+    profile with ``ArnLike``), so other users' private spaces stay reachable."""
+    return (c.operator == "Null" and isinstance(c.key.value, str)
+            and c.key.value.lower() == "sagemaker:owneruserprofilearn"
+            and bool(c.values) and all(str(v.value).lower() == "false" for v in c.values))
 
 
 RULE = StudioProfileTakeover()

@@ -403,3 +403,18 @@ def test_sm305_a_statement_that_requires_a_key_its_actions_never_carry_grants_no
     carried = text.replace("sagemaker:VolumeKmsKey", "sagemaker:VolumeKmsKeyArn")
     assert codes_at(lint(carried, select=["SM305"]), "SM305") == [
         ("SM305",) + pos(carried, '"sagemaker:InterContainerTrafficEncryption"')]
+
+
+@pytest.mark.parametrize("condition, reported", [
+    # the space has an owner, any owner: other users' private spaces
+    ({"Null": {"sagemaker:OwnerUserProfileArn": "false"}}, True),
+    # AWS's Studio guide: shared spaces only, or the caller's own
+    ({"Null": {"sagemaker:OwnerUserProfileArn": "true"}}, False),
+    ({"ArnLike": {"sagemaker:OwnerUserProfileArn":
+                  "arn:aws:sagemaker:*:*:user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"}}, False),
+])
+def test_sm303_create_app_owner_conditions(lint, condition, reported):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateApp",
+                   "Resource": "arn:aws:sagemaker:us-east-1:111122223333:app/*", "Condition": condition})
+    want = [("SM303",) + pos(text, '"sagemaker:CreateApp"')] if reported else []
+    assert codes_at(lint(text, select=["SM303"]), "SM303") == want
