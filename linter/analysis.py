@@ -66,8 +66,9 @@ def required_keys(st: Statement) -> frozenset:
     """The SageMaker condition keys (lowercase) an Allow statement requires in the request:
     ``"Null": {"sagemaker:VpcSubnets": "false"}``. An action that never carries one of them (the
     Service Authorization Reference lists the keys each action takes) is never granted by the
-    statement. Resource tags (``sagemaker:ResourceTag/...``) are keys of resources, not actions:
-    never counted here."""
+    statement. Resource tags (``sagemaker:ResourceTag/...``) are keys of resources, not actions,
+    and a key no action lists (a deprecated name such as ``sagemaker:VolumeKmsKey``, which requests
+    may still carry) says nothing about which actions are granted: neither is counted here."""
     memo = st.memo
     if memo is None:
         memo = st.memo = {}
@@ -80,7 +81,8 @@ def required_keys(st: Statement) -> frozenset:
             key = c.key.value
             if (c.operator == "Null" and isinstance(key, str) and key[:10].lower() == "sagemaker:"
                     and not key[10:].lower().startswith("resourcetag/") and c.values
-                    and all(str(v.value).lower() == "false" for v in c.values)):
+                    and all(str(v.value).lower() == "false" for v in c.values)
+                    and kb.actions_supporting_condition_key(key)):
                 keys.add(key.lower())
         out = frozenset(keys)
     memo["required"] = out

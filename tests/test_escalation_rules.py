@@ -394,13 +394,17 @@ Resources:
 
 
 def test_sm305_a_statement_that_requires_a_key_its_actions_never_carry_grants_nothing(lint):
-    """``Null`` false on a key no action of the statement carries (SM204 says so): no request
-    matches it, so nothing fails open through it."""
+    """``Null`` false on a key no action of the statement carries (a notebook's RootAccess on a
+    training job; SM204 says so): no request matches it, so nothing fails open through it. A key
+    no action lists any more (the deprecated ``sagemaker:VolumeKmsKey``) proves nothing."""
     text = policy({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
                    "Condition": {"BoolIfExists": {"sagemaker:InterContainerTrafficEncryption": "true"},
-                                 "Null": {"sagemaker:VolumeKmsKey": "false"}}})
+                                 "Null": {"sagemaker:RootAccess": "false"}}})
     assert lint(text, select=["SM305"]) == []
-    carried = text.replace("sagemaker:VolumeKmsKey", "sagemaker:VolumeKmsKeyArn")
+    carried = text.replace("sagemaker:RootAccess", "sagemaker:VolumeKmsKeyArn")
+    assert codes_at(lint(carried, select=["SM305"]), "SM305") == [
+        ("SM305",) + pos(carried, '"sagemaker:InterContainerTrafficEncryption"')]
+    carried = text.replace("sagemaker:RootAccess", "sagemaker:VolumeKmsKey")
     assert codes_at(lint(carried, select=["SM305"]), "SM305") == [
         ("SM305",) + pos(carried, '"sagemaker:InterContainerTrafficEncryption"')]
 
