@@ -11,14 +11,16 @@ class NotebookTakeover(Rule):
     severity = "error"
     scope = "principal"
     statements = ("Allow statements granting `CreatePresignedNotebookInstanceUrl`, "
-                  "`CreateNotebookInstanceLifecycleConfig` and `UpdateNotebookInstance`, in any of the "
+                  "`CreateNotebookInstanceLifecycleConfig`, `UpdateNotebookInstance` and "
+                  "`UpdateNotebookInstanceLifecycleConfig`, in any of the "
                   "principal's policies; grants through a wildcard (`sagemaker:*`, `sagemaker:Create*`), which SM101 and SM102 report, are only "
                   "used to complete a path.")
     summary = ("A principal may open every notebook instance (`CreatePresignedNotebookInstanceUrl` on "
                "`notebook-instance/*` or `\"*\"` with no resource-tag condition), or may write a lifecycle "
                "configuration and attach it to existing notebooks (`CreateNotebookInstanceLifecycleConfig` + "
-               "`UpdateNotebookInstance` with no `sagemaker:NotebookInstanceLifecycleConfigArns` condition): "
-               "either way it runs code as other people's notebook execution roles.")
+               "`UpdateNotebookInstance` with no `sagemaker:NotebookInstanceLifecycleConfigArns` condition), "
+               "or may rewrite every lifecycle configuration (`UpdateNotebookInstanceLifecycleConfig` on all of "
+               "them): any way, it runs code as other people's notebook execution roles.")
     rationale = (
         "A presigned notebook URL opens Jupyter on the instance, with a terminal running as the notebook's "
         "execution role (pathfinding.cloud sagemaker-004; BishopFox iam-vulnerable's "
@@ -33,6 +35,10 @@ class NotebookTakeover(Rule):
         "`sagemaker:NotebookInstanceLifecycleConfigArns` condition on `UpdateNotebookInstance` (and "
         "`CreateNotebookInstance`), naming the approved configurations, or `UpdateNotebookInstance` scoped to "
         "the principal's own notebooks.\n\n"
+        "The scripts already attached need no attaching: `UpdateNotebookInstanceLifecycleConfig` on every "
+        "configuration rewrites the script of a configuration someone else's notebook uses, and it runs at "
+        "that notebook's next start (HackTricks' SageMaker persistence page). Scope it to the principal's own "
+        "configurations (ARNs or a name prefix).\n\n"
         "Deny statements and permissions boundaries of the same principal are applied. A grant through "
         "a wildcard alone (`sagemaker:*`, `sagemaker:CreatePresigned*`) is left to SM101 and SM102, which already "
         "report it."
@@ -64,6 +70,7 @@ class NotebookTakeover(Rule):
     )
 
     def check(self, principal, ctx):
+        yield from self._rewrites(principal)
         for g in effective(principal, "sagemaker:CreatePresignedNotebookInstanceUrl"):
             if service_wide(g) or not conditions_within(g.statement):
                 continue
@@ -97,6 +104,29 @@ class NotebookTakeover(Rule):
                 f"condition): its script runs on someone else's notebook with that notebook's role; add the "
                 f"condition naming the approved configurations (RootAccess=Disabled is no fix: lifecycle "
                 f"configurations always run as root)", related=related, value="lifecycle")
+
+
+    def _rewrites(self, principal):
+        """UpdateNotebookInstanceLifecycleConfig on every configuration: the scripts already attached
+        to other people's notebooks are rewritten, and run at their next start."""
+        for g in effective(principal, "sagemaker:UpdateNotebookInstanceLifecycleConfig"):
+            if service_wide(g) or not conditions_within(g.statement):
+                continue
+            every = covers_every(g.resources, "notebook-instance-lifecycle-config")
+            if not every:
+                continue
+            related = []
+            for action in ("StopNotebookInstance", "StartNotebookInstance"):
+                found = effective(principal, "sagemaker:" + action)
+                if found:
+                    related.append((found[0], f"{action} granted here"))
+            yield self.principal_finding(
+                principal, g,
+                f"{principal.name} may rewrite every notebook lifecycle configuration "
+                f'(UpdateNotebookInstanceLifecycleConfig on "{every}"): the script of a configuration attached to '
+                f"someone else's notebook runs, as root, with that notebook's role when it next starts; scope it to "
+                f"the configurations the principal owns", related=related, value="rewrite")
+            break
 
 
 RULE = NotebookTakeover()

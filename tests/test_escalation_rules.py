@@ -422,3 +422,21 @@ def test_sm303_create_app_owner_conditions(lint, condition, reported):
                    "Resource": "arn:aws:sagemaker:us-east-1:111122223333:app/*", "Condition": condition})
     want = [("SM303",) + pos(text, '"sagemaker:CreateApp"')] if reported else []
     assert codes_at(lint(text, select=["SM303"]), "SM303") == want
+
+
+@pytest.mark.parametrize("resource, reported", [
+    ("*", True),
+    ("arn:aws:sagemaker:us-east-1:111122223333:notebook-instance-lifecycle-config/*", True),
+    ("arn:aws:sagemaker:us-east-1:111122223333:notebook-instance-lifecycle-config/team-a-*", False),
+])
+def test_sm302_rewriting_every_lifecycle_configuration(lint, resource, reported):
+    """UpdateNotebookInstanceLifecycleConfig on every configuration rewrites the scripts other
+    people's notebooks already use; Stop/StartNotebookInstance, when held, are related."""
+    text = policy({"Effect": "Allow", "Action": "sagemaker:UpdateNotebookInstanceLifecycleConfig", "Resource": resource},
+                  {"Effect": "Allow", "Action": "sagemaker:StartNotebookInstance", "Resource": "*"})
+    found = lint(text, select=["SM302"])
+    if not reported:
+        assert found == []
+        return
+    assert codes_at(found, "SM302") == [("SM302",) + pos(text, '"sagemaker:UpdateNotebookInstanceLifecycleConfig"')]
+    assert [(r.span.line, r.span.col) for r in found[0].related] == [pos(text, '"sagemaker:StartNotebookInstance"')]
