@@ -128,13 +128,23 @@ def reachable(st: Statement) -> dict[str, "kb.Action"]:
 
 def blanket_denies(doc) -> list:
     """The Deny statements of a document that refuse their actions whatever the request: no
-    condition, and ``"*"`` among their resources."""
+    condition, and ``"*"`` among their resources. (Remembered for the document last asked about:
+    the engine runs a document's rules one after the other, and several ask.)"""
+    last = _LAST_DENIES
+    if last and last[0] is doc:
+        return last[1]
     out = []
     for st in doc.statements:
-        if (st.is_deny and not st.condition and not st.condition_unresolved and st.resource is not None
+        effect = st.effect
+        if (effect is not None and effect.value == "Deny" and not st.condition and not st.condition_unresolved
+                and st.resource is not None
                 and any(isinstance(v.value, str) and v.value.strip("*") == "" for v in st.resource.values)):
             out.append(st)
+    _LAST_DENIES[:] = (doc, out)
     return out
+
+
+_LAST_DENIES: list = []  # [document, its blanket denies]
 
 
 def denied_by(denies: list, action: str) -> bool:

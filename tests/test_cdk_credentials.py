@@ -154,7 +154,7 @@ def test_python_users_granted_sagemaker(lint):
                 group.add_to_policy(iam.PolicyStatement(actions=["sagemaker:CreateModel"], resources=["*"]))
                 sftp = transfer.CfnUser(self, "Sftp", role="arn", server_id="s", user_name="u")
                 analyst.add_to_policy(iam.PolicyStatement(effect=iam.Effect.DENY, actions=["sagemaker:*"],
-                                                          resources=["*"]))
+                                                          resources=["arn:aws:sagemaker:*:*:model/prod-*"]))
     ''')
     fs = lint(text, "app/team.py", select=KEYS)
     assert found(fs) == [("KEY407", 9, 32), ("KEY407", 10, 41), ("KEY407", 15, 13), ("KEY407", 17, 13),
