@@ -458,3 +458,31 @@ def test_statements_added_to_a_trust_policy_are_the_roles_trust_policy(lint, tmp
     services = [v.value for d in src.documents if d.role == "trust" for st in d.statements
                 if st.principal is not None for v in st.principal.values_of("Service")]
     assert services == ["sagemaker.amazonaws.com"]
+
+
+def test_initial_policy_and_call_aws_service(lint):
+    """``initial_policy`` of a function is its role's (a path through it and add_to_role_policy
+    is one role's); a Step Functions ``CallAwsService`` task grants ``service:action`` on its
+    ``iam_resources``."""
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam, aws_lambda as lambda_, aws_stepfunctions_tasks as tasks
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                fn = lambda_.Function(self, "Fn", handler="index.handler",
+                                      initial_policy=[
+                                          iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"], resources=["*"])])
+                fn.add_to_role_policy(iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"]))
+                tasks.CallAwsService(self, "Check", service="sagemaker", action="describeEndpoint",
+                                     iam_resources=["*"])
+    ''')
+    got = found(lint(text, "stack.py", select=["SM201", "SM301"]), with_label=True)
+    assert [g[:2] + g[3:] for g in got] == [
+        ("SM201", 9, "S/Fn: initial_policy"),
+        ("SM301", 10, "S/Fn: add_to_role_policy"),
+        ("SM201", 12, "S/Check: iam_resources"),
+    ]
+    lines = text.splitlines()
+    assert [lines[line - 1][col - 1:col + 2] for _, line, col, _ in got] == ['"*"', '"ia', '"*"']

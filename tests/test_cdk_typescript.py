@@ -255,3 +255,25 @@ def test_statements_added_to_a_trust_policy_are_the_roles_trust_policy(lint):
     ''')
     got = found(lint(text, "lib/s.ts", select=["IAM2", "IAM3", "LP"]), with_label=True)
     assert got == [("IAM302", 8, 53, "S/R: assume_role_policy")]
+
+
+def test_initial_policy_of_a_function_given_a_role(lint):
+    text = ts('''
+        import * as iam from "aws-cdk-lib/aws-iam";
+        import * as lambda from "aws-cdk-lib/aws-lambda";
+
+        export class S extends cdk.Stack {
+          constructor(scope: Construct, id: string) {
+            super(scope, id);
+            const role = new iam.Role(this, "R", { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
+            role.addToPolicy(new iam.PolicyStatement({ actions: ["iam:PassRole"], resources: ["*"] }));
+            new lambda.Function(this, "Fn", {
+              handler: "index.handler", role,
+              initialPolicy: [new iam.PolicyStatement({ actions: ["sagemaker:CreateProcessingJob"], resources: ["*"] })],
+            });
+          }
+        }
+    ''')
+    (f,) = lint(text, "lib/s.ts", select=["SM301"])
+    assert (f.code, f.span.line, f.label) == ("SM301", 8, "S/R: add_to_policy")
+    assert [(r.span.line, r.label) for r in f.related] == [(11, "S/Fn: initial_policy")]

@@ -925,6 +925,17 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         if "document" in props:
             out.doc(r.value(props["document"][1]), _label(stack, cid, "document"), "identity")
         return
+    if name == "CallAwsService":
+        _call_aws_service(r, out, call, stack)
+        return
+    if _has_prop(call, _INITIAL_POLICY):
+        # lambda.Function(initial_policy=[...]) and the like: statements of the construct's role
+        props = r.props(call)
+        cid = _construct_name(r, call, name)
+        key_span, node = props["initial_policy"]
+        tree = LDict({"Version": LStr("2012-10-17", callee.span), "Statement": r.statements(node)}, span=call.span)
+        tree.key_spans["Statement"] = key_span
+        out.doc(tree, _label(stack, cid, "initial_policy"), "identity")
     if name == "User":
         props = r.props(call)
         _managed_list(r, out, props, _label(stack, _construct_name(r, call, name), "managed_policies"))
@@ -960,6 +971,46 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         if "policy_document" in props:
             out.doc(r.value(props["policy_document"][1]), _label(stack, cid, "policy_document"), _L1_DOCUMENT[name])
         return
+
+
+_INITIAL_POLICY = ("initial_policy", "initialPolicy")
+
+
+def _has_prop(call: N, names: tuple) -> bool:
+    """Whether a call is given a keyword (Python) or an object-literal property (TypeScript) of
+    ``names``, without building its properties."""
+    for kw, _, _ in call.c or ():
+        if kw in names:
+            return True
+    if not call.c and call.b and call.b[-1].kind == "dict":
+        return any(k is not None and k.kind == "str" and k.a in names for k, _ in call.b[-1].a)
+    return False
+
+
+def _call_aws_service(r: Reader, out: _Out, call: N, stack: str) -> None:
+    """``tasks.CallAwsService(service=, action=, iam_resources=[...], iam_action=)`` (Step
+    Functions): the statement CDK adds to the state machine's role, ``service:action`` (or
+    ``iam_action``) on ``iam_resources``."""
+    props = r.props(call)
+    if "iam_resources" not in props:
+        return
+    action = None
+    if "iam_action" in props:
+        action = r.value(props["iam_action"][1])
+    elif "service" in props and "action" in props:
+        service, api = r.value(props["service"][1]), r.value(props["action"][1])
+        if isinstance(service, LStr) and isinstance(api, LStr) and "${" not in service and "${" not in api:
+            action = LStr(f"{service}:{api}", api.span)
+    if action is None:
+        return
+    res_span, res_node = props["iam_resources"]
+    stmt = _Stmt({"Effect": LStr("Allow", call.span), "Action": action, "Resource": r.value(res_node)},
+                 span=call.span)
+    stmt.key_spans.update({"Effect": call.span, "Action": getattr(action, "span", call.span), "Resource": res_span})
+    tree = LDict({"Version": LStr("2012-10-17", call.span), "Statement": LList([stmt], span=call.span)},
+                 span=call.span)
+    tree.key_spans["Statement"] = res_span
+    out.doc(tree, _label(stack, _construct_name(r, call, "CallAwsService"), "iam_resources"), "identity")
 
 
 def trust_policy_of(target: N) -> Optional[N]:
