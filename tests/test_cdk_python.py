@@ -486,3 +486,21 @@ def test_initial_policy_and_call_aws_service(lint):
     ]
     lines = text.splitlines()
     assert [lines[line - 1][col - 1:col + 2] for _, line, col, _ in got] == ['"*"', '"ia', '"*"']
+
+
+def test_a_subclass_of_role_makes_the_role_with_super(lint):
+    """``class TrainerRole(iam.Role)``: ``super().__init__(...)`` is the role (its trust policy and
+    inline policies), and ``self.add_to_policy`` adds to it; named by the class."""
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+
+        class TrainerRole(iam.Role):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid, assumed_by=iam.AnyPrincipal(), inline_policies={
+                    "Train": iam.PolicyDocument(statements=[iam.PolicyStatement(
+                        actions=["sagemaker:CreateTrainingJob"], resources=["arn:aws:sagemaker:*:*:training-job/*"])])})
+                self.add_to_policy(iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"]))
+    ''')
+    got = found(lint(text, "roles.py", select=["SM301", "IAM302", "LP002"]), with_label=True)
+    assert got == [("IAM302", 6, 49, "TrainerRole: assumed_by"), ("SM301", 9, 57, "TrainerRole: add_to_policy")]

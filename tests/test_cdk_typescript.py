@@ -277,3 +277,19 @@ def test_initial_policy_of_a_function_given_a_role(lint):
     (f,) = lint(text, "lib/s.ts", select=["SM301"])
     assert (f.code, f.span.line, f.label) == ("SM301", 8, "S/R: add_to_policy")
     assert [(r.span.line, r.label) for r in f.related] == [(11, "S/Fn: initial_policy")]
+
+
+def test_a_subclass_of_role_makes_the_role_with_super(lint):
+    text = ts('''
+        import * as iam from "aws-cdk-lib/aws-iam";
+
+        export class TrainerRole extends iam.Role {
+          constructor(scope: Construct, id: string) {
+            super(scope, id, { assumedBy: new iam.AnyPrincipal() });
+            this.addToPolicy(new iam.PolicyStatement({ actions: ["sagemaker:CreateTrainingJob"], resources: ["*"] }));
+            this.addToPolicy(new iam.PolicyStatement({ actions: ["iam:PassRole"], resources: ["*"] }));
+          }
+        }
+    ''')
+    got = found(lint(text, "lib/roles.ts", select=["SM301", "IAM302", "LP002"]), with_label=True)
+    assert got == [("IAM302", 5, 39, "TrainerRole: assumed_by"), ("SM301", 7, 58, "TrainerRole: add_to_policy")]

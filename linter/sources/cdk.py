@@ -784,8 +784,11 @@ def _construct_name(r: Reader, call: N, default: str) -> str:
             return name
     for name, v in r.code.targets.items():
         if v is call:
-            return name
+            return "" if name in _SELF else name  # a subclass's super().__init__: named by its class
     return default
+
+
+_SELF = ("self", "this")
 
 
 def _target_name(r: Reader, target: N) -> str:
@@ -798,6 +801,8 @@ def _target_name(r: Reader, target: N) -> str:
         cid = _construct_id(r, bound)
         if cid:
             return cid
+        if target.kind == "name" and target.a in _SELF:
+            return ""  # the construct a subclass makes: named by its class
     if target.kind == "call":
         cid = _construct_id(r, target)
         if cid:
@@ -1011,6 +1016,16 @@ def _call_aws_service(r: Reader, out: _Out, call: N, stack: str) -> None:
                  span=call.span)
     tree.key_spans["Statement"] = res_span
     out.doc(tree, _label(stack, _construct_name(r, call, "CallAwsService"), "iam_resources"), "identity")
+
+
+#: Construct classes a class of the file may extend, whose ``super().__init__(...)`` / ``super(...)``
+#: call then makes the construct (``class StudioRole(iam.Role)``).
+SUBCLASSED = frozenset(("Role", "User", "Group", "Policy", "ManagedPolicy"))
+
+
+def subclassed(base: N) -> bool:
+    """Whether a base class expression names a construct class of :data:`SUBCLASSED`."""
+    return base.kind in ("name", "attr") and last_name(base) in SUBCLASSED
 
 
 def trust_policy_of(target: N) -> Optional[N]:

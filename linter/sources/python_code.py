@@ -81,9 +81,11 @@ def extract(src, code) -> None:
 
 class _Converter:
     def __init__(self, text: str) -> None:
-        from .cdk import Code, N
+        from .cdk import Code, N, subclassed
 
         self.N = N
+        self.subclassed = subclassed
+        self.bases: dict = {}  # class name -> the construct class it extends (SUBCLASSED)
         self.code = Code("python")
         self.lines = None if text.isascii() else text.split("\n")
         self.dict_names: dict = {}
@@ -144,7 +146,9 @@ class _Converter:
         if isinstance(s, ast.ClassDef):
             self.code.bind(s.name, None)
             for e in s.decorator_list + s.bases + [k.value for k in s.keywords]:
-                self.expr(e, stack)
+                n = self.expr(e, stack)
+                if e in s.bases and self.subclassed(n):
+                    self.bases[s.name] = n  # class StudioRole(iam.Role): super().__init__ makes the role
             return [(b, s.name) for b in s.body]
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.code.bind(s.name, None)
@@ -274,7 +278,11 @@ class _Converter:
         if isinstance(e, ast.Attribute):
             return N("attr", span, self.expr(e.value, stack, d), e.attr)
         if isinstance(e, ast.Call):
-            callee = self.expr(e.func, stack, d)
+            f = e.func
+            base = self.bases.get(stack) if (isinstance(f, ast.Attribute) and f.attr == "__init__"
+                                             and isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name)
+                                             and f.value.func.id == "super") else None
+            callee = base if base is not None else self.expr(e.func, stack, d)
             args = [self.expr(a, stack, d) for a in e.args]
             kws = []
             for k in e.keywords:
@@ -284,6 +292,8 @@ class _Converter:
                 kws.append((k.arg, ks, self.expr(k.value, stack, d)))
             n = N("call", span, callee, args, kws)
             self.code.calls.append((n, stack))
+            if base is not None:
+                self.code.targets["self"] = n  # self.add_to_policy(...) in the subclass: this construct
             return n
         if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
             return N("list", span, [self.expr(x, stack, d) for x in e.elts])

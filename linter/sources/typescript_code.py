@@ -107,9 +107,11 @@ _CHANGING = frozenset(("push", "unshift", "splice", "pop", "shift", "concat", "s
 
 class _Converter:
     def __init__(self, text: str, data: bytes) -> None:
-        from .cdk import Code, N
+        from .cdk import Code, N, subclassed
 
         self.N = N
+        self.subclassed = subclassed
+        self.bases: dict = {}  # class name -> the construct class it extends (SUBCLASSED)
         self.code = Code("typescript")
         self.data = data
         self.lines = None if text.isascii() else data.split(b"\n")
@@ -151,6 +153,12 @@ class _Converter:
                 self.code.bind(cname, None)
             for c in node.named_children:
                 if c.type == "class_heritage":
+                    for h in c.named_children:
+                        if h.type == "extends_clause":
+                            value = h.child_by_field_name("value")
+                            base = self.expr(value, stack) if value is not None else None
+                            if base is not None and self.subclassed(base):
+                                self.bases[cname] = base  # class StudioRole extends iam.Role: super() makes it
                     self.push(c.named_children, stack)
             if body is not None:
                 self.push(body.named_children, cname)
@@ -307,7 +315,9 @@ class _Converter:
         if t in ("call_expression", "new_expression"):
             fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
             args_node = node.child_by_field_name("arguments")
-            callee = self.expr(fn, stack, d) if fn is not None else N("other", span, "expression")
+            base = self.bases.get(stack) if fn is not None and fn.type == "super" else None
+            callee = base if base is not None else (self.expr(fn, stack, d) if fn is not None
+                                                    else N("other", span, "expression"))
             args = []
             if args_node is not None and args_node.type == "arguments":
                 for a in args_node.named_children:
@@ -318,6 +328,8 @@ class _Converter:
                 callee = N("other", span, "tagged template")
             n = N("call", span, callee, args, [])
             self.code.calls.append((n, stack))
+            if base is not None:
+                self.code.targets["this"] = n  # this.addToPolicy(...) in the subclass: this construct
             return n
         if t == "array":
             return N("list", span, [self.expr(c, stack, d) for c in node.named_children if c.type != "comment"])
