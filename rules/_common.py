@@ -78,16 +78,24 @@ def is_policy_variable(inner: str) -> bool:
     ``aws:PrincipalTag/team``, ``saml:sub``, ``www.amazon.com:user_id``), optionally with a
     default value (``${aws:PrincipalTag/team, 'none'}``), or is one of the escapes ``${*}``,
     ``${?}``, ``${$}``.  CloudFormation's ``${AWS::Region}`` (a double colon),
-    ``${Param}``, ``${Res.Arn}``, Terraform's ``${var.x}`` and ``${join(":", ...)}`` are
-    placeholders: the format fills them in, IAM never sees them."""
+    ``${Param}``, ``${Res.Arn}``, Terraform's ``${var.x}`` and ``${join(":", ...)}``, the
+    Serverless Framework's ``${self:custom.x}`` and ``${opt:stage}`` (in a ``resources`` fragment a
+    service reads) are placeholders: the format fills them in, IAM never sees them."""
     s = inner.strip()
     if s in ("*", "?", "$"):
         return True
     name = s.split(",", 1)[0].strip()
     prefix, sep, rest = name.partition(":")
-    if not sep or not rest or rest.startswith(":"):
-        return False
+    if not sep or not rest or rest.startswith((":", "/")):
+        return False  # ${AWS::Region}; ${ssm:/path} (a parameter, not a request key)
+    if prefix in _FRAMEWORK_SOURCES:
+        return False  # the Serverless Framework's ${self:custom.x}, ${opt:stage}...: filled in before deploying
     return _PREFIX.match(prefix) is not None
+
+
+#: Variable sources of the Serverless Framework that no AWS request context key uses as a prefix
+#: (its ``${aws:...}`` variables collide with IAM's and stay policy variables).
+_FRAMEWORK_SOURCES = frozenset(("self", "opt", "sls", "env", "param", "cf", "file", "strToBool", "git"))
 
 
 def placeholders(text: str):

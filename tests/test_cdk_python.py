@@ -504,3 +504,28 @@ def test_a_subclass_of_role_makes_the_role_with_super(lint):
     ''')
     got = found(lint(text, "roles.py", select=["SM301", "IAM302", "LP002"]), with_label=True)
     assert got == [("IAM302", 6, 49, "TrainerRole: assumed_by"), ("SM301", 9, 57, "TrainerRole: add_to_policy")]
+
+
+def test_statements_and_values_known_only_elsewhere_are_unknown(lint):
+    """A statement a helper of another module builds is unknown, not an empty policy; a
+    CloudFormation function in a literal (a CDK assertion test's expected template) is a value
+    known at deploy time; a variable bound to ``role.assume_role_policy`` is the trust policy."""
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+        from mylib.policies import sagemaker_statement
+
+        EXPECTED = {"PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sagemaker:DescribeEndpoint",
+            "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":sagemaker:us-east-1:1:endpoint/e"]]}}]}}
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "R", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+                role.add_to_policy(sagemaker_statement())
+                trust = role.assume_role_policy
+                trust.add_statements(iam.PolicyStatement(actions=["sts:AssumeRole"], principals=[iam.AnyPrincipal()]))
+    ''')
+    got = found(lint(text, "stack.py", select=["LP", "IAM1", "IAM2", "IAM3", "SM2"]), with_label=True)
+    assert got == [("IAM302", 15, 90, "S/R: assume_role_policy")]

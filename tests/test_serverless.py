@@ -288,3 +288,42 @@ def test_self_variables_that_repeat_each_other_stay_bounded(lint_files):
               "      Action: sagemaker:InvokeEndpoint", "      Resource: ${self:custom.v39}"]
     fs = lint_files({"serverless.yml": "\n".join(lines) + "\n"}, select=["SM201", "LP002", "IAM109", "LP001"])
     assert fs == []
+
+
+FRAGMENT = t("""
+    Resources:
+      ReadRole:
+        Type: AWS::IAM::Role
+        Properties:
+          RoleName: ${self:custom.settings.namespace}-read
+          AssumeRolePolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal:
+                  AWS: ${self:custom.settings.sourceRoleArn}
+                Action: sts:AssumeRole
+          Policies:
+            - PolicyName: read
+              PolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: s3:GetObject
+                    Resource: arn:aws:s3:::${self:custom.settings.bucket}-${opt:stage}/*
+                  - Effect: Allow
+                    Action: ssm:GetParameter
+                    Resource: ${ssm:/ml/parameter-arn}
+    """)
+
+
+def test_a_resources_fragment_with_framework_variables(lint_files):
+    """A CloudFormation fragment a service reads with ``${file(...)}`` holds the framework's
+    variables (``${self:...}``, ``${opt:...}``, ``${ssm:/...}``): placeholders the framework fills
+    in, not IAM policy variables (no IAM110) nor principals IAM rejects (no IAM204)."""
+    files = {"serverless.yml": "service: ml\nprovider:\n  name: aws\nresources:\n"
+                               "  - ${file(./config/infra/cloudformation.yml)}\n",
+             "config/infra/cloudformation.yml": FRAGMENT}
+    assert lint_files(files, select=["IAM1", "IAM2", "LP"]) == []
+    # written as a policy variable, ${aws:username} is still one: no Version, so IAM110 says so
+    aws_var = FRAGMENT.replace("${self:custom.settings.bucket}", "${aws:username}")
+    files["config/infra/cloudformation.yml"] = aws_var
+    assert [f.code for f in lint_files(files, select=["IAM110"])] == ["IAM110"]

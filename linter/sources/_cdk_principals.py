@@ -170,8 +170,9 @@ class _Model:
                 self.own(_head(stack, _construct_name(r, call, name)), ("role-of", id(call)))
             elif callee.kind == "attr" and low in _IDENTITY_METHODS:
                 target = callee.a
-                if low == "add_statements" and trust_policy_of(target) is not None:
-                    target = target.a  # statements of a role's trust policy: the role's
+                of = trust_policy_of(r.follow(target))
+                if low == "add_statements" and of is not None:
+                    target = of  # statements of a role's trust policy: the role's
                 head = _head(stack, _target_name(r, target))
                 owner = self.owner_of(target, stack)
                 if owner is not None:

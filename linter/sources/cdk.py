@@ -330,6 +330,11 @@ class Reader:
         return Unresolved(text(n), "code", n.span)
 
     def mapping(self, n: N) -> Any:
+        if len(n.a) == 1 and n.a[0][0] is not None and n.a[0][0].kind == "str" and _intrinsic(n.a[0][0].a):
+            # {"Fn::Join": [...]}, {"Ref": "X"}: a CloudFormation function, as a synthesized template
+            # (a CDK assertion test's expected policy) writes it; known at deploy time only
+            self.consumed.add(id(n))
+            return Unresolved(text(n), n.a[0][0].a, n.span)
         d = LDict(span=n.span)
         for key, v in n.a:
             if key is None or key.kind != "str":  # a spread or a computed key: the mapping is not known
@@ -876,9 +881,11 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
     if callee.kind == "attr" and (low in _IDENTITY_METHODS or low in _RESOURCE_METHODS):
         role = "identity" if low in _IDENTITY_METHODS else "resource"
         target = callee.a
-        if low == "add_statements" and trust_policy_of(target) is not None:
-            # role.assume_role_policy.add_statements(...): statements of the role's trust policy
-            role, target, low = "trust", target.a, "assume_role_policy"
+        of = trust_policy_of(r.follow(target))
+        if low == "add_statements" and of is not None:
+            # role.assume_role_policy.add_statements(...) (also through a variable bound to it):
+            # statements of the role's trust policy
+            role, target, low = "trust", of, "assume_role_policy"
         tname = _target_name(r, target)
         label = _label(stack, tname, low)
         tree = _group(out, label, role, call.span)
@@ -889,7 +896,8 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
             else:
                 items = [r.value(a)]
             for v in items:
-                if isinstance(v, LDict):
+                if isinstance(v, (LDict, Unresolved)):
+                    # a statement built elsewhere (a helper of another module) is unknown, not absent
                     tree["Statement"].append(v)
         return
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
@@ -979,6 +987,11 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
 
 
 _INITIAL_POLICY = ("initial_policy", "initialPolicy")
+
+
+def _intrinsic(key: str) -> bool:
+    """Whether a mapping's only key names a CloudFormation function (``Ref``, ``Fn::GetAtt``...)."""
+    return key == "Ref" or key.startswith("Fn::")
 
 
 def _has_prop(call: N, names: tuple) -> bool:
