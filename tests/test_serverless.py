@@ -290,7 +290,7 @@ def test_self_variables_that_repeat_each_other_stay_bounded(lint_files):
     assert fs == []
 
 
-FRAGMENT = t("""
+RESOURCES_FRAGMENT = t("""
     Resources:
       ReadRole:
         Type: AWS::IAM::Role
@@ -321,9 +321,9 @@ def test_a_resources_fragment_with_framework_variables(lint_files):
     in, not IAM policy variables (no IAM110) nor principals IAM rejects (no IAM204)."""
     files = {"serverless.yml": "service: ml\nprovider:\n  name: aws\nresources:\n"
                                "  - ${file(./config/infra/cloudformation.yml)}\n",
-             "config/infra/cloudformation.yml": FRAGMENT}
+             "config/infra/cloudformation.yml": RESOURCES_FRAGMENT}
     assert lint_files(files, select=["IAM1", "IAM2", "LP"]) == []
     # written as a policy variable, ${aws:username} is still one: no Version, so IAM110 says so
-    aws_var = FRAGMENT.replace("${self:custom.settings.bucket}", "${aws:username}")
+    aws_var = RESOURCES_FRAGMENT.replace("${self:custom.settings.bucket}", "${aws:username}")
     files["config/infra/cloudformation.yml"] = aws_var
     assert [f.code for f in lint_files(files, select=["IAM110"])] == ["IAM110"]
