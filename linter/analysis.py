@@ -184,8 +184,7 @@ def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
             return granted
         if any(v.strip("*") == "" for v in values):
             return {}
-        return {k: a for k, a in granted.items()
-                if not a.resource_types or any(rt not in covered for rt, _ in a.resource_types)}
+        return {k: a for k, a in granted.items() if _left_out(a, covered)}
     if any(v.strip("*") == "" for v in values):
         return granted
     anything = any(":" not in v and "${" in v for v in values)  # a whole value that is a placeholder
@@ -202,6 +201,18 @@ def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
         _ON_TYPES.clear()
     _ON_TYPES[key] = (granted, out)
     return out
+
+
+def _left_out(a, covered: frozenset) -> bool:
+    """Whether a ``NotResource`` list that covers the resource types ``covered`` leaves the action
+    some resource: every resource a request names must be left out of the list, so none of its
+    required types may be covered (with none required, one type left suffices)."""
+    if not a.resource_types:
+        return True
+    required = [rt for rt, req in a.resource_types if req]
+    if required:
+        return not any(rt in covered for rt in required)
+    return any(rt not in covered for rt, _ in a.resource_types)
 
 
 #: (id(granted), resource types, anything) -> (granted, the actions reachable): the granted

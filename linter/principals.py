@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 import functools
 
 from . import kb
-from .analysis import granted_sagemaker
+from .analysis import granted_sagemaker, reachable
 from .model import Holder, PolicyDocument, Statement, Val
 from .record import Record
 
@@ -295,14 +295,19 @@ def release(groups: list) -> None:
 
 def effective(p: Principal, action: str) -> list:
     """The grants of a SageMaker ``action`` whose resources we can read and that reach the
-    action's resource types (a statement on a bucket ARN grants no training job)."""
+    action's resource types (a statement on a bucket ARN grants no training job), or whose
+    ``NotResource`` leaves some of them out of its list (``Grant.resources`` is then None: rules that
+    need every resource of a type, such as every notebook, do not count such a grant)."""
     key = "effective:" + action.lower()
     hit = p.memo.get(key)
     if hit is not None:
         return hit
     name = action.split(":", 1)[-1].lower()
     out = [g for g in p.grants(action)
-           if g.resources is not None and not g.statement.condition_unresolved and _reaches(tuple(g.resources), name)]
+           if not g.statement.condition_unresolved and (
+               _reaches(tuple(g.resources), name) if g.resources is not None
+               # NotResource: every resource but the listed ones, unless they cover the action's types
+               else g.statement.not_resource is not None and name in reachable(g.statement))]
     p.memo[key] = out
     return out
 

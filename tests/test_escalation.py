@@ -412,3 +412,16 @@ def test_a_passrole_resource_names_a_role_of_the_unit(pattern, matches):
 
     role = Principal(Holder("t::R", "AWS::IAM::Role R", "role", "ml-exec"))
     assert role.role_arn_matches(pattern) is matches
+
+
+@pytest.mark.parametrize("not_resource, reported", [
+    ("arn:aws:sagemaker:*:*:domain/*", True),  # training jobs are not in the list
+    ("arn:aws:sagemaker:*:*:training-job/*", False),
+    ("*", False),
+])
+def test_a_grant_with_not_resource_completes_a_path(lint, not_resource, reported):
+    """A NotResource grant applies to every resource its list leaves out."""
+    text = policy(PASS_ANY, {"Sid": "Train", "Effect": "Allow", "Action": "sagemaker:CreateTrainingJob",
+                             "NotResource": not_resource})
+    found = sm301(lint(text, select=["SM301"]))
+    assert [where(f)[1:] for f in found] == ([pos(text, '"iam:PassRole"')] if reported else [])
