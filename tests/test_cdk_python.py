@@ -529,3 +529,18 @@ def test_statements_and_values_known_only_elsewhere_are_unknown(lint):
     ''')
     got = found(lint(text, "stack.py", select=["LP", "IAM1", "IAM2", "IAM3", "SM2"]), with_label=True)
     assert got == [("IAM302", 15, 90, "S/R: assume_role_policy")]
+
+
+def test_a_construct_id_given_as_a_keyword_names_the_construct(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                sfn_role = iam.Role(self, id="StepFunctionRole", assumed_by=iam.AnyPrincipal())
+                sfn_role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:*"], resources=["*"]))
+    ''')
+    got = [(f.code, f.label) for f in lint(text, "stack.py", select=["IAM302", "SM101"])]
+    assert got == [("IAM302", "S/StepFunctionRole: assumed_by"), ("SM101", "S/StepFunctionRole: add_to_policy")]

@@ -771,10 +771,11 @@ def _label(stack: str, construct: str, what: str) -> str:
 
 
 def _construct_id(r: Reader, call: Optional[N]) -> str:
-    """The construct id of ``iam.Role(self, "Id", ...)`` (its second argument), or ""."""
-    if call is None or call.kind != "call" or not call.b or len(call.b) < 2:
+    """The construct id of ``iam.Role(self, "Id", ...)`` (its second argument, or ``id=``), or ""."""
+    if call is None or call.kind != "call":
         return ""
-    v = r.follow(call.b[1])
+    node = call.b[1] if call.b and len(call.b) >= 2 else next((v for kw, _, v in call.c or () if kw == "id"), None)
+    v = r.follow(node)
     return v.a if v is not None and v.kind == "str" else ""
 
 
