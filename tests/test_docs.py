@@ -179,3 +179,20 @@ def test_benchmark_report_counts_the_policies_in_instructions():
     assert "| `lint-policies --jobs 1` on the 600 policies | 5600 M | 8.0x |" in section
     assert "| `parse floor 600 policies` | 700 M | 1.0x |" in section
     assert "ours_pol_j1` |" not in section
+
+
+def test_the_readme_shows_what_the_examples_give(monkeypatch, capsys):
+    """Every line of the README's sample run is a line of today's output on the bundled examples,
+    and its last line is today's summary."""
+    from linter.cli import main
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    cmd = "$ lint-policies --format concise examples/\n"
+    start = readme.index(cmd) + len(cmd)
+    shown = [line for line in readme[start:readme.index("```", start)].splitlines() if line != "..."]
+    monkeypatch.chdir(ROOT)
+    assert main(["--format", "concise", "examples/"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert all(line in out for line in shown), [line for line in shown if line not in out]
+    assert shown[-1] == out[-1]
