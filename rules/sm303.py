@@ -113,11 +113,12 @@ class StudioProfileTakeover(Rule):
                 every = covers_every(g.resources, rtype, index)
                 if not every:
                     continue
+                where = ("in the apps of spaces other users work in, with the spaces' execution roles"
+                         if action == "UpdateSpace" else "in other users' apps with their execution roles")
                 yield self.principal_finding(
                     principal, g, f'{name} may create a Studio lifecycle configuration and attach it with {action} '
                                   f'on "{every}" (no sagemaker:StudioLifecycleConfigArns condition): its script runs '
-                                  f"in other users' apps with their execution roles; add the condition naming the "
-                                  f"approved configurations",
+                                  f"{where}; add the condition naming the approved configurations",
                     related=[(creates[0], "CreateStudioLifecycleConfig granted here (writes the script)")],
                     value=action + ":lcc")
                 break

@@ -440,3 +440,15 @@ def test_sm302_rewriting_every_lifecycle_configuration(lint, resource, reported)
         return
     assert codes_at(found, "SM302") == [("SM302",) + pos(text, '"sagemaker:UpdateNotebookInstanceLifecycleConfig"')]
     assert [(r.span.line, r.span.col) for r in found[0].related] == [pos(text, '"sagemaker:StartNotebookInstance"')]
+
+
+@pytest.mark.parametrize("action, resource, says", [
+    ("UpdateDomain", "arn:aws:sagemaker:*:*:domain/*", "in other users' apps with their execution roles"),
+    ("UpdateSpace", "arn:aws:sagemaker:*:*:space/*", "in the apps of spaces other users work in, with the spaces' "
+                                                      "execution roles"),
+])
+def test_sm303_lifecycle_config_says_whose_role_runs_it(lint, action, resource, says):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateStudioLifecycleConfig", "Resource": "*"},
+                  {"Effect": "Allow", "Action": "sagemaker:" + action, "Resource": resource})
+    (f,) = lint(text, select=["SM303"])
+    assert f"its script runs {says}; add the condition" in f.message
