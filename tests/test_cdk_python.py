@@ -544,3 +544,19 @@ def test_a_construct_id_given_as_a_keyword_names_the_construct(lint):
     ''')
     got = [(f.code, f.label) for f in lint(text, "stack.py", select=["IAM302", "SM101"])]
     assert got == [("IAM302", "S/StepFunctionRole: assumed_by"), ("SM101", "S/StepFunctionRole: add_to_policy")]
+
+
+def test_assertion_patterns_of_a_cdk_test_are_not_policies(lint):
+    text = py('''
+        from aws_cdk.assertions import Match, Template
+
+
+        def test_policy(template):
+            template.has_resource_properties("AWS::IAM::Policy", {
+                "PolicyDocument": {"Statement": Match.array_with([{"Action": "s3:*", "Effect": "Deny"}])}})
+            template.has_resource_properties("AWS::IAM::Role", Match.object_like({
+                "AssumeRolePolicyDocument": {"Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow"}]}}))
+            template.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {
+                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}})
+    ''')
+    assert lint(text, "tests/test_stack.py", select=["LP", "IAM1", "IAM3"]) == []

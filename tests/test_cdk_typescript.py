@@ -293,3 +293,26 @@ def test_a_subclass_of_role_makes_the_role_with_super(lint):
     ''')
     got = found(lint(text, "lib/roles.ts", select=["SM301", "IAM302", "LP002"]), with_label=True)
     assert got == [("IAM302", 5, 39, "TrainerRole: assumed_by"), ("SM301", 7, 58, "TrainerRole: add_to_policy")]
+
+
+def test_assertion_patterns_of_a_cdk_test_are_not_policies(lint):
+    """``template.hasResourceProperties(..., {...})`` and ``Match.objectLike({...})`` hold patterns
+    a synthesized template is matched against (parts of a statement), not policies; a policy
+    literal elsewhere in the test file is still read."""
+    text = ts('''
+        import { Match, Template } from "aws-cdk-lib/assertions";
+
+        test("trust", () => {
+          template.hasResourceProperties("AWS::IAM::Role", {
+            AssumeRolePolicyDocument: Match.objectLike({
+              Statement: [{ Action: "sts:AssumeRoleWithWebIdentity", Effect: "Allow",
+                            Principal: { Federated: { Ref: Match.stringLikeRegexp(".*Provider.*") } } }],
+            }),
+          });
+          template.hasResourceProperties("AWS::IAM::Policy", {
+            PolicyDocument: { Statement: Match.arrayWith([{ Action: "s3:*", Effect: "Deny" }]) },
+          });
+        });
+        const written = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sagemaker:*", Resource: "*" }] };
+    ''')
+    assert [f.code for f in lint(text, "test/stack.test.ts", select=["LP", "IAM1", "IAM3", "SM101"])] == ["SM101"]

@@ -834,8 +834,9 @@ def extract(src, code: Code, kind: str) -> Reader:
         name = last_name(call.a)
         if name == "PolicyDocument":
             _guard(src, call, lambda: out.doc(r.value(call), _label(stack, "", "PolicyDocument"), None))
+    patterns = _assertion_patterns(code) if code.dicts else frozenset()
     for n, stack, bound in code.dicts:
-        if id(n) in r.consumed or not _is_policy_shaped(r, n):
+        if id(n) in r.consumed or id(n) in patterns or not _is_policy_shaped(r, n):
             continue
         what = f"policy {bound}" if bound else "policy document"
         _guard(src, n, lambda: out.doc(r.value(n), _label(stack, "", what), None))
@@ -857,6 +858,41 @@ def extract(src, code: Code, kind: str) -> Reader:
                 out.doc(tree, _label(stack, "", "PolicyStatement"), None)
         _guard(src, call, one)
     return r
+
+
+#: CDK assertion calls (``Match.objectLike({...})``, ``template.has_resource_properties(...)``): their
+#: arguments are patterns a synthesized template is matched against, parts of a policy, not policies.
+_ASSERTIONS = frozenset(("object_like", "object_equals", "array_with", "exact", "has_resource_properties",
+                         "has_resource", "template_matches", "serialized_json", "all_resources_properties",
+                         "all_resources", "has_output", "has_mapping", "has_condition", "has_parameter"))
+
+
+def _assertion_patterns(code: Code) -> frozenset:
+    """ids of the mapping literals inside the arguments of CDK assertion calls."""
+    out: set = set()
+    todo = []
+    for call, _stack in code.calls:
+        if call.a.kind == "attr" and snake(call.a.b) in _ASSERTIONS:
+            todo.extend(call.b or ())
+            todo.extend(v for _, _, v in call.c or ())
+    seen = 0
+    while todo and seen < 100_000:
+        n = todo.pop()
+        seen += 1
+        if n is None:
+            continue
+        k = n.kind
+        if k == "dict":
+            out.add(id(n))
+            todo.extend(v for _, v in n.a)
+        elif k == "list":
+            todo.extend(n.a)
+        elif k == "call":
+            todo.extend(n.b or ())
+            todo.extend(v for _, _, v in n.c or ())
+        elif k == "spread":
+            todo.append(n.a)
+    return frozenset(out)
 
 
 def _guard(src, node: N, fn, *args) -> None:
