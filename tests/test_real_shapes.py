@@ -1347,3 +1347,34 @@ def test_tf_exclusive_attachments_and_lookup_ids_are_sm105(lint_files):
     found = lint_files({"main.tf": text}, select=["SM105"])
     assert at(found) == sorted([("SM105",) + pos(text, '"arn:aws:iam::aws:policy/AdministratorAccess"'),
                                 ("SM105",) + pos(text, "data.aws_iam_policy.full.id")])
+
+
+PERIMETER = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+    {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+     "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123"}}}
+  ]
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["vpc_endpoint_policies/s3_endpoint_policy.json", "vpc-endpoint-policies/default.json",
+                                  "resource_control_policies/network_perimeter_rcp.json", "deny_rcp.json",
+                                  "resource-control-policy.json"])
+def test_endpoint_policies_and_rcps_are_told_by_their_names(lint, name):
+    """A VPC endpoint policy and an RCP name ``"*"`` as principal and grant nothing: a file or
+    directory name that says so is read as one (no grant findings, no trust-policy grammar)."""
+    found = lint(PERIMETER, name=name, select=["SM101", "SM201", "IAM301", "IAM302", "LP002"])
+    assert found == []
+
+
+@pytest.mark.parametrize("name", ["team.json", "sagemaker_endpoint_policies/invoke_endpoint_policy.json"])
+def test_names_do_not_turn_a_policy_into_an_endpoint_policy_without_principals(lint, name):
+    """Control: with principals and a plain name the content decides (IAM302); a policy without
+    principals named for SageMaker endpoints is an identity policy (it grants)."""
+    if name == "team.json":
+        assert "IAM302" in {f.code for f in lint(PERIMETER, name=name, select=["IAM302"])}
+    else:
+        assert {f.code for f in lint(STANDALONE, name=name, select=["SM101"])} == {"SM101"}

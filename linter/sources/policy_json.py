@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LStr, ParseError, Span, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
+from .._regex import Lazy
 from .base import files_nearby, role_by_content
 
 
@@ -56,7 +57,14 @@ def extract(src, tree: Any) -> None:
     if shape == "policy":
         src.kind = "policy-json"
         role = role_by_content(tree)
-        role = role_by_name(src.path) if role == "identity" else role
+        named = role_by_name(src.path)
+        if role == "identity":
+            # no principal: a boundary, session policy or SCP by its name; never an endpoint policy,
+            # which names principals (an identity policy for SageMaker endpoints may be named so)
+            role = named if named != "endpoint" else role
+        elif named in _NAMED_OVER_CONTENT:
+            # a VPC endpoint policy or an RCP names principals ("*") but grants nothing: its name says so
+            role = named
         # A trust policy or an SCP/RCP file is held to its quota. An identity policy or a boundary may
         # be a copy of an AWS managed policy, which AWS keeps at any size (ReadOnlyAccess is over
         # 80,000 characters), and whether it becomes managed or inline is not known: not sized. What
@@ -71,7 +79,9 @@ def extract(src, tree: Any) -> None:
     if shape == "policy-version":
         pv = tree["PolicyVersion"]
         label = f"policy version {pv.get('VersionId', '')}".strip()
-        _add_maybe_string(src, pv["Document"], ("PolicyVersion", "Document"), label, role_by_name(src.path))
+        named = role_by_name(src.path)  # a managed policy: never an endpoint policy, whatever its name
+        _add_maybe_string(src, pv["Document"], ("PolicyVersion", "Document"), label,
+                          "identity" if named == "endpoint" else named)
     elif shape == "inline-policy":
         owner = _owner(tree)
         label = f"{owner} inline policy {tree.get('PolicyName', '')}".strip()
@@ -87,18 +97,32 @@ def extract(src, tree: Any) -> None:
 
 
 _NAME_ROLES = (("boundary", "boundary"), ("sessionpolicy", "session"), ("servicecontrolpolic", "organization"),
-               ("resourcecontrolpolic", "organization"))
+               ("resourcecontrolpolic", "organization"), ("endpointpolic", "endpoint"),
+               ("vpcendpoint", "endpoint"))
+#: Name words of their own (between separators): ``network_perimeter_rcp.json``, ``deny_scp.json``.
+_NAME_TOKENS = {"scp": "organization", "scps": "organization", "rcp": "organization", "rcps": "organization"}
+#: Roles a name gives over what the content suggests (principals make a document look like a
+#: resource or trust policy; an endpoint policy and a resource control policy name ``"*"``).
+_NAMED_OVER_CONTENT = frozenset(("endpoint", "organization"))
+_TOKEN_SPLIT = Lazy(r"[^a-z0-9]+")
 
 
 def role_by_name(path: str) -> str:
-    """The role of a standalone policy with no principal, from the file's name: a file named as a
-    permissions boundary (``*boundary*``), a session policy (``*session-policy*``) or a service or
-    resource control policy (``*service-control-policy*``) caps permissions; anything else is an
-    identity policy."""
-    name = path.rsplit("/", 1)[-1].lower().replace("-", "").replace("_", "")
-    for word, role in _NAME_ROLES:
-        if word in name:
-            return role
+    """The role of a standalone policy from its file's name, or the name of the directory holding
+    it: a permissions boundary (``*boundary*``), a session policy (``*session-policy*``), a
+    service or resource control policy (``*service-control-policy*``, ``*_scp.json``,
+    ``resource_control_policies/``), a VPC endpoint policy (``*endpoint-policy*``,
+    ``vpc-endpoint-policies/``); anything else is an identity policy."""
+    parts = path.lower().split("/")
+    for part in (parts[-1], parts[-2] if len(parts) > 1 else ""):
+        name = part.replace("-", "").replace("_", "")
+        for word, role in _NAME_ROLES:
+            if word in name:
+                return role
+        for token in _TOKEN_SPLIT.split(part):
+            role = _NAME_TOKENS.get(token)
+            if role is not None:
+                return role
     return "identity"
 
 
