@@ -316,3 +316,32 @@ def test_assertion_patterns_of_a_cdk_test_are_not_policies(lint):
         const written = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sagemaker:*", Resource: "*" }] };
     ''')
     assert [f.code for f in lint(text, "test/stack.test.ts", select=["LP", "IAM1", "IAM3", "SM101"])] == ["SM101"]
+
+
+def test_vpc_endpoint_policies_grant_nothing(lint):
+    """``CfnVPCEndpoint(policyDocument=)``, ``endpoint.addToPolicy(...)`` and an app's own
+    ``VpcEndpoint`` construct write VPC endpoint policies: ``"*"`` there grants nothing."""
+    text = ts('''
+        import * as ec2 from "aws-cdk-lib/aws-ec2";
+        import * as iam from "aws-cdk-lib/aws-iam";
+
+        const any = [new iam.AnyPrincipal()];
+        new ec2.CfnVPCEndpoint(stack, "Ep", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.sagemaker.api",
+          policyDocument: new iam.PolicyDocument({ statements: [
+            new iam.PolicyStatement({ actions: ["*"], resources: ["*"], principals: any })] }) });
+        const ep = new ec2.InterfaceVpcEndpoint(stack, "I", { vpc, service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API });
+        ep.addToPolicy(new iam.PolicyStatement({ actions: ["*"], resources: ["*"], principals: any }));
+        new VpcEndpoint(stack, "Own", { service: "ec2", policyDocument: new iam.PolicyDocument({ statements: [
+          new iam.PolicyStatement({ actions: ["*"], resources: ["*"], principals: any })] }) });
+    ''')
+    assert lint(text, "lib/net.ts", select=["SM", "IAM3", "LP002"]) == []
+
+
+def test_call_aws_service_uses_the_iam_prefix_of_the_sdk_name(lint):
+    text = ts('''
+        import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
+
+        new tasks.CallAwsService(this, "Start", { service: "sfn", action: "startExecution", iamResources: ["*"] });
+        new tasks.CallAwsService(this, "Train", { service: "sagemaker", action: "createTrainingJob", iamResources: ["*"] });
+    ''')
+    assert [f.code for f in lint(text, "lib/flow.ts", select=["IAM101", "SM201"])] == ["SM201"]

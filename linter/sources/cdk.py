@@ -181,7 +181,10 @@ _ADD_TARGETS = {"add_actions": "Action", "add_action": "Action", "add_not_action
 _IDENTITY_METHODS = ("add_to_policy", "add_to_principal_policy", "add_to_role_policy", "add_statements")
 _RESOURCE_METHODS = ("add_to_resource_policy",)
 _L1_DOCUMENT = {"CfnPolicy": "identity", "CfnManagedPolicy": "identity", "CfnUserPolicy": "identity",
-                "CfnGroupPolicy": "identity", "CfnRolePolicy": "identity"}
+                "CfnGroupPolicy": "identity", "CfnRolePolicy": "identity", "CfnVPCEndpoint": "endpoint"}
+#: Constructs whose add_to_policy writes a VPC endpoint policy (grants nothing), by snake-case name.
+_ENDPOINTS = frozenset(("interface_vpc_endpoint", "gateway_vpc_endpoint", "add_interface_endpoint",
+                        "add_gateway_endpoint"))
 #: Principal classes: (principal type, the assume-role action cdk synth writes for them).
 _WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 _SAML = "sts:AssumeRoleWithSAML"
@@ -919,6 +922,10 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         role = "identity" if low in _IDENTITY_METHODS else "resource"
         target = callee.a
         of = trust_policy_of(r.follow(target))
+        bound = r.code.targets.get(text(target)) or (r.const(target.a) if target.kind == "name" else None)
+        if low in _IDENTITY_METHODS and bound is not None and bound.kind == "call" \
+                and snake(last_name(bound.a)) in _ENDPOINTS:
+            role = "endpoint"  # endpoint.add_to_policy(...): the VPC endpoint's policy
         if low == "add_statements" and of is not None:
             # role.assume_role_policy.add_statements(...) (also through a variable bound to it):
             # statements of the role's trust policy
@@ -1015,6 +1022,13 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         if doc is not None:
             r.consumed.add(id(r.follow(doc[1])))
         return
+    if name not in _L1_DOCUMENT and "vpcendpoint" in name.lower() and _has_prop(call, ("policy_document",
+                                                                                      "policyDocument")):
+        # a VPC endpoint construct of the app's own (VpcEndpoint(policy_document=...)): its endpoint policy
+        props = r.props(call)
+        out.doc(r.value(props["policy_document"][1]),
+                _label(stack, _construct_name(r, call, name), "policy_document"), "endpoint")
+        return
     if name in _L1_DOCUMENT:
         props = r.props(call)
         cid = _construct_name(r, call, name)
@@ -1042,6 +1056,12 @@ def _has_prop(call: N, names: tuple) -> bool:
     return False
 
 
+#: SDK service names CallAwsService maps to another IAM prefix (the construct's own table).
+_SDK_TO_IAM = {"bedrockagent": "bedrock", "cloudwatchlogs": "logs", "efs": "elasticfilesystem",
+               "elasticloadbalancingv2": "elasticloadbalancing", "mediapackagevod": "mediapackage-vod",
+               "mwaa": "airflow", "sfn": "states"}
+
+
 def _call_aws_service(r: Reader, out: _Out, call: N, stack: str) -> None:
     """``tasks.CallAwsService(service=, action=, iam_resources=[...], iam_action=)`` (Step
     Functions): the statement CDK adds to the state machine's role, ``service:action`` (or
@@ -1055,7 +1075,8 @@ def _call_aws_service(r: Reader, out: _Out, call: N, stack: str) -> None:
     elif "service" in props and "action" in props:
         service, api = r.value(props["service"][1]), r.value(props["action"][1])
         if isinstance(service, LStr) and isinstance(api, LStr) and "${" not in service and "${" not in api:
-            action = LStr(f"{service}:{api}", api.span)
+            prefix = _SDK_TO_IAM.get(str(service), str(service))
+            action = LStr(f"{prefix}:{api}", api.span)
     if action is None:
         return
     res_span, res_node = props["iam_resources"]
