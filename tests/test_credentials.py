@@ -794,3 +794,34 @@ def test_terraform_user_whose_policies_deny_everything_is_granted_nothing(lint):
     assert len(lint(conditional, "main.tf", select=["KEY407"])) == 2
     other = DENIED_USER_TF.replace('Effect = "Deny", Action = "*"', 'Effect = "Deny", Action = "s3:*"')
     assert len(lint(other, "main.tf", select=["KEY407"])) == 2
+
+
+FOR_KEYS_TF = """\
+resource "aws_iam_user" "dev" {
+  for_each = toset(["a", "b"])
+  name     = each.key
+}
+resource "aws_iam_access_key" "dev" {
+  for_each = toset(["a", "b"])
+  user     = each.key
+}
+output "secrets" {
+  value = [for i in aws_iam_access_key.dev : i.secret]
+}
+output "by_user" {
+  value     = zipmap(keys(aws_iam_user.dev), [for k, i in aws_iam_access_key.dev : i.secret])
+  sensitive = true
+}
+output "ids" {
+  value = [for i in aws_iam_access_key.dev : i.id]
+}
+"""
+
+
+def test_terraform_for_expression_reading_the_secret(lint):
+    """A ``for`` expression over the keys is judged by the attributes it reads: ``i.secret``
+    is the secret (KEY405 at the key's reference), ``i.id`` is not."""
+    fs = lint(FOR_KEYS_TF, "main.tf", select=["KEY405"])
+    lines = FOR_KEYS_TF.splitlines()
+    assert [(f.span.line, lines[f.span.line - 1][f.span.col - 1:f.span.col + 21]) for f in fs] == [
+        (10, "aws_iam_access_key.dev"), (13, "aws_iam_access_key.dev")]

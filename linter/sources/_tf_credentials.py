@@ -29,6 +29,10 @@ ACCESS_KEY = "aws_iam_access_key"
 _SECRET_REF = re.compile(r"\baws_iam_access_key\.([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\[\]\n]*\]|\.\*)*)"
                          r"\.(?:secret|ses_smtp_password_v4)\b")
 _LOCAL_NAME = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
+#: ``[for i in aws_iam_access_key.dev : i.secret]``, ``{for k, i in ... : k => i.secret}``: the loop
+#: variable of the values (the second of two), and the key resource.
+_FOR_KEYS = re.compile(r"\bfor\s+(?:[A-Za-z_][A-Za-z0-9_]*\s*,\s*)?([A-Za-z_][A-Za-z0-9_]*)\s+in\s+"
+                       r"aws_iam_access_key\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\[\]\n]*\])*\s*:")
 #: A value that is a whole access key resource (its secret among its attributes).
 _KEY_OBJECT = re.compile(r"aws_iam_access_key\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\[\]\n]*\])*")
 #: Resource type -> ((nested block names..., attribute), kind of place).
@@ -264,6 +268,12 @@ def _secret_refs(ctx: _Ctx, a, keys: dict, carriers: dict, path: tuple) -> list:
     for m in _SECRET_REF.finditer(text):
         if m.group(1) in keys:
             found.append((m.group(1), m.start(), m.end()))
+    if "for" in text:
+        for m in _FOR_KEYS.finditer(text):
+            if m.group(2) in keys and re.search(r"\b" + re.escape(m.group(1)) + r"\.(?:secret|ses_smtp_password_v4)\b",
+                                                text[m.end():]):
+                start = text.index("aws_iam_access_key.", m.start())
+                found.append((m.group(2), start, start + len("aws_iam_access_key.") + len(m.group(2))))
     if carriers:
         for m in _LOCAL_NAME.finditer(text):
             if m.group(1) in carriers:
