@@ -17,7 +17,9 @@ class UnknownSageMakerConditionKey(Rule):
         "IAM does not reject unknown condition keys. In an `Allow`, a condition on a key that is never "
         "present makes the statement useless (or, with `...IfExists` or a negated operator, makes the "
         "condition always true); a key the statement's actions do not support is never set for those "
-        "requests. Either way the policy does not do what it reads."
+        "requests. Either way the policy does not do what it reads. A key the Service Authorization "
+        "Reference still defines but no action lists any more (`sagemaker:VolumeKmsKey`, replaced by "
+        "`sagemaker:VolumeKmsKeyArn`) is reported as an older name, with the key the actions take now."
     )
     example = """{
   "Version": "2012-10-17",
@@ -60,6 +62,14 @@ class UnknownSageMakerConditionKey(Rule):
                 if not granted:
                     continue
                 supporting = kb.actions_supporting_condition_key(key)
+                if not supporting:
+                    # defined, but listed by no action: a name AWS replaced (sagemaker:VolumeKmsKey)
+                    other = kb.supported_alternative(key, granted)
+                    use = f"; use {other}, which the statement's actions take" if other else ""
+                    yield self.finding(clause.key, f'condition key "{key}" is an older name no SageMaker action lists '
+                                                   f'any more (AWS data of {kb.data_date()}): whether requests still '
+                                                   f'carry it is not documented{use}')
+                    continue
                 if not supporting & set(granted):
                     some = ", ".join(sorted(a.full for a in granted.values())[:3])
                     other = kb.supported_alternative(key, granted)

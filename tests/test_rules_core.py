@@ -275,8 +275,14 @@ def test_grants_a_deny_of_the_same_document_refuses_are_not_reported(lint, deny,
 
 
 def test_sm204_suggests_the_key_the_actions_take(lint):
+    """A key no action lists any more (a name AWS replaced) is said to be one, with the key the
+    statement's actions take; a key other actions take, but not these, is never in their requests."""
     text = doc({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
                 "Condition": {"Null": {"sagemaker:VolumeKmsKey": "false"}}})
     (f,) = lint(text, select=["SM204"])
-    assert f.message.endswith("so it is never present in their requests; did you mean "
-                              "sagemaker:VolumeKmsKeyArn, which they take?")
+    assert f.message.startswith('condition key "sagemaker:VolumeKmsKey" is an older name no SageMaker action lists')
+    assert f.message.endswith("; use sagemaker:VolumeKmsKeyArn, which the statement's actions take")
+    root = doc({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+                "Condition": {"StringEquals": {"sagemaker:RootAccess": "Disabled"}}})
+    (f,) = lint(root, select=["SM204"])
+    assert "is not supported by any SageMaker action in this statement" in f.message
