@@ -562,7 +562,7 @@ async def test_quick_fix_condition_key_arn_rename(client):
     assert new == FIXABLE.replace("sagemaker:VolumeKmsKeyId", "sagemaker:VolumeKmsKeyArn")
     # the key no action lists any more (statement 3), renamed to the ...Arn key its action supports
     (d,) = [d for d in diags if d.code == "SM204"]
-    assert "sagemaker:VolumeKmsKey" in d.message and "not supported" in d.message
+    assert "sagemaker:VolumeKmsKey" in d.message and "is an older name" in d.message
     _, actions = await _actions(client, (client.root / "p.json").as_uri(), diags, "SM204")
     (a,) = [a for a in actions if a.title.startswith("Replace")]
     assert a.title == "Replace with sagemaker:VolumeKmsKeyArn"

@@ -88,7 +88,8 @@ def quick_fixes(lines: Lines, finding) -> list:
     """The quick fixes of one finding."""
     code = finding.code
     msg = finding.message
-    if code == "SM204" and " is not supported by any SageMaker action" in msg and finding.value:
+    if code == "SM204" and finding.value and (" is not supported by any SageMaker action" in msg
+                                              or " is an older name no SageMaker action lists" in msg):
         # a key AWS renamed: no action lists sagemaker:VolumeKmsKey any more, they list ...Arn
         from .. import iam
 
