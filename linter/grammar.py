@@ -134,7 +134,8 @@ def check(doc: PolicyDocument) -> Iterator[Problem]:
             if _empty_list(node.get(f.name)):
                 yield Problem(f"{f.name} is empty", f.key_span, f.path)
             for v in f.values:
-                if isinstance(v.value, str) and "${" not in v.value and not action_syntax_ok(v.value):
+                if isinstance(v.value, str) and "${" not in v.value and not action_syntax_ok(v.value) \
+                        and not (v.value[:1] == "<" and v.value[-1:] == ">"):  # <action>: for someone to fill in
                     yield Problem(f"{v.value!r} is not an action (expected service:ActionName or \"*\")", v.span, v.path)
         for f in (st.resource, st.not_resource):
             if f is not None and _empty_list(node.get(f.name)):

@@ -2,7 +2,7 @@
 from linter import iam
 from linter.rule import Rule
 
-from ._common import AA_REFERENCE, identity_provider_key, statement_actions
+from ._common import AA_REFERENCE, fill_in, identity_provider_key, statement_actions
 
 
 class UnknownConditionKey(Rule):
@@ -76,8 +76,8 @@ def _problem(key: str, acts):
         return (f'condition key "{key}" is not of the form service:name (aws:SourceIp, s3:prefix, '
                 f'aws:ResourceTag/team)')
     low = key.lower()
-    if prefix.lower() == "sagemaker" or identity_provider_key(key):
-        return None  # SM204's; identity-provider claims are never unknown
+    if prefix.lower() == "sagemaker" or identity_provider_key(key) or fill_in(prefix):
+        return None  # SM204's; identity-provider claims are never unknown; <OIDC_provider>:sub is a fill-in
     if low == "aws:arn":
         return ('condition key "aws:ARN" is not supported: use aws:PrincipalArn (the caller) or aws:SourceArn '
                 '(the resource a service acts for)')

@@ -117,7 +117,8 @@ class InvalidConditionValue(Rule):
 
 
 def _placeholder(val) -> bool:
-    return isinstance(val, str) and ("${" in val or "{{" in val or "%{" in val)
+    """A template placeholder, or text written for someone to replace (``<my-corporate-cidr>``)."""
+    return isinstance(val, str) and ("${" in val or "{{" in val or "%{" in val or fill_in(val))
 
 
 def _boolean(val) -> bool:

@@ -286,3 +286,16 @@ def test_sm204_suggests_the_key_the_actions_take(lint):
                 "Condition": {"StringEquals": {"sagemaker:RootAccess": "Disabled"}}})
     (f,) = lint(root, select=["SM204"])
     assert "is not supported by any SageMaker action in this statement" in f.message
+
+
+def test_text_written_for_someone_to_fill_in_is_not_a_mistake(lint):
+    """Example policies leave ``<my-corporate-cidr>``, ``<OIDC_provider_name>:sub`` and ``<action>``
+    for the reader to replace: not an invalid IP (IAM107), an unknown key (IAM102) or an invalid
+    action (LP002). The same places with a real mistake are reported."""
+    text = doc({"Effect": "Deny", "Action": "<action>", "Resource": "*",
+                "Condition": {"NotIpAddressIfExists": {"aws:SourceIp": ["<my-corporate-cidr>"]},
+                              "StringNotLikeIfExists": {"<OIDC_provider_name_1>:sub": "repo:org/*"}}})
+    assert lint(text, select=["IAM107", "IAM102", "LP002"]) == []
+    wrong = (text.replace("<my-corporate-cidr>", "my-corporate-cidr").replace("<OIDC_provider_name_1>", "oidcprovider")
+             .replace('"<action>"', '"action"'))
+    assert sorted(f.code for f in lint(wrong, select=["IAM107", "IAM102", "LP002"])) == ["IAM102", "IAM107", "LP002"]
