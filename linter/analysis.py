@@ -91,10 +91,14 @@ def required_keys(st: Statement) -> frozenset:
 
 def carries(action: "kb.Action", keys: frozenset) -> bool:
     """Whether a request for ``action`` can carry every one of ``keys`` (lowercase)."""
-    if not keys:
-        return True
-    own = {k.lower() for k in action.condition_keys}
-    return keys <= own
+    return not keys or action.name.lower() in _carriers(keys)
+
+
+@functools.lru_cache(maxsize=256)
+def _carriers(keys: frozenset) -> frozenset:
+    """Lowercase names of the SageMaker actions whose condition keys include every one of ``keys``."""
+    return frozenset(name for name, a in kb.sagemaker_actions().items()
+                     if keys <= {k.lower() for k in a.condition_keys})
 
 
 def reachable(st: Statement) -> dict[str, "kb.Action"]:

@@ -378,7 +378,7 @@ def covers_every(resources: Optional[list], rtype: str, index: int = 1) -> Optio
         if res.strip("*") == "":
             return r
         segs = res.split("/")
-        if segs[0].lower() != rtype.lower() and ("${" in segs[0] or not kb.pattern_matches(segs[0], rtype)):
+        if "${" in segs[0] or not kb.pattern_matches(segs[0], rtype):
             continue  # another type (a wildcard type, "*/*", names every type)
         if len(segs) <= index:
             if segs[-1].strip("*") == "" and len(segs) > 1:

@@ -90,10 +90,7 @@ class NotebookTakeover(Rule):
                    if conditions_within(g.statement, prefixes=("sagemaker:",)) and not g.statement.has_condition_key(LCC_KEY)
                    and covers_every(g.resources, "notebook-instance")]
         related = [(creates[0], "CreateNotebookInstanceLifecycleConfig granted here (writes the script)")]
-        for action in ("StopNotebookInstance", "StartNotebookInstance"):
-            found = effective(principal, "sagemaker:" + action)
-            if found:
-                related.append((found[0], f"{action} granted here"))
+        related += _stop_start(principal)
         for g in updates:
             if service_wide(g) and service_wide(creates[0]):
                 continue
@@ -105,7 +102,6 @@ class NotebookTakeover(Rule):
                 f"condition naming the approved configurations (RootAccess=Disabled is no fix: lifecycle "
                 f"configurations always run as root)", related=related, value="lifecycle")
 
-
     def _rewrites(self, principal):
         """UpdateNotebookInstanceLifecycleConfig on every configuration: the scripts already attached
         to other people's notebooks are rewritten, and run at their next start."""
@@ -115,18 +111,23 @@ class NotebookTakeover(Rule):
             every = covers_every(g.resources, "notebook-instance-lifecycle-config")
             if not every:
                 continue
-            related = []
-            for action in ("StopNotebookInstance", "StartNotebookInstance"):
-                found = effective(principal, "sagemaker:" + action)
-                if found:
-                    related.append((found[0], f"{action} granted here"))
             yield self.principal_finding(
                 principal, g,
                 f"{principal.name} may rewrite every notebook lifecycle configuration "
                 f'(UpdateNotebookInstanceLifecycleConfig on "{every}"): the script of a configuration attached to '
                 f"someone else's notebook runs, as root, with that notebook's role when it next starts; scope it to "
-                f"the configurations the principal owns", related=related, value="rewrite")
+                f"the configurations the principal owns", related=_stop_start(principal), value="rewrite")
             break
+
+
+def _stop_start(principal) -> list:
+    """Related locations: where the principal may stop and start notebooks (to run a script now)."""
+    out = []
+    for action in ("StopNotebookInstance", "StartNotebookInstance"):
+        found = effective(principal, "sagemaker:" + action)
+        if found:
+            out.append((found[0], f"{action} granted here"))
+    return out
 
 
 RULE = NotebookTakeover()

@@ -129,8 +129,8 @@ def _closed_by_deny(st, key: str, closed: dict) -> bool:
     denied = closed[key]
     if denied is _EVERY:
         return True
-    return all(name in denied for name, a in granted_sagemaker(st).items()
-               if any(k.lower() == key for k in a.condition_keys))
+    keys = frozenset((key,))
+    return all(name in denied for name, a in granted_sagemaker(st).items() if carries(a, keys))
 
 
 RULE = GuardrailFailsOpen()

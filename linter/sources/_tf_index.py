@@ -385,7 +385,7 @@ def _holders_of(ctx: _Ctx, address: str) -> list:
             for a in todo:
                 # a document merged into others (source_policy_documents, override_policy_documents)
                 # is held by whoever holds them
-                merged_into = [f"data.{POLICY_DOC}.{c}" for c, _how in index.consumers.get(a[len(_DATA_DOC):], ())] \
+                merged_into = [_DATA_DOC + c for c, _how in index.consumers.get(a[len(_DATA_DOC):], ())] \
                     if a.startswith(_DATA_DOC) else []
                 for b in (*index.links.get(a, ()), *merged_into):
                     if b.startswith("name:"):

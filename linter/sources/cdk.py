@@ -777,9 +777,12 @@ def _construct_id(r: Reader, call: Optional[N]) -> str:
     """The construct id of ``iam.Role(self, "Id", ...)`` (its second argument, or ``id=``), or ""."""
     if call is None or call.kind != "call":
         return ""
-    node = call.b[1] if call.b and len(call.b) >= 2 else next((v for kw, _, v in call.c or () if kw == "id"), None)
-    v = r.follow(node)
+    v = r.follow(r.arg(call, 1, "id"))
     return v.a if v is not None and v.kind == "str" else ""
+
+
+#: Names of the construct a class makes with its super() call (see ``subclassed``).
+_SELF = ("self", "this")
 
 
 def _construct_name(r: Reader, call: N, default: str) -> str:
@@ -797,15 +800,19 @@ def _construct_name(r: Reader, call: N, default: str) -> str:
     return default
 
 
-_SELF = ("self", "this")
+def _bound(r: Reader, target: N) -> Optional[N]:
+    """What the expression a method is called on was bound to in this file (``role``,
+    ``self.role``), else None."""
+    bound = r.code.targets.get(text(target))
+    if bound is None and target.kind == "name":
+        bound = r.const(target.a)
+    return bound
 
 
 def _target_name(r: Reader, target: N) -> str:
     """How a label names the construct a method is called on: its construct id when the
     variable was bound to a construct in this file, else the variable as written."""
-    bound = r.code.targets.get(text(target))
-    if bound is None and target.kind == "name":
-        bound = r.const(target.a)
+    bound = _bound(r, target)
     if bound is not None and bound.kind == "call":
         cid = _construct_id(r, bound)
         if cid:
@@ -922,7 +929,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         role = "identity" if low in _IDENTITY_METHODS else "resource"
         target = callee.a
         of = trust_policy_of(r.follow(target))
-        bound = r.code.targets.get(text(target)) or (r.const(target.a) if target.kind == "name" else None)
+        bound = _bound(r, target)
         if low in _IDENTITY_METHODS and bound is not None and bound.kind == "call" \
                 and snake(last_name(bound.a)) in _ENDPOINTS:
             role = "endpoint"  # endpoint.add_to_policy(...): the VPC endpoint's policy
@@ -975,10 +982,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         props = r.props(call)
         cid = _construct_name(r, call, name)
         if "statements" in props:
-            sts = r.statements(props["statements"][1])
-            tree = LDict({"Version": LStr("2012-10-17", callee.span), "Statement": sts}, span=call.span)
-            tree.key_spans["Statement"] = props["statements"][0]
-            out.doc(tree, _label(stack, cid, "statements"), "identity")
+            out.doc(_statements_doc(r, call, props["statements"]), _label(stack, cid, "statements"), "identity")
         if "document" in props:
             out.doc(r.value(props["document"][1]), _label(stack, cid, "document"), "identity")
         return
@@ -987,12 +991,8 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if _has_prop(call, _INITIAL_POLICY):
         # lambda.Function(initial_policy=[...]) and the like: statements of the construct's role
-        props = r.props(call)
-        cid = _construct_name(r, call, name)
-        key_span, node = props["initial_policy"]
-        tree = LDict({"Version": LStr("2012-10-17", callee.span), "Statement": r.statements(node)}, span=call.span)
-        tree.key_spans["Statement"] = key_span
-        out.doc(tree, _label(stack, cid, "initial_policy"), "identity")
+        out.doc(_statements_doc(r, call, r.props(call)["initial_policy"]),
+                _label(stack, _construct_name(r, call, name), "initial_policy"), "identity")
     if name == "User":
         props = r.props(call)
         _managed_list(r, out, props, _label(stack, _construct_name(r, call, name), "managed_policies"))
@@ -1038,6 +1038,15 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
 
 
 _INITIAL_POLICY = ("initial_policy", "initialPolicy")
+
+
+def _statements_doc(r: Reader, call: N, prop: tuple) -> LDict:
+    """The document a construct makes of a list of statements given as a property
+    (``(key span, node)``): ``statements=[...]``, ``initial_policy=[...]``."""
+    key_span, node = prop
+    tree = LDict({"Version": LStr("2012-10-17", call.a.span), "Statement": r.statements(node)}, span=call.span)
+    tree.key_spans["Statement"] = key_span
+    return tree
 
 
 def _intrinsic(key: str) -> bool:

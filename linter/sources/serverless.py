@@ -56,8 +56,7 @@ def extract(src, tree: Any) -> None:
     root = tree[0] if isinstance(tree, list) and not isinstance(tree, dict) and tree else tree
     if not isinstance(root, dict):
         return
-    ctx = _Service(src)
-    ctx.variables = _SelfVariables(root)
+    ctx = _Service(src, root)
     resolver = None
     templates = []  # (Resources mapping, its template's path, its documents)
     for node, file, path in ctx.fragments(root.get("resources"), ("resources",), allow_lists=True):
@@ -175,12 +174,12 @@ def _principals(src, provider: Any, service_docs: list, own_roles: list, templat
 class _Service:
     """What the extractors of one service file share."""
 
-    def __init__(self, src) -> None:
+    def __init__(self, src, root: Any) -> None:
         self.src = src
         self.here = os.path.dirname(os.path.abspath(src.abspath))
         self.resolver = None
         self.followed = 0
-        self.variables = _SelfVariables(None)
+        self.variables = _SelfVariables(root)
 
     # -- ${file(...)} -------------------------------------------------------
 
