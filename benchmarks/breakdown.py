@@ -31,7 +31,7 @@ def _env() -> dict:
     return env
 
 
-RUN = "import re, sys\nfrom linter.cli import main\nsys.exit(main(sys.argv[1:]))"  # what pip's script does
+RUN = "import re, sys\nfrom linter.cli import entry\nsys.exit(entry())"  # what pip's script does
 
 
 def _importtime(py: str, env: dict, code: str = RUN) -> dict:

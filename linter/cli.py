@@ -196,7 +196,42 @@ def _files_only(argv: list) -> Optional[_FilesOnly]:
     return _FilesOnly(list(names))
 
 
+def entry() -> None:
+    """The ``lint-policies`` command and ``python -m linter``: :func:`main`, then the process
+    ends as soon as its output is written.
+
+    Python's own exit tears the interpreter down object by object (every module, every rule,
+    the knowledge base): about a seventh of a one-file run, for memory the operating system
+    takes back at once. The command's output is flushed and the process ends without that
+    teardown; files the command writes (``--output-file``, the baseline) are closed before
+    :func:`main` returns. An exception :func:`main` does not handle still ends the process the
+    usual way, with its traceback."""
+    try:
+        code = main()
+    except SystemExit as e:  # argparse's --help and usage errors
+        if e.code is None or isinstance(e.code, int):
+            code = e.code or 0
+        else:
+            sys.stderr.write(f"{e.code}\n")
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (piped into head)
+            code = code or 1
+        except ValueError:  # closed (the language server closes its streams when told to exit)
+            pass
+    os._exit(code)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    # A command's run makes millions of short-lived objects that reference counting frees, and
+    # next to no cycles (a thousand-file run leaves a few hundred objects for the collector): its
+    # passes cost about 6% of a one-file run and find nothing worth the time. The command runs
+    # without it; the caller's setting is restored after (tests and tools call main() in-process),
+    # and the language server, which lives for hours, keeps it.
+    import gc
+
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="backslashreplace")  # never a UnicodeEncodeError traceback
@@ -207,6 +242,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .server import main as server_main
 
         return server_main(argv[1:])
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _command(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _command(argv: list[str]) -> int:
     if argv[:1] == ["principals"]:  # what each principal may do (a directory named principals: ./principals)
         from .principals_cli import main as principals_main
 
@@ -329,4 +374,4 @@ def _main(args) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()
