@@ -94,8 +94,11 @@ def is_policy_variable(inner: str) -> bool:
 
 
 #: Variable sources of the Serverless Framework that no AWS request context key uses as a prefix
-#: (its ``${aws:...}`` variables collide with IAM's and stay policy variables).
-_FRAMEWORK_SOURCES = frozenset(("self", "opt", "sls", "env", "param", "cf", "file", "strToBool", "git"))
+#: (its ``${aws:...}`` variables collide with IAM's and stay policy variables), and ``resolve``:
+#: CloudFormation's dynamic references, ``{{resolve:ssm:...}}``, which its format writes as
+#: ``${resolve:ssm:...}``.
+_FRAMEWORK_SOURCES = frozenset(("self", "opt", "sls", "env", "param", "cf", "file", "strToBool", "git",
+                                "resolve"))
 
 
 def placeholders(text: str):

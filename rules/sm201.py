@@ -101,11 +101,16 @@ def _summary(affected) -> tuple:
 
 def _formats(affected, risky) -> str:
     """The ARN formats to suggest: the riskiest action's own resource types, then those most of
-    the affected actions take; two shown, "..." when there are more."""
+    the affected actions take; two shown, "..." when there are more. Only types an action
+    requires, where any action requires one: a Resource of only an optional type
+    (``reserved-capacity`` for CreateTrainingJob) does not match the request's required one,
+    so it grants nothing."""
     count: dict = {}
+    any_required = any(required for a in affected for _rt, required in a.resource_types)
     for a in affected:
-        for rt, _required in a.resource_types:
-            count[rt] = count.get(rt, 0) + 1
+        for rt, required in a.resource_types:
+            if required or not any_required:
+                count[rt] = count.get(rt, 0) + 1
     own = {rt: required for rt, required in risky.resource_types}
     ranked = sorted(count, key=lambda rt: (rt not in own, not own.get(rt), -count[rt], rt))
     formats = []

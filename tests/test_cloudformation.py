@@ -694,3 +694,32 @@ def test_cases(lint, name, expected):
     text = open(os.path.join(CASES, name), encoding="utf-8").read()
     found = [f for f in lint(text, name=name) if f.severity in ("error", "warning")]
     assert at(found) == expected
+
+
+DYNAMIC = t("""
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      Policy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: sagemaker:InvokeEndpoint
+                Resource: "arn:aws:sagemaker:us-east-1:{{resolve:ssm:/org/account-id}}:endpoint/churn"
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !Sub "arn:${AWS::Partition}:iam::{{resolve:ssm:/org/account-id}}:role/*"
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: "arn:aws:s3:::{{resolve:ssm:/org/bucket}}/*"
+""")
+
+
+def test_dynamic_references_are_one_arn_segment(lint):
+    # {{resolve:ssm:...}} holds colons: split on them, the scoped endpoint ARN matched no SageMaker
+    # resource type (SM203) and the PassRole on every role of an account was not seen (IAM301)
+    found = lint(DYNAMIC, name="template.yaml", select=["SM203", "IAM301", "IAM109", "IAM110"])
+    assert at(found) == [("IAM301",) + pos(DYNAMIC, "iam:PassRole")]
+    assert '"arn:${AWS::Partition}:iam::${resolve:ssm:/org/account-id}:role/*"' in found[0].message

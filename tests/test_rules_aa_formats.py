@@ -210,6 +210,14 @@ CFN_TRUST = [
             Action: [sts:AssumeRole, sts:SetSourceIdentity]
             Condition:
               StringLike: {sts:SourceIdentity: "*@example.com"}""", None),
+    ("IAM208", """\
+          - Effect: Allow
+            Principal: {Service: sagemaker.amazonaws.com}
+            Action: [sts:AssumeRole, sagemaker:CreateTrainingJob]""", "sagemaker:CreateTrainingJob"),
+    ("IAM208", """\
+          - Effect: Allow
+            Principal: {Service: sagemaker.amazonaws.com}
+            Action: [sts:AssumeRole, sts:SetSourceIdentity, !Ref TrustAction]""", None),
 ]
 
 
@@ -330,6 +338,36 @@ TF_DOC = t("""
       policy = data.aws_iam_policy_document.ml.json
     }
 """)
+
+
+def test_terraform_trust_policy_with_another_service_action(lint):
+    # a permission written into the role's trust policy: IAM refuses the role
+    text = t("""
+        data "aws_iam_policy_document" "assume" {
+          statement {
+            actions = ["sts:AssumeRole", "iam:CreateRole"]
+            principals {
+              type        = "Service"
+              identifiers = ["sagemaker.amazonaws.com"]
+            }
+          }
+        }
+
+        resource "aws_iam_role" "ml" {
+          name               = "ml"
+          assume_role_policy = data.aws_iam_policy_document.assume.json
+        }
+
+        resource "aws_iam_role" "inline" {
+          name               = "inline"
+          assume_role_policy = jsonencode({
+            Version   = "2012-10-17"
+            Statement = [{ Effect = "Allow", Principal = { Service = "sagemaker.amazonaws.com" },
+                           Action = ["sts:AssumeRole", "sts:TagSession", var.extra_action] }]
+          })
+        }
+    """)
+    assert found_at(lint, text, "main.tf", "IAM208") == [("IAM208",) + pos(text, '"iam:CreateRole"')]
 
 
 def test_terraform_policy_document(lint):

@@ -1,4 +1,4 @@
-"""IAM201 to IAM207 (security warnings, at IAM Access Analyzer's depth) in policy JSON.
+"""IAM201 to IAM208 (security warnings, at IAM Access Analyzer's depth) in policy JSON.
 
 Each rule firing and not firing, with exact codes, lines, columns and severities; every list of
 findings is taken with only the rules it is about selected. CloudFormation and Terraform are in
@@ -146,6 +146,26 @@ def test_iam206_quiet(lint):
                   trust({"Service": "rolesanywhere.amazonaws.com"}, ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]),
                   trust({"AWS": "111122223333"}, "sts:*", {"StringLike": {"sts:SourceIdentity": "*"}}))
     assert lint(text, name="trust.json", select=["IAM206"]) == []
+
+# ---------------------------------------------------------------------------
+# IAM208 trust-policy-action
+
+def test_iam208_other_services_in_a_trust_policy(lint):
+    text = policy(trust({"Service": "sagemaker.amazonaws.com"}, ["sts:AssumeRole", "s3:GetObject"]),
+                  trust({"AWS": "111122223333"}, ["iam:CreateRole"], effect="Deny"),
+                  trust({"AWS": "111122223333"}, ["sts:AssumeRole", "SageMaker:*"]))
+    found = expect(lint, text, "IAM208", '"s3:GetObject"', '"iam:CreateRole"', '"SageMaker:*"',
+                   name="trust.json", severity="error")
+    assert "grant s3 actions in the role's permissions policy" in found[0].message
+
+
+def test_iam208_quiet_on_sts_actions_and_what_it_cannot_read(lint):
+    text = policy(trust({"Service": "sagemaker.amazonaws.com"},
+                        ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext", "STS:*"]),
+                  trust({"AWS": "111122223333"}, ["*", "s*:AssumeRole", "${TrustAction}"]))
+    assert lint(text, name="trust.json", select=["IAM208"]) == []
+    # an identity policy may grant anything
+    assert lint(policy(allow(["s3:GetObject", "sts:AssumeRole"])), name="p.json", select=["IAM208"]) == []
 
 # ---------------------------------------------------------------------------
 # IAM207 action-service-wildcard

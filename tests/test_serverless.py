@@ -327,3 +327,36 @@ def test_a_resources_fragment_with_framework_variables(lint_files):
     aws_var = RESOURCES_FRAGMENT.replace("${self:custom.settings.bucket}", "${aws:username}")
     files["config/infra/cloudformation.yml"] = aws_var
     assert [f.code for f in lint_files(files, select=["IAM110"])] == ["IAM110"]
+
+
+PSEUDO = t("""
+    service: ml
+    plugins:
+      - serverless-pseudo-parameters
+    provider:
+      name: aws
+      iamRoleStatements:
+        - Effect: Allow
+          Action: sagemaker:InvokeEndpoint
+          Resource: arn:aws:sagemaker:#{AWS::Region}:#{AWS::AccountId}:endpoint/churn
+        - Effect: Allow
+          Action: iam:PassRole
+          Resource: arn:aws:iam::#{AWS::AccountId}:role/*
+        - Effect: Allow
+          Action: sagemaker:CreateTrainingJob
+          Resource: arn:aws:sagemaker:#{AWS::Region}:*:*
+    """)
+
+
+def test_pseudo_parameters_of_the_plugins_are_placeholders(lint_files):
+    """``#{AWS::Region}`` (the pseudo-parameter plugins) is CloudFormation's ``${AWS::Region}``: one
+    ARN segment, not text split on its colons (which made the scoped endpoint ARN match no SageMaker
+    resource type and hid the PassRole on every role)."""
+    fs = lint_files({"serverless.yml": PSEUDO}, select=["SM203", "SM201", "IAM301", "SM301"])
+    assert found(fs) == sorted([
+        ("serverless.yml", "IAM301") + pos(PSEUDO, "iam:PassRole"),
+        ("serverless.yml", "SM301") + pos(PSEUDO, "iam:PassRole"),
+        ("serverless.yml", "SM201") + pos(PSEUDO, "arn:aws:sagemaker:#{AWS::Region}:*:*"),
+    ])
+    sm201 = next(f for f in fs if f.code == "SM201")
+    assert 'granted on "arn:aws:sagemaker:${AWS::Region}:*:*"' in sm201.message

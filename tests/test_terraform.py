@@ -574,6 +574,42 @@ resource "aws_iam_role_policy" "unknown" {
             (f.file, f.code, f.span.line, f.span.col, f.label) for f in found if f.file == name]
 
 
+def test_a_json_policy_written_as_a_template_is_read_as_one(tmp_path):
+    # A .json whose placeholder stands for a whole value is no JSON, but a template: read as
+    # .json.tpl is, directly and through the templatefile() that reads it, and never a syntax error.
+    files = {
+        "mod/main.tf": '''resource "aws_iam_policy" "sm" {
+  policy = templatefile("${path.module}/policies/sm.json", { buckets = jsonencode(var.buckets) })
+}
+''',
+        "mod/policies/sm.json": '''{
+  "Statement": [
+    {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": ${buckets}}
+  ]
+}
+''',
+        "alone/policy.json": '''{
+  "Statement": [
+    {"Effect": "Allow", "Action": {{ actions | tojson }}, "Resource": "*"},
+    {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}
+  ]
+}
+''',
+        "broken/policy.json": '{"Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},]}\n',
+    }
+    for name, text in files.items():
+        os.makedirs(tmp_path / os.path.dirname(name), exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = lint(tmp_path, {}, select=["LP001", "SM101", "SM201"])
+    assert codes(found) == [("alone/policy.json", "SM201", 4, 78),
+                            ("broken/policy.json", "LP001", 1, 78),
+                            ("mod/policies/sm.json", "SM101", 3, 35), ("mod/policies/sm.json", "SM201", 3, 62)]
+    assert [f.label for f in found if f.file == "mod/policies/sm.json"] == ["aws_iam_policy.sm"] * 2
+    alone = lint(tmp_path, {}, paths=["mod/policies/sm.json"], select=["LP001", "SM101", "SM201"])
+    assert codes(alone) == codes([f for f in found if f.file == "mod/policies/sm.json"])
+
+
 # ---------------------------------------------------------------------------
 # other places
 

@@ -204,7 +204,11 @@ def _read(src: SourceFile, fmt: Optional[Format], syntax: str, text: str) -> Non
         if not e.limit:
             for f in candidates:
                 recover = getattr(f.load(), "recover", None)
-                if recover is not None and recover(src, e):
+                got = recover(src, e) if recover is not None else False
+                if got == "whole":  # the format read the file another way: no syntax error of its own
+                    src.format = f
+                    return
+                if got:  # the part before the error is read; the error stands
                     break
         raise
     for f in candidates:

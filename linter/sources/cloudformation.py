@@ -427,7 +427,7 @@ class Resolver:
     def sub(self, arg: Any, node: LDict, depth: int) -> Any:
         span = node.span
         if isinstance(arg, str):
-            return LStr(_unescape_sub(str(arg)), span_of(arg, span))
+            return LStr(_dynamic_references(_unescape_sub(str(arg))), span_of(arg, span))
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], dict):
             text = str(arg[0])
             for name, raw in arg[1].items():
@@ -435,7 +435,7 @@ class Resolver:
                 rep = self.placeholder(v) if not isinstance(v, Alts) else None
                 if rep is not None:
                     text = text.replace("${%s}" % name, rep)
-            return LStr(_unescape_sub(text), span_of(arg[0], span))
+            return LStr(_dynamic_references(_unescape_sub(text)), span_of(arg[0], span))
         return Unresolved(f"!Sub {_short(arg)}", "Fn::Sub", span)
 
     def join(self, arg: Any, node: LDict, depth: int) -> Any:
@@ -498,6 +498,8 @@ class Resolver:
                 else:
                     out_l.append(rv)
             return out_l
+        if isinstance(node, str) and "{{resolve:" in node:
+            return LStr(_dynamic_references(str(node)), span_of(node))
         return node
 
     def combine(self, key: str, alts: Alts) -> Any:
@@ -557,6 +559,33 @@ class Resolver:
                         out.append((v, ("Fn::If", i) + suffix))
                 return out
         return [(node, ())]
+
+
+def _dynamic_references(text: str) -> str:
+    """``text`` with each dynamic reference (``{{resolve:ssm:/org/account-id}}``, a value
+    CloudFormation reads from SSM or Secrets Manager when it deploys) written as the placeholder
+    ``${resolve:ssm:/org/account-id}``, the model's notation for a value known only at deploy
+    time: an ARN holding one is read segment by segment like one holding ``${AWS::AccountId}``
+    instead of being split on the reference's own colons."""
+    if "{{resolve:" not in text:
+        return text
+    out = []
+    i = 0
+    while True:
+        j = text.find("{{resolve:", i)
+        k = text.find("}}", j + 10) if j >= 0 else -1
+        if j < 0 or k < 0:
+            break
+        inner = text[j + 2:k]
+        if "{" in inner or "}" in inner:
+            out.append(text[i:j + 2])
+            i = j + 2
+            continue
+        out.append(text[i:j])
+        out.append("${" + inner + "}")
+        i = k + 2
+    out.append(text[i:])
+    return "".join(out)
 
 
 def _unescape_sub(text: str) -> str:

@@ -30,6 +30,32 @@ from .._regex import Lazy
 from .base import files_nearby, role_by_content
 
 
+#: The placeholder a JSON parser stops at in a policy written as a template: the two characters
+#: at the error (or the one before and the one at it: ``{{`` fails at its second brace).
+_TEMPLATE_OPENERS = {"${": "terraform", "%{": "terraform", "{{": "jinja", "{%": "jinja"}
+
+
+def recover(src, err: ParseError):
+    """A ``.json`` policy written as a template, which JSON stops reading at a placeholder that
+    stands for a whole value (``"Resource": ${bucket_arns}``, ``"Action": {{ actions }}``): read
+    as the policy-template format reads ``*.json.tpl``, or as the Terraform file that reads it with
+    ``templatefile()`` uses it. Returns ``"whole"`` then (the file is read; the template reading
+    reports its own syntax error, if it has one), False for any other syntax error."""
+    from ..located import LineIndex
+
+    text = src.text or ""
+    if "Statement" not in text:
+        return False
+    at = LineIndex(text).offset(err.span.line, err.span.col)
+    syntax = _TEMPLATE_OPENERS.get(text[at:at + 2]) or _TEMPLATE_OPENERS.get(text[max(at - 1, 0):at + 1])
+    if syntax is None:
+        return False
+    from . import policy_template
+
+    policy_template.extract(src, policy_template.parse(src, syntax), syntax)
+    return "whole"
+
+
 def _shape(tree: Any) -> Optional[str]:
     """Which shape a JSON document is: ``policy``, an AWS CLI output, or None."""
     if not isinstance(tree, dict):

@@ -19,10 +19,11 @@ def syntax_of(name: str) -> str:
     return "jinja" if ".j2" in name.lower()[-4:] or name.lower().endswith((".jinja", ".jinja2")) else "terraform"
 
 
-def parse(src):
+def parse(src, syntax: str = ""):
     """The JSON tree of a template, or None when it holds no JSON policy (then only the
     credential rules read it). A template a nearby Terraform file reads is linted as that
-    file uses it, here (:func:`linter.sources.terraform.owner_documents`)."""
+    file uses it, here (:func:`linter.sources.terraform.owner_documents`). ``syntax`` (how
+    placeholders are written) defaults to what the file's name says."""
     from . import terraform
     from .templated import scan_jinja, template_json
 
@@ -31,7 +32,7 @@ def parse(src):
         return None
     if terraform.owner_documents(src):
         return None
-    if syntax_of(src.abspath) == "jinja":
+    if (syntax or syntax_of(src.abspath)) == "jinja":
         tpl = scan_jinja(text)
     else:
         from ..parsers.hcl import scan_template_text
@@ -49,12 +50,12 @@ def parse(src):
     return tree
 
 
-def extract(src, tree) -> None:
+def extract(src, tree, syntax: str = "") -> None:
     from . import policy_json
 
     if tree is not None and policy_json.claims(src.path, tree):
         policy_json.extract(src, tree)
-        if _DIRECTIVE[syntax_of(src.abspath)] in src.text:
+        if _DIRECTIVE[syntax or syntax_of(src.abspath)] in src.text:
             # a directive (%{ for }, {% if %}) may repeat or drop text: the size is not known
             for doc in src.documents:
                 doc.sized = False

@@ -408,7 +408,7 @@ class _SelfVariables:
         if self.root is None or depth > self._MAX_DEPTH:
             return node
         if isinstance(node, str):
-            if "${self:" not in node:
+            if "${self:" not in node and "#{" not in node:
                 return node
             return self._string(node, depth)
         if isinstance(node, dict):
@@ -442,6 +442,11 @@ class _SelfVariables:
             if new == text or len(new) > self._MAX_TEXT:
                 break
             text = new
+        if "#{" in text:
+            # The pseudo-parameter plugins (serverless-pseudo-parameters,
+            # serverless-cloudformation-sub-variables) turn #{AWS::Region} into Fn::Sub's
+            # ${AWS::Region}: a placeholder, not text split on its colons.
+            text = _PSEUDO.sub(r"${\1}", text)
         if text == str(node):
             return node
         return LStr(text, span_of(node))
@@ -486,3 +491,5 @@ class _SelfVariables:
 _UNKNOWN = object()
 # A variable without another inside it (the innermost), and a string that is one variable.
 _INNERMOST = Lazy(r"\$\{([^${}]*)\}")
+# A pseudo-parameter or resource reference of the Serverless plugins: #{AWS::Region}, #{MyRole.Arn}.
+_PSEUDO = Lazy(r"#\{([A-Za-z][A-Za-z0-9:._-]*)\}")
