@@ -109,7 +109,8 @@ def problem(value: str):
         return None, (f'"{value}" has {len(parts)} of the 6 ARN fields arn:partition:service:region:account:'
                       f'resource'), "error"
     _, partition, service, region, account, res = parts
-    if literal(partition) and partition not in PARTITIONS:
+    if literal(partition) and partition not in PARTITIONS and not fill_in(partition) \
+            and "partition" not in partition.lower():  # <partition>, PARTITION, test-partition: fill-in text
         return None, (f'"{value}": "{partition}" is not a partition (aws, aws-cn, aws-us-gov...)'), "warning"
     if not literal(service) or not service:
         return None

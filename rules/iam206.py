@@ -16,6 +16,24 @@ def _granted(st, action: str) -> bool:
     return any(isinstance(v.value, str) and kb.pattern_matches(v.value, action) for v in st.action.values)
 
 
+def _principals(st) -> set:
+    if st.principal is None:
+        return set()
+    return {(e.kind, v.value.lower() if isinstance(v.value, str) else id(v)) for e in st.principal.entries
+            for v in e.values}
+
+
+def _allowed(doc, st, action: str) -> bool:
+    """Whether ``st`` or another Allow statement of the trust policy that names one of its
+    principals allows ``action`` (a role's trust policy often allows ``sts:TagSession`` in a
+    statement of its own): the request to assume with tags is then authorized."""
+    if _granted(st, action):
+        return True
+    mine = _principals(st)
+    return any(other is not st and other.action is not None and _granted(other, action)
+               and _principals(other) & mine for other in doc.allow_statements())
+
+
 class TrustMissingAction(Rule):
     code = "IAM206"
     name = "trust-missing-action"
@@ -34,7 +52,8 @@ class TrustMissingAction(Rule):
         "caller that does not fails the condition: nobody can assume the role. The same holds for session "
         "tags and `sts:TagSession`. IAM Roles Anywhere always sets a source identity and tags, so its service "
         "principal needs all three actions. IAM Access Analyzer reports the same as **Error – Missing action "
-        "for condition key** and **Error – Missing action for roles anywhere trust policy**."
+        "for condition key** and **Error – Missing action for roles anywhere trust policy**. Another statement "
+        "of the same trust policy that allows the action to one of the statement's principals is enough."
     )
     example = """{
   "Version": "2012-10-17",
@@ -69,12 +88,12 @@ class TrustMissingAction(Rule):
                 continue
             for c in st.condition:
                 key = c.key.value.lower() if isinstance(c.key.value, str) else ""
-                if key == "sts:sourceidentity" and not _granted(st, "sts:SetSourceIdentity"):
+                if key == "sts:sourceidentity" and not _allowed(doc, st, "sts:SetSourceIdentity"):
                     yield self.finding(c.key, f'"{c.key.value}" is present only when the caller sets a source '
                                               f'identity, which needs sts:SetSourceIdentity, and this statement does '
                                               f'not allow it: callers that set one are refused, so the condition '
                                               f'never sees a value; add sts:SetSourceIdentity to Action')
-                elif key.startswith(_TAG_KEYS) and not _granted(st, "sts:TagSession"):
+                elif key.startswith(_TAG_KEYS) and not _allowed(doc, st, "sts:TagSession"):
                     yield self.finding(c.key, f'"{c.key.value}" is present only when the caller passes session tags, '
                                               f'which needs sts:TagSession, and this statement does not allow it: '
                                               f'callers that pass tags are refused, so the condition never sees a '

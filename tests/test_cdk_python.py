@@ -560,3 +560,36 @@ def test_assertion_patterns_of_a_cdk_test_are_not_policies(lint):
                 "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}})
     ''')
     assert lint(text, "tests/test_stack.py", select=["LP", "IAM1", "IAM3"]) == []
+
+
+def test_statements_added_to_a_policy_document_after_it_is_made(lint):
+    """``doc.add_statements(...)`` fills the document wherever it is used (an inline policy of
+    the role, with the role's other grants); ``bucket_policy.document.add_statements(...)`` with
+    principals writes a resource policy. A document made empty and filled where this reader cannot
+    see is unknown, never "Statement is empty"."""
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam, aws_s3 as s3
+
+
+        class NotebookStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                doc = iam.PolicyDocument()
+                doc.add_statements(iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"]))
+                doc.add_statements(iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"],
+                                                       resources=["*"]))
+                iam.Role(self, "NotebookRole", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+                         inline_policies={"nb": doc})
+                bucket = s3.Bucket(self, "Models")
+                policy = s3.BucketPolicy(self, "ModelsPolicy", bucket=bucket)
+                policy.document.add_statements(iam.PolicyStatement(
+                    actions=["s3:GetObject"], resources=[bucket.arn_for_objects("*")],
+                    principals=[iam.AnyPrincipal()]))
+                later = iam.PolicyDocument()
+                self.attach(later)
+    ''')
+    got = found(lint(text, "stack.py", select=["LP002", "SM301", "IAM302"]), with_label=True)
+    assert got == [
+        ("SM301", 8, 57, "NotebookStack/NotebookRole: inline_policies.nb"),
+        ("IAM302", 17, 25, "NotebookStack/policy.document: add_statements"),
+    ]

@@ -345,3 +345,29 @@ def test_call_aws_service_uses_the_iam_prefix_of_the_sdk_name(lint):
         new tasks.CallAwsService(this, "Train", { service: "sagemaker", action: "createTrainingJob", iamResources: ["*"] });
     ''')
     assert [f.code for f in lint(text, "lib/flow.ts", select=["IAM101", "SM201"])] == ["SM201"]
+
+
+def test_statements_added_to_a_policy_document_join_it(lint):
+    """A private API's resource policy: the Deny that fences the Allow to everyone is added with
+    ``addStatements`` after the document is made; read as one document, the fence holds (IAM302
+    reports nothing), and the document is not "Statement is empty"."""
+    text = ts('''
+        import * as apigw from "aws-cdk-lib/aws-apigateway";
+        import * as iam from "aws-cdk-lib/aws-iam";
+
+        const policyDocument = new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({
+            actions: ["execute-api:Invoke"], resources: ["execute-api:/*"], principals: [new iam.AnyPrincipal()],
+          })],
+        });
+        policyDocument.addStatements(new iam.PolicyStatement({
+          effect: iam.Effect.DENY, actions: ["execute-api:Invoke"], resources: ["execute-api:/*"],
+          principals: [new iam.AnyPrincipal()],
+          conditions: { StringNotEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } },
+        }));
+        new apigw.RestApi(this, "Api", { policy: policyDocument });
+    ''')
+    assert lint(text, "api.ts", select=["LP002", "IAM302"]) == []
+    unfenced = text.replace("effect: iam.Effect.DENY, ", "")
+    assert [(f.code, f.span.line) for f in lint(unfenced, "api.ts", select=["LP002", "IAM302"])] == [
+        ("IAM302", 6), ("IAM302", 11)]

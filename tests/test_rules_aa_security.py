@@ -139,6 +139,15 @@ def test_iam206_missing_actions(lint):
     assert any("sts:SetSourceIdentity" in f.message and "lacks" in f.message for f in found)
 
 
+def test_iam206_action_allowed_by_another_statement_for_the_same_principal(lint):
+    tags = {"ForAllValues:StringLike": {"aws:TagKeys": "datazone*"}}
+    text = policy(trust({"Service": "datazone.amazonaws.com"}, "sts:AssumeRole", tags),
+                  trust({"Service": "datazone.amazonaws.com"}, "sts:TagSession", tags),
+                  trust({"AWS": "111122223333"}, "sts:AssumeRole", tags))
+    # the account's statement has no TagSession of its own nor from a statement naming it
+    expect(lint, text, "IAM206", ('"aws:TagKeys"', 3), name="trust.json", severity="error")
+
+
 def test_iam206_quiet(lint):
     text = policy(trust({"AWS": "arn:aws:iam::111122223333:role/platform"},
                         ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],

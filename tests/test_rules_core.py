@@ -299,3 +299,17 @@ def test_text_written_for_someone_to_fill_in_is_not_a_mistake(lint):
     wrong = (text.replace("<my-corporate-cidr>", "my-corporate-cidr").replace("<OIDC_provider_name_1>", "oidcprovider")
              .replace('"<action>"', '"action"'))
     assert sorted(f.code for f in lint(wrong, select=["IAM107", "IAM102", "LP002"])) == ["IAM102", "IAM107", "LP002"]
+
+
+def test_a_partition_left_to_fill_in_is_not_a_mistake(lint):
+    """``<partition>``, ``{partition}``, ``PARTITION`` and a test suite's ``test-partition`` are
+    text for someone (or a test) to replace, as ``<region>`` and ``{account}`` are: IAM109 reports
+    a partition that is a real slip (``aws-us-gob``)."""
+    arns = ["arn:<partition>:sagemaker:<region>:<account-id>:endpoint/a",
+            "arn:{partition}:sagemaker:us-east-1:123456789012:endpoint/b",
+            "arn:PARTITION:sagemaker:us-east-1:123456789012:endpoint/c",
+            "arn:test-partition:sagemaker:test-region:test-account:endpoint/d"]
+    text = doc({"Effect": "Allow", "Action": "sagemaker:DescribeEndpoint", "Resource": arns})
+    assert lint(text, select=["IAM109", "SM203"]) == []
+    (f,) = lint(text.replace("PARTITION", "aws-us-gob"), select=["IAM109", "SM203"])
+    assert f.code == "IAM109" and '"aws-us-gob" is not a partition' in f.message

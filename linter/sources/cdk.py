@@ -620,12 +620,39 @@ class Reader:
         doc["Version"] = LStr("2012-10-17", n.a.span)
         doc.key_spans["Version"] = n.a.span
         sts = props.get("statements")
+        added = self.added_statements(n)
         if sts is None:
-            doc["Statement"] = LList(span=n.span)
+            # a document made empty is filled in by add_statements, here or where this reader
+            # cannot see (a construct library's default document): its statements are unknown
+            doc["Statement"] = LList(added or [Unresolved("statements added elsewhere", "code", n.span)],
+                                     span=n.span)
         else:
             doc["Statement"] = self.statements(sts[1])
             doc.key_spans["Statement"] = sts[0]
+            if added and isinstance(doc["Statement"], LList):
+                doc["Statement"] = LList([*doc["Statement"], *added], span=doc["Statement"].span)
         return doc
+
+    def added_statements(self, n: N) -> list:
+        """The statements ``doc.add_statements(...)`` adds to the ``PolicyDocument(...)`` call
+        ``n`` when it is bound to the variable ``doc`` once (``doc = iam.PolicyDocument()``)."""
+        out: list = []
+        for name, vals in self.code.bindings.items():
+            if len(vals) != 1 or vals[0] is not n or name not in self.code.mutations:
+                continue
+            for m in self.code.mutations[name]:
+                if snake(last_name(m.a)) != "add_statements":
+                    continue
+                self.consumed.add(id(m))
+                for a in m.b or ():
+                    if a.kind == "spread":
+                        v = self.value(a.a)
+                        out.extend(v if isinstance(v, list) else [Unresolved(text(a.a), "spread", a.span)])
+                    else:
+                        v = self.value(a)
+                        if isinstance(v, (LDict, Unresolved)):
+                            out.append(v)
+        return out
 
     def statements(self, v: N) -> Any:
         val = self.value(v)
@@ -937,6 +964,13 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
             # role.assume_role_policy.add_statements(...) (also through a variable bound to it):
             # statements of the role's trust policy
             role, target, low = "trust", of, "assume_role_policy"
+        elif low == "add_statements" and bound is not None and bound.kind == "call" \
+                and last_name(bound.a) == "PolicyDocument":
+            return  # doc.add_statements(...): statements of that document, read where it is used
+        elif low == "add_statements" and target.kind == "attr" and snake(target.b) in ("document", "policy_document"):
+            # bucket_policy.document.add_statements(...): the document of a policy construct, a
+            # resource policy when its statements name principals
+            role = _role_of_added(r, call)
         tname = _target_name(r, target)
         label = _label(stack, tname, low)
         tree = _group(out, label, role, call.span)
@@ -1114,6 +1148,15 @@ def trust_policy_of(target: N) -> Optional[N]:
     if target.kind == "attr" and snake(target.b) == "assume_role_policy":
         return target.a
     return None
+
+
+def _role_of_added(r: Reader, call: N) -> str:
+    """``resource`` when a statement ``call`` adds names principals, else ``identity``."""
+    for a in call.b or ():
+        v = r.value(a) if a.kind != "spread" else None
+        if isinstance(v, LDict) and ("Principal" in v or "NotPrincipal" in v):
+            return "resource"
+    return "identity"
 
 
 def _group(out: _Out, label: str, role: str, span: Span) -> LDict:
