@@ -60,6 +60,8 @@ def test_policy_file_passrole_and_training_job(lint):
     ["sagemaker:CreateHyperParameterTuningJob"],
     ["sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"],
     ["sagemaker:CreateNotebookInstance", "sagemaker:CreateNotebookInstanceLifecycleConfig"],
+    ["sagemaker:UpdateNotebookInstance", "sagemaker:StartNotebookInstance",
+     "sagemaker:CreatePresignedNotebookInstanceUrl"],
     ["sagemaker:Create*"],
 ])
 def test_each_path(lint, actions):
@@ -96,6 +98,13 @@ def test_consumer_conditions_do_not_defuse(lint):
 def test_notebook_needs_a_way_in(lint):
     text = policy(PASS_ANY, {"Effect": "Allow", "Action": "sagemaker:CreateNotebookInstance", "Resource": "*"})
     assert lint(text, select=["SM301"]) == []
+    # an existing notebook given the role must also be started and opened
+    for missing in ("sagemaker:StartNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"):
+        actions = [a for a in ("sagemaker:UpdateNotebookInstance", "sagemaker:StartNotebookInstance",
+                               "sagemaker:CreatePresignedNotebookInstanceUrl") if a != missing]
+        text = policy(PASS_ANY, {"Effect": "Allow", "Action": actions,
+                                 "Resource": "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb"})
+        assert lint(text, select=["SM301"]) == []
 
 
 def test_deny_of_the_same_principal_defuses(lint):
