@@ -1,6 +1,6 @@
 """SM203 sagemaker-resource-mismatch."""
 from linter import kb
-from linter.analysis import granted_with_resources
+from linter.analysis import granted_sagemaker, granted_with_resources
 from linter.model import GRANTING_ROLES
 from linter.rule import Rule
 
@@ -12,13 +12,19 @@ class SageMakerResourceMismatch(Rule):
     roles = GRANTING_ROLES
     statements = "Allow statements."
     summary = ("Every ARN in `Resource` matches none of the resource types of the statement's SageMaker "
-               "actions, so the SageMaker part of the grant does nothing.")
+               "actions, so the SageMaker part of the grant does nothing; or the statement's SageMaker actions "
+               "are List actions that take no resource (`sagemaker:ListApps`) and `Resource` names ARNs.")
     rationale = (
         "IAM grants an action only on resources of the types the action accepts. A statement that allows "
         "`sagemaker:CreateTrainingJob` on a model ARN, or on an S3 bucket, grants nothing for that action: "
         "the workload fails with AccessDenied, and someone eventually \"fixes\" it with `Resource: \"*\"`. "
         "Values that are not literals (a `!Ref`, a `var.arn`) are never judged, and neither is an action "
-        "that names no service (`*`): `\"Action\": \"*\"` on a bucket is an S3 grant."
+        "that names no service (`*`): `\"Action\": \"*\"` on a bucket is an S3 grant. An action that takes no "
+        "resource at all is granted only on `\"Resource\": \"*\"`: `sagemaker:ListApps` on `app/*` grants nothing. "
+        "That is reported for List actions only, when they are all the statement's SageMaker actions: the "
+        "Service Authorization Reference lists some other actions without a resource type that AWS's own "
+        "managed policies scope to ARNs (`sagemaker:PutResourcePolicy` on feature groups), so its silence "
+        "there is not taken as proof."
     )
     example = """{
   "Version": "2012-10-17",
@@ -45,8 +51,14 @@ class SageMakerResourceMismatch(Rule):
             if hit is None:
                 continue
             typed, formats = hit
-            names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
             acts = ", ".join(a.full for a in sorted(typed, key=lambda a: a.name)[:3]) + (" ..." if len(typed) > 3 else "")
+            if not formats:
+                for v in st.resource.values:
+                    yield self.finding(v, f'"{v.value}" scopes SageMaker actions that take no resource ({acts}): '
+                                          f'IAM grants them only on "Resource": "*", so the grant does nothing '
+                                          f'for them; use "Resource": "*"')
+                continue
+            names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
             for v in st.resource.values:
                 yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker actions '
                                       f'({acts}; types: {names}), so the grant does nothing for them')
@@ -63,11 +75,19 @@ def mismatch(st):
     if not any(_names_sagemaker(v.value) for v in st.action.values if isinstance(v.value, str)):
         return None  # "*" names no service: a grant on an S3 bucket is not a SageMaker grant
     typed = granted_with_resources(st)
-    if not typed:
-        return None
-    formats = _types_of(typed)
     if any(v.value == "*" or kb.arn_covers_all(v.value) for v in st.resource.values):
         return None
+    if not typed:
+        # only List actions that take no resource (ListApps, ListClusters): an ARN matches none of
+        # them, whatever it names. Not other actions the reference lists without a resource type:
+        # AWS's own managed policies scope some (PutResourcePolicy on feature groups), so the
+        # reference may not say all there
+        untyped = granted_sagemaker(st)
+        if untyped and all(a.access == "List" for a in untyped.values()) \
+                and all(v.value[:4].lower() == "arn:" for v in st.resource.values):
+            return sorted(untyped.values(), key=lambda a: a.name), set()
+        return None
+    formats = _types_of(typed)
     rtypes = kb.resource_types()
     if any(kb.arn_could_match(v.value, rtypes[rt].arn) for v in st.resource.values
            for rt in _candidates(v.value, formats) if rt in rtypes):

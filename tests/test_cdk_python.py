@@ -593,3 +593,28 @@ def test_statements_added_to_a_policy_document_after_it_is_made(lint):
         ("SM301", 8, 57, "NotebookStack/NotebookRole: inline_policies.nb"),
         ("IAM302", 17, 25, "NotebookStack/policy.document: add_statements"),
     ]
+
+
+def test_starred_lists_and_roles_of_another_package(lint):
+    """``[*describe, *create]`` holds the items of lists the file binds once (the count and the
+    paths see them); a construct given ``assumed_by`` is a role, whatever its class (a company's
+    subclass of iam.Role from another package)."""
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+        from acme_constructs import CompanyRole
+
+
+        class TeamStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                create = ["sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob"]
+                passing = ["iam:PassRole"]
+                role = CompanyRole(self, "TeamRole", assumed_by=iam.AccountRootPrincipal())
+                role.add_to_policy(iam.PolicyStatement(actions=[*create, "sagemaker:DescribeModel"], resources=["*"]))
+                role.add_to_policy(iam.PolicyStatement(actions=[*passing], resources=["*"]))
+    ''')
+    got = found(lint(text, "stack.py", select=["SM201", "SM301"]), with_label=True)
+    assert got == [("SM301", 9, 20, "TeamStack/TeamRole: add_to_policy"),
+                   ("SM201", 11, 105, "TeamStack/TeamRole: add_to_policy")]
+    sm201 = lint(text, "stack.py", select=["SM201"])[0]
+    assert sm201.message.startswith("3 SageMaker actions that support resource-level permissions")

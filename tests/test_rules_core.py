@@ -165,6 +165,22 @@ def test_sm203_mismatch(lint):
     assert at(fs) == [("SM203", 7, 19, "warning")]
 
 
+def test_sm203_list_actions_that_take_no_resource(lint):
+    fs = lint(policy('["sagemaker:ListApps", "sagemaker:ListClusters"]', '"arn:aws:sagemaker:us-east-1:111122223333:app/*"'),
+              select=["SM203", "IAM109"])
+    assert at(fs) == [("SM203", 7, 19, "warning")]
+    assert "take no resource (sagemaker:ListApps, sagemaker:ListClusters)" in fs[0].message
+    quiet = [policy('"sagemaker:ListApps"', '"*"'),
+             policy('"sagemaker:ListApps"', '"arn:aws:sagemaker:*:*:*"'),
+             policy('"sagemaker:ListApps"', '"${AppsArn}"'),
+             # with an action the ARN scopes, the statement does something: not this rule's shape
+             policy('["sagemaker:ListApps", "sagemaker:DescribeApp"]', '"arn:aws:sagemaker:us-east-1:111122223333:app/*"'),
+             # not a List action: the reference's silence is not proof (AWS scopes it to feature groups)
+             policy('"sagemaker:PutResourcePolicy"', '"arn:aws:sagemaker:us-east-1:111122223333:feature-group/*"')]
+    for text in quiet:
+        assert lint(text, select=["SM203"]) == [], text
+
+
 def test_sm203_unresolved_never_judged(lint):
     # S3 ARN with a SageMaker action mismatches; a placeholder-only ARN does not.
     assert lint(policy('"sagemaker:CreateTrainingJob"', '"${TrainingJobArn}"'), select=["SM203"]) == []

@@ -301,8 +301,17 @@ class Reader:
         if k in ("num", "bool", "null"):
             return LScalar(n.a, n.span)
         if k == "list":
-            return LList([self.value(x) if x.kind != "spread" else Unresolved(text(x.a), "spread", x.span)
-                          for x in n.a], span=n.span)
+            items: list = []
+            for x in n.a:
+                if x.kind != "spread":
+                    items.append(self.value(x))
+                    continue
+                v = self.value(x.a)  # [*more, ...] / [...more]: the items of a list this file binds once
+                if isinstance(v, list):
+                    items.extend(v)
+                else:
+                    items.append(Unresolved(text(x.a), "spread", x.span))
+            return LList(items, span=n.span)
         if k == "dict":
             return self.mapping(n)
         if k == "name":
@@ -1000,9 +1009,11 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
     if name in ("PolicyStatement", "PolicyDocument"):
         leftovers.append((call, stack))
         return
-    if name == "Role":
+    if name == "Role" or _has_prop(call, _ASSUMED_BY):
+        # iam.Role, or a construct given what only a role takes (a subclass of iam.Role from
+        # another package: a company's MdaaRole, CompanyRole)
         props = r.props(call)
-        cid = _construct_name(r, call, "Role")
+        cid = _construct_name(r, call, name)
         if "assumed_by" in props:
             _trust(r, out, call, props, _label(stack, cid, "assumed_by"))
         if "inline_policies" in props:
@@ -1072,6 +1083,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
 
 
 _INITIAL_POLICY = ("initial_policy", "initialPolicy")
+_ASSUMED_BY = ("assumed_by", "assumedBy")
 
 
 def _statements_doc(r: Reader, call: N, prop: tuple) -> LDict:
