@@ -23,9 +23,9 @@ class InvalidPrincipal(Rule):
     statements = "Allow and Deny statements that name principals."
     summary = ("A principal IAM refuses: an unknown principal type (`Services`, `aws`), a wildcard inside a "
                "principal value (`arn:aws:iam::123456789012:role/*`), an `AWS` value that is neither an account "
-               "id nor an IAM ARN, a `Service` value that is no service principal (`sagemaker`), a `Federated` "
-               "value that is neither a provider ARN nor a built-in web identity provider, or a `Federated` "
-               "principal in a resource policy.")
+               "id nor an IAM ARN, a `Service` value that is no service principal (`sagemaker`, "
+               "`sagemaker.amazon.com`), a `Federated` value that is neither a provider ARN nor a built-in web "
+               "identity provider, or a `Federated` principal in a resource policy.")
     rationale = (
         "IAM validates principals when a trust or resource policy is saved and refuses the whole policy "
         "(\"Invalid principal in policy\") when one is malformed, so the deployment fails; a `Deny` naming a "
@@ -108,6 +108,15 @@ def _problem(kind: str, value: str, role: str):
     if kind == "Service":
         if _wild(value) and value != "*":
             return f'"{value}": a service principal cannot hold a wildcard (IAM rejects the policy)', "error"
+        if value.endswith(".amazon.com") and not value.startswith("alexa"):
+            # sagemaker.amazon.com: the shape of a service principal, but AWS services sign as
+            # <service>.amazonaws.com (only Alexa's end in amazon.com)
+            from linter import iam
+
+            name = value[:-len(".amazon.com")]
+            if iam.service_known(name):
+                return (f'"{value}" is not a service principal: AWS services are <service>.amazonaws.com '
+                        f'("{name}.amazonaws.com"); IAM rejects the policy', "error")
         if value == "*" or _SERVICE.match(value):
             return None
         return (f'"{value}" is not a service principal (such as sagemaker.amazonaws.com): IAM rejects the policy',

@@ -89,6 +89,13 @@ def test_iam204_principals_iam_refuses(lint):
     assert 'did you mean "Service"?' in [f for f in found if f.value == "Services"][0].message
 
 
+def test_iam204_service_principal_in_amazon_com(lint):
+    # services sign as <service>.amazonaws.com; only Alexa's principals end in amazon.com
+    text = policy(trust({"Service": ["sagemaker.amazon.com", "alexa-appkit.amazon.com", "notaservice.amazon.com"]}))
+    (f,) = expect(lint, text, "IAM204", '"sagemaker.amazon.com"', name="trust.json", severity="error")
+    assert '"sagemaker.amazonaws.com"' in f.message
+
+
 def test_iam204_federated_in_a_resource_policy(lint):
     text = policy(dict(trust({"Federated": "cognito-identity.amazonaws.com"}, "s3:GetObject"), Resource="arn:aws:s3:::b/*"))
     expect(lint, text, "IAM204", '"cognito-identity.amazonaws.com"', name="bucket-policy.json")
