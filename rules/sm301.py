@@ -14,6 +14,10 @@ PATHS = (
      ("sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl")),
     ("a new notebook instance runs the caller's lifecycle configuration script",
      ("sagemaker:CreateNotebookInstance", "sagemaker:CreateNotebookInstanceLifecycleConfig")),
+    # a HyperPod cluster's instance groups take an ExecutionRole and run the lifecycle scripts the
+    # caller names (LifeCycleConfig.OnCreate; SageMaker API reference, CreateCluster)
+    ("a HyperPod cluster runs the caller's lifecycle scripts on its instances",
+     ("sagemaker:CreateCluster",)),
     # UpdateNotebookInstance takes a RoleArn (SageMaker API reference): a stopped notebook, given the
     # passed role, started and opened, is a shell with that role
     ("an existing notebook instance given the passed role, started and opened through a presigned URL, "
@@ -33,14 +37,17 @@ class PassRoleComputeEscalation(Rule):
     statements = ("Allow statements granting `iam:PassRole` on every role (`\"*\"`, `arn:aws:iam::*:role/*`) and "
                   "the SageMaker actions that run code with the role passed, in any of the principal's policies.")
     summary = ("One principal may pass any role (`iam:PassRole` on `\"*\"` or a role ARN wildcard) and create a "
-               "SageMaker training, processing or tuning job, or a notebook instance it can open or give a "
-               "lifecycle script (a new one, or an existing one it gives the role with `UpdateNotebookInstance`): "
+               "SageMaker training, processing or tuning job, a HyperPod cluster, or a notebook instance it can open "
+               "or give a lifecycle script (a new one, or an existing one it gives the role with "
+               "`UpdateNotebookInstance`): "
                "it can run its own code with the credentials of any role SageMaker may assume.")
     rationale = (
         "SageMaker runs jobs and notebooks as the execution role the caller passes. A training, processing or "
         "hyperparameter tuning job runs the container image the caller names, and that code reads the role's "
         "credentials; a notebook instance gives whoever opens it (a presigned URL) or whoever wrote its "
-        "lifecycle configuration a shell with the role, and `UpdateNotebookInstance` gives an existing (stopped) "
+        "lifecycle configuration a shell with the role; a HyperPod cluster (`CreateCluster`) runs the lifecycle "
+        "scripts its creator names on instances that hold the passed role; and `UpdateNotebookInstance` gives an "
+        "existing (stopped) "
         "notebook instance a new `RoleArn`, so updating, starting and opening one does the same. So "
         "`iam:PassRole` on every role plus one of these "
         "actions is a privilege escalation to the most privileged role that trusts "
@@ -89,6 +96,7 @@ class PassRoleComputeEscalation(Rule):
         "aws-sagemaker-privesc/index.html",
         "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation-part-2/",
         "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateNotebookInstance.html",
+        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateCluster.html",
     )
 
     def check(self, principal, ctx):

@@ -62,6 +62,7 @@ def test_policy_file_passrole_and_training_job(lint):
     ["sagemaker:CreateNotebookInstance", "sagemaker:CreateNotebookInstanceLifecycleConfig"],
     ["sagemaker:UpdateNotebookInstance", "sagemaker:StartNotebookInstance",
      "sagemaker:CreatePresignedNotebookInstanceUrl"],
+    ["sagemaker:CreateCluster"],
     ["sagemaker:Create*"],
 ])
 def test_each_path(lint, actions):
