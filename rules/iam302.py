@@ -186,7 +186,8 @@ Resources:
     def _actions(st) -> str:
         if st.action is None:
             return "every action but the NotAction list"
-        names = [v.text for v in st.action.values]
+        # a statement built in code without actions says nothing of them ("actions added elsewhere")
+        names = [v.text for v in st.action.values if v.text != "actions added elsewhere"]
         if not names:
             return "its actions"
         return ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")

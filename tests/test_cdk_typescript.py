@@ -254,7 +254,7 @@ def test_statements_added_to_a_trust_policy_are_the_roles_trust_policy(lint):
         }
     ''')
     got = found(lint(text, "lib/s.ts", select=["IAM2", "IAM3", "LP"]), with_label=True)
-    assert got == [("IAM302", 8, 53, "S/R: assume_role_policy")]
+    assert got == [("IAM302", 8, 53, "S/R: assumed_by")]
 
 
 def test_initial_policy_of_a_function_given_a_role(lint):
@@ -371,3 +371,28 @@ def test_statements_added_to_a_policy_document_join_it(lint):
     unfenced = text.replace("effect: iam.Effect.DENY, ", "")
     assert [(f.code, f.span.line) for f in lint(unfenced, "api.ts", select=["LP002", "IAM302"])] == [
         ("IAM302", 6), ("IAM302", 11)]
+
+
+def test_a_document_declared_undefined_then_made_is_that_document(lint):
+    """``let doc: PolicyDocument | undefined = undefined; if (...) { doc = new PolicyDocument(...);
+    doc.addStatements(...) }``: the file makes one document, and the fence added to it holds."""
+    text = ts('''
+        import * as apigw from "aws-cdk-lib/aws-apigateway";
+        import * as iam from "aws-cdk-lib/aws-iam";
+
+        let policyDocument: iam.PolicyDocument | undefined = undefined;
+        if (props.private) {
+          policyDocument = new iam.PolicyDocument({
+            statements: [new iam.PolicyStatement({
+              actions: ["execute-api:Invoke"], resources: ["execute-api:/*"], principals: [new iam.AnyPrincipal()],
+            })],
+          });
+          policyDocument.addStatements(new iam.PolicyStatement({
+            effect: iam.Effect.DENY, actions: ["execute-api:Invoke"], resources: ["execute-api:/*"],
+            principals: [new iam.AnyPrincipal()],
+            conditions: { StringNotEquals: { "aws:SourceVpce": props.endpointIds } },
+          }));
+        }
+        new apigw.RestApi(this, "Api", { policy: policyDocument });
+    ''')
+    assert lint(text, "api.ts", select=["LP002", "IAM302"]) == []

@@ -226,7 +226,12 @@ class Reader:
 
     # -- names -------------------------------------------------------------
     def const(self, name: str) -> Optional[N]:
+        """What ``name`` is bound to, when the file binds it to one value (a declaration with
+        ``None``/``null``/``undefined`` before it does not count: ``let doc = undefined; if (...)
+        doc = new PolicyDocument(...)``)."""
         vals = self.code.bindings.get(name)
+        if vals and len(vals) > 1:
+            vals = [v for v in vals if v is None or v.kind != "null"]
         if not vals or len(vals) != 1 or vals[0] is None or name in self.code.changed:
             return None
         return vals[0]
@@ -646,8 +651,8 @@ class Reader:
         """The statements ``doc.add_statements(...)`` adds to the ``PolicyDocument(...)`` call
         ``n`` when it is bound to the variable ``doc`` once (``doc = iam.PolicyDocument()``)."""
         out: list = []
-        for name, vals in self.code.bindings.items():
-            if len(vals) != 1 or vals[0] is not n or name not in self.code.mutations:
+        for name in self.code.mutations:
+            if self.const(name) is not n:
                 continue
             for m in self.code.mutations[name]:
                 if snake(last_name(m.a)) != "add_statements":
@@ -971,8 +976,10 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
             role = "endpoint"  # endpoint.add_to_policy(...): the VPC endpoint's policy
         if low == "add_statements" and of is not None:
             # role.assume_role_policy.add_statements(...) (also through a variable bound to it):
-            # statements of the role's trust policy
+            # statements of the role's trust policy, the one its assumed_by made when there is one
             role, target, low = "trust", of, "assume_role_policy"
+            if (_label(stack, _target_name(r, target), "assumed_by"), "trust") in out.grouped:
+                low = "assumed_by"
         elif low == "add_statements" and bound is not None and bound.kind == "call" \
                 and last_name(bound.a) == "PolicyDocument":
             return  # doc.add_statements(...): statements of that document, read where it is used
@@ -1246,8 +1253,8 @@ def _trust(r: Reader, out: _Out, call: N, props: dict, label: str) -> None:
             order.append(st)
             g = st
         _add_principal(g["Principal"], kind, val, span)
-    tree = LDict({"Version": LStr("2012-10-17", kspan), "Statement": LList(order, span=kspan)}, span=call.span)
-    out.doc(tree, label, "trust")
+    # grouped: statements added later with role.assume_role_policy.add_statements(...) join it
+    _group(out, label, "trust", call.span)["Statement"].extend(order)
 
 
 def _plain(v: Any) -> Any:
