@@ -50,8 +50,9 @@ def recover(src, err: ParseError):
     syntax = _TEMPLATE_OPENERS.get(text[at:at + 2]) or _TEMPLATE_OPENERS.get(text[max(at - 1, 0):at + 1])
     if syntax is None:
         return False
-    from . import policy_template
+    from . import BY_NAME  # through the table: the template format reads policies with this one
 
+    policy_template = BY_NAME["policy-template"].load()
     policy_template.extract(src, policy_template.parse(src, syntax), syntax)
     return "whole"
 
