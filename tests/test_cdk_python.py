@@ -618,3 +618,16 @@ def test_starred_lists_and_roles_of_another_package(lint):
                    ("SM201", 11, 105, "TeamStack/TeamRole: add_to_policy")]
     sm201 = lint(text, "stack.py", select=["SM201"])[0]
     assert sm201.message.startswith("3 SageMaker actions that support resource-level permissions")
+
+
+def test_keyword_arguments_from_a_dict_literal(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        role.add_to_policy(iam.PolicyStatement(**{
+            "actions": ["sagemaker:*"],
+            "resources": ["*"],
+        }))
+        role.add_to_policy(iam.PolicyStatement(**props))
+    ''')
+    assert found(lint(text, "stack.py", select=["SM101", "LP002"])) == [("SM101", 4, 17)]

@@ -263,7 +263,11 @@ class Reader:
         out: dict = {}
         for kw, kspan, v in call.c or ():
             if kw is None:
-                out["**"] = (kspan, v)
+                if v is not None and v.kind == "dict" and all(k is not None and k.kind == "str" for k, _ in v.a):
+                    for k, item in v.a:  # PolicyStatement(**{"actions": [...]}): the literal's keys
+                        out[snake(k.a)] = (k.span, item)
+                else:
+                    out["**"] = (kspan, v)
             else:
                 out[snake(kw)] = (kspan, v)
         if not call.c and call.b:
