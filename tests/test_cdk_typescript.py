@@ -396,3 +396,18 @@ def test_a_document_declared_undefined_then_made_is_that_document(lint):
         new apigw.RestApi(this, "Api", { policy: policyDocument });
     ''')
     assert lint(text, "api.ts", select=["LP002", "IAM302"]) == []
+
+
+def test_concat_spread_and_type_assertions_of_known_lists(lint):
+    text = ts('''
+        import * as iam from "aws-cdk-lib/aws-iam";
+
+        const BASE = ["sagemaker:DescribeModel"];
+        const MORE = ["iam:PassRole"];
+        role.addToPolicy(new iam.PolicyStatement({ actions: BASE.concat(["sagemaker:*"]), resources: ["*"] }));
+        role.addToPolicy(new iam.PolicyStatement({ actions: [...MORE], resources: ["*"] }));
+        role.addToPolicy(new iam.PolicyStatement({ actions: <string[]>["iam:PassRole"], resources: ["*"] }));
+        role.addToPolicy(new iam.PolicyStatement({ actions: BASE.concat(props.extra), resources: ["*"] }));
+    ''')
+    assert found(lint(text, "s.ts", select=["SM101", "IAM301"])) == [
+        ("IAM301", 4, 15), ("SM101", 5, 66), ("IAM301", 7, 64)]

@@ -425,6 +425,19 @@ class Reader:
             return v
         if low == "dumps" and owner == "json" or name == "stringify" and owner == "JSON":
             return self.value(self.arg(n, 0))
+        if name == "concat" and callee.kind == "attr":
+            # BASE.concat([...], more): a new array of the known items (JavaScript's + for lists)
+            parts = [self.value(callee.a), *(self.value(a) for a in n.b or () if a.kind != "spread")]
+            if len(parts) == 1 + len(n.b or ()) and isinstance(parts[0], list):
+                out = LList(span=n.span)
+                for part in parts:
+                    if isinstance(part, list):
+                        out.extend(part)
+                    elif isinstance(part, (LStr, Unresolved)):
+                        out.append(part)
+                    else:
+                        return Unresolved(text(n), "call", n.span)
+                return out
         if callee.kind == "attr" and (low in _ADD_TARGETS or low in _STATEMENT_MUTATORS):
             base = self.value(callee.a)
             if isinstance(base, _Stmt):

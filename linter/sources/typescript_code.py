@@ -367,7 +367,9 @@ class _Converter:
             self.expr(right, stack, d)
             return N("other", span, "expression")
         if t in _TRANSPARENT:
-            inner = node.named_children[0] if node.named_children else None
+            # <string[]>x: the expression comes after the type; x as T, x!, (x): first
+            kids = node.named_children
+            inner = (kids[-1] if t == "type_assertion" else kids[0]) if kids else None
             return self.expr(inner, stack, d) if inner is not None else N("other", span, "expression")
         if t in _FUNCTIONS:
             self.push(node.named_children, stack)  # its body is read as statements
