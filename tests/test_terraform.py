@@ -866,3 +866,35 @@ def test_managed_policies_attached_with_for_each(tmp_path):
     found = lint(tmp_path, {"main.tf": FOR_EACH_ATTACHMENT}, select=["SM105"])
     assert [(f.file, f.code, f.span.line, f.span.col) for f in found] == [
         ("main.tf", "SM105", 6, 5), ("main.tf", "SM105", 14, 30)]
+
+
+def test_the_cloud_control_provider_iam_resources(tmp_path):
+    # awscc_iam_role (trust, inline policies in a list of objects, managed policy ARNs) and
+    # awscc_iam_managed_policy: CloudFormation's IAM resources under Terraform names
+    files = {"main.tf": '''resource "awscc_iam_role" "exec" {
+  role_name = "ml-exec"
+  assume_role_policy_document = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "sts:AssumeRole" }]
+  })
+  policies = [{
+    policy_name     = "inline"
+    policy_document = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = ["sagemaker:CreateTrainingJob", "iam:PassRole"], Resource = "*" }]
+    })
+  }]
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]
+}
+
+resource "awscc_iam_managed_policy" "p" {
+  policy_document = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sagemaker:*", Resource = "*" }]
+  })
+}
+'''}
+    found = lint(tmp_path, files, select=["IAM302", "SM101", "SM301", "SM105"])
+    assert sorted((f.span.line, f.span.col, f.code, f.label) for f in found) == [
+        (5, 58, "IAM302", "awscc_iam_role.exec"), (11, 81, "SM301", "awscc_iam_role.exec"),
+        (14, 26, "SM105", "awscc_iam_role.exec"), (20, 47, "SM101", "awscc_iam_managed_policy.p")]

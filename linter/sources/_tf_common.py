@@ -124,6 +124,12 @@ POLICY_ATTRIBUTES: dict = {
     "aws_vpc_endpoint_policy": {"policy": ("endpoint", False)},
     # SCPs and RCPs cap what accounts may do (other policy types hold no IAM policy)
     ORGANIZATIONS_POLICY: {"content": ("organization", True)},
+    # the AWS Cloud Control provider (awscc): CloudFormation's IAM resources under Terraform names
+    "awscc_iam_role": {"assume_role_policy_document": ("trust", True)},
+    "awscc_iam_managed_policy": {"policy_document": ("identity", True)},
+    "awscc_iam_role_policy": {"policy_document": ("identity", True)},
+    "awscc_iam_user_policy": {"policy_document": ("identity", True)},
+    "awscc_iam_group_policy": {"policy_document": ("identity", True)},
 }
 
 
@@ -139,6 +145,11 @@ SIZED_ATTRIBUTES: dict = {
     ("aws_iam_role", "inline_policy.policy"): "inline",
     ("aws_iam_role", "assume_role_policy"): None,
     (ORGANIZATIONS_POLICY, "content"): None,
+    ("awscc_iam_managed_policy", "policy_document"): "managed",
+    ("awscc_iam_role_policy", "policy_document"): "inline",
+    ("awscc_iam_user_policy", "policy_document"): "inline",
+    ("awscc_iam_group_policy", "policy_document"): "inline",
+    ("awscc_iam_role", "assume_role_policy_document"): None,
 }
 
 

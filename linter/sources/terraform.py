@@ -260,6 +260,39 @@ def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
             _managed_refs(ctx, a, address, (address, "managed_policy_arns"))
         for ib in _blocks_named(blk, "inline_policy"):
             ctx.src.blocks.append(ib.span)
+    elif rtype in ("awscc_iam_role", "awscc_iam_user", "awscc_iam_group"):
+        # policies = [{ policy_name = "x", policy_document = jsonencode({...}) }]: inline policies
+        a = blk.get("policies")
+        for i, doc in enumerate(_object_items(a, "policy_document") if a is not None else ()):
+            _policy_value(ctx, doc, address, (address, "policies", i, "policy_document"), "identity", True,
+                          facts=(True, "inline", may_not_exist(blk)))
+        a = blk.get("managed_policy_arns")
+        if a is not None:
+            _managed_refs(ctx, a, address, (address, "managed_policy_arns"))
+
+
+def _object_items(attr, key: str) -> list:
+    """The ``key = ...`` elements of the objects of a list attribute written out
+    (``[{ key = ... }, ...]``), as attributes of their own."""
+    from ..parsers.hcl import Attribute
+
+    out: list = []
+    node, pos = attr.node, attr.pos
+    if node is None or pos is None:
+        return out
+    todo = [node]
+    while todo:  # expression -> collection_value -> tuple -> expression -> collection_value -> object
+        n = todo.pop(0)
+        if n.type in ("expression", "collection_value", "tuple"):
+            todo.extend(n.named_children)
+        elif n.type == "object":
+            for elem in n.named_children:
+                if elem.type != "object_elem":
+                    continue
+                k, v = elem.child_by_field_name("key"), elem.child_by_field_name("val")
+                if k is not None and v is not None and pos.node_text(k).strip().strip('"') == key:
+                    out.append(Attribute(key, pos.node_span(k), pos.node_span(elem), v, pos))
+    return out
 
 
 _LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:arn|id)\s*$")
