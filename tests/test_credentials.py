@@ -825,3 +825,25 @@ def test_terraform_for_expression_reading_the_secret(lint):
     lines = FOR_KEYS_TF.splitlines()
     assert [(f.span.line, lines[f.span.line - 1][f.span.col - 1:f.span.col + 21]) for f in fs] == [
         (10, "aws_iam_access_key.dev"), (13, "aws_iam_access_key.dev")]
+
+
+def test_a_committed_terraform_state_is_scanned_for_credentials(tmp_path, monkeypatch):
+    """terraform.tfstate (and its backup) holds the secret of every aws_iam_access_key in plain
+    text: a directory run reads it, and the key and its secret are reported, masked."""
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    kid, sec = key_id("state"), secret("state")
+    state = {"version": 4, "terraform_version": "1.8.1", "serial": 1, "lineage": "x", "outputs": {},
+             "resources": [{"mode": "managed", "type": "aws_iam_access_key", "name": "ci",
+                            "instances": [{"attributes": {"id": kid, "user": "ci", "secret": sec}}]}]}
+    text = json.dumps(state, indent=2)
+    (tmp_path / "terraform.tfstate").write_text(text)
+    (tmp_path / "terraform.tfstate.backup").write_text(text)
+    res = run(["."], Options(select=["KEY401", "KEY402"]))
+    got = sorted((f.file, f.code, f.span.line) for f in res.findings)
+    line_id = text.split("\n").index(next(x for x in text.split("\n") if kid in x)) + 1
+    line_sec = text.split("\n").index(next(x for x in text.split("\n") if sec in x)) + 1
+    assert got == sorted([(name, code, line) for name in ("terraform.tfstate", "terraform.tfstate.backup")
+                          for code, line in (("KEY401", line_id), ("KEY402", line_sec))])
+    assert all(sec not in f.message and kid not in f.message for f in res.findings)

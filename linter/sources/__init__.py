@@ -50,8 +50,11 @@ BY_NAME: dict = {f.name: f for f in FORMATS}
 #: Modules of the formats whose files read fragments from other files (``adopt(src)``).
 _ADOPTERS = ("serverless",)
 
-#: File name endings read by their syntax when no format claims them by name.
-_SYNTAX_BY_SUFFIX = ((".json", "json"), (".yaml", "yaml"), (".yml", "yaml"), (".template", "auto"))
+#: File name endings read by their syntax when no format claims them by name. Terraform state
+#: (``terraform.tfstate``, its ``.backup``) holds every secret Terraform made in plain text (an
+#: ``aws_iam_access_key``'s secret): a committed one is read for the credential rules.
+_SYNTAX_BY_SUFFIX = ((".json", "json"), (".yaml", "yaml"), (".yml", "yaml"), (".template", "auto"),
+                     (".tfstate", "json"), (".tfstate.backup", "json"))
 
 
 def format_for_name(name: str) -> Optional[Format]:
