@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 import functools
 
 from . import kb
-from .analysis import granted_sagemaker, reachable
+from .analysis import carries, granted_sagemaker, reachable, required_keys
 from .model import Holder, PolicyDocument, Statement, Val
 from .record import Record
 
@@ -93,6 +93,8 @@ class Principal(Record):
             for doc, st, names in self._allows():
                 if sagemaker and key[10:] not in names:
                     continue
+                if sagemaker and not carries(names[key[10:]], required_keys(st)):
+                    continue  # "Null": {"sagemaker:VpcSubnets": "false"} on an action that never carries it
                 at = _grants(st, action)
                 if at is None:
                     continue
@@ -416,12 +418,15 @@ NEUTRAL_KEYS = frozenset((
 ))
 
 
-def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = (), ignore=None) -> bool:
+def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = (), ignore=None,
+                      request_side: bool = False) -> bool:
     """Whether every condition of a statement is one we know does not keep the grant from
     applying: keys in :data:`NEUTRAL_KEYS` (whatever their values: a template's own VPC endpoint or
     Region, unknown here, is still only where from), and keys in ``allowed`` or starting with
     ``prefixes`` with no value that reads a tag or a variable. Any other condition may (a principal tag the caller
-    lacks, a key the action never carries): the grant is not counted, never guessed."""
+    lacks, a key the action never carries): the grant is not counted, never guessed. With
+    ``request_side``, the ``prefixes`` keys are what the caller sends (a new job's subnets, KMS key,
+    tags): whatever their values (a ``!Ref``, a ``var.subnets``), the caller can send them."""
     if st.condition_unresolved:
         return False
     for c in st.condition:
@@ -432,6 +437,8 @@ def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = (), 
             return False
         if key in NEUTRAL_KEYS:
             continue  # where from or when, whatever the value (a !Ref to the stack's endpoint, ${AWS::Region})
+        if request_side and prefixes and key.startswith(prefixes):
+            continue  # what the caller sends: it can send what the condition asks, whatever that is
         if any(not isinstance(v.value, (str, bool, int, float)) or (isinstance(v.value, str) and "${" in v.value)
                for v in c.values):
             return False

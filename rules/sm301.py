@@ -131,7 +131,8 @@ class PassRoleComputeEscalation(Rule):
 def _creates(g) -> bool:
     """A grant of a create action whose conditions the caller meets by what it sends (request
     parameters such as the job's subnets, the tags of the new resource) or where it is."""
-    return conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"))
+    return conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"),
+                                     request_side=True)
 
 
 def _sagemaker_roles(principal, passes) -> list:

@@ -83,7 +83,8 @@ class NotebookTakeover(Rule):
                     f"notebook's execution role; scope it to the caller's own notebooks (ARNs or a "
                     f"sagemaker:ResourceTag condition)", value="presigned")
         creates = [g for g in effective(principal, "sagemaker:CreateNotebookInstanceLifecycleConfig")
-                   if conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"))]
+                   if conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"),
+                                     request_side=True)]
         if not creates:
             return
         updates = [g for g in effective(principal, "sagemaker:UpdateNotebookInstance")

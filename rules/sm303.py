@@ -100,7 +100,8 @@ class StudioProfileTakeover(Rule):
                         related=[(passes[0], "iam:PassRole on every role granted here")], value=action + ":passrole")
                     break
         creates = [g for g in effective(principal, "sagemaker:CreateStudioLifecycleConfig")
-                   if conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"))]
+                   if conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"),
+                                     request_side=True)]
         if not creates:
             return
         for action, rtype, index in LCC_TARGETS:

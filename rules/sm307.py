@@ -65,7 +65,8 @@ class ModelSupplyChain(Rule):
             for g in effective(principal, "sagemaker:" + action):
                 if service_wide(g) or g.statement.has_condition_key(APPROVAL_KEY):
                     continue
-                if not conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys")):
+                if not conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"),
+                                     request_side=True):
                     continue
                 yield self.principal_finding(
                     principal, g, f"{name} may {action} with no sagemaker:ModelApprovalStatus condition: it can "
@@ -81,7 +82,8 @@ class ModelSupplyChain(Rule):
                 value="PutModelPackageGroupPolicy")
             break
         configs = [g for g in effective(principal, "sagemaker:CreateEndpointConfig")
-                   if conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"))]
+                   if conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"),
+                                     request_side=True)]
         if not configs:
             return
         for g in effective(principal, "sagemaker:UpdateEndpoint"):

@@ -96,6 +96,43 @@ def test_consumer_conditions_do_not_defuse(lint):
     assert len(lint(policy(PASS_ANY, train), select=["SM301"])) == 1
 
 
+def test_request_conditions_with_deploy_time_values_do_not_defuse(tmp_path, monkeypatch):
+    """The subnets, KMS key or tags a new job must have are what the caller sends: a condition on
+    them does not keep the path closed, whether its value is written out or a !Ref / var."""
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.yaml").write_text("""\
+Parameters:
+  Subnet: {Type: String}
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: iam:PassRole, Resource: "*"}
+              - Effect: Allow
+                Action: sagemaker:CreateTrainingJob
+                Resource: "*"
+                Condition:
+                  ForAllValues:StringEquals: {sagemaker:VpcSubnets: [!Ref Subnet]}
+                  StringEquals: {aws:RequestTag/team: !Ref Subnet}
+""")
+    assert [f.code for f in run(["t.yaml"], Options(select=["SM301"])).findings] == ["SM301"]
+
+
+def test_a_statement_requiring_a_key_the_action_never_carries_grants_it_nothing(lint):
+    # "Null": {"sagemaker:VpcSubnets": "false"}: CreateModelPackage never carries the key
+    guarded = {"Effect": "Allow", "Action": ["sagemaker:CreateModelPackage", "sagemaker:CreateTrainingJob"],
+               "Resource": "*", "Condition": {"Null": {"sagemaker:VpcSubnets": "false"}}}
+    assert [f.code for f in lint(policy(PASS_ANY, guarded), select=["SM301", "SM307"])] == ["SM301"]
+
+
 def test_notebook_needs_a_way_in(lint):
     text = policy(PASS_ANY, {"Effect": "Allow", "Action": "sagemaker:CreateNotebookInstance", "Resource": "*"})
     assert lint(text, select=["SM301"]) == []
