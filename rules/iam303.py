@@ -39,13 +39,15 @@ def provider_of(value) -> tuple[str, str]:
 
 
 def _wild_sub(value) -> bool:
-    """A GitHub ``sub`` pattern that does not pin an owner: ``*``, ``repo:*``, ``repo:*/x:*``."""
+    """A GitHub ``sub`` pattern that does not pin an owner: ``*``, ``repo:*``, ``repo:*/x:*``, and
+    an owner name with a wildcard (``repo:my-org*``, which ``my-org-attacker`` also matches)."""
     if not isinstance(value, str):
         return False
     v = value
     if v.lower().startswith("repo:"):
         v = v[5:]
-    return v == "" or v[0] in "*?"
+    owner = v.split("/", 1)[0].split(":", 1)[0]
+    return v == "" or v[0] in "*?" or "*" in owner or "?" in owner
 
 
 def _only_wildcards(value) -> bool:
@@ -92,7 +94,10 @@ class FederatedTrustUnconditioned(Rule):
     rationale = (
         "The identity provider vouches for *someone*; the conditions say *who*. Without a `sub` "
         "condition, a role trusting GitHub's OIDC provider can be assumed by a workflow in any "
-        "repository of any GitHub user, and a `sub` of `repo:*` or `*` does not help. Without an `aud` "
+        "repository of any GitHub user, and a `sub` of `repo:*`, `*` or an owner with a wildcard "
+        "(`repo:my-org*`, which `my-org-attacker` matches) does not help. A provider given by reference (a "
+        "Terraform `aws_iam_openid_connect_provider`, a CDK `OpenIdConnectProvider`) is GitHub's when the "
+        "statement tests `token.actions.githubusercontent.com:` keys. Without an `aud` "
         "condition, tokens minted for another application are accepted. A Cognito identity pool role "
         "without `cognito-identity.amazonaws.com:aud` trusts identities of every identity pool. For "
         "SageMaker this is how CI pipelines get permission to create models and update endpoints: an "
@@ -177,7 +182,10 @@ Resources:
     def _problem(self, value, actions: set[str], c: _Clauses):
         kind, provider = provider_of(value)
         shown = value if isinstance(value, str) else getattr(value, "text", str(value))
-        if kind == "oidc" and provider.split("/", 1)[0] == GITHUB:
+        if (kind == "oidc" and provider.split("/", 1)[0] == GITHUB) or (
+                kind == "unknown" and c.keys_with_prefix(f"{GITHUB}:")):
+            # GitHub's provider, by its ARN or, for a provider given by reference (a Terraform
+            # resource, a CDK OpenIdConnectProvider), by the keys the statement tests
             missing = [k for k in ("sub", "aud") if not c.has(f"{GITHUB}:{k}")]
             if missing:
                 if len(missing) == 2:

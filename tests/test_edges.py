@@ -148,6 +148,9 @@ def test_iam303_qualified_operators(lint, condition, reported):
     ("repo:my-org/ml:ref:refs/heads/main", False),
     ("repo:my-org/*", False),
     ("REPO:my-org/ml:*", False),
+    ("repo:my-org*", True),  # my-org-attacker matches too
+    ("repo:my-org*/ml:*", True),
+    ("repo:my-org/ml*:*", False),  # the owner is pinned; the repository name is the owner's business
 ])
 def test_iam303_github_sub_that_starts_with_a_wildcard(lint, sub, reported):
     text = trust(anyone({"StringEquals": {GH_AUD: "sts.amazonaws.com"}, "StringLike": {GH_SUB: sub}},

@@ -898,3 +898,34 @@ resource "awscc_iam_managed_policy" "p" {
     assert sorted((f.span.line, f.span.col, f.code, f.label) for f in found) == [
         (5, 58, "IAM302", "awscc_iam_role.exec"), (11, 81, "SM301", "awscc_iam_role.exec"),
         (14, 26, "SM105", "awscc_iam_role.exec"), (20, 47, "SM101", "awscc_iam_managed_policy.p")]
+
+
+def test_github_trust_through_a_provider_given_by_reference(tmp_path):
+    # the provider is a resource or data source of the module: its conditions say it is GitHub's
+    files = {"main.tf": '''data "aws_iam_openid_connect_provider" "github" {
+  url = "https://token.actions.githubusercontent.com"
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [data.aws_iam_openid_connect_provider.github.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "deploy" {
+  name               = "deploy"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+'''}
+    found = lint(tmp_path, files, select=["IAM303"])
+    assert codes(found) == [("main.tf", "IAM303", 9, 21)]
+    assert "a workflow in any GitHub repository can assume this role" in found[0].message
