@@ -644,6 +644,12 @@ class _Scanner:
         return sorted(self.hits.values(), key=lambda h: (h.start, h.kind))
 
 
+def may_hold(text: Optional[str]) -> bool:
+    """Whether :func:`scan` could find anything in ``text`` (its cheap pre-filters: a key ID's
+    prefix, or the name of a secret key or token)."""
+    return bool(text) and (_has_prefix(text) or bool(_keywords(text)))
+
+
 def scan(text: Optional[str], trees: Iterable[Any] = ()) -> list[Hit]:
     """All credentials in ``text`` (key IDs, secrets, tokens), in order of position."""
     if not text:

@@ -847,3 +847,26 @@ def test_a_committed_terraform_state_is_scanned_for_credentials(tmp_path, monkey
     assert got == sorted([(name, code, line) for name in ("terraform.tfstate", "terraform.tfstate.backup")
                           for code, line in (("KEY401", line_id), ("KEY402", line_sec))])
     assert all(sec not in f.message and kid not in f.message for f in res.findings)
+
+
+def test_credentials_in_files_that_hold_no_policy(tmp_path, monkeypatch):
+    """A boto3 deploy script, an environment file, a shell script and a notebook hold no policy,
+    but keys get pasted there: a directory run scans them for credentials (and nothing else); an
+    ordinary script with none is not reported on."""
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    kid, sec = key_id("files"), secret("files")
+    (tmp_path / "deploy.py").write_text(
+        f'import boto3\nsm = boto3.client("sagemaker", aws_access_key_id="{kid}",\n'
+        f'                  aws_secret_access_key="{sec}")\n')
+    (tmp_path / ".env.example").write_text(f"AWS_ACCESS_KEY_ID={kid}\nAWS_SECRET_ACCESS_KEY={sec}\n")
+    (tmp_path / "run.sh").write_text(f"#!/bin/sh\nexport AWS_ACCESS_KEY_ID={kid}\n")
+    cell = f'sm = boto3.client("sagemaker", aws_access_key_id="{kid}")'
+    (tmp_path / "try.ipynb").write_text(json.dumps({"cells": [{"source": [cell]}]}))
+    (tmp_path / "plain.py").write_text("def f(x):\n    return x + 1\n")
+    res = run(["."], Options(select=["KEY", "LP"]))
+    assert sorted((f.file, f.code, f.span.line) for f in res.findings) == [
+        (".env.example", "KEY401", 1), (".env.example", "KEY402", 2), ("deploy.py", "KEY401", 2),
+        ("deploy.py", "KEY402", 3), ("run.sh", "KEY401", 2), ("try.ipynb", "KEY401", 1)]
+    assert all(kid not in f.message and sec not in f.message for f in res.findings)

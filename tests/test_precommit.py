@@ -75,10 +75,12 @@ def test_manifest_contents():
         files = re.compile(h["files"])
         for name in ("p.json", "t.yaml", "t.yml", "stack.template", "main.tf", "prod.tfvars", "main.tf.json",
                      "x.tfvars.json", "dir/sub/policy.json", "p.json.tpl", "p.tftpl", "p.json.j2",
-                     "p.json.jinja2", "p.json.tmpl", "app/stack.py", "lib/stack.ts", "lib/stack.js", "bin/app.mjs"):
+                     "p.json.jinja2", "p.json.tmpl", "app/stack.py", "lib/stack.ts", "lib/stack.js", "bin/app.mjs",
+                     "terraform.tfstate", "terraform.tfstate.backup", ".env", "infra/.env.example", "deploy.sh",
+                     "notebooks/train.ipynb"):
             assert files.search(name), name
         for name in ("README.md", "setup.cfg", "template.txt", "main.tf.bak", "a.jsonl", "stack.pyc", "a.tsv",
-                     "page.html.j2", "x.tpl"):
+                     "page.html.j2", "x.tpl", "environment.md", "a.envrc"):
             assert not files.search(name), name
     assert hooks["lint-policies"].get("pass_filenames", True) is True
     assert hooks["lint-policies-repo"]["pass_filenames"] is False

@@ -54,7 +54,15 @@ _ADOPTERS = ("serverless",)
 #: (``terraform.tfstate``, its ``.backup``) holds every secret Terraform made in plain text (an
 #: ``aws_iam_access_key``'s secret): a committed one is read for the credential rules.
 _SYNTAX_BY_SUFFIX = ((".json", "json"), (".yaml", "yaml"), (".yml", "yaml"), (".template", "auto"),
-                     (".tfstate", "json"), (".tfstate.backup", "json"))
+                     (".tfstate", "json"), (".tfstate.backup", "json"),
+                     # read for the credential rules only (text): environment files, shell scripts,
+                     # Jupyter notebooks (where keys get pasted to try a SageMaker call)
+                     (".env", "text"), (".sh", "text"), (".bash", "text"), (".ipynb", "text"))
+
+
+def _env_file(low: str) -> bool:
+    """``.env``, ``.env.example``, ``.env.local``: environment files, read as text."""
+    return low.rsplit("/", 1)[-1].startswith(".env")
 
 
 def format_for_name(name: str) -> Optional[Format]:
@@ -75,7 +83,8 @@ def _format_for_base(base: str) -> Optional[Format]:
 def is_candidate(name: str) -> bool:
     """Whether directory discovery reads a file, by its name."""
     low = name.lower()
-    return format_for_name(low) is not None or low.endswith(tuple(s for s, _ in _SYNTAX_BY_SUFFIX))
+    return (format_for_name(low) is not None or low.endswith(tuple(s for s, _ in _SYNTAX_BY_SUFFIX))
+            or _env_file(low))
 
 
 def _syntax(name: str, text: str, fmt: Optional[Format]) -> str:
@@ -84,8 +93,10 @@ def _syntax(name: str, text: str, fmt: Optional[Format]) -> str:
     by_name = next((syn for suffix, syn in _SYNTAX_BY_SUFFIX if low.endswith(suffix)), None)
     if fmt is not None and " " not in fmt.syntax:
         by_name = fmt.syntax
-    if by_name in ("json", "yaml"):
+    if by_name in ("json", "yaml", "text"):
         return by_name
+    if fmt is None and _env_file(low):
+        return "text"
     head = text.lstrip()[:1]
     if by_name == "auto" or fmt is not None:
         return "json" if head in ("{", "[") else "yaml"

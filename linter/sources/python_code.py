@@ -3,8 +3,8 @@ standard library's :mod:`ast` (the code is parsed, never imported or run).
 
 A ``.py`` file is read only when its text holds one of the ``markers`` of its row in the
 format table (an ``aws_cdk`` import, a ``"Statement"`` key, an AWS managed policy ARN); any other Python file costs a
-read and a substring search, and is never reported on (no finding, not even a credential
-scan). What is understood is described in :mod:`linter.sources.cdk`, which this module
+read and a substring search, and is only scanned for credentials (KEY401-KEY403) when it may
+hold one (a key ID's prefix, the name of a secret key). What is understood is described in :mod:`linter.sources.cdk`, which this module
 feeds with the language-neutral tree of the file.
 """
 from __future__ import annotations
@@ -33,8 +33,11 @@ def parse(src):
 
     text = src.text
     if not picks(src):
-        src.text = None  # ordinary code: nothing is reported on it, not even credentials
-        return None
+        from ..secrets import may_hold
+
+        if not may_hold(text):
+            src.text = None  # ordinary code: nothing is reported on it
+        return None  # else its text is scanned for credentials only (a boto3 script's hard-coded key)
     try:
         tree = ast.parse(text, filename=src.path)
     except SyntaxError as e:

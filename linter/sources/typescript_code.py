@@ -38,10 +38,13 @@ def picks(src) -> bool:
 
 def parse(src):
     """The :class:`~linter.sources.cdk.Code` of a file, or None when it is ordinary code (its
-    text is then dropped: nothing is reported on it)."""
+    text is then dropped, unless it may hold a credential: it is then scanned for those only)."""
     if not picks(src):
-        src.text = None
-        return None
+        from ..secrets import may_hold
+
+        if not may_hold(src.text):
+            src.text = None
+        return None  # else its text is scanned for credentials only
     text = src.text
     data = text.encode("utf-8")
     tsx = src.abspath.lower().endswith((".tsx", ".jsx"))
