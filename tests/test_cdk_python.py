@@ -203,10 +203,12 @@ def test_boto3_policy_dictionaries(lint):
     ]
 
 
-def test_ordinary_python_is_never_reported(lint, tmp_path):
+def test_ordinary_python_is_read_for_credentials_only(lint, tmp_path):
+    # no policy, a syntax error: nothing is read but the key hard-coded in it
     key = key_id("cdk-ordinary")
     text = f'ACCESS = "{key}"\nprint("Effect and Action are words")\ndef f(:\n'
-    assert lint(text, "tool.py") == []
+    assert [(f.code, f.span.line, f.span.col) for f in lint(text, "tool.py")] == [("KEY401", 1, 11)]
+    assert lint(text.replace(key, "not-a-key"), "tool.py") == []
     (tmp_path / "latin.py").write_bytes(b"# caf\xe9\nx = 1\n")
     assert lint("x = 1\n", "ok.py") == []
     from linter.engine import Options, run

@@ -115,11 +115,13 @@ def test_builders_documents_and_trust(lint):
     ]
 
 
-def test_ordinary_typescript_is_never_reported(lint):
+def test_ordinary_typescript_is_read_for_credentials_only(lint):
+    # no CDK import: the policy-shaped literal and the syntax error are not read, the key is
     key = key_id("ts-ordinary")
     text = f'export const KEY = "{key}";\nconst p = {{ Statement: [{{ Effect: "Allow", Action: "*" }}] }};\nfunction (\n'
-    assert lint(text, "src/app.ts") == []
-    assert lint(text, "src/app.js") == []
+    for name in ("src/app.ts", "src/app.js"):
+        assert [(f.code, f.span.line, f.span.col) for f in lint(text, name)] == [("KEY401", 1, 21)]
+        assert lint(text.replace(key, "not-a-key"), name) == []
 
 
 def test_suppression_comments(tmp_path, monkeypatch):
