@@ -33,7 +33,8 @@ class InvalidResourceArn(Rule):
         "service (`linter/data/services/`). Not reported: values with a template placeholder where the field "
         "would be (`${AWS::Region}` is a Region, `!GetAtt` an ARN), an account or Region that is a word someone "
         "fills in (`ACCOUNT_ID`), a missing account (AWS-owned resources such as public SSM parameters have "
-        "none), SageMaker ARNs of statements SM203 already reports, and resource parts of a form the "
+        "none), a QuickSight user ARN without a Region (a form the QuickSight User Guide documents), "
+        "SageMaker ARNs of statements SM203 already reports, and resource parts of a form the "
         "reference does not list (it does not list every ARN a service accepts, such as CloudFormation "
         "transforms): only a slip in the name of a known type (`endpointconfig` for `endpoint-config`, "
         "`Training-Job`, an IAM path without `role/`) is. Values that are not ARNs or miss fields "
@@ -147,6 +148,8 @@ def _match(value, svc, region, account, res, complete):
         return None
     reg_ok = [f for f in fitting if segment_meets(region, f[2][3])]
     if not reg_ok:
+        if region == "" and svc == "quicksight" and res.lower().startswith("user/"):
+            return None  # the QuickSight User Guide: a user ARN may omit the Region
         if region == "" or region.strip("*") == "":
             return f'"{value}" has no Region, but {svc} ARNs of this kind have one, so it matches nothing'
         if all(f[2][3] == "" for f in fitting):

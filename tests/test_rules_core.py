@@ -329,3 +329,11 @@ def test_a_partition_left_to_fill_in_is_not_a_mistake(lint):
     assert lint(text, select=["IAM109", "SM203"]) == []
     (f,) = lint(text.replace("PARTITION", "aws-us-gob"), select=["IAM109", "SM203"])
     assert f.code == "IAM109" and '"aws-us-gob" is not a partition' in f.message
+
+
+def test_a_quicksight_user_arn_may_omit_the_region(lint):
+    text = doc({"Effect": "Allow", "Action": ["quicksight:CreateUser", "quicksight:CreateDashboard"],
+                "Resource": ["arn:aws:quicksight::111122223333:user/${aws:userid}",
+                             "arn:aws:quicksight::111122223333:dashboard/d"]})
+    (f,) = lint(text, select=["IAM109"])
+    assert "arn:aws:quicksight::111122223333:dashboard/d" in f.message and "has no Region" in f.message
