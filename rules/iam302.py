@@ -88,7 +88,9 @@ class TrustWildcardPrincipal(Rule):
         "`aws:SourceAccount`) or a source resource (`aws:SourceArn`). Conditions with a negated operator, "
         "`...IfExists`, or a value that is only `*` do not count. A `Deny` to `*` in the same policy that "
         "covers the same actions and resources unless such a key matches (`StringNotEquals "
-        "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported. "
+        "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported; "
+        "nor is a resource policy statement whose every `Resource` is text that cannot be an ARN (it grants "
+        "nothing; IAM109 reports it). "
         "`ForAllValues:` conditions never narrow: they are true when the key is absent, so "
         "`ForAllValues:StringEquals aws:PrincipalOrgID` admits every caller outside any organization; "
         "`ForAnyValue:` with a positive operator is false for an absent key and narrows like the plain operator. "
@@ -153,6 +155,8 @@ Resources:
                 continue
             if fenced(doc, st):
                 continue
+            if doc.role != "trust" and _matches_nothing(st):
+                continue  # every Resource is no ARN (IAM109 reports it): the statement grants nothing
             for v, shown in stars:
                 if doc.role == "trust":
                     msg = (f"Principal {shown} lets any AWS account (and anonymous callers where allowed) assume "
@@ -202,6 +206,15 @@ Resources:
                 if isinstance(v.value, str) and v.value not in trusted and "${" not in v.value:
                     yield self.finding(v, f"the wildcard principal is narrowed to account {v.value}, which is not "
                                           f"in trusted-accounts", severity="warning")
+
+
+
+def _matches_nothing(st) -> bool:
+    """Whether every Resource value is literal text that cannot be an ARN (no colon, no wildcard,
+    no placeholder: ``lambda.amazonaws.com``), which no request's resource matches."""
+    vals = st.resource.values if st.resource is not None else ()
+    return bool(vals) and all(isinstance(v.value, str) and ":" not in v.value and "*" not in v.value
+                              and "?" not in v.value and "${" not in v.value for v in vals)
 
 
 RULE = TrustWildcardPrincipal()

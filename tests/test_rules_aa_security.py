@@ -195,3 +195,13 @@ def test_iam207_service_wildcards(lint):
 def test_iam207_not_in_documents_that_grant_nothing(lint):
     text = policy(allow("*:Describe*"))
     assert lint(text, name="permissions-boundary.json", select=["IAM207"]) == []
+
+
+def test_iam302_not_on_a_statement_whose_resource_is_no_arn(lint):
+    # a resource policy statement whose only Resource cannot be an ARN grants nothing: IAM109 says why
+    bad = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "lambda:InvokeFunction",
+           "Resource": "lambda.amazonaws.com"}
+    text = policy(bad)
+    assert [f.code for f in lint(text, name="function-policy.json", select=["IAM302", "IAM109"])] == ["IAM109"]
+    good = policy(dict(bad, Resource="arn:aws:lambda:us-east-1:111122223333:function:f"))
+    assert [f.code for f in lint(good, name="function-policy.json", select=["IAM302", "IAM109"])] == ["IAM302"]
