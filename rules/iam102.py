@@ -20,6 +20,8 @@ class UnknownConditionKey(Rule):
         "IAM does not reject unknown condition keys: the key is simply never present in the request, so a "
         "positive condition on it never matches (the `Allow` grants nothing, the `Deny` denies nothing) and a "
         "negated one, or one with `...IfExists`, always matches. The message suggests the closest real key. "
+        "`aws:SourceOwner`, which the reference does not list but Amazon SNS writes in every topic's default "
+        "policy, is not reported. "
         "Keys whose prefix is a host name (`token.actions.githubusercontent.com:sub`, `accounts.google.com:aud`, "
         "an OIDC provider's URL) are never reported: the reference lists only some identity-provider claims "
         "and a provider's URL can be anything. Facts come from the AWS Service Authorization Reference and the "
@@ -78,6 +80,8 @@ def _problem(key: str, acts):
     low = key.lower()
     if prefix.lower() == "sagemaker" or identity_provider_key(key) or fill_in(prefix):
         return None  # SM204's; identity-provider claims are never unknown; <OIDC_provider>:sub is a fill-in
+    if low == "aws:sourceowner":
+        return None  # not in the reference, but what Amazon SNS writes in every topic's default policy
     if low == "aws:arn":
         return ('condition key "aws:ARN" is not supported: use aws:PrincipalArn (the caller) or aws:SourceArn '
                 '(the resource a service acts for)')

@@ -337,3 +337,12 @@ def test_a_quicksight_user_arn_may_omit_the_region(lint):
                              "arn:aws:quicksight::111122223333:dashboard/d"]})
     (f,) = lint(text, select=["IAM109"])
     assert "arn:aws:quicksight::111122223333:dashboard/d" in f.message and "has no Region" in f.message
+
+
+def test_the_sns_default_policy_key_is_not_unknown(lint):
+    # "AWS:SourceOwner": Amazon SNS writes it in every topic's default access policy
+    text = doc({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish",
+                "Resource": "arn:aws:sns:us-east-1:111122223333:t",
+                "Condition": {"StringEquals": {"AWS:SourceOwner": "111122223333"}}})
+    assert lint(text, select=["IAM102"]) == []
+    assert [f.code for f in lint(text.replace("AWS:SourceOwner", "AWS:SourceOwnr"), select=["IAM102"])] == ["IAM102"]
