@@ -929,3 +929,20 @@ resource "aws_iam_role" "deploy" {
     found = lint(tmp_path, files, select=["IAM303"])
     assert codes(found) == [("main.tf", "IAM303", 9, 21)]
     assert "a workflow in any GitHub repository can assume this role" in found[0].message
+
+
+def test_managed_policies_given_to_a_registry_module(tmp_path):
+    files = {"main.tf": '''module "v6" {
+  source = "terraform-aws-modules/iam/aws//modules/iam-role"
+  policies = {
+    Full   = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+    Custom = aws_iam_policy.p.arn
+  }
+}
+
+module "v5" {
+  source                  = "terraform-aws-modules/iam/aws//modules/iam-assumable-role"
+  custom_role_policy_arns = ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]
+}
+'''}
+    assert codes(lint(tmp_path, files, select=["SM105"])) == [("main.tf", "SM105", 4, 14), ("main.tf", "SM105", 11, 30)]

@@ -234,7 +234,9 @@ def _extract_block(ctx: _Ctx, blk) -> None:
     elif t == "module" and labels:
         addr = f"module.{labels[0]}"
         for name, a in blk.attributes.items():
-            if "policy" in name and "arn" in name:
+            if "policy" in name and "arn" in name or name == "policies" and isinstance(a.value, dict):
+                # policy_arns = [...] (custom_role_policy_arns of terraform-aws-modules/iam v5),
+                # policies = { name = arn } (its v6 iam-role): AWS managed policies attached
                 _managed_refs(ctx, a, addr, (addr, name))
             else:
                 _loose(ctx, a, addr, (addr, name))
@@ -300,9 +302,12 @@ _LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*
 
 def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple, blk=None) -> None:
     v = attr.value
-    items = list(v) if isinstance(v, list) else [v]
+    if isinstance(v, dict):  # { name = arn }: the ARNs, each at its key
+        keys, items = list(v.keys()), list(v.values())
+    else:
+        keys, items = None, list(v) if isinstance(v, list) else [v]
     for i, item in enumerate(items):
-        p = path + (i,) if isinstance(v, list) else path
+        p = path + ((str(keys[i]),) if keys is not None else (i,) if isinstance(v, list) else ())
         each = _for_each_items(blk, item) if blk is not None else None
         if each is not None:
             # policy_arn = each.value over a literal for_each: each ARN where the for_each writes it
