@@ -145,7 +145,8 @@ def _sagemaker_roles(principal, passes) -> list:
         if not any(peer.role_arn_matches(r) for g in passes for r in g.resources):
             continue
         what = granted_summary(peer)
-        out.append(f"{peer.name}, which SageMaker may assume" + (f" and which is granted {what}" if what else ""))
+        # what its own statements grant (AWS managed policies attached by ARN are not read)
+        out.append(f"{peer.name}, which SageMaker may assume" + (f" and whose policies here grant {what}" if what else ""))
         if len(out) >= 3:
             break
     return out

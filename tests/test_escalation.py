@@ -232,7 +232,7 @@ def test_cloudformation_inline_and_managed_policy(lint):
                                                              pos(CFN, "sagemaker:CreatePresignedNotebookInstanceUrl")]
     assert all(r.label == "AWS::IAM::ManagedPolicy NotebookPolicy PolicyDocument" for r in f.related)
     # the role SageMaker may assume, named with what it can do
-    assert "AWS::IAM::Role Execution, which SageMaker may assume and which is granted s3:*" in f.message
+    assert "AWS::IAM::Role Execution, which SageMaker may assume and whose policies here grant s3:*" in f.message
 
 
 def test_cloudformation_policy_resource_with_roles(lint):
