@@ -675,14 +675,21 @@ class Reader:
                 if snake(last_name(m.a)) != "add_statements":
                     continue
                 self.consumed.add(id(m))
-                for a in m.b or ():
-                    if a.kind == "spread":
-                        v = self.value(a.a)
-                        out.extend(v if isinstance(v, list) else [Unresolved(text(a.a), "spread", a.span)])
-                    else:
-                        v = self.value(a)
-                        if isinstance(v, (LDict, Unresolved)):
-                            out.append(v)
+                out.extend(self.statement_args(m))
+        return out
+
+    def statement_args(self, call: N) -> list:
+        """The statements the arguments of ``call`` give (``add_statements(a, b)``,
+        ``add_statements(*more)``): a statement built elsewhere (a helper of another module) is
+        unknown, not absent."""
+        out: list = []
+        for a in call.b or ():
+            if a.kind == "spread":
+                v = self.value(a.a)
+                items = list(v) if isinstance(v, list) else [Unresolved(text(a.a), "spread", a.span)]
+            else:
+                items = [self.value(a)]
+            out.extend(v for v in items if isinstance(v, (LDict, Unresolved)))
         return out
 
     def statements(self, v: N) -> Any:
@@ -1000,23 +1007,14 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         elif low == "add_statements" and bound is not None and bound.kind == "call" \
                 and last_name(bound.a) == "PolicyDocument":
             return  # doc.add_statements(...): statements of that document, read where it is used
-        elif low == "add_statements" and target.kind == "attr" and snake(target.b) in ("document", "policy_document"):
-            # bucket_policy.document.add_statements(...): the document of a policy construct, a
-            # resource policy when its statements name principals
-            role = _role_of_added(r, call)
-        tname = _target_name(r, target)
-        label = _label(stack, tname, low)
-        tree = _group(out, label, role, call.span)
-        for a in call.b or ():
-            if a.kind == "spread":
-                v = r.value(a.a)
-                items = list(v) if isinstance(v, list) else [Unresolved(text(a.a), "spread", a.span)]
-            else:
-                items = [r.value(a)]
-            for v in items:
-                if isinstance(v, (LDict, Unresolved)):
-                    # a statement built elsewhere (a helper of another module) is unknown, not absent
-                    tree["Statement"].append(v)
+        stmts = r.statement_args(call)
+        if low == "add_statements" and role == "identity" and target.kind == "attr" \
+                and snake(target.b) in ("document", "policy_document") \
+                and any(isinstance(v, LDict) and ("Principal" in v or "NotPrincipal" in v) for v in stmts):
+            # bucket_policy.document.add_statements(...) naming principals: the policy construct's
+            # document, a resource policy
+            role = "resource"
+        _group(out, _label(stack, _target_name(r, target), low), role, call.span)["Statement"].extend(stmts)
         return
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
         leftovers.append((call, stack))  # named by the construct that attaches it, if one does
@@ -1184,15 +1182,6 @@ def trust_policy_of(target: N) -> Optional[N]:
     if target.kind == "attr" and snake(target.b) == "assume_role_policy":
         return target.a
     return None
-
-
-def _role_of_added(r: Reader, call: N) -> str:
-    """``resource`` when a statement ``call`` adds names principals, else ``identity``."""
-    for a in call.b or ():
-        v = r.value(a) if a.kind != "spread" else None
-        if isinstance(v, LDict) and ("Principal" in v or "NotPrincipal" in v):
-            return "resource"
-    return "identity"
 
 
 def _group(out: _Out, label: str, role: str, span: Span) -> LDict:
