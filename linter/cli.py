@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lint-policies",
         formatter_class=_help_formatter(),
         description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON and templates, "
-                    "CloudFormation/SAM, Terraform and Serverless Framework files.",
+                    "CloudFormation/SAM, Terraform, Serverless Framework files, AWS CDK apps and boto3 code "
+                    "(Python files and Jupyter notebooks, TypeScript, JavaScript).",
         epilog="lint-policies server: run the language server for editors (lint-policies server --help). "
                "lint-policies principals [PATH ...]: print what each principal may do in SageMaker "
                "(lint-policies principals --help).",
