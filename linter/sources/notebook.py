@@ -19,7 +19,6 @@ for credentials (KEY401-KEY403), as the whole file's text (outputs included) alw
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from ..located import ParseError, Span
 from .python_code import _Converter, _layout
