@@ -203,6 +203,39 @@ def test_boto3_policy_dictionaries(lint):
     ]
 
 
+def test_boto3_calls_say_which_principal_holds_each_policy(lint):
+    # two inline policies of one role, and a customer managed policy attached by the ARN of its
+    # name: the role holds PassRole on every role and CreateTrainingJob together (SM301)
+    text = py('''
+        import json
+        import boto3
+
+        iam = boto3.client("iam")
+        role_name = f"{PREFIX}-trainer"
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))
+        passrole = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}
+        iam.put_role_policy(RoleName=role_name, PolicyName="pass", PolicyDocument=json.dumps(passrole))
+        jobs = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}
+        iam.create_policy(PolicyName="jobs", PolicyDocument=json.dumps(jobs))
+        iam.attach_role_policy(RoleName=role_name, PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/jobs")
+        other = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sagemaker:CreateProcessingJob", "Resource": "*"}]}
+        iam.put_role_policy(RoleName="someone-else", PolicyName="p", PolicyDocument=json.dumps(other))
+    ''')
+    res = lint(text, "setup_roles.py", select=["SM301"])
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 10, 35)]
+    assert res[0].message.startswith("role ${PREFIX}-trainer may pass any role (iam:PassRole on \"*\") and "
+                                     "sagemaker:CreateTrainingJob")
+    assert [(r.span.line, r.span.col) for r in res[0].related] == [(13, 35)]
+    # each call alone: the policies are held by nobody the file shows, and nothing combines
+    alone = text.replace("iam.attach_role_policy(", "print(")
+    assert lint(alone, "setup_roles.py", select=["SM301"]) == []
+
+
 def test_ordinary_python_is_read_for_credentials_only(lint, tmp_path):
     # no policy, a syntax error: nothing is read but the key hard-coded in it
     key = key_id("cdk-ordinary")

@@ -46,6 +46,16 @@ _SAME = frozenset(("ref", "role_name", "role_arn", "user_name", "user_arn", "gro
 _ATTACH = {"attach_to_role": True, "attach_to_user": True, "attach_to_group": True,
            "attach_inline_policy": False, "add_managed_policy": False}
 _NOT_CONSTRUCTS = ("PolicyDocument", "PolicyStatement")
+#: boto3 IAM client calls that give a principal a document: method -> (kind, keyword naming the
+#: principal, keyword holding the document)
+_BOTO3_PUT = {"put_role_policy": ("role", "RoleName", "PolicyDocument"),
+              "put_user_policy": ("user", "UserName", "PolicyDocument"),
+              "put_group_policy": ("group", "GroupName", "PolicyDocument"),
+              "create_role": ("role", "RoleName", "AssumeRolePolicyDocument"),
+              "update_assume_role_policy": ("role", "RoleName", "PolicyDocument")}
+#: boto3 calls attaching a managed policy by ARN: method -> (kind, keyword naming the principal)
+_BOTO3_ATTACH = {"attach_role_policy": ("role", "RoleName"), "attach_user_policy": ("user", "UserName"),
+                 "attach_group_policy": ("group", "GroupName")}
 
 
 def _head(stack: str, name: str) -> str:
@@ -70,6 +80,9 @@ class _Model:
         self.links: dict = {}  # id(policy call) -> [id(principal call)]
         self.bounds: dict = {}  # id(policy call) -> [id(principal call)] taking it as permissions boundary
         self.own_roles: dict = {}  # id(construct call) -> Holder of its role
+        self.boto: dict = {}  # (kind, IAM name as written) -> Holder of a boto3 principal
+        self.by_span: dict = {}  # (line, col) of a policy mapping -> [Holder] (boto3 calls)
+        self.created: dict = {}  # policy name (create_policy) -> [(line, col) of its mapping]
 
     # -- what an expression names ---------------------------------------------
 
@@ -177,11 +190,60 @@ class _Model:
                 owner = self.owner_of(target, stack)
                 if owner is not None:
                     self.own(head, owner)
+            elif callee.kind == "attr" and (low in _BOTO3_PUT or low in _BOTO3_ATTACH or low == "create_policy"):
+                self.boto3_call(call, low)
             elif callee.kind == "attr" and low in _ATTACH and call.b:
                 obj, arg = self.construct(callee.a, stack), self.construct(call.b[0], stack)
                 policy, principal = (obj, arg) if _ATTACH[low] else (arg, obj)
                 if principal is not None and id(principal) in self.holders:
                     self.attach(policy, [id(principal)])
+
+    def boto3_call(self, call: N, low: str) -> None:
+        """A boto3 IAM client call: ``put_role_policy(RoleName=..., PolicyDocument=json.dumps(p))``,
+        ``create_role(RoleName=..., AssumeRolePolicyDocument=...)``, ``create_policy`` then
+        ``attach_role_policy(RoleName=..., PolicyArn=...)``. The principal is named by the text of its
+        name (``"${prefix}-role"`` when it is built from a value not known: the same text is the same
+        principal); the document is the policy mapping the argument is, or ``json.dumps`` of."""
+        kws = {kw: v for kw, _, v in call.c or () if kw}
+        if low == "create_policy":
+            name, at = self.r.value(kws.get("PolicyName")), self.mapping(kws.get("PolicyDocument"))
+            if isinstance(name, str) and at is not None:
+                self.created.setdefault(name, []).append(at)
+            return
+        if low in _BOTO3_PUT:
+            kind, who, what = _BOTO3_PUT[low]
+        else:
+            kind, who = _BOTO3_ATTACH[low]
+            what = None
+        name = self.r.value(kws.get(who))
+        if not isinstance(name, str) or not name.strip():
+            return
+        h = self.boto.get((kind, name))
+        if h is None:
+            iam_name = name if "${" not in name else None
+            h = self.boto[(kind, name)] = Holder(f"{self.src.path}::{kind}/{name}", f"{kind} {name}", kind, iam_name,
+                                                 self.src.path, call.span)
+        if what is not None:
+            at = self.mapping(kws.get(what))
+            ats = [at] if at is not None else []
+        else:
+            arn = self.r.value(kws.get("PolicyArn"))
+            tail = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":policy/" in arn else None
+            ats = self.created.get(tail, []) if tail and ":iam::aws:policy/" not in arn else []
+        for at in ats:
+            lst = self.by_span.setdefault(at, [])
+            if h not in lst:
+                lst.append(h)
+
+    def mapping(self, node: Optional[N]) -> Optional[tuple]:
+        """Where the policy mapping an argument gives starts: the mapping, a name bound to it, or
+        ``json.dumps`` / ``JSON.stringify`` of one."""
+        n = self.r.follow(node)
+        if n is not None and n.kind == "call" and last_name(n.a) in ("dumps", "stringify") and n.b:
+            n = self.r.follow(n.b[0])
+        if n is None or n.kind != "dict":
+            return None
+        return (n.span.line, n.span.col)
 
     def owner_of(self, target: N, stack: str) -> Optional[tuple]:
         """Whose policy a statement added to ``target`` goes to: a principal, a policy, or the role
@@ -233,6 +295,11 @@ class _Model:
 
     def assign(self, docs: list) -> None:
         for doc in docs:
+            sp = doc.span
+            held = self.by_span.get((sp.line, sp.col)) if self.by_span and sp is not None else None
+            if held and doc.role in ("identity", "trust"):
+                doc.principals = list(held)
+                continue
             label = doc.origin.label
             head, sep, _what = label.partition(": ")
             owner = self.owner(head, doc) if sep else None
