@@ -40,6 +40,8 @@ FORMATS: tuple = (
                                                              ".cjs"), comments="js", markers=("aws-cdk",)),
     Format("notebook", "notebook", "own", suffixes=(".ipynb",), comments="python",
            markers=("aws_cdk", 'Statement\\"', "'Statement'", ":iam::aws:policy/")),
+    Format("shell", "shell", "own", suffixes=(".sh", ".bash"), comments="yaml",
+           markers=("Statement", ":iam::aws:policy/")),
     Format("serverless", "serverless", "json yaml",
            names=("serverless.yml", "serverless.yaml", "serverless.json")),
     Format("policy-json", "policy_json", "json"),
@@ -57,8 +59,8 @@ _ADOPTERS = ("serverless",)
 #: ``aws_iam_access_key``'s secret): a committed one is read for the credential rules.
 _SYNTAX_BY_SUFFIX = ((".json", "json"), (".yaml", "yaml"), (".yml", "yaml"), (".template", "auto"),
                      (".tfstate", "json"), (".tfstate.backup", "json"),
-                     # read for the credential rules only (text): environment files, shell scripts
-                     (".env", "text"), (".sh", "text"), (".bash", "text"))
+                     # read for the credential rules only (text): environment files
+                     (".env", "text"),)
 
 
 def _env_file(low: str) -> bool:

@@ -1,0 +1,384 @@
+"""Shell scripts (``.sh``, ``.bash``): the policies a setup script writes and the AWS CLI IAM
+commands it runs, read as text (the script is never run).
+
+A tutorial or a bootstrap script creates SageMaker's roles with the AWS CLI::
+
+    cat > trust.json <<EOF
+    {"Version": "2012-10-17", "Statement": [...]}
+    EOF
+    aws iam create-role --role-name ml-exec --assume-role-policy-document file://trust.json
+    aws iam put-role-policy --role-name ml-exec --policy-name jobs --policy-document '{...}'
+    aws iam attach-role-policy --role-name ml-exec --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess
+
+What is read:
+
+* a here-document whose body is a JSON object with a ``Statement`` (``<<EOF``, ``<<'EOF'``,
+  ``<<-EOF``), at its own lines and columns; the shell's expansions inside its strings
+  (``"arn:aws:iam::${ACCOUNT_ID}:role/x"``, ``$(aws sts ...)``) stay in the strings, as
+  placeholders do in templates; a body that is not JSON (an expansion in place of a value) is
+  not read, and not reported;
+* a single-quoted argument that is such a JSON object (``--policy-document '{...}'``);
+* ``aws iam`` commands: ``create-role`` and ``update-assume-role-policy`` give a role its trust
+  policy, ``put-role-policy`` / ``put-user-policy`` / ``put-group-policy`` an inline policy,
+  ``attach-role-policy`` / ``attach-user-policy`` / ``attach-group-policy`` a managed policy
+  (AWS's: SM105), each naming the document inline or as ``file://NAME`` of a here-document the
+  script writes. A document a command uses this way is that principal's (the escalation rules read
+  a script's policies for one role together), and a document given as a trust policy is one.
+
+Anything else in a script (variables, functions, loops, other commands) is not interpreted. A
+script without ``Statement`` or an AWS managed policy ARN is only scanned for credentials.
+"""
+from __future__ import annotations
+
+import re
+
+from ..located import ParseError, Span
+from ..model import Holder, ManagedPolicyRef, Origin, Val, build_document
+from .base import role_by_content
+
+#: Text a script must hold to be read for policies.
+MARKERS = ("Statement", ":iam::aws:policy/")
+
+_HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([A-Za-z_][A-Za-z0-9_]*)'|\"([A-Za-z_][A-Za-z0-9_]*)\"|\\?([A-Za-z_][A-Za-z0-9_]*))")
+_TARGET = re.compile(r">[ \t]*([^\s;|&<>]+)")
+_AWS_IAM = re.compile(r"(?:^|[\s;&|(`$])aws[ \t]+(?:--?[A-Za-z-]+(?:[ =][^\s-][^\s]*)?[ \t]+)*iam[ \t]+([a-z-]+)")
+
+#: aws iam sub-commands: -> (principal kind, option naming it, option holding the document, the document's role)
+_COMMANDS = {"create-role": ("role", "--role-name", "--assume-role-policy-document", "trust"),
+             "update-assume-role-policy": ("role", "--role-name", "--policy-document", "trust"),
+             "put-role-policy": ("role", "--role-name", "--policy-document", "identity"),
+             "put-user-policy": ("user", "--user-name", "--policy-document", "identity"),
+             "put-group-policy": ("group", "--group-name", "--policy-document", "identity"),
+             "attach-role-policy": ("role", "--role-name", "--policy-arn", ""),
+             "attach-user-policy": ("user", "--user-name", "--policy-arn", ""),
+             "attach-group-policy": ("group", "--group-name", "--policy-arn", "")}
+
+
+def parse(src):
+    """The script's pieces: (here-documents, single-quoted JSON arguments, commands), or None
+    when it holds no policy (it is then scanned for credentials only)."""
+    text = src.text
+    if not any(m in text for m in MARKERS):
+        from ..secrets import may_hold
+
+        if not may_hold(text):
+            src.text = None
+        return None
+    lines = text.split("\n")
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+    heredocs, skip = _heredocs(lines)
+    logical = _logical_lines(text, lines, starts, skip)
+    return heredocs, logical, starts
+
+
+def _heredocs(lines: list) -> tuple:
+    """[(target file name or "", first body line (1-based), body lines, the command's line)] and the
+    set of 0-based lines that are here-document bodies or their ends."""
+    out = []
+    skip: set = set()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i in skip or "<<" not in line or line.lstrip().startswith("#"):
+            i += 1
+            continue
+        pending = []
+        for m in _HEREDOC.finditer(line):
+            if line[m.start():m.start() + 3] == "<<<":
+                continue  # a here-string
+            word = m.group(2) or m.group(3) or m.group(4)
+            t = _TARGET.search(line, m.end()) or _TARGET.search(line[:m.start()])
+            pending.append((word, m.group(1) == "-", t.group(1) if t else ""))
+        j = i + 1
+        for word, dash, target in pending:
+            body_start = j
+            while j < len(lines) and (lines[j].lstrip("\t") if dash else lines[j]).rstrip("\r") != word:
+                j += 1
+            out.append((target, body_start + 1, lines[body_start:j], i + 1))
+            skip.update(range(body_start, min(j + 1, len(lines))))
+            j += 1
+        i = max(i + 1, j) if pending else i + 1
+    return out, skip
+
+
+def _logical_lines(text: str, lines: list, starts: list, skip: set) -> list:
+    """The script's commands, a line continued by a backslash joined to the next, outside
+    here-document bodies: [(first line (1-based), [word])], each word a :class:`_Word` (its text
+    with the shell's quotes removed, and where each of its characters is written)."""
+    out = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if i in skip:
+            i += 1
+            continue
+        first = i
+        words: list = []
+        cur = None
+        quote = None
+        j = i
+        col = 0
+        line = lines[j]
+        while True:
+            if col >= len(line):
+                if quote is not None and j + 1 < n:  # a quoted word goes on over the newline
+                    cur.add("\n", j + 1, col + 1)
+                    j += 1
+                    line, col = lines[j], 0
+                    continue
+                if cur is not None:
+                    words.append(cur.done())
+                    cur = None
+                break
+            ch = line[col]
+            if quote == "'":
+                if ch == "'":
+                    quote = None
+                else:
+                    cur.add(ch, j + 1, col + 1)
+                col += 1
+                continue
+            if quote == '"':
+                if ch == '"':
+                    quote = None
+                elif ch == "\\" and col + 1 < len(line) and line[col + 1] in '"\\$`':
+                    cur.add(line[col + 1], j + 1, col + 2)
+                    col += 1
+                else:
+                    cur.add(ch, j + 1, col + 1)
+                col += 1
+                continue
+            if ch == "\\" and col == len(line) - 1 and j + 1 < n:  # a continued line
+                if cur is not None:
+                    words.append(cur.done())
+                    cur = None
+                j += 1
+                line, col = lines[j], 0
+                continue
+            if ch == "#" and cur is None:
+                break  # a comment: the rest of the line
+            if ch in " \t;|&()":
+                if cur is not None:
+                    words.append(cur.done())
+                    cur = None
+                col += 1
+                continue
+            if cur is None:
+                cur = _Word()
+            if ch in "'\"":
+                quote = ch
+            elif ch == "\\" and col + 1 < len(line):
+                cur.add(line[col + 1], j + 1, col + 2)
+                col += 1
+            else:
+                cur.add(ch, j + 1, col + 1)
+            col += 1
+        if words:
+            out.append((first + 1, words))
+        i = j + 1
+    return out
+
+
+class _Word:
+    """One word of a command: ``text`` without the shell's quotes, ``at[i]`` the (line, column)
+    of its i-th character in the script; ``entry``: the document read from it, if one was."""
+
+    __slots__ = ("chars", "at", "text", "entry")
+
+    def __init__(self) -> None:
+        self.chars: list = []
+        self.at: list = []
+        self.entry = None
+
+    def add(self, ch: str, line: int, col: int) -> None:
+        self.chars.append(ch)
+        self.at.append((line, col))
+
+    def done(self) -> "_Word":
+        self.text = "".join(self.chars)
+        return self
+
+    @property
+    def line(self) -> int:
+        return self.at[0][0] if self.at else 1
+
+    @property
+    def col(self) -> int:
+        return self.at[0][1] if self.at else 1
+
+    def span(self, start: int = 0) -> Span:
+        """From its ``start``-th character to its end."""
+        a = self.at[min(start, len(self.at) - 1)] if self.at else (1, 1)
+        b = self.at[-1] if self.at else a
+        return Span(a[0], a[1], b[0], b[1] + 1)
+
+
+def extract(src, parsed) -> None:
+    if parsed is None:
+        src.kind = "text"
+        return
+    heredocs, logical, _starts = parsed
+    docs: dict = {}  # file name -> [(tree, label)] of here-documents that write it
+    order: list = []  # (tree, label, key) in the order met
+    for target, first_line, body, cmd_line in heredocs:
+        tree = _json("\n".join(body), (first_line, 1))
+        if tree is None:
+            continue
+        name = target.rsplit("/", 1)[-1]
+        label = f"here-document {name}" if name else f"here-document at line {cmd_line}"
+        order.append([tree, label, name, None, None])
+        if name:
+            docs.setdefault(name, []).append(order[-1])
+    consts = _constants(logical)
+    holders: dict = {}
+    for _line, words in logical:
+        for w in words:
+            t = w.text
+            k = t.find("{")
+            if k >= 0 and "Statement" in t and (not t[:k].strip() or _ASSIGN.match(t[:k] + "x")):
+                tree = _json(t[k:], w.at[k:])  # '{...}', or policy='{...}'
+                if tree is not None:
+                    w.entry = [tree, f"JSON at line {w.at[k][0]}", "", None, None]
+                    order.append(w.entry)
+        cmd = _iam_command(words)
+        if cmd is None:
+            continue
+        sub, opts = cmd
+        kind, who_opt, doc_opt, role = _COMMANDS[sub]
+        who = opts.get(who_opt)
+        holder = None
+        if who is not None and who[0].text[who[1]:].strip():
+            name = _expand(who[0].text[who[1]:], consts)
+            key = (kind, name)
+            holder = holders.get(key)
+            if holder is None:
+                iam_name = name if "$" not in name else None
+                holder = holders[key] = Holder(f"{src.path}::{kind}/{name}", f"{kind} {name}", kind, iam_name,
+                                               src.path, who[0].span(who[1]))
+        arg = opts.get(doc_opt)
+        if arg is None:
+            continue
+        word, start = arg
+        value = word.text[start:]
+        if not role:  # attach-*-policy --policy-arn
+            arn = _expand(value, consts)
+            if ":iam::aws:policy/" in arn:
+                label = f"{holder.name}: {sub}" if holder else sub
+                sp = word.span(start)
+                src.managed_refs.append(ManagedPolicyRef.of(Val(arn, sp, (label,)),
+                                                            Origin(src.path, "shell", label, (label,))))
+            continue
+        if word.entry is not None:
+            entries = [word.entry]
+            word.entry[1] = f"{sub} {doc_opt}"
+        elif value.startswith("file://"):
+            entries = docs.get(_expand(value[7:], consts).rsplit("/", 1)[-1], [])
+        else:
+            entries = []
+        for e in entries:
+            if role == "trust":
+                e[3] = "trust"
+            if holder is not None:
+                e[4] = e[4] or []
+                if holder not in e[4]:
+                    e[4].append(holder)
+    labels: dict = {}
+    for tree, label, _name, role, held in order:
+        n = labels.get(label, 0)
+        labels[label] = n + 1
+        role = role or role_by_content(tree)
+        doc = build_document(tree, Origin(src.path, "shell", label, (label,) if not n else (label, n)), role=role)
+        if held and role in ("identity", "trust"):
+            doc.principals = list(held)
+        src.documents.append(doc)
+        for st in doc.statements:
+            src.blocks.append(st.span)
+
+
+_ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _constants(logical: list) -> dict:
+    """Variables the script sets once, to a literal (``ROLE=ml-exec``, ``export ROLE="ml-exec"``)."""
+    seen: dict = {}
+    for _line, words in logical:
+        k = 1 if words[0].text in ("export", "readonly", "local", "declare") else 0
+        m = _ASSIGN.fullmatch(words[k].text) if k < len(words) else None
+        if m is None:
+            continue
+        name, value = m.group(1), m.group(2)
+        seen[name] = None if name in seen or "$" in value or "`" in value else value
+    return {k: v for k, v in seen.items() if v is not None}
+
+
+def _expand(s: str, consts: dict) -> str:
+    """``s`` with the variables the script sets once to a literal replaced by their value."""
+    if "$" not in s or not consts:
+        return s
+    return _VAR.sub(lambda m: consts.get(m.group(1) or m.group(2), m.group(0)), s)
+
+
+def _iam_command(words: list):
+    """(sub-command, {option: (word, where its value starts in the word)}) of an ``aws iam``
+    command this module reads, or None."""
+    names = [w.text for w in words]
+    for k in range(len(names) - 2):
+        if names[k] != "aws":
+            continue
+        j = k + 1
+        while j < len(names) and names[j].startswith("-"):
+            j += 1 if "=" in names[j] else 2  # a global option (--profile x, --region=y)
+        if j + 1 < len(names) and names[j] == "iam" and names[j + 1] in _COMMANDS:
+            opts: dict = {}
+            m = j + 2
+            while m < len(words):
+                w = names[m]
+                if w.startswith("--") and "=" in w:
+                    opt = w.split("=", 1)[0]
+                    opts[opt] = (words[m], len(opt) + 1)
+                    m += 1
+                elif w.startswith("--") and m + 1 < len(words):
+                    opts[w] = (words[m + 1], 0)
+                    m += 2
+                else:
+                    m += 1
+            return names[j + 1], opts
+    return None
+
+
+def _json(text: str, at):
+    """The located tree of a JSON object with a ``Statement`` written in ``text``, or None. ``at``:
+    for a here-document, the (line, column) of its first line; for a word, where each character
+    of ``text`` is written."""
+    text = text.replace("\r\n", "\n")
+    if not text.lstrip().startswith("{") or "Statement" not in text:
+        return None
+    from ..parsers.json_loc import parse_json
+
+    if isinstance(at, tuple):
+        line0 = at[0]
+
+        def mapper(ln: int, c: int) -> tuple:
+            return ln + line0 - 1, c
+    else:
+        starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                starts.append(i + 1)
+        last = len(at) - 1
+
+        def mapper(ln: int, c: int) -> tuple:
+            i = starts[min(ln, len(starts)) - 1] + c - 1
+            if i <= last:
+                return at[i]
+            return at[last][0], at[last][1] + i - last
+    try:
+        tree = parse_json(text, mapper=mapper)
+    except ParseError:
+        return None
+    if not isinstance(tree, dict) or "Statement" not in tree:
+        return None
+    return tree

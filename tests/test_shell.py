@@ -1,0 +1,101 @@
+"""Shell scripts: policies in here-documents and quoted arguments, and the AWS CLI IAM commands
+that say whose they are; exact codes, lines and columns."""
+import textwrap
+
+from keygen import key_id
+
+SCRIPT = textwrap.dedent('''\
+    #!/bin/bash
+    set -euo pipefail
+    ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)
+    ROLE=ml-exec
+    cat > trust.json <<EOF
+    {
+      "Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]
+    }
+    EOF
+    aws iam create-role --role-name "$ROLE" \\
+        --assume-role-policy-document file://trust.json
+    aws iam put-role-policy --role-name $ROLE --policy-name jobs --policy-document '{
+      "Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "iam:PassRole"], "Resource": "*"}]
+    }'
+    # lint-policies: ignore[SM105] -- workshop account, deleted after the session
+    aws iam attach-role-policy --role-name $ROLE --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess
+    aws --region us-east-1 iam attach-role-policy --role-name "$ROLE" --policy-arn=arn:aws:iam::aws:policy/AdministratorAccess
+    cat <<-'END' > /tmp/boundary.json
+    \t{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:Create*",
+    \t  "Resource": "arn:aws:sagemaker:us-east-1:${ACCOUNT_ID}:model/*"}]}
+    \tEND
+    echo "Statement" # not a policy
+    ''').replace("\\t", "\t")
+
+
+def at(text, needle, nth=0):
+    hits = [(i + 1, line.index(needle) + 1) for i, line in enumerate(text.split("\n")) if needle in line]
+    return hits[nth]
+
+
+def test_here_documents_quoted_arguments_and_cli_commands(lint):
+    res = lint(SCRIPT, "setup.sh", select=["IAM302", "IAM301", "SM301", "SM105", "SM102"])
+    got = [(f.code, f.span.line, f.span.col) for f in res]
+    assert got == [
+        ("IAM302", *at(SCRIPT, '"*"}, "Action"')),
+        ("IAM301", *at(SCRIPT, '"iam:PassRole"')),
+        ("SM301", *at(SCRIPT, '"iam:PassRole"')),
+        ("SM105", *at(SCRIPT, "arn:aws:iam::aws:policy/AdministratorAccess")),
+        ("SM102", *at(SCRIPT, '"sagemaker:Create*"')),
+    ]
+    sm301 = next(f for f in res if f.code == "SM301")
+    # the role is named by the value the script gives its variable
+    assert sm301.message.startswith("role ml-exec may pass any role")
+    sm105 = next(f for f in res if f.code == "SM105")
+    assert sm105.label == "role ml-exec: attach-role-policy"
+
+
+def test_the_suppression_comment_before_a_command(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "setup.sh").write_text(SCRIPT)
+    res = run(["setup.sh"], Options(select=["SM105", "LP100"]))
+    assert [f.code for f in res.findings] == ["SM105"]
+    assert [(f.code, f.span.line) for f in res.suppressed] == [("SM105", at(SCRIPT, "AmazonSageMakerFullAccess")[0])]
+
+
+def test_a_trust_policy_by_the_command_that_uses_it(lint):
+    # a trust policy is one because create-role takes it, whatever it holds
+    text = ("aws iam create-role --role-name r --assume-role-policy-document "
+            """'{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", """
+            """"Principal": {"Service": "sagemaker.amazonaws.com"}, "Resource": "*"}]}'\n""")
+    res = lint(text, "mk.sh", select=["LP002"])
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("LP002", 1, text.index('"Resource"') + 1)]
+
+
+def test_double_quoted_json_columns_count_the_backslashes(lint):
+    text = ('aws iam put-user-policy --user-name u --policy-name p --policy-document "{\\"Version\\": '
+            '\\"2012-10-17\\", \\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sagemaker:*\\", '
+            '\\"Resource\\": \\"*\\"}]}"\n')
+    res = lint(text, "u.sh", select=["SM101"])
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM101", 1, text.index('"sagemaker:*') + 1)]
+
+
+def test_what_is_not_json_is_not_read_and_not_reported(lint):
+    text = textwrap.dedent('''\
+        cat <<EOF > p.json
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": $ACTIONS, "Resource": "*"}]}
+        EOF
+        policy='{"Statement": ['"$PART"
+        echo "done"
+        ''')
+    assert lint(text, "gen.sh") == []
+    assert lint("#!/bin/sh\necho 'Statement: nothing to see'\n", "plain.sh") == []
+
+
+def test_scripts_without_policies_are_scanned_for_credentials(lint):
+    kid = key_id("shell-script")
+    text = f"#!/bin/sh\nexport AWS_ACCESS_KEY_ID={kid}\naws s3 ls\n"
+    res = lint(text, "run.sh")
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("KEY401", 2, 26)]
+    assert all(kid not in f.message for f in res)
