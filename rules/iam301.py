@@ -79,7 +79,7 @@ class PassRoleUnscoped(Rule):
                     yield self.finding(v, f'iam:PassRole{via} is granted {where}: any role can be passed '
                                           f'{to}; scope Resource to the roles meant to be passed{cond}',
                                        severity=sev)
-            elif _notaction_grants_passrole(st):
+            elif st.not_action is not None and _notaction_grants_passrole(st):
                 yield self.finding(st.not_action.key_span,
                                    f'NotAction does not exclude iam:PassRole, so it is granted {where}: any role can be '
                                    f'passed {to}; list the actions instead, or add iam:PassRole to NotAction{cond}',

@@ -1123,3 +1123,17 @@ def test_iam109_account_that_fits_no_kind_when_some_kinds_fix_one(monkeypatch):
         if reported:
             assert msg == (f'"{value}" has an account ("111122223333"), but demo ARNs of this kind have none, '
                            f'so it matches nothing')
+
+
+@pytest.mark.parametrize("statement", [
+    '{"Effect": "Allow", "Acti0n": ["iam:PassRole"], "Resource": "*"}',
+    '{"Effect": "Allow", "Resource": "*"}',
+    '{"Effect": "Deny", "Resource": "*"}',
+    '{"Effect": "Allow", "Principal": "*"}',
+    '{"Effect": "Allow", "Action": "iam:PassRole"}',
+])
+def test_a_statement_missing_its_fields_is_lp002_and_breaks_no_rule(lint, statement):
+    text = ('{"Version": "2012-10-17", "Statement": [' + statement +
+            ', {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}')
+    codes = {f.code for f in lint(text)}
+    assert "LP002" in codes and "LP000" not in codes
