@@ -136,3 +136,17 @@ def test_format_3_worksheets(lint):
                                                ' "Resource": "*"}]}']}]}],
           "metadata": {}, "nbformat": 3}
     assert [f.code for f in lint(json.dumps(nb, indent=1), "v3.ipynb", select=["SM101"])] == ["SM101"]
+
+
+def test_every_truncation_and_stray_character_is_read_without_an_internal_error(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    text = notebook(["!pip install boto3", "import json"], POLICY_CELL, ["%%bash", "ls"], ATTACH_CELL)
+    texts = [text[:i] for i in range(0, len(text), 13)]
+    texts += [text[:i] + ch + text[i:] for i in range(0, len(text), 41) for ch in ('"', "\\", "{", "\u00e9")]
+    for k, t in enumerate(texts):
+        (tmp_path / f"n{k}.ipynb").write_text(t)
+    res = run(["."], Options(select=["LP000", "SM", "IAM"]))
+    assert res.findings
+    assert [f for f in res.findings if f.code == "LP000"] == []

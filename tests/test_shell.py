@@ -99,3 +99,16 @@ def test_scripts_without_policies_are_scanned_for_credentials(lint):
     res = lint(text, "run.sh")
     assert [(f.code, f.span.line, f.span.col) for f in res] == [("KEY401", 2, 26)]
     assert all(kid not in f.message for f in res)
+
+
+def test_every_truncation_and_stray_quote_is_read_without_an_internal_error(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    texts = [SCRIPT[:i] for i in range(0, len(SCRIPT), 11)]
+    texts += [SCRIPT[:i] + ch + SCRIPT[i:] for i in range(0, len(SCRIPT), 37) for ch in ("'", '"', "\\", "{")]
+    for k, t in enumerate(texts):
+        (tmp_path / f"s{k}.sh").write_text(t)
+    res = run(["."], Options(select=["LP000", "SM", "IAM"]))
+    assert res.findings  # the scripts are read
+    assert [f for f in res.findings if f.code == "LP000"] == []
