@@ -577,3 +577,58 @@ def test_tf_policy_rendered_by_a_template_file_data_source(tmp_path, monkeypatch
     (f,) = sm301(["ml"])
     assert f.label.startswith("aws_iam_role.r")
     assert related(f) == [("ml/iam/policy.json",) + pos(text, '"sagemaker:CreateTrainingJob"')]
+
+
+# ---------------------------------------------------------------------------
+# CloudFormation: a managed policy of the template attached by the ARN of its name
+
+CFN_BY_NAME = """\
+Resources:
+  Jobs:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: ml-pass
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: "*"
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: sagemaker.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - ATTACHED
+      Policies:
+        - PolicyName: train
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: sagemaker:CreateTrainingJob
+                Resource: "*"
+"""
+
+
+@pytest.mark.parametrize("attached, joined", [
+    ('!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/ml-pass"', True),
+    ("arn:aws:iam::123456789012:policy/ml-pass", True),
+    ("!Ref Jobs", True),
+    ("arn:aws:iam::123456789012:policy/other-policy", False),
+])
+def test_cfn_managed_policy_attached_by_the_arn_of_its_name(tmp_path, attached, joined):
+    text = CFN_BY_NAME.replace("ATTACHED", attached)
+    (tmp_path / "t.yaml").write_text(text)
+    found = sm301([str(tmp_path / "t.yaml")])
+    if not joined:
+        assert found == []
+        return
+    assert [(f.span.line, f.span.col) for f in found] == [(10, 21)]
+    assert found[0].message.startswith("AWS::IAM::Role Role may pass any role")
+    assert [(r.span.line, r.span.col) for r in found[0].related] == [(29, 25)]

@@ -777,13 +777,7 @@ class _Template:
         """Logical IDs of the managed policies used as a permissions boundary in this template:
         ``!Ref P``, ``!GetAtt P.PolicyArn``, or an ARN (literal or ``!Sub``) ending in P's
         ``ManagedPolicyName``."""
-        names: dict = {}
-        for lid, res in self.resources.items():
-            if isinstance(res, dict) and res.get("Type") == "AWS::IAM::ManagedPolicy":
-                props = res.get("Properties")
-                name = props.get("ManagedPolicyName") if isinstance(props, dict) else None
-                if isinstance(name, str):
-                    names[str(name)] = str(lid)
+        names = self.managed_policy_names()
         out: set = set()
         for res in self.resources.values():
             if not (isinstance(res, dict) and res.get("Type") in IAM_PRINCIPAL_TYPES):
@@ -798,14 +792,21 @@ class _Template:
                 target = att[0] if isinstance(att, list) and att else str(att).split(".", 1)[0]
                 out.add(str(target))
                 continue
-            text = ref.get("Fn::Sub") if isinstance(ref, dict) else ref
-            if isinstance(text, list) and text:
-                text = text[0]
-            if isinstance(text, str) and ":policy/" in text:
-                lid = names.get(text.rsplit("/", 1)[-1])
-                if lid is not None:
-                    out.add(lid)
+            lid = _policy_named_by_arn(ref, names)
+            if lid is not None:
+                out.add(lid)
         return out
+
+    def managed_policy_names(self) -> dict:
+        """``ManagedPolicyName`` -> logical ID of the template's managed policies."""
+        names: dict = {}
+        for lid, res in self.resources.items():
+            if isinstance(res, dict) and res.get("Type") == "AWS::IAM::ManagedPolicy":
+                props = res.get("Properties")
+                name = props.get("ManagedPolicyName") if isinstance(props, dict) else None
+                if isinstance(name, str):
+                    names[str(name)] = str(lid)
+        return names
 
     def run(self) -> None:
         first = len(self.src.documents)
@@ -912,6 +913,7 @@ class _Template:
         if not holders:
             return
         attached: dict = {}  # policy resource logical ID -> [Holder]
+        names = self.managed_policy_names()
 
         def add(policy_lid: Any, h: Holder) -> None:
             lst = attached.setdefault(str(policy_lid), [])
@@ -930,6 +932,8 @@ class _Template:
                     value = props.get(prop)
                     for item in (value if isinstance(value, list) else [value]):
                         target = ref_target(item)
+                        if target is None and names:
+                            target = _policy_named_by_arn(item, names)  # arn:...:policy/<its ManagedPolicyName>
                         if target is not None:
                             add(target, holders[lid])
             elif typ in IAM_POLICY_TYPES:
@@ -1620,3 +1624,15 @@ def _metadata_entries(meta: Any, path: tuple, scope: str, region: Optional[Span]
         d.hint = "add `reason:` to the Metadata ignore entry"
         out.append(d)
     return out
+
+
+def _policy_named_by_arn(value: Any, names: dict) -> Optional[str]:
+    """The logical ID of the template's managed policy an ARN names by its ``ManagedPolicyName``
+    (``arn:aws:iam::123456789012:policy/jobs``, ``!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/jobs``),
+    or None."""
+    text = value.get("Fn::Sub") if isinstance(value, dict) and len(value) == 1 else value
+    if isinstance(text, list) and text:
+        text = text[0]
+    if isinstance(text, str) and ":policy/" in text:
+        return names.get(text.rsplit("/", 1)[-1])
+    return None
