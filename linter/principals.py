@@ -155,7 +155,9 @@ class Principal(Record):
                            for v in (st.action.values if st.action is not None else ())):
                     continue
                 for v in st.principal.values_of("Service"):
-                    if isinstance(v.value, str) and v.value.lower() == service.lower():
+                    # CloudFormation's !Sub "sagemaker.${AWS::URLSuffix}" is the same principal
+                    if isinstance(v.value, str) and v.value.lower().replace(
+                            "${aws::urlsuffix}", "amazonaws.com") == service.lower():
                         return True
         return False
 
@@ -462,10 +464,11 @@ def passes_any_role(g: Grant) -> bool:
             continue  # which account's roles: still every role of it
         if key != "iam:passedtoservice" and key not in NEUTRAL_KEYS:
             return False  # any other key may keep the grant from applying: not guessed
-        if any(isinstance(v.value, str) and "${" in v.value for v in c.values):
+        vals = [v.value.replace("${AWS::URLSuffix}", "amazonaws.com") if isinstance(v.value, str) else v.value
+                for v in c.values]  # !Sub "sagemaker.${AWS::URLSuffix}": the service principal
+        if any(isinstance(v, str) and "${" in v for v in vals):
             return False
         if key == "iam:passedtoservice":
-            vals = [v.value for v in c.values]
             if any(not isinstance(v, str) for v in vals):
                 return False
             op = c.base_operator

@@ -110,7 +110,7 @@ def _notaction_grants_passrole(st) -> bool:
     return not any(kb.pattern_matches(v.value, "iam:PassRole") for v in vals)
 
 
-_SERVICE_PRINCIPAL = LazyRe(r"^[a-z0-9*?][a-z0-9.*?-]*\.amazonaws\.com(?:\.cn)?$")
+_SERVICE_PRINCIPAL = LazyRe(r"^[a-z0-9*?][a-z0-9.*?-]*\.(?:amazonaws\.com(?:\.cn)?|\$\{AWS::URLSuffix\})$")
 
 
 def _passed_to(st) -> tuple:

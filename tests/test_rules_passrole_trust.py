@@ -73,3 +73,43 @@ def test_iam302_forallvalues_in_cloudformation(lint, trust_stmt, narrowed):
     text = cfn(trust=trust_stmt)
     want = [] if narrowed else [("IAM302",) + pos(text, '"*"')]
     assert found_at(lint, text, "template.yaml", "IAM302") == want
+
+
+URLSUFFIX_TEMPLATE = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: SERVICE
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: [iam:PassRole]
+                Resource: "*"
+                Condition:
+                  StringEquals:
+                    iam:PassedToService: SERVICE
+              - Effect: Allow
+                Action: sagemaker:CreateTrainingJob
+                Resource: "*"
+"""
+
+
+@pytest.mark.parametrize("service", ['!Sub "sagemaker.${AWS::URLSuffix}"',
+                                     '!Join ["", ["sagemaker.", !Ref "AWS::URLSuffix"]]',
+                                     "sagemaker.amazonaws.com"])
+def test_passed_to_service_written_with_the_url_suffix_is_sagemaker(lint, service):
+    """CloudFormation's AWS::URLSuffix is amazonaws.com (amazonaws.com.cn in China): the condition
+    names SageMaker, IAM301 is a warning naming it, and the path is SM301 all the same."""
+    text = URLSUFFIX_TEMPLATE.replace("SERVICE", service)
+    got = [(f.code, f.span.line, f.span.col, f.severity) for f in lint(text, "t.yaml", select=["IAM301", "SM301"])]
+    assert got == [("IAM301", 18, 26, "warning"), ("SM301", 18, 26, "error")]
