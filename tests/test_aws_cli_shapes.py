@@ -54,3 +54,27 @@ def test_account_authorization_details(lint):
 
 def test_plain_json_is_not_a_policy(lint):
     assert lint(json.dumps({"Resources": "nope", "x": [1, 2]})) == []
+
+
+TRUST_ANY = {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+
+
+def test_get_role_list_roles_and_create_role_input_trust_policies(lint):
+    role = {"Path": "/", "RoleName": "ml-exec", "Arn": "arn:aws:iam::123456789012:role/ml-exec",
+            "AssumeRolePolicyDocument": TRUST_ANY}
+    text = json.dumps({"Role": role}, indent=2)
+    fs = lint(text, "get-role.json", select=["IAM302"])
+    line = next(i for i, ln in enumerate(text.split("\n"), 1) if '"AWS": "*"' in ln)
+    col = text.split("\n")[line - 1].index('"*"') + 1
+    assert [(f.code, f.span.line, f.span.col, f.label) for f in fs] == [
+        ("IAM302", line, col, "role ml-exec trust policy")]
+    # list-roles: every role's trust policy, URL-encoded as the API returns it
+    other = dict(role, RoleName="ok", AssumeRolePolicyDocument=quote(json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+                                                 "Action": "sts:AssumeRole"}]})))
+    listed = json.dumps({"Roles": [other, dict(role, AssumeRolePolicyDocument=quote(json.dumps(TRUST_ANY)))]}, indent=2)
+    assert [f.label for f in lint(listed, "roles.json", select=["IAM302", "LP"])] == ["role ml-exec trust policy"]
+    # create-role --cli-input-json: the document as a JSON string
+    given = json.dumps({"RoleName": "ml-exec", "AssumeRolePolicyDocument": json.dumps(TRUST_ANY)}, indent=2)
+    assert [(f.code, f.span.line) for f in lint(given, "create-role.json", select=["IAM302"])] == [("IAM302", 3)]

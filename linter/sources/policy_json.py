@@ -71,6 +71,14 @@ def _shape(tree: Any) -> Optional[str]:
         return "inline-policy"
     if "UserDetailList" in tree or "RoleDetailList" in tree:
         return "authorization-details"
+    role = tree.get("Role")
+    if isinstance(role, dict) and "AssumeRolePolicyDocument" in role:
+        return "role"  # get-role, create-role
+    roles = tree.get("Roles")
+    if isinstance(roles, list) and any(isinstance(r, dict) and "AssumeRolePolicyDocument" in r for r in roles):
+        return "roles"  # list-roles
+    if "AssumeRolePolicyDocument" in tree and "RoleName" in tree:
+        return "role-input"  # create-role --cli-input-json
     return None
 
 
@@ -113,6 +121,18 @@ def extract(src, tree: Any) -> None:
         owner = _owner(tree)
         label = f"{owner} inline policy {tree.get('PolicyName', '')}".strip()
         _add_maybe_string(src, tree["PolicyDocument"], ("PolicyDocument",), label, "identity")
+    elif shape in ("role", "roles", "role-input"):
+        if shape == "role":
+            roles = [(tree["Role"], ("Role",))]
+        elif shape == "roles":
+            roles = [(r, ("Roles", i)) for i, r in enumerate(tree["Roles"]) if isinstance(r, dict)]
+        else:
+            roles = [(tree, ())]
+        for r, path in roles:
+            if "AssumeRolePolicyDocument" in r:
+                label = f"role {r.get('RoleName', '')} trust policy".replace("  ", " ")
+                _add_maybe_string(src, r["AssumeRolePolicyDocument"], path + ("AssumeRolePolicyDocument",), label,
+                                  "trust")
     elif shape == "authorization-details":
         first = len(src.documents)
         _authorization_details(src, tree)
