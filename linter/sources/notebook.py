@@ -27,7 +27,7 @@ from .python_code import _Converter, _layout
 #: a JSON string (a double quote inside a cell's source is written ``\\"``).
 MARKERS = ("aws_cdk", 'Statement\\"', "'Statement'", ":iam::aws:policy/")
 
-_MAGIC = re.compile(r"[ \t]*(?:[%!]|[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*[%!](?!=))")
+_MAGIC = re.compile(r"\A[ \t]*(?:[%!]|[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*[%!](?!=))")
 
 
 def parse(src):

@@ -41,7 +41,6 @@ MARKERS = ("Statement", ":iam::aws:policy/")
 
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([A-Za-z_][A-Za-z0-9_]*)'|\"([A-Za-z_][A-Za-z0-9_]*)\"|\\?([A-Za-z_][A-Za-z0-9_]*))")
 _TARGET = re.compile(r">[ \t]*([^\s;|&<>]+)")
-_AWS_IAM = re.compile(r"(?:^|[\s;&|(`$])aws[ \t]+(?:--?[A-Za-z-]+(?:[ =][^\s-][^\s]*)?[ \t]+)*iam[ \t]+([a-z-]+)")
 
 #: aws iam sub-commands: -> (principal kind, option naming it, option holding the document, the document's role)
 _COMMANDS = {"create-role": ("role", "--role-name", "--assume-role-policy-document", "trust"),
@@ -85,12 +84,17 @@ def _heredocs(lines: list) -> tuple:
             i += 1
             continue
         pending = []
+        targets = None
         for m in _HEREDOC.finditer(line):
             if line[m.start():m.start() + 3] == "<<<":
                 continue  # a here-string
+            if len(pending) >= 8:
+                break
             word = m.group(2) or m.group(3) or m.group(4)
-            t = _TARGET.search(line, m.end()) or _TARGET.search(line[:m.start()])
-            pending.append((word, m.group(1) == "-", t.group(1) if t else ""))
+            if targets is None:  # where output goes: the file after the first '>' of the line
+                targets = [(t.start(), t.group(1)) for t in _TARGET.finditer(line)]
+            after = [name for at, name in targets if at > m.start()]
+            pending.append((word, m.group(1) == "-", after[0] if after else targets[-1][1] if targets else ""))
         j = i + 1
         for word, dash, target in pending:
             body_start = j
@@ -297,7 +301,7 @@ def extract(src, parsed) -> None:
             src.blocks.append(st.span)
 
 
-_ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
+_ASSIGN = re.compile(r"\A([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.S)
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
