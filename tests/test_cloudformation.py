@@ -723,3 +723,57 @@ def test_dynamic_references_are_one_arn_segment(lint):
     found = lint(DYNAMIC, name="template.yaml", select=["SM203", "IAM301", "IAM109", "IAM110"])
     assert at(found) == [("IAM301",) + pos(DYNAMIC, "iam:PassRole")]
     assert '"arn:${AWS::Partition}:iam::${resolve:ssm:/org/account-id}:role/*"' in found[0].message
+
+
+STACK_SET = """\
+Resources:
+  Roles:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: ml-roles
+      PermissionModel: SERVICE_MANAGED
+      TemplateBody: |
+        AWSTemplateFormatVersion: '2010-09-09'
+        Resources:
+          Exec:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: '2012-10-17'
+                Statement:
+                  - Effect: Allow
+                    Principal: {AWS: '*'}
+                    Action: sts:AssumeRole
+              Policies:
+                - PolicyName: p
+                  PolicyDocument:
+                    Version: '2012-10-17'
+                    Statement:
+                      - Effect: Allow
+                        Action: ['sagemaker:CreateTrainingJob', 'iam:PassRole']
+                        Resource: !Sub 'arn:${AWS::Partition}:*'
+"""
+
+
+def test_stack_set_template_body_is_linted_as_a_template_at_its_lines(lint):
+    codes = ["IAM302", "IAM301", "SM301"]
+    got = [(f.code, f.span.line, f.span.col, f.label) for f in lint(STACK_SET, "stackset.yaml", select=codes)]
+    assert got == [
+        ("IAM302", 17, 38, "AWS::IAM::Role Exec AssumeRolePolicyDocument"),
+        ("IAM301", 25, 65, "AWS::IAM::Role Exec Policies[0].PolicyDocument"),
+        ("SM301", 25, 65, "AWS::IAM::Role Exec Policies[0].PolicyDocument"),
+    ]
+    # the same template as a JSON string
+    import json
+
+    from linter.parsers.yaml_loc import parse_yaml_stream
+
+    inner = STACK_SET.split("TemplateBody: |\n", 1)[1]
+    body = json.dumps(json.loads(json.dumps(parse_yaml_stream(
+        "\n".join(line[8:] for line in inner.split("\n")))[0], default=str)))
+    text = json.dumps({"Resources": {"Roles": {"Type": "AWS::CloudFormation::StackSet",
+                                               "Properties": {"TemplateBody": body}}}})
+    assert sorted(f.code for f in lint(text, "stackset.json", select=codes)) == ["IAM301", "IAM302", "SM301"]
+    # a body that does not parse alone is not read, and not reported
+    broken = STACK_SET.replace("Principal: {AWS: '*'}", "Principal: {AWS: '*'")
+    assert lint(broken, "stackset.yaml", select=codes + ["LP"]) == []

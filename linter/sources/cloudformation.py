@@ -867,6 +867,9 @@ class _Template:
                 # An endpoint policy only limits what passes through the endpoint; it grants nothing.
                 self.document_property(typ, lid, props, "PolicyDocument", base, "endpoint")
                 handled.add("PolicyDocument")
+            if typ == "AWS::CloudFormation::StackSet" and "TemplateBody" in props:
+                self.stack_set_template(props["TemplateBody"], base + ("TemplateBody",))
+                handled.add("TemplateBody")
             self.nested_policy_documents(typ, lid, props, base, handled)
         self.report_duplicates()
         try:
@@ -1027,6 +1030,33 @@ class _Template:
             return None
         tree = self.resolver.resolve(node)
         return tree if isinstance(tree, dict) else None
+
+    @_guarded
+    def stack_set_template(self, body: Any, prefix: tuple) -> None:
+        """The template a StackSet deploys to every account (``TemplateBody``: a YAML or JSON string,
+        usually a block scalar, or a mapping): linted as a template of its own, at its place in
+        the file."""
+        tree = body if isinstance(body, dict) else None
+        if isinstance(body, LStr) and "Resources" in body:
+            text = str(body)
+            mapper = string_mapper(self.text_index, body, text)
+            try:
+                if text.lstrip().startswith("{"):
+                    from ..parsers.json_loc import parse_json
+
+                    tree = parse_json(text, mapper=mapper)
+                else:
+                    from ..parsers import yaml_loc
+                    from ..parsers.json_loc import _remap
+
+                    docs = yaml_loc.parse_yaml_stream(text)
+                    tree = docs[0] if docs else None
+                    if tree is not None:
+                        _remap(tree, mapper)
+            except ParseError:
+                return  # not read (a body CloudFormation builds with !Sub or !Join may not parse alone)
+        if isinstance(tree, dict) and isinstance(tree.get("Resources"), dict):
+            extract_resources(self.src, tree, prefix)
 
     def json_document(self, value: Any, written: Any, exact: bool) -> Optional[Any]:
         """Parse a policy written as a JSON string; positions map into the template.
