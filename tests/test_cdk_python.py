@@ -666,3 +666,26 @@ def test_keyword_arguments_from_a_dict_literal(lint):
         role.add_to_policy(iam.PolicyStatement(**props))
     ''')
     assert found(lint(text, "stack.py", select=["SM101", "LP002"])) == [("SM101", 4, 17)]
+
+
+def test_codebuild_step_role_policy_statements_are_its_roles(lint):
+    text = py('''
+        from aws_cdk import Stack, pipelines, aws_iam as iam
+
+
+        class DeployStack(Stack):
+            def __init__(self, scope, cid, **kw):
+                super().__init__(scope, cid, **kw)
+                pipelines.CodeBuildStep(
+                    "Train",
+                    commands=["python train.py"],
+                    role_policy_statements=[
+                        iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"]),
+                        iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"], resources=["*"]),
+                    ],
+                )
+    ''')
+    res = lint(text, "pipeline.py", select=["SM301"])
+    assert found(res, with_label=True) == [("SM301", 11, 46, "DeployStack/Train: role_policy_statements")]
+    assert res[0].message.startswith("DeployStack/Train may pass any role")
+    assert [(r.span.line, r.span.col) for r in res[0].related] == [(12, 46)]

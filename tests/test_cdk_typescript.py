@@ -413,3 +413,23 @@ def test_concat_spread_and_type_assertions_of_known_lists(lint):
     ''')
     assert found(lint(text, "s.ts", select=["SM101", "IAM301"])) == [
         ("IAM301", 4, 15), ("SM101", 5, 66), ("IAM301", 7, 64)]
+
+
+def test_codebuild_step_role_policy_statements_are_its_roles(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import * as pipelines from 'aws-cdk-lib/pipelines';
+
+        export function step() {
+          return new pipelines.CodeBuildStep('Train', {
+            commands: ['python train.py'],
+            rolePolicyStatements: [
+              new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] }),
+              new iam.PolicyStatement({ actions: ['sagemaker:CreateTrainingJob'], resources: ['*'] }),
+            ],
+          });
+        }
+    ''')
+    res = lint(text, "pipeline.ts", select=["SM301"])
+    assert found(res) == [("SM301", 8, 43)]
+    assert res[0].message.startswith("Train may pass any role")

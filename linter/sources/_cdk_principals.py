@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Optional
 
 from ..model import Holder
-from .cdk import (_IDENTITY_METHODS, _INITIAL_POLICY, N, Reader, _construct_name, _has_prop, _target_name,
+from .cdk import (_IDENTITY_METHODS, _INITIAL_POLICY, _STEP_POLICY, N, Reader, _construct_name, _has_prop, _target_name,
                   last_name, snake, text, trust_policy_of)
 
 #: Principal constructs: class name -> (kind, the property holding its IAM name).
@@ -178,7 +178,7 @@ class _Model:
                     kind = prop.split("_")[0].rstrip("s")
                     owners = [self.principal(it, stack, kind) for it in self.items(props.get(prop, (None, None))[1])]
                     self.attach(call, [o for o in owners if o is not None])
-            elif _has_prop(call, _INITIAL_POLICY) and self.has_role(call):
+            elif _has_prop(call, _INITIAL_POLICY) and (self.has_role(call) or _has_prop(call, _STEP_POLICY)):
                 # lambda.Function(initial_policy=[...]): the statements of the function's role
                 self.own(_head(stack, _construct_name(r, call, name)), ("role-of", id(call)))
             elif callee.kind == "attr" and low in _IDENTITY_METHODS:

@@ -843,6 +843,8 @@ def _construct_id(r: Reader, call: Optional[N]) -> str:
     if call is None or call.kind != "call":
         return ""
     v = r.follow(r.arg(call, 1, "id"))
+    if (v is None or v.kind != "str") and call.b and _has_prop(call, _STEP_POLICY):
+        v = r.follow(call.b[0])  # pipelines.CodeBuildStep("Id", ...): a step takes no scope
     return v.a if v is not None and v.kind == "str" else ""
 
 
@@ -1057,9 +1059,11 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         _call_aws_service(r, out, call, stack)
         return
     if _has_prop(call, _INITIAL_POLICY):
-        # lambda.Function(initial_policy=[...]) and the like: statements of the construct's role
-        out.doc(_statements_doc(r, call, r.props(call)["initial_policy"]),
-                _label(stack, _construct_name(r, call, name), "initial_policy"), "identity")
+        # lambda.Function(initial_policy=[...]), pipelines.CodeBuildStep(role_policy_statements=[...]):
+        # statements of the construct's role
+        props = r.props(call)
+        key = next(k for k in ("initial_policy", "role_policy_statements") if k in props)
+        out.doc(_statements_doc(r, call, props[key]), _label(stack, _construct_name(r, call, name), key), "identity")
     if name == "User":
         props = r.props(call)
         _managed_list(r, out, props, _label(stack, _construct_name(r, call, name), "managed_policies"))
@@ -1104,7 +1108,9 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
 
 
-_INITIAL_POLICY = ("initial_policy", "initialPolicy")
+_INITIAL_POLICY = ("initial_policy", "initialPolicy", "role_policy_statements", "rolePolicyStatements")
+#: Statement lists of a construct that takes no scope (``pipelines.CodeBuildStep("Id", ...)``).
+_STEP_POLICY = ("role_policy_statements", "rolePolicyStatements")
 _ASSUMED_BY = ("assumed_by", "assumedBy")
 
 
