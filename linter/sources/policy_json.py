@@ -61,7 +61,10 @@ def _shape(tree: Any) -> Optional[str]:
     """Which shape a JSON document is: ``policy``, an AWS CLI output, or None."""
     if not isinstance(tree, dict):
         return None
-    if "Statement" in tree:
+    if "Statement" in tree and (isinstance(tree["Statement"], (dict, list))
+                                or tree.get("Version") in ("2012-10-17", "2008-10-17")):
+        # a policy (a "Statement" that is a number or a word, with no policy Version, is some
+        # other JSON's key: a tokenizer's vocabulary, a translation table)
         return "policy"
     pv = tree.get("PolicyVersion")
     if isinstance(pv, dict) and "Document" in pv:
