@@ -946,3 +946,44 @@ module "v5" {
 }
 '''}
     assert codes(lint(tmp_path, files, select=["SM105"])) == [("main.tf", "SM105", 4, 14), ("main.tf", "SM105", 11, 30)]
+
+
+LOCALS_TF = """\
+locals {
+  sm_actions = ["sagemaker:CreateTrainingJob", "sagemaker:DeleteEndpoint"]
+  everything = "*"
+  statement  = { Effect = "Allow", Action = ["iam:PassRole"], Resource = local.everything }
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = local.sm_actions
+    resources = [local.everything]
+  }
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [local.statement] })
+}
+resource "aws_iam_role_policy" "both" {
+  role   = "r"
+  policy = data.aws_iam_policy_document.d.json
+}
+resource "aws_iam_role_policy" "pass" {
+  role   = "r"
+  policy = aws_iam_policy.p.policy
+}
+"""
+
+
+def test_locals_of_the_file_are_followed_into_policies(lint):
+    """A whole value that is local.name (actions, a resource, a statement, a local of a local) is
+    the local's value, reported where the local writes it."""
+    got = [(f.code, f.span.line, f.span.col) for f in lint(LOCALS_TF, "main.tf", select=["SM201", "IAM301"])]
+    assert got == [("SM201", 3, 16), ("IAM301", 4, 46)]
+
+
+def test_a_local_of_another_file_stays_unknown(lint, tmp_path):
+    (tmp_path / "locals.tf").write_text('locals {\n  everything = "*"\n}\n')
+    text = LOCALS_TF.split("data ", 1)[0].replace('  everything = "*"\n', "") + "data " + LOCALS_TF.split("data ", 1)[1]
+    got = [f.code for f in lint(text, "main.tf", select=["SM201", "IAM301"])]
+    assert got == []  # its positions would be in another file: not guessed

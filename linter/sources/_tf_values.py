@@ -59,6 +59,10 @@ def _unless_directives(tpl, facts: tuple) -> tuple:
 
 def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None,
           facts: tuple = _UNSIZED) -> None:
+    if file is None and ctx.doc is not None and "local." in ctx.src.text:
+        locs = _file_locals(ctx)
+        if locs:
+            tree = _with_locals(tree, locs, 0)
     if role is None:
         role = role_by_content(tree)
     doc = build_document(tree, ctx.origin(label, path, file), role=role)
@@ -69,6 +73,45 @@ def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], fi
     if file is None:
         for st in doc.statements:
             ctx.src.blocks.append(st.span)
+
+
+_LOCAL_NAME = re.compile(r"local\.([A-Za-z_][A-Za-z0-9_-]*)")
+#: How many locals deep a value is followed (``local.a`` whose value is ``local.b``...).
+_LOCAL_DEPTH = 8
+
+
+def _file_locals(ctx: _Ctx) -> dict:
+    """The ``locals`` of this file: name -> attribute (a name set twice: neither)."""
+    out: dict = {}
+    for blk in ctx.doc.blocks:
+        if blk.type == "locals":
+            for name, a in blk.attributes.items():
+                out[name] = None if name in out else a
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _with_locals(node: Any, locs: dict, depth: int) -> Any:
+    """``node`` with every value that is a whole ``local.name`` of this file replaced by that
+    local's value (positions: where the local's value is written), through lists and maps;
+    the parsed values are shared with the parse cache, so what changes is copied."""
+    if isinstance(node, Unresolved):
+        m = _LOCAL_NAME.fullmatch(node.text)
+        a = locs.get(m.group(1)) if m is not None and depth < _LOCAL_DEPTH else None
+        return _with_locals(a.value, locs, depth + 1) if a is not None else node
+    if isinstance(node, LDict):
+        new = {k: _with_locals(v, locs, depth) for k, v in node.items()}
+        if all(new[k] is v for k, v in node.items()):
+            return node
+        out = LDict(new, span=node.span)
+        out.key_spans = dict(node.key_spans)
+        out.duplicates = list(node.duplicates)
+        return out
+    if isinstance(node, LList):
+        items = [_with_locals(v, locs, depth) for v in node]
+        if all(a is b for a, b in zip(items, node)):
+            return node
+        return LList(items, span=node.span)
+    return node
 
 
 def _loose(ctx: _Ctx, attr, label: str, path: tuple, role: Optional[str] = None) -> None:
