@@ -987,3 +987,36 @@ def test_a_local_of_another_file_stays_unknown(lint, tmp_path):
     text = LOCALS_TF.split("data ", 1)[0].replace('  everything = "*"\n', "") + "data " + LOCALS_TF.split("data ", 1)[1]
     got = [f.code for f in lint(text, "main.tf", select=["SM201", "IAM301"])]
     assert got == []  # its positions would be in another file: not guessed
+
+
+def test_an_empty_list_in_a_policy_document_is_left_out_as_the_provider_does(lint):
+    text = """\
+data "aws_iam_policy_document" "pull" {
+  statement {
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+    actions   = ["ecr:BatchGetImage"]
+    resources = []
+  }
+}
+resource "aws_ecr_repository_policy" "p" {
+  repository = "r"
+  policy     = data.aws_iam_policy_document.pull.json
+}
+data "aws_iam_policy_document" "id" {
+  statement {
+    actions   = ["sagemaker:ListModels"]
+    resources = []
+  }
+}
+resource "aws_iam_policy" "id" {
+  name   = "id"
+  policy = data.aws_iam_policy_document.id.json
+}
+"""
+    got = [(f.code, f.span.line, f.message) for f in lint(text, "main.tf", select=["LP002"])]
+    # a resource policy needs no Resource; an identity policy without one is refused
+    assert [(c, ln) for c, ln, _ in got] == [("LP002", 16)]
+    assert "Resource" in got[0][2]

@@ -275,12 +275,19 @@ _ST_ATTRS = (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"), ("not_
              ("resources", "Resource"), ("not_resources", "NotResource"))
 
 
+#: Statement arguments of aws_iam_policy_document that are lists.
+_LIST_ATTRS = frozenset(("actions", "not_actions", "resources", "not_resources"))
+
+
 def _statement_tree(b) -> LDict:
     st = LDict(span=b.span)
     for name, key in _ST_ATTRS:
         a = b.get(name)
         if a is not None:
-            st[key] = a.value
+            v = a.value
+            if isinstance(v, list) and not v and name in _LIST_ATTRS:
+                continue  # the provider leaves an empty list out of the JSON it renders
+            st[key] = v
             st.key_spans[key] = a.name_span
     if "Effect" not in st:
         # the provider's default; located at the ``statement`` keyword (HCL) or object (JSON)
