@@ -180,7 +180,15 @@ def reach_in(doc, st: Statement) -> dict:
 
 
 def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
-    if not values or any(not isinstance(v, str) for v in values):
+    if any(not isinstance(v, str) for v in values):
+        # a value we cannot read could be anything, unless its format knows it is the ARN of
+        # another service's resource (a bucket's ARN): that one names no SageMaker resource
+        if any(not isinstance(v, str) and getattr(v, "service", None) in (None, "sagemaker") for v in values):
+            return granted
+        values = tuple(v for v in values if isinstance(v, str))
+        if not values and not negated:
+            return {}
+    if not values:
         return granted
     if negated:
         covered = frozenset().union(*(kb.resource_types_covered(v) for v in values))

@@ -19,7 +19,7 @@ from operator import itemgetter as _itemgetter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
-    from typing import Any
+    from typing import Any, Optional
 
 
 class Span(tuple):
@@ -135,14 +135,19 @@ class Unresolved:
 
     ``text`` is how it is written in the source (for messages); ``kind`` names the
     construct (``Ref``, ``Fn::GetAtt``, ``var``, ``call``...). It is never ``"*"``.
+    ``service``: when the format knows the value is the ARN of a resource of one service (the
+    ``arn`` of an ``aws_s3_bucket``, ``!GetAtt Bucket.Arn`` of an ``AWS::S3::Bucket`` in the
+    template, a CDK bucket's ``bucketArn``), that service's prefix (``s3``); else None.
     """
 
-    __slots__ = ("text", "kind", "span")
+    __slots__ = ("text", "kind", "span", "service")
 
-    def __init__(self, text: str, kind: str = "expression", span: Span = NO_SPAN) -> None:
+    def __init__(self, text: str, kind: str = "expression", span: Span = NO_SPAN,
+                 service: Optional[str] = None) -> None:
         self.text = text
         self.kind = kind
         self.span = span
+        self.service = service
 
     def __repr__(self) -> str:
         return f"Unresolved({self.text!r})"

@@ -1137,3 +1137,68 @@ def test_a_statement_missing_its_fields_is_lp002_and_breaks_no_rule(lint, statem
             ', {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}')
     codes = {f.code for f in lint(text)}
     assert "LP002" in codes and "LP000" not in codes
+
+
+STAR_ON_TF = """\
+resource "aws_s3_bucket" "data" {
+  bucket = "data"
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["*"]
+    resources = [RESOURCES]
+  }
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = data.aws_iam_policy_document.d.json
+}
+"""
+
+STAR_ON_CFN = """\
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+  Domain:
+    Type: AWS::SageMaker::Domain
+    Properties: {}
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: "*"
+            Resource: [RESOURCES]
+"""
+
+STAR_ON_CDK = """\
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+
+export function grant(scope: any, role: iam.Role, other: any) {
+  const bucket = new s3.Bucket(scope, 'Data');
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['*'], resources: [RESOURCES] }));
+}
+"""
+
+
+@pytest.mark.parametrize("template, name, resources, reported", [
+    (STAR_ON_TF, "main.tf", 'aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"', False),
+    (STAR_ON_TF, "main.tf", "aws_sagemaker_domain.d.arn", True),
+    (STAR_ON_TF, "main.tf", "var.arn", True),
+    (STAR_ON_TF, "main.tf", 'aws_s3_bucket.data.arn, "*"', True),
+    (STAR_ON_CFN, "t.yaml", '!GetAtt Data.Arn, !Sub "${Data.Arn}/*"', False),
+    (STAR_ON_CFN, "t.yaml", "!GetAtt Domain.DomainArn", True),
+    (STAR_ON_CFN, "t.yaml", "!GetAtt Elsewhere.Arn", True),
+    (STAR_ON_CDK, "stack.ts", "bucket.bucketArn, `${bucket.bucketArn}/*`", False),
+    (STAR_ON_CDK, "stack.ts", "other.domainArn", True),
+])
+def test_star_on_the_arn_of_another_services_resource_grants_no_sagemaker_action(lint, template, name, resources,
+                                                                                  reported):
+    """A value the format knows is the ARN of another service's resource (an S3 bucket of the
+    module, template or app) names no SageMaker resource: "*" on it grants no SageMaker action.
+    An unknown value, or one of a SageMaker resource, could: still SM101."""
+    got = [f.code for f in lint(template.replace("RESOURCES", resources), name, select=["SM101"])]
+    assert got == (["SM101"] if reported else [])

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, span_of
 from ..model import build_document
-from .base import role_by_content
+from .base import role_by_content, typed_resources
 from .. import safety
 from .._regex import PLUS
 from ._tf_classify import _classify, _classify_json_value, _classify_node, _template_json, _unwrap
@@ -63,6 +63,8 @@ def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], fi
         locs = _file_locals(ctx)
         if locs:
             tree = _with_locals(tree, locs, 0)
+    if "aws_" in ctx.src.text:
+        tree = typed_resources(tree, _typed_arn)
     if role is None:
         role = role_by_content(tree)
     doc = build_document(tree, ctx.origin(label, path, file), role=role)
@@ -73,6 +75,29 @@ def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], fi
     if file is None:
         for st in doc.statements:
             ctx.src.blocks.append(st.span)
+
+
+#: A reference to the ARN of an AWS provider resource or data source (``aws_s3_bucket.data.arn``).
+_ARN_REF = re.compile(r"(?:data\.)?aws_([a-z0-9_]+)\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]{0,40}\])?\.arn")
+
+
+def _typed_arn(v: Any) -> Any:
+    """A Resource value that is the ARN of a resource of a known type (whole, or leading a template:
+    ``"${aws_s3_bucket.data.arn}/*"``): unresolved, with the service it belongs to."""
+    if isinstance(v, Unresolved):
+        m = _ARN_REF.fullmatch(v.text) if v.service is None else None
+        return Unresolved(v.text, v.kind, v.span, _service_of(m.group(1))) if m is not None else v
+    if isinstance(v, str) and v.startswith("${"):
+        end = v.find("}")
+        m = _ARN_REF.fullmatch(v, 2, end) if end > 0 else None
+        if m is not None and (end + 1 == len(v) or v[end + 1] in "/:"):
+            return Unresolved(str(v), "template", span_of(v), _service_of(m.group(1)))
+    return v
+
+
+def _service_of(typ: str) -> str:
+    """The service of an AWS provider type name (after ``aws_``): SageMaker's, or another's."""
+    return "sagemaker" if typ.startswith("sagemaker_") else typ.split("_", 1)[0]
 
 
 _LOCAL_NAME = re.compile(r"local\.([A-Za-z_][A-Za-z0-9_-]*)")

@@ -419,3 +419,46 @@ def read_by_another_file(src, readers, extract, depth: int = 3) -> bool:
             break
         directory = parent
     return False
+
+
+def typed_resources(tree: Any, typer) -> Any:
+    """``tree`` (a policy document) with each ``Resource`` / ``NotResource`` value of its statements
+    passed through ``typer(value) -> value``: a format's way of saying that an unresolved value is
+    the ARN of another service's resource (:attr:`~linter.located.Unresolved.service`). The parsed
+    values may be shared with a parse cache, so what changes is copied."""
+    from ..located import LDict, LList
+
+    if not isinstance(tree, LDict):
+        return tree
+    sts = tree.get("Statement")
+    items = sts if isinstance(sts, list) else [sts]
+    new_items = []
+    changed = False
+    for st in items:
+        if isinstance(st, LDict):
+            new = None
+            for key in ("Resource", "NotResource"):
+                v = st.get(key)
+                if v is None:
+                    continue
+                if isinstance(v, list):
+                    vals = [typer(x) for x in v]
+                    nv = v if all(a is b for a, b in zip(vals, v)) else LList(vals, span=v.span)
+                else:
+                    nv = typer(v)
+                if nv is not v:
+                    if new is None:
+                        new = LDict(st, span=st.span)
+                        new.key_spans = dict(st.key_spans)
+                        new.duplicates = list(st.duplicates)
+                    new[key] = nv
+            if new is not None:
+                st, changed = new, True
+        new_items.append(st)
+    if not changed:
+        return tree
+    out = LDict(tree, span=tree.span)
+    out.key_spans = dict(tree.key_spans)
+    out.duplicates = list(tree.duplicates)
+    out["Statement"] = LList(new_items, span=sts.span) if isinstance(sts, list) else new_items[0]
+    return out

@@ -42,6 +42,18 @@ from ..located import LDict, LList, LScalar, LStr, Span, Unresolved
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 from .base import role_by_content
 
+#: Attributes of CDK constructs that are always the ARN of a resource of one service (Python and
+#: TypeScript spellings): ``bucket.bucket_arn`` names no SageMaker resource.
+_ARN_ATTRIBUTES = {name: svc for svc, names in (
+    ("s3", ("bucketArn", "bucket_arn")), ("dynamodb", ("tableArn", "table_arn")),
+    ("sns", ("topicArn", "topic_arn")), ("sqs", ("queueArn", "queue_arn")), ("kms", ("keyArn", "key_arn")),
+    ("lambda", ("functionArn", "function_arn")), ("secretsmanager", ("secretArn", "secret_arn")),
+    ("logs", ("logGroupArn", "log_group_arn")), ("ecr", ("repositoryArn", "repository_arn")),
+    ("states", ("stateMachineArn", "state_machine_arn")), ("iam", ("roleArn", "role_arn")),
+    ("kinesis", ("streamArn", "stream_arn")), ("cognito-idp", ("userPoolArn", "user_pool_arn")),
+    ("events", ("eventBusArn", "event_bus_arn", "ruleArn", "rule_arn")),
+    ("ssm", ("parameterArn", "parameter_arn"))) for name in names}
+
 #: Deepest nesting of values followed (names through names, calls in calls).
 MAX_DEPTH = 60
 
@@ -341,7 +353,7 @@ class Reader:
         if k == "attr":
             if n.b in ("ALLOW", "DENY") and last_name(n.a) == "Effect":
                 return LStr("Allow" if n.b == "ALLOW" else "Deny", n.span)
-            return Unresolved(text(n), "attribute", n.span)
+            return Unresolved(text(n), "attribute", n.span, _ARN_ATTRIBUTES.get(n.b))
         if k == "tmpl":
             return self.template(n, n.a)
         if k == "add":
@@ -384,6 +396,10 @@ class Reader:
                 out.append(str(v.value))
                 known = True
             else:
+                if not out and isinstance(v, Unresolved) and v.service is not None and (
+                        len(parts) == 1 or (isinstance(parts[1], str) and parts[1][:1] in ("/", ":"))):
+                    # f"{bucket.bucket_arn}/*": an ARN of the bucket's service, whatever follows
+                    return Unresolved(text(n), "template", n.span, v.service)
                 out.append(_placeholder(p))
         if not known:
             return Unresolved(text(n), "template", n.span)

@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 
 from ..located import LDict, LineIndex, LList, LScalar, LStr, ParseError, Span, Unresolved, span_of
 from ..suppress import span_or
-from .base import is_cloudformation_template, role_by_content
+from .base import is_cloudformation_template, role_by_content, typed_resources
 from ..model import Holder, ManagedPolicyRef, Origin, PolicyDocument, Val, build_document
 
 KIND = "cloudformation"
@@ -990,6 +990,7 @@ class _Template:
         if tree is None:
             return
         origin = Origin(file=self.src.path, kind=KIND, label=self.label(typ, lid, rel), path=base + rel)
+        tree = typed_resources(tree, self.typed_arn)
         if role == "auto":
             role = role_by_content(tree)
         doc = build_document(tree, origin, role=role)
@@ -1057,6 +1058,31 @@ class _Template:
                 return  # not read (a body CloudFormation builds with !Sub or !Join may not parse alone)
         if isinstance(tree, dict) and isinstance(tree.get("Resources"), dict):
             extract_resources(self.src, tree, prefix)
+
+    def typed_arn(self, v: Any) -> Any:
+        """A Resource value that is the ARN of a resource of this template (``!GetAtt Bucket.Arn``,
+        ``!Sub "${Bucket.Arn}/*"``): unresolved, with the service of its type (``AWS::S3::Bucket``: s3)."""
+        if isinstance(v, Unresolved):
+            if v.kind == "Fn::GetAtt" and v.service is None and v.text.endswith("Arn"):
+                svc = self.service_of(v.text[len("!GetAtt "):].split(".", 1)[0])
+                return Unresolved(v.text, v.kind, v.span, svc) if svc else v
+            return v
+        if isinstance(v, str) and v.startswith("${"):
+            end = v.find("}")
+            name, dot, attr = v[2:end].partition(".") if end > 0 else ("", "", "")
+            if dot and attr.endswith("Arn") and (end + 1 == len(v) or v[end + 1] in "/:"):
+                svc = self.service_of(name)
+                if svc:
+                    return Unresolved(str(v), "Fn::Sub", span_of(v), svc)
+        return v
+
+    def service_of(self, lid: str) -> Optional[str]:
+        """The service of the template's resource ``lid`` (``AWS::S3::Bucket``: s3), or None."""
+        res = self.resources.get(lid) if isinstance(self.resources, dict) else None
+        typ = res.get("Type") if isinstance(res, dict) else None
+        if not isinstance(typ, str) or not typ.startswith("AWS::") or typ.count("::") != 2:
+            return None
+        return typ.split("::")[1].lower()
 
     def json_document(self, value: Any, written: Any, exact: bool) -> Optional[Any]:
         """Parse a policy written as a JSON string; positions map into the template.
