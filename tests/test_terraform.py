@@ -1020,3 +1020,33 @@ resource "aws_iam_policy" "id" {
     # a resource policy needs no Resource; an identity policy without one is refused
     assert [(c, ln) for c, ln, _ in got] == [("LP002", 16)]
     assert "Resource" in got[0][2]
+
+
+def test_documents_given_to_one_module_call_are_its_roles(lint):
+    text = """\
+data "aws_iam_policy_document" "a" {
+  statement {
+    actions   = ["sagemaker:CreateTrainingJob"]
+    resources = ["arn:aws:sagemaker:us-east-1:111122223333:training-job/*"]
+  }
+}
+data "aws_iam_policy_document" "b" {
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = ["arn:aws:iam::111122223333:role/*"]
+  }
+}
+module "fn" {
+  source              = "terraform-aws-modules/lambda/aws"
+  attach_policy_jsons = true
+  policy_jsons        = [data.aws_iam_policy_document.a.json, data.aws_iam_policy_document.b.json]
+}
+module "other" {
+  source      = "terraform-aws-modules/lambda/aws"
+  policy_json = data.aws_iam_policy_document.a.json
+}
+"""
+    res = lint(text, "main.tf", select=["SM301"])
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 9, 18)]
+    assert res[0].message.startswith("module.fn may pass any role")
+    assert [(r.span.line, r.span.col) for r in res[0].related] == [(3, 18)]

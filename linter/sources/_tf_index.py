@@ -122,6 +122,8 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
     info.boundaries = _boundaries(doc.blocks) | set(boundaries)
     info.lookups = _policy_lookups(doc.blocks)
     for blk in doc.blocks:
+        if blk.type == "module" and blk.labels:
+            _module_role(info, blk)
         if blk.type == "resource" and len(blk.labels) >= 2:
             _principal_links(info, blk)
             policy = str(blk.labels[1]) if blk.labels[0] == "aws_iam_policy" else ""
@@ -365,6 +367,26 @@ def _principal_links(info: _FileInfo, blk) -> None:
         for how, ref in _refs(a):
             if how == "ref" and ref.startswith("data."):
                 info.links.append((ref, address))
+
+
+#: Inputs of a module call that give the role the module makes its policies (the registry's
+#: lambda, step-functions, eks and iam modules name them so): the documents they name are that role's.
+_MODULE_POLICY_INPUTS = frozenset(("policy_json", "policy_jsons", "role_policy", "inline_policy",
+                                   "inline_policies", "policy_documents", "role_policy_json",
+                                   "iam_role_policy", "additional_policy_json"))
+
+
+def _module_role(info: _FileInfo, blk) -> None:
+    """A module call whose inputs give its role policy documents (``policy_jsons =
+    [data.aws_iam_policy_document.a.json, ...]`` of terraform-aws-modules/lambda): the module's role
+    holds every one of them, and is named after the call (``module.fn``)."""
+    address = f"module.{blk.labels[0]}"
+    for name, a in blk.attributes.items():
+        if name not in _MODULE_POLICY_INPUTS:
+            continue
+        for m in _ANY_DOC_REF.finditer(a.text):
+            info.holders.setdefault(address, ("role", None))
+            info.links.append((f"{_DATA_DOC}{m.group(1)}", address))
 
 
 _DATA_DOC = f"data.{POLICY_DOC}."
