@@ -54,10 +54,15 @@ def region_shaped(s: str) -> bool:
 _FILL_IN = LazyRe(r"^(?:<[^<>]*>|\{[^{}]*\}|\[[^\[\]]*\]|(?i:your)[_-].*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)$")
 
 
+#: Words of an instruction left in place of a value ("put the CIDR block of your IP here").
+_INSTRUCTION = LazyRe(r"(?i)\b(?:your|here|replace|insert|enter|todo)\b")
+
+
 def fill_in(s: str) -> bool:
     """A value written for someone to replace before use: ``<vpc-endpoint>``, ``{account}``,
-    ``[bucket]``, ``your_KMS_key_ARN``, ``KMS_KEY_ARN``. Such text is a template, not a mistake."""
-    return _FILL_IN.match(s) is not None
+    ``[bucket]``, ``your_KMS_key_ARN``, ``KMS_KEY_ARN``, or a sentence telling what to write
+    (``put the CIDR block of your public IP here``). Such text is a template, not a mistake."""
+    return _FILL_IN.match(s) is not None or (" " in s and _INSTRUCTION.search(s) is not None)
 
 
 def looks_like_placeholder_word(s: str) -> bool:

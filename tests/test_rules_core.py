@@ -315,6 +315,11 @@ def test_text_written_for_someone_to_fill_in_is_not_a_mistake(lint):
     wrong = (text.replace("<my-corporate-cidr>", "my-corporate-cidr").replace("<OIDC_provider_name_1>", "oidcprovider")
              .replace('"<action>"', '"action"'))
     assert sorted(f.code for f in lint(wrong, select=["IAM107", "IAM102", "LP002"])) == ["IAM102", "IAM107", "LP002"]
+    # a sentence saying what to write is a fill-in too; a value with a space and no such word is not
+    told = text.replace("<my-corporate-cidr>", "put the CIDR block of your public IP here, likely a /32")
+    assert lint(told, select=["IAM107"]) == []
+    assert [f.code for f in lint(text.replace("<my-corporate-cidr>", "10.0.0.0/8 plus"), select=["IAM107"])] == \
+        ["IAM107"]
 
 
 def test_a_partition_left_to_fill_in_is_not_a_mistake(lint):

@@ -112,3 +112,23 @@ def test_every_truncation_and_stray_quote_is_read_without_an_internal_error(tmp_
     res = run(["."], Options(select=["LP000", "SM", "IAM"]))
     assert res.findings  # the scripts are read
     assert [f for f in res.findings if f.code == "LP000"] == []
+
+
+def test_a_here_document_captured_in_a_variable_is_the_document_the_variable_gives(lint):
+    text = textwrap.dedent('''\
+        POLICY_JSON=$(cat <<EOF
+        {"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}
+        EOF
+        )
+        JOBS=$(cat <<'EOF'
+        {"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}
+        EOF
+        )
+        aws iam put-role-policy --role-name trainer --policy-name pass --policy-document "$POLICY_JSON"
+        aws iam put-role-policy --role-name trainer --policy-name jobs --policy-document "${JOBS}"
+        ''')
+    res = lint(text, "roles.sh", select=["SM301"])
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 3, 33)]
+    assert res[0].message.startswith("role trainer may pass any role")

@@ -41,6 +41,7 @@ MARKERS = ("Statement", ":iam::aws:policy/")
 
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([A-Za-z_][A-Za-z0-9_]*)'|\"([A-Za-z_][A-Za-z0-9_]*)\"|\\?([A-Za-z_][A-Za-z0-9_]*))")
 _TARGET = re.compile(r">[ \t]*([^\s;|&<>]+)")
+_CAPTURED = re.compile(r"\A[ \t]*(?:(?:export|local|readonly)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=[\"']?\$\(")
 
 #: aws iam sub-commands: -> (principal kind, option naming it, option holding the document, the document's role)
 _COMMANDS = {"create-role": ("role", "--role-name", "--assume-role-policy-document", "trust"),
@@ -94,7 +95,11 @@ def _heredocs(lines: list) -> tuple:
             if targets is None:  # where output goes: the file after the first '>' of the line
                 targets = [(t.start(), t.group(1)) for t in _TARGET.finditer(line)]
             after = [name for at, name in targets if at > m.start()]
-            pending.append((word, m.group(1) == "-", after[0] if after else targets[-1][1] if targets else ""))
+            target = after[0] if after else targets[-1][1] if targets else ""
+            if not target:
+                v = _CAPTURED.match(line)  # POLICY=$(cat <<EOF ... EOF): the variable holds it
+                target = "$" + v.group(1) if v is not None and v.end() <= m.start() else ""
+            pending.append((word, m.group(1) == "-", target))
         j = i + 1
         for word, dash, target in pending:
             body_start = j
@@ -231,7 +236,8 @@ def extract(src, parsed) -> None:
         if tree is None:
             continue
         name = target.rsplit("/", 1)[-1]
-        label = f"here-document {name}" if name else f"here-document at line {cmd_line}"
+        label = (f"here-document {name}" if name and not name.startswith("$") else
+                 f"here-document at line {cmd_line}")
         order.append([tree, label, name, None, None])
         if name:
             docs.setdefault(name, []).append(order[-1])
@@ -280,7 +286,8 @@ def extract(src, parsed) -> None:
         elif value.startswith("file://"):
             entries = docs.get(_expand(value[7:], consts).rsplit("/", 1)[-1], [])
         else:
-            entries = []
+            v = _VAR.fullmatch(value)  # "$POLICY": a variable a here-document was captured in
+            entries = docs.get("$" + (v.group(1) or v.group(2)), []) if v is not None else []
         for e in entries:
             if role == "trust":
                 e[3] = "trust"
