@@ -69,10 +69,10 @@ def _shape(tree: Any) -> Optional[str]:
     pv = tree.get("PolicyVersion")
     if isinstance(pv, dict) and "Document" in pv:
         return "policy-version"
-    if "PolicyDocument" in tree and ("PolicyName" in tree or "RoleName" in tree or "UserName" in tree
-                                     or "GroupName" in tree or len(tree) <= 4):
+    if isinstance(tree.get("PolicyDocument"), (dict, str)) and (
+            "PolicyName" in tree or "RoleName" in tree or "UserName" in tree or "GroupName" in tree or len(tree) <= 4):
         return "inline-policy"
-    if "UserDetailList" in tree or "RoleDetailList" in tree:
+    if isinstance(tree.get("UserDetailList"), list) or isinstance(tree.get("RoleDetailList"), list):
         return "authorization-details"
     role = tree.get("Role")
     if isinstance(role, dict) and "AssumeRolePolicyDocument" in role:
@@ -80,7 +80,7 @@ def _shape(tree: Any) -> Optional[str]:
     roles = tree.get("Roles")
     if isinstance(roles, list) and any(isinstance(r, dict) and "AssumeRolePolicyDocument" in r for r in roles):
         return "roles"  # list-roles
-    if "AssumeRolePolicyDocument" in tree and "RoleName" in tree:
+    if isinstance(tree.get("AssumeRolePolicyDocument"), (dict, str)) and "RoleName" in tree:
         return "role-input"  # create-role --cli-input-json
     return None
 
