@@ -689,3 +689,31 @@ def test_codebuild_step_role_policy_statements_are_its_roles(lint):
     assert found(res, with_label=True) == [("SM301", 11, 46, "DeployStack/Train: role_policy_statements")]
     assert res[0].message.startswith("DeployStack/Train may pass any role")
     assert [(r.span.line, r.span.col) for r in res[0].related] == [(12, 46)]
+
+
+def test_aws_custom_resource_sdk_calls_are_its_statement(lint):
+    text = py('''
+        from aws_cdk import Stack, custom_resources as cr
+
+
+        class StudioStack(Stack):
+            def __init__(self, scope, cid, **kw):
+                super().__init__(scope, cid, **kw)
+                cr.AwsCustomResource(
+                    self, "AttachLcc",
+                    on_create=cr.AwsSdkCall(service="SageMaker", action="updateDomain",
+                                            parameters={"DomainId": "d-123"},
+                                            physical_resource_id=cr.PhysicalResourceId.of("lcc")),
+                    policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+                )
+                cr.AwsCustomResource(
+                    self, "Scoped",
+                    on_create=cr.AwsSdkCall(service="SageMaker", action="describeDomain",
+                                            physical_resource_id=cr.PhysicalResourceId.of("d")),
+                    policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+                        resources=["arn:aws:sagemaker:us-east-1:123456789012:domain/d-123"]),
+                )
+    ''')
+    res = lint(text, "studio.py", select=["SM201", "SM104", "IAM101"])
+    assert found(res, with_label=True) == [("SM201", 12, 72, "StudioStack/AttachLcc: policy")]
+    assert "sagemaker:UpdateDomain" in res[0].message

@@ -433,3 +433,21 @@ def test_codebuild_step_role_policy_statements_are_its_roles(lint):
     res = lint(text, "pipeline.ts", select=["SM301"])
     assert found(res) == [("SM301", 8, 43)]
     assert res[0].message.startswith("Train may pass any role")
+
+
+def test_aws_custom_resource_sdk_calls_are_its_statement(lint):
+    text = ts('''
+        import * as cr from 'aws-cdk-lib/custom-resources';
+
+        export function attach(scope: any) {
+          new cr.AwsCustomResource(scope, 'AttachLcc', {
+            onCreate: { service: 'SageMaker', action: 'updateDomain', parameters: { DomainId: 'd-123' },
+                        physicalResourceId: cr.PhysicalResourceId.of('lcc') },
+            onDelete: { service: '@aws-sdk/client-sagemaker', action: 'DeleteDomainCommand' },
+            policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+          });
+        }
+    ''')
+    res = lint(text, "studio.ts", select=["SM201"])
+    assert found(res) == [("SM201", 8, 66)]
+    assert "2 SageMaker actions" in res[0].message

@@ -1074,6 +1074,9 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
     if name == "CallAwsService":
         _call_aws_service(r, out, call, stack)
         return
+    if name == "AwsCustomResource":
+        _aws_custom_resource(r, out, call, stack)
+        return
     if _has_prop(call, _INITIAL_POLICY):
         # lambda.Function(initial_policy=[...]), pipelines.CodeBuildStep(role_policy_statements=[...]):
         # statements of the construct's role
@@ -1158,7 +1161,10 @@ def _has_prop(call: N, names: tuple) -> bool:
 #: SDK service names CallAwsService maps to another IAM prefix (the construct's own table).
 _SDK_TO_IAM = {"bedrockagent": "bedrock", "cloudwatchlogs": "logs", "efs": "elasticfilesystem",
                "elasticloadbalancingv2": "elasticloadbalancing", "mediapackagevod": "mediapackage-vod",
-               "mwaa": "airflow", "sfn": "states"}
+               "mwaa": "airflow", "sfn": "states", "stepfunctions": "states",
+               "cognitoidentityserviceprovider": "cognito-idp", "cognitoidentityprovider": "cognito-idp",
+               "cognitoidentity": "cognito-identity", "cloudwatchevents": "events", "eventbridge": "events",
+               "iotdata": "iot", "iotdataplane": "iot"}
 
 
 def _call_aws_service(r: Reader, out: _Out, call: N, stack: str) -> None:
@@ -1186,6 +1192,57 @@ def _call_aws_service(r: Reader, out: _Out, call: N, stack: str) -> None:
                  span=call.span)
     tree.key_spans["Statement"] = res_span
     out.doc(tree, _label(stack, _construct_name(r, call, "CallAwsService"), "iam_resources"), "identity")
+
+
+def _aws_custom_resource(r: Reader, out: _Out, call: N, stack: str) -> None:
+    """``cr.AwsCustomResource(..., on_create={service, action}, policy=AwsCustomResourcePolicy.from_sdk_calls(
+    resources=...))``: the statement CDK writes for the SDK calls, ``service:Action`` of each call on
+    ``resources`` (``ANY_RESOURCE`` is ``"*"``). A policy ``from_statements`` is read as statements."""
+    props = r.props(call)
+    pol = r.follow(props["policy"][1]) if "policy" in props else None
+    if pol is None or pol.kind != "call" or snake(last_name(pol.a)) != "from_sdk_calls":
+        return
+    from .. import iam
+    opts = r.follow(r.arg(pol, 0, "resources"))
+    if opts is not None and opts.kind == "dict":  # TypeScript: fromSdkCalls({ resources: ... })
+        node = next((v for k, v in opts.a if k is not None and k.kind == "str" and k.a == "resources"), None)
+    else:
+        node = r.arg(pol, 0, "resources")
+    node = r.follow(node) or node
+    if node is None:
+        return
+    if node.kind == "attr" and node.b == "ANY_RESOURCE":
+        resources = LList([LStr("*", node.span)], span=node.span)
+    else:
+        resources = r.value(node)
+    actions = LList(span=call.span)
+    for key in ("on_create", "on_update", "on_delete"):
+        sdk = r.follow(props[key][1]) if key in props else None
+        if sdk is not None and sdk.kind == "call":  # Python: cr.AwsSdkCall(service=..., action=...)
+            fields = {k: v for k, (_sp, v) in r.props(sdk).items()}
+        elif sdk is not None and sdk.kind == "dict":
+            fields = {k.a: v for k, v in sdk.a if k is not None and k.kind == "str"}
+        else:
+            continue
+        service, api = r.value(fields.get("service")), r.value(fields.get("action"))
+        if not (isinstance(service, LStr) and isinstance(api, LStr)) or "${" in service + api or not api:
+            continue
+        svc = str(service).lower().replace("@aws-sdk/client-", "").replace("-", "")
+        prefix = _SDK_TO_IAM.get(svc, svc)
+        if not iam.service_known(prefix):
+            continue  # an SDK name whose IAM prefix CDK maps from a table this reader does not have
+        name = str(api)[:-len("Command")] if str(api).endswith("Command") else str(api)
+        action = LStr(f"{prefix}:{name[:1].upper()}{name[1:]}", api.span)
+        if action not in actions:
+            actions.append(action)
+    if not actions:
+        return
+    stmt = _Stmt({"Effect": LStr("Allow", call.span), "Action": actions, "Resource": resources}, span=call.span)
+    stmt.key_spans.update({"Effect": call.span, "Action": actions[0].span, "Resource": node.span})
+    tree = LDict({"Version": LStr("2012-10-17", call.span), "Statement": LList([stmt], span=call.span)},
+                 span=call.span)
+    tree.key_spans["Statement"] = pol.span
+    out.doc(tree, _label(stack, _construct_name(r, call, "AwsCustomResource"), "policy"), "identity")
 
 
 #: Construct classes a class of the file may extend, whose ``super().__init__(...)`` / ``super(...)``
