@@ -451,3 +451,31 @@ def test_aws_custom_resource_sdk_calls_are_its_statement(lint):
     res = lint(text, "studio.ts", select=["SM201"])
     assert found(res) == [("SM201", 8, 66)]
     assert "2 SageMaker actions" in res[0].message
+
+
+def test_grants_with_the_developers_actions_are_the_grantees(lint):
+    text = ts('''
+        import { Stack } from 'aws-cdk-lib';
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import * as kms from 'aws-cdk-lib/aws-kms';
+
+        export class GrantStack extends Stack {
+          constructor(scope: any, id: string) {
+            super(scope, id);
+            const role = new iam.Role(this, 'Runner', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+            iam.Grant.addToPrincipal({
+              grantee: role,
+              actions: ['iam:PassRole', 'sagemaker:CreateTrainingJob'],
+              resourceArns: ['*'],
+            });
+            const key = new kms.Key(this, 'Key');
+            key.grant(role, 'kms:Decript');
+            key.grant(role.grantPrincipal, 'kms:Decrypt');
+          }
+        }
+    ''')
+    res = lint(text, "grants.ts", select=["SM301", "IAM101"])
+    assert found(res, with_label=True) == [
+        ("SM301", 11, 17, "GrantStack/Runner: add_to_principal_policy"),
+        ("IAM101", 15, 21, "GrantStack/Runner: add_to_principal_policy"),
+    ]

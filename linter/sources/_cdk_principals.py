@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Optional
 
 from ..model import Holder
-from .cdk import (_IDENTITY_METHODS, _INITIAL_POLICY, _STEP_POLICY, N, Reader, _construct_name, _has_prop, _target_name,
+from .cdk import (_GRANT_METHODS, _IDENTITY_METHODS, _INITIAL_POLICY, _STEP_POLICY, N, grant_options, grant_target, Reader, _construct_name, _has_prop, _target_name,
                   last_name, snake, text, trust_policy_of)
 
 #: Principal constructs: class name -> (kind, the property holding its IAM name).
@@ -192,6 +192,15 @@ class _Model:
                     self.own(head, owner)
             elif callee.kind == "attr" and (low in _BOTO3_PUT or low in _BOTO3_ATTACH or low == "create_policy"):
                 self.boto3_call(call, low)
+            elif callee.kind == "attr" and ((low in _GRANT_METHODS and last_name(callee.a) == "Grant")
+                                            or (low == "grant" and len(call.b or ()) >= 2)):
+                # iam.Grant.add_to_principal(grantee=role, ...), key.grant(role, "kms:Decrypt"): the grantee's
+                grantee = grant_options(r, call).get("grantee") if low != "grant" else call.b[0]
+                if grantee is not None:
+                    target = grant_target(grantee)
+                    owner = self.owner_of(target, stack)
+                    if owner is not None:
+                        self.own(_head(stack, _target_name(r, target)), owner)
             elif callee.kind == "attr" and low in _ATTACH and call.b:
                 obj, arg = self.construct(callee.a, stack), self.construct(call.b[0], stack)
                 policy, principal = (obj, arg) if _ATTACH[low] else (arg, obj)

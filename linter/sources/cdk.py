@@ -1034,6 +1034,12 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
             role = "resource"
         _group(out, _label(stack, _target_name(r, target), low), role, call.span)["Statement"].extend(stmts)
         return
+    if low in _GRANT_METHODS and callee.kind == "attr" and last_name(callee.a) == "Grant":
+        _explicit_grant(r, out, call, stack)
+        return
+    if low == "grant" and callee.kind == "attr" and len(call.b or ()) >= 2:
+        _construct_grant(r, out, call, stack)
+        return
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
         leftovers.append((call, stack))  # named by the construct that attaches it, if one does
         return
@@ -1261,6 +1267,56 @@ def trust_policy_of(target: N) -> Optional[N]:
     if target.kind == "attr" and snake(target.b) == "assume_role_policy":
         return target.a
     return None
+
+
+#: ``iam.Grant`` methods that write a statement for the grantee with the actions the developer names.
+_GRANT_METHODS = ("add_to_principal", "add_to_principal_or_resource", "add_to_principal_and_resource")
+
+
+def grant_options(r: Reader, call: N) -> dict:
+    """The options of ``iam.Grant.add_to_principal(grantee=, actions=, resource_arns=)`` (Python
+    keywords or a TypeScript object literal): snake-case name -> node."""
+    opts = r.follow(call.b[0]) if call.b and not call.c else None
+    if opts is not None and opts.kind == "dict":
+        return {snake(k.a): v for k, v in opts.a if k is not None and k.kind == "str"}
+    return {k: v for k, (_sp, v) in r.props(call).items()}
+
+
+def grant_target(grantee: N) -> N:
+    """The construct a grantee expression stands for (``fn.grant_principal`` is the function's role)."""
+    return grantee.a if grantee.kind == "attr" and snake(grantee.b) == "grant_principal" else grantee
+
+
+def _explicit_grant(r: Reader, out: _Out, call: N, stack: str) -> None:
+    """``iam.Grant.add_to_principal(grantee=role, actions=[...], resource_arns=[...])``: the statement
+    CDK adds to the grantee's policy (the ``..._or_resource`` forms too: when the grantee is in the
+    resource's account, its identity policy)."""
+    opts = grant_options(r, call)
+    grantee, actions, arns = opts.get("grantee"), opts.get("actions"), opts.get("resource_arns")
+    if grantee is None or actions is None:
+        return
+    stmt = _Stmt({"Effect": LStr("Allow", call.span), "Action": r.value(actions),
+                  "Resource": r.value(arns) if arns is not None else Unresolved("resources", "code", call.span)},
+                 span=call.span)
+    stmt.key_spans.update({"Effect": call.span, "Action": actions.span,
+                           "Resource": arns.span if arns is not None else call.span})
+    target = grant_target(grantee)
+    _group(out, _label(stack, _target_name(r, target), "add_to_principal_policy"), "identity",
+           call.span)["Statement"].append(stmt)
+
+
+def _construct_grant(r: Reader, out: _Out, call: N, stack: str) -> None:
+    """``key.grant(role, "kms:Decrypt", ...)``, ``bucket.grant(fn, "s3:GetObject")``: the actions the
+    developer names, on the construct's own resource (not known here), in the grantee's policy."""
+    actions = [r.value(a) for a in call.b[1:]]
+    if not actions or not all(isinstance(a, LStr) and ":" in a for a in actions):
+        return  # not a CDK grant (another library's grant(...))
+    stmt = _Stmt({"Effect": LStr("Allow", call.span), "Action": LList(actions, span=call.b[1].span),
+                  "Resource": Unresolved(f"{text(call.a.a)} (its ARN)", "code", call.a.span)}, span=call.span)
+    stmt.key_spans.update({"Effect": call.span, "Action": call.b[1].span, "Resource": call.a.span})
+    target = grant_target(call.b[0])
+    _group(out, _label(stack, _target_name(r, target), "add_to_principal_policy"), "identity",
+           call.span)["Statement"].append(stmt)
 
 
 def _group(out: _Out, label: str, role: str, span: Span) -> LDict:
