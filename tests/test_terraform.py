@@ -1050,3 +1050,40 @@ module "other" {
     assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 9, 18)]
     assert res[0].message.startswith("module.fn may pass any role")
     assert [(r.span.line, r.span.col) for r in res[0].related] == [(3, 18)]
+
+
+def test_a_dynamic_statement_over_a_literal_list_is_one_statement_per_element(lint):
+    text = """\
+data "aws_iam_policy_document" "dyn" {
+  dynamic "statement" {
+    for_each = toset(["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob"])
+    content {
+      actions   = [statement.value]
+      resources = ["*"]
+    }
+  }
+  dynamic "statement" {
+    for_each = { pass = "iam:PassRole" }
+    iterator = s
+    content {
+      sid       = s.key
+      actions   = [s.value]
+      resources = ["*"]
+    }
+  }
+  dynamic "statement" {
+    for_each = var.statements
+    content {
+      actions   = statement.value.actions
+      resources = ["*"]
+    }
+  }
+}
+resource "aws_iam_policy" "dyn" {
+  name   = "dyn"
+  policy = data.aws_iam_policy_document.dyn.json
+}
+"""
+    got = [(f.code, f.span.line, f.span.col) for f in lint(text, "main.tf", select=["SM201", "IAM301", "SM301"])]
+    # one SM201 per statement the first block makes; the action is where the for_each writes it
+    assert got == [("SM201", 6, 20), ("SM201", 6, 20), ("IAM301", 10, 25), ("SM301", 10, 25)]

@@ -378,9 +378,68 @@ def _merge(d: LDict, key: str, value: Any, kspan: Span) -> None:
 
 def _own_statements(blk) -> list:
     out = []
-    for b in _blocks_named(blk, "statement"):
-        out.append(_statement_tree(b))
+    for b in blk.blocks:
+        if b.type == "statement":
+            out.append(_statement_tree(b))
+        elif b.type == "dynamic" and b.labels and b.labels[0] == "statement":
+            out.extend(_dynamic_statements(b))
     return out
+
+
+#: Most statements a literal ``for_each`` is expanded to (a longer list is read once, unknown).
+_MAX_DYNAMIC = 64
+
+
+def _dynamic_statements(dyn) -> list:
+    """The statements of a ``dynamic "statement"``: one per element when ``for_each`` is a literal
+    list, set or map (``statement.value`` / ``.key`` in the content become the element), else the
+    content once, its iterator's values unknown."""
+    contents = [c for c in dyn.blocks if c.type == "content"]
+    if not contents:
+        return []
+    fe = dyn.get("for_each")
+    it = dyn.get("iterator")
+    itv = it.value if it is not None else None  # iterator = s: a bare name
+    name = str(itv) if isinstance(itv, str) else itv.text if isinstance(itv, Unresolved) else "statement"
+    items = fe.value if fe is not None else None
+    if isinstance(items, LDict):
+        pairs = [(LStr(str(k), items.key_spans.get(k, items.span)), v) for k, v in items.items()]
+    elif isinstance(items, LList) and all(isinstance(v, (str, LDict)) for v in items):
+        pairs = [(v if isinstance(v, str) else None, v) for v in items]
+    else:
+        pairs = []
+    if not pairs or len(pairs) > _MAX_DYNAMIC:
+        return [_statement_tree(c) for c in contents]
+    return [_with_iterator(_statement_tree(c), name, key, value) for key, value in pairs for c in contents]
+
+
+def _with_iterator(node: Any, name: str, key: Any, value: Any, depth: int = 0) -> Any:
+    """``node`` with ``<name>.value`` (and ``.key``, ``.value.<attr>`` of a map element) replaced."""
+    if isinstance(node, Unresolved):
+        t = node.text
+        if t == f"{name}.value":
+            return value
+        if t == f"{name}.key" and key is not None:
+            return key
+        if isinstance(value, LDict) and t.startswith(f"{name}.value.") and t[len(name) + 7:] in value:
+            return value[t[len(name) + 7:]]
+        return node
+    if depth > 20:
+        return node
+    if isinstance(node, LDict):
+        new = {k: _with_iterator(v, name, key, value, depth + 1) for k, v in node.items()}
+        if all(new[k] is v for k, v in node.items()):
+            return node
+        out = LDict(new, span=node.span)
+        out.key_spans = dict(node.key_spans)
+        out.duplicates = list(node.duplicates)
+        return out
+    if isinstance(node, LList):
+        items = [_with_iterator(v, name, key, value, depth + 1) for v in node]
+        if all(a is b for a, b in zip(items, node)):
+            return node
+        return LList(items, span=node.span)
+    return node
 
 
 def _sid(st: Any) -> Optional[str]:
