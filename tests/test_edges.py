@@ -1202,3 +1202,13 @@ def test_star_on_the_arn_of_another_services_resource_grants_no_sagemaker_action
     An unknown value, or one of a SageMaker resource, could: still SM101."""
     got = [f.code for f in lint(template.replace("RESOURCES", resources), name, select=["SM101"])]
     assert got == (["SM101"] if reported else [])
+
+
+def test_policy_words_in_prose_do_not_make_a_broken_file_a_policy_source(lint):
+    """A workflow step "Cleanup Slurm Resources", a Helm key controlledResources: ordinary words,
+    not keys of a template or policy: a YAML error there is not the linter's to report."""
+    assert lint('name: ci\njobs:\n  c:\n    steps:\n      - name: Cleanup Slurm Resources\n        run: "a\n',
+                name="ci.yml") == []
+    assert lint('spec:\n  controlledResources: ["cpu", "memory"\n', name="vpa.yaml") == []
+    assert [f.code for f in lint("Resources:\n  X: [\n", name="t.yaml")] == ["LP001"]
+    assert [f.code for f in lint('{"Statement": [\n', name="p.json")] == ["LP001"]

@@ -322,7 +322,7 @@ def test_max_file_size_option_and_config(tmp_path):
 def test_binary_files(tmp_path):
     with_nul = bytes(range(256)) * 8
     no_nul = bytes(range(128, 256)) * 8  # not UTF-8, no NUL
-    marked = b"Statement" + no_nul  # a policy source word, then bytes that are not UTF-8
+    marked = b"Statement: " + no_nul  # a policy source key, then bytes that are not UTF-8
     (tmp_path / "blob.json").write_bytes(with_nul)
     (tmp_path / "blob.yaml").write_bytes(no_nul)
     (tmp_path / "marked.json").write_bytes(b"AWS::" + with_nul)
@@ -339,7 +339,7 @@ def test_binary_files(tmp_path):
         f = only(by_file, name, "LP001")
         assert f["line"] == 1 and "binary" in f["message"]
     f = only(by_file, "marked.yaml", "LP001")
-    assert (f["line"], f["column"]) == (1, len("Statement") + 1) and "UTF-8" in f["message"]
+    assert (f["line"], f["column"]) == (1, len("Statement: ") + 1) and "UTF-8" in f["message"]
 
 
 def test_utf16_with_bom(tmp_path):

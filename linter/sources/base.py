@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
 from .. import import_module
 from ..findings import Finding
 from ..registry import lp_finding
+from .._regex import Lazy
 from ..located import LStr, Span
 from ..model import CredentialFacts, ManagedPolicyRef, PolicyDocument, Problem
 from ..record import Record
@@ -162,14 +163,24 @@ class SourceFile(Record):
 #: never fails a run with LP001 or LP003, though the credential rules still read it.
 POLICY_MARKERS = ("Statement", "Effect", "AWSTemplateFormatVersion", "AWS::", "Resources", "PolicyDocument",
                   "terraform_version", "planned_values", "resource_changes", "iamRoleStatements")
+#: Markers that are ordinary words too ("Cleanup Slurm Resources", ``controlledResources:``): they
+#: count only as a key of their own (``Resources:``, ``"Statement":``).
+_WORD_MARKERS = frozenset(("Statement", "Effect", "Resources", "PolicyDocument"))
+_MARKER_KEY = Lazy(r"(?<![A-Za-z0-9_])[\"']?(?:Statement|Effect|Resources|PolicyDocument)[\"']?[ \t]*:")
 SNIFF_BYTES = 64 * 1024
 
 
 def looks_like_policy_source(text) -> bool:
-    """Whether a file's text (or its first bytes) holds a word only policy sources hold."""
+    """Whether a file's text (or its first bytes) holds a word only policy sources hold (a word
+    that is also ordinary English only as a key: ``Resources:``, ``"Statement":``)."""
     if isinstance(text, bytes):
         text = text.decode("latin-1")
-    return any(m in text for m in POLICY_MARKERS)
+    found = [m for m in POLICY_MARKERS if m in text]
+    if not found:
+        return False
+    if any(m not in _WORD_MARKERS for m in found):
+        return True
+    return _MARKER_KEY.search(text) is not None
 
 
 class ReadError(Record):
