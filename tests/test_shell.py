@@ -2,6 +2,8 @@
 that say whose they are; exact codes, lines and columns."""
 import textwrap
 
+import pytest
+
 from keygen import key_id
 
 SCRIPT = textwrap.dedent('''\
@@ -132,3 +134,54 @@ def test_a_here_document_captured_in_a_variable_is_the_document_the_variable_giv
     res = lint(text, "roles.sh", select=["SM301"])
     assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 3, 33)]
     assert res[0].message.startswith("role trainer may pass any role")
+
+
+PASS = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}'
+JOBS = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", '
+        '"Resource": "*"}]}')
+
+
+@pytest.mark.parametrize("written, used", [
+    # tee, past a redirection to /dev/null
+    (f"sudo tee /tmp/p.json >/dev/null <<EOF\n{PASS}\nEOF", "file:///tmp/p.json"),
+    # a quoted target named by a variable the script sets once
+    (f'F=/tmp/p.json\ncat > "$F" <<EOF\n{PASS}\nEOF', "file://$F"),
+    # echo into a file
+    (f"echo '{PASS}' > p.json", "file://p.json"),
+    # a variable holding the JSON
+    (f"P='{PASS}'", '"$P"'),
+    # a here-document inside the command's own substitution
+    (None, f'"$(cat <<EOF\n{PASS}\nEOF\n)"'),
+])
+def test_where_a_document_goes_the_way_the_shell_sends_it(lint, written, used):
+    text = (written + "\n" if written else "") + \
+        f"aws iam put-role-policy --role-name ci --policy-name pass --policy-document {used}\n" + \
+        f"aws iam put-role-policy --role-name ci --policy-name jobs --policy-document '{JOBS}'\n"
+    res = lint(text, "setup.sh", select=["SM301"])
+    assert [f.code for f in res] == ["SM301"], text
+    assert res[0].message.startswith("role ci may pass any role")
+
+
+def test_a_reused_file_holds_the_document_last_written_to_it(lint):
+    trust = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": '
+             '"sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]}')
+    text = (f"cat > /tmp/doc.json <<EOF\n{trust}\nEOF\n"
+            "aws iam create-role --role-name ml --assume-role-policy-document file:///tmp/doc.json\n"
+            f"cat > /tmp/doc.json <<EOF\n{PASS}\nEOF\n"
+            "aws iam put-role-policy --role-name ml --policy-name p --policy-document file:///tmp/doc.json\n")
+    # the permissions policy is not taken for a trust policy (no LP002, IAM208), and is checked
+    assert [f.code for f in lint(text, "setup.sh", select=["LP002", "IAM208", "IAM301"])] == ["IAM301"]
+
+
+def test_create_policy_then_attach_by_arn_eksctl_and_iot(lint):
+    text = (f"aws iam create-policy --policy-name jobs --policy-document '{JOBS}'\n"
+            "aws iam attach-role-policy --role-name ci --policy-arn arn:aws:iam::123456789012:policy/jobs\n"
+            f"aws iam put-role-policy --role-name ci --policy-name pass --policy-document '{PASS}'\n"
+            "eksctl create iamserviceaccount --name sa --attach-policy-arn="
+            "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess,arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n"
+            "aws iot create-policy --policy-name gg --policy-document "
+            '\'{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:AssumeRoleWithCertificate", '
+            '"Resource": "*"}]}\'\n')
+    got = [(f.code, f.span.line, f.span.col) for f in lint(text, "setup.sh", select=["SM301", "SM105", "IAM101"])]
+    assert got == [("SM301", 3, text.split("\n")[2].index('"iam:PassRole"') + 1),
+                   ("SM105", 4, text.split("\n")[3].index("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess") + 1)]

@@ -927,7 +927,7 @@ def extract(src, code: Code, kind: str) -> Reader:
         name = last_name(call.a)
         if name == "PolicyDocument":
             _guard(src, call, lambda: out.doc(r.value(call), _label(stack, "", "PolicyDocument"), None))
-    patterns = _assertion_patterns(code) if code.dicts else frozenset()
+    patterns = _assertion_patterns(code) | _iot_documents(r, code) if code.dicts else frozenset()
     for n, stack, bound in code.dicts:
         if id(n) in r.consumed or id(n) in patterns or not _is_policy_shaped(r, n):
             continue
@@ -951,6 +951,22 @@ def extract(src, code: Code, kind: str) -> Reader:
                 out.doc(tree, _label(stack, "", "PolicyStatement"), None)
         _guard(src, call, one)
     return r
+
+
+def _iot_documents(r: Reader, code: Code) -> frozenset:
+    """ids of the mappings given to boto3's AWS IoT ``create_policy(policyName=..., policyDocument=...)``
+    (and ``create_policy_version``): an IoT Core policy (``iot:Connect``...) is not an IAM policy. IoT
+    names the argument ``policyDocument``; IAM's ``PolicyDocument``."""
+    out = set()
+    for call, _stack in code.calls:
+        for kw, _sp, v in call.c or ():
+            if kw == "policyDocument":
+                n = r.follow(v)
+                if n is not None and n.kind == "call" and last_name(n.a) in ("dumps", "stringify") and n.b:
+                    n = r.follow(n.b[0])
+                if n is not None and n.kind == "dict":
+                    out.add(id(n))
+    return frozenset(out)
 
 
 #: CDK assertion calls (``Match.objectLike({...})``, ``template.has_resource_properties(...)``): their

@@ -41,10 +41,12 @@ MARKERS = ("Statement", ":iam::aws:policy/")
 
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([A-Za-z_][A-Za-z0-9_]*)'|\"([A-Za-z_][A-Za-z0-9_]*)\"|\\?([A-Za-z_][A-Za-z0-9_]*))")
 _TARGET = re.compile(r">[ \t]*([^\s;|&<>]+)")
+_TEE = re.compile(r"(?<![\w-])tee(?:[ \t]+-[a-z]+)*[ \t]+([^\s;|&<>-][^\s;|&<>]*)")
 _CAPTURED = re.compile(r"\A[ \t]*(?:(?:export|local|readonly)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=[\"']?\$\(")
 
 #: aws iam sub-commands: -> (principal kind, option naming it, option holding the document, the document's role)
 _COMMANDS = {"create-role": ("role", "--role-name", "--assume-role-policy-document", "trust"),
+             "create-policy": ("policy", "", "--policy-document", "identity"),
              "update-assume-role-policy": ("role", "--role-name", "--policy-document", "trust"),
              "put-role-policy": ("role", "--role-name", "--policy-document", "identity"),
              "put-user-policy": ("user", "--user-name", "--policy-document", "identity"),
@@ -92,8 +94,12 @@ def _heredocs(lines: list) -> tuple:
             if len(pending) >= 8:
                 break
             word = m.group(2) or m.group(3) or m.group(4)
-            if targets is None:  # where output goes: the file after the first '>' of the line
-                targets = [(t.start(), t.group(1)) for t in _TARGET.finditer(line)]
+            if targets is None:  # where output goes: '> FILE', '>> FILE', 'tee [-a] FILE'
+                targets = [(t.start(), t.group(1).strip("\"'")) for t in _TARGET.finditer(line)]
+                targets = [(at, name) for at, name in targets if name and name != "/dev/null"]
+                tees = [(t.start(), t.group(1).strip("\"'")) for t in _TEE.finditer(line)]
+                if tees:
+                    targets = tees  # sudo tee FILE >/dev/null <<EOF: the file tee writes
             after = [name for at, name in targets if at > m.start()]
             target = after[0] if after else targets[-1][1] if targets else ""
             if not target:
@@ -229,36 +235,55 @@ def extract(src, parsed) -> None:
         src.kind = "text"
         return
     heredocs, logical, _starts = parsed
-    docs: dict = {}  # file name -> [(tree, label)] of here-documents that write it
-    order: list = []  # (tree, label, key) in the order met
+    consts = _constants(logical)
+    # file or "$VAR" -> [(line where it is written, entry)]; an entry: [tree, label, name, role, holders]
+    docs: dict = {}
+    inline: dict = {}  # line of the command -> here-documents it starts ("$(cat <<EOF ... EOF)")
+    order: list = []
     for target, first_line, body, cmd_line in heredocs:
         tree = _json("\n".join(body), (first_line, 1))
         if tree is None:
             continue
-        name = target.rsplit("/", 1)[-1]
+        name = _expand(target, consts)
+        name = name if name.startswith("$") and "/" not in name else name.rsplit("/", 1)[-1]
         label = (f"here-document {name}" if name and not name.startswith("$") else
                  f"here-document at line {cmd_line}")
         order.append([tree, label, name, None, None])
         if name:
-            docs.setdefault(name, []).append(order[-1])
-    consts = _constants(logical)
+            docs.setdefault(name, []).append((cmd_line, order[-1]))
+        inline.setdefault(cmd_line, []).append(order[-1])
     holders: dict = {}
-    for _line, words in logical:
+    created: dict = {}  # policy name (create-policy) -> [entry]
+    for line, words in logical:
+        service = _aws_service(words)
+        if service in _NOT_IAM_SERVICES:
+            continue  # an AWS IoT policy is not an IAM policy
+        redirect = _redirect(words, consts)
         for w in words:
             t = w.text
             k = t.find("{")
-            if k >= 0 and "Statement" in t and (not t[:k].strip() or _ASSIGN.match(t[:k] + "x")):
-                tree = _json(t[k:], w.at[k:])  # '{...}', or policy='{...}'
-                if tree is not None:
-                    w.entry = [tree, f"JSON at line {w.at[k][0]}", "", None, None]
-                    order.append(w.entry)
-        cmd = _iam_command(words)
+            if k < 0 or "Statement" not in t:
+                continue
+            assign = _ASSIGN.match(t[:k] + "x") if t[:k].strip() else None
+            if t[:k].strip() and assign is None:
+                continue
+            tree = _json(t[k:], w.at[k:])  # '{...}', or POLICY='{...}'
+            if tree is None:
+                continue
+            w.entry = [tree, f"JSON at line {w.at[k][0]}", "", None, None]
+            order.append(w.entry)
+            if assign is not None:
+                docs.setdefault("$" + assign.group(1), []).append((line, w.entry))
+            elif redirect:
+                docs.setdefault(redirect, []).append((line, w.entry))  # echo '{...}' > policy.json
+        _attached_elsewhere(src, words, consts)
+        cmd = _iam_command(words) if service == "iam" else None
         if cmd is None:
             continue
         sub, opts = cmd
         kind, who_opt, doc_opt, role = _COMMANDS[sub]
-        who = opts.get(who_opt)
         holder = None
+        who = opts.get(who_opt) if who_opt else None
         if who is not None and who[0].text[who[1]:].strip():
             name = _expand(who[0].text[who[1]:], consts)
             key = (kind, name)
@@ -279,22 +304,26 @@ def extract(src, parsed) -> None:
                 sp = word.span(start)
                 src.managed_refs.append(ManagedPolicyRef.of(Val(arn, sp, (label,)),
                                                             Origin(src.path, "shell", label, (label,))))
+            elif ":policy/" in arn:  # a policy this script makes with create-policy
+                entries = created.get(arn.rsplit("/", 1)[-1], [])
+                _hold(entries, "", holder)
             continue
         if word.entry is not None:
             entries = [word.entry]
             word.entry[1] = f"{sub} {doc_opt}"
         elif value.startswith("file://"):
-            entries = docs.get(_expand(value[7:], consts).rsplit("/", 1)[-1], [])
+            entries = _written_before(docs.get(_expand(value[7:], consts).rsplit("/", 1)[-1], ()), line)
+        elif value.startswith("$(") and word.at:
+            entries = inline.get(word.at[0][0], [])  # --policy-document "$(cat <<EOF ... EOF)"
         else:
-            v = _VAR.fullmatch(value)  # "$POLICY": a variable a here-document was captured in
-            entries = docs.get("$" + (v.group(1) or v.group(2)), []) if v is not None else []
-        for e in entries:
-            if role == "trust":
-                e[3] = "trust"
-            if holder is not None:
-                e[4] = e[4] or []
-                if holder not in e[4]:
-                    e[4].append(holder)
+            v = _VAR.fullmatch(value)  # "$POLICY": a variable a document was captured in
+            entries = _written_before(docs.get("$" + (v.group(1) or v.group(2)), ()), line) if v else []
+        if sub == "create-policy":
+            name = opts.get("--policy-name")
+            if name is not None:
+                created.setdefault(_expand(name[0].text[name[1]:], consts), []).extend(entries)
+            continue
+        _hold(entries, role, holder)
     labels: dict = {}
     for tree, label, _name, role, held in order:
         n = labels.get(label, 0)
@@ -306,6 +335,79 @@ def extract(src, parsed) -> None:
         src.documents.append(doc)
         for st in doc.statements:
             src.blocks.append(st.span)
+
+
+def _hold(entries: list, role: str, holder) -> None:
+    """The documents ``entries`` are ``holder``'s (a trust policy when ``role`` says so)."""
+    for e in entries:
+        if role == "trust":
+            e[3] = "trust"
+        if holder is not None:
+            e[4] = e[4] or []
+            if holder not in e[4]:
+                e[4].append(holder)
+
+
+def _written_before(written, line: int) -> list:
+    """The document last written to a file or variable before ``line`` (a script that reuses one
+    temporary file for several documents means the latest); else the first written after."""
+    before = [e for at, e in written if at < line]
+    if before:
+        return [before[-1]]
+    return [written[0][1]] if written else []
+
+
+#: AWS CLI services whose "policies" are not IAM policies (AWS IoT Core policies).
+_NOT_IAM_SERVICES = frozenset(("iot", "greengrass", "greengrassv2"))
+
+
+def _aws_service(words: list) -> str:
+    """The service of an ``aws`` command (``aws --region x iam ...``: ``iam``), or ""."""
+    names = [w.text for w in words]
+    for k, n in enumerate(names):
+        if n == "aws" or n == "awslocal":
+            j = k + 1
+            while j < len(names) and names[j].startswith("-"):
+                j += 1 if "=" in names[j] else 2
+            return names[j] if j < len(names) else ""
+    return ""
+
+
+def _redirect(words: list, consts: dict) -> str:
+    """The file a command's output goes to (``> policy.json``), by its base name, or ""."""
+    for k, w in enumerate(words):
+        t = w.text
+        if t.startswith(">"):
+            name = t.lstrip(">") or (words[k + 1].text if k + 1 < len(words) else "")
+            name = _expand(name, consts)
+            if name and name != "/dev/null":
+                return name.rsplit("/", 1)[-1]
+    return ""
+
+
+def _attached_elsewhere(src, words: list, consts: dict) -> None:
+    """``eksctl create iamserviceaccount --attach-policy-arn=arn:...`` (and the like): AWS managed
+    policies a command attaches to the role it makes, for SM105."""
+    for k, w in enumerate(words):
+        t = w.text
+        if not t.startswith("--attach-policy-arn"):
+            continue
+        if "=" in t:
+            word, start = w, t.index("=") + 1
+        elif k + 1 < len(words):
+            word, start = words[k + 1], 0
+        else:
+            continue
+        pos = start
+        for part in word.text[start:].split(","):
+            arn = _expand(part, consts)
+            if ":iam::aws:policy/" in arn and pos < len(word.at):
+                label = f"{words[0].text} --attach-policy-arn"
+                a = word.at[pos]
+                sp = Span(a[0], a[1], a[0], a[1] + len(part))
+                src.managed_refs.append(ManagedPolicyRef.of(Val(arn, sp, (label,)),
+                                                            Origin(src.path, "shell", label, (label,))))
+            pos += len(part) + 1
 
 
 _ASSIGN = re.compile(r"\A([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.S)
@@ -337,7 +439,7 @@ def _iam_command(words: list):
     command this module reads, or None."""
     names = [w.text for w in words]
     for k in range(len(names) - 2):
-        if names[k] != "aws":
+        if names[k] not in ("aws", "awslocal"):
             continue
         j = k + 1
         while j < len(names) and names[j].startswith("-"):
