@@ -117,8 +117,13 @@ class InvalidConditionValue(Rule):
 
 
 def _placeholder(val) -> bool:
-    """A template placeholder, or text written for someone to replace (``<my-corporate-cidr>``)."""
-    return isinstance(val, str) and ("${" in val or "{{" in val or "%{" in val or fill_in(val))
+    """A template placeholder (``${x}``, ``{{ x }}``, a ``str.format`` field ``{region}`` or ``{0}``
+    inside the value), or text written for someone to replace (``<my-corporate-cidr>``)."""
+    return isinstance(val, str) and ("${" in val or "{{" in val or "%{" in val or fill_in(val)
+                                     or ("{" in val and _FORMAT_FIELD.search(val) is not None))
+
+
+_FORMAT_FIELD = LazyRe(r"\{[A-Za-z0-9_]{0,40}\}")
 
 
 def _boolean(val) -> bool:

@@ -125,7 +125,8 @@ def problem(value: str):
     if literal(account) and account not in ("", "aws") and not (len(account) == 12 and account.isdigit()):
         if not looks_like_placeholder_word(account) and not fill_in(account):
             return svc, f'"{value}": the account "{account}" is not a 12-digit account id', "warning"
-    if literal(region) and region and not region_shaped(region) and not looks_like_placeholder_word(region):
+    if literal(region) and region and not region_shaped(region) and not looks_like_placeholder_word(region) \
+            and not fill_in(region):  # {0}: a str.format field the code fills
         return svc, f'"{value}": "{region}" is not a Region code (such as us-east-1)', "warning"
     msg = _match(value, svc, region, account, res, complete=False)
     if msg is not None:

@@ -351,3 +351,14 @@ def test_the_sns_default_policy_key_is_not_unknown(lint):
                 "Condition": {"StringEquals": {"AWS:SourceOwner": "111122223333"}}})
     assert lint(text, select=["IAM102"]) == []
     assert [f.code for f in lint(text.replace("AWS:SourceOwner", "AWS:SourceOwnr"), select=["IAM102"])] == ["IAM102"]
+
+
+def test_str_format_fields_are_placeholders(lint):
+    """A policy file a script fills with ``.format()`` or ``.replace()``: ``{0}``, ``{region}`` stand
+    for values, in an ARN's Region and in a condition value, as ``${...}`` does."""
+    text = doc({"Effect": "Allow", "Action": "logs:CreateLogStream",
+                "Resource": ["arn:aws:logs:{0}:{1}:log-group:airflow-{2}-*"],
+                "Condition": {"StringLike": {"kms:ViaService": ["sqs.{region}.amazonaws.com"]}}})
+    assert lint(text, select=["IAM109", "IAM107"]) == []
+    wrong = text.replace("{0}", "useast1").replace("sqs.{region}", "sqs")
+    assert sorted(f.code for f in lint(wrong, select=["IAM109", "IAM107"])) == ["IAM107", "IAM109"]
