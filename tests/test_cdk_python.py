@@ -717,3 +717,22 @@ def test_aws_custom_resource_sdk_calls_are_its_statement(lint):
     res = lint(text, "studio.py", select=["SM201", "SM104", "IAM101"])
     assert found(res, with_label=True) == [("SM201", 12, 72, "StudioStack/AttachLcc: policy")]
     assert "sagemaker:UpdateDomain" in res[0].message
+
+
+def test_parts_of_a_policy_mapping_the_code_assigns_later_are_unknown(lint):
+    text = py('''
+        import boto3, json
+        P = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["sagemaker:StartPipelineExecution"], "Resource": ["TBD"]},
+            {"Effect": "Allow", "Action": ["sagemaker:*"], "Resource": "*"}]}
+        Q = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sagemaker:*"], "Resource": "*"}]}
+
+
+        def allow(arn, i):
+            P["Statement"][0]["Resource"] = arn
+            Q["Statement"][i]["Resource"] = arn
+            boto3.client("iam").create_policy(PolicyName="start", PolicyDocument=json.dumps(P))
+    ''')
+    # P's first Resource is whatever the code puts there (no IAM109 / SM203 on "TBD"); its second
+    # statement is as written; Q is filled at a place we cannot name: not read
+    assert found(lint(text, "fill.py", select=["SM101", "IAM109", "SM203"])) == [("SM101", 4, 36)]

@@ -38,7 +38,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..located import LDict, LList, LScalar, LStr, Span, Unresolved
+from ..located import LDict, LList, LScalar, LStr, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 from .base import role_by_content
 
@@ -91,13 +91,17 @@ class Code:
     nodes bound to it (None for a binding whose value is not known: a parameter, a loop
     variable, an import); ``mutations``: name -> method calls made on it as statements
     (``stmt.add_actions(...)``); ``changed``: names changed in place (``+=``, ``append``);
+    ``filled``: name -> the paths of the parts of its value the code assigns
+    (``policy["Statement"][0]["Resource"] = arn``: ``("Statement", 0, "Resource")``; None for a path
+    with a key not known), which the mapping as written does not hold when it is used;
     ``targets``: construct variables (plain or ``self.x``/``this.x``) -> the call bound to them;
     ``loops``: loop variable -> the node it iterates over (``for arn in [...]``); ``roots``:
     ``id`` of a ``PolicyStatement`` call -> what to read for it when no construct takes it (the
     name it is bound to, so that its builder calls count, or the end of a builder chain).
     """
 
-    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "targets", "language", "loops", "roots")
+    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "filled", "targets", "language", "loops",
+                 "roots")
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -106,6 +110,7 @@ class Code:
         self.bindings: dict = {}
         self.mutations: dict = {}
         self.changed: set = set()
+        self.filled: dict = {}
         self.targets: dict = {}
         self.loops: dict = {}
         self.roots: dict = {}
@@ -931,8 +936,11 @@ def extract(src, code: Code, kind: str) -> Reader:
     for n, stack, bound in code.dicts:
         if id(n) in r.consumed or id(n) in patterns or not _is_policy_shaped(r, n):
             continue
+        paths = code.filled.get(bound) if bound else None
+        if paths is not None and any(p is None for p in paths):
+            continue  # the code assigns parts of it we cannot name: the policy it sends is not known
         what = f"policy {bound}" if bound else "policy document"
-        _guard(src, n, lambda: out.doc(r.value(n), _label(stack, "", what), None))
+        _guard(src, n, lambda: out.doc(_unknown_at(r.value(n), paths or (), bound), _label(stack, "", what), None))
     for call, stack in leftovers:
         if id(call) in r.consumed or snake(last_name(call.a)) not in ("from_aws_managed_policy_name",
                                                                       "from_managed_policy_arn"):
@@ -951,6 +959,25 @@ def extract(src, code: Code, kind: str) -> Reader:
                 out.doc(tree, _label(stack, "", "PolicyStatement"), None)
         _guard(src, call, one)
     return r
+
+
+def _unknown_at(tree: Any, paths, name: str) -> Any:
+    """``tree`` with the parts the code assigns later (``paths``) unknown: what it holds there when it
+    is used is what the code put (``policy["Statement"][0]["Resource"] = pipeline_arn``)."""
+    for path in paths:
+        node = tree
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else (
+                node[key] if isinstance(node, list) and isinstance(key, int) and -len(node) <= key < len(node)
+                else None)
+        last = path[-1] if path else None
+        if isinstance(node, dict) and isinstance(last, str):
+            node[last] = Unresolved(f"{name}[...] assigned in the code", "code", span_of(node.get(last), node.span))
+            if last not in node.key_spans:
+                node.key_spans[last] = node.span
+        elif isinstance(node, list) and isinstance(last, int) and -len(node) <= last < len(node):
+            node[last] = Unresolved(f"{name}[...] assigned in the code", "code", span_of(node[last], node.span))
+    return tree
 
 
 def _iot_documents(r: Reader, code: Code) -> frozenset:

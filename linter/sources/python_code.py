@@ -139,6 +139,17 @@ class _Converter:
         elif isinstance(t, ast.Subscript):
             if isinstance(t.value, ast.Name):
                 self.code.changed.add(t.value.id)
+            path: list = []
+            node = t
+            while isinstance(node, ast.Subscript):  # policy["Statement"][0]["Resource"] = arn
+                k = node.slice
+                key = k.value if isinstance(k, ast.Constant) and isinstance(k.value, (str, int)) \
+                    and not isinstance(k.value, bool) else None
+                path.insert(0, key)
+                node = node.value
+            if isinstance(node, ast.Name):
+                self.code.changed.add(node.id)
+                self.code.filled.setdefault(node.id, []).append(None if None in path else tuple(path))
             self.expr(t.value, "")
             self.expr(t.slice, "")
 
