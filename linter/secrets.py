@@ -141,7 +141,7 @@ KEY_ID_RE = Lazy(
 _ANY_KEY_ID_RE = Lazy(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}")
 # A 40-character run of the secret alphabet, not part of a longer run of it
 # (nor of an identifier with ``_``/``-``); ``=`` may precede (``NAME=secret``).
-_SECRET_RUN_RE = Lazy(r"(?<![A-Za-z0-9/+_\-.])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_\-])")
+_SECRET_RUN_RE = Lazy(r"(?<![A-Za-z0-9/+_\-.%])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_\-%])")
 _SECRET_FULL_RE = Lazy(r"[A-Za-z0-9/+]{40}")
 _TOKEN_FULL_RE = Lazy(r"[A-Za-z0-9/+]{%d,}={0,3}" % TOKEN_MIN_LENGTH)
 _HEX_RE = Lazy(r"[0-9a-fA-F]+")

@@ -870,3 +870,21 @@ def test_credentials_in_files_that_hold_no_policy(tmp_path, monkeypatch):
         (".env.example", "KEY401", 1), (".env.example", "KEY402", 2), ("deploy.py", "KEY401", 2),
         ("deploy.py", "KEY402", 3), ("run.sh", "KEY401", 2), ("try.ipynb", "KEY401", 1)]
     assert all(kid not in f.message and sec not in f.message for f in res.findings)
+
+
+def test_a_url_encoded_session_token_is_not_a_secret_key(lint):
+    """A presigned URL in a notebook's output holds the key ID and a URL-encoded session token,
+    never the secret: a 40-character run between two %-escapes of the token is not KEY402."""
+    from urllib.parse import quote
+
+    from keygen import token
+
+    kid = key_id("presigned", "ASIA")
+    run = "".join(c for c in secret("presigned-a") + secret("presigned-b") if c.isalnum())[:40]
+    tok = quote(token("presigned")[:60] + "+" + run[:38] + "/" + token("presigned")[60:120], safe="")
+    assert f"%2B{run[:38]}%2F" in tok  # "2B" and 38 more: 40 characters of a secret key's alphabet
+    url = (f"https://b.s3.amazonaws.com/o.png?AWSAccessKeyId={kid}&Signature=abc%3D"
+           f"&x-amz-security-token={tok}&Expires=1600000000")
+    found = lint(f'<img src="{url}"/>\n', name="out.txt")
+    assert [f.code for f in found] == ["KEY401"]
+    assert all(kid not in f.message for f in found)
