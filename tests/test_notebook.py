@@ -150,3 +150,23 @@ def test_every_truncation_and_stray_character_is_read_without_an_internal_error(
     res = run(["."], Options(select=["LP000", "SM", "IAM"]))
     assert res.findings
     assert [f for f in res.findings if f.code == "LP000"] == []
+
+
+def test_shell_cells_bang_lines_and_writefile_cells_are_read_by_the_shell_reader(lint):
+    policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}'
+    text = notebook(
+        ["%%writefile sm-policy.json", policy],
+        ["%%bash", "cat <<EOF > pass.json",
+         '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}',
+         "EOF", "aws iam put-role-policy --role-name kfp --policy-name p --policy-document file://pass.json"],
+        ["import os", "!aws iam put-role-policy --role-name kfp --policy-name sm \\",
+         "    --policy-document file://sm-policy.json",
+         "!aws iam attach-role-policy --role-name kfp --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+         "sagemaker.Session?", "x = 1"])
+    res = lint(text, "setup.ipynb", select=["SM101", "SM301", "SM105"])
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [
+        ("SM101", *where(text, '\\"sagemaker:*')),
+        ("SM301", *where(text, '\\"iam:PassRole')),
+        ("SM105", *where(text, "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")),
+    ]
+    assert next(f for f in res if f.code == "SM301").message.startswith("role kfp may pass any role")

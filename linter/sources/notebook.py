@@ -9,9 +9,11 @@ line and column of the character inside the cell's JSON string (escapes counted)
 SARIF regions and suppression comments point at the notebook itself.
 
 What is not Python is left out, line by line, before the cells are parsed: IPython magics and
-shell escapes (``%pip``, ``!aws ...``, ``x = !ls``) become ``pass``; a cell magic (``%%bash``,
-``%%writefile``) leaves its whole cell out, and so does a cell that still does not parse (the
-rest of the notebook is read). A notebook of another language (its ``kernelspec`` says R or
+shell escapes (``%pip``, ``!aws ...``, ``x = !ls``) and help syntax (``obj?``) become ``pass``; a
+cell magic's cell is not Python, and a cell that still does not parse is left out (the rest of
+the notebook is read). The shell parts (``%%bash`` and ``%%sh`` cells, ``!`` lines, and
+``%%writefile NAME`` cells as a here-document writing NAME) are joined into one script for
+:mod:`linter.sources.shell`, at their notebook positions. A notebook of another language (its ``kernelspec`` says R or
 Scala), an autosaved copy under ``.ipynb_checkpoints`` and a notebook without one of the
 markers (``"Statement"``, an ``aws_cdk`` import, an AWS managed policy ARN) are only scanned
 for credentials (KEY401-KEY403), as the whole file's text (outputs included) always is.
@@ -31,8 +33,8 @@ _MAGIC = re.compile(r"\A[ \t]*(?:[%!]|[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*[%!](?
 
 
 def parse(src):
-    """The :class:`~linter.sources.cdk.Code` of the notebook's code cells, or None when the
-    notebook is read for credentials only (its text is then kept only when it may hold one)."""
+    """The notebook's code as read: ``(Python code or None, shell script parse or None)``, or None
+    when the notebook is read for credentials only (its text is then kept only when it may hold one)."""
     text = src.text
     cells = None
     if any(m in text for m in MARKERS) and "/.ipynb_checkpoints/" not in "/" + src.abspath.replace("\\", "/"):
@@ -43,25 +45,42 @@ def parse(src):
         if not may_hold(text):
             src.text = None
         return None
-    lines, where = _module(cells, text)
-    if not lines:
+    lines, where, sh_lines, sh_where = _module(cells, text)
+    code = None
+    if lines:
+        source = "\n".join(lines) + "\n"
+        import ast
+
+        try:
+            tree = ast.parse(source, filename=src.path)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            tree = None  # every cell parsed alone; together they should too (a stray indent)
+        if tree is not None:
+            code = _MappedConverter(source, where).module(tree)
+            src.layout = lambda: where.layout(_layout(source, tree))
+    script = None
+    if sh_lines:
+        from . import shell
+
+        script_text = "\n".join(sh_lines)
+        if any(m in script_text for m in shell.MARKERS):
+            script = shell.parse_text(script_text, sh_where.pos)
+    if code is None and script is None:
         return None
-    code = "\n".join(lines) + "\n"
-    import ast
-
-    try:
-        tree = ast.parse(code, filename=src.path)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None  # every cell parsed alone; together they should too (a stray indent): read as text
-    conv = _MappedConverter(code, where)
-    src.layout = lambda: where.layout(_layout(code, tree))
-    return conv.module(tree)
+    return code, script
 
 
-def extract(src, code) -> None:
+def extract(src, parsed) -> None:
     from ._cdk_file import extract_file
 
+    code, script = parsed if parsed is not None else (None, None)
     extract_file(src, code, "python")
+    if script is not None:
+        from . import shell
+
+        kind = src.kind
+        shell.extract(src, script)
+        src.kind = kind if code is not None else "shell"
 
 
 # -- reading the cells ----------------------------------------------------------------------
@@ -107,45 +126,96 @@ def _cells(text: str) -> list:
 
 
 def _module(cells: list, text: str):
-    """The lines of the Python module the cells make, and the :class:`_Where` of each line."""
+    """The lines of the Python module the cells make, with the :class:`_Where` of each line; and the
+    lines of the shell script their shell parts make (``%%bash`` and ``%%sh`` cells, ``!`` lines,
+    ``%%writefile NAME`` cells as a here-document writing NAME), with theirs."""
     import ast
 
     lines: list = []
     where = _Where(text)
+    sh_lines: list = []
+    sh_where = _Where(text)
     for parts in cells:
-        # the cell's lines, each with the string literal and the offset in it where it starts
-        cell: list = []
-        for p in parts:
-            start = 0
-            s = str(p)
-            while True:
-                nl = s.find("\n", start)
-                if cell and cell[-1][3]:  # the previous literal did not end its line: this one goes on
-                    prev = cell[-1]
-                    cell[-1] = (prev[0] + s[start:nl if nl >= 0 else len(s)], prev[1], prev[2], nl < 0)
-                else:
-                    cell.append((s[start:nl if nl >= 0 else len(s)], p, start, nl < 0))
-                if nl < 0:
-                    break
-                start = nl + 1
-                if start == len(s):
-                    break
-        body = [t for t, _, _, _ in cell]
-        first = next((t.strip() for t in body if t.strip()), "")
+        cell = _cell_lines(parts)
+        body = [t for t, _, _ in cell]
+        first_i = next((i for i, t in enumerate(body) if t.strip()), None)
+        if first_i is None:
+            continue
+        first = body[first_i].strip()
         if first.startswith("%%"):
+            magic = first[2:].split()
+            name = magic[0] if magic else ""
+            if name in ("bash", "sh") or (name == "script" and magic[1:2] in (["bash"], ["sh"])):
+                for t, lit, off in cell[first_i + 1:]:
+                    sh_lines.append(t)
+                    sh_where.add(lit, off)
+            elif name == "writefile" and len(magic) >= 2:
+                target = magic[-1]
+                lit, off = cell[first_i][1], cell[first_i][2]
+                sh_lines.append(f"cat > {target} <<'{_EOF}'")
+                sh_where.add(lit, off)
+                for t, lit, off in cell[first_i + 1:]:
+                    sh_lines.append(t)
+                    sh_where.add(lit, off)
+                sh_lines.append(_EOF)
+                sh_where.add(cell[-1][1], cell[-1][2])
             continue  # a cell magic: the cell is another language (bash, a file it writes)
+        shell_cont = False
         for i, t in enumerate(body):
-            m = _MAGIC.match(t)
-            if m is not None:
-                body[i] = t[:len(t) - len(t.lstrip())] + "pass"
+            stripped = t.lstrip()
+            if shell_cont:  # a '!' command continued by a backslash: IPython joins the lines
+                sh_lines.append(t)
+                sh_where.add(cell[i][1], cell[i][2])
+                shell_cont = t.rstrip().endswith("\\")
+                body[i] = ""
+                continue
+            if _MAGIC.match(t) is not None or _HELP.match(t) is not None:
+                indent = t[:len(t) - len(stripped)]
+                if stripped.startswith("!"):  # a shell command: read by the shell reader
+                    sh_lines.append(stripped[1:])
+                    sh_where.add(cell[i][1], cell[i][2] + len(indent) + 1)
+                    shell_cont = t.rstrip().endswith("\\")
+                body[i] = indent + "pass"
         try:
             ast.parse("\n".join(body))
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
-        for t, (_, lit, off, _) in zip(body, cell):
+        for t, (_, lit, off) in zip(body, cell):
             lines.append(t)
             where.add(lit, off)
-    return lines, where
+    return lines, where, sh_lines, sh_where
+
+
+#: The end word of the here-documents ``%%writefile`` cells become.
+_EOF = "LINT_POLICIES_WRITEFILE_END"
+#: IPython's help syntax (``sagemaker.Session?``, ``obj??``): not Python.
+_HELP = re.compile(r"\A[ \t]*[A-Za-z_][A-Za-z0-9_.]*\?{1,2}[ \t]*\Z")
+
+
+def _cell_lines(parts: list) -> list:
+    """A cell's lines, each with the JSON string literal that holds it and the offset in that
+    literal where the line starts."""
+    cell: list = []
+    open_line = False  # the previous literal did not end its line: the next one goes on
+    for p in parts:
+        start = 0
+        s = str(p)
+        while True:
+            nl = s.find("\n", start)
+            piece = s[start:nl if nl >= 0 else len(s)]
+            if cell and open_line:
+                prev = cell[-1]
+                cell[-1] = (prev[0] + piece, prev[1], prev[2])
+            else:
+                cell.append((piece, p, start))
+            open_line = nl < 0
+            if nl < 0:
+                break
+            start = nl + 1
+            if start == len(s):
+                open_line = False
+                break
+    return cell
 
 
 class _Where:

@@ -66,13 +66,24 @@ def parse(src):
         if not may_hold(text):
             src.text = None
         return None
+    return parse_text(text)
+
+
+def parse_text(text: str, where=None):
+    """What :func:`extract` reads from a script's ``text``. ``where(line, col)``, when given, says where
+    a position of ``text`` is in the file being linted (a Jupyter notebook's shell cells are
+    joined into one script): every position is mapped through it."""
     lines = text.split("\n")
     starts = [0]
     for ln in lines[:-1]:
         starts.append(starts[-1] + len(ln) + 1)
     heredocs, skip = _heredocs(lines)
     logical = _logical_lines(text, lines, starts, skip)
-    return heredocs, logical, starts
+    if where is not None:
+        for _line, words in logical:
+            for w in words:
+                w.at = [where(ln, c) for ln, c in w.at]
+    return heredocs, logical, where
 
 
 def _heredocs(lines: list) -> tuple:
@@ -234,24 +245,26 @@ def extract(src, parsed) -> None:
     if parsed is None:
         src.kind = "text"
         return
-    heredocs, logical, _starts = parsed
+    heredocs, logical, where = parsed
     consts = _constants(logical)
     # file or "$VAR" -> [(line where it is written, entry)]; an entry: [tree, label, name, role, holders]
     docs: dict = {}
     inline: dict = {}  # line of the command -> here-documents it starts ("$(cat <<EOF ... EOF)")
     order: list = []
     for target, first_line, body, cmd_line in heredocs:
-        tree = _json("\n".join(body), (first_line, 1))
+        at = (first_line, 1) if where is None else (lambda ln, c, f=first_line: where(ln + f - 1, c))
+        tree = _json("\n".join(body), at)
+        shown = cmd_line if where is None else where(cmd_line, 1)[0]  # the line in the file
         if tree is None:
             continue
         name = _expand(target, consts)
         name = name if name.startswith("$") and "/" not in name else name.rsplit("/", 1)[-1]
         label = (f"here-document {name}" if name and not name.startswith("$") else
-                 f"here-document at line {cmd_line}")
+                 f"here-document at line {shown}")
         order.append([tree, label, name, None, None])
         if name:
             docs.setdefault(name, []).append((cmd_line, order[-1]))
-        inline.setdefault(cmd_line, []).append(order[-1])
+        inline.setdefault(shown, []).append(order[-1])
     holders: dict = {}
     created: dict = {}  # policy name (create-policy) -> [entry]
     for line, words in logical:
@@ -471,7 +484,9 @@ def _json(text: str, at):
         return None
     from ..parsers.json_loc import parse_json
 
-    if isinstance(at, tuple):
+    if callable(at):
+        mapper = at
+    elif isinstance(at, tuple):
         line0 = at[0]
 
         def mapper(ln: int, c: int) -> tuple:
