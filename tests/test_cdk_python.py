@@ -736,3 +736,31 @@ def test_parts_of_a_policy_mapping_the_code_assigns_later_are_unknown(lint):
     # P's first Resource is whatever the code puts there (no IAM109 / SM203 on "TBD"); its second
     # statement is as written; Q is filled at a place we cannot name: not read
     assert found(lint(text, "fill.py", select=["SM101", "IAM109", "SM203"])) == [("SM101", 4, 36)]
+
+
+def test_a_policy_written_as_json_in_a_string(lint):
+    q3 = '"' * 3
+    text = py(f"""
+        import json
+        import boto3
+
+        iam = boto3.client("iam")
+        trust = {q3}{{
+          "Version": "2012-10-17",
+          "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole"}}]
+        }}{q3}
+        iam.create_role(RoleName="workers", AssumeRolePolicyDocument=trust)
+        iam.put_role_policy(RoleName="workers", PolicyName="p",
+            PolicyDocument='{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}]}}')
+        jobs = json.loads('{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}}]}}')
+        iam.put_role_policy(RoleName="workers", PolicyName="j", PolicyDocument=json.dumps(jobs))
+        escaped = "{{\\"Statement\\": [{{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sagemaker:*\\", \\"Resource\\": \\"*\\"}}]}}"
+    """)
+    lines = text.split("\n")
+    res = lint(text, "roles.py", select=["IAM302", "SM301", "SM101"])
+    got = [(f.code, f.span.line, f.span.col) for f in res]
+    # exact positions inside strings written as they read; the escaped one at the string's start
+    assert got == [("IAM302", 7, lines[6].index('"*"') + 1),
+                   ("SM301", 11, lines[10].index('"iam:PassRole"') + 1),
+                   ("SM101", 14, lines[13].index('"{') + 1)]
+    assert res[1].message.startswith("role workers may pass any role")

@@ -248,8 +248,10 @@ class _Model:
         """Where the policy mapping an argument gives starts: the mapping, a name bound to it, or
         ``json.dumps`` / ``JSON.stringify`` of one."""
         n = self.r.follow(node)
-        if n is not None and n.kind == "call" and last_name(n.a) in ("dumps", "stringify") and n.b:
-            n = self.r.follow(n.b[0])
+        for _ in range(3):  # json.dumps(json.loads("...")): the mapping inside
+            if n is not None and n.kind == "call" and last_name(n.a) in ("dumps", "stringify", "loads", "parse") \
+                    and n.b:
+                n = self.r.follow(n.b[0])
         if n is None or n.kind != "dict":
             return None
         return (n.span.line, n.span.col)

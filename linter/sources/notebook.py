@@ -323,3 +323,6 @@ class _MappedConverter(_Converter):
 
     def span(self, node) -> Span:
         return self.where.span(_Converter.span(self, node))
+
+    def map_span(self, sp: Span) -> Span:
+        return self.where.span(sp)

@@ -9,6 +9,8 @@ feeds with the language-neutral tree of the file.
 """
 from __future__ import annotations
 
+import re
+
 from ..located import ParseError, Span
 
 #: Deepest nesting of expressions converted (deeper parts are unknown values).
@@ -90,7 +92,9 @@ class _Converter:
         self.subclassed = subclassed
         self.bases: dict = {}  # class name -> the construct class it extends (SUBCLASSED)
         self.code = Code("python")
+        self.text = text
         self.lines = None if text.isascii() else text.split("\n")
+        self.all_lines = None  # the source's lines, split when a string holds a policy
         self.dict_names: dict = {}
 
     # -- positions ---------------------------------------------------------
@@ -101,6 +105,10 @@ class _Converter:
         if s.isascii():
             return byte_col + 1
         return len(s.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+    def map_span(self, sp: Span) -> Span:
+        """A span of the source as read (a notebook maps it into its JSON strings)."""
+        return sp
 
     def span(self, node) -> Span:
         line = node.lineno
@@ -123,6 +131,71 @@ class _Converter:
             if more:
                 work.extend(reversed(more))
         return self.code
+
+    def json_string(self, e, v: str, stack: str):
+        """A policy written as JSON in a string (``AssumeRolePolicyDocument='{...}'``,
+        ``json.loads('{...}')``): the mapping it holds, each part at its place in the string when the
+        string is written as it reads (no escapes), else at the string's start; None when it is
+        not a JSON object with a ``Statement``."""
+        from ..located import LDict, LList, LScalar, LStr, ParseError
+        from ..parsers.json_loc import parse_json
+
+        if self.all_lines is None:
+            self.all_lines = self.text.split("\n")
+        line, end_line = e.lineno, e.end_lineno or e.lineno
+        src_line = self.all_lines[line - 1] if line - 1 < len(self.all_lines) else ""
+        col0 = self.col(line, e.col_offset) - 1  # 0-based character where the literal starts
+        m = _STRING_START.match(src_line, col0)
+        exact = None
+        if m is not None and end_line - 1 < len(self.all_lines) and e.end_col_offset is not None:
+            q = len(m.group(0))
+            close = len(m.group(1))
+            end_col = self.col(end_line, e.end_col_offset) - 1
+            if end_line == line:
+                raw = src_line[col0 + q:end_col - close]
+            else:
+                raw = "\n".join([src_line[col0 + q:]] + self.all_lines[line:end_line - 1]
+                                + [self.all_lines[end_line - 1][:end_col - close]])
+            if raw == v:
+                exact = (line, col0 + q + 1)
+        if exact is not None:
+            l0, c0 = exact
+
+            def mapper(ln: int, c: int) -> tuple:
+                return (l0, c0 + c - 1) if ln == 1 else (l0 + ln - 1, c)
+        else:
+            l0, c0 = line, col0 + 1
+
+            def mapper(ln: int, c: int) -> tuple:
+                return l0, c0
+        try:
+            tree = parse_json(v, mapper=mapper)
+        except ParseError:
+            return None
+        if not isinstance(tree, LDict) or "Statement" not in tree:
+            return None
+        N = self.N
+        ms = self.map_span
+
+        def conv(x):
+            if isinstance(x, LDict):
+                return N("dict", ms(x.span), [(N("str", ms(x.key_spans.get(k, x.span)), k), conv(val))
+                                                for k, val in x.items()])
+            if isinstance(x, LList):
+                return N("list", ms(x.span), [conv(i) for i in x])
+            if isinstance(x, LStr):
+                return N("str", ms(x.span), str(x))
+            if isinstance(x, LScalar):
+                val = x.value
+                kind = "null" if val is None else "bool" if isinstance(val, bool) else "num"
+                return N(kind, ms(x.span), val)
+            return N("other", ms(getattr(x, "span", tree.span)), "json")
+
+        n = conv(tree)
+        entry = [n, stack, ""]
+        self.dict_names[id(n)] = entry
+        self.code.dicts.append(entry)
+        return n
 
     def bind_target(self, t, value) -> None:
         ast = self.ast
@@ -277,6 +350,10 @@ class _Converter:
         if isinstance(e, ast.Constant):
             v = e.value
             if isinstance(v, str):
+                if "Statement" in v and v.lstrip()[:1] == "{":
+                    n = self.json_string(e, v, stack)
+                    if n is not None:
+                        return n
                 return N("str", span, v)
             if isinstance(v, bool):
                 return N("bool", span, v)
@@ -376,6 +453,10 @@ class _Converter:
 #: Methods that change a list or mapping in place: the name no longer holds one known value.
 _CHANGING = frozenset(("append", "extend", "insert", "update", "pop", "remove", "clear", "setdefault",
                        "add", "discard", "sort", "reverse", "__setitem__"))
+
+
+#: A string literal's prefix and opening quotes (group 1: the quotes, which also close it).
+_STRING_START = re.compile(r"[rRbBuUfF]{0,2}(\"\"\"|\'\'\'|\"|\')")
 
 
 def _dotted(t) -> str:
