@@ -192,6 +192,8 @@ Resources:
             return "every action but the NotAction list"
         # a statement built in code without actions says nothing of them ("actions added elsewhere")
         names = [v.text for v in st.action.values if v.text != "actions added elsewhere"]
+        # a malformed value ("ecr: PutImage", LP002 reports it) grants nothing: not named as granted
+        names = [n for n in names if not isinstance(n, str) or not any(ch.isspace() for ch in n)] or names
         if not names:
             return "its actions"
         return ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")

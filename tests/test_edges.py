@@ -1212,3 +1212,11 @@ def test_policy_words_in_prose_do_not_make_a_broken_file_a_policy_source(lint):
     assert lint('spec:\n  controlledResources: ["cpu", "memory"\n', name="vpa.yaml") == []
     assert [f.code for f in lint("Resources:\n  X: [\n", name="t.yaml")] == ["LP001"]
     assert [f.code for f in lint('{"Statement": [\n', name="p.json")] == ["LP001"]
+
+
+def test_iam302_names_only_actions_that_can_be_granted(lint):
+    text = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Resource": "*",
+        "Action": ["ecr: PutImage", "ecr:BatchGetImage", "ecr: CompleteLayerUpload"]}]})
+    (f,) = lint(text, select=["IAM302"])
+    assert "grants ecr:BatchGetImage to any AWS account" in f.message
