@@ -51,7 +51,8 @@ def region_shaped(s: str) -> bool:
     return _REGION.match(s) is not None
 
 
-_FILL_IN = LazyRe(r"^(?:<[^<>]*>|\{[^{}]*\}|\[[^\[\]]*\]|(?i:your)[_-].*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)$")
+_FILL_IN = LazyRe(r"^(?:<[^<>]*>|\{[^{}]*\}|\[[^\[\]]*\]|(?i:your)[_-].*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
+                  r"|\$[A-Za-z_][A-Za-z0-9_]*)$")
 
 
 #: Words of an instruction left in place of a value ("put the CIDR block of your IP here").
@@ -60,7 +61,8 @@ _INSTRUCTION = LazyRe(r"(?i)\b(?:your|here|replace|insert|enter|todo)\b")
 
 def fill_in(s: str) -> bool:
     """A value written for someone to replace before use: ``<vpc-endpoint>``, ``{account}``,
-    ``[bucket]``, ``your_KMS_key_ARN``, ``KMS_KEY_ARN``, or a sentence telling what to write
+    ``[bucket]``, ``your_KMS_key_ARN``, ``KMS_KEY_ARN``, a shell variable (``$execution_role``, in a
+    policy a script writes), or a sentence telling what to write
     (``put the CIDR block of your public IP here``). Such text is a template, not a mistake."""
     return _FILL_IN.match(s) is not None or (" " in s and _INSTRUCTION.search(s) is not None)
 

@@ -736,6 +736,16 @@ def test_parts_of_a_policy_mapping_the_code_assigns_later_are_unknown(lint):
     # P's first Resource is whatever the code puts there (no IAM109 / SM203 on "TBD"); its second
     # statement is as written; Q is filled at a place we cannot name: not read
     assert found(lint(text, "fill.py", select=["SM101", "IAM109", "SM203"])) == [("SM101", 4, 36)]
+    # a class attribute filled through the class or self
+    cls = py('''
+        class Helper:
+            _policy = {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["sagemaker:StartPipelineExecution"], "Resource": ["TBD"]}]}
+
+            def allow(self, arn):
+                Helper._policy["Statement"][0]["Resource"] = arn
+    ''')
+    assert lint(cls, "helper.py", select=["IAM109", "SM203"]) == []
 
 
 def test_a_policy_written_as_json_in_a_string(lint):

@@ -318,6 +318,10 @@ def test_text_written_for_someone_to_fill_in_is_not_a_mistake(lint):
     # a sentence saying what to write is a fill-in too; a value with a space and no such word is not
     told = text.replace("<my-corporate-cidr>", "put the CIDR block of your public IP here, likely a /32")
     assert lint(told, select=["IAM107"]) == []
+    # a shell variable left in a policy a script writes (a quoted here-document)
+    shell = doc({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "$execution_role"})
+    assert lint(shell, select=["IAM109"]) == []
+    assert [f.code for f in lint(shell.replace("$execution_role", "execution_role"), select=["IAM109"])] == ["IAM109"]
     assert [f.code for f in lint(text.replace("<my-corporate-cidr>", "10.0.0.0/8 plus"), select=["IAM107"])] == \
         ["IAM107"]
 

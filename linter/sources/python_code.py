@@ -220,9 +220,11 @@ class _Converter:
                     and not isinstance(k.value, bool) else None
                 path.insert(0, key)
                 node = node.value
-            if isinstance(node, ast.Name):
-                self.code.changed.add(node.id)
-                self.code.filled.setdefault(node.id, []).append(None if None in path else tuple(path))
+            # the mapping bound to a name, or to a class attribute (``Helper._policy[...]``, ``self._policy[...]``)
+            root = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+            if root is not None:
+                self.code.changed.add(root)
+                self.code.filled.setdefault(root, []).append(None if None in path else tuple(path))
             self.expr(t.value, "")
             self.expr(t.slice, "")
 
