@@ -170,3 +170,21 @@ def test_shell_cells_bang_lines_and_writefile_cells_are_read_by_the_shell_reader
         ("SM105", *where(text, "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")),
     ]
     assert next(f for f in res if f.code == "SM301").message.startswith("role kfp may pass any role")
+
+
+def test_a_name_rebound_in_a_later_cell_is_the_policy_of_the_call_after_it(lint):
+    text = notebook(
+        ["import boto3, json", 'iam = boto3.client("iam")'],
+        ['policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+         '["sagemaker:CreateTrainingJob"], "Resource": "*"}]}',
+         'iam.put_role_policy(RoleName="trainer", PolicyName="t", PolicyDocument=json.dumps(policy))'],
+        ['policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", '
+         '"Resource": "*"}]}',
+         'iam.put_role_policy(RoleName="trainer", PolicyName="p", PolicyDocument=json.dumps(policy))'],
+        ['policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+         '["sagemaker:CreateProcessingJob"], "Resource": "*"}]}',
+         'iam.put_role_policy(RoleName="other", PolicyName="o", PolicyDocument=json.dumps(policy))'])
+    res = lint(text, "roles.ipynb", select=["SM301"])
+    assert [(f.code, f.span.line) for f in res] == [("SM301", where(text, '\\"iam:PassRole')[0])]
+    assert res[0].message.startswith("role trainer may pass any role")
+    assert "CreateTrainingJob" in res[0].message and "CreateProcessingJob" not in res[0].message

@@ -247,14 +247,28 @@ class _Model:
     def mapping(self, node: Optional[N]) -> Optional[tuple]:
         """Where the policy mapping an argument gives starts: the mapping, a name bound to it, or
         ``json.dumps`` / ``JSON.stringify`` of one."""
-        n = self.r.follow(node)
+        n = self.latest(node)
         for _ in range(3):  # json.dumps(json.loads("...")): the mapping inside
             if n is not None and n.kind == "call" and last_name(n.a) in ("dumps", "stringify", "loads", "parse") \
                     and n.b:
-                n = self.r.follow(n.b[0])
+                n = self.latest(n.b[0])
         if n is None or n.kind != "dict":
             return None
         return (n.span.line, n.span.col)
+
+    def latest(self, node: Optional[N]) -> Optional[N]:
+        """What an argument stands for at the call: the value a name is bound to, and for a name
+        bound several times (a script or notebook reusing ``policy = {...}`` for each role), the
+        last binding written before the call."""
+        n = self.r.follow(node)
+        if n is not None and n.kind == "name":  # bound more than once (or not known)
+            vals = self.code.bindings.get(n.a) or ()
+            if any(v is None for v in vals):
+                return None  # a parameter, a loop variable, an import: not guessed
+            at = (n.span.line, n.span.col)
+            before = [v for v in vals if (v.span.line, v.span.col) < at]
+            n = self.r.follow(before[-1]) if before else None
+        return n
 
     def owner_of(self, target: N, stack: str) -> Optional[tuple]:
         """Whose policy a statement added to ``target`` goes to: a principal, a policy, or the role
