@@ -158,6 +158,8 @@ def render_text(report: list) -> str:
         if p["iam_name"]:
             head += f" {p['iam_name']}"
         head += ")"
+        if head == f"{p['kind']} {p['iam_name']} ({p['kind']} {p['iam_name']})":
+            head = p["name"]  # named by its IAM name already (a boto3 or shell role): said once
         lines.append(head)
         if p["trusted_services"]:
             lines.append("  assumable by: " + ", ".join(p["trusted_services"]))
