@@ -116,7 +116,8 @@ def check(doc: PolicyDocument) -> Iterator[Problem]:
         if st.principal is not None and st.not_principal is not None:
             yield Problem("a statement cannot have both Principal and NotPrincipal", st.not_principal.key_span,
                           st.not_principal.path)
-        elif doc.role == "identity" and (st.principal or st.not_principal):
+        elif doc.role == "identity" and (st.principal or st.not_principal) and not _only_dynamic(
+                st.principal or st.not_principal):
             p = st.principal or st.not_principal
             yield Problem(f"{p.key} is not allowed in an identity-based policy", p.key_span, p.path)
         elif doc.role == "trust" and st.principal is None and st.not_principal is None:
@@ -245,3 +246,10 @@ def unread_policies(src) -> list:
     msg, span, path = found
     name, sev = meta("LP002")
     return [Finding("LP002", name, sev, msg, span or Span(1, 1, 1, 1), file=src.path, logical_path=path, value=msg)]
+
+
+def _only_dynamic(field) -> bool:
+    """A field only a Terraform ``dynamic`` block over values not known here makes: it may be
+    absent (the block may repeat zero times), so its presence proves nothing."""
+    vals = [v for e in getattr(field, "entries", None) or () for v in e.values]
+    return bool(vals) and all(getattr(v.value, "kind", None) == "dynamic" for v in vals)

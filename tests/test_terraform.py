@@ -1087,3 +1087,54 @@ resource "aws_iam_policy" "dyn" {
     got = [(f.code, f.span.line, f.span.col) for f in lint(text, "main.tf", select=["SM201", "IAM301", "SM301"])]
     # one SM201 per statement the first block makes; the action is where the for_each writes it
     assert got == [("SM201", 6, 20), ("SM201", 6, 20), ("IAM301", 10, 25), ("SM301", 10, 25)]
+
+
+def test_dynamic_blocks_over_values_not_known_here_make_nothing_certain(lint):
+    """terraform-aws-modules style: each statement argument is `lookup(statement.value, "x", null)`
+    (the caller sets one of actions / not_actions), principals and conditions come from dynamic
+    blocks over the caller's values: no LP002 for both / for a principal, no IAM204 on the type."""
+    text = """\
+data "aws_iam_policy_document" "extra" {
+  dynamic "statement" {
+    for_each = var.policy_statements
+    content {
+      actions       = lookup(statement.value, "actions", null)
+      not_actions   = lookup(statement.value, "not_actions", null)
+      resources     = lookup(statement.value, "resources", null)
+      not_resources = lookup(statement.value, "not_resources", null)
+      dynamic "principals" {
+        for_each = lookup(statement.value, "principals", [])
+        content {
+          type        = principals.value.type
+          identifiers = principals.value.identifiers
+        }
+      }
+      dynamic "condition" {
+        for_each = lookup(statement.value, "condition", [])
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
+}
+resource "aws_iam_policy" "extra" {
+  name   = "extra"
+  policy = data.aws_iam_policy_document.extra.json
+}
+data "aws_iam_policy_document" "both" {
+  statement {
+    actions     = ["s3:GetObject"]
+    not_actions = ["s3:PutObject"]
+    resources   = ["*"]
+  }
+}
+resource "aws_iam_policy" "both" {
+  name   = "both"
+  policy = data.aws_iam_policy_document.both.json
+}
+"""
+    got = [(f.code, f.span.line) for f in lint(text, "main.tf", select=["LP002", "IAM204", "IAM104"])]
+    assert got == [("LP002", 34)]  # literal values that conflict are still reported (at not_actions)

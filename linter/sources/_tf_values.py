@@ -314,14 +314,26 @@ def _statement_tree(b) -> LDict:
                 continue  # the provider leaves an empty list out of the JSON it renders
             st[key] = v
             st.key_spans[key] = a.name_span
+    for key, other in (("Action", "NotAction"), ("Resource", "NotResource")):
+        if key in st and other in st:
+            # `not_actions = lookup(statement.value, "not_actions", null)` beside `actions = ...`: the
+            # caller sets one of them; a value that may be null may be absent
+            if _may_be_null(st[other]):
+                del st[other]
+            elif _may_be_null(st[key]):
+                del st[key]
     if "Effect" not in st:
         # the provider's default; located at the ``statement`` keyword (HCL) or object (JSON)
         at = b.type_span if b.node is not None else b.span
         st["Effect"] = LStr("Allow", at)
         st.key_spans["Effect"] = at
     for bname, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-        blocks = _blocks_named(b, bname)
+        blocks = [x for x in b.blocks if x.type == bname]
         if not blocks:
+            dyn = _dynamic_blocks(b, bname)
+            if dyn:  # principals only a dynamic block makes, from values not known here
+                st[key] = Unresolved(f"dynamic \"{bname}\"", "dynamic", dyn[0].span)
+                st.key_spans[key] = dyn[0].type_span
             continue
         pr = LDict(span=blocks[0].span)
         star = None
@@ -342,7 +354,11 @@ def _statement_tree(b) -> LDict:
             st[key] = pr
         st.key_spans[key] = blocks[0].type_span
     conds = _blocks_named(b, "condition")
-    if conds:
+    dyn_conds = _dynamic_blocks(b, "condition")
+    if dyn_conds:  # conditions a dynamic block makes: what they test is not known here
+        st["Condition"] = Unresolved('dynamic "condition"', "dynamic", dyn_conds[0].span)
+        st.key_spans["Condition"] = dyn_conds[0].type_span
+    elif conds:
         cond = LDict(span=conds[0].span)
         for cb in conds:
             ta, va, vals = cb.get("test"), cb.get("variable"), cb.get("values")
@@ -360,6 +376,17 @@ def _statement_tree(b) -> LDict:
         st["Condition"] = cond
         st.key_spans["Condition"] = conds[0].type_span
     return st
+
+
+def _may_be_null(v: Any) -> bool:
+    """Whether a statement argument's value may be null, and the argument then absent
+    (``lookup(statement.value, "not_actions", null)``, ``try(each.value.x, null)``)."""
+    return isinstance(v, Unresolved) and "null" in v.text
+
+
+def _dynamic_blocks(b, name: str) -> list:
+    """The ``dynamic "<name>"`` blocks of a block."""
+    return [x for x in b.blocks if x.type == "dynamic" and x.labels and x.labels[0] == name]
 
 
 def _merge(d: LDict, key: str, value: Any, kspan: Span) -> None:
