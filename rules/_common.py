@@ -67,6 +67,14 @@ def fill_in(s: str) -> bool:
     return _FILL_IN.match(s) is not None or (" " in s and _INSTRUCTION.search(s) is not None)
 
 
+_ANGLED = LazyRe(r"<[^<>\n]{0,80}>")
+
+
+def without_fill_ins(s: str) -> str:
+    """``s`` with each ``<text for someone to replace>`` (spaces and all: ``<OIDC ID>``) one word."""
+    return _ANGLED.sub("x", s) if "<" in s else s
+
+
 def looks_like_placeholder_word(s: str) -> bool:
     """A segment someone fills in before use (``ACCOUNT_ID``, ``<account>``, ``REGION``,
     ``account-id``): no digit at all. Such text is a template, not a mistake."""

@@ -2,7 +2,7 @@
 from linter import iam
 from linter.rule import Rule
 
-from ._common import AA_REFERENCE, fill_in, identity_provider_key, statement_actions
+from ._common import AA_REFERENCE, fill_in, identity_provider_key, statement_actions, without_fill_ins
 
 
 class UnknownConditionKey(Rule):
@@ -74,7 +74,7 @@ class UnknownConditionKey(Rule):
 
 def _problem(key: str, acts):
     prefix, sep, name = key.partition(":")
-    if not sep or not prefix or not name or " " in key:
+    if not sep or not prefix or not name or " " in without_fill_ins(key):
         return (f'condition key "{key}" is not of the form service:name (aws:SourceIp, s3:prefix, '
                 f'aws:ResourceTag/team)')
     low = key.lower()

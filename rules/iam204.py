@@ -1,7 +1,7 @@
 """IAM204 invalid-principal."""
 from linter.rule import Rule
 
-from ._common import LazyRe, AA_REFERENCE, has_template_placeholder, split_arn
+from ._common import LazyRe, AA_REFERENCE, has_template_placeholder, split_arn, without_fill_ins
 
 _KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _ACCOUNT = LazyRe(r"^\d{12}$")
@@ -137,9 +137,11 @@ def _problem(kind: str, value: str, role: str):
                     return None
                 if res.startswith("oidc-provider/") and len(res) > 14:
                     name = res[14:]
-                    if "://" in name or " " in name:
+                    if "://" in name:
                         return (f'"{value}": an OIDC provider ARN names the provider without its scheme '
                                 f'(oidc-provider/{name.split("://", 1)[-1]})', "error")
+                    if " " in without_fill_ins(name):
+                        return f'"{value}": an OIDC provider ARN names a host, which holds no space', "error"
                     return None
             return (f'"{value}" is not an identity provider ARN (arn:aws:iam::<account>:oidc-provider/<host> or '
                     f':saml-provider/<name>)', "error")

@@ -318,6 +318,14 @@ def test_text_written_for_someone_to_fill_in_is_not_a_mistake(lint):
     # a sentence saying what to write is a fill-in too; a value with a space and no such word is not
     told = text.replace("<my-corporate-cidr>", "put the CIDR block of your public IP here, likely a /32")
     assert lint(told, select=["IAM107"]) == []
+    # <text with spaces> in a trust policy's provider and keys: a fill-in too
+    oidc = "oidc.eks.<EKS Cluster region>.amazonaws.com/id/<OIDC ID>"
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::<AWS account number>:oidc-provider/{oidc}"},
+        "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {f"{oidc}:aud": "sts.amazonaws.com"}}}]})
+    assert lint(trust, name="trust.json", select=["IAM204", "IAM102"]) == []
+    spaced = trust.replace("<OIDC ID>", "OIDC ID")
+    assert sorted(f.code for f in lint(spaced, name="trust.json", select=["IAM204", "IAM102"])) == ["IAM102", "IAM204"]
     # a shell variable left in a policy a script writes (a quoted here-document)
     shell = doc({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "$execution_role"})
     assert lint(shell, select=["IAM109"]) == []
