@@ -199,7 +199,7 @@ def test_boto3_policy_dictionaries(lint):
     assert got == [
         ("IAM302", 7, 60, "policy trust"),
         ("SM101", 14, 40, "policy document"),
-        ("SM105", 18, 13, "attach_role_policy(PolicyArn)"),
+        ("SM105", 18, 13, "role r: attach_role_policy(PolicyArn)"),
     ]
 
 

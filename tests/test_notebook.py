@@ -188,3 +188,21 @@ def test_a_name_rebound_in_a_later_cell_is_the_policy_of_the_call_after_it(lint)
     assert [(f.code, f.span.line) for f in res] == [("SM301", where(text, '\\"iam:PassRole')[0])]
     assert res[0].message.startswith("role trainer may pass any role")
     assert "CreateTrainingJob" in res[0].message and "CreateProcessingJob" not in res[0].message
+
+
+def test_python_cell_magics_and_a_policy_attached_from_create_policys_response(lint):
+    text = notebook(
+        ["%%time", "import boto3, json", 'iam = boto3.client("iam")',
+         'jobs = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", '
+         '"Resource": "*"}]}',
+         'iam.put_role_policy(RoleName="cp-role", PolicyName="j", PolicyDocument=json.dumps(jobs))'],
+        ["%%capture",
+         'p = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}',
+         'resp = iam.create_policy(PolicyName="pass", PolicyDocument=json.dumps(p))',
+         'iam.attach_role_policy(RoleName="cp-role", PolicyArn=resp["Policy"]["Arn"])',
+         'iam.attach_role_policy(RoleName="cp-role", PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")'])
+    res = lint(text, "setup.ipynb", select=["SM301", "SM105"])
+    assert [(f.code, f.span.line) for f in res] == [("SM301", where(text, '\\"iam:PassRole')[0]),
+                                                    ("SM105", where(text, "AmazonSageMakerFullAccess")[0])]
+    assert res[0].message.startswith("role cp-role may pass any role")
+    assert res[1].label == "role cp-role: attach_role_policy(PolicyArn)"

@@ -83,6 +83,7 @@ class _Model:
         self.boto: dict = {}  # (kind, IAM name as written) -> Holder of a boto3 principal
         self.by_span: dict = {}  # (line, col) of a policy mapping -> [Holder] (boto3 calls)
         self.created: dict = {}  # policy name (create_policy) -> [(line, col) of its mapping]
+        self.created_by: dict = {}  # id(create_policy call) -> [(line, col) of its mapping]
 
     # -- what an expression names ---------------------------------------------
 
@@ -218,6 +219,8 @@ class _Model:
             name, at = self.r.value(kws.get("PolicyName")), self.mapping(kws.get("PolicyDocument"))
             if isinstance(name, str) and at is not None:
                 self.created.setdefault(name, []).append(at)
+            if at is not None:
+                self.created_by[id(call)] = [at]  # resp = create_policy(...); PolicyArn=resp["Policy"]["Arn"]
             return
         if low in _BOTO3_PUT:
             kind, who, what = _BOTO3_PUT[low]
@@ -239,10 +242,24 @@ class _Model:
             arn = self.r.value(kws.get("PolicyArn"))
             tail = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":policy/" in arn else None
             ats = self.created.get(tail, []) if tail and ":iam::aws:policy/" not in arn else []
+            if not ats:
+                ats = self.response_of(kws.get("PolicyArn"))
         for at in ats:
             lst = self.by_span.setdefault(at, [])
             if h not in lst:
                 lst.append(h)
+
+    def response_of(self, node: Optional[N]) -> list:
+        """The policy mappings a ``create_policy`` call made whose response an ARN is read from
+        (``resp["Policy"]["Arn"]``, ``resp`` bound to that call)."""
+        if node is None or node.kind != "other" or not isinstance(node.a, str) or not node.a.endswith("[...]"):
+            return []
+        vals = self.code.bindings.get(node.a[:-5]) or ()
+        out: list = []
+        for v in vals:
+            if v is not None and v.kind == "call":
+                out.extend(self.created_by.get(id(v), ()))
+        return out
 
     def mapping(self, node: Optional[N]) -> Optional[tuple]:
         """Where the policy mapping an argument gives starts: the mapping, a name bound to it, or

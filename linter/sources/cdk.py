@@ -1090,10 +1090,16 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         _managed_items(r, out, call.b or [], _label(stack, _target_name(r, callee.a), low))
         return
     if callee.kind == "attr" and low.startswith("attach_") and low.endswith("_policy"):
-        arn = next((v for kw, _, v in call.c or () if kw == "PolicyArn"), None)
+        kws = {kw: v for kw, _, v in call.c or () if kw}
+        arn = kws.get("PolicyArn")
+        who = ""
+        for kw, kind in (("RoleName", "role"), ("UserName", "user"), ("GroupName", "group")):
+            v = r.value(kws[kw]) if kw in kws else None
+            if isinstance(v, LStr) and v.strip():
+                who = f"{kind} {v}: "  # the principal boto3 attaches it to, by its name as written
         for v in (r.each(arn) if arn is not None else ()):
             if isinstance(v, LStr):
-                out.ref(v, _label(stack, "", f"{name}(PolicyArn)"))
+                out.ref(v, _label(stack, "", f"{who}{name}(PolicyArn)"))
         return
     if name in ("PolicyStatement", "PolicyDocument"):
         leftovers.append((call, stack))

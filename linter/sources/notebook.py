@@ -142,6 +142,9 @@ def _module(cells: list, text: str):
         if first_i is None:
             continue
         first = body[first_i].strip()
+        if first.startswith("%%") and first[2:].split()[:1] and first[2:].split()[0] in _PYTHON_CELL_MAGICS:
+            body[first_i] = ""  # %%time, %%capture...: the cell is Python all the same
+            first = ""
         if first.startswith("%%"):
             magic = first[2:].split()
             name = magic[0] if magic else ""
@@ -186,6 +189,8 @@ def _module(cells: list, text: str):
     return lines, where, sh_lines, sh_where
 
 
+#: Cell magics whose cell is Python (timed, captured, profiled, debugged).
+_PYTHON_CELL_MAGICS = frozenset(("time", "timeit", "capture", "prun", "debug", "memit", "px"))
 #: The end word of the here-documents ``%%writefile`` cells become.
 _EOF = "LINT_POLICIES_WRITEFILE_END"
 #: IPython's help syntax (``sagemaker.Session?``, ``obj??``): not Python.

@@ -481,7 +481,10 @@ def _describe(e) -> str:
         return dotted
     name = type(e).__name__
     if name == "Subscript":
-        base = _dotted(e.value)
+        root = e.value
+        while type(root).__name__ == "Subscript":  # resp["Policy"]["Arn"]: resp[...]
+            root = root.value
+        base = _dotted(root)
         return f"{base}[...]" if base else "subscript"
     return {"IfExp": "conditional expression", "BoolOp": "boolean expression", "BinOp": "expression",
             "ListComp": "comprehension", "DictComp": "comprehension", "GeneratorExp": "comprehension",
