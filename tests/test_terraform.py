@@ -1109,6 +1109,13 @@ data "aws_iam_policy_document" "extra" {
           identifiers = principals.value.identifiers
         }
       }
+      dynamic "not_principals" {
+        for_each = lookup(statement.value, "not_principals", [])
+        content {
+          type        = not_principals.value.type
+          identifiers = not_principals.value.identifiers
+        }
+      }
       dynamic "condition" {
         for_each = lookup(statement.value, "condition", [])
         content {
@@ -1137,4 +1144,4 @@ resource "aws_iam_policy" "both" {
 }
 """
     got = [(f.code, f.span.line) for f in lint(text, "main.tf", select=["LP002", "IAM204", "IAM104"])]
-    assert got == [("LP002", 34)]  # literal values that conflict are still reported (at not_actions)
+    assert got == [("LP002", 41)]  # literal values that conflict are still reported (at not_actions)

@@ -353,6 +353,8 @@ def _statement_tree(b) -> LDict:
         else:
             st[key] = pr
         st.key_spans[key] = blocks[0].type_span
+    if isinstance(st.get("Principal"), Unresolved) and isinstance(st.get("NotPrincipal"), Unresolved):
+        del st["NotPrincipal"]  # both only from dynamic blocks: the caller sets one of them
     conds = _blocks_named(b, "condition")
     dyn_conds = _dynamic_blocks(b, "condition")
     if dyn_conds:  # conditions a dynamic block makes: what they test is not known here
