@@ -1145,3 +1145,26 @@ resource "aws_iam_policy" "both" {
 """
     got = [(f.code, f.span.line) for f in lint(text, "main.tf", select=["LP002", "IAM204", "IAM104"])]
     assert got == [("LP002", 41)]  # literal values that conflict are still reported (at not_actions)
+
+
+def test_policy_statements_of_a_module_call_are_its_roles(lint):
+    text = """\
+module "fn" {
+  source = "terraform-aws-modules/lambda/aws"
+  attach_policy_statements = true
+  policy_statements = {
+    sm = {
+      effect    = "Allow"
+      actions   = ["sagemaker:CreateTrainingJob", "iam:PassRole"]
+      resources = ["*"]
+    }
+    logs = {
+      actions   = ["logs:PutLogEvents"]
+      resources = ["arn:aws:logs:us-east-1:123456789012:log-group:x:*"]
+    }
+  }
+}
+"""
+    res = lint(text, "main.tf", select=["SM301", "SM201"])
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 7, 51), ("SM201", 8, 20)]
+    assert res[0].message.startswith("module.fn may pass any role")

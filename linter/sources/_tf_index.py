@@ -315,7 +315,7 @@ _PRINCIPAL_ATTRS = {
     "aws_iam_user_policy_attachments_exclusive": (("user_name", "user"),),
     "aws_iam_group_policy_attachments_exclusive": (("group_name", "group"),),
 }
-_HOLDABLE = re.compile(r"^(?:aws_iam_[a-z_]+|data\.aws_iam_policy_document)\.[A-Za-z0-9_-]+$")
+_HOLDABLE = re.compile(r"^(?:aws_iam_[a-z_]+|data\.aws_iam_policy_document|module)\.[A-Za-z0-9_-]+$")
 _ADDRESS_REF = re.compile(r"^\s*((?:data\.)?aws_iam_[a-z_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?(?:\.[a-z_]+)?\s*$")
 
 
@@ -382,6 +382,9 @@ def _module_role(info: _FileInfo, blk) -> None:
     holds every one of them, and is named after the call (``module.fn``)."""
     address = f"module.{blk.labels[0]}"
     for name, a in blk.attributes.items():
+        if name == "policy_statements":  # statements written in the call: the role's own
+            info.holders.setdefault(address, ("role", None))
+            continue
         if name not in _MODULE_POLICY_INPUTS:
             continue
         for m in _ANY_DOC_REF.finditer(a.text):

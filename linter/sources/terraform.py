@@ -51,7 +51,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any
 
-from ..located import LineIndex, LStr, ParseError, Span, Unresolved
+from ..located import LineIndex, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Val
 from .. import safety
 from ._tf_classify import _classify
@@ -234,6 +234,9 @@ def _extract_block(ctx: _Ctx, blk) -> None:
     elif t == "module" and labels:
         addr = f"module.{labels[0]}"
         for name, a in blk.attributes.items():
+            if name == "policy_statements":
+                _module_statements(ctx, a, addr)
+                continue
             if "policy" in name and "arn" in name or name == "policies" and isinstance(a.value, dict):
                 # policy_arns = [...] (custom_role_policy_arns of terraform-aws-modules/iam v5),
                 # policies = { name = arn } (its v6 iam-role): AWS managed policies attached
@@ -244,6 +247,44 @@ def _extract_block(ctx: _Ctx, blk) -> None:
         a = blk.get("default")
         if a is not None:
             _loose(ctx, a, f"var.{labels[0]}", (f"var.{labels[0]}", "default"))
+
+
+#: Keys of a statement written as the registry's modules take it (``policy_statements``).
+_MODULE_STATEMENT_KEYS = (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"), ("not_actions", "NotAction"),
+                          ("resources", "Resource"), ("not_resources", "NotResource"))
+
+
+def _module_statements(ctx: _Ctx, attr, addr: str) -> None:
+    """``policy_statements = { name = { effect, actions, resources, principals, condition } }`` (or a
+    list) of a module call (terraform-aws-modules/lambda, step-functions...): the statements of the
+    role the module makes, ``module.<name>``."""
+    from ..located import LDict as _D, LList as _L, LStr as _S
+
+    v = attr.value
+    items = list(v.values()) if isinstance(v, _D) else list(v) if isinstance(v, _L) else []
+    sts = _L(span=span_of(v, attr.span))
+    for item in items:
+        if not isinstance(item, _D):
+            continue
+        st = _D(span=item.span)
+        for key, iam_key in _MODULE_STATEMENT_KEYS:
+            if key in item:
+                st[iam_key] = item[key]
+                st.key_spans[iam_key] = item.key_spans.get(key, item.span)
+        if "Effect" not in st:
+            st["Effect"] = _S("Allow", item.span)
+            st.key_spans["Effect"] = item.span
+        if "principals" in item or "condition" in item:
+            continue  # principals and conditions in this shape: not read (a resource-policy form)
+        if "Action" in st or "NotAction" in st:
+            sts.append(st)
+    if not sts:
+        return
+    tree = _D({"Version": _S("2012-10-17", attr.span), "Statement": sts}, span=attr.span)
+    tree.key_spans["Statement"] = attr.name_span
+    from ._tf_values import _emit
+
+    _emit(ctx, tree, addr, (addr, "policy_statements"), "identity")
 
 
 def _resource(ctx: _Ctx, blk, rtype: str, address: str) -> None:
