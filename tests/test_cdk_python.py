@@ -774,3 +774,19 @@ def test_a_policy_written_as_json_in_a_string(lint):
                    ("SM301", 11, lines[10].index('"iam:PassRole"') + 1),
                    ("SM101", 14, lines[13].index('"{') + 1)]
     assert res[1].message.startswith("role workers may pass any role")
+
+
+def test_statements_appended_to_a_policy_mapping_are_its(lint):
+    text = py('''
+        import json
+        import boto3
+
+        iam = boto3.client("iam")
+        doc = {"Version": "2012-10-17", "Statement": []}
+        doc["Statement"].append({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})
+        doc["Statement"].extend([{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}])
+        iam.put_role_policy(RoleName="ml-train", PolicyName="p", PolicyDocument=json.dumps(doc))
+    ''')
+    res = lint(text, "setup.py", select=["SM301"])
+    assert found(res) == [("SM301", 6, 55)]
+    assert res[0].message.startswith("role ml-train may pass any role")

@@ -100,8 +100,8 @@ class Code:
     name it is bound to, so that its builder calls count, or the end of a builder chain).
     """
 
-    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "filled", "targets", "language", "loops",
-                 "roots")
+    __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "filled", "added", "targets", "language",
+                 "loops", "roots")
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -111,6 +111,7 @@ class Code:
         self.mutations: dict = {}
         self.changed: set = set()
         self.filled: dict = {}
+        self.added: dict = {}  # name -> [("append" | "extend", node)]: statements added to its policy mapping
         self.targets: dict = {}
         self.loops: dict = {}
         self.roots: dict = {}
@@ -934,13 +935,17 @@ def extract(src, code: Code, kind: str) -> Reader:
             _guard(src, call, lambda: out.doc(r.value(call), _label(stack, "", "PolicyDocument"), None))
     patterns = _assertion_patterns(code) | _iot_documents(r, code) if code.dicts else frozenset()
     for n, stack, bound in code.dicts:
-        if id(n) in r.consumed or id(n) in patterns or not _is_policy_shaped(r, n):
+        if id(n) in r.consumed or id(n) in patterns:
+            continue
+        if not _is_policy_shaped(r, n) and not (bound and _adds_statements(r, code.added.get(bound, ()))):
             continue
         paths = code.filled.get(bound) if bound else None
         if paths is not None and any(p is None for p in paths):
             continue  # the code assigns parts of it we cannot name: the policy it sends is not known
         what = f"policy {bound}" if bound else "policy document"
-        _guard(src, n, lambda: out.doc(_unknown_at(r.value(n), paths or (), bound), _label(stack, "", what), None))
+        added = code.added.get(bound, ()) if bound else ()
+        _guard(src, n, lambda: out.doc(_with_added(r, _unknown_at(r.value(n), paths or (), bound), added),
+                                       _label(stack, "", what), None))
     for call, stack in leftovers:
         if id(call) in r.consumed or snake(last_name(call.a)) not in ("from_aws_managed_policy_name",
                                                                       "from_managed_policy_arn"):
@@ -977,6 +982,31 @@ def _unknown_at(tree: Any, paths, name: str) -> Any:
                 node.key_spans[last] = node.span
         elif isinstance(node, list) and isinstance(last, int) and -len(node) <= last < len(node):
             node[last] = Unresolved(f"{name}[...] assigned in the code", "code", span_of(node[last], node.span))
+    return tree
+
+
+def _adds_statements(r: Reader, added) -> bool:
+    """Whether what the code appends to a mapping's ``Statement`` holds a statement."""
+    for how, node in added:
+        n = r.follow(node)
+        items = n.a if how == "extend" and n is not None and n.kind == "list" else [n]
+        for it in items:
+            it = r.follow(it)
+            if it is not None and it.kind == "dict" and any(
+                    k is not None and k.kind == "str" and k.a in ("Effect", "Action", "NotAction") for k, _ in it.a):
+                return True
+    return False
+
+
+def _with_added(r: Reader, tree: Any, added) -> Any:
+    """``tree`` with the statements the code appends to its ``Statement`` list."""
+    if not added or not isinstance(tree, LDict) or not isinstance(tree.get("Statement"), list):
+        return tree
+    sts = tree["Statement"]
+    for how, node in added:
+        v = r.value(node)
+        items = list(v) if how == "extend" and isinstance(v, list) else [v]
+        sts.extend(x for x in items if isinstance(x, LDict))
     return tree
 
 

@@ -132,6 +132,18 @@ class _Converter:
                 work.extend(reversed(more))
         return self.code
 
+    def statements_added(self, target, how: str, arg) -> None:
+        """``policy["Statement"].append({...})`` (or ``extend([...])``): statements the code adds to the
+        policy mapping bound to a name (or a class attribute) before it is used."""
+        ast = self.ast
+        k = getattr(target, "slice", None)
+        if not (isinstance(target, ast.Subscript) and isinstance(k, ast.Constant) and k.value == "Statement"):
+            return
+        root = target.value
+        name = root.id if isinstance(root, ast.Name) else root.attr if isinstance(root, ast.Attribute) else None
+        if name is not None and arg is not None:
+            self.code.added.setdefault(name, []).append((how, arg))
+
     def json_string(self, e, v: str, stack: str):
         """A policy written as JSON in a string (``AssumeRolePolicyDocument='{...}'``,
         ``json.loads('{...}')``): the mapping it holds, each part at its place in the string when the
@@ -296,6 +308,9 @@ class _Converter:
                         self.code.changed.add(obj.a)
                     else:
                         self.code.mutations.setdefault(obj.a, []).append(n)
+                call = s.value
+                if n.a.b in ("append", "extend") and isinstance(call.func, ast.Attribute) and call.args:
+                    self.statements_added(call.func.value, n.a.b, n.b[0] if n.b else None)
             return []
         if isinstance(s, ast.Delete):
             for t in s.targets:
