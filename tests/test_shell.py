@@ -185,3 +185,22 @@ def test_create_policy_then_attach_by_arn_eksctl_and_iot(lint):
     got = [(f.code, f.span.line, f.span.col) for f in lint(text, "setup.sh", select=["SM301", "SM105", "IAM101"])]
     assert got == [("SM301", 3, text.split("\n")[2].index('"iam:PassRole"') + 1),
                    ("SM105", 4, text.split("\n")[3].index("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess") + 1)]
+
+
+def test_ci_definitions_steps_are_read_as_shell(lint):
+    doc = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sagemaker:CreateTrainingJob",'
+           '"iam:PassRole"],"Resource":"*"}]}')
+    workflow = ("name: bootstrap\non: workflow_dispatch\njobs:\n  iam:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - name: role\n        run: |\n"
+                "          aws iam put-role-policy --role-name ml-train --policy-name sm \\\n"
+                f"            --policy-document '{doc}'\n")
+    res = lint(workflow, ".github/workflows/bootstrap.yml", select=["SM301"])
+    line = workflow.split("\n")[10]
+    assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 11, line.index('"iam:PassRole"') + 1)]
+    assert res[0].message.startswith("role ml-train may pass any role")
+    buildspec = f"version: 0.2\nphases:\n  build:\n    commands:\n      - echo hi\n      - aws iam put-role-policy --role-name ci --policy-name p --policy-document '{doc}'\n"
+    assert [f.code for f in lint(buildspec, "buildspec.yml", select=["SM301"])] == ["SM301"]
+    gitlab = f"deploy:\n  stage: deploy\n  script:\n    - aws iam put-role-policy --role-name ci --policy-name p --policy-document '{doc}'\n"
+    assert [f.code for f in lint(gitlab, ".gitlab-ci.yml", select=["SM301"])] == ["SM301"]
+    # a workflow that runs no IAM command is not read (and a broken one is not reported)
+    assert lint("jobs:\n  t:\n    steps:\n      - run: pytest -q\n", ".github/workflows/ci.yml") == []

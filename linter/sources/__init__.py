@@ -46,6 +46,7 @@ FORMATS: tuple = (
            names=("serverless.yml", "serverless.yaml", "serverless.json")),
     Format("policy-json", "policy_json", "json"),
     Format("cloudformation", "cloudformation", "json yaml"),
+    Format("ci", "ci_script", "yaml"),
     Format("terraform-plan", "terraform_plan", "json"),
 )
 
