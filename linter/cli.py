@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_help_formatter(),
         description="Lint AWS IAM policies that guard Amazon SageMaker: policy JSON and templates, "
                     "CloudFormation/SAM, Terraform, Serverless Framework files, AWS CDK apps and boto3 code "
-                    "(Python files and Jupyter notebooks, TypeScript, JavaScript), and shell scripts.",
+                    "(Python files and Jupyter notebooks, TypeScript, JavaScript), shell scripts and CI definitions.",
         epilog="lint-policies server: run the language server for editors (lint-policies server --help). "
                "lint-policies principals [PATH ...]: print what each principal may do in SageMaker "
                "(lint-policies principals --help).",
