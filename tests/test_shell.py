@@ -204,3 +204,15 @@ def test_ci_definitions_steps_are_read_as_shell(lint):
     assert [f.code for f in lint(gitlab, ".gitlab-ci.yml", select=["SM301"])] == ["SM301"]
     # a workflow that runs no IAM command is not read (and a broken one is not reported)
     assert lint("jobs:\n  t:\n    steps:\n      - run: pytest -q\n", ".github/workflows/ci.yml") == []
+
+
+def test_a_command_only_where_a_command_starts(lint):
+    """`echo Run: aws iam attach-role-policy ...` prints advice: not a command it runs."""
+    text = ("echo Run: aws iam attach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/AdministratorAccess\n"
+            "echo --attach-policy-arn=arn:aws:iam::aws:policy/AdministratorAccess\n"
+            "AWS_PROFILE=ml aws iam attach-role-policy --role-name r --policy-arn "
+            "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess\n"
+            "if true; then aws iam attach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/PowerUserAccess; fi\n"
+            "true && aws iam attach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess\n")
+    assert [(f.code, f.span.line) for f in lint(text, "setup.sh", select=["SM105"])] == [
+        ("SM105", 3), ("SM105", 4), ("SM105", 5)]

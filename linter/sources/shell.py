@@ -189,6 +189,10 @@ def _logical_lines(text: str, lines: list, starts: list, skip: set) -> list:
                 if cur is not None:
                     words.append(cur.done())
                     cur = None
+                if ch not in " \t":  # where one command ends and another starts
+                    sep = _Word()
+                    sep.add(ch, j + 1, col + 1)
+                    words.append(sep.done())
                 col += 1
                 continue
             if cur is None:
@@ -374,11 +378,33 @@ def _written_before(written, line: int) -> list:
 _NOT_IAM_SERVICES = frozenset(("iot", "greengrass", "greengrassv2"))
 
 
+#: What ends one command and starts another, and words after which a command follows.
+_SEPARATORS = frozenset((";", "|", "&", "(", ")"))
+_PREFIXES = frozenset(("sudo", "then", "do", "else", "if", "while", "until", "time", "exec", "command", "nohup",
+                       "!", "xargs", "eval"))
+
+
+def _at_command(names: list, k: int) -> bool:
+    """Whether ``names[k]`` is where a command starts (not an argument: ``echo Run: aws iam ...``)."""
+    if k == 0:
+        return True
+    prev = names[k - 1]
+    return prev in _SEPARATORS or prev in _PREFIXES or _ASSIGN.match(prev) is not None
+
+
+def _segment_head(names: list, k: int) -> str:
+    """The first word of the command ``names[k]`` belongs to."""
+    i = k
+    while i > 0 and names[i - 1] not in _SEPARATORS:
+        i -= 1
+    return names[i] if i < len(names) else ""
+
+
 def _aws_service(words: list) -> str:
     """The service of an ``aws`` command (``aws --region x iam ...``: ``iam``), or ""."""
     names = [w.text for w in words]
     for k, n in enumerate(names):
-        if n == "aws" or n == "awslocal":
+        if (n == "aws" or n == "awslocal") and _at_command(names, k):
             j = k + 1
             while j < len(names) and names[j].startswith("-"):
                 j += 1 if "=" in names[j] else 2
@@ -401,9 +427,10 @@ def _redirect(words: list, consts: dict) -> str:
 def _attached_elsewhere(src, words: list, consts: dict) -> None:
     """``eksctl create iamserviceaccount --attach-policy-arn=arn:...`` (and the like): AWS managed
     policies a command attaches to the role it makes, for SM105."""
+    names = [w.text for w in words]
     for k, w in enumerate(words):
         t = w.text
-        if not t.startswith("--attach-policy-arn"):
+        if not t.startswith("--attach-policy-arn") or _segment_head(names, k) in ("echo", "printf"):
             continue
         if "=" in t:
             word, start = w, t.index("=") + 1
@@ -452,7 +479,7 @@ def _iam_command(words: list):
     command this module reads, or None."""
     names = [w.text for w in words]
     for k in range(len(names) - 2):
-        if names[k] not in ("aws", "awslocal"):
+        if names[k] not in ("aws", "awslocal") or not _at_command(names, k):
             continue
         j = k + 1
         while j < len(names) and names[j].startswith("-"):
