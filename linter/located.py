@@ -159,6 +159,30 @@ class Unresolved:
         return hash(("Unresolved", self.text))
 
 
+def copy_dict(d: LDict, items: Any = None) -> LDict:
+    """A copy of ``d`` with its spans and duplicates (of its own type), holding ``items`` when given."""
+    out = type(d)(d if items is None else items, span=d.span)
+    out.key_spans = dict(d.key_spans)
+    out.duplicates = list(d.duplicates)
+    return out
+
+
+def map_unresolved(node: Any, fn: Any, depth: int = 0, max_depth: int = 200) -> Any:
+    """``node`` with each :class:`Unresolved` value in it replaced by ``fn(value)``, through lists
+    and mappings. Parsed values may be shared with a parse cache: only what changes is copied."""
+    if isinstance(node, Unresolved):
+        return fn(node)
+    if depth >= max_depth:
+        return node
+    if isinstance(node, LDict):
+        new = {k: map_unresolved(v, fn, depth + 1, max_depth) for k, v in node.items()}
+        return node if all(new[k] is v for k, v in node.items()) else copy_dict(node, new)
+    if isinstance(node, LList):
+        items = [map_unresolved(v, fn, depth + 1, max_depth) for v in node]
+        return node if all(a is b for a, b in zip(items, node)) else LList(items, span=node.span)
+    return node
+
+
 def span_of(node: Any, default: Span = NO_SPAN) -> Span:
     return getattr(node, "span", None) or default
 

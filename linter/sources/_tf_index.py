@@ -34,7 +34,8 @@ from ._tf_common import (ATTACHMENT_ATTRS, POLICY_DOC, _ANY_DOC_REF, _CACHE_MAX,
 class _Ctx:
     """What the extractors of one file share."""
 
-    __slots__ = ("src", "index", "doc", "_infos", "_info", "templates_done", "kind", "local_uses", "boundaries")
+    __slots__ = ("src", "index", "doc", "_infos", "_info", "templates_done", "kind", "local_uses", "boundaries",
+                 "_locals")
 
     def __init__(self, src, index: LineIndex, doc: Any = None, kind: str = "terraform") -> None:
         self.src = src
@@ -46,6 +47,19 @@ class _Ctx:
         self.kind = kind
         self.local_uses: dict[str, tuple] = {}  # local name -> (role, strict) of the attribute using it
         self.boundaries: frozenset = frozenset()  # aws_iam_policy names used as permissions boundaries
+        self._locals: Optional[dict] = None
+
+    def file_locals(self) -> dict:
+        """The ``locals`` of this file: name -> attribute (a name set twice: neither); read once."""
+        if self._locals is None:
+            out: dict = {}
+            if self.doc is not None and "local." in (self.src.text or ""):
+                for blk in self.doc.blocks:
+                    if blk.type == "locals":
+                        for name, a in blk.attributes.items():
+                            out[name] = None if name in out else a
+            self._locals = {k: v for k, v in out.items() if v is not None}
+        return self._locals
 
     def file_index(self) -> "_DirIndex":
         """Index of this file alone."""

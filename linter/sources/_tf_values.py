@@ -17,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, span_of
+from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, map_unresolved, span_of
 from ..model import build_document
 from .base import role_by_content, typed_resources
 from .. import safety
@@ -59,12 +59,11 @@ def _unless_directives(tpl, facts: tuple) -> tuple:
 
 def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None,
           facts: tuple = _UNSIZED) -> None:
-    if file is None and ctx.doc is not None and "local." in ctx.src.text:
-        locs = _file_locals(ctx)
+    if file is None:
+        locs = ctx.file_locals()
         if locs:
             tree = _with_locals(tree, locs, 0)
-    if "aws_" in ctx.src.text:
-        tree = typed_resources(tree, _typed_arn)
+    tree = typed_resources(tree, _typed_arn)
     if role is None:
         role = role_by_content(tree)
     doc = build_document(tree, ctx.origin(label, path, file), role=role)
@@ -105,38 +104,15 @@ _LOCAL_NAME = re.compile(r"local\.([A-Za-z_][A-Za-z0-9_-]*)")
 _LOCAL_DEPTH = 8
 
 
-def _file_locals(ctx: _Ctx) -> dict:
-    """The ``locals`` of this file: name -> attribute (a name set twice: neither)."""
-    out: dict = {}
-    for blk in ctx.doc.blocks:
-        if blk.type == "locals":
-            for name, a in blk.attributes.items():
-                out[name] = None if name in out else a
-    return {k: v for k, v in out.items() if v is not None}
-
-
 def _with_locals(node: Any, locs: dict, depth: int) -> Any:
     """``node`` with every value that is a whole ``local.name`` of this file replaced by that
-    local's value (positions: where the local's value is written), through lists and maps;
-    the parsed values are shared with the parse cache, so what changes is copied."""
-    if isinstance(node, Unresolved):
-        m = _LOCAL_NAME.fullmatch(node.text)
+    local's value (positions: where the local's value is written), through lists and maps."""
+    def local(u: Unresolved) -> Any:
+        m = _LOCAL_NAME.fullmatch(u.text)
         a = locs.get(m.group(1)) if m is not None and depth < _LOCAL_DEPTH else None
-        return _with_locals(a.value, locs, depth + 1) if a is not None else node
-    if isinstance(node, LDict):
-        new = {k: _with_locals(v, locs, depth) for k, v in node.items()}
-        if all(new[k] is v for k, v in node.items()):
-            return node
-        out = LDict(new, span=node.span)
-        out.key_spans = dict(node.key_spans)
-        out.duplicates = list(node.duplicates)
-        return out
-    if isinstance(node, LList):
-        items = [_with_locals(v, locs, depth) for v in node]
-        if all(a is b for a, b in zip(items, node)):
-            return node
-        return LList(items, span=node.span)
-    return node
+        return _with_locals(a.value, locs, depth + 1) if a is not None else u
+
+    return map_unresolved(node, local)
 
 
 def _loose(ctx: _Ctx, attr, label: str, path: tuple, role: Optional[str] = None) -> None:
@@ -442,33 +418,19 @@ def _dynamic_statements(dyn) -> list:
     return [_with_iterator(_statement_tree(c), name, key, value) for key, value in pairs for c in contents]
 
 
-def _with_iterator(node: Any, name: str, key: Any, value: Any, depth: int = 0) -> Any:
+def _with_iterator(node: Any, name: str, key: Any, value: Any) -> Any:
     """``node`` with ``<name>.value`` (and ``.key``, ``.value.<attr>`` of a map element) replaced."""
-    if isinstance(node, Unresolved):
-        t = node.text
+    def element(u: Unresolved) -> Any:
+        t = u.text
         if t == f"{name}.value":
             return value
         if t == f"{name}.key" and key is not None:
             return key
         if isinstance(value, LDict) and t.startswith(f"{name}.value.") and t[len(name) + 7:] in value:
             return value[t[len(name) + 7:]]
-        return node
-    if depth > 20:
-        return node
-    if isinstance(node, LDict):
-        new = {k: _with_iterator(v, name, key, value, depth + 1) for k, v in node.items()}
-        if all(new[k] is v for k, v in node.items()):
-            return node
-        out = LDict(new, span=node.span)
-        out.key_spans = dict(node.key_spans)
-        out.duplicates = list(node.duplicates)
-        return out
-    if isinstance(node, LList):
-        items = [_with_iterator(v, name, key, value, depth + 1) for v in node]
-        if all(a is b for a, b in zip(items, node)):
-            return node
-        return LList(items, span=node.span)
-    return node
+        return u
+
+    return map_unresolved(node, element)
 
 
 def _sid(st: Any) -> Optional[str]:

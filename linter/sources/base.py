@@ -437,7 +437,7 @@ def typed_resources(tree: Any, typer) -> Any:
     passed through ``typer(value) -> value``: a format's way of saying that an unresolved value is
     the ARN of another service's resource (:attr:`~linter.located.Unresolved.service`). The parsed
     values may be shared with a parse cache, so what changes is copied."""
-    from ..located import LDict, LList
+    from ..located import LDict, LList, copy_dict
 
     if not isinstance(tree, LDict):
         return tree
@@ -459,17 +459,13 @@ def typed_resources(tree: Any, typer) -> Any:
                     nv = typer(v)
                 if nv is not v:
                     if new is None:
-                        new = LDict(st, span=st.span)
-                        new.key_spans = dict(st.key_spans)
-                        new.duplicates = list(st.duplicates)
+                        new = copy_dict(st)
                     new[key] = nv
             if new is not None:
                 st, changed = new, True
         new_items.append(st)
     if not changed:
         return tree
-    out = LDict(tree, span=tree.span)
-    out.key_spans = dict(tree.key_spans)
-    out.duplicates = list(tree.duplicates)
+    out = copy_dict(tree)
     out["Statement"] = LList(new_items, span=sts.span) if isinstance(sts, list) else new_items[0]
     return out

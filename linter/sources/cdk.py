@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from ..located import LDict, LList, LScalar, LStr, Span, Unresolved, span_of
+from ..located import copy_dict as _copy
 from ..model import ManagedPolicyRef, Origin, Val, build_document
 from .base import role_by_content
 
@@ -746,13 +747,6 @@ _PRINCIPAL_ADDERS = {"add_principals": "principals", "add_service_principal": "S
                      "add_any_principal": "AnyPrincipal", "add_account_root_principal": "AccountRootPrincipal",
                      "add_canonical_user_principal": "CanonicalUserPrincipal",
                      "add_federated_principal": "FederatedPrincipal"}
-
-
-def _copy(d: LDict) -> Any:
-    out = type(d)(d, span=d.span)
-    out.key_spans = dict(d.key_spans)
-    out.duplicates = list(d.duplicates)
-    return out
 
 
 def _add_principal(pr: LDict, kind: str, val: Any, span: Span) -> None:

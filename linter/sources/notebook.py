@@ -245,10 +245,10 @@ class _Where:
         lit = self.lits[i]
         sp = lit.span
         d = self.offs[i] + max(col, 1) - 1
-        r = self._raw_index(i, lit, d)
+        r = self._raw_index(lit, d)
         return sp[0], sp[1] + 1 + r
 
-    def _raw_index(self, i: int, lit, d: int) -> int:
+    def _raw_index(self, lit, d: int) -> int:
         """Characters of the literal as written before its ``d``-th decoded character."""
         sp = lit.span
         if len(lit) + 2 == sp[3] - sp[1]:

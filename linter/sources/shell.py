@@ -74,11 +74,8 @@ def parse_text(text: str, where=None):
     a position of ``text`` is in the file being linted (a Jupyter notebook's shell cells are
     joined into one script): every position is mapped through it."""
     lines = text.split("\n")
-    starts = [0]
-    for ln in lines[:-1]:
-        starts.append(starts[-1] + len(ln) + 1)
     heredocs, skip = _heredocs(lines)
-    logical = _logical_lines(text, lines, starts, skip)
+    logical = _logical_lines(lines, skip)
     if where is not None:
         for _line, words in logical:
             for w in words:
@@ -129,7 +126,7 @@ def _heredocs(lines: list) -> tuple:
     return out, skip
 
 
-def _logical_lines(text: str, lines: list, starts: list, skip: set) -> list:
+def _logical_lines(lines: list, skip: set) -> list:
     """The script's commands, a line continued by a backslash joined to the next, outside
     here-document bodies: [(first line (1-based), [word])], each word a :class:`_Word` (its text
     with the shell's quotes removed, and where each of its characters is written)."""
@@ -229,14 +226,6 @@ class _Word:
     def done(self) -> "_Word":
         self.text = "".join(self.chars)
         return self
-
-    @property
-    def line(self) -> int:
-        return self.at[0][0] if self.at else 1
-
-    @property
-    def col(self) -> int:
-        return self.at[0][1] if self.at else 1
 
     def span(self, start: int = 0) -> Span:
         """From its ``start``-th character to its end."""

@@ -51,7 +51,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any
 
-from ..located import LineIndex, LStr, ParseError, Span, Unresolved, span_of
+from ..located import LDict, LineIndex, LList, LStr, ParseError, Span, Unresolved, span_of
 from ..model import ManagedPolicyRef, Val
 from .. import safety
 from ._tf_classify import _classify
@@ -61,7 +61,7 @@ from ._tf_common import (ATTACHMENT_ATTRS, ATTACHMENT_TYPES, ORGANIZATIONS_POLIC
                          _policy_lookups, _ref_text, may_not_exist, policy_role, size_facts)
 from ._tf_credentials import ACCESS_KEY, CREDENTIAL_SINKS, _credentials
 from ._tf_index import MODULE_FILES, _Ctx, _file_sig
-from ._tf_values import _data_document, _loose, _policy_value
+from ._tf_values import _ST_ATTRS, _data_document, _emit, _loose, _policy_value
 
 #: The entry points of the format table and the names other modules use from here
 #: (the constants are defined in :mod:`._tf_common` and :mod:`._tf_credentials`).
@@ -249,30 +249,23 @@ def _extract_block(ctx: _Ctx, blk) -> None:
             _loose(ctx, a, f"var.{labels[0]}", (f"var.{labels[0]}", "default"))
 
 
-#: Keys of a statement written as the registry's modules take it (``policy_statements``).
-_MODULE_STATEMENT_KEYS = (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"), ("not_actions", "NotAction"),
-                          ("resources", "Resource"), ("not_resources", "NotResource"))
-
-
 def _module_statements(ctx: _Ctx, attr, addr: str) -> None:
     """``policy_statements = { name = { effect, actions, resources, principals, condition } }`` (or a
     list) of a module call (terraform-aws-modules/lambda, step-functions...): the statements of the
     role the module makes, ``module.<name>``."""
-    from ..located import LDict as _D, LList as _L, LStr as _S
-
     v = attr.value
-    items = list(v.values()) if isinstance(v, _D) else list(v) if isinstance(v, _L) else []
-    sts = _L(span=span_of(v, attr.span))
+    items = list(v.values()) if isinstance(v, LDict) else list(v) if isinstance(v, LList) else []
+    sts = LList(span=span_of(v, attr.span))
     for item in items:
-        if not isinstance(item, _D):
+        if not isinstance(item, LDict):
             continue
-        st = _D(span=item.span)
-        for key, iam_key in _MODULE_STATEMENT_KEYS:
+        st = LDict(span=item.span)
+        for key, iam_key in _ST_ATTRS:  # the names aws_iam_policy_document's statements use
             if key in item:
                 st[iam_key] = item[key]
                 st.key_spans[iam_key] = item.key_spans.get(key, item.span)
         if "Effect" not in st:
-            st["Effect"] = _S("Allow", item.span)
+            st["Effect"] = LStr("Allow", item.span)
             st.key_spans["Effect"] = item.span
         if "principals" in item or "condition" in item:
             continue  # principals and conditions in this shape: not read (a resource-policy form)
@@ -280,10 +273,8 @@ def _module_statements(ctx: _Ctx, attr, addr: str) -> None:
             sts.append(st)
     if not sts:
         return
-    tree = _D({"Version": _S("2012-10-17", attr.span), "Statement": sts}, span=attr.span)
+    tree = LDict({"Version": LStr("2012-10-17", attr.span), "Statement": sts}, span=attr.span)
     tree.key_spans["Statement"] = attr.name_span
-    from ._tf_values import _emit
-
     _emit(ctx, tree, addr, (addr, "policy_statements"), "identity")
 
 
