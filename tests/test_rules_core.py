@@ -51,6 +51,39 @@ def test_sm101_allowed_actions_option(lint):
     assert fs == []
 
 
+@pytest.mark.parametrize("action,resource,service", [
+    ('"sagemaker-mlflow:*"', '"*"', "Amazon SageMaker with MLflow"),
+    ('"SageMaker-MLflow:*"', '"arn:aws:sagemaker:us-east-1:111122223333:mlflow-tracking-server/team-a"',
+     "Amazon SageMaker with MLflow"),
+    ('"sagemaker-geospatial:*"', '"*"', "Amazon SageMaker geospatial capabilities"),
+    ('"sagemaker-geospatial:*"', '"arn:aws:sagemaker-geospatial:us-west-2:111122223333:earth-observation-job/*"',
+     "Amazon SageMaker geospatial capabilities"),
+])
+def test_sm101_other_sagemaker_services(lint, action, resource, service):
+    fs = lint(policy(action, resource), select=["SM101"])
+    assert at(fs) == [("SM101", 6, 17, "warning")]
+    assert "grants every one of the " in fs[0].message and f" {service} actions (such as " in fs[0].message
+    assert ":Delete" in fs[0].message
+
+
+@pytest.mark.parametrize("action,resource", [
+    ('"sagemaker-mlflow:*"', '"arn:aws:s3:::ml-data/*"'),  # not a tracking server
+    ('"sagemaker-geospatial:*"', '"arn:aws:sagemaker:us-east-1:111122223333:mlflow-tracking-server/a"'),
+    ('"sagemaker-mlflow:Get*"', '"*"'),  # not the whole service (SM102 is about SageMaker's own prefix)
+    ('"sagemaker-data-science-assistant:*"', '"*"'),  # one action: the wildcard grants what naming it would
+])
+def test_sm101_other_sagemaker_services_quiet(lint, action, resource):
+    assert lint(policy(action, resource), select=["SM101"]) == []
+
+
+def test_sm101_other_sagemaker_service_denied_and_allowed_option(lint):
+    text = doc({"Effect": "Allow", "Action": "sagemaker-mlflow:*", "Resource": "*"},
+               {"Effect": "Deny", "Action": "sagemaker-mlflow:*", "Resource": "*"})
+    assert lint(text, select=["SM101"]) == []
+    assert lint(policy('"sagemaker-mlflow:*"'), select=["SM101"],
+                rule_options={"SM101": {"allowed-actions": ["sagemaker-mlflow:*"]}}) == []
+
+
 @pytest.mark.parametrize("action,severity,count", [
     ('"sagemaker:Create*"', "error", "76 SageMaker actions"),
     ('"sagemaker:Describe?"', None, None),
