@@ -216,3 +216,68 @@ def test_a_command_only_where_a_command_starts(lint):
             "true && aws iam attach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess\n")
     assert [(f.code, f.span.line) for f in lint(text, "setup.sh", select=["SM105"])] == [
         ("SM105", 3), ("SM105", 4), ("SM105", 5)]
+
+
+TRUST_FILE = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",\n'
+              ' "Principal": {"Service": "sagemaker.amazonaws.com"}}]}\n')
+PASS_FILE = ('{"Version": "2012-10-17", "Statement": [\n'
+             '  {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},\n'
+             '  {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}\n')
+
+
+def _committed_layout(tmp_path, script_dir: str, prefix: str) -> str:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "trust.json").write_text(TRUST_FILE)
+    (tmp_path / "policies" / "pass.json").write_text(PASS_FILE)
+    script = (f"ROLE=ml-exec\n"
+              f"aws iam create-role --role-name $ROLE --assume-role-policy-document file://{prefix}policies/trust.json\n"
+              f"aws iam put-role-policy --role-name \"$ROLE\" --policy-name jobs \\\n"
+              f"    --policy-document file://{prefix}policies/pass.json\n")
+    path = tmp_path / script_dir / "setup.sh"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(script)
+    return str(path.relative_to(tmp_path))
+
+
+@pytest.mark.parametrize("script_dir,prefix", [
+    (".", ""),  # beside the policies' directory
+    ("scripts", ""),  # run from the repository's root
+    (".", "$(pwd)/"), (".", "./"), ("scripts", "${ROOT_DIR}/"),
+])
+def test_a_committed_policy_file_is_the_commands_principals(tmp_path, monkeypatch, script_dir, prefix):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    script = _committed_layout(tmp_path, script_dir, prefix)
+    res = run([script], Options(select=["SM301", "IAM301"])).findings
+    # reported in the policy file, at its own lines and columns, for the role the script makes
+    assert [(f.code, f.file, f.span.line, f.span.col) for f in res] == [
+        ("IAM301", "policies/pass.json", 2, 33), ("SM301", "policies/pass.json", 2, 33)]
+    assert res[1].message.startswith("role ml-exec may pass any role")
+    assert [(r.file, r.span.line) for r in res[1].related] == [("policies/pass.json", 3)]
+
+
+def test_a_committed_policy_file_linted_alone_finds_the_script_beside_it(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    _committed_layout(tmp_path, ".", "")
+    alone = run(["policies/pass.json"], Options(select=["SM301"])).findings
+    both = run(["."], Options(select=["SM301"])).findings
+    assert [(f.file, f.span.line, f.message[:30]) for f in alone] == \
+        [(f.file, f.span.line, f.message[:30]) for f in both] == [("policies/pass.json", 2, "role ml-exec may pass any role")]
+
+
+def test_file_names_the_script_cannot_reach_are_not_read(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    (tmp_path / "outside.json").write_text(PASS_FILE)
+    (tmp_path / "repo" / ".git").mkdir(parents=True)  # the repository is the tree being linted
+    monkeypatch.chdir(tmp_path / "repo")
+    (tmp_path / "repo" / "setup.sh").write_text(
+        "aws iam put-role-policy --role-name r --policy-name p --policy-document file://../outside.json\n"
+        f"aws iam put-role-policy --role-name r --policy-name p --policy-document file://{tmp_path}/outside.json\n"
+        "aws iam put-role-policy --role-name r --policy-name p --policy-document file://$UNKNOWN/outside.json\n"
+        "aws iam put-role-policy --role-name r --policy-name p --policy-document file://missing.json\n")
+    # a file above the repository is never read, whatever the script names
+    assert run(["setup.sh"], Options(select=["IAM301", "SM301"])).findings == []

@@ -27,7 +27,7 @@ from .python_code import _Converter, _layout
 
 #: Text a notebook must hold to be read as code: the Python format's markers as they appear in
 #: a JSON string (a double quote inside a cell's source is written ``\\"``).
-MARKERS = ("aws_cdk", 'Statement\\"', "'Statement'", ":iam::aws:policy/")
+MARKERS = ("aws_cdk", 'Statement\\"', "'Statement'", ":iam::aws:policy/", "policy-document")
 
 _MAGIC = re.compile(r"\A[ \t]*(?:[%!]|[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*[%!](?!=))")
 

@@ -111,7 +111,12 @@ def extract(src, tree: Any) -> None:
         if files_nearby(src, (".tf",)):  # else the Terraform reader is not even loaded
             from . import terraform
 
-            terraform.owner_documents(src)  # a policy a nearby .tf file reads: linted as it is used there
+            if terraform.owner_documents(src):  # a policy a nearby .tf file reads: linted as it is used there
+                return
+        if files_nearby(src, (".sh", ".bash")):
+            from . import shell
+
+            shell.owner_documents(src)  # a policy a nearby script gives a role with file://
         return
     src.kind = "aws-cli"
     if shape == "policy-version":

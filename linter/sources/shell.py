@@ -24,6 +24,11 @@ What is read:
   (AWS's: SM105), each naming the document inline or as ``file://NAME`` of a here-document the
   script writes. A document a command uses this way is that principal's (the escalation rules read
   a script's policies for one role together), and a document given as a trust policy is one.
+* ``file://NAME`` of a JSON file the script does not write (one committed beside it): the file is
+  read where the script's directory, or one of the two above it (a script in ``scripts/`` run from
+  the repository's root), holds it, inside the tree being linted; its documents are the command's
+  principal's, at their own file, lines and columns. The policy file linted on its own finds the
+  script the same way (:func:`owner_documents`), so both give the same findings.
 
 Anything else in a script (variables, functions, loops, other commands) is not interpreted. A
 script without ``Statement`` or an AWS managed policy ARN is only scanned for credentials.
@@ -37,7 +42,7 @@ from ..model import Holder, ManagedPolicyRef, Origin, Val, build_document
 from .base import role_by_content
 
 #: Text a script must hold to be read for policies.
-MARKERS = ("Statement", ":iam::aws:policy/")
+MARKERS = ("Statement", ":iam::aws:policy/", "policy-document")
 
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([A-Za-z_][A-Za-z0-9_]*)'|\"([A-Za-z_][A-Za-z0-9_]*)\"|\\?([A-Za-z_][A-Za-z0-9_]*))")
 _TARGET = re.compile(r">[ \t]*([^\s;|&<>]+)")
@@ -182,6 +187,11 @@ def _logical_lines(lines: list, skip: set) -> list:
                 continue
             if ch == "#" and cur is None:
                 break  # a comment: the rest of the line
+            if ch == "(" and cur is not None and cur.chars[-1:] == ["$"] and line.startswith("(pwd)", col):
+                for k in range(5):  # "$(pwd)" in a path (file://$(pwd)/trust.json) stays in its word
+                    cur.add(line[col + k], j + 1, col + k + 1)
+                col += 5
+                continue
             if ch in " \t;|&()":
                 if cur is not None:
                     words.append(cur.done())
@@ -260,6 +270,7 @@ def extract(src, parsed) -> None:
         inline.setdefault(shown, []).append(order[-1])
     holders: dict = {}
     created: dict = {}  # policy name (create-policy) -> [entry]
+    committed = _Committed(src)
     for line, words in logical:
         service = _aws_service(words)
         if service in _NOT_IAM_SERVICES:
@@ -318,7 +329,10 @@ def extract(src, parsed) -> None:
             entries = [word.entry]
             word.entry[1] = f"{sub} {doc_opt}"
         elif value.startswith("file://"):
-            entries = _written_before(docs.get(_expand(value[7:], consts).rsplit("/", 1)[-1], ()), line)
+            target = _expand(value[7:], consts)
+            entries = _written_before(docs.get(target.rsplit("/", 1)[-1], ()), line)
+            if not entries:
+                entries = committed.read(target, order)
         elif value.startswith("$(") and word.at:
             entries = inline.get(word.at[0][0], [])  # --policy-document "$(cat <<EOF ... EOF)"
         else:
@@ -331,16 +345,115 @@ def extract(src, parsed) -> None:
             continue
         _hold(entries, role, holder)
     labels: dict = {}
-    for tree, label, _name, role, held in order:
+    for tree, label, _name, role, held, *elsewhere in order:
         n = labels.get(label, 0)
         labels[label] = n + 1
         role = role or role_by_content(tree)
-        doc = build_document(tree, Origin(src.path, "shell", label, (label,) if not n else (label, n)), role=role)
+        where = elsewhere[0] if elsewhere else src.path
+        doc = build_document(tree, Origin(where, "shell", label, (label,) if not n else (label, n)), role=role)
         if held and role in ("identity", "trust"):
             doc.principals = list(held)
         src.documents.append(doc)
-        for st in doc.statements:
-            src.blocks.append(st.span)
+        if not elsewhere:
+            for st in doc.statements:
+                src.blocks.append(st.span)
+
+
+def owner_documents(src) -> bool:
+    """Lint a policy file the way a shell script that names it with ``file://`` in an ``aws iam``
+    command does (a script in the policy's directory or one of the two above it): the command's
+    principal's document, with the command's role. False when no script does."""
+    import os
+
+    from .. import safety
+    from .base import SourceFile, read_file, read_by_another_file
+
+    roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
+
+    def readers(directory):
+        try:
+            names = sorted(n for n in os.listdir(directory) if n.endswith((".sh", ".bash")))
+        except OSError:
+            return
+        for n in names:
+            path = os.path.join(directory, n)
+            if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
+                text, _err = read_file(path, _MAX_POLICY_FILE)
+                if text is not None and "file://" in text:
+                    yield path, text
+
+    def read(reader: SourceFile) -> None:
+        reader.roots = roots
+        extract(reader, parse(reader))
+
+    return read_by_another_file(src, readers, read, _FILE_DEPTH)
+
+
+#: How far above the script's directory a ``file://`` name is looked for, and the largest file read.
+_FILE_DEPTH = 3
+_MAX_POLICY_FILE = 1024 * 1024
+_LEADING_DIR = re.compile(r"\A(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\((?:pwd|dirname[^)]*)\)|`pwd`|\.)/")
+
+
+class _Committed:
+    """The JSON files ``file://NAME`` names that the script does not write, read once each."""
+
+    def __init__(self, src) -> None:
+        self.src = src
+        self.read_already: dict = {}  # absolute path -> [entry] ([] when not a policy)
+
+    def read(self, name: str, order: list) -> list:
+        """``[entry]`` of the policy file ``name`` names (see the module docstring), or []."""
+        import os
+
+        from .. import safety
+
+        src = self.src
+        if not src.abspath or "\x00" in name:
+            return []
+        while True:  # "$DIR/x.json", "$(pwd)/x.json", "./x.json": relative to where the script runs
+            m = _LEADING_DIR.match(name)
+            if m is None:
+                break
+            name = name[m.end():]
+        if not name or "$" in name or "`" in name or os.path.isabs(name) or name.startswith("~"):
+            return []
+        roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
+        here = os.path.dirname(os.path.abspath(src.abspath))
+        directory = here
+        for _ in range(_FILE_DEPTH):
+            if not safety.inside(os.path.realpath(directory), roots):
+                break
+            path = os.path.normpath(os.path.join(directory, name))
+            if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
+                return self._entries(path, here, order)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        return []
+
+    def _entries(self, path: str, here: str, order: list) -> list:
+        import os
+        import posixpath
+
+        hit = self.read_already.get(path)
+        if hit is not None:
+            return hit
+        from .base import read_file
+
+        out: list = []
+        self.read_already[path] = out
+        text, _err = read_file(path, _MAX_POLICY_FILE)
+        tree = _json(text, (1, 1)) if text is not None else None
+        if tree is not None:
+            rel = os.path.relpath(path, here).replace(os.sep, "/")
+            shown = posixpath.normpath(posixpath.join(posixpath.dirname(self.src.path), rel))
+            self.src.referenced_texts.append(text)  # its credentials are masked in every finding
+            entry = [tree, f"policy file {shown.rsplit('/', 1)[-1]}", "", None, None, shown]
+            order.append(entry)
+            out.append(entry)
+        return out
 
 
 def _hold(entries: list, role: str, holder) -> None:
@@ -496,7 +609,7 @@ def _json(text: str, at):
     for a here-document, the (line, column) of its first line; for a word, where each character
     of ``text`` is written."""
     text = text.replace("\r\n", "\n")
-    if not text.lstrip().startswith("{") or "Statement" not in text:
+    if not text.lstrip("\ufeff \t\n").startswith("{") or "Statement" not in text:
         return None
     from ..parsers.json_loc import parse_json
 
