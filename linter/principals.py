@@ -298,10 +298,12 @@ def release(groups: list) -> None:
 
 
 def effective(p: Principal, action: str) -> list:
-    """The grants of a SageMaker ``action`` whose resources we can read and that reach the
-    action's resource types (a statement on a bucket ARN grants no training job), or whose
-    ``NotResource`` leaves some of them out of its list (``Grant.resources`` is then None: rules that
-    need every resource of a type, such as every notebook, do not count such a grant)."""
+    """The grants of a SageMaker ``action`` whose resources reach the action's resource types (a
+    statement on a bucket ARN grants no training job): read ones that can name one, a value we
+    cannot read that may be one (a ``!Ref``, ``var.arn``: anything but another service's ARN), or a
+    ``NotResource`` that leaves some of them out of its list. Only read resources are in
+    ``Grant.resources`` (None otherwise: rules that need every resource of a type, such as every
+    notebook, do not count such a grant; rules about what a grant lets the principal do at all do)."""
     key = "effective:" + action.lower()
     hit = p.memo.get(key)
     if hit is not None:
@@ -310,8 +312,10 @@ def effective(p: Principal, action: str) -> list:
     out = [g for g in p.grants(action)
            if not g.statement.condition_unresolved and (
                _reaches(tuple(g.resources), name) if g.resources is not None
-               # NotResource: every resource but the listed ones, unless they cover the action's types
-               else g.statement.not_resource is not None and name in reachable(g.statement))]
+               # NotResource: every resource but the listed ones, unless they cover the action's types;
+               # a value we cannot read: what its format knows of it
+               else (g.statement.not_resource is not None or g.statement.resource is not None)
+               and name in reachable(g.statement))]
     p.memo[key] = out
     return out
 

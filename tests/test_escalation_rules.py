@@ -452,3 +452,48 @@ def test_sm303_lifecycle_config_says_whose_role_runs_it(lint, action, resource, 
                   {"Effect": "Allow", "Action": "sagemaker:" + action, "Resource": resource})
     (f,) = lint(text, select=["SM303"])
     assert f"its script runs {says}; add the condition" in f.message
+
+
+UNREAD = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  JobArn: {{Type: String}}
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: sagemaker.amazonaws.com}}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: jobs
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: "*"
+              - Effect: Allow
+                Action: [sagemaker:CreateTrainingJob, sagemaker:CreateModelPackage,
+                         sagemaker:CreatePresignedNotebookInstanceUrl]
+                Resource: {resource}
+"""
+
+
+@pytest.mark.parametrize("resource,reported", [
+    # a value the linter cannot read may name the job: it does not narrow the grant
+    ("!Ref JobArn", ["SM301", "SM307"]),
+    ('!Sub "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:training-job/${JobArn}"', ["SM301"]),
+    # the ARN of the template's bucket names no SageMaker resource
+    ("!GetAtt Bucket.Arn", []),
+])
+def test_an_unread_resource_keeps_the_grant_for_the_escalation_rules(lint, resource, reported):
+    text = UNREAD.format(resource=resource)
+    found = lint(text, "template.yaml", select=["SM301", "SM302", "SM307"])
+    # SM302 needs every notebook: an unread value is not known to name them all
+    assert sorted({f.code for f in found}) == reported
+    if "SM301" in reported:
+        f = next(f for f in found if f.code == "SM301")
+        assert (f.span.line, f.span.col) == (20, 25) and f.message.startswith("AWS::IAM::Role Role may pass any role")
