@@ -790,3 +790,27 @@ def test_statements_appended_to_a_policy_mapping_are_its(lint):
     res = lint(text, "setup.py", select=["SM301"])
     assert found(res) == [("SM301", 6, 55)]
     assert res[0].message.startswith("role ml-train may pass any role")
+
+
+def test_statements_and_policies_given_by_keyword(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam, aws_s3 as s3
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "Runner", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+                role.add_to_policy(statement=iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"]))
+                role.add_to_principal_policy(
+                    statement=iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"], resources=["*"]))
+                bucket = s3.Bucket(self, "Data")
+                bucket.add_to_resource_policy(permission=iam.PolicyStatement(
+                    actions=["s3:GetObject"], resources=[bucket.arn_for_objects("*")],
+                    principals=[iam.ServicePrincipal("sagemaker.amazonaws.com")]))
+                user = iam.User(self, "Ops")
+                user.add_managed_policy(policy=iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess"))
+    ''')
+    got = [(f.code, f.span.line, f.label) for f in lint(text, "stack.py", select=["LP002", "SM301", "SM105"])]
+    # no empty statement where a keyword names it; the two halves are one role's
+    assert got == [("SM301", 8, "S/Runner: add_to_policy"), ("SM105", 16, "S/Ops: add_managed_policy")]

@@ -26,7 +26,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
-from .cdk import _IDENTITY_METHODS, N, Reader, _construct_name, _label, _target_name, last_name, snake, text
+from .cdk import (_IDENTITY_METHODS, _POLICY_KEYWORDS, N, Reader, _construct_name, _label, _target_name, call_args,
+                  last_name, snake, text)
 
 #: Construct class -> the attribute (snake case) that holds its secret.
 _KEY_CLASSES = {"AccessKey": "secret_access_key", "CfnAccessKey": "attr_secret_access_key"}
@@ -416,11 +417,11 @@ class _Facts:
                 labels[_label(stack, _target_name(r, callee.a), low)] = uname
             elif low in ("add_managed_policy", "attach_managed_policy"):
                 labels[_label(stack, _target_name(r, callee.a), low)] = uname
-                for a in call.b or ():
+                for a in call_args(call, _POLICY_KEYWORDS):
                     for lab in self.policy_labels(self.construct(a) or a):
                         labels[lab] = uname
             elif low == "attach_inline_policy":
-                for a in call.b or ():
+                for a in call_args(call, _POLICY_KEYWORDS):
                     for lab in self.policy_labels(self.construct(a) or a):
                         labels[lab] = uname
         if not labels:

@@ -27,8 +27,9 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Optional
 
 from ..model import Holder
-from .cdk import (_GRANT_METHODS, _IDENTITY_METHODS, _INITIAL_POLICY, _STEP_POLICY, N, grant_options, grant_target, Reader, _construct_name, _has_prop, _target_name,
-                  last_name, snake, text, trust_policy_of)
+from .cdk import (_GRANT_METHODS, _IDENTITY_METHODS, _INITIAL_POLICY, _POLICY_KEYWORDS, _STEP_POLICY, N, Reader,
+                  _construct_name, _has_prop, _target_name, call_args, grant_options, grant_target, last_name, snake,
+                  text, trust_policy_of)
 
 #: Principal constructs: class name -> (kind, the property holding its IAM name).
 PRINCIPAL_CLASSES = {"Role": ("role", "role_name"), "CfnRole": ("role", "role_name"),
@@ -202,8 +203,8 @@ class _Model:
                     owner = self.owner_of(target, stack)
                     if owner is not None:
                         self.own(_head(stack, _target_name(r, target)), owner)
-            elif callee.kind == "attr" and low in _ATTACH and call.b:
-                obj, arg = self.construct(callee.a, stack), self.construct(call.b[0], stack)
+            elif callee.kind == "attr" and low in _ATTACH and call_args(call, _POLICY_KEYWORDS):
+                obj, arg = self.construct(callee.a, stack), self.construct(call_args(call, _POLICY_KEYWORDS)[0], stack)
                 policy, principal = (obj, arg) if _ATTACH[low] else (arg, obj)
                 if principal is not None and id(principal) in self.holders:
                     self.attach(policy, [id(principal)])

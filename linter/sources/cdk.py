@@ -198,6 +198,22 @@ _STATEMENT_PROPS = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_
 _ADD_TARGETS = {"add_actions": "Action", "add_action": "Action", "add_not_actions": "NotAction",
                 "add_resources": "Resource", "add_resource": "Resource", "add_not_resources": "NotResource"}
 _IDENTITY_METHODS = ("add_to_policy", "add_to_principal_policy", "add_to_role_policy", "add_statements")
+#: The keywords the Python CDK names a statement argument by (``statement=`` of the identity
+#: methods, ``permission=`` of ``add_to_resource_policy``).
+_STATEMENT_KEYWORDS = ("statement", "statements", "permission")
+#: ... and a policy argument (``add_managed_policy(policy=...)``, ``attach_inline_policy(policy=...)``,
+#: ``attach_to_role(role=...)``).
+_POLICY_KEYWORDS = ("policy", "policies", "role", "user", "group")
+
+
+def call_args(call: N, keywords: tuple) -> list:
+    """The positional arguments of ``call``, then the values of its keyword arguments named one of
+    ``keywords`` (in snake case): the same argument however the Python code passes it."""
+    args = list(call.b or ())
+    for kw, _, v in call.c or ():
+        if kw and snake(kw) in keywords:
+            args.append(v)
+    return args
 _RESOURCE_METHODS = ("add_to_resource_policy",)
 _L1_DOCUMENT = {"CfnPolicy": "identity", "CfnManagedPolicy": "identity", "CfnUserPolicy": "identity",
                 "CfnGroupPolicy": "identity", "CfnRolePolicy": "identity", "CfnVPCEndpoint": "endpoint"}
@@ -703,10 +719,11 @@ class Reader:
 
     def statement_args(self, call: N) -> list:
         """The statements the arguments of ``call`` give (``add_statements(a, b)``,
-        ``add_statements(*more)``): a statement built elsewhere (a helper of another module) is
-        unknown, not absent."""
+        ``add_statements(*more)``, ``add_to_role_policy(statement=s)``,
+        ``add_to_resource_policy(permission=s)``): a statement built elsewhere (a helper of another
+        module) is unknown, not absent."""
         out: list = []
-        for a in call.b or ():
+        for a in call_args(call, _STATEMENT_KEYWORDS):
             if a.kind == "spread":
                 v = self.value(a.a)
                 items = list(v) if isinstance(v, list) else [Unresolved(text(a.a), "spread", a.span)]
@@ -1111,7 +1128,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         leftovers.append((call, stack))  # named by the construct that attaches it, if one does
         return
     if callee.kind == "attr" and low in ("add_managed_policy", "attach_managed_policy"):
-        _managed_items(r, out, call.b or [], _label(stack, _target_name(r, callee.a), low))
+        _managed_items(r, out, call_args(call, _POLICY_KEYWORDS), _label(stack, _target_name(r, callee.a), low))
         return
     if callee.kind == "attr" and low.startswith("attach_") and low.endswith("_policy"):
         kws = {kw: v for kw, _, v in call.c or () if kw}
