@@ -814,3 +814,36 @@ def test_statements_and_policies_given_by_keyword(lint):
     got = [(f.code, f.span.line, f.label) for f in lint(text, "stack.py", select=["LP002", "SM301", "SM105"])]
     # no empty statement where a keyword names it; the two halves are one role's
     assert got == [("SM301", 8, "S/Runner: add_to_policy"), ("SM105", 16, "S/Ops: add_managed_policy")]
+
+
+def test_python_312_f_strings_are_read_on_any_interpreter(lint):
+    # valid since Python 3.12 (PEP 701): an inner string with the f-string's own quote
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, cid, cfg):
+                super().__init__(scope, cid)
+                name = f"{cfg["prefix"]}-{", ".join(cfg["names"])}"
+                role = iam.Role(self, "Exec", role_name=name,
+                                assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+                role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess"))
+    ''')
+    got = [(f.code, f.span.line, f.span.col) for f in lint(text, "stack.py", select=["LP001", "SM105"])]
+    assert got == [("SM105", 10, text.splitlines()[9].index('"AmazonSageMakerFullAccess"') + 1)]
+
+
+@pytest.mark.parametrize("source,expected", [
+    ('x = f"{cfg["region"]}"\n', "x = f\"{cfg['region']}\"\n"),
+    ("y = f'{a['b']:>{w}}'\n", "y = f'{a[\"b\"]:>{w}}'\n"),
+    ('z = f"{x["a"]:{"w"}}" + "b"\n', "z = f\"{x['a']:{'w'}}\" + \"b\"\n"),
+    ('w = f"plain {x!r} {y != 2}"\n', None),  # nothing to change
+    ('v = f"{d["a\'b"]}"\n', None),  # the inner string holds the other quote
+    ('u = f"{f"{a["b"]}"}"\n', None),  # would need a third quote character
+    ('t = f"{"\\n".join(x)}"\n', None),  # a backslash in a field: 3.12 only
+])
+def test_pep701_requoting(source, expected):
+    from linter.sources._pep701 import compatible
+
+    assert compatible(source) == expected

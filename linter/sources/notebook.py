@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from ..located import ParseError, Span
-from .python_code import _Converter, _layout
+from .python_code import _Converter, _layout, parse_python
 
 #: Text a notebook must hold to be read as code: the Python format's markers as they appear in
 #: a JSON string (a double quote inside a cell's source is written ``\\"``).
@@ -49,10 +49,8 @@ def parse(src):
     code = None
     if lines:
         source = "\n".join(lines) + "\n"
-        import ast
-
         try:
-            tree = ast.parse(source, filename=src.path)
+            tree = parse_python(source, src.path)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             tree = None  # every cell parsed alone; together they should too (a stray indent)
         if tree is not None:
@@ -129,8 +127,6 @@ def _module(cells: list, text: str):
     """The lines of the Python module the cells make, with the :class:`_Where` of each line; and the
     lines of the shell script their shell parts make (``%%bash`` and ``%%sh`` cells, ``!`` lines,
     ``%%writefile NAME`` cells as a here-document writing NAME), with theirs."""
-    import ast
-
     lines: list = []
     where = _Where(text)
     sh_lines: list = []
@@ -180,7 +176,7 @@ def _module(cells: list, text: str):
                     shell_cont = t.rstrip().endswith("\\")
                 body[i] = indent + "pass"
         try:
-            ast.parse("\n".join(body))
+            parse_python("\n".join(body))
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             continue
         for t, (_, lit, off) in zip(body, cell):

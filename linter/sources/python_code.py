@@ -10,6 +10,7 @@ feeds with the language-neutral tree of the file.
 from __future__ import annotations
 
 import re
+import sys
 
 from ..located import ParseError, Span
 
@@ -31,8 +32,6 @@ def picks(src) -> bool:
 def parse(src):
     """The :class:`~linter.sources.cdk.Code` of a Python file, or None when the file is
     ordinary code (it is then not the linter's business: its text is dropped)."""
-    import ast
-
     text = src.text
     if not picks(src):
         from ..secrets import may_hold
@@ -41,7 +40,7 @@ def parse(src):
             src.text = None  # ordinary code: nothing is reported on it
         return None  # else its text is scanned for credentials only (a boto3 script's hard-coded key)
     try:
-        tree = ast.parse(text, filename=src.path)
+        tree = parse_python(text, src.path)
     except SyntaxError as e:
         line = e.lineno or 1
         col = max(1, e.offset or 1)
@@ -51,6 +50,29 @@ def parse(src):
         raise ParseError(f"Python file cannot be parsed: {type(e).__name__}", Span(1, 1, 1, 1))
     src.layout = lambda: _layout(text, tree)
     return _Converter(text).module(tree)
+
+
+def parse_python(text: str, filename: str = "<unknown>"):
+    """``ast.parse(text)``; on an interpreter older than 3.12, a file that is valid only with
+    Python 3.12's f-strings (``f"{cfg["region"]}"``) is parsed with its inner quotes swapped (see
+    :mod:`linter.sources._pep701`: every position stays the file's). Raises the original
+    SyntaxError when that does not help."""
+    import ast
+
+    try:
+        return ast.parse(text, filename=filename)
+    except SyntaxError as e:
+        if sys.version_info >= (3, 12) or "f-string" not in (e.msg or ""):
+            raise
+        from ._pep701 import compatible
+
+        fixed = compatible(text)
+        if fixed is None:
+            raise
+        try:
+            return ast.parse(fixed, filename=filename)
+        except SyntaxError:
+            raise e from None
 
 
 def _layout(text: str, tree):
