@@ -847,3 +847,21 @@ def test_pep701_requoting(source, expected):
     from linter.sources._pep701 import compatible
 
     assert compatible(source) == expected
+
+
+def test_a_managed_policy_as_a_permissions_boundary_is_not_attached(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "Nb", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+                                permissions_boundary=iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
+                iam.PermissionsBoundary.of(role).apply(
+                    iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
+                role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess"))
+    ''')
+    got = [(f.code, f.span.line) for f in lint(text, "stack.py", select=["SM105"])]
+    assert got == [("SM105", 11)]

@@ -479,3 +479,18 @@ def test_grants_with_the_developers_actions_are_the_grantees(lint):
         ("SM301", 11, 17, "GrantStack/Runner: add_to_principal_policy"),
         ("IAM101", 15, 21, "GrantStack/Runner: add_to_principal_policy"),
     ]
+
+
+def test_a_managed_policy_as_a_permissions_boundary_is_not_attached(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        const role = new iam.Role(this, 'Nb', {
+          assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+          permissionsBoundary: iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess'),
+        });
+        iam.PermissionsBoundary.of(role).apply(iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess'));
+        role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSageMakerFullAccess'));
+    ''')
+    # the boundaries limit the role; only the attached policy grants
+    got = [(f.code, f.span.line) for f in lint(text, "stack.ts", select=["SM105"])]
+    assert got == [("SM105", 7)]

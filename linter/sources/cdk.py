@@ -1127,6 +1127,11 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
         leftovers.append((call, stack))  # named by the construct that attaches it, if one does
         return
+    if low == "apply" and callee.kind == "attr" and callee.a is not None and callee.a.kind == "call" \
+            and callee.a.a.kind == "attr" and callee.a.a.b == "of" and last_name(callee.a.a.a) == "PermissionsBoundary":
+        for a in call_args(call, ("boundary_policy",)):
+            _boundary_only(r, a)  # iam.PermissionsBoundary.of(scope).apply(policy)
+        return
     if callee.kind == "attr" and low in ("add_managed_policy", "attach_managed_policy"):
         _managed_items(r, out, call_args(call, _POLICY_KEYWORDS), _label(stack, _target_name(r, callee.a), low))
         return
@@ -1427,6 +1432,17 @@ def _managed_list(r: Reader, out: _Out, props: dict, label: str) -> None:
             continue
         items = r.follow(props[prop][1])
         _managed_items(r, out, items.a if items is not None and items.kind == "list" else (), label)
+    if "permissions_boundary" in props:
+        _boundary_only(r, props["permissions_boundary"][1])
+
+
+def _boundary_only(r: Reader, n: Optional[N]) -> None:
+    """A managed policy given as a permissions boundary limits the principal and grants it nothing:
+    not an attachment (no SM105)."""
+    it = r.follow(n)
+    if it is not None and it.kind == "call" and snake(last_name(it.a)) in ("from_aws_managed_policy_name",
+                                                                             "from_managed_policy_arn"):
+        r.consumed.add(id(it))
 
 
 def _managed_items(r: Reader, out: _Out, items, label: str) -> None:
