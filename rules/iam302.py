@@ -21,8 +21,12 @@ _NEGATED = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "Ar
             "NotIpAddress")
 
 
+#: IP ranges that hold every address: a source-IP test with one narrows nothing.
+_EVERY_ADDRESS = frozenset(("0.0.0.0/0", "::/0"))
+
+
 def _wildcard_only(value) -> bool:
-    return isinstance(value, str) and value.strip("*?") == ""
+    return isinstance(value, str) and (value.strip("*?") == "" or value.strip() in _EVERY_ADDRESS)
 
 
 def narrowing_clauses(st, operators=_POSITIVE):
@@ -86,7 +90,8 @@ class TrustWildcardPrincipal(Rule):
         "Name the accounts or roles that need access, or keep the wildcard and add a condition that ties "
         "the request to your organization (`aws:PrincipalOrgID`), an account (`aws:PrincipalAccount`, "
         "`aws:SourceAccount`) or a source resource (`aws:SourceArn`). Conditions with a negated operator, "
-        "`...IfExists`, or a value that is only `*` do not count. A `Deny` to `*` in the same policy that "
+        "`...IfExists`, or a value that is only `*` or every address (`0.0.0.0/0`, `::/0`) do not count. "
+        "A `Deny` to `*` in the same policy that "
         "covers the same actions and resources unless such a key matches (`StringNotEquals "
         "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported; "
         "nor is a resource policy statement whose every `Resource` is text that cannot be an ARN (it grants "

@@ -69,6 +69,7 @@ def test_iam302_quiet_when_narrowed(lint, condition):
     {"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},  # absent key passes
     {"StringLike": {"aws:PrincipalArn": "*"}},  # a wildcard narrows nothing
     {"Bool": {"aws:SecureTransport": "true"}},  # not about who
+    {"IpAddress": {"aws:SourceIp": ["0.0.0.0/0", "::/0"]}},  # every address
 ])
 def test_iam302_conditions_that_do_not_narrow(lint, condition):
     text = trust("*", condition=condition)
@@ -360,3 +361,17 @@ def test_rule_examples_fire_and_fixes_do_not(lint, code):
     rule = load_builtin(code)
     assert code in [f.code for f in lint(rule.example, name="example.yaml", select=[code])]
     assert code not in [f.code for f in lint(rule.fix, name="fix.yaml", select=[code])]
+
+
+@pytest.mark.parametrize("fence,reported", [
+    ({"StringNotEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}, False),  # the private API pattern
+    ({"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}, False),
+    ({"NotIpAddress": {"aws:SourceIp": ["0.0.0.0/0"]}}, True),  # denies no address: no fence
+])
+def test_iam302_a_deny_to_everyone_but_the_narrowed_requests_fences(lint, fence, reported):
+    api = "arn:aws:execute-api:us-east-1:123456789012:abc123/*"
+    text = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": api},
+        {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": api, "Condition": fence}]},
+        indent=1)
+    assert at(lint(text, "api-policy.json"), "IAM302") == ([("IAM302",) + pos(text, '"*"')] if reported else [])
