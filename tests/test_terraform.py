@@ -1089,6 +1089,34 @@ resource "aws_iam_policy" "dyn" {
     assert got == [("SM201", 6, 20), ("SM201", 6, 20), ("IAM301", 10, 25), ("SM301", 10, 25)]
 
 
+def test_a_dynamic_statement_over_a_local_of_the_file(lint):
+    text = """\
+locals {
+  grants = {
+    train = { actions = ["sagemaker:CreateTrainingJob"], resources = ["*"] }
+    pass  = { actions = ["iam:PassRole"], resources = ["*"] }
+  }
+}
+data "aws_iam_policy_document" "dyn" {
+  dynamic "statement" {
+    for_each = local.grants
+    content {
+      sid       = statement.key
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+resource "aws_iam_policy" "dyn" {
+  name   = "dyn"
+  policy = data.aws_iam_policy_document.dyn.json
+}
+"""
+    got = [(f.code, f.span.line, f.span.col) for f in lint(text, "main.tf", select=["SM201", "IAM301", "SM301"])]
+    # each statement at the element of the local that writes it
+    assert got == [("SM201", 3, 71), ("IAM301", 4, 26), ("SM301", 4, 26)]
+
+
 def test_dynamic_blocks_over_values_not_known_here_make_nothing_certain(lint):
     """terraform-aws-modules style: each statement argument is `lookup(statement.value, "x", null)`
     (the caller sets one of actions / not_actions), principals and conditions come from dynamic

@@ -381,13 +381,13 @@ def _merge(d: LDict, key: str, value: Any, kspan: Span) -> None:
     d[key] = merged
 
 
-def _own_statements(blk) -> list:
+def _own_statements(blk, locs: Optional[dict] = None) -> list:
     out = []
     for b in blk.blocks:
         if b.type == "statement":
             out.append(_statement_tree(b))
         elif b.type == "dynamic" and b.labels and b.labels[0] == "statement":
-            out.extend(_dynamic_statements(b))
+            out.extend(_dynamic_statements(b, locs))
     return out
 
 
@@ -395,10 +395,11 @@ def _own_statements(blk) -> list:
 _MAX_DYNAMIC = 64
 
 
-def _dynamic_statements(dyn) -> list:
+def _dynamic_statements(dyn, locs: Optional[dict] = None) -> list:
     """The statements of a ``dynamic "statement"``: one per element when ``for_each`` is a literal
-    list, set or map (``statement.value`` / ``.key`` in the content become the element), else the
-    content once, its iterator's values unknown."""
+    list, set or map, or a local of the file (``locs``) that holds one (``statement.value`` /
+    ``.key`` in the content become the element), else the content once, its iterator's values
+    unknown."""
     contents = [c for c in dyn.blocks if c.type == "content"]
     if not contents:
         return []
@@ -407,6 +408,8 @@ def _dynamic_statements(dyn) -> list:
     itv = it.value if it is not None else None  # iterator = s: a bare name
     name = str(itv) if isinstance(itv, str) else itv.text if isinstance(itv, Unresolved) else "statement"
     items = fe.value if fe is not None else None
+    if isinstance(items, Unresolved) and locs:
+        items = _with_locals(items, locs, 0)  # for_each = local.grants
     if isinstance(items, LDict):
         pairs = [(LStr(str(k), items.key_spans.get(k, items.span)), v) for k, v in items.items()]
     elif isinstance(items, LList) and all(isinstance(v, (str, LDict)) for v in items):
@@ -490,7 +493,7 @@ def _data_document(ctx: _Ctx, blk, address: str) -> None:
         if a is not None:
             root[key] = a.value
             root.key_spans[key] = a.name_span
-    own = _own_statements(blk)
+    own = _own_statements(blk, ctx.file_locals())
     for b in _blocks_named(blk, "statement"):
         ctx.src.blocks.append(b.span)
     sources = _doc_elements(ctx, blk, ("source_policy_documents", "source_json"))
