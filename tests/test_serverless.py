@@ -360,3 +360,53 @@ def test_pseudo_parameters_of_the_plugins_are_placeholders(lint_files):
     ])
     sm201 = next(f for f in fs if f.code == "SM201")
     assert 'granted on "arn:aws:sagemaker:${AWS::Region}:*:*"' in sm201.message
+
+
+TS_SERVICE = t("""
+    import type { AWS } from '@serverless/typescript';
+    import hello from '@functions/hello';
+
+    const serverlessConfiguration: AWS = {
+      service: 'model-api',
+      custom: { endpoint: 'churn' },
+      provider: {
+        name: 'aws',
+        iam: {
+          role: {
+            statements: [
+              { Effect: 'Allow', Action: ['sagemaker:*'], Resource: '*' },
+              { Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint',
+                Resource: 'arn:aws:sagemaker:${aws:region}:${aws:accountId}:endpoint/${self:custom.endpoint}' },
+            ],
+            managedPolicies: ['arn:aws:iam::aws:policy/AmazonSageMakerFullAccess'],
+          },
+        },
+      },
+      functions: { hello },
+    };
+
+    module.exports = serverlessConfiguration;
+    """)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("serverless.ts", TS_SERVICE),
+    ("serverless.ts", TS_SERVICE.replace("module.exports = serverlessConfiguration;", "export default serverlessConfiguration;")),
+    ("serverless.js", TS_SERVICE.replace("const serverlessConfiguration: AWS =", "module.exports =")
+     .replace("module.exports = serverlessConfiguration;", "").replace("import type { AWS } from '@serverless/typescript';", "")),
+])
+def test_services_written_as_code_are_read_as_the_same_service(lint_files, name, text):
+    fs = lint_files({name: text})
+    assert found(fs) == sorted([
+        (name, "SM101") + pos(text, "'sagemaker:*'"),
+        (name, "SM201") + pos(text, "'*'"),
+        (name, "SM105") + pos(text, "'arn:aws:iam::aws:policy/AmazonSageMakerFullAccess'"),
+    ])
+    assert {f.label for f in fs} == {"provider.iam.role"}
+
+
+def test_a_service_of_code_with_no_policy_is_not_read(lint_files):
+    text = "export default { service: 'api', provider: { name: 'aws' }, functions: {} };\n"
+    assert lint_files({"serverless.ts": text}) == []
+    broken = "export default { service: 'api', provider: { iamRoleStatements: [ ] ;\n"
+    assert [f.code for f in lint_files({"serverless.ts": broken}, select=["LP001"])] == ["LP001"]
