@@ -14,6 +14,10 @@ NARROWING_KEYS = frozenset(k.lower() for k in (
     "sns:Endpoint", "lambda:SourceFunctionArn",
 ))
 
+#: Boolean keys that, when "true", admit only requests made from the resource's own network (the
+#: file system policy the EFS console writes: ClientMount for anyone through a mount target).
+_NETWORK_FLAGS = frozenset(("elasticfilesystem:accessedviamounttarget",))
+
 #: Operators whose match narrows (a negated operator excludes a few and admits the rest).
 _POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress")
 #: Their negations: in a Deny to everyone, they deny all requests but the narrowed ones.
@@ -35,6 +39,10 @@ def narrowing_clauses(st, operators=_POSITIVE):
     out = []
     for c in st.condition:
         key = c.key.value.lower() if isinstance(c.key.value, str) else ""
+        if key in _NETWORK_FLAGS and operators is _POSITIVE and c.operator == "Bool" and c.values \
+                and all(isinstance(v.value, str) and v.value.lower() == "true" for v in c.values):
+            out.append(c)  # only through the file system's mount targets: its VPCs' network
+            continue
         if key not in NARROWING_KEYS:
             continue
         qualifier, _, op = c.operator.rpartition(":")
@@ -89,7 +97,9 @@ class TrustWildcardPrincipal(Rule):
         "whatever else the role can reach. In a bucket, key or queue policy it makes the resource public. "
         "Name the accounts or roles that need access, or keep the wildcard and add a condition that ties "
         "the request to your organization (`aws:PrincipalOrgID`), an account (`aws:PrincipalAccount`, "
-        "`aws:SourceAccount`) or a source resource (`aws:SourceArn`). Conditions with a negated operator, "
+        "`aws:SourceAccount`), a source resource (`aws:SourceArn`) or a network (`aws:SourceVpc`, and "
+        "`\"Bool\": {\"elasticfilesystem:AccessedViaMountTarget\": \"true\"}`, the file system policy the EFS "
+        "console writes). Conditions with a negated operator, "
         "`...IfExists`, or a value that is only `*` or every address (`0.0.0.0/0`, `::/0`) do not count. "
         "A `Deny` to `*` in the same policy that "
         "covers the same actions and resources unless such a key matches (`StringNotEquals "

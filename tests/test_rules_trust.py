@@ -59,6 +59,7 @@ def test_iam302_standalone_trust_case(lint):
     {"ArnLike": {"aws:SourceArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn"}},
     {"StringEquals": {"AWS:SourceAccount": "123456789012"}},
     {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+    {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},  # the EFS console's file system policy
 ])
 def test_iam302_quiet_when_narrowed(lint, condition):
     assert at(lint(trust({"AWS": "*"}, condition=condition)), "IAM302") == []
@@ -70,6 +71,7 @@ def test_iam302_quiet_when_narrowed(lint, condition):
     {"StringLike": {"aws:PrincipalArn": "*"}},  # a wildcard narrows nothing
     {"Bool": {"aws:SecureTransport": "true"}},  # not about who
     {"IpAddress": {"aws:SourceIp": ["0.0.0.0/0", "::/0"]}},  # every address
+    {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "false"}},
 ])
 def test_iam302_conditions_that_do_not_narrow(lint, condition):
     text = trust("*", condition=condition)
