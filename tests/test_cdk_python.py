@@ -52,7 +52,7 @@ def test_scoped_or_unknown_values_are_never_guessed(lint):
         acts = ["sagemaker:*"]
         acts = ["sagemaker:DescribeModel"]   # bound twice: not a constant
         more = ["sagemaker:*"]
-        more.append("x")                     # changed in place: not known either
+        more.insert(0, "x")                  # changed in place (not only appended to): not known either
 
 
         def helper(actions, resource):
@@ -865,3 +865,28 @@ def test_a_managed_policy_as_a_permissions_boundary_is_not_attached(lint):
     ''')
     got = [(f.code, f.span.line) for f in lint(text, "stack.py", select=["SM105"])]
     assert got == [("SM105", 11)]
+
+
+def test_statements_appended_to_a_list_are_the_policys(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "Ci", assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"))
+                statements = []
+                statements.append(iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"], resources=["*"]))
+                statements.extend([iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"])])
+                iam.Policy(self, "P", statements=statements).attach_to_role(role)
+                other = [iam.PolicyStatement(actions=["sagemaker:CreateProcessingJob"], resources=["*"])]
+                other.append(iam.PolicyStatement(actions=["sagemaker:DeleteModel"], resources=["*"]))
+                other.pop()  # changed some other way: what it holds is not known
+                iam.Policy(self, "Q", statements=other)
+    ''')
+    got = [(f.code, f.span.line, f.label) for f in lint(text, "stack.py", select=["SM301", "SM201"])]
+    # the appended statements are the policy's, so the role holds both halves of the path; a list
+    # changed otherwise is unknown, and its statements are read where they are written
+    assert [(c, ln) for c, ln, _ in got] == [("SM201", 9), ("SM301", 10), ("SM201", 12), ("SM201", 13)]
+    assert got[1][2] == "S/Ci (S/P: statements)" and got[0][2] == "S/P: statements"

@@ -62,7 +62,7 @@ def test_scoped_or_unknown_values_are_never_guessed(lint):
         let acts = ["sagemaker:*"];
         acts = ["sagemaker:DescribeModel"];
         const more = ["sagemaker:*"];
-        more.push("s3:GetObject");
+        more.splice(0, 1, "s3:GetObject");  // changed in place (not only pushed to): not known
 
         function helper(actions: string[], resource: string) {
           return new PolicyStatement({ actions, resources: [resource] });
@@ -494,3 +494,16 @@ def test_a_managed_policy_as_a_permissions_boundary_is_not_attached(lint):
     # the boundaries limit the role; only the attached policy grants
     got = [(f.code, f.span.line) for f in lint(text, "stack.ts", select=["SM105"])]
     assert got == [("SM105", 7)]
+
+
+def test_statements_pushed_to_an_array_are_the_policys(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        const role = new iam.Role(this, 'Ci', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+        const statements: iam.PolicyStatement[] = [];
+        statements.push(new iam.PolicyStatement({ actions: ['sagemaker:CreateTrainingJob'], resources: ['*'] }),
+                        new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] }));
+        new iam.Policy(this, 'P', { statements, roles: [role] });
+    ''')
+    got = [(f.code, f.span.line) for f in lint(text, "stack.ts", select=["SM301", "SM201"])]
+    assert got == [("SM201", 4), ("SM301", 5)]

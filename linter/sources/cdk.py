@@ -83,6 +83,23 @@ class N:
         return f"N({self.kind}, {self.a!r}, {self.b!r})"
 
 
+class _CountingSet(set):
+    """A set that counts how many times each element was added (a name changed by appends only)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict = {}
+
+    def add(self, x) -> None:
+        self.counts[x] = self.counts.get(x, 0) + 1
+        super().add(x)
+
+    def update(self, *others) -> None:
+        for o in others:
+            for x in o:
+                self.add(x)
+
+
 class Code:
     """What a language module read from one file.
 
@@ -102,7 +119,7 @@ class Code:
     """
 
     __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "filled", "added", "targets", "language",
-                 "loops", "roots")
+                 "loops", "roots", "grown")
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -110,15 +127,22 @@ class Code:
         self.dicts: list = []
         self.bindings: dict = {}
         self.mutations: dict = {}
-        self.changed: set = set()
+        self.changed: set = _CountingSet()
         self.filled: dict = {}
         self.added: dict = {}  # name -> [("append" | "extend", node)]: statements added to its policy mapping
+        # name -> [("append" | "extend", node)]: items added to the list bound to it (statements = [];
+        # statements.append(...)); a name changed any other way is in ``changed`` only
+        self.grown: dict = {}
         self.targets: dict = {}
         self.loops: dict = {}
         self.roots: dict = {}
 
     def bind(self, name: str, value: Optional[N]) -> None:
         self.bindings.setdefault(name, []).append(value)
+
+    def grow(self, name: str, how: str, arg: Optional[N]) -> None:
+        """``name.append(arg)`` / ``name.extend(arg)`` (``push`` in TypeScript: ``append``)."""
+        self.grown.setdefault(name, []).append((how, arg))
 
     def root(self, value: Optional[N], name: Optional[N] = None) -> None:
         """Note what a statement at the start of ``value`` (``PolicyStatement(...)``, or a builder
@@ -271,6 +295,37 @@ class Reader:
             return None
         return vals[0]
 
+    def grown_list(self, n: N) -> Optional[LList]:
+        """The list a name is bound to once, with the items the code appends to it and only appends
+        (``statements = []``, ``statements.append(iam.PolicyStatement(...))``, in the order written),
+        or None."""
+        name = n.a
+        grown = self.code.grown.get(name)
+        vals = self.code.bindings.get(name)
+        if not grown or not vals or len(vals) != 1 or vals[0] is None or vals[0].kind != "list":
+            return None
+        if len(grown) != self.code.changed.counts.get(name, 0):
+            return None  # changed some other way too (x += [...], x.pop()): not known
+        self.visiting.add(name)
+        try:
+            out = self.value(vals[0])
+            if not isinstance(out, LList):
+                return None
+            items = list(out)
+            for how, arg in grown:
+                if arg is None:
+                    items.append(Unresolved(f"{name}.{how}(...)", "code", n.span))
+                    continue
+                self.consumed.add(id(arg))
+                v = self.value(arg)
+                if how == "extend":
+                    items.extend(v if isinstance(v, list) else [Unresolved(text(arg), "spread", arg.span)])
+                else:
+                    items.append(v)
+            return LList(items, span=out.span)
+        finally:
+            self.visiting.discard(name)
+
     def follow(self, n: Optional[N]) -> Optional[N]:
         """The node a name stands for (names bound once), else the node itself."""
         seen = 0
@@ -360,6 +415,10 @@ class Reader:
             return self.mapping(n)
         if k == "name":
             c = self.const(n.a)
+            if c is None and n.a not in self.visiting:
+                grown = self.grown_list(n)
+                if grown is not None:
+                    return grown
             if c is None or n.a in self.visiting:
                 return Unresolved(n.a, "name", n.span)
             self.visiting.add(n.a)

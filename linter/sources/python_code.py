@@ -333,6 +333,8 @@ class _Converter:
                 call = s.value
                 if n.a.b in ("append", "extend") and isinstance(call.func, ast.Attribute) and call.args:
                     self.statements_added(call.func.value, n.a.b, n.b[0] if n.b else None)
+                    if obj.kind == "name" and len(call.args) == 1 and not call.keywords:
+                        self.code.grow(obj.a, n.a.b, n.b[0] if n.b else None)
             return []
         if isinstance(s, ast.Delete):
             for t in s.targets:

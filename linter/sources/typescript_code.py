@@ -192,6 +192,11 @@ class _Converter:
                 name = n.a.a.a
                 if n.a.b in _CHANGING:
                     self.code.changed.add(name)
+                    if n.a.b == "push" and n.b and all(a.kind != "spread" for a in n.b):
+                        for a in n.b:  # statements.push(a, b): each appended
+                            self.code.grow(name, "append", a)
+                            if a is not n.b[0]:
+                                self.code.changed.add(name)
                 else:
                     self.code.mutations.setdefault(name, []).append(n)
             return
