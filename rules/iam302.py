@@ -33,6 +33,31 @@ def _wildcard_only(value) -> bool:
     return isinstance(value, str) and (value.strip("*?") == "" or value.strip() in _EVERY_ADDRESS)
 
 
+#: Keys whose value is an account or organization id: a wildcard in it matches ids nobody here owns.
+_ID_KEYS = frozenset(("aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:sourceorgid",
+                      "aws:sourceowner", "kms:calleraccount", "s3:dataaccesspointaccount"))
+#: Keys whose value is an organization path (o-id/r-root/ou-...): its organization must be written.
+_PATH_KEYS = frozenset(("aws:principalorgpaths", "aws:sourceorgpaths"))
+#: Keys whose value is an ARN: its account must be written (or absent, as in a bucket's ARN).
+_ARN_KEYS = frozenset(("aws:principalarn", "aws:sourcearn", "s3:dataaccesspointarn", "lambda:sourcefunctionarn"))
+
+
+def _any_owner(key: str, value) -> bool:
+    """Whether a value of ``key`` leaves the owner open: a wildcard in an account or organization id
+    (``o-*``, ``12345678901?``), or in the account of an ARN (``arn:aws:iam::*:role/x``)."""
+    if not isinstance(value, str) or "${" in value:
+        return False
+    if key in _ID_KEYS:
+        return "*" in value or "?" in value
+    if key in _PATH_KEYS:
+        org = value.split("/", 1)[0]
+        return "*" in org or "?" in org
+    if key in _ARN_KEYS:
+        parts = value.split(":", 5)
+        return len(parts) < 6 or "*" in parts[4] or "?" in parts[4]
+    return False
+
+
 def narrowing_clauses(st, operators=_POSITIVE):
     """Condition clauses that really narrow who can use the statement (with ``operators``;
     the negated ones narrow a Deny's complement)."""
@@ -50,7 +75,7 @@ def narrowing_clauses(st, operators=_POSITIVE):
             continue  # true when the key is absent: narrows nothing (IAM201 reports it)
         if op.endswith("IfExists") or op not in operators:
             continue  # absent key passes (IfExists), or a negative/Null test
-        if not c.values or any(_wildcard_only(v.value) for v in c.values):
+        if not c.values or any(_wildcard_only(v.value) or _any_owner(key, v.value) for v in c.values):
             continue
         out.append(c)
     return out
@@ -100,7 +125,9 @@ class TrustWildcardPrincipal(Rule):
         "`aws:SourceAccount`), a source resource (`aws:SourceArn`) or a network (`aws:SourceVpc`, and "
         "`\"Bool\": {\"elasticfilesystem:AccessedViaMountTarget\": \"true\"}`, the file system policy the EFS "
         "console writes). Conditions with a negated operator, "
-        "`...IfExists`, or a value that is only `*` or every address (`0.0.0.0/0`, `::/0`) do not count. "
+        "`...IfExists`, or a value that is only `*` or every address (`0.0.0.0/0`, `::/0`) do not count, "
+        "nor does a value that leaves the owner open: a wildcard in an account or organization id "
+        "(`o-*`) or in the account of an ARN (`arn:aws:iam::*:role/ml-*`). "
         "A `Deny` to `*` in the same policy that "
         "covers the same actions and resources unless such a key matches (`StringNotEquals "
         "aws:SourceVpce`: the private API Gateway pattern) fences the wildcard, and nothing is reported; "

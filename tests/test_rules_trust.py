@@ -60,6 +60,8 @@ def test_iam302_standalone_trust_case(lint):
     {"StringEquals": {"AWS:SourceAccount": "123456789012"}},
     {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
     {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}},  # the EFS console's file system policy
+    {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/*"}},  # one account's roles
+    {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::training-data"}},  # a bucket's ARN has no account
 ])
 def test_iam302_quiet_when_narrowed(lint, condition):
     assert at(lint(trust({"AWS": "*"}, condition=condition)), "IAM302") == []
@@ -71,6 +73,10 @@ def test_iam302_quiet_when_narrowed(lint, condition):
     {"StringLike": {"aws:PrincipalArn": "*"}},  # a wildcard narrows nothing
     {"Bool": {"aws:SecureTransport": "true"}},  # not about who
     {"IpAddress": {"aws:SourceIp": ["0.0.0.0/0", "::/0"]}},  # every address
+    {"StringLike": {"aws:PrincipalOrgID": "o-*"}},  # every organization
+    {"StringLike": {"aws:PrincipalAccount": "12345678901?"}},  # accounts nobody here owns
+    {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/SageMakerExecution*"}},  # that name in any account
+    {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-*/r-ab12/*"}},
     {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "false"}},
 ])
 def test_iam302_conditions_that_do_not_narrow(lint, condition):
