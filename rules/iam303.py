@@ -50,6 +50,26 @@ def _wild_sub(value) -> bool:
     return v == "" or v[0] in "*?" or "*" in owner or "?" in owner
 
 
+#: GitLab.com's OIDC provider: a job sets its token's audience itself (``id_tokens: aud:``), so only a
+#: ``sub`` condition says which projects may assume the role.
+GITLAB = "gitlab.com"
+_CLAIM_LABEL = LazyRe(r"[A-Za-z_]{1,40}:")
+
+
+def _open_sub(value) -> bool:
+    """A ``sub`` pattern of a CI provider that pins no owner: ``project_path:*`` (GitLab), ``repo:*``,
+    ``organization:*`` (Terraform Cloud), or a first path segment with a wildcard
+    (``project_path:my-group*/x:*``)."""
+    if not isinstance(value, str):
+        return False
+    m = _CLAIM_LABEL.match(value)
+    if m is None:
+        return False
+    rest = value[m.end():]
+    owner = rest.split("/", 1)[0].split(":", 1)[0]
+    return rest == "" or rest[0] in "*?" or "*" in owner or "?" in owner
+
+
 def _only_wildcards(value) -> bool:
     return isinstance(value, str) and value.strip("*?") == ""
 
@@ -95,7 +115,9 @@ class FederatedTrustUnconditioned(Rule):
         "The identity provider vouches for *someone*; the conditions say *who*. Without a `sub` "
         "condition, a role trusting GitHub's OIDC provider can be assumed by a workflow in any "
         "repository of any GitHub user, and a `sub` of `repo:*`, `*` or an owner with a wildcard "
-        "(`repo:my-org*`, which `my-org-attacker` matches) does not help. A provider given by reference (a "
+        "(`repo:my-org*`, which `my-org-attacker` matches) does not help; the same holds for other CI "
+        "providers' subjects (GitLab's `project_path:*`, Terraform Cloud's `organization:*`). GitLab.com needs "
+        "a `sub` condition whatever its `aud`: a job sets its token's audience itself. A provider given by reference (a "
         "Terraform `aws_iam_openid_connect_provider`, a CDK `OpenIdConnectProvider`) is GitHub's when the "
         "statement tests `token.actions.githubusercontent.com:` keys. Without an `aud` "
         "condition, tokens minted for another application are accepted. A Cognito identity pool role "
@@ -208,6 +230,14 @@ Resources:
             if not any(c.has(k) for k in keys):
                 return (f"OIDC trust ({shown}) has no {provider}:aud or {provider}:sub condition: any identity "
                         f"of that provider can assume this role")
+            if provider == GITLAB and not c.has(f"{GITLAB}:sub"):
+                return (f"GitLab OIDC trust ({shown}) has no {GITLAB}:sub condition: a job sets its token's "
+                        f"audience itself, so any project on gitlab.com can assume this role; require a "
+                        f"{GITLAB}:sub naming your project (project_path:my-group/my-project:ref_type:branch:ref:main)")
+            opened = [v.value for v in c.values(f"{provider}:sub") if _open_sub(v.value)]
+            if opened:
+                return (f'OIDC trust ({shown}) accepts {provider}:sub "{opened[0]}", which matches subjects of '
+                        f"any owner; name your group or organization and project")
             return self._wild(shown, [v for k in keys for v in c.values(k)])
         if kind == "web" and provider == COGNITO:
             if not c.has(f"{COGNITO}:aud"):

@@ -196,6 +196,27 @@ def test_iam303_other_web_identity(lint, provider, condition, fires):
     assert at(lint(text), "IAM303") == expected
 
 
+GL = "arn:aws:iam::123456789012:oidc-provider/gitlab.com"
+
+
+@pytest.mark.parametrize("condition,phrase", [
+    # a GitLab job sets its token's audience itself: aud alone admits any project
+    ({"StringEquals": {"gitlab.com:aud": "https://gitlab.com"}}, "no gitlab.com:sub condition"),
+    ({"StringLike": {"gitlab.com:sub": "project_path:*"}}, '"project_path:*", which matches subjects of any owner'),
+    ({"StringLike": {"gitlab.com:sub": "project_path:my-group*/ml:ref_type:branch:ref:main"}}, "any owner"),
+    ({"StringLike": {"gitlab.com:sub": "project_path:my-group/ml:ref_type:branch:ref:main"}}, None),
+    ({"StringLike": {"gitlab.com:sub": "project_path:my-group/*"}}, None),  # the group's projects
+])
+def test_iam303_gitlab(lint, condition, phrase):
+    text = web(GL, condition)
+    found = [f for f in lint(text) if f.code == "IAM303"]
+    if phrase is None:
+        assert found == []
+    else:
+        assert at(found, "IAM303") == [("IAM303",) + pos(text, f'"{GL}"')]
+        assert phrase in found[0].message
+
+
 def test_iam303_saml(lint):
     saml = "arn:aws:iam::123456789012:saml-provider/Okta"
     text = web(saml, action="sts:AssumeRoleWithSAML")
