@@ -139,7 +139,7 @@ def _walk(top: str, opts: Options, roots: tuple = ()) -> Iterator[tuple[str, str
                         real = os.path.join(real_d, e.name)
                     if not e.is_file():
                         continue
-                    if is_candidate(e.name) or ("." not in e.name and _sniff_extensionless(e.path)):
+                    if is_candidate(e.path) or ("." not in e.name and _sniff_extensionless(e.path)):
                         if not _excluded(e.path, opts):
                             yield e.path, real
             except OSError:

@@ -551,13 +551,15 @@ class SecretFlow(Record):
 class SecretInput(Record):
     """A template parameter or module variable: a value given from outside at deploy time."""
 
-    __slots__ = ("name", "label", "span", "path", "hidden", "hide_with")
+    __slots__ = ("name", "label", "span", "path", "hidden", "hide_with", "type")
+    _defaults = {"type": ""}
     name: str
     label: str
     span: Span  # its name
     path: Path
-    hidden: Optional[bool]  # NoEcho / sensitive: True, False, or None when not known
+    hidden: Optional[bool]  # NoEcho / sensitive (or Terraform's ephemeral): True, False, or None when not known
     hide_with: str  # what hides it, as written in this format (``NoEcho: true``)
+    type: str  # its declared type as written (``Number``, ``bool``); "bool" for a true/false choice; "" unknown
 
 
 class UserGrant(Record):

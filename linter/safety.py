@@ -16,8 +16,9 @@ Masked
     in files it reads on the file's behalf, such as a Terraform ``templatefile``) is
     masked by value in **every** text field of every finding: message, origin label,
     logical path, value, file name and suppression reason; so is every access-key-ID
-    shaped string, and every piece of eight or more characters of a secret (a parser
-    error that quotes half of a key shows none of it).
+    shaped string, and, in every field but the file name, every piece of eight or more
+    characters of a secret (a parser error that quotes half of a key shows none of it;
+    a file name is masked where it holds a whole credential, so that it still names the file).
 
 Printable
     Control characters (C0, DEL, C1: newlines, ESC...), Unicode line separators and
@@ -218,6 +219,8 @@ class Masker:
     ``name = secret`` assignments)."""
 
     def __init__(self, values: Iterable[str] = ()) -> None:
+        values = list(values)
+        self.values = sorted({v for v in values if v}, key=len, reverse=True)
         grams: set[str] = set()
         for v in values:
             if len(v) < PIECE:
@@ -238,6 +241,18 @@ class Masker:
             out = self._pieces(out)
         if len(self._memo) < 4096:
             self._memo[text] = out
+        return out
+
+    def whole(self, text: str) -> str:
+        """``text`` with the credentials masked where they appear whole (a file name: its pieces are
+        the names of the user's own files and directories, and masking eight of their characters
+        would point at a file that does not exist)."""
+        if not text:
+            return text
+        out = _redacted(text)
+        for v in self.values:
+            if v in out:
+                out = out.replace(v, "[REDACTED]")
         return out
 
     def _pieces(self, text: str) -> str:
@@ -291,7 +306,7 @@ class _Cleaner:
         if f.label:
             f.label = self(f.label)
         if f.file:
-            f.file = printable_path(self.mask(f.file))
+            f.file = printable_path(self.mask.whole(f.file))
         if f.logical_path:
             f.logical_path = tuple(p if isinstance(p, int) else self(str(p)) for p in f.logical_path)
         if f.value:
@@ -301,7 +316,7 @@ class _Cleaner:
         for r in f.related:
             r.message = self(r.message)
             r.label = self(r.label) if r.label else r.label
-            r.file = printable_path(self.mask(r.file)) if r.file else r.file
+            r.file = printable_path(self.mask.whole(r.file)) if r.file else r.file
 
 
 def _clean(f: Finding, mask: Masker) -> None:

@@ -261,9 +261,39 @@ def _is_periodic(s: str, max_period: int = 20) -> bool:
     return False
 
 
+#: Words people write in place of a key (``AKIAYOURACCESSKEYIDX``, ``YourSecretAccessKeyGoesHere...``):
+#: one of six or more letters, or two shorter ones, in a value make it a placeholder. A random
+#: 40-character secret holds a given four-letter word (any case) about once in 30,000.
+_FILLER_LONG = ("placeholder", "replace", "changeme", "notareal", "notreal", "secret", "access",
+                "dummy", "sample", "testing", "yourkey", "insert")
+_FILLER_SHORT = ("your", "fake", "here", "test", "mock", "xxxx", "key", "this", "value", "real")
+
+
+def _filler(s: str) -> bool:
+    """Whether ``s`` spells what someone writes in place of a credential, or is made of runs of one
+    character (``XXXXYYYYZZZZWWWW``)."""
+    low = s.lower()
+    if any(w in low for w in _FILLER_LONG):
+        return True
+    if sum(1 for w in _FILLER_SHORT if w in low) >= 2:
+        return True
+    runs = 0
+    i = 0
+    n = len(s)
+    while i < n:
+        j = i
+        while j < n and s[j] == s[i]:
+            j += 1
+        if j - i >= 4:
+            runs += 1
+        i = j
+    return runs >= 2
+
+
 def is_placeholder_key_id(key_id: str) -> bool:
     rest = key_id[4:]
-    return shannon_entropy(rest) < KEY_ID_MIN_ENTROPY or _has_run(rest, _B32, 6) or _is_periodic(rest, 8)
+    return (shannon_entropy(rest) < KEY_ID_MIN_ENTROPY or _has_run(rest, _B32, 6) or _is_periodic(rest, 8)
+            or _filler(rest))
 
 
 _SEQ_ALPHABETS = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", "0123456789")
@@ -277,6 +307,8 @@ def _plausible_secret(s: str, strict: bool) -> bool:
         return False
     if any(_has_run(s, a, 6) for a in _SEQ_ALPHABETS):
         return False
+    if _filler(s):
+        return False
     has_other = any(c.isdigit() or c in "/+" for c in s)
     if not has_other:
         if strict or shannon_entropy(s) < SECRET_LETTERS_MIN_ENTROPY:
@@ -284,6 +316,23 @@ def _plausible_secret(s: str, strict: bool) -> bool:
     if not (any(c.isupper() for c in s) and any(c.islower() for c in s)):
         return False
     return True
+
+
+#: Words of a key name that say its value is a name, an id or a place, not a secret.
+_IDENTIFIER_WORDS = frozenset(("name", "id", "ids", "arn", "job", "endpoint", "path", "url", "uri", "bucket",
+                               "prefix", "model", "image", "tag", "version", "region", "role", "host", "user",
+                               "username", "account", "type", "description", "label", "group", "project",
+                               "stack", "domain", "file", "dir", "key_id", "keyid", "hash", "digest", "sha",
+                               "checksum", "commit"))
+_KEY_WORD_RE = Lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def _names_something(key) -> bool:
+    """Whether a mapping key says its value is a name or an identifier (``endpoint_name``,
+    ``TrainingJobName``, ``modelArn``): never a secret key, whatever it looks like."""
+    if not isinstance(key, str) or classify_name(key) is not None:
+        return False
+    return any(w.lower() in _IDENTIFIER_WORDS for w in _KEY_WORD_RE.findall(key))
 
 
 def _plausible_token(s: str) -> bool:
@@ -608,7 +657,9 @@ class _Scanner:
                 if any(KEY_ID_RE.search(s) and not all(
                         is_example_key_id(k.group(0)) or is_placeholder_key_id(k.group(0))
                         for k in KEY_ID_RE.finditer(s)) for s in strs):
-                    for s in strs:
+                    for key, s in node.items():
+                        if not isinstance(s, str) or _names_something(key):
+                            continue  # endpoint_name, trainingJobName, bucket: what the value is, it says
                         if len(s) == 40 and _SECRET_FULL_RE.fullmatch(s) and _plausible_secret(str(s), True):
                             pos = self._locate(s)
                             if pos is not None:

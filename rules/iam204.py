@@ -5,7 +5,8 @@ from ._common import LazyRe, AA_REFERENCE, has_template_placeholder, split_arn, 
 
 _KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _ACCOUNT = LazyRe(r"^\d{12}$")
-_UNIQUE_ID = LazyRe(r"^A[A-Z]{3}[A-Z0-9]{12,}$")  # AROA..., AIDA...: a role or user id
+_UNIQUE_ID = LazyRe(r"^A(?:ROA|IDA)[A-Z0-9]{12,}$")  # AROA..., AIDA...: a role or user id
+_KEY_ID = LazyRe(r"^A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{12,}$")  # an access key id: no principal at all
 _SERVICE = LazyRe(r"^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|amazonaws\.com\.cn)$")
 _WEB_IDPS = ("cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com")
 _CANONICAL = LazyRe(r"^[0-9a-f]{64}$")
@@ -37,7 +38,8 @@ class InvalidPrincipal(Rule):
         "judged. IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
         "Unsupported wildcard in principal**, **Error – Invalid federated principal syntax in role trust "
         "policy**, **Error – Federated principal not supported** and **General Warning – Invalid role/user "
-        "reference** (a unique id instead of an ARN, reported as a note)."
+        "reference** (a role or user unique id, `AROA...`/`AIDA...`, instead of an ARN, reported as a note). An "
+        "access key id (`AKIA...`) or another IAM id (`ANPA...`) names no principal: an error."
     )
     example = """{
   "Version": "2012-10-17",
@@ -104,6 +106,9 @@ def _problem(kind: str, value: str, role: str):
         if _UNIQUE_ID.match(value):
             return (f'"{value}" is a unique id: IAM keeps it only while that role or user exists; write the ARN',
                     "note")
+        if _KEY_ID.match(value):
+            return (f'"{value}" is an access key id, not a principal: IAM rejects the policy; name the user or role '
+                    f'by its ARN', "error")
         return (f'"{value}" is neither a 12-digit account id nor an IAM ARN: IAM rejects the policy', "error")
     if kind == "Service":
         if _wild(value) and value != "*":

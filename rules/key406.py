@@ -1,4 +1,5 @@
 """KEY406 secret-parameter-echoed."""
+from linter._regex import Lazy
 from linter.rule import Rule
 
 #: Words of a name (letters and digits only, lowercase) that say it holds a secret access key or a
@@ -7,13 +8,26 @@ _SECRET_WORDS = ("secretaccesskey", "secretkey", "sessiontoken", "securitytoken"
 #: Words of a name that say it holds where the secret is, not the secret (a secret's name or ARN,
 #: a parameter path).
 _REFERENCE_WORDS = ("name", "arn", "secretsmanager", "ssm", "parameter", "param", "path", "location", "uri",
-                    "url", "file", "id", "ref", "rotation", "length", "enabled", "expir", "duration")
+                    "url", "file", "id", "ref", "rotation", "length", "enabled", "expir", "duration",
+                    # a number, a setting or a fact about the secret (SessionTokenTTL, SecretKeyVersion), or
+                    # STS itself (SecurityTokenServiceEndpoint)
+                    "ttl", "count", "version", "policy", "hash", "fingerprint", "endpoint", "service", "days",
+                    "seconds", "minutes", "hours", "age", "size", "type", "format", "mode")
+#: First words of a name that make it a switch (UseSessionToken, enable_secret_key).
+_FLAG_WORDS = frozenset(("use", "enable", "enabled", "disable", "require", "requires", "include", "is", "has",
+                         "allow", "rotate", "should", "generate", "create", "with", "no", "skip"))
+_WORD_RE = Lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+#: Declared types that cannot hold a key (CloudFormation ``Number``, Terraform ``bool``/``number``).
+_NOT_TEXT = frozenset(("number", "bool", "boolean", "list<number>"))
 
 
 def secret_name(name: str) -> bool:
     """Whether a parameter or variable name says it holds a secret access key or a session token."""
     low = "".join(c for c in name.lower() if c.isalnum())
     if not any(w in low for w in _SECRET_WORDS):
+        return False
+    words = _WORD_RE.findall(name)
+    if words and words[0].lower() in _FLAG_WORDS:
         return False
     for w in _SECRET_WORDS:
         low = low.replace(w, " ")
@@ -28,7 +42,10 @@ class SecretParameterEchoed(Rule):
     summary = ("A CloudFormation parameter (also a CDK `CfnParameter`) or a Terraform variable whose name says it "
                "holds a secret access key or a session token (`SecretAccessKey`, `AwsSecretKey`, "
                "`secret_access_key`, `SessionToken`...) is not hidden: no `NoEcho: true` (`noEcho`), no "
-               "`sensitive = true`.")
+               "`sensitive = true` (nor Terraform's `ephemeral = true`). Names of a number, a switch or a fact "
+               "about the secret (`SessionTokenTTL`, `UseSessionToken`, `SecretKeyVersion`, "
+               "`SecurityTokenServiceEndpoint`) and parameters declared `Number`, `bool` or with the values "
+               "`true`/`false` only are not secrets.")
     rationale = (
         "CloudFormation shows the value of every parameter without `NoEcho` to anyone who can describe the "
         "stack (console, `DescribeStacks`, change sets); Terraform prints a variable that is not `sensitive` "
@@ -59,7 +76,7 @@ Parameters:
 
     def check(self, facts, ctx):
         for p in facts.inputs:
-            if p.hidden is not False or not secret_name(p.name):
+            if p.hidden is not False or not secret_name(p.name) or (p.type or "").lower() in _NOT_TEXT:
                 continue
             yield self.finding(p.span, f"{p.label} is named like a secret access key or session token but is not "
                                        f"hidden: its value is shown wherever the deployment is described; add "

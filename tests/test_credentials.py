@@ -888,3 +888,36 @@ def test_a_url_encoded_session_token_is_not_a_secret_key(lint):
     found = lint(f'<img src="{url}"/>\n', name="out.txt")
     assert [f.code for f in found] == ["KEY401"]
     assert all(kid not in f.message for f in found)
+
+
+def test_key406_numbers_switches_and_sts_settings_are_not_secrets(lint):
+    text = """\
+Parameters:
+  SessionTokenTTL: {Type: Number}
+  UseSessionToken: {Type: String, AllowedValues: ["true", "false"]}
+  SecretKeyCount: {Type: String}
+  SecurityTokenServiceEndpoint: {Type: String}
+  SecretKeyVersion: {Type: String}
+  CiSecretAccessKey: {Type: String}
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+"""
+    assert found(lint(text, "t.yaml", select=["KEY406"])) == [("KEY406", 7, 3)]
+    tf = """\
+variable "use_session_token" {
+  type = bool
+}
+variable "session_token_ttl" {
+  type = number
+}
+variable "aws_secret_access_key" {
+  type      = string
+  ephemeral = true
+}
+variable "ci_secret_key" {
+  type = string
+}
+"""
+    # an ephemeral variable is kept out of plans and state, as a sensitive one is hidden
+    assert found(lint(tf, "main.tf", select=["KEY406"])) == [("KEY406", 11, 10)]

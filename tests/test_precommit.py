@@ -77,10 +77,12 @@ def test_manifest_contents():
                      "x.tfvars.json", "dir/sub/policy.json", "p.json.tpl", "p.tftpl", "p.json.j2",
                      "p.json.jinja2", "p.json.tmpl", "app/stack.py", "lib/stack.ts", "lib/stack.js", "bin/app.mjs",
                      "terraform.tfstate", "terraform.tfstate.backup", ".env", "infra/.env.example", "deploy.sh",
-                     "notebooks/train.ipynb"):
+                     "notebooks/train.ipynb", "setup.cfg", "config/app.ini", "pyproject.toml", ".s3cfg",
+                     ".aws/credentials", "home/.aws/config", "ml-user_accessKeys.csv", "credentials.csv",
+                     "Dockerfile", "docker/Dockerfile.train", "train.dockerfile"):
             assert files.search(name), name
-        for name in ("README.md", "setup.cfg", "template.txt", "main.tf.bak", "a.jsonl", "stack.pyc", "a.tsv",
-                     "page.html.j2", "x.tpl", "environment.md", "a.envrc"):
+        for name in ("README.md", "template.txt", "main.tf.bak", "a.jsonl", "stack.pyc", "a.tsv",
+                     "page.html.j2", "x.tpl", "environment.md", "a.envrc", "data/train.csv", "config"):
             assert not files.search(name), name
     assert hooks["lint-policies"].get("pass_filenames", True) is True
     assert hooks["lint-policies-repo"]["pass_filenames"] is False

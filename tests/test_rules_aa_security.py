@@ -89,6 +89,18 @@ def test_iam204_principals_iam_refuses(lint):
     assert 'did you mean "Service"?' in [f for f in found if f.value == "Services"][0].message
 
 
+def test_iam204_an_access_key_id_is_no_principal(lint):
+    from keygen import key_id
+
+    k = key_id("principal")
+    text = policy(trust({"AWS": [k, "ANPAEXAMPLEID12345678"]}))
+    found = lint(text, name="trust.json", select=["IAM204"])
+    # an access key id (and a managed policy id) is refused by IAM: the error, not the unique-id note
+    assert at(found, "IAM204") == [("IAM204",) + pos(text, f'"{k}"') + ("error",),
+                                   ("IAM204",) + pos(text, '"ANPAEXAMPLEID12345678"') + ("error",)]
+    assert "is an access key id, not a principal" in found[0].message and k not in found[0].message
+
+
 def test_iam204_service_principal_in_amazon_com(lint):
     # services sign as <service>.amazonaws.com; only Alexa's principals end in amazon.com
     text = policy(trust({"Service": ["sagemaker.amazon.com", "alexa-appkit.amazon.com", "notaservice.amazon.com"]}))

@@ -700,3 +700,69 @@ def test_pathological_input_gives_no_finding():
     for text in ['variable "aws_secret_key" {\n' * 20000, "- Name: AWS_SECRET_ACCESS_KEY\n" * 20000,
                  "secret" * 100000]:
         assert S.scan(text) == []
+
+
+def test_names_and_ids_beside_a_key_id_are_not_secrets():
+    from linter.parsers.json_loc import parse_json
+
+    k, s = key_id("names"), secret("names")
+    # 40 characters of a resource name, beside a real key ID: what the key says the value is, it is
+    name = "XgboostChurnTrainingJob" + "20240101T0000001A"
+    text = (f'{{\n  "access_key_id": "{k}",\n  "trainingJobName": "{name}",\n  "endpoint_name": "{name}",\n'
+            f'  "password": "{s}"\n}}\n')
+    got = summary(text, trees=[parse_json(text)])
+    assert got == [exp("KEY401", text, k), exp("KEY402", text, s)]
+
+
+@pytest.mark.parametrize("rest", ["YOURACCESSKEYIDX", "REPLACEWITHYOURS", "PLACEHOLDERVALUE", "FAKEACCESSKEYID2",
+                                  "DUMMYACCESSKEY22", "NOTAREALKEYATALL", "XXXXYYYYZZZZWWWW", "AAAABBBBCCCCDDDD"])
+def test_key_ids_spelling_a_placeholder_are_not_reported(rest):
+    text = f"AWS_ACCESS_KEY_ID=AKIA{rest}\n"
+    assert summary(text, name=".env.example") == []
+
+
+@pytest.mark.parametrize("value", ["YourSecretAccessKeyGoesHereReplaceThis12", "DummySecretKeyForLocalTestingOnly0000000",
+                                   "ThisIsNotARealSecretKeyItIsAPlaceholder1"])
+def test_secrets_spelling_a_placeholder_are_not_reported(value):
+    assert len(value) == 40
+    assert summary(f"AWS_SECRET_ACCESS_KEY={value}\n", name=".env.example") == []
+
+
+def test_random_values_are_never_taken_for_placeholders():
+    # thousands of generated keys and secrets: none spells a placeholder
+    assert not any(S.is_placeholder_key_id(key_id(f"r{i}")) for i in range(3000))
+    assert not any(S._filler(secret(f"r{i}")) for i in range(3000))
+
+
+def test_a_false_credential_never_breaks_a_file_name(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    k, s = key_id("path"), secret("path")
+    d = tmp_path / "TrainingJobs"
+    d.mkdir()
+    # the secret's 8-character pieces ("Training"...) appear in the directory's name
+    creds = s[:8] + "TrainingJobs" + s[20:]
+    (d / "cfg.env").write_text(f"AWS_ACCESS_KEY_ID={k}\nAWS_SECRET_ACCESS_KEY={creds}\n")
+    found = run(["."], Options(select=["KEY"])).findings
+    assert {f.file for f in found} == {"TrainingJobs/cfg.env"}
+    assert all(creds not in f.message and k not in f.message for f in found)
+
+
+@pytest.mark.parametrize("name,text", [
+    (".aws/credentials", "[default]\naws_access_key_id = {k}\naws_secret_access_key = {s}\n"),
+    ("ci_accessKeys.csv", "Access key ID,Secret access key\n{k},{s}\n"),
+    ("Dockerfile", "FROM python:3.11\nENV AWS_ACCESS_KEY_ID={k}\nENV AWS_SECRET_ACCESS_KEY {s}\n"),
+    ("config/settings.ini", "[aws]\naws_access_key_id = {k}\naws_secret_access_key = {s}\n"),
+    (".s3cfg", "[default]\naccess_key = {k}\nsecret_key = {s}\n"),
+])
+def test_credential_files_a_directory_walk_reads(tmp_path, monkeypatch, name, text):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    k, s = key_id("walk"), secret("walk")
+    p = tmp_path / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text.format(k=k, s=s))
+    found = run(["."], Options(select=["KEY"])).findings
+    assert sorted((f.code, f.file) for f in found) == [("KEY401", name), ("KEY402", name)]

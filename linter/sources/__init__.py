@@ -69,8 +69,23 @@ _SYNTAX_BY_SUFFIX = ((".json", "json"), (".yaml", "yaml"), (".yml", "yaml"), (".
 
 
 def _env_file(low: str) -> bool:
-    """``.env``, ``.env.example``, ``.env.local``: environment files, read as text."""
-    return low.rsplit("/", 1)[-1].startswith(".env")
+    """Files read as text for the credential rules only: environment files (``.env``,
+    ``.env.example``), the AWS CLI's ``.aws/credentials`` and ``.aws/config``, the access key CSV
+    the IAM console downloads (``ml-user_accessKeys.csv``, ``credentials.csv``), Dockerfiles, and
+    configuration files (``.ini``, ``.cfg``, ``.conf``, ``.toml``, ``.properties``)."""
+    parts = low.replace("\\", "/").rsplit("/", 2)
+    base = parts[-1]
+    if base.startswith(".env") or base.endswith(_CONFIG_SUFFIXES):
+        return True
+    if base in ("credentials", "config") and len(parts) > 1 and parts[-2] == ".aws":
+        return True
+    if base.endswith(".csv") and ("accesskeys" in base or "credentials" in base):
+        return True
+    return base == "dockerfile" or base.startswith("dockerfile.") or base.endswith(".dockerfile")
+
+
+#: Configuration files read for the credential rules only.
+_CONFIG_SUFFIXES = (".ini", ".cfg", ".conf", ".toml", ".properties", ".s3cfg")
 
 
 def format_for_name(name: str) -> Optional[Format]:

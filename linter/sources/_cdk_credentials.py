@@ -313,8 +313,9 @@ class _Facts:
             hidden = v.value if isinstance(getattr(v, "value", None), bool) else None
         hide = "no_echo=True" if self.code.language == "python" else "noEcho: true"
         span = id_node.span if id_node is not None and id_node.kind == "str" else call.a.span
+        typ = r.value(props["type"][1]) if "type" in props else ""
         self.facts().inputs.append(SecretInput(cid, f"CfnParameter {cid}", span, (f"CfnParameter {cid}",),
-                                               hidden, hide))
+                                               hidden, hide, str(typ) if isinstance(typ, str) else ""))
 
     # -- IAM users -------------------------------------------------------
     def user_name(self, call: N) -> str:

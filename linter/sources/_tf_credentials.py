@@ -80,6 +80,15 @@ def _flag(blk, name: str) -> Optional[bool]:
     return None
 
 
+def _type_text(attr) -> str:
+    """A variable's ``type`` as written (``bool``, ``number``, ``string``), or ""."""
+    if attr is None:
+        return ""
+    v = attr.value
+    text = getattr(v, "text", None) if not isinstance(v, str) else str(v)
+    return text.strip() if isinstance(text, str) else ""
+
+
 def _head_span(blk) -> Span:
     """From the block type to its last label: ``resource "aws_iam_access_key" "ci"`` (in
     Terraform JSON, where the type and labels are nested keys: the last label, its name)."""
@@ -195,9 +204,13 @@ def _credentials(ctx: _Ctx, blocks) -> None:
     for blk in blocks:
         if blk.type == "variable" and blk.labels:
             name = str(blk.labels[0])
+            hidden = _flag(blk, "sensitive")
+            if hidden is False and _flag(blk, "ephemeral"):
+                hidden = True  # Terraform keeps an ephemeral variable out of plans and state
+            typ = blk.get("type")
             src.credential_facts().inputs.append(SecretInput(
                 name, f"variable {name}", span_of(blk.labels[0], blk.type_span), (f"var.{name}",),
-                _flag(blk, "sensitive"), "sensitive = true"))
+                hidden, "sensitive = true", _type_text(typ)))
     own = _access_keys(blocks)
     for key in own.values():
         src.credential_facts().keys.append(key)

@@ -180,6 +180,8 @@ def _plan_credentials(ctx: _Ctx, tree: dict) -> None:
         for name, body in (variables.items() if isinstance(variables, dict) else ()):
             hidden = body.get("sensitive") if isinstance(body, dict) else None
             hidden = _literal(hidden) if hidden is not None else False
+            if hidden is False and isinstance(body, dict) and _literal(body.get("ephemeral")) is True:
+                hidden = True
             facts().inputs.append(SecretInput(str(name), f"variable {name}", variables.key_span(name)
                                               if isinstance(variables, LDict) else Span(1, 1, 1, 1),
                                               (f"var.{name}",), hidden if isinstance(hidden, bool) else None,

@@ -1365,8 +1365,16 @@ class _Credentials:
             else:
                 hidden = None
             span = params.key_span(name) if isinstance(params, LDict) else span_of(body)
+            typ = body.get("Type")
+            typ = str(typ) if isinstance(typ, str) else ""
+            allowed = body.get("AllowedValues")
+            if isinstance(allowed, list) and allowed and all(
+                    isinstance(getattr(v, "value", v), (str, bool))
+                    and str(getattr(v, "value", v)).lower() in ("true", "false") for v in allowed):
+                typ = "bool"  # a switch: AllowedValues [true, false]
             self.facts().inputs.append(SecretInput(str(name), f"Parameter {name}", span,
-                                                   self.t.prefix + ("Parameters", str(name)), hidden, "NoEcho: true"))
+                                                   self.t.prefix + ("Parameters", str(name)), hidden, "NoEcho: true",
+                                                   typ))
 
     def access_key(self, lid: str) -> None:
         from ..model import AccessKey
