@@ -52,12 +52,14 @@ GH_SUB = "token.actions.githubusercontent.com:sub"
 # Trust rules: multi-valued conditions
 
 def test_iam302_a_wildcard_among_the_values_does_not_narrow(lint):
-    # Values of one key are ORed: "*" admits every account whatever the other value says.
+    # Values of one key are ORed: "*" admits every account whatever the other value says, and so does
+    # a wildcard in an account id (4444555566* is a hundred accounts nobody here owns).
     text = trust(anyone({"StringLike": {"aws:PrincipalAccount": ["111122223333", "*"]}}),
                  anyone({"StringLike": {"aws:PrincipalAccount": ["111122223333", "4444555566*"]}}),
-                 anyone({"StringEquals": {"aws:PrincipalOrgID": ["o-a1b2c3d4e5", "?*"]}}))
+                 anyone({"StringEquals": {"aws:PrincipalOrgID": ["o-a1b2c3d4e5", "?*"]}}),
+                 anyone({"StringEquals": {"aws:PrincipalAccount": ["111122223333", "444455556666"]}}))
     assert where(lint(text, name="trust.json", select=["IAM302"])) == [
-        ("IAM302",) + pos(text, '"*"'), ("IAM302",) + pos(text, '"*"', 4)]
+        ("IAM302",) + pos(text, '"*"'), ("IAM302",) + pos(text, '"*"', 3), ("IAM302",) + pos(text, '"*"', 4)]
 
 
 def test_iam302_multi_valued_account_list_reports_only_untrusted_accounts(lint):

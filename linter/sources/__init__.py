@@ -75,7 +75,7 @@ def _env_file(low: str) -> bool:
     configuration files (``.ini``, ``.cfg``, ``.conf``, ``.toml``, ``.properties``)."""
     parts = low.replace("\\", "/").rsplit("/", 2)
     base = parts[-1]
-    if base.startswith(".env") or base.endswith(_CONFIG_SUFFIXES):
+    if base.startswith(".env") or (base.endswith(_CONFIG_SUFFIXES) and base not in _OWN_CONFIG):
         return True
     if base in ("credentials", "config") and len(parts) > 1 and parts[-2] == ".aws":
         return True
@@ -84,6 +84,8 @@ def _env_file(low: str) -> bool:
     return base == "dockerfile" or base.startswith("dockerfile.") or base.endswith(".dockerfile")
 
 
+#: The linter's own configuration files: not read as sources.
+_OWN_CONFIG = (".lint-policies.toml", "lint-policies.toml")
 #: Configuration files read for the credential rules only.
 _CONFIG_SUFFIXES = (".ini", ".cfg", ".conf", ".toml", ".properties", ".s3cfg")
 
