@@ -180,15 +180,19 @@ def reach_in(doc, st: Statement) -> dict:
 
 
 def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
+    typed: frozenset = frozenset()
     if any(not isinstance(v, str) for v in values):
         # a value we cannot read could be anything, unless its format knows it is the ARN of
-        # another service's resource (a bucket's ARN): that one names no SageMaker resource
-        if any(not isinstance(v, str) and getattr(v, "service", None) in (None, "sagemaker") for v in values):
+        # another service's resource (a bucket's ARN): that one names no SageMaker resource; or the
+        # ARN of one SageMaker resource type (a notebook instance's): that type only
+        if any(not isinstance(v, str) and getattr(v, "service", None) in (None, "sagemaker")
+               and (getattr(v, "rtype", None) is None or negated) for v in values):
             return granted
+        typed = frozenset(v.rtype for v in values if not isinstance(v, str) and getattr(v, "rtype", None))
         values = tuple(v for v in values if isinstance(v, str))
-        if not values and not negated:
+        if not values and not typed and not negated:
             return {}
-    if not values:
+    if not values and not typed:
         return granted
     if negated:
         covered = frozenset().union(*(kb.resource_types_covered(v) for v in values))
@@ -200,7 +204,7 @@ def _reachable_by(values: tuple, negated: bool, granted: dict) -> dict:
     if any(v.strip("*") == "" for v in values):
         return granted
     anything = any(":" not in v and "${" in v for v in values)  # a whole value that is a placeholder
-    types = set()
+    types = set(typed)
     for v in values:
         types.update(kb.resource_types_matching(v))
     key = (id(granted), frozenset(types), anything)

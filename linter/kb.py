@@ -1342,3 +1342,20 @@ if __name__ == "__main__":  # python -m linter.kb --snapshot
     if sys.argv[1:] != ["--snapshot"]:
         sys.exit("usage: python -m linter.kb --snapshot")
     print(write_snapshot())
+
+
+#: Resource type names of the infrastructure languages that are not the reference's name once
+#: written in kebab case (Terraform's ``aws_sagemaker_endpoint_configuration``).
+_TYPE_ALIASES = {"endpoint-configuration": "endpoint-config",
+                 "notebook-instance-lifecycle-configuration": "notebook-instance-lifecycle-config"}
+
+
+def sagemaker_type_named(word: str) -> "Optional[str]":
+    """The SageMaker resource type (its name in the reference: ``notebook-instance``) that an
+    infrastructure type names, in snake case (Terraform's ``notebook_instance``) or CamelCase
+    (CloudFormation's ``NotebookInstance``); None when it names none."""
+    import re
+
+    kebab = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", word).replace("_", "-").lower()
+    kebab = _TYPE_ALIASES.get(kebab, kebab)
+    return kebab if kebab in resource_types() else None

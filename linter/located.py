@@ -138,16 +138,20 @@ class Unresolved:
     ``service``: when the format knows the value is the ARN of a resource of one service (the
     ``arn`` of an ``aws_s3_bucket``, ``!GetAtt Bucket.Arn`` of an ``AWS::S3::Bucket`` in the
     template, a CDK bucket's ``bucketArn``), that service's prefix (``s3``); else None.
+    ``rtype``: when the value is known to be the whole ARN of one SageMaker resource type (the
+    ``arn`` of an ``aws_sagemaker_notebook_instance``), that type's name in the Service
+    Authorization Reference (``notebook-instance``); else None.
     """
 
-    __slots__ = ("text", "kind", "span", "service")
+    __slots__ = ("text", "kind", "span", "service", "rtype")
 
     def __init__(self, text: str, kind: str = "expression", span: Span = NO_SPAN,
-                 service: Optional[str] = None) -> None:
+                 service: Optional[str] = None, rtype: Optional[str] = None) -> None:
         self.text = text
         self.kind = kind
         self.span = span
         self.service = service
+        self.rtype = rtype
 
     def __repr__(self) -> str:
         return f"Unresolved({self.text!r})"

@@ -777,3 +777,27 @@ def test_stack_set_template_body_is_linted_as_a_template_at_its_lines(lint):
     # a body that does not parse alone is not read, and not reported
     broken = STACK_SET.replace("Principal: {AWS: '*'}", "Principal: {AWS: '*'")
     assert lint(broken, "stackset.yaml", select=codes + ["LP"]) == []
+
+
+def test_getatt_arn_of_a_sagemaker_resource_reaches_its_type_only(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    text = """\
+Resources:
+  Domain:
+    Type: AWS::SageMaker::Domain
+    Properties: {DomainName: d, AuthMode: IAM}
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sagemaker:*
+            Resource: !GetAtt Domain.DomainArn
+"""
+    (tmp_path / "t.yaml").write_text(text)
+    found = run(["t.yaml"], Options(select=["SM101"])).findings
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM101", 11, 21)]
+    assert found[0].message.startswith('"sagemaker:*" grants 7 of the 460 SageMaker actions, all that its Resource')

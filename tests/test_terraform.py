@@ -1196,3 +1196,25 @@ module "fn" {
     res = lint(text, "main.tf", select=["SM301", "SM201"])
     assert [(f.code, f.span.line, f.span.col) for f in res] == [("SM301", 7, 51), ("SM201", 8, 20)]
     assert res[0].message.startswith("module.fn may pass any role")
+
+
+def test_the_arn_of_a_sagemaker_resource_of_the_module_reaches_its_type_only(lint):
+    text = """\
+resource "aws_sagemaker_notebook_instance" "this" {
+  name          = "nb"
+  role_arn      = "arn:aws:iam::123456789012:role/x"
+  instance_type = "ml.t3.medium"
+}
+resource "aws_iam_policy" "p" {
+  name = "p"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sagemaker:*", Resource = aws_sagemaker_notebook_instance.this.arn },
+                 { Effect = "Allow", Action = "sagemaker:*", Resource = var.arn }]
+  })
+}
+"""
+    got = [(f.code, f.span.line, f.message.split(" (such as")[0]) for f in lint(text, "main.tf", select=["SM101"])]
+    # the notebook's ARN names a notebook instance: only the actions on notebook instances apply
+    assert got == [("SM101", 10, '"sagemaker:*" grants 10 of the 460 SageMaker actions, all that its Resource allows'),
+                   ("SM101", 11, '"sagemaker:*" grants every one of the 460 SageMaker actions')]

@@ -17,6 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
     from typing import Any, Optional
 
+from .. import kb
 from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, map_unresolved, span_of
 from ..model import build_document
 from .base import role_by_content, typed_resources
@@ -85,7 +86,11 @@ def _typed_arn(v: Any) -> Any:
     ``"${aws_s3_bucket.data.arn}/*"``): unresolved, with the service it belongs to."""
     if isinstance(v, Unresolved):
         m = _ARN_REF.fullmatch(v.text) if v.service is None else None
-        return Unresolved(v.text, v.kind, v.span, _service_of(m.group(1))) if m is not None else v
+        if m is None:
+            return v
+        typ = m.group(1)
+        rtype = kb.sagemaker_type_named(typ[len("sagemaker_"):]) if typ.startswith("sagemaker_") else None
+        return Unresolved(v.text, v.kind, v.span, _service_of(typ), rtype)
     if isinstance(v, str) and v.startswith("${"):
         end = v.find("}")
         m = _ARN_REF.fullmatch(v, 2, end) if end > 0 else None

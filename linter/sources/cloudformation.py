@@ -1064,8 +1064,9 @@ class _Template:
         ``!Sub "${Bucket.Arn}/*"``): unresolved, with the service of its type (``AWS::S3::Bucket``: s3)."""
         if isinstance(v, Unresolved):
             if v.kind == "Fn::GetAtt" and v.service is None and v.text.endswith("Arn"):
-                svc = self.service_of(v.text[len("!GetAtt "):].split(".", 1)[0])
-                return Unresolved(v.text, v.kind, v.span, svc) if svc else v
+                lid = v.text[len("!GetAtt "):].split(".", 1)[0]
+                svc = self.service_of(lid)
+                return Unresolved(v.text, v.kind, v.span, svc, self.sagemaker_type_of(lid)) if svc else v
             return v
         if isinstance(v, str) and v.startswith("${"):
             end = v.find("}")
@@ -1075,6 +1076,17 @@ class _Template:
                 if svc:
                     return Unresolved(str(v), "Fn::Sub", span_of(v), svc)
         return v
+
+    def sagemaker_type_of(self, lid: str) -> Optional[str]:
+        """The SageMaker resource type of the template's ``AWS::SageMaker::*`` resource ``lid``
+        (``AWS::SageMaker::NotebookInstance``: notebook-instance), or None."""
+        res = self.resources.get(lid) if isinstance(self.resources, dict) else None
+        typ = res.get("Type") if isinstance(res, dict) else None
+        if not isinstance(typ, str) or not typ.startswith("AWS::SageMaker::"):
+            return None
+        from .. import kb
+
+        return kb.sagemaker_type_named(typ[len("AWS::SageMaker::"):])
 
     def service_of(self, lid: str) -> Optional[str]:
         """The service of the template's resource ``lid`` (``AWS::S3::Bucket``: s3), or None."""
