@@ -1350,7 +1350,7 @@ _TYPE_ALIASES = {"endpoint-configuration": "endpoint-config",
                  "notebook-instance-lifecycle-configuration": "notebook-instance-lifecycle-config"}
 
 
-def sagemaker_type_named(word: str) -> "Optional[str]":
+def sagemaker_type_named(word: str):
     """The SageMaker resource type (its name in the reference: ``notebook-instance``) that an
     infrastructure type names, in snake case (Terraform's ``notebook_instance``) or CamelCase
     (CloudFormation's ``NotebookInstance``); None when it names none."""
