@@ -23,8 +23,10 @@ class FederatedActionMismatch(Rule):
         "assertion from a SAML provider, `sts:AssumeRoleWithWebIdentity` a token from an OIDC or web identity "
         "provider, `sts:AssumeRole` an AWS principal's credentials. A statement that pairs a provider with the "
         "other action lets nobody in: the federation (a CI pipeline deploying SageMaker models, a SAML "
-        "sign-in to Studio) fails, and the usual \"fix\" under pressure is a broader trust. Principals written "
-        "as expressions are not judged. IAM Access Analyzer reports the same as **Error – Mismatched action for "
+        "sign-in to Studio) fails, and the usual \"fix\" under pressure is a broader trust. A `Federated` "
+        "principal written as an expression (`aws_iam_openid_connect_provider.github.arn`, `!Ref Provider`) is "
+        "some provider, so `sts:AssumeRole` is wrong for it whatever it is; which of the two federated actions "
+        "fits it is not judged, nor are other principals written as expressions. IAM Access Analyzer reports the same as **Error – Mismatched action for "
         "principal**."
     )
     example = """{
@@ -59,7 +61,8 @@ class FederatedActionMismatch(Rule):
             for e in st.principal.entries:
                 for v in e.values:
                     if not isinstance(v.value, str):
-                        kinds.add("unknown")
+                        # a Federated principal given by reference is some provider: never sts:AssumeRole's
+                        kinds.add("federated" if e.kind == "Federated" else "unknown")
                     elif e.kind == "Federated":
                         kinds.add(provider_of(v.value)[0])
                     else:
@@ -70,15 +73,15 @@ class FederatedActionMismatch(Rule):
                 if not isinstance(v.value, str):
                     continue
                 a = v.value.lower()
-                if a == _SAML and "saml" not in kinds:
+                if a == _SAML and not kinds & {"saml", "federated"}:
                     yield self.finding(v, f'{v.value} is for SAML providers, and this statement trusts '
                                           f'{_names(kinds)}: nobody can assume the role this way; use '
                                           f'{_right(kinds)}')
-                elif a == _WEB and not kinds & {"oidc", "web"}:
+                elif a == _WEB and not kinds & {"oidc", "web", "federated"}:
                     yield self.finding(v, f'{v.value} is for OIDC and web identity providers, and this statement '
                                           f'trusts {_names(kinds)}: nobody can assume the role this way; use '
                                           f'{_right(kinds)}')
-                elif a == _ROLE and kinds <= {"oidc", "web", "saml"}:
+                elif a == _ROLE and kinds <= {"oidc", "web", "saml", "federated"}:
                     yield self.finding(v, f'{v.value} is for AWS principals, and this statement trusts only '
                                           f'{_names(kinds)}: federated users cannot assume the role this way; use '
                                           f'{_right(kinds)}')
@@ -86,16 +89,16 @@ class FederatedActionMismatch(Rule):
 
 def _names(kinds) -> str:
     words = {"saml": "a SAML provider", "oidc": "an OIDC provider", "web": "a web identity provider",
-             "aws": "AWS or service principals"}
+             "aws": "AWS or service principals", "federated": "a federated provider given by reference"}
     return " and ".join(words[k] for k in sorted(kinds))
 
 
 def _right(kinds) -> str:
     out = []
-    if "saml" in kinds:
-        out.append("sts:AssumeRoleWithSAML")
-    if kinds & {"oidc", "web"}:
-        out.append("sts:AssumeRoleWithWebIdentity")
+    if kinds & {"saml", "federated"}:
+        out.append("sts:AssumeRoleWithSAML" + (" (a SAML provider)" if "federated" in kinds else ""))
+    if kinds & {"oidc", "web", "federated"}:
+        out.append("sts:AssumeRoleWithWebIdentity" + (" (an OIDC provider)" if "federated" in kinds else ""))
     if "aws" in kinds:
         out.append("sts:AssumeRole")
     return " or ".join(out)

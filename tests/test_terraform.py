@@ -1218,3 +1218,25 @@ resource "aws_iam_policy" "p" {
     # the notebook's ARN names a notebook instance: only the actions on notebook instances apply
     assert got == [("SM101", 10, '"sagemaker:*" grants 10 of the 460 SageMaker actions, all that its Resource allows'),
                    ("SM101", 11, '"sagemaker:*" grants every one of the 460 SageMaker actions')]
+
+
+def test_iam205_a_federated_provider_given_by_reference_with_sts_assume_role(lint):
+    text = """\
+resource "aws_iam_role" "ci" {
+  name = "ci"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { Federated = aws_iam_openid_connect_provider.github.arn }, Action = "sts:AssumeRole" },
+      { Effect = "Allow", Principal = { Federated = aws_iam_openid_connect_provider.github.arn },
+        Action = "sts:AssumeRoleWithWebIdentity" },
+      { Effect = "Allow", Principal = { Federated = var.saml_provider_arn }, Action = "sts:AssumeRoleWithSAML" },
+    ]
+  })
+}
+"""
+    found = lint(text, "main.tf", select=["IAM205"])
+    # whatever the provider, sts:AssumeRole is not how a federated principal assumes a role
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("IAM205", 6, 108)]
+    assert found[0].message.endswith("use sts:AssumeRoleWithSAML (a SAML provider) or "
+                                     "sts:AssumeRoleWithWebIdentity (an OIDC provider)")
