@@ -1240,3 +1240,33 @@ resource "aws_iam_role" "ci" {
     assert [(f.code, f.span.line, f.span.col) for f in found] == [("IAM205", 6, 108)]
     assert found[0].message.endswith("use sts:AssumeRoleWithSAML (a SAML provider) or "
                                      "sts:AssumeRoleWithWebIdentity (an OIDC provider)")
+
+
+def test_managed_policies_from_a_local_of_the_file(lint):
+    text = """\
+locals {
+  managed = ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]
+  node = [
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:aws:iam::aws:policy/PowerUserAccess",
+  ]
+}
+resource "aws_iam_role_policy_attachment" "each" {
+  for_each   = toset(local.managed)
+  role       = aws_iam_role.exec.name
+  policy_arn = each.value
+}
+resource "aws_iam_role_policy_attachment" "counted" {
+  count      = length(local.node)
+  role       = aws_iam_role.ng.name
+  policy_arn = local.node[count.index]
+}
+resource "aws_iam_role" "whole" {
+  name                = "whole"
+  assume_role_policy  = "{}"
+  managed_policy_arns = local.managed
+}
+"""
+    got = [(f.code, f.span.line, f.span.col) for f in lint(text, "main.tf", select=["SM105"])]
+    # reported where the local writes the ARN (once, however many attachments use it)
+    assert got == [("SM105", 2, 14), ("SM105", 5, 5)]

@@ -332,15 +332,34 @@ def _object_items(attr, key: str) -> list:
 _LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:arn|id)\s*$")
 
 
+#: ``local.name`` or ``local.name[count.index]``: a local of the file, whole or one element of it.
+_LOCAL_ITEM = re.compile(r"^\s*local\.([A-Za-z_][A-Za-z0-9_-]*)(\[\s*count\.index\s*\])?\s*$")
+
+
+def _local_value(ctx: _Ctx, v):
+    """What a managed policy value that is a local of the file holds (``local.arns``, and with
+    ``count``, ``local.arns[count.index]``: every element); else ``v``."""
+    if not isinstance(v, Unresolved):
+        return v
+    m = _LOCAL_ITEM.match(v.text)
+    locs = ctx.file_locals() if m is not None else None
+    a = locs.get(m.group(1)) if locs else None
+    if a is None:
+        return v
+    from ._tf_values import _with_locals
+
+    return _with_locals(a.value, locs, 1)
+
+
 def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple, blk=None) -> None:
-    v = attr.value
+    v = _local_value(ctx, attr.value)
     if isinstance(v, dict):  # { name = arn }: the ARNs, each at its key
         keys, items = list(v.keys()), list(v.values())
     else:
         keys, items = None, list(v) if isinstance(v, list) else [v]
     for i, item in enumerate(items):
         p = path + ((str(keys[i]),) if keys is not None else (i,) if isinstance(v, list) else ())
-        each = _for_each_items(blk, item) if blk is not None else None
+        each = _for_each_items(ctx, blk, item) if blk is not None else None
         if each is not None:
             # policy_arn = each.value over a literal for_each: each ARN where the for_each writes it
             for j, arn in enumerate(each):
@@ -358,13 +377,13 @@ def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple, blk=None) -> None:
             ctx.src.managed_refs.append(ManagedPolicyRef.of(Val(str(item), item.span, p), ctx.origin(address, path)))
 
 
-def _for_each_items(blk, item) -> "list | None":
+def _for_each_items(ctx: _Ctx, blk, item) -> "list | None":
     """The values ``each.value`` (or ``each.key``) takes in a block whose ``for_each`` is written
-    out (``toset([...])``, a list, a map), else None."""
+    out (``toset([...])``, a list, a map) or is a local of the file that holds one, else None."""
     if not isinstance(item, Unresolved) or item.text.strip() not in ("each.value", "each.key"):
         return None
     fe = blk.get("for_each")
-    v = fe.value if fe is not None else None
+    v = _local_value(ctx, fe.value) if fe is not None else None
     if isinstance(v, dict):
         return list(v.values()) if item.text.strip() == "each.value" else [k for k in v if isinstance(k, LStr)]
     if isinstance(v, list):
