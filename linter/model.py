@@ -503,6 +503,7 @@ KEY_STORES: dict[str, str] = {
     "state": "stored in plain text in the deployment state",
     "state-encrypted": "stored in the deployment state only encrypted with a PGP key",
     "state-unknown": "stored in the deployment state, in plain text unless the PGP key given is set",
+    "output": "returned by the command or API call that creates it (a terminal, a log, a variable)",
 }
 
 #: Where a value can flow (:attr:`SecretFlow.sink`): a phrase for messages and whether

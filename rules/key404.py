@@ -12,6 +12,8 @@ _STORE = {
                        "someone rotates the key",
     "state-unknown": "its secret is stored in the Terraform state, in plain text unless `pgp_key` is set, and "
                      "works until someone rotates the key",
+    "output": "its secret is in the call's output (a terminal, a log, a variable of the script) and lives "
+              "wherever that is kept, until someone rotates the key",
 }
 
 

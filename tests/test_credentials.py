@@ -921,3 +921,32 @@ variable "ci_secret_key" {
 """
     # an ephemeral variable is kept out of plans and state, as a sensitive one is hidden
     assert found(lint(tf, "main.tf", select=["KEY406"])) == [("KEY406", 11, 10)]
+
+
+def test_keys_and_user_grants_made_by_scripts(lint):
+    sh = """\
+aws iam create-user --user-name kf-smuser
+aws iam attach-user-policy --user-name kf-smuser --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess
+aws iam put-user-policy --user-name kf-smuser --policy-name invoke --policy-document '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:InvokeEndpoint", "Resource": "*"}]}'
+aws iam create-access-key --user-name kf-smuser > key.json
+"""
+    got = [(f.code, f.span.line, f.span.col) for f in lint(sh, "setup.sh", select=KEYS)]
+    assert got == [("KEY407", 2, 63), ("KEY407", 3, 127), ("KEY404", 4, 9)]
+    py = """\
+import json
+import boto3
+
+iam = boto3.client("iam")
+iam.attach_user_policy(UserName="deployer", PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+iam.put_user_policy(UserName="deployer", PolicyName="invoke", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:InvokeEndpoint", "Resource": "*"}]}))
+key = iam.create_access_key(UserName="deployer")["AccessKey"]
+"""
+    found = lint(py, "make_user.py", select=KEYS)
+    assert [(f.code, f.span.line) for f in found] == [("KEY407", 5), ("KEY407", 7), ("KEY404", 8)]
+    assert found[2].message.startswith("user deployer: create_access_key creates a long-term access key for an IAM "
+                                       "user: its secret is in the call's output")
+    # another library's create_access_key makes no IAM key
+    other = ("from minio import MinioAdmin\nadmin = MinioAdmin('x')\nadmin.create_access_key(UserName='a')\n"
+             "bucket_policy = {\"Statement\": []}\n")
+    assert lint(other, "minio_setup.py", select=KEYS) == []

@@ -67,7 +67,8 @@ _USER_PROPS = frozenset(("groups", "managed_policies", "password", "password_res
 _POLICIES = ("Policy", "ManagedPolicy", "CfnPolicy", "CfnManagedPolicy", "CfnUserPolicy")
 _USER_IMPORTS = ("from_user_name", "from_user_arn", "from_user_attributes")
 #: Names of the calls that matter here: a file without any of them costs one pass over its calls.
-_INTERESTING = frozenset(tuple(_KEY_CLASSES) + _USERS + _USER_IMPORTS + _POLICIES + ("CfnParameter",))
+_INTERESTING = frozenset(tuple(_KEY_CLASSES) + _USERS + _USER_IMPORTS + _POLICIES + ("CfnParameter",)
+                         + ("create_access_key", "createAccessKey", "put_user_policy", "putUserPolicy"))
 
 
 def _scope_first(call: N) -> bool:
@@ -105,6 +106,8 @@ class _Facts:
                 self.access_key(call, stack, name)
             elif name == "CfnParameter":
                 self.parameter(call, stack)
+            elif name in ("create_access_key", "createAccessKey") and call.a.kind == "attr" and self.aws_sdk():
+                self.sdk_access_key(call)
         if self.keys:
             for call, stack in self.code.calls:
                 self.flows(call, stack)
@@ -114,6 +117,27 @@ class _Facts:
         return self.src.credential_facts()
 
     # -- keys ----------------------------------------------------------------
+    def aws_sdk(self) -> bool:
+        """Whether the file uses an AWS SDK (boto3, the AWS SDK for JavaScript): another library's
+        ``create_access_key`` (an object store's, a cloud's) makes no IAM key."""
+        text = self.src.text or ""
+        return "boto3" in text or "aws-sdk" in text or "botocore" in text
+
+    def sdk_access_key(self, call: N) -> None:
+        """``iam.create_access_key(UserName=...)`` (boto3; ``createAccessKey({UserName})`` of the AWS
+        SDK for JavaScript): a long-term key whose secret is in the call's response."""
+        from ..model import AccessKey
+
+        kws = {kw: v for kw, _, v in call.c or () if kw}
+        node = kws.get("UserName")
+        if node is None and call.b and call.b[0].kind == "dict":
+            node = next((v for k, v in call.b[0].a if k is not None and k.kind == "str" and k.a == "UserName"), None)
+        user = self.r.value(node) if node is not None else None
+        who = f"user {user}" if isinstance(user, str) and user.strip() else "an IAM user"
+        label = f"{who}: {last_name(call.a)}"
+        self.facts().keys.append(AccessKey(str(user) if isinstance(user, str) else "", label, call.a.span,
+                                           (label,), "output"))
+
     def access_key(self, call: N, stack: str, name: str) -> None:
         from ..model import AccessKey
 
@@ -425,6 +449,12 @@ class _Facts:
                 for a in call_args(call, _POLICY_KEYWORDS):
                     for lab in self.policy_labels(self.construct(a) or a):
                         labels[lab] = uname
+        for d in self.src.documents:
+            if d.role != "identity" or d.origin.label in labels:
+                continue
+            for h in d.principals or ():  # boto3: put_user_policy(UserName=..., PolicyDocument=...)
+                if h.kind == "user" and "::user/" in h.id:
+                    self.facts().user_grants.append(UserGrant(h.iam_name or h.name, document=d))
         if not labels:
             return
         for d in self.src.documents:

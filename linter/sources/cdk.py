@@ -1198,13 +1198,19 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         kws = {kw: v for kw, _, v in call.c or () if kw}
         arn = kws.get("PolicyArn")
         who = ""
+        user = None
         for kw, kind in (("RoleName", "role"), ("UserName", "user"), ("GroupName", "group")):
             v = r.value(kws[kw]) if kw in kws else None
             if isinstance(v, LStr) and v.strip():
                 who = f"{kind} {v}: "  # the principal boto3 attaches it to, by its name as written
+                user = str(v) if kind == "user" else None
         for v in (r.each(arn) if arn is not None else ()):
             if isinstance(v, LStr):
                 out.ref(v, _label(stack, "", f"{who}{name}(PolicyArn)"))
+                if user is not None:  # attach_user_policy: a policy of an IAM user (KEY407)
+                    from ..model import UserGrant
+
+                    out.src.credential_facts().user_grants.append(UserGrant(user, managed=out.src.managed_refs[-1]))
         return
     if name in ("PolicyStatement", "PolicyDocument"):
         leftovers.append((call, stack))

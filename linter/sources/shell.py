@@ -58,7 +58,8 @@ _COMMANDS = {"create-role": ("role", "--role-name", "--assume-role-policy-docume
              "put-group-policy": ("group", "--group-name", "--policy-document", "identity"),
              "attach-role-policy": ("role", "--role-name", "--policy-arn", ""),
              "attach-user-policy": ("user", "--user-name", "--policy-arn", ""),
-             "attach-group-policy": ("group", "--group-name", "--policy-arn", "")}
+             "attach-group-policy": ("group", "--group-name", "--policy-arn", ""),
+             "create-access-key": ("user", "--user-name", "", "key")}
 
 
 def parse(src):
@@ -309,6 +310,14 @@ def extract(src, parsed) -> None:
                 iam_name = name if "$" not in name else None
                 holder = holders[key] = Holder(f"{src.path}::{kind}/{name}", f"{kind} {name}", kind, iam_name,
                                                src.path, who[0].span(who[1]))
+        if role == "key":  # aws iam create-access-key: a long-term key, its secret in the command's output
+            from ..model import AccessKey
+
+            label = f"{holder.name}: {sub}" if holder else sub
+            at = next((w for w in words if w.text == sub), words[0])
+            src.credential_facts().keys.append(AccessKey(holder.iam_name or holder.name if holder else "", label,
+                                                         at.span(), (label,), "output"))
+            continue
         arg = opts.get(doc_opt)
         if arg is None:
             continue
@@ -319,8 +328,12 @@ def extract(src, parsed) -> None:
             if ":iam::aws:policy/" in arn:
                 label = f"{holder.name}: {sub}" if holder else sub
                 sp = word.span(start)
-                src.managed_refs.append(ManagedPolicyRef.of(Val(arn, sp, (label,)),
-                                                            Origin(src.path, "shell", label, (label,))))
+                ref = ManagedPolicyRef.of(Val(arn, sp, (label,)), Origin(src.path, "shell", label, (label,)))
+                src.managed_refs.append(ref)
+                if holder is not None and holder.kind == "user":
+                    from ..model import UserGrant
+
+                    src.credential_facts().user_grants.append(UserGrant(holder.iam_name or holder.name, managed=ref))
             elif ":policy/" in arn:  # a policy this script makes with create-policy
                 entries = created.get(arn.rsplit("/", 1)[-1], [])
                 _hold(entries, "", holder)
@@ -353,6 +366,12 @@ def extract(src, parsed) -> None:
         doc = build_document(tree, Origin(where, "shell", label, (label,) if not n else (label, n)), role=role)
         if held and role in ("identity", "trust"):
             doc.principals = list(held)
+            if role == "identity":
+                from ..model import UserGrant
+
+                for h in held:
+                    if h.kind == "user":  # put-user-policy: a policy of an IAM user (KEY407)
+                        src.credential_facts().user_grants.append(UserGrant(h.iam_name or h.name, document=doc))
         src.documents.append(doc)
         if not elsewhere:
             for st in doc.statements:
