@@ -950,3 +950,31 @@ key = iam.create_access_key(UserName="deployer")["AccessKey"]
     other = ("from minio import MinioAdmin\nadmin = MinioAdmin('x')\nadmin.create_access_key(UserName='a')\n"
              "bucket_policy = {\"Statement\": []}\n")
     assert lint(other, "minio_setup.py", select=KEYS) == []
+
+
+def test_key407_a_policy_attached_to_a_user_in_another_file_of_the_module(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy.tf").write_text("""\
+resource "aws_iam_policy" "sm" {
+  name = "sm"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["sagemaker:DescribeEndpoint"], Resource = "*" }]
+  })
+}
+""")
+    (tmp_path / "user.tf").write_text("""\
+resource "aws_iam_user" "u" {
+  name = "sm-user"
+}
+resource "aws_iam_user_policy_attachment" "a" {
+  user       = aws_iam_user.u.name
+  policy_arn = aws_iam_policy.sm.arn
+}
+""")
+    for paths in (["."], ["policy.tf"]):  # the whole module, or pre-commit naming the policy's file
+        found = run(paths, Options(select=["KEY407"])).findings
+        assert [(f.code, f.file, f.span.line) for f in found] == [("KEY407", "policy.tf", 5)]
+        assert found[0].message.startswith("IAM user aws_iam_user.u is granted SageMaker actions directly")
