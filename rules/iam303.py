@@ -209,6 +209,11 @@ Resources:
             # GitHub's provider, by its ARN or, for a provider given by reference (a Terraform
             # resource, a CDK OpenIdConnectProvider), by the keys the statement tests
             missing = [k for k in ("sub", "aud") if not c.has(f"{GITHUB}:{k}")]
+            wild = [v.value for v in c.values(f"{GITHUB}:sub") if _wild_sub(v.value)]
+            if missing == ["aud"] and wild:
+                return (f'GitHub OIDC trust ({shown}) has no {GITHUB}:aud condition and accepts {GITHUB}:sub '
+                        f'"{wild[0]}", which matches workflows of any owner: any repository can assume this role; '
+                        f"require {GITHUB}:aud = sts.amazonaws.com and a {GITHUB}:sub naming your repository")
             if missing:
                 if len(missing) == 2:
                     what = f"neither a {GITHUB}:sub nor a {GITHUB}:aud condition"
@@ -218,7 +223,6 @@ Resources:
                        else "tokens issued for other audiences are accepted")
                 return (f"GitHub OIDC trust ({shown}) has {what}: {why}; require "
                         f"{GITHUB}:aud = sts.amazonaws.com and a {GITHUB}:sub naming your repository")
-            wild = [v.value for v in c.values(f"{GITHUB}:sub") if _wild_sub(v.value)]
             if wild:
                 return (f'GitHub OIDC trust ({shown}) accepts {GITHUB}:sub "{wild[0]}", which matches '
                         f"workflows of any owner; name your organization and repository")

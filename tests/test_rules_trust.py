@@ -167,6 +167,10 @@ def web(provider, condition=None, action="sts:AssumeRoleWithWebIdentity"):
     ({"StringEquals": GH_AUD, "StringLike": {"token.actions.githubusercontent.com:sub": "*"}}, "any owner"),
     ({"StringLike": dict(GH_SUB, **{"token.actions.githubusercontent.com:aud": "*"})}, "any "),
     ({"StringNotEquals": GH_AUD, "StringLike": GH_SUB}, "no token.actions.githubusercontent.com:aud"),
+    # no audience and a subject of any owner: both said
+    ({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}},
+     'no token.actions.githubusercontent.com:aud condition and accepts token.actions.githubusercontent.com:sub '
+     '"repo:*", which matches workflows of any owner: any repository can assume this role'),
 ])
 def test_iam303_github(lint, condition, phrase):
     text = web(GH, condition)
