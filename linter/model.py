@@ -306,20 +306,22 @@ class ManagedPolicyRef(Record):
     ``name`` is the policy's path and name as written (``job-function/DataScientist``; "" when
     the value is not known), ``aws_managed`` whether it is an AWS managed policy (account
     ``aws`` in the ARN, or a bare name, which SAM resolves to one; None when unknown). Build
-    it with :meth:`of`.
+    it with :meth:`of`. ``context`` says how it is attached when that is not plain (``the default of
+    parameter PolicyArn``), for messages.
     """
-    __slots__ = ('value', 'origin', 'name', 'aws_managed')
-    _defaults = {'name': "", 'aws_managed': None}
+    __slots__ = ('value', 'origin', 'name', 'aws_managed', 'context')
+    _defaults = {'name': "", 'aws_managed': None, 'context': ""}
 
     value: Val
     origin: Origin
     name: str
     aws_managed: Optional[bool]
+    context: str
 
     @classmethod
-    def of(cls, value: Val, origin: Origin) -> "ManagedPolicyRef":
+    def of(cls, value: Val, origin: Origin, context: str = "") -> "ManagedPolicyRef":
         name, aws = _policy_name(value.value)
-        return cls(value, origin, name, aws)
+        return cls(value, origin, name, aws, context)
 
 
 def _policy_name(value: Any) -> tuple:

@@ -87,7 +87,8 @@ Resources:
         src = kb.managed_policies_source()
         total, writes = src["sagemaker_actions"], src["sagemaker_write_actions"]
         every = "every one of the" if facts["actions"] == total else f"{facts['actions']} of the"
-        yield self.finding(ref.value, f"AWS managed policy {ref.name} grants {every} {total} SageMaker actions "
+        how = f" ({ref.context})" if ref.context else ""
+        yield self.finding(ref.value, f"AWS managed policy {ref.name}{how} grants {every} {total} SageMaker actions "
                                       f"on every resource ({facts['write_actions']} of the {writes} Write and "
                                       f"Permissions-management ones, such as {facts['riskiest']}); attach a policy "
                                       f"with the SageMaker actions and resources this workload needs")

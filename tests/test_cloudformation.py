@@ -801,3 +801,45 @@ Resources:
     found = run(["t.yaml"], Options(select=["SM101"])).findings
     assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM101", 11, 21)]
     assert found[0].message.startswith('"sagemaker:*" grants 7 of the 460 SageMaker actions, all that its Resource')
+
+
+def test_a_managed_policy_given_as_a_parameters_default(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    text = """\
+Parameters:
+  PolicyArn:
+    Type: String
+    Default: arn:aws:iam::aws:policy/AmazonSageMakerFullAccess
+  Extra:
+    Type: CommaDelimitedList
+    Default: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess,arn:aws:iam::aws:policy/PowerUserAccess"
+  Other:
+    Type: String
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns: [!Ref PolicyArn, !Ref Other]
+  Role2:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns: [!Ref PolicyArn]
+"""
+    (tmp_path / "t.yaml").write_text(text)
+    found = run(["t.yaml"], Options(select=["SM105"])).findings
+    # what deploys unless the stack is given another value, reported once at the default
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM105", 4, 14)]
+    assert "(the default of parameter PolicyArn, attached unless the stack is given another value)" in found[0].message
+    text2 = text.replace("[!Ref PolicyArn, !Ref Other]", "!Ref Extra")
+    (tmp_path / "t.yaml").write_text(text2)
+    found = run(["t.yaml"], Options(select=["SM105"])).findings
+    line = text2.splitlines()[6]
+    assert [(f.span.line, f.span.col) for f in found] == [(4, 14), (7, line.index("arn:aws:iam::aws:policy/PowerUserAccess") + 1)]

@@ -1163,6 +1163,39 @@ class _Template:
             val = Val(str(item) if isinstance(item, LStr) else item, span_of(item), base + rel)
             self.src.managed_refs.append(ManagedPolicyRef.of(
                 val, Origin(self.src.path, KIND, self.label(typ, lid, rel), base + rel)))
+        if isinstance(item, Unresolved) and item.kind == "Ref":
+            self.default_managed_refs(item, typ, lid, rel, base)
+
+    def default_managed_refs(self, item: Unresolved, typ: str, lid: str, rel: tuple, base: tuple) -> None:
+        """``!Ref Param`` of a parameter whose ``Default`` is (or lists) an AWS managed policy ARN:
+        what deploys unless someone passes another value, reported at the default."""
+        name = item.text.split(" ", 1)[-1].strip()
+        params = self.tree.get("Parameters")
+        body = params.get(name) if isinstance(params, dict) else None
+        default = body.get("Default") if isinstance(body, dict) else None
+        if not isinstance(default, LStr) or ":iam::aws:policy/" not in default:
+            return
+        label = f"{self.label(typ, lid, rel)} (the default of parameter {name})"
+        if "," not in default:
+            parts = [(str(default), span_of(default))]
+        else:  # a CommaDelimitedList: each ARN at its place when the default is written on one line
+            sp = span_of(default)
+            parts, col = [], None
+            one_line = sp.line == sp.end_line and sp.end_col - sp.col >= len(default)
+            text = str(default)
+            start = 0
+            for piece in text.split(","):
+                off = start + len(piece) - len(piece.lstrip())
+                arn = piece.strip()
+                col = sp.col + (sp.end_col - sp.col - len(text)) // 2 + off if one_line else None
+                parts.append((arn, Span(sp.line, col, sp.line, col + len(arn)) if col is not None else sp))
+                start += len(piece) + 1
+        path = self.prefix + ("Parameters", name, "Default")
+        for arn, at in parts:
+            if ":iam::aws:policy/" in arn:
+                self.src.managed_refs.append(ManagedPolicyRef.of(
+                    Val(arn, at, path), Origin(self.src.path, KIND, label, path),
+                    f"the default of parameter {name}, attached unless the stack is given another value"))
 
     # -- SAM -------------------------------------------------------------
 
