@@ -1270,3 +1270,32 @@ resource "aws_iam_role" "whole" {
     got = [(f.code, f.span.line, f.span.col) for f in lint(text, "main.tf", select=["SM105"])]
     # reported where the local writes the ARN (once, however many attachments use it)
     assert got == [("SM105", 2, 14), ("SM105", 5, 5)]
+
+
+def test_for_expressions_over_known_collections_make_their_lists(lint):
+    text = """\
+locals {
+  grants = {
+    "sagemaker:CreateTrainingJob" = "*"
+    "iam:PassRole"                = "*"
+  }
+  buckets = ["raw", "curated"]
+}
+resource "aws_iam_role_policy" "ml" {
+  role = aws_iam_role.ml.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = concat([for action, resource in local.grants : {
+      Effect   = "Allow"
+      Action   = action
+      Resource = resource
+    }], [{ Effect = "Allow", Action = "s3:GetObject", Resource = [for b in local.buckets : "arn:aws:s3:::${b}/*"] }],
+    [for a in var.extra : { Effect = "Allow", Action = a, Resource = "*" } if a != ""])
+  })
+}
+"""
+    found = lint(text, "main.tf", select=["SM201", "IAM301", "SM301", "IAM109", "LP002"])
+    # each statement at the element of the local that writes it; the bucket ARNs are complete ARNs
+    # (no IAM109); a for with an if, over a variable, is unknown and reported on nothing
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM201", 3, 37), ("IAM301", 4, 5),
+                                                                  ("SM301", 4, 5)]

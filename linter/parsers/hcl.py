@@ -38,7 +38,8 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Callable, Optional
 
 from .._regex import PLUS
-from ..located import LDict, LineIndex, LList, LScalar, LStr, LimitError, ParseError, Span, Unresolved
+from ..located import (LDict, LineIndex, LList, LScalar, LStr, LimitError, ParseError, Span, Unresolved, copy_dict,
+                       span_of)
 
 __all__ = ["parse", "Document", "Block", "Attribute", "Template", "OffsetMap", "template",
            "evaluate", "to_tree", "MAX_DEPTH"]
@@ -728,6 +729,85 @@ def _string_value(node, pos: _Pos) -> str:
 # Evaluation
 
 
+class ForExpr(Unresolved):
+    """``[for k, v in collection : body]``: unresolved, but with what it is made of, so that a
+    reader that knows the collection (a literal list or map, a local) can make the list
+    (:meth:`expand`). ``names``: the one or two iterator names, as written."""
+
+    __slots__ = ("names", "collection", "body")
+
+    def __init__(self, text: str, span, names: list, collection: Any, body: Any) -> None:
+        super().__init__(text, "for", span)
+        self.names = names
+        self.collection = collection
+        self.body = body
+
+    def expand(self, collection: Any, limit: int = 64) -> Optional[LList]:
+        """The list the expression makes over ``collection`` (a literal list or map), each element
+        the body with the iterator names replaced (whole values, ``name.attr`` of a map element,
+        and ``${name}`` in strings); None when ``collection`` is not literal or is longer than
+        ``limit``."""
+        from ..located import map_unresolved
+
+        if isinstance(collection, LDict):
+            pairs = [(LStr(str(k), collection.key_spans.get(k, collection.span)), v) for k, v in collection.items()]
+        elif isinstance(collection, LList):
+            pairs = [(LScalar(i, span_of(v)), v) for i, v in enumerate(collection)]
+        else:
+            return None
+        if len(pairs) > limit:
+            return None
+        key_name, value_name = (self.names[0], self.names[1]) if len(self.names) == 2 else (None, self.names[0])
+        out = LList(span=self.span)
+        for key, value in pairs:
+            def element(u: Unresolved, key=key, value=value) -> Any:
+                t = u.text.strip()
+                if t == value_name:
+                    return value
+                if key_name is not None and t == key_name:
+                    return key
+                if isinstance(value, LDict) and t.startswith(value_name + ".") and t[len(value_name) + 1:] in value:
+                    return value[t[len(value_name) + 1:]]
+                return u
+
+            item = map_unresolved(self.body, element)
+            item = _fill_strings(item, key_name, key, value_name, value)
+            out.append(item)
+        return out
+
+
+def _fill_strings(node: Any, key_name, key: Any, value_name: str, value: Any) -> Any:
+    """``node`` with ``${value_name}`` (``${key_name}``, ``${value_name.attr}``) in its strings
+    replaced by the element's text where it is a string."""
+    subs = {}
+    if isinstance(value, str):
+        subs["${" + value_name + "}"] = str(value)
+    if isinstance(value, LDict):
+        for k, v in value.items():
+            if isinstance(v, str):
+                subs["${" + value_name + "." + str(k) + "}"] = str(v)
+    if key_name is not None and isinstance(key, str):
+        subs["${" + key_name + "}"] = str(key)
+    if not subs:
+        return node
+
+    def fill(n: Any) -> Any:
+        if isinstance(n, LStr) and "${" in n:
+            text = str(n)
+            for a, b in subs.items():
+                text = text.replace(a, b)
+            return n if text == str(n) else LStr(text, n.span)
+        if isinstance(n, LDict):
+            new = copy_dict(n, {k: fill(v) for k, v in n.items()})
+            return new
+        if isinstance(n, LList):
+            return LList([fill(v) for v in n], span=n.span)
+        return n
+
+    return fill(node)
+
+
+
 _UNRESOLVED_KINDS = {
     "variable_expr": "reference",
     "function_call": "call",
@@ -803,8 +883,31 @@ class _Evaluator:
             v = self._negative(node)
             if v is not None:
                 return v
+        if t == "for_expr":
+            v = self._for(node, depth)
+            if v is not None:
+                return v
         kind = _UNRESOLVED_KINDS.get(t, "expression")
         return Unresolved(pos.node_text(node), kind, pos.node_span(node))
+
+    def _for(self, node, depth: int) -> Optional["ForExpr"]:
+        """``[for k, v in coll : body]``: a :class:`ForExpr` (unknown until its collection is
+        known: a literal here, or a local the format follows); None for an object ``for``
+        (``{for ...}``) or one with an ``if`` (which elements it keeps is not known)."""
+        inner = node.children[0] if node.children else None
+        if inner is None or inner.type != "for_tuple_expr" or any(c.type == "for_cond" for c in inner.children):
+            return None
+        intro = next((c for c in inner.children if c.type == "for_intro"), None)
+        body = [c for c in inner.children if c.type == "expression"]
+        if intro is None or len(body) != 1:
+            return None
+        names = [self.pos.node_text(c) for c in intro.children if c.type == "identifier"]
+        coll = [c for c in intro.children if c.type == "expression"]
+        if not names or len(names) > 2 or len(coll) != 1:
+            return None
+        pos = self.pos
+        return ForExpr(pos.node_text(node), pos.node_span(node), names, self.eval(coll[0], depth + 1),
+                       self.eval(body[0], depth + 1))
 
     def _call(self, node, depth: int) -> Any:
         """The few calls whose value is known from literal arguments; None for the rest."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from .. import kb
-from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, map_unresolved, span_of
+from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, copy_dict, map_unresolved, span_of
 from ..model import build_document
 from .base import role_by_content, typed_resources
 from .. import safety
@@ -64,6 +64,7 @@ def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], fi
         locs = ctx.file_locals()
         if locs:
             tree = _with_locals(tree, locs, 0)
+        tree = _expand_fors(tree, locs or {}, 0)
     tree = typed_resources(tree, _typed_arn)
     if role is None:
         role = role_by_content(tree)
@@ -118,6 +119,43 @@ def _with_locals(node: Any, locs: dict, depth: int) -> Any:
         return _with_locals(a.value, locs, depth + 1) if a is not None else u
 
     return map_unresolved(node, local)
+
+
+def _expand_fors(node: Any, locs: dict, depth: int) -> Any:
+    """``node`` with each ``[for ...]`` expression over a literal list or map (or a local of the
+    file holding one) replaced by the list it makes; one written as an element of a list
+    (``concat([...], [for ...])``) gives its elements to that list."""
+    from ..parsers.hcl import ForExpr
+
+    if depth > 60:
+        return node
+    if isinstance(node, ForExpr):
+        coll = node.collection
+        if isinstance(coll, Unresolved) and locs:
+            coll = _with_locals(coll, locs, 0)
+        out = node.expand(coll)
+        return _expand_fors(out, locs, depth + 1) if out is not None else node
+    if isinstance(node, LList):
+        items = []
+        changed = False
+        for v in node:
+            new = _expand_fors(v, locs, depth + 1)
+            if new is not v:
+                changed = True
+                if isinstance(v, ForExpr) and isinstance(new, LList):
+                    items.extend(new)
+                    continue
+            items.append(new)
+        return LList(items, span=node.span) if changed else node
+    if isinstance(node, LDict):
+        new_items = {}
+        changed = False
+        for k, v in node.items():
+            new = _expand_fors(v, locs, depth + 1)
+            changed = changed or new is not v
+            new_items[k] = new
+        return copy_dict(node, new_items) if changed else node
+    return node
 
 
 def _loose(ctx: _Ctx, attr, label: str, path: tuple, role: Optional[str] = None) -> None:
