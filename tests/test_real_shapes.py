@@ -465,7 +465,8 @@ STANDALONE = """{
 
 @pytest.mark.parametrize("name", ["team-permissions-boundary.json", "x-session-policy.json",
                                   "org-service-control-policy.json", "MlSessionPolicy.json",
-                                  "rcp-resource-control-policy.json"])
+                                  "rcp-resource-control-policy.json", "boundaries/data-scientist.json",
+                                  "session-policies/analyst.json", "organization-policies/ml.json"])
 def test_standalone_file_named_as_a_cap_grants_nothing(lint, name):
     """A policy file whose name says it is a boundary, session policy, SCP or RCP gets no SM101/SM201."""
     only_validity(STANDALONE, lint(STANDALONE, name=name, select=ROLE_RULES), quoted=True)

@@ -151,9 +151,9 @@ def extract(src, tree: Any) -> None:
                       Span(1, 1, 1, 1), ("principals",))
 
 
-_NAME_ROLES = (("boundary", "boundary"), ("sessionpolicy", "session"), ("servicecontrolpolic", "organization"),
-               ("resourcecontrolpolic", "organization"), ("endpointpolic", "endpoint"),
-               ("vpcendpoint", "endpoint"))
+_NAME_ROLES = (("boundar", "boundary"), ("sessionpolic", "session"), ("servicecontrolpolic", "organization"),
+               ("resourcecontrolpolic", "organization"), ("organizationpolic", "organization"),
+               ("organisationpolic", "organization"), ("endpointpolic", "endpoint"), ("vpcendpoint", "endpoint"))
 #: Name words of their own (between separators): ``network_perimeter_rcp.json``, ``deny_scp.json``.
 _NAME_TOKENS = {"scp": "organization", "scps": "organization", "rcp": "organization", "rcps": "organization"}
 #: Roles a name gives over what the content suggests (principals make a document look like a
@@ -164,9 +164,10 @@ _TOKEN_SPLIT = Lazy(r"[^a-z0-9]+")
 
 def role_by_name(path: str) -> str:
     """The role of a standalone policy from its file's name, or the name of the directory holding
-    it: a permissions boundary (``*boundary*``), a session policy (``*session-policy*``), a
-    service or resource control policy (``*service-control-policy*``, ``*_scp.json``,
-    ``resource_control_policies/``), a VPC endpoint policy (``*endpoint-policy*``,
+    it: a permissions boundary (``*boundary*``, ``boundaries/``), a session policy
+    (``*session-policy*``, ``session-policies/``), a service or resource control policy
+    (``*service-control-policy*``, ``*_scp.json``, ``resource_control_policies/``,
+    ``organization-policies/``), a VPC endpoint policy (``*endpoint-policy*``,
     ``vpc-endpoint-policies/``); anything else is an identity policy."""
     parts = path.lower().split("/")
     for part in (parts[-1], parts[-2] if len(parts) > 1 else ""):
