@@ -890,3 +890,29 @@ def test_statements_appended_to_a_list_are_the_policys(lint):
     # changed otherwise is unknown, and its statements are read where they are written
     assert [(c, ln) for c, ln, _ in got] == [("SM201", 9), ("SM301", 10), ("SM201", 12), ("SM201", 13)]
     assert got[1][2] == "S/Ci (S/P: statements)" and got[0][2] == "S/P: statements"
+
+
+def test_boto3_calls_that_decide_a_documents_role(lint, tmp_path):
+    from linter import sources
+
+    text = py('''
+        import json
+        import boto3
+
+        grants = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["sagemaker:*", "iam:PassRole"], "Resource": "*"}]}
+        boto3.client("organizations").create_policy(Name="ml", Type="SERVICE_CONTROL_POLICY", Content=json.dumps(grants))
+        endpoint = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sagemaker:*", "Resource": "*"}]}
+        boto3.client("ec2").create_vpc_endpoint(VpcId="vpc-1", ServiceName="x", PolicyDocument=json.dumps(endpoint))
+        session = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}
+        boto3.client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/x", RoleSessionName="s",
+                                        Policy=json.dumps(session))
+        iam = boto3.client("iam")
+        cap = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        iam.create_policy(PolicyName="cap", PolicyDocument=json.dumps(cap))
+        iam.put_role_permissions_boundary(RoleName="ds", PermissionsBoundary="arn:aws:iam::123456789012:policy/cap")
+    ''')
+    assert lint(text, "setup.py", select=["SM", "IAM3"]) == []
+    docs = sources.load(str(tmp_path / "setup.py"), "setup.py").documents
+    assert sorted((d.role, tuple(h.name for h in d.principals)) for d in docs) == [
+        ("boundary", ("role ds",)), ("endpoint", ()), ("organization", ()), ("session", ())]

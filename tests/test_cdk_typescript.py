@@ -507,3 +507,27 @@ def test_statements_pushed_to_an_array_are_the_policys(lint):
     ''')
     got = [(f.code, f.span.line) for f in lint(text, "stack.ts", select=["SM301", "SM201"])]
     assert got == [("SM201", 4), ("SM301", 5)]
+
+
+def test_an_scp_construct_and_a_boundary_applied_with_an_aspect(lint, tmp_path):
+    from linter import sources
+
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import * as organizations from 'aws-cdk-lib/aws-organizations';
+        new organizations.CfnPolicy(this, 'AllowList', {
+          name: 'ml', type: 'SERVICE_CONTROL_POLICY',
+          content: new iam.PolicyDocument({
+            statements: [new iam.PolicyStatement({ actions: ['sagemaker:*', 'iam:PassRole'], resources: ['*'] })],
+          }).toJSON(),
+        });
+        const cap = new iam.ManagedPolicy(this, 'Cap', {
+          statements: [new iam.PolicyStatement({ actions: ['sagemaker:*', 'iam:PassRole'], resources: ['*'] })],
+        });
+        const role = new iam.Role(this, 'Exec', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+        iam.PermissionsBoundary.of(role).apply(cap);
+    ''')
+    assert lint(text, "stack.ts", select=["SM", "IAM3"]) == []
+    docs = sources.load(str(tmp_path / "stack.ts"), "stack.ts").documents
+    assert sorted((d.role, tuple(h.name for h in d.principals)) for d in docs) == [
+        ("boundary", ("Exec",)), ("organization", ()), ("trust", ("Exec",))]

@@ -281,3 +281,33 @@ def test_file_names_the_script_cannot_reach_are_not_read(tmp_path, monkeypatch):
         "aws iam put-role-policy --role-name r --policy-name p --policy-document file://missing.json\n")
     # a file above the repository is never read, whatever the script names
     assert run(["setup.sh"], Options(select=["IAM301", "SM301"])).findings == []
+
+
+GRANTS = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sagemaker:*", "iam:PassRole"], "Resource": "*"}]}'
+
+
+@pytest.mark.parametrize("command,role", [
+    (f"aws organizations create-policy --name ml --type SERVICE_CONTROL_POLICY --content '{GRANTS}'", "organization"),
+    (f"aws organizations update-policy --policy-id p-1 --content '{GRANTS}'", "organization"),
+    (f"aws ec2 create-vpc-endpoint --vpc-id vpc-1 --service-name com.amazonaws.us-east-1.sagemaker.api "
+     f"--policy-document '{GRANTS}'", "endpoint"),
+    (f"aws sts assume-role --role-arn arn:aws:iam::123456789012:role/x --role-session-name s --policy '{GRANTS}'",
+     "session"),
+])
+def test_the_api_that_receives_a_document_decides_its_role(lint, command, role):
+    from linter import sources
+
+    # a document that caps or guards grants nothing: no wildcard, PassRole or escalation finding
+    assert lint(command + "\n", "setup.sh", select=["SM", "IAM3"]) == []
+    assert [d.role for d in sources.load("setup.sh", "setup.sh").documents] == [role]
+
+
+def test_a_policy_made_by_the_script_and_given_as_a_boundary(lint):
+    from linter import sources
+
+    text = (f"aws iam create-policy --policy-name ds-cap --policy-document '{GRANTS}'\n"
+            "aws iam put-role-permissions-boundary --role-name ds-exec "
+            "--permissions-boundary arn:aws:iam::123456789012:policy/ds-cap\n")
+    assert lint(text, "setup.sh", select=["SM", "IAM3"]) == []
+    docs = sources.load("setup.sh", "setup.sh").documents
+    assert [(d.role, [h.name for h in d.principals]) for d in docs] == [("boundary", ["role ds-exec"])]

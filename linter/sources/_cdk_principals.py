@@ -57,6 +57,15 @@ _BOTO3_PUT = {"put_role_policy": ("role", "RoleName", "PolicyDocument"),
 #: boto3 calls attaching a managed policy by ARN: method -> (kind, keyword naming the principal)
 _BOTO3_ATTACH = {"attach_role_policy": ("role", "RoleName"), "attach_user_policy": ("user", "UserName"),
                  "attach_group_policy": ("group", "GroupName")}
+#: boto3 calls of other services whose policy document's role the API decides: method -> (keyword, role)
+_BOTO3_API_ROLES = {"create_vpc_endpoint": ("PolicyDocument", "endpoint"),
+                    "modify_vpc_endpoint": ("PolicyDocument", "endpoint"),
+                    "assume_role": ("Policy", "session"), "assume_role_with_web_identity": ("Policy", "session"),
+                    "assume_role_with_saml": ("Policy", "session"), "get_federation_token": ("Policy", "session"),
+                    "update_policy": ("Content", "organization")}
+#: boto3 calls giving a principal a permissions boundary: method -> kind, keyword naming it
+_BOTO3_BOUNDARY = {"put_role_permissions_boundary": ("role", "RoleName"),
+                   "put_user_permissions_boundary": ("user", "UserName")}
 
 
 def _head(stack: str, name: str) -> str:
@@ -83,6 +92,7 @@ class _Model:
         self.own_roles: dict = {}  # id(construct call) -> Holder of its role
         self.boto: dict = {}  # (kind, IAM name as written) -> Holder of a boto3 principal
         self.by_span: dict = {}  # (line, col) of a policy mapping -> [Holder] (boto3 calls)
+        self.api_roles: dict = {}  # (line, col) of a policy mapping -> the role its API gives it
         self.created: dict = {}  # policy name (create_policy) -> [(line, col) of its mapping]
         self.created_by: dict = {}  # id(create_policy call) -> [(line, col) of its mapping]
 
@@ -173,6 +183,18 @@ class _Model:
                 c = self.construct(pb[1], stack) if pb is not None else None
                 if c is not None:
                     self.bounds.setdefault(id(c), []).append(id(call))
+            elif low == "apply" and callee.kind == "attr" and callee.a is not None and callee.a.kind == "call" \
+                    and callee.a.a.kind == "attr" and callee.a.a.b == "of" \
+                    and last_name(callee.a.a.a) == "PermissionsBoundary" and callee.a.b:
+                # iam.PermissionsBoundary.of(role).apply(policy): the role's boundary (of a stack or a
+                # construct scope: of every role in it, not followed)
+                target = self.construct(callee.a.b[0], stack)
+                c = self.construct(call_args(call, ("boundary_policy",))[0], stack) if call_args(
+                    call, ("boundary_policy",)) else None
+                if c is not None and target is not None and id(target) in self.holders:
+                    self.bounds.setdefault(id(c), []).append(id(target))
+                elif c is not None:
+                    self.bounds.setdefault(id(c), [])
             elif name in POLICY_CLASSES and callee.kind in ("name", "attr"):
                 self.own(_head(stack, _construct_name(r, call, name)), ("pol", id(call)))
                 props = r.props(call)
@@ -192,8 +214,14 @@ class _Model:
                 owner = self.owner_of(target, stack)
                 if owner is not None:
                     self.own(head, owner)
-            elif callee.kind == "attr" and (low in _BOTO3_PUT or low in _BOTO3_ATTACH or low == "create_policy"):
+            elif callee.kind == "attr" and (low in _BOTO3_PUT or low in _BOTO3_ATTACH or low == "create_policy"
+                                            or low in _BOTO3_BOUNDARY):
                 self.boto3_call(call, low)
+            elif callee.kind == "attr" and low in _BOTO3_API_ROLES:
+                kw, role = _BOTO3_API_ROLES[low]
+                at = self.mapping({k: v for k, _, v in call.c or () if k}.get(kw))
+                if at is not None:
+                    self.api_roles[at] = role
             elif callee.kind == "attr" and ((low in _GRANT_METHODS and last_name(callee.a) == "Grant")
                                             or (low == "grant" and len(call.b or ()) >= 2)):
                 # iam.Grant.add_to_principal(grantee=role, ...), key.grant(role, "kms:Decrypt"): the grantee's
@@ -216,6 +244,29 @@ class _Model:
         name (``"${prefix}-role"`` when it is built from a value not known: the same text is the same
         principal); the document is the policy mapping the argument is, or ``json.dumps`` of."""
         kws = {kw: v for kw, _, v in call.c or () if kw}
+        if low == "create_policy" and "Content" in kws:  # AWS Organizations: a service or resource control policy
+            at = self.mapping(kws.get("Content"))
+            if at is not None:
+                self.api_roles[at] = "organization"
+            return
+        if low in _BOTO3_BOUNDARY:  # put_role_permissions_boundary(PermissionsBoundary=arn of a policy made here)
+            kind, who = _BOTO3_BOUNDARY[low]
+            name, arn = self.r.value(kws.get(who)), self.r.value(kws.get("PermissionsBoundary"))
+            tail = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":policy/" in arn else None
+            ats = self.created.get(tail, []) if tail else self.response_of(kws.get("PermissionsBoundary"))
+            h = None
+            if isinstance(name, str) and name.strip():
+                h = self.boto.get((kind, name))
+                if h is None:
+                    h = self.boto[(kind, name)] = Holder(f"{self.src.path}::{kind}/{name}", f"{kind} {name}", kind,
+                                                         name if "${" not in name else None, self.src.path, call.span)
+            for at in ats:
+                self.api_roles[at] = "boundary"
+                if h is not None:
+                    lst = self.by_span.setdefault(at, [])
+                    if h not in lst:
+                        lst.append(h)
+            return
         if low == "create_policy":
             name, at = self.r.value(kws.get("PolicyName")), self.mapping(kws.get("PolicyDocument"))
             if isinstance(name, str) and at is not None:
@@ -340,6 +391,12 @@ class _Model:
         for doc in docs:
             sp = doc.span
             held = self.by_span.get((sp.line, sp.col)) if self.by_span and sp is not None else None
+            api = self.api_roles.get((sp.line, sp.col)) if self.api_roles and sp is not None else None
+            if api is not None:  # the role the API that receives the document gives it
+                doc.role = api
+                if api == "boundary" and held:
+                    doc.principals = list(held)
+                continue
             if held and doc.role in ("identity", "trust"):
                 doc.principals = list(held)
                 continue
@@ -354,7 +411,7 @@ class _Model:
                 continue
             if doc.role != "identity":
                 continue
-            if owner[0] == "pol" and not self.links.get(owner[1]) and self.bounds.get(owner[1]):
+            if owner[0] == "pol" and not self.links.get(owner[1]) and owner[1] in self.bounds:
                 doc.role = "boundary"  # a managed policy only used as a permissions boundary
                 doc.principals = [self.holders[p] for p in self.bounds[owner[1]]]
                 continue

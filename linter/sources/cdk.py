@@ -1253,6 +1253,18 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         props = r.props(call)
         _managed_list(r, out, props, _label(stack, _construct_name(r, call, name), "managed_policies"))
         return
+    if name == "CfnPolicy" and _has_prop(call, ("content",)):
+        # organizations.CfnPolicy(content=...): a service or resource control policy (IAM's CfnPolicy
+        # takes policy_document)
+        props = r.props(call)
+        node = r.follow(props["content"][1])
+        if node is not None and node.kind == "call" and last_name(node.a).lower() in ("to_json", "tojson") \
+                and node.a.kind == "attr":
+            node = r.follow(node.a.a)  # new iam.PolicyDocument({...}).toJSON()
+        value = r.value(node)
+        if isinstance(value, LDict):
+            out.doc(value, _label(stack, _construct_name(r, call, name), "content"), "organization")
+        return
     if name in ("CfnRole", "CfnUser"):
         props = r.props(call)
         cid = _construct_name(r, call, name)

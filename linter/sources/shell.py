@@ -59,7 +59,19 @@ _COMMANDS = {"create-role": ("role", "--role-name", "--assume-role-policy-docume
              "attach-role-policy": ("role", "--role-name", "--policy-arn", ""),
              "attach-user-policy": ("user", "--user-name", "--policy-arn", ""),
              "attach-group-policy": ("group", "--group-name", "--policy-arn", ""),
-             "create-access-key": ("user", "--user-name", "", "key")}
+             "create-access-key": ("user", "--user-name", "", "key"),
+             "put-role-permissions-boundary": ("role", "--role-name", "--permissions-boundary", "boundary-arn"),
+             "put-user-permissions-boundary": ("user", "--user-name", "--permissions-boundary", "boundary-arn")}
+#: Commands of other services that take a policy document whose role their API decides: a service
+#: or resource control policy, a VPC endpoint policy, a session policy.
+_OTHER_COMMANDS = {("organizations", "create-policy"): ("", "", "--content", "organization"),
+                   ("organizations", "update-policy"): ("", "", "--content", "organization"),
+                   ("ec2", "create-vpc-endpoint"): ("", "", "--policy-document", "endpoint"),
+                   ("ec2", "modify-vpc-endpoint"): ("", "", "--policy-document", "endpoint"),
+                   ("sts", "assume-role"): ("", "", "--policy", "session"),
+                   ("sts", "assume-role-with-web-identity"): ("", "", "--policy", "session"),
+                   ("sts", "assume-role-with-saml"): ("", "", "--policy", "session"),
+                   ("sts", "get-federation-token"): ("", "", "--policy", "session")}
 
 
 def parse(src):
@@ -295,11 +307,12 @@ def extract(src, parsed) -> None:
             elif redirect:
                 docs.setdefault(redirect, []).append((line, w.entry))  # echo '{...}' > policy.json
         _attached_elsewhere(src, words, consts)
-        cmd = _iam_command(words) if service == "iam" else None
+        cmd = _iam_command(words, service) if service in _SERVICES else None
         if cmd is None:
             continue
         sub, opts = cmd
-        kind, who_opt, doc_opt, role = _COMMANDS[sub]
+        kind, who_opt, doc_opt, role = _COMMANDS[sub] if service == "iam" else _OTHER_COMMANDS[(service, sub)]
+        boundary = opts.get("--permissions-boundary") if sub in ("create-role", "create-user") else None
         holder = None
         who = opts.get(who_opt) if who_opt else None
         if who is not None and who[0].text[who[1]:].strip():
@@ -310,6 +323,13 @@ def extract(src, parsed) -> None:
                 iam_name = name if "$" not in name else None
                 holder = holders[key] = Holder(f"{src.path}::{kind}/{name}", f"{kind} {name}", kind, iam_name,
                                                src.path, who[0].span(who[1]))
+        if boundary is not None:  # create-role --permissions-boundary ARN: the role's boundary
+            _bound(created, _expand(boundary[0].text[boundary[1]:], consts), holder)
+        if role == "boundary-arn":  # put-role-permissions-boundary --permissions-boundary ARN
+            arg = opts.get(doc_opt)
+            if arg is not None:
+                _bound(created, _expand(arg[0].text[arg[1]:], consts), holder)
+            continue
         if role == "key":  # aws iam create-access-key: a long-term key, its secret in the command's output
             from ..model import AccessKey
 
@@ -351,7 +371,7 @@ def extract(src, parsed) -> None:
         else:
             v = _VAR.fullmatch(value)  # "$POLICY": a variable a document was captured in
             entries = _written_before(docs.get("$" + (v.group(1) or v.group(2)), ()), line) if v else []
-        if sub == "create-policy":
+        if sub == "create-policy" and service == "iam":
             name = opts.get("--policy-name")
             if name is not None:
                 created.setdefault(_expand(name[0].text[name[1]:], consts), []).extend(entries)
@@ -364,7 +384,7 @@ def extract(src, parsed) -> None:
         role = role or role_by_content(tree)
         where = elsewhere[0] if elsewhere else src.path
         doc = build_document(tree, Origin(where, "shell", label, (label,) if not n else (label, n)), role=role)
-        if held and role in ("identity", "trust"):
+        if held and role in ("identity", "trust", "boundary"):
             doc.principals = list(held)
             if role == "identity":
                 from ..model import UserGrant
@@ -475,11 +495,24 @@ class _Committed:
         return out
 
 
+def _bound(created: dict, arn: str, holder) -> None:
+    """A policy the script makes with ``create-policy`` is ``holder``'s permissions boundary."""
+    if ":policy/" not in arn:
+        return
+    for e in created.get(arn.rsplit("/", 1)[-1], []):
+        e[3] = "boundary"
+        if holder is not None:
+            e[4] = e[4] or []
+            if holder not in e[4]:
+                e[4].append(holder)
+
+
 def _hold(entries: list, role: str, holder) -> None:
-    """The documents ``entries`` are ``holder``'s (a trust policy when ``role`` says so)."""
+    """The documents ``entries`` are ``holder``'s (a trust policy when ``role`` says so; the role
+    the API gives them, for the commands of other services)."""
     for e in entries:
-        if role == "trust":
-            e[3] = "trust"
+        if role in ("trust", "organization", "endpoint", "session"):
+            e[3] = role
         if holder is not None:
             e[4] = e[4] or []
             if holder not in e[4]:
@@ -595,9 +628,13 @@ def _expand(s: str, consts: dict) -> str:
     return _VAR.sub(lambda m: consts.get(m.group(1) or m.group(2), m.group(0)), s)
 
 
-def _iam_command(words: list):
-    """(sub-command, {option: (word, where its value starts in the word)}) of an ``aws iam``
-    command this module reads, or None."""
+#: The services whose commands this module reads.
+_SERVICES = frozenset(("iam",) + tuple(svc for svc, _ in _OTHER_COMMANDS))
+
+
+def _iam_command(words: list, service: str = "iam"):
+    """(sub-command, {option: (word, where its value starts in the word)}) of an ``aws <service>``
+    command this module reads (``iam``, or one of :data:`_OTHER_COMMANDS`), or None."""
     names = [w.text for w in words]
     for k in range(len(names) - 2):
         if names[k] not in ("aws", "awslocal") or not _at_command(names, k):
@@ -605,7 +642,8 @@ def _iam_command(words: list):
         j = k + 1
         while j < len(names) and names[j].startswith("-"):
             j += 1 if "=" in names[j] else 2  # a global option (--profile x, --region=y)
-        if j + 1 < len(names) and names[j] == "iam" and names[j + 1] in _COMMANDS:
+        if j + 1 < len(names) and names[j] == service and (
+                names[j + 1] in _COMMANDS if service == "iam" else (service, names[j + 1]) in _OTHER_COMMANDS):
             opts: dict = {}
             m = j + 2
             while m < len(words):
