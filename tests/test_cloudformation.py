@@ -843,3 +843,30 @@ Resources:
     found = run(["t.yaml"], Options(select=["SM105"])).findings
     line = text2.splitlines()[6]
     assert [(f.span.line, f.span.col) for f in found] == [(4, 14), (7, line.index("arn:aws:iam::aws:policy/PowerUserAccess") + 1)]
+
+
+def test_a_boundary_named_by_a_parameter_in_its_arn(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    text = """\
+Parameters:
+  BoundaryName: {Type: String, Default: ds-boundary}
+Resources:
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: !Ref BoundaryName
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: ["sagemaker:*", "iam:PassRole"], Resource: "*"}
+  ExecRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}
+      PermissionsBoundary: !Sub "arn:aws:iam::${AWS::AccountId}:policy/${BoundaryName}"
+"""
+    (tmp_path / "t.yaml").write_text(text)
+    assert run(["t.yaml"], Options(select=["SM", "IAM3"])).findings == []

@@ -1299,3 +1299,56 @@ resource "aws_iam_role_policy" "ml" {
     # (no IAM109); a for with an if, over a variable, is unknown and reported on nothing
     assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM201", 3, 37), ("IAM301", 4, 5),
                                                                   ("SM301", 4, 5)]
+
+
+def test_boundaries_by_interpolated_arn_or_module_input_and_vpc_endpoint_module_policies(lint):
+    text = """\
+resource "aws_iam_policy" "cap1" {
+  name   = "cap1"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["sagemaker:*", "iam:PassRole"], Resource = "*" }] })
+}
+resource "aws_iam_role" "exec" {
+  name                 = "exec"
+  assume_role_policy   = "{}"
+  permissions_boundary = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:policy/${aws_iam_policy.cap1.name}"
+}
+resource "aws_iam_policy" "cap2" {
+  name   = "cap2"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["sagemaker:*", "iam:PassRole"], Resource = "*" }] })
+}
+module "exec_role" {
+  source               = "terraform-aws-modules/iam/aws//modules/iam-role"
+  permissions_boundary = aws_iam_policy.cap2.arn
+}
+data "aws_iam_policy_document" "api" {
+  statement {
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    actions   = ["sagemaker:*"]
+    resources = ["*"]
+  }
+}
+module "vpc_endpoints" {
+  source    = "terraform-aws-modules/vpc/aws//modules/vpc-endpoints"
+  endpoints = { sagemaker_api = { service = "sagemaker.api", policy = data.aws_iam_policy_document.api.json } }
+}
+"""
+    # boundaries and endpoint policies grant nothing
+    assert lint(text, "main.tf", select=["SM", "IAM3"]) == []
+
+
+def test_a_plain_policy_named_in_another_attribute_stays_an_identity_policy(lint):
+    text = """\
+resource "aws_iam_policy" "jobs" {
+  name   = "jobs"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sagemaker:*", Resource = "*" }] })
+}
+module "role" {
+  source      = "terraform-aws-modules/iam/aws//modules/iam-role"
+  policies    = { jobs = aws_iam_policy.jobs.arn }
+  description = "uses ${aws_iam_policy.jobs.name}"
+}
+"""
+    assert [f.code for f in lint(text, "main.tf", select=["SM101"])] == ["SM101"]

@@ -91,11 +91,28 @@ def _boundaries(blocks) -> set:
     out = set()
     for blk in blocks:
         if blk.type == "resource" and len(blk.labels) >= 2 and blk.labels[0] in ("aws_iam_role", "aws_iam_user"):
-            a = blk.get("permissions_boundary")
-            m = _BOUNDARY_REF.match(_ref_text(a)) if a is not None else None
+            attrs = [blk.get("permissions_boundary")]
+        elif blk.type == "module":
+            # the registry's role modules: permissions_boundary, role_permissions_boundary_arn...
+            attrs = [a for name, a in blk.attributes.items() if "permissions_boundary" in name]
+        else:
+            continue
+        for a in attrs:
+            if a is None:
+                continue
+            m = _BOUNDARY_REF.match(_ref_text(a))
+            if m:
+                out.add(m.group(1))
+                continue
+            # "arn:aws:iam::${...}:policy/${aws_iam_policy.cap.name}": the ARN the policy's name makes
+            m = _BOUNDARY_NAME.search(a.text)
             if m:
                 out.add(m.group(1))
     return out
+
+
+#: ``:policy/${aws_iam_policy.<name>.name}`` in a permissions boundary ARN built from the policy's name.
+_BOUNDARY_NAME = re.compile(r":policy/(?:[^$\s\"]*/)?\$\{aws_iam_policy\.([A-Za-z0-9_-]+)\.name\}")
 
 
 def _org_policy_kind(value) -> bool:

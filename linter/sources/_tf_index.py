@@ -170,9 +170,12 @@ def _file_info(doc, boundaries=frozenset()) -> _FileInfo:
                     sids.add(str(a.value))
             info.defs[str(blk.labels[1])] = (consumed, sids)
         elif blk.type in ("module", "locals", "output"):
-            for a in blk.attributes.values():
+            for aname, a in blk.attributes.items():
+                # the registry's vpc-endpoints module: endpoints = { s3 = { policy = ... } } are
+                # VPC endpoint policies
+                role = "endpoint" if blk.type == "module" and aname == "endpoints" else ""
                 for m in _ANY_DOC_REF.finditer(a.text):
-                    info.uses.append((m.group(1), "", ""))
+                    info.uses.append((m.group(1), role, ""))
                     info.sizing.append((m.group(1), None))
     return info
 

@@ -806,6 +806,14 @@ class _Template:
                 name = props.get("ManagedPolicyName") if isinstance(props, dict) else None
                 if isinstance(name, str):
                     names[str(name)] = str(lid)
+                elif isinstance(name, dict) and len(name) == 1:
+                    # !Ref Param or !Sub "${Prefix}-cap": the same text in an ARN (!Sub ...:policy/${Param})
+                    # names the same policy
+                    if isinstance(name.get("Ref"), str):
+                        names["${" + str(name["Ref"]) + "}"] = str(lid)
+                    sub = name.get("Fn::Sub")
+                    if isinstance(sub, str):
+                        names[str(sub)] = str(lid)
         return names
 
     def run(self) -> None:
