@@ -1,8 +1,36 @@
 """SM307 model-supply-chain."""
+from linter import kb
 from linter.principals import conditions_within, covers_every, effective, service_wide
 from linter.rule import Rule
 
 APPROVAL_KEY = "sagemaker:modelapprovalstatus"
+_NEGATED = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike")
+
+
+def _approval_guarded(st) -> bool:
+    """Whether a condition on ``sagemaker:ModelApprovalStatus`` refuses a request that sets
+    ``Approved``: a positive test none of whose values matches it, a negated test one of whose values
+    does, or ``Null: true``. A value the linter cannot read is taken to guard it."""
+    for c in st.condition:
+        if not (isinstance(c.key.value, str) and c.key.value.lower() == APPROVAL_KEY):
+            continue
+        vals = [v.value for v in c.values]
+        if any(not isinstance(v, str) for v in vals):
+            return True
+        op = c.base_operator
+        matches = any(kb.pattern_matches(v, "Approved") if "Like" in op else v.lower() == "approved"
+                      for v in vals)
+        if op == "Null":
+            if any(v.lower() == "true" for v in vals):
+                return True
+            continue
+        if op in _NEGATED:
+            if matches:
+                return True
+            continue
+        if op.startswith("String") and not matches:
+            return True
+    return False
 
 
 class ModelSupplyChain(Rule):
@@ -21,7 +49,10 @@ class ModelSupplyChain(Rule):
         "The model registry is a deployment gate: a package marked `Approved` is what CI/CD deploys. "
         "`CreateModelPackage` or `UpdateModelPackage` without a `sagemaker:ModelApprovalStatus` condition lets "
         "the holder register or approve its own model, skipping review; the condition key exists for these two "
-        "actions (Service Authorization Reference). `PutModelPackageGroupPolicy` writes the group's resource "
+        "actions (Service Authorization Reference). A condition closes it only when a request setting `Approved` "
+        "fails it: `StringEquals` to `PendingManualApproval` does; `StringEquals` to `Approved`, "
+        "`StringNotEquals` to `Rejected`, `StringLike` to `*` or `Null` to `false` do not. "
+        "`PutModelPackageGroupPolicy` writes the group's resource "
         "policy, which can let another account pull or register models. `CreateEndpointConfig` with "
         "`UpdateEndpoint` on every endpoint swaps a production endpoint to a configuration whose data capture "
         "or asynchronous output goes to a bucket of the holder's choosing, a quiet copy of every request and "
@@ -63,13 +94,16 @@ class ModelSupplyChain(Rule):
         name = principal.name
         for action in ("CreateModelPackage", "UpdateModelPackage"):
             for g in effective(principal, "sagemaker:" + action):
-                if service_wide(g) or g.statement.has_condition_key(APPROVAL_KEY):
+                if service_wide(g) or _approval_guarded(g.statement):
                     continue
                 if not conditions_within(g.statement, prefixes=("sagemaker:", "aws:requesttag/", "aws:tagkeys"),
                                      request_side=True):
                     continue
+                how = ("with a sagemaker:ModelApprovalStatus condition that lets it set Approved"
+                       if g.statement.has_condition_key(APPROVAL_KEY) else
+                       "with no sagemaker:ModelApprovalStatus condition")
                 yield self.principal_finding(
-                    principal, g, f"{name} may {action} with no sagemaker:ModelApprovalStatus condition: it can "
+                    principal, g, f"{name} may {action} {how}: it can "
                                   f"register or approve its own model for deployment; limit the status it may set "
                                   f"(PendingManualApproval)", value=action)
                 break

@@ -497,3 +497,21 @@ def test_an_unread_resource_keeps_the_grant_for_the_escalation_rules(lint, resou
     if "SM301" in reported:
         f = next(f for f in found if f.code == "SM301")
         assert (f.span.line, f.span.col) == (20, 25) and f.message.startswith("AWS::IAM::Role Role may pass any role")
+
+
+@pytest.mark.parametrize("condition,reported", [
+    ({"StringEquals": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}}, False),
+    ({"StringNotEquals": {"sagemaker:ModelApprovalStatus": "Approved"}}, False),
+    ({"Null": {"sagemaker:ModelApprovalStatus": "true"}}, False),
+    ({"StringEquals": {"sagemaker:ModelApprovalStatus": ["PendingManualApproval", "Approved"]}}, True),
+    ({"StringNotEquals": {"sagemaker:ModelApprovalStatus": "Rejected"}}, True),
+    ({"StringLike": {"sagemaker:ModelApprovalStatus": "*"}}, True),
+    ({"Null": {"sagemaker:ModelApprovalStatus": "false"}}, True),
+])
+def test_sm307_a_condition_closes_approval_only_when_it_refuses_approved(lint, condition, reported):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:UpdateModelPackage",
+                   "Resource": "arn:aws:sagemaker:us-east-1:111122223333:model-package/*", "Condition": condition})
+    found = lint(text, select=["SM307"])
+    assert [f.code for f in found] == (["SM307"] if reported else [])
+    if reported:
+        assert "with a sagemaker:ModelApprovalStatus condition that lets it set Approved" in found[0].message
