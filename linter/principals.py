@@ -451,6 +451,33 @@ def conditions_within(st: Statement, allowed=frozenset(), prefixes: tuple = (), 
     return True
 
 
+#: Keys whose condition could scope a grant to the caller's own resources (a tag, an owner).
+_SCOPING_PREFIXES = ("sagemaker:resourcetag/", "aws:resourcetag/", "sagemaker:owneruserprofilearn")
+
+
+def scopes_nothing(c) -> bool:
+    """A clause on a resource tag or a resource's owner that every resource with the tag (or an
+    owner) passes: ``Null`` ``false`` (the tag exists: any value), ``StringLike``/``ArnLike`` with
+    only wildcards (``*``), or an owner ARN whose profile part is a wildcard
+    (``...:user-profile/d-123/*``: every profile of the domain). It matches nothing to the caller."""
+    key = c.key.value.lower() if isinstance(c.key.value, str) else ""
+    if not key.startswith(_SCOPING_PREFIXES) or not c.values:
+        return False
+    vals = [v.value for v in c.values]
+    if any(not isinstance(v, str) for v in vals):
+        return False
+    op = c.base_operator
+    if op == "Null":
+        return all(v.lower() == "false" for v in vals)
+    if op in ("StringLike", "ArnLike"):
+        if all(v.strip("*?") == "" for v in vals):
+            return True
+        if key == "sagemaker:owneruserprofilearn":
+            # the profile name is the last segment: a wildcard there is any owner of the domain
+            return all(v.rsplit("/", 1)[-1].strip("*?") == "" for v in vals)
+    return False
+
+
 #: Keys that say whose account a role is in, not which role.
 ACCOUNT_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
 

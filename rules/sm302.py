@@ -1,5 +1,5 @@
 """SM302 notebook-takeover."""
-from linter.principals import conditions_within, covers_every, effective, service_wide
+from linter.principals import conditions_within, covers_every, effective, scopes_nothing, service_wide
 from linter.rule import Rule
 
 LCC_KEY = "sagemaker:notebookinstancelifecycleconfigarns"
@@ -26,7 +26,8 @@ class NotebookTakeover(Rule):
         "execution role (pathfinding.cloud sagemaker-004; BishopFox iam-vulnerable's "
         "`privesc-sageMakerCreatePresignedNotebookURL`). Granted on every notebook, it lets one user take over "
         "every notebook and every execution role attached to them. Scope it to the user's own notebooks: exact "
-        "ARNs, a name prefix, or a `sagemaker:ResourceTag/...` condition matched to the caller.\n\n"
+        "ARNs, a name prefix, or a `sagemaker:ResourceTag/...` condition matched to the caller (a tag condition "
+        "every tagged notebook passes, `StringLike` `*` or `Null` `false`, scopes nothing).\n\n"
         "A lifecycle configuration is a shell script SageMaker runs when a notebook starts. A principal that "
         "may create one and update an existing notebook (stop it, attach the script, start it again) runs its "
         "code on someone else's notebook with that notebook's role (pathfinding.cloud sagemaker-005, "
@@ -72,14 +73,14 @@ class NotebookTakeover(Rule):
     def check(self, principal, ctx):
         yield from self._rewrites(principal)
         for g in effective(principal, "sagemaker:CreatePresignedNotebookInstanceUrl"):
-            if service_wide(g) or not conditions_within(g.statement):
+            if service_wide(g) or not conditions_within(g.statement, ignore=scopes_nothing):
                 continue
             every = covers_every(g.resources, "notebook-instance")
             if every:
                 yield self.principal_finding(
                     principal, g,
                     f"{principal.name} may open every notebook instance (CreatePresignedNotebookInstanceUrl on "
-                    f'"{every}" with no resource-tag condition): a Jupyter terminal runs as each '
+                    f'"{every}" with {_tag_words(g.statement)}): a Jupyter terminal runs as each '
                     f"notebook's execution role; scope it to the caller's own notebooks (ARNs or a "
                     f"sagemaker:ResourceTag condition)", value="presigned")
         creates = [g for g in effective(principal, "sagemaker:CreateNotebookInstanceLifecycleConfig")
@@ -119,6 +120,13 @@ class NotebookTakeover(Rule):
                 f"someone else's notebook runs, as root, with that notebook's role when it next starts; scope it to "
                 f"the configurations the principal owns", related=_stop_start(principal), value="rewrite")
             break
+
+
+def _tag_words(st) -> str:
+    """How the message names the statement's resource-tag condition: none, or one any notebook passes."""
+    if any(scopes_nothing(c) for c in st.condition):
+        return "a resource-tag condition every tagged notebook passes"
+    return "no resource-tag condition"
 
 
 def _stop_start(principal) -> list:

@@ -1,6 +1,7 @@
 """SM303 studio-profile-takeover."""
 from linter import kb
-from linter.principals import conditions_within, covers_every, effective, passes_any_role, service_wide
+from linter.principals import (conditions_within, covers_every, effective, passes_any_role, scopes_nothing,
+                               service_wide)
 from linter.rule import Rule
 
 STUDIO_LCC_KEY = "sagemaker:studiolifecycleconfigarns"
@@ -19,7 +20,8 @@ class StudioProfileTakeover(Rule):
                   "principal's policies; grants through a wildcard (`sagemaker:*`, `sagemaker:Create*`), which SM101 and SM102 report, are only "
                   "used to complete a path. A `Null` test that only asks for a space with an owner "
                   "(`\"sagemaker:OwnerUserProfileArn\": \"false\"`) scopes nothing: any owner's private space stays "
-                  "reachable.")
+                  "reachable; nor does an owner ARN of any profile of the domain (`user-profile/d-123/*`) or a "
+                  "resource-tag condition every tagged resource passes (`StringLike` `*`, `Null` `false`).")
     summary = ("A principal may open or start apps in other users' SageMaker Studio profiles "
                "(`CreatePresignedDomainUrl` or `CreateApp` on every profile of a domain, or `\"*\"`), swap a "
                "profile's or domain's execution role (`UpdateUserProfile`/`UpdateDomain` with `iam:PassRole` on "
@@ -126,12 +128,11 @@ class StudioProfileTakeover(Rule):
 
 
 def _any_owner(c) -> bool:
-    """``"Null": {"sagemaker:OwnerUserProfileArn": "false"}``: the space has an owner, any owner.
-    It scopes nothing to the caller (AWS's Studio guide matches the key to the caller's own
-    profile with ``ArnLike``), so other users' private spaces stay reachable."""
-    return (c.operator == "Null" and isinstance(c.key.value, str)
-            and c.key.value.lower() == "sagemaker:owneruserprofilearn"
-            and bool(c.values) and all(str(v.value).lower() == "false" for v in c.values))
+    """``"Null": {"sagemaker:OwnerUserProfileArn": "false"}``: the space has an owner, any owner;
+    an owner ARN of any profile of the domain; a resource tag of any value. It scopes nothing to the
+    caller (AWS's Studio guide matches the key to the caller's own profile with ``ArnLike``), so
+    other users' private spaces stay reachable."""
+    return scopes_nothing(c)
 
 
 RULE = StudioProfileTakeover()

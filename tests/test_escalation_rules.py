@@ -515,3 +515,27 @@ def test_sm307_a_condition_closes_approval_only_when_it_refuses_approved(lint, c
     assert [f.code for f in found] == (["SM307"] if reported else [])
     if reported:
         assert "with a sagemaker:ModelApprovalStatus condition that lets it set Approved" in found[0].message
+
+
+@pytest.mark.parametrize("condition,reported", [
+    ({"StringEquals": {"sagemaker:ResourceTag/owner": "${aws:username}"}}, False),  # matched to the caller
+    ({"StringLike": {"sagemaker:ResourceTag/owner": "*"}}, True),
+    ({"Null": {"sagemaker:ResourceTag/owner": "false"}}, True),
+])
+def test_sm302_a_tag_condition_any_tagged_notebook_passes_scopes_nothing(lint, condition, reported):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl", "Resource": "*",
+                   "Condition": condition})
+    found = lint(text, select=["SM302"])
+    assert [f.code for f in found] == (["SM302"] if reported else [])
+    if reported:
+        assert "with a resource-tag condition every tagged notebook passes" in found[0].message
+
+
+def test_sm303_an_owner_arn_of_any_profile_scopes_nothing(lint):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateApp",
+                   "Resource": "arn:aws:sagemaker:us-east-1:111122223333:app/*",
+                   "Condition": {"ArnLike": {"sagemaker:OwnerUserProfileArn":
+                                             "arn:aws:sagemaker:us-east-1:111122223333:user-profile/d-abc/*"}}})
+    assert [f.code for f in lint(text, select=["SM303"])] == ["SM303"]
+    own = text.replace("user-profile/d-abc/*", "user-profile/d-abc/${sagemaker:UserProfileName}")
+    assert lint(own, select=["SM303"]) == []
