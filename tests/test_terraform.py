@@ -1352,3 +1352,22 @@ module "role" {
 }
 """
     assert [f.code for f in lint(text, "main.tf", select=["SM101"])] == ["SM101"]
+
+
+def test_an_unterminated_string_is_reported_once_where_it_opens(lint):
+    text = """\
+resource "aws_organizations_policy" "p" {
+  name        = "deny"
+  description = "Deny the use of custom key stores
+
+  content = data.aws_iam_policy_document.x.json
+}
+
+resource "aws_organizations_policy_attachment" "a" {
+  policy_id = aws_organizations_policy.p.id
+  target_id = var.target_id
+}
+"""
+    found = lint(text, "main.tf", select=["LP001"])
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("LP001", 3, 17)]
+    assert "a quoted string cannot run over several lines" in found[0].message

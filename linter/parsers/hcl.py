@@ -301,7 +301,11 @@ def parse(text: str, char_map: Optional[Callable[[int], int]] = None,
                          "blanks inside an expression makes tree-sitter rescan it once per blank); not linted",
                          pos.span(gave_up, gave_up))
     root = tree.root_node
-    err = _first_error(root, pos) if root.has_error else _multiline_string(root, pos)
+    err = _multiline_string(root, pos)
+    if root.has_error:
+        first = _first_error(root, pos)
+        # an unterminated string swallows the lines after it: where it opens comes first
+        err = err if err is not None and err.span < first.span else first
     if err is not None:
         if not recover or char_map is not None or err.limit:
             raise err
