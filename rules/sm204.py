@@ -12,7 +12,8 @@ class UnknownSageMakerConditionKey(Rule):
     requires = ("condition",)
     statements = "Allow and Deny statements: a condition on a key that is never present makes a Deny guardrail deny nothing (or everything)."
     summary = ("A `sagemaker:` condition key that does not exist (the closest is suggested), or that no "
-               "SageMaker action in the statement supports.")
+               "SageMaker action in the statement supports (also in a statement whose actions, all written out, "
+               "are all another service's: `ec2:RunInstances` never carries `sagemaker:VpcSubnets`).")
     rationale = (
         "IAM does not reject unknown condition keys. In an `Allow`, a condition on a key that is never "
         "present makes the statement useless (or, with `...IfExists` or a negated operator, makes the "
@@ -60,6 +61,12 @@ class UnknownSageMakerConditionKey(Rule):
                 if granted is None:
                     granted = _covered(st)
                 if not granted:
+                    others = _other_services(st)
+                    if others:  # written Action values, none of them SageMaker's
+                        some = ", ".join(others[:3]) + (" ..." if len(others) > 3 else "")
+                        yield self.finding(clause.key, f'condition key "{key}" is a SageMaker key, and no action of '
+                                                       f'this statement ({some}) is SageMaker\'s: it is never present '
+                                                       f'in their requests')
                     continue
                 supporting = kb.actions_supporting_condition_key(key)
                 if not supporting:
@@ -77,6 +84,22 @@ class UnknownSageMakerConditionKey(Rule):
                     yield self.finding(clause.key, f'condition key "{key}" is not supported by any SageMaker action '
                                                    f'in this statement ({some}{" ..." if len(granted) > 3 else ""}), '
                                                    f'so it is never present in their requests{hint}')
+
+
+def _other_services(st) -> list:
+    """The statement's Action values when every one is written out and none can be a SageMaker
+    action (``ec2:RunInstances``), else []."""
+    if st.action is None or not st.action.values:
+        return []
+    out = []
+    for v in st.action.values:
+        if not v.resolved or not isinstance(v.value, str):
+            return []
+        parts = kb.split_action(v.value)
+        if parts is None or kb.pattern_matches(parts[0], "sagemaker") or "*" in parts[0] or "?" in parts[0]:
+            return []
+        out.append(str(v.value))
+    return out
 
 
 def _covered(st) -> dict:

@@ -233,6 +233,19 @@ def test_sm204_key_not_supported_by_actions(lint):
     assert "not supported" in fs[0].message
 
 
+@pytest.mark.parametrize("actions,reported", [
+    ('["ec2:RunInstances", "s3:PutObject"]', True),  # no SageMaker action: the key is never in their requests
+    ('["ec2:RunInstances", "*"]', False),  # "*" holds the SageMaker actions that take it
+    ('["ec2:RunInstances", "sage*:*"]', False),
+])
+def test_sm204_a_sagemaker_key_in_a_statement_without_sagemaker_actions(lint, actions, reported):
+    extra = ',\n      "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}}'
+    fs = lint(policy(actions, extra=extra, effect="Deny"), select=["SM204"])
+    assert at(fs) == ([("SM204", 8, 30, "warning")] if reported else [])
+    if reported:
+        assert "is a SageMaker key, and no action of this statement (ec2:RunInstances, s3:PutObject)" in fs[0].message
+
+
 def test_sm204_supported_key_is_fine(lint):
     extra = ',\n      "Condition": {"Bool": {"sagemaker:NetworkIsolation": "true"}}'
     assert lint(policy('"sagemaker:CreateTrainingJob"', '"arn:aws:sagemaker:us-east-1:111122223333:training-job/*"', extra=extra), select=["SM204"]) == []
