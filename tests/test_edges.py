@@ -1103,10 +1103,13 @@ def test_sm204_every_unknown_key_of_a_statement(lint):
         "Condition": {"StringEquals": {"sagemaker:VolumKmsKey": "k", "sagemaker:VolumeKmsKey": "k",
                                        "sagemaker:InstanceTypo": "ml.m5.large"}}}]}, indent=2)
     found = sorted(lint(text, select=["SM204"]), key=lambda f: f.span.line)
+    # the key that exists is never in an s3:GetObject request either
     assert where(found) == [("SM204",) + pos(text, '"sagemaker:VolumKmsKey"'),
+                            ("SM204",) + pos(text, '"sagemaker:VolumeKmsKey"'),
                             ("SM204",) + pos(text, '"sagemaker:InstanceTypo"')]
     assert found[0].message.startswith('condition key "sagemaker:VolumKmsKey" does not exist for SageMaker')
-    assert found[1].message.startswith('condition key "sagemaker:InstanceTypo" does not exist for SageMaker')
+    assert found[1].message.startswith('condition key "sagemaker:VolumeKmsKey" is a SageMaker key, and no action')
+    assert found[2].message.startswith('condition key "sagemaker:InstanceTypo" does not exist for SageMaker')
 
 
 def test_iam109_account_that_fits_no_kind_when_some_kinds_fix_one(monkeypatch):
