@@ -6,6 +6,7 @@ from ._common import LazyRe, AA_REFERENCE, has_template_placeholder, split_arn, 
 _KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _ACCOUNT = LazyRe(r"^\d{12}$")
 _UNIQUE_ID = LazyRe(r"^A(?:ROA|IDA)[A-Z0-9]{12,}$")  # AROA..., AIDA...: a role or user id
+_PLACEHOLDER = LazyRe(r"\$\{[^}]*\}")
 _KEY_ID = LazyRe(r"^A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{12,}$")  # an access key id: no principal at all
 _SERVICE = LazyRe(r"^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|amazonaws\.com\.cn)$")
 _WEB_IDPS = ("cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com")
@@ -35,7 +36,7 @@ class InvalidPrincipal(Rule):
         "account, `arn:aws:iam::123456789012:root`, and narrow with `aws:PrincipalArn` `ArnLike`); `sagemaker` "
         "for `sagemaker.amazonaws.com`; an OIDC provider written as its URL (`https://token.actions...`) "
         "instead of its ARN. A bare `\"*\"` principal is IAM302's. Values with a template placeholder are not "
-        "judged. IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
+        "judged, but for a wildcard written beside one (`!Sub arn:${AWS::Partition}:iam::*:role/x`). IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
         "Unsupported wildcard in principal**, **Error – Invalid federated principal syntax in role trust "
         "policy**, **Error – Federated principal not supported** and **General Warning – Invalid role/user "
         "reference** (a role or user unique id, `AROA...`/`AIDA...`, instead of an ARN, reported as a note). An "
@@ -80,6 +81,13 @@ class InvalidPrincipal(Rule):
                                            value=e.kind, path=pr.path + (e.kind,))
                         continue
                     for v in e.values:
+                        if isinstance(v.value, str) and e.kind == "AWS" and has_template_placeholder(v.value) \
+                                and "{{" not in v.value and _wild(_PLACEHOLDER.sub("", v.value)):
+                            # !Sub "arn:${AWS::Partition}:iam::*:role/x": the wildcard is written, not filled in
+                            yield self.finding(v, f'"{v.value}": a principal cannot hold a wildcard (IAM rejects the '
+                                                  f'policy); name the account and narrow with an aws:PrincipalArn '
+                                                  f'ArnLike condition', severity="error")
+                            continue
                         if not isinstance(v.value, str) or has_template_placeholder(v.value) or "{{" in v.value:
                             continue
                         msg = _problem(e.kind, v.value, doc.role)

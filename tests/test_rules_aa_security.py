@@ -217,3 +217,10 @@ def test_iam302_not_on_a_statement_whose_resource_is_no_arn(lint):
     assert [f.code for f in lint(text, name="function-policy.json", select=["IAM302", "IAM109"])] == ["IAM109"]
     good = policy(dict(bad, Resource="arn:aws:lambda:us-east-1:111122223333:function:f"))
     assert [f.code for f in lint(good, name="function-policy.json", select=["IAM302", "IAM109"])] == ["IAM302"]
+
+
+def test_iam204_a_wildcard_written_beside_placeholders(lint):
+    text = policy(trust({"AWS": ["arn:${AWS::Partition}:iam::*:role/deployer", "arn:aws:iam::${AccountId}:role/deployer"]}))
+    found = lint(text, name="trust.json", select=["IAM204"])
+    # the placeholder is filled in at deploy time; the wildcard next to it is written
+    assert at(found, "IAM204") == [("IAM204",) + pos(text, '"arn:${AWS::Partition}:iam::*:role/deployer"') + ("error",)]
