@@ -531,3 +531,15 @@ def test_an_scp_construct_and_a_boundary_applied_with_an_aspect(lint, tmp_path):
     docs = sources.load(str(tmp_path / "stack.ts"), "stack.ts").documents
     assert sorted((d.role, tuple(h.name for h in d.principals)) for d in docs) == [
         ("boundary", ("Exec",)), ("organization", ()), ("trust", ("Exec",))]
+
+
+def test_principal_with_conditions_is_the_principal_under_those_conditions(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        new iam.Role(this, 'Open', { assumedBy: new iam.PrincipalWithConditions(new iam.AnyPrincipal(),
+                                                  { Bool: { 'aws:SecureTransport': 'true' } }) });
+        new iam.Role(this, 'Org', { assumedBy: new iam.PrincipalWithConditions(new iam.AnyPrincipal(),
+                                                 { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }) });
+    ''')
+    # a condition that is not about who does not narrow "*"; the organization does
+    assert [(f.code, f.span.line) for f in lint(text, "stack.ts", select=["IAM302"])] == [("IAM302", 2)]

@@ -616,6 +616,12 @@ class Reader:
             conds = self.value(self.arg(n, 0, "conditions"))
             return _Principals([(k, v, _join_conditions(c, conds), a, s) for k, v, c, a, s in inner.entries])
         span = n.span
+        if name == "PrincipalWithConditions":  # new iam.PrincipalWithConditions(principal, conditions)
+            inner = self.principals(self.arg(n, 0, "principal"))
+            if inner is None:
+                return None
+            conds = self.value(self.arg(n, 1, "conditions"))
+            return _Principals([(k, v, _join_conditions(c, conds), a, s) for k, v, c, a, s in inner.entries])
         if name == "CompositePrincipal":
             out = _Principals([])
             for a in n.b or ():
