@@ -543,3 +543,22 @@ def test_principal_with_conditions_is_the_principal_under_those_conditions(lint)
     ''')
     # a condition that is not about who does not narrow "*"; the organization does
     assert [(f.code, f.span.line) for f in lint(text, "stack.ts", select=["IAM302"])] == [("IAM302", 2)]
+
+
+def test_this_in_a_role_subclass_is_the_role(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        export class TrainerRole extends iam.Role {
+          constructor(scope: Construct, id: string) {
+            super(scope, id, { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+            this.addToPolicy(new iam.PolicyStatement({ actions: ['sagemaker:CreateTrainingJob'], resources: ['*'] }));
+            new iam.Policy(this, 'Pass', {
+              roles: [this],
+              statements: [new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] })],
+            });
+          }
+        }
+    ''')
+    found = lint(text, "roles.ts", select=["SM301"])
+    assert [(f.code, f.span.line) for f in found] == [("SM301", 8)]
+    assert found[0].message.startswith("TrainerRole may pass any role")

@@ -106,7 +106,9 @@ class _Model:
             node, depth = node.a, depth + 1
         if node is None:
             return None
-        if node.kind == "name":
+        if node.kind == "name" and node.a in ("this", "self"):
+            node = self.code.targets.get(node.a)  # in a construct subclass: the construct its super() makes
+        elif node.kind == "name":
             node = self.r.follow(node) if self.r.const(node.a) is not None else self.in_class(node.a, stack)
         elif node.kind == "attr":
             node = self.code.targets.get(text(node))
