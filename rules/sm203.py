@@ -9,8 +9,9 @@ class SageMakerResourceMismatch(Rule):
     code = "SM203"
     name = "sagemaker-resource-mismatch"
     severity = "warning"
-    roles = GRANTING_ROLES
-    statements = "Allow statements."
+    roles = None
+    statements = ("Allow statements of identity and resource policies; Deny statements of every document "
+                  "(a guardrail whose ARNs name none of its actions' resources refuses nothing).")
     summary = ("Every ARN in `Resource` matches none of the resource types of the statement's SageMaker "
                "actions, so the SageMaker part of the grant does nothing; or the statement's SageMaker actions "
                "are List actions that take no resource (`sagemaker:ListApps`) and `Resource` names ARNs.")
@@ -46,11 +47,25 @@ class SageMakerResourceMismatch(Rule):
     references = ("https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html#amazonsagemaker-resources-for-iam-policies",)
 
     def check(self, doc, ctx):
-        for st in doc.allow_statements():
+        granting = doc.role in GRANTING_ROLES
+        for st in doc.statements:
+            if not (st.is_deny or (granting and st.is_allow)):
+                continue
             hit = mismatch(st)
             if hit is None:
                 continue
             typed, formats = hit
+            if st.is_deny:
+                # a guardrail whose ARNs name none of its actions' resources refuses nothing
+                if not formats:
+                    continue  # a Deny on ARNs of actions that take none: IAM evaluates them on "*" anyway
+                acts = ", ".join(a.full for a in sorted(typed, key=lambda a: a.name)[:3]) + \
+                    (" ..." if len(typed) > 3 else "")
+                names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
+                for v in st.resource.values:
+                    yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker '
+                                          f'actions ({acts}; types: {names}), so the Deny refuses nothing for them')
+                continue
             acts = ", ".join(a.full for a in sorted(typed, key=lambda a: a.name)[:3]) + (" ..." if len(typed) > 3 else "")
             if not formats:
                 for v in st.resource.values:

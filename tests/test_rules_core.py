@@ -420,3 +420,14 @@ def test_str_format_fields_are_placeholders(lint):
     assert lint(text, select=["IAM109", "IAM107"]) == []
     wrong = text.replace("{0}", "useast1").replace("sqs.{region}", "sqs")
     assert sorted(f.code for f in lint(wrong, select=["IAM109", "IAM107"])) == ["IAM107", "IAM109"]
+
+
+@pytest.mark.parametrize("name", ["guardrail.json", "ml_guardrail_scp.json", "team-permissions-boundary.json"])
+def test_sm203_a_deny_whose_arns_name_none_of_its_actions_resources(lint, name):
+    text = doc({"Effect": "Deny", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:CreateModel"],
+                "Resource": "arn:aws:ec2:*:*:instance/*", "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}}},
+               {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    found = lint(text, name, select=["SM203"])
+    # in every kind of document (an SCP and a boundary included): the guardrail refuses nothing
+    assert at(found) == [("SM203", 10, 19, "warning")]
+    assert found[0].message.endswith("so the Deny refuses nothing for them")
