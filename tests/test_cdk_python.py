@@ -916,3 +916,20 @@ def test_boto3_calls_that_decide_a_documents_role(lint, tmp_path):
     docs = sources.load(str(tmp_path / "setup.py"), "setup.py").documents
     assert sorted((d.role, tuple(h.name for h in d.principals)) for d in docs) == [
         ("boundary", ("role ds",)), ("endpoint", ()), ("organization", ()), ("session", ())]
+
+
+def test_arns_built_with_format_arn_in_python(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "R", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+                role.add_to_policy(iam.PolicyStatement(
+                    actions=["sagemaker:CreatePresignedDomainUrl"],
+                    resources=[self.format_arn(service="sagemaker", resource="user-profile", resource_name="d-1/*")]))
+    ''')
+    found = lint(text, "stack.py", select=["SM303"])
+    assert [(f.code, f.span.line) for f in found] == [("SM303", 9)]

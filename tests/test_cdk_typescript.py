@@ -562,3 +562,27 @@ def test_this_in_a_role_subclass_is_the_role(lint):
     found = lint(text, "roles.ts", select=["SM301"])
     assert [(f.code, f.span.line) for f in found] == [("SM301", 8)]
     assert found[0].message.startswith("TrainerRole may pass any role")
+
+
+def test_arns_built_with_format_arn_are_read(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import { Arn, Stack } from 'aws-cdk-lib';
+        const role = new iam.Role(this, 'Trainer', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+        role.addToPolicy(new iam.PolicyStatement({
+          actions: ['sagemaker:CreateTrainingJob'],
+          resources: [this.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: '*' })],
+        }));
+        role.addToPolicy(new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [Arn.format({ service: 'iam', region: '', resource: 'role', resourceName: '*' }, Stack.of(this))],
+        }));
+        role.addToPolicy(new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: props.name })],
+        }));
+    ''')
+    found = lint(text, "stack.ts", select=["IAM301", "SM301"])
+    # every role of the account, built by CDK; a name the caller passes is some role
+    assert [(f.code, f.span.line) for f in found] == [("IAM301", 9), ("SM301", 9)]
+    assert 'on "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"' in found[0].message

@@ -444,6 +444,46 @@ class Reader:
             return self.call(n)
         return Unresolved(text(n), "code", n.span)
 
+    def format_arn(self, n: N) -> Any:
+        """``stack.format_arn(service=..., resource=..., resource_name=...)`` / ``this.formatArn({...})`` /
+        ``Arn.format({...}, stack)``: the ARN CDK builds, the stack's partition, Region and account
+        as CloudFormation placeholders (``${AWS::Region}``) unless given; unknown parts become
+        placeholders too. Unknown when the components are not written out."""
+        props = self.props(n)
+        comps = props if "service" in props else None
+        if comps is None:
+            first = self.arg(n, 0, "components")
+            first = self.follow(first)
+            if first is None or first.kind != "dict":
+                return Unresolved(text(n), "call", n.span)
+            comps = {snake(k.a): (k.span, v) for k, v in first.a if k is not None and k.kind == "str"}
+
+        def part(key: str, default: str) -> Optional[str]:
+            if key not in comps:
+                return default
+            v = self.value(comps[key][1])
+            if isinstance(v, str):
+                return str(v)
+            return None if not isinstance(v, Unresolved) else _placeholder(comps[key][1])
+
+        service = part("service", "")
+        resource = part("resource", "")
+        if not service or not resource or "${" in service:
+            return Unresolved(text(n), "call", n.span)
+        region = part("region", "${AWS::Region}")
+        account = part("account", "${AWS::AccountId}")
+        partition = part("partition", "${AWS::Partition}")
+        name = part("resource_name", None) if "resource_name" in comps else None
+        sep_node = comps.get("arn_format") or comps.get("sep")
+        sep = "/"
+        if sep_node is not None:
+            fmt = text(sep_node[1])
+            sep = ":" if "COLON" in fmt or fmt.strip("'\"") == ":" else "/"
+        if None in (region, account, partition) or ("resource_name" in comps and name is None):
+            return Unresolved(text(n), "call", n.span)
+        tail = resource + (sep + name if name is not None else "")
+        return LStr(f"arn:{partition}:{service}:{region}:{account}:{tail}", n.span)
+
     def mapping(self, n: N) -> Any:
         if len(n.a) == 1 and n.a[0][0] is not None and n.a[0][0].kind == "str" and _intrinsic(n.a[0][0].a):
             # {"Fn::Join": [...]}, {"Ref": "X"}: a CloudFormation function, as a synthesized template
@@ -523,6 +563,8 @@ class Reader:
             return v
         if low == "dumps" and owner == "json" or name == "stringify" and owner == "JSON":
             return self.value(self.arg(n, 0))
+        if low == "format_arn" or (low == "format" and owner == "Arn"):
+            return self.format_arn(n)
         if name == "concat" and callee.kind == "attr":
             # BASE.concat([...], more): a new array of the known items (JavaScript's + for lists)
             parts = [self.value(callee.a), *(self.value(a) for a in n.b or () if a.kind != "spread")]
