@@ -87,7 +87,7 @@ WHERE: dict[str, tuple[str, Optional[tuple[str, ...]], tuple[str, ...]]] = {
     "SM105": ("managed", None, ()), "SM201": ("document", _G, ()), "SM202": ("document", _G, ()),
     "SM203": ("document", None, ()), "SM204": ("document", None, _C), "SM301": ("principal", None, ()),
     "SM302": ("principal", None, ()), "SM303": ("principal", None, ()), "SM304": ("principal", None, ("option:keys",)),
-    "SM305": ("document", _G, _C), "SM306": ("principal", None, _C), "SM307": ("principal", None, ()),
+    "SM305": ("document", None, _C), "SM306": ("principal", None, _C), "SM307": ("principal", None, ()),
     "IAM102": ("document", None, _C), "IAM103": ("document", None, _C), "IAM104": ("document", None, _C),
     "IAM105": ("document", None, _C), "IAM106": ("document", None, _C), "IAM107": ("document", None, _C),
     "IAM108": ("document", None, _C),

@@ -9,7 +9,7 @@ class GuardrailFailsOpen(Rule):
     code = "SM305"
     name = "guardrail-fails-open"
     severity = "error"
-    roles = GRANTING_ROLES
+    roles = None
     requires = ("condition",)
     statements = ("Allow statements with a condition on a SageMaker guardrail key; a `Null` test in the same "
                   "statement, or Deny statements of the same document that deny when the key is absent, "
@@ -18,7 +18,9 @@ class GuardrailFailsOpen(Rule):
     summary = ("A SageMaker guardrail key (`sagemaker:VpcSubnets`, `InstanceTypes`, `RootAccess`, "
                "`DirectInternetAccess`, `VolumeKmsKeyArn`, `NotebookInstanceLifecycleConfigArns`...) is tested in "
                "an `Allow` with `ForAllValues:`, `...IfExists` or a negated operator and no `Null` test: a request "
-               "without the key passes.")
+               "without the key passes. Or a `Deny` guardrail, in any document (an SCP, a boundary), is inverted: "
+               "it refuses every value but the risky one (`StringNotEquals {\"sagemaker:RootAccess\": "
+               "\"Enabled\"}`), or only safe ones, so the risky setting goes through.")
     rationale = (
         "A guardrail condition is meant to let a job or notebook be created only with the setting it names "
         "(in the team's subnets, on approved instance types, without root access). But a request that leaves "
@@ -60,6 +62,11 @@ class GuardrailFailsOpen(Rule):
     )
 
     def check(self, doc, ctx):
+        for st in doc.statements:
+            if st.is_deny and not st.condition_unresolved:
+                yield from self._inverted(st)
+        if doc.role not in GRANTING_ROLES:
+            return
         closed = _denied_when_absent(doc)
         for st in doc.allow_statements():
             if not st.condition or st.condition_unresolved:
@@ -91,6 +98,41 @@ class GuardrailFailsOpen(Rule):
                 yield self.finding(c.key, f'{c.operator} on "{key}" fails open: {why}, so a request that leaves '
                                           f'the setting out passes; add "Null": {{"{key}": "false"}} to the '
                                           f'statement (or deny when it is "true")', path=c.key.path)
+
+
+    def _inverted(self, st):
+        """A Deny guardrail on a key with one risky setting that refuses everything but that setting
+        (``StringNotEquals {"sagemaker:RootAccess": "Enabled"}``), or only the safe ones
+        (``StringEquals {"sagemaker:RootAccess": "Disabled"}``): it blocks the safe choice and lets the
+        risky one through."""
+        for c in st.condition:
+            key = c.key.value
+            risky = _RISKY.get(key.lower()) if isinstance(key, str) else None
+            if risky is None or not c.values or any(not isinstance(v.value, (str, bool)) for v in c.values):
+                continue
+            vals = {str(v.value).lower() for v in c.values}
+            op = iam.operator(c.operator)
+            if op is None or op.qualifier or op.base == "Null":
+                continue
+            if op.negated and vals == {risky.lower()}:
+                what = f'everything but "{risky}"'
+            elif not op.negated and risky.lower() not in vals and op.base in ("StringEquals", "StringEqualsIgnoreCase",
+                                                                              "Bool"):
+                what = "only " + ", ".join(f'"{v.value}"' for v in c.values)
+            else:
+                continue
+            yield self.finding(c.key, f'this Deny refuses {what} for "{key}": it blocks the safe setting and lets '
+                                      f'"{risky}" through; deny when the key is "{risky}" (a positive test) and when '
+                                      f'it is absent ("Null": true)', path=c.key.path)
+
+
+#: Guardrail keys with one risky setting, lowercase key -> that value (lowercase): what a Deny should
+#: refuse (a notebook with root access, a notebook or domain on the internet, a container without
+#: isolation or encryption between its instances, IMDSv1).
+_RISKY = {"sagemaker:rootaccess": "Enabled", "sagemaker:directinternetaccess": "Enabled",
+          "sagemaker:networkisolation": "false", "sagemaker:intercontainertrafficencryption": "false",
+          "sagemaker:appnetworkaccesstype": "PublicInternetOnly",
+          "sagemaker:minimuminstancemetadataserviceversion": "1"}
 
 
 #: A Deny whose actions cannot be read: it may deny any of them.

@@ -539,3 +539,21 @@ def test_sm303_an_owner_arn_of_any_profile_scopes_nothing(lint):
     assert [f.code for f in lint(text, select=["SM303"])] == ["SM303"]
     own = text.replace("user-profile/d-abc/*", "user-profile/d-abc/${sagemaker:UserProfileName}")
     assert lint(own, select=["SM303"]) == []
+
+
+@pytest.mark.parametrize("condition,reported", [
+    ({"StringNotEquals": {"sagemaker:RootAccess": "Enabled"}}, True),  # denies the safe setting
+    ({"StringEquals": {"sagemaker:DirectInternetAccess": "Disabled"}}, True),
+    ({"Bool": {"sagemaker:NetworkIsolation": "true"}}, True),
+    ({"StringEquals": {"sagemaker:RootAccess": "Enabled"}}, False),  # the guardrail as meant
+    ({"Bool": {"sagemaker:NetworkIsolation": "false"}}, False),
+    ({"StringNotEquals": {"sagemaker:RootAccess": "Disabled"}}, False),
+])
+def test_sm305_an_inverted_deny_guardrail(lint, condition, reported):
+    text = policy({"Effect": "Deny", "Action": ["sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob"],
+                   "Resource": "*", "Condition": condition})
+    for name in ("policy.json", "deny_root_access_scp.json"):  # an identity policy, an SCP
+        found = lint(text, name=name, select=["SM305"])
+        assert [f.code for f in found] == (["SM305"] if reported else [])
+        if reported:
+            assert "it blocks the safe setting and lets" in found[0].message
