@@ -324,7 +324,7 @@ _IDENTIFIER_WORDS = frozenset(("name", "id", "ids", "arn", "job", "endpoint", "p
                                "username", "account", "type", "description", "label", "group", "project",
                                "stack", "domain", "file", "dir", "key_id", "keyid", "hash", "digest", "sha",
                                "checksum", "commit"))
-_KEY_WORD_RE = Lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_KEY_WORD_RE = Lazy(r"[A-Z][a-z]+|[a-z]+|[A-Z]+|[0-9]+")
 
 
 def _names_something(key) -> bool:

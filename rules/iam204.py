@@ -6,7 +6,7 @@ from ._common import LazyRe, AA_REFERENCE, has_template_placeholder, split_arn, 
 _KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _ACCOUNT = LazyRe(r"^\d{12}$")
 _UNIQUE_ID = LazyRe(r"^A(?:ROA|IDA)[A-Z0-9]{12,}$")  # AROA..., AIDA...: a role or user id
-_PLACEHOLDER = LazyRe(r"\$\{[^}]*\}")
+_PLACEHOLDER = LazyRe(r"\$\{[^{}$]*\}")
 _KEY_ID = LazyRe(r"^A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{12,}$")  # an access key id: no principal at all
 _SERVICE = LazyRe(r"^[a-z0-9][a-z0-9.-]*\.(?:amazonaws\.com(?:\.cn)?|amazon\.com|amazonaws\.com\.cn)$")
 _WEB_IDPS = ("cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com")

@@ -16,7 +16,7 @@ _REFERENCE_WORDS = ("name", "arn", "secretsmanager", "ssm", "parameter", "param"
 #: First words of a name that make it a switch (UseSessionToken, enable_secret_key).
 _FLAG_WORDS = frozenset(("use", "enable", "enabled", "disable", "require", "requires", "include", "is", "has",
                          "allow", "rotate", "should", "generate", "create", "with", "no", "skip"))
-_WORD_RE = Lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_WORD_RE = Lazy(r"[A-Z][a-z]+|[a-z]+|[A-Z]+|[0-9]+")
 #: Declared types that cannot hold a key (CloudFormation ``Number``, Terraform ``bool``/``number``).
 _NOT_TEXT = frozenset(("number", "bool", "boolean", "list<number>"))
 
