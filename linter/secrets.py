@@ -261,7 +261,8 @@ def _is_periodic(s: str, max_period: int = 20) -> bool:
     return False
 
 
-#: Words people write in place of a key (``AKIAYOURACCESSKEYIDX``, ``YourSecretAccessKeyGoesHere...``):
+#: Words people write in place of a key (``YOUR`` and ``ACCESS`` after a key ID's prefix,
+#: ``YourSecretAccessKeyGoesHere...``):
 #: one of six or more letters, or two shorter ones, in a value make it a placeholder. A random
 #: 40-character secret holds a given four-letter word (any case) about once in 30,000.
 _FILLER_LONG = ("placeholder", "replace", "changeme", "notareal", "notreal", "secret", "access",

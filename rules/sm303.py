@@ -76,7 +76,7 @@ class StudioProfileTakeover(Rule):
                                     ("CreateApp", "app", "start apps in other users' profiles and spaces, which "
                                                          "run as their execution roles")):
             for g in effective(principal, "sagemaker:" + action):
-                if service_wide(g) or not conditions_within(g.statement, ignore=_any_owner):
+                if service_wide(g) or not conditions_within(g.statement, ignore=scopes_nothing):
                     continue
                 every = covers_every(g.resources, rtype, 2)
                 if every:
@@ -125,14 +125,6 @@ class StudioProfileTakeover(Rule):
                     related=[(creates[0], "CreateStudioLifecycleConfig granted here (writes the script)")],
                     value=action + ":lcc")
                 break
-
-
-def _any_owner(c) -> bool:
-    """``"Null": {"sagemaker:OwnerUserProfileArn": "false"}``: the space has an owner, any owner;
-    an owner ARN of any profile of the domain; a resource tag of any value. It scopes nothing to the
-    caller (AWS's Studio guide matches the key to the caller's own profile with ``ArnLike``), so
-    other users' private spaces stay reachable."""
-    return scopes_nothing(c)
 
 
 RULE = StudioProfileTakeover()

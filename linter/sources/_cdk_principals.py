@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Optional
 
 from ..model import Holder
-from .cdk import (_GRANT_METHODS, _IDENTITY_METHODS, _INITIAL_POLICY, _POLICY_KEYWORDS, _STEP_POLICY, N, Reader,
+from .cdk import (_GRANT_METHODS, boundary_apply, _IDENTITY_METHODS, _INITIAL_POLICY, _POLICY_KEYWORDS, _STEP_POLICY, N, Reader,
                   _construct_name, _has_prop, _target_name, call_args, grant_options, grant_target, last_name, snake,
                   text, trust_policy_of)
 
@@ -70,6 +70,11 @@ _BOTO3_BOUNDARY = {"put_role_permissions_boundary": ("role", "RoleName"),
 
 def _head(stack: str, name: str) -> str:
     return "/".join(p for p in (stack, name) if p)
+
+
+def _policy_tail(arn) -> Optional[str]:
+    """The name at the end of a customer managed policy ARN (``...:policy/jobs``: jobs), else None."""
+    return arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":policy/" in arn else None
 
 
 def _contains(outer, inner) -> bool:
@@ -185,14 +190,12 @@ class _Model:
                 c = self.construct(pb[1], stack) if pb is not None else None
                 if c is not None:
                     self.bounds.setdefault(id(c), []).append(id(call))
-            elif low == "apply" and callee.kind == "attr" and callee.a is not None and callee.a.kind == "call" \
-                    and callee.a.a.kind == "attr" and callee.a.a.b == "of" \
-                    and last_name(callee.a.a.a) == "PermissionsBoundary" and callee.a.b:
+            elif low == "apply" and boundary_apply(call) is not None:
                 # iam.PermissionsBoundary.of(role).apply(policy): the role's boundary (of a stack or a
                 # construct scope: of every role in it, not followed)
-                target = self.construct(callee.a.b[0], stack)
-                c = self.construct(call_args(call, ("boundary_policy",))[0], stack) if call_args(
-                    call, ("boundary_policy",)) else None
+                scope, policies = boundary_apply(call)
+                target = self.construct(scope, stack)
+                c = self.construct(policies[0], stack) if policies else None
                 if c is not None and target is not None and id(target) in self.holders:
                     self.bounds.setdefault(id(c), []).append(id(target))
                 elif c is not None:
@@ -253,21 +256,13 @@ class _Model:
             return
         if low in _BOTO3_BOUNDARY:  # put_role_permissions_boundary(PermissionsBoundary=arn of a policy made here)
             kind, who = _BOTO3_BOUNDARY[low]
-            name, arn = self.r.value(kws.get(who)), self.r.value(kws.get("PermissionsBoundary"))
-            tail = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":policy/" in arn else None
+            tail = _policy_tail(self.r.value(kws.get("PermissionsBoundary")))
             ats = self.created.get(tail, []) if tail else self.response_of(kws.get("PermissionsBoundary"))
-            h = None
-            if isinstance(name, str) and name.strip():
-                h = self.boto.get((kind, name))
-                if h is None:
-                    h = self.boto[(kind, name)] = Holder(f"{self.src.path}::{kind}/{name}", f"{kind} {name}", kind,
-                                                         name if "${" not in name else None, self.src.path, call.span)
+            h = self.boto_holder(kind, self.r.value(kws.get(who)), call)
             for at in ats:
                 self.api_roles[at] = "boundary"
                 if h is not None:
-                    lst = self.by_span.setdefault(at, [])
-                    if h not in lst:
-                        lst.append(h)
+                    self.hold(at, h)
             return
         if low == "create_policy":
             name, at = self.r.value(kws.get("PolicyName")), self.mapping(kws.get("PolicyDocument"))
@@ -281,27 +276,37 @@ class _Model:
         else:
             kind, who = _BOTO3_ATTACH[low]
             what = None
-        name = self.r.value(kws.get(who))
-        if not isinstance(name, str) or not name.strip():
-            return
-        h = self.boto.get((kind, name))
+        h = self.boto_holder(kind, self.r.value(kws.get(who)), call)
         if h is None:
-            iam_name = name if "${" not in name else None
-            h = self.boto[(kind, name)] = Holder(f"{self.src.path}::{kind}/{name}", f"{kind} {name}", kind, iam_name,
-                                                 self.src.path, call.span)
+            return
         if what is not None:
             at = self.mapping(kws.get(what))
             ats = [at] if at is not None else []
         else:
             arn = self.r.value(kws.get("PolicyArn"))
-            tail = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":policy/" in arn else None
+            tail = _policy_tail(arn)
             ats = self.created.get(tail, []) if tail and ":iam::aws:policy/" not in arn else []
             if not ats:
                 ats = self.response_of(kws.get("PolicyArn"))
         for at in ats:
-            lst = self.by_span.setdefault(at, [])
-            if h not in lst:
-                lst.append(h)
+            self.hold(at, h)
+
+    def boto_holder(self, kind: str, name, call: N) -> Optional[Holder]:
+        """The principal a boto3 call names by its IAM name (``RoleName="x"``), one per name as written
+        (``"${prefix}-role"`` when built from a value not known: the same text is the same principal)."""
+        if not isinstance(name, str) or not name.strip():
+            return None
+        h = self.boto.get((kind, name))
+        if h is None:
+            h = self.boto[(kind, name)] = Holder(f"{self.src.path}::{kind}/{name}", f"{kind} {name}", kind,
+                                                 name if "${" not in name else None, self.src.path, call.span)
+        return h
+
+    def hold(self, at: tuple, h: Holder) -> None:
+        """The policy mapping at ``at`` is ``h``'s."""
+        lst = self.by_span.setdefault(at, [])
+        if h not in lst:
+            lst.append(h)
 
     def response_of(self, node: Optional[N]) -> list:
         """The policy mappings a ``create_policy`` call made whose response an ARN is read from

@@ -354,24 +354,23 @@ def _user_grants(ctx: _Ctx, blocks) -> None:
             m = _POLICY_REF.match(_ref_text(a)) if a is not None else None
             if m:
                 by_label[f"aws_iam_policy.{m.group(1)}"] = user
-    facts = ctx.src.credential_facts
+    grants = []
     for d in ctx.src.documents:
+        if d.role != "identity":
+            continue
         user = by_label.get(d.origin.label)
-        if user is not None and d.role == "identity":
-            facts().user_grants.append(UserGrant(user, document=d))
-        elif d.role == "identity":
-            # a policy of this file that another file of the module attaches to a user: the
-            # module's index links it (an aws_iam_user_policy_attachment in user.tf)
-            for h in d.principals or ():
-                if h.kind == "user":
-                    facts().user_grants.append(UserGrant(h.name, document=d))
-    if not managed:
-        return
-    facts = facts()
+        if user is not None:
+            grants.append(UserGrant(user, document=d))
+            continue
+        # a policy of this file that another file of the module attaches to a user: the module's
+        # index links it (an aws_iam_user_policy_attachment in user.tf)
+        grants.extend(UserGrant(h.name, document=d) for h in d.principals or () if h.kind == "user")
     for r in ctx.src.managed_refs:
         user = managed.get(r.origin.label)
         if user is not None:
-            facts.user_grants.append(UserGrant(user, managed=r))
+            grants.append(UserGrant(user, managed=r))
+    if grants:
+        ctx.src.credential_facts().user_grants.extend(grants)
 
 
 def _user_text(a: Any) -> str:

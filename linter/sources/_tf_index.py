@@ -31,11 +31,15 @@ from ._tf_common import (ATTACHMENT_ATTRS, POLICY_DOC, _ANY_DOC_REF, _CACHE_MAX,
 # The context the extractors of one file share; reading the module's other files
 
 
+#: ``[for`` where a tuple ``for`` expression starts.
+_FOR_EXPR = re.compile(r"\[[ \t\r\n]*for[ \t]")
+
+
 class _Ctx:
     """What the extractors of one file share."""
 
     __slots__ = ("src", "index", "doc", "_infos", "_info", "templates_done", "kind", "local_uses", "boundaries",
-                 "_locals")
+                 "_locals", "_fors")
 
     def __init__(self, src, index: LineIndex, doc: Any = None, kind: str = "terraform") -> None:
         self.src = src
@@ -48,6 +52,13 @@ class _Ctx:
         self.local_uses: dict[str, tuple] = {}  # local name -> (role, strict) of the attribute using it
         self.boundaries: frozenset = frozenset()  # aws_iam_policy names used as permissions boundaries
         self._locals: Optional[dict] = None
+        self._fors: Optional[bool] = None
+
+    def has_for_expressions(self) -> bool:
+        """Whether the file writes a ``[for ...]`` expression (looked for once)."""
+        if self._fors is None:
+            self._fors = _FOR_EXPR.search(self.src.text or "") is not None
+        return self._fors
 
     def file_locals(self) -> dict:
         """The ``locals`` of this file: name -> attribute (a name set twice: neither); read once."""

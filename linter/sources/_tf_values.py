@@ -64,7 +64,8 @@ def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], fi
         locs = ctx.file_locals()
         if locs:
             tree = _with_locals(tree, locs, 0)
-        tree = _expand_fors(tree, locs or {}, 0)
+        if ctx.has_for_expressions():
+            tree = _expand_fors(tree, locs or {}, 0)
     tree = typed_resources(tree, _typed_arn)
     if role is None:
         role = role_by_content(tree)

@@ -1234,9 +1234,9 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
         leftovers.append((call, stack))  # named by the construct that attaches it, if one does
         return
-    if low == "apply" and callee.kind == "attr" and callee.a is not None and callee.a.kind == "call" \
-            and callee.a.a.kind == "attr" and callee.a.a.b == "of" and last_name(callee.a.a.a) == "PermissionsBoundary":
-        for a in call_args(call, ("boundary_policy",)):
+    applied = boundary_apply(call)
+    if applied is not None:
+        for a in applied[1]:
             _boundary_only(r, a)  # iam.PermissionsBoundary.of(scope).apply(policy)
         return
     if callee.kind == "attr" and low in ("add_managed_policy", "attach_managed_policy"):
@@ -1559,6 +1559,16 @@ def _managed_list(r: Reader, out: _Out, props: dict, label: str) -> None:
         _managed_items(r, out, items.a if items is not None and items.kind == "list" else (), label)
     if "permissions_boundary" in props:
         _boundary_only(r, props["permissions_boundary"][1])
+
+
+def boundary_apply(call: N) -> Optional[tuple]:
+    """``(scope, [policy])`` of ``iam.PermissionsBoundary.of(scope).apply(policy)``, else None."""
+    callee = call.a
+    of = callee.a if callee.kind == "attr" and callee.b == "apply" else None
+    if of is None or of.kind != "call" or not of.b or of.a.kind != "attr" or of.a.b != "of" \
+            or last_name(of.a.a) != "PermissionsBoundary":
+        return None
+    return of.b[0], call_args(call, ("boundary_policy",))
 
 
 def _boundary_only(r: Reader, n: Optional[N]) -> None:

@@ -1188,7 +1188,7 @@ class _Template:
             parts = [(str(default), span_of(default))]
         else:  # a CommaDelimitedList: each ARN at its place when the default is written on one line
             sp = span_of(default)
-            parts, col = [], None
+            parts = []
             one_line = sp.line == sp.end_line and sp.end_col - sp.col >= len(default)
             text = str(default)
             start = 0

@@ -28,22 +28,10 @@ def parse(src):
         if not may_hold(text):
             src.text = None
         return None
-    from ..located import Span
     from .cdk import Reader
-    from .typescript_code import _Converter, _first_error, _layout, _parser
+    from .typescript_code import read
 
-    data = text.encode("utf-8")
-    root = _parser(False).parse(data).root_node
-    conv = _Converter(text, data)
-    if root.has_error:
-        bad = _first_error(root)
-        if bad is not None:
-            span = conv.span(bad)
-            what = "missing " + bad.type if bad.is_missing else "syntax error"
-            src.error("LP001", f"TypeScript/JavaScript {what}; what parses around it is still read",
-                      Span(span.line, span.col, span.line, span.col + 1))
-    src.layout = lambda: _layout(root, conv)
-    code = conv.module(root)
+    root, conv, code = read(src)
     node = _exported(root, conv, code)
     if node is None:
         return None

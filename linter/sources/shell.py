@@ -410,16 +410,28 @@ def owner_documents(src) -> bool:
     roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
 
     def readers(directory):
+        from . import run_id
+
+        run = run_id()
+        hit = _SCRIPTS.get(directory)
+        if hit is not None and run and hit[0] == run:  # read once per run: many policies share a directory
+            return hit[1]
         try:
             names = sorted(n for n in os.listdir(directory) if n.endswith((".sh", ".bash")))
         except OSError:
-            return
+            names = []
+        out = []
         for n in names:
             path = os.path.join(directory, n)
             if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
                 text, _err = read_file(path, _MAX_POLICY_FILE)
                 if text is not None and "file://" in text:
-                    yield path, text
+                    out.append((path, text))
+        if run:
+            if len(_SCRIPTS) >= 256:
+                _SCRIPTS.clear()
+            _SCRIPTS[directory] = (run, out)
+        return out
 
     def read(reader: SourceFile) -> None:
         reader.roots = roots
@@ -427,6 +439,9 @@ def owner_documents(src) -> bool:
 
     return read_by_another_file(src, readers, read, _FILE_DEPTH)
 
+
+#: directory -> (run, [(path, text)] of its scripts that name a file://), for one run.
+_SCRIPTS: dict = {}
 
 #: How far above the script's directory a ``file://`` name is looked for, and the largest file read.
 _FILE_DEPTH = 3
@@ -497,21 +512,15 @@ class _Committed:
 
 def _bound(created: dict, arn: str, holder) -> None:
     """A policy the script makes with ``create-policy`` is ``holder``'s permissions boundary."""
-    if ":policy/" not in arn:
-        return
-    for e in created.get(arn.rsplit("/", 1)[-1], []):
-        e[3] = "boundary"
-        if holder is not None:
-            e[4] = e[4] or []
-            if holder not in e[4]:
-                e[4].append(holder)
+    if ":policy/" in arn:
+        _hold(created.get(arn.rsplit("/", 1)[-1], []), "boundary", holder)
 
 
 def _hold(entries: list, role: str, holder) -> None:
     """The documents ``entries`` are ``holder``'s (a trust policy when ``role`` says so; the role
     the API gives them, for the commands of other services)."""
     for e in entries:
-        if role in ("trust", "organization", "endpoint", "session"):
+        if role in ("trust", "boundary", "organization", "endpoint", "session"):
             e[3] = role
         if holder is not None:
             e[4] = e[4] or []

@@ -45,12 +45,16 @@ def parse(src):
         if not may_hold(src.text):
             src.text = None
         return None  # else its text is scanned for credentials only
+    return read(src, src.abspath.lower().endswith((".tsx", ".jsx")))[2]
+
+
+def read(src, tsx: bool = False) -> tuple:
+    """``(root node, converter, Code)`` of a file's text: its first syntax error is LP001 (what
+    parses around it is still read), and its comments and blocks are the suppressions' layout."""
     text = src.text
     data = text.encode("utf-8")
-    tsx = src.abspath.lower().endswith((".tsx", ".jsx"))
-    tree = _parser(tsx).parse(data)
     conv = _Converter(text, data)
-    root = tree.root_node
+    root = _parser(tsx).parse(data).root_node
     if root.has_error:
         bad = _first_error(root)
         if bad is not None:
@@ -59,7 +63,7 @@ def parse(src):
             src.error("LP001", f"TypeScript/JavaScript {what}; what parses around it is still read",
                       Span(span.line, span.col, span.line, span.col + 1))
     src.layout = lambda: _layout(root, conv)
-    return conv.module(root)
+    return root, conv, conv.module(root)
 
 
 def _layout(root, conv):
