@@ -518,6 +518,15 @@ def action(prefix: str, name: str):
     return None if i is None else svc.action_at(i)
 
 
+#: Actions AWS documents in a service's guide but the Service Authorization Reference does not list
+#: (lowercase ``service:name`` -> the page that documents it). Not granted by any wildcard here (the
+#: reference's action lists are what wildcards expand to); only known to exist.
+DOCUMENTED_ELSEWHERE = {
+    # the Data Catalog resource policy statement that lets AWS RAM share catalog resources
+    "glue:shareresource": "https://docs.aws.amazon.com/lake-formation/latest/dg/cross-account-prereqs.html",
+}
+
+
 def expand(pattern: str) -> tuple:
     """Every :class:`Action` an ``Action`` element value grants, sorted by service then name.
 

@@ -24,7 +24,9 @@ class UnknownAction(Rule):
         "message names the closest real action or service. Facts come from the AWS Service Authorization "
         "Reference for every service (`linter/data/services/`, dated): AWS sometimes ships an action before "
         "the data catches up, so a brand-new action may be reported until the data is refreshed "
-        "(`scripts/update_service_data.py`). Values with a wildcard in the service name (`*:Get*`) are "
+        "(`scripts/update_service_data.py`). A few actions AWS documents only in a service's guide "
+        "(`glue:ShareResource`, in the Lake Formation guide) are known too (`linter.iam.DOCUMENTED_ELSEWHERE`). "
+        "Values with a wildcard in the service name (`*:Get*`) are "
         "IAM207's; values with a template placeholder are not judged. IAM Access Analyzer reports the same "
         "as **Error – Invalid action** and **Error – Invalid service in action**."
     )
@@ -79,7 +81,7 @@ def _problem(value):
             hint = f"; did you mean {close}:{name}?"
         return (f'"{value}": no service has the prefix "{service}" in the Service Authorization Reference of '
                 f'{iam.data_date()} (a typo, or a service AWS has retired){hint}')
-    if iam.expand(value):
+    if iam.expand(value) or value.lower() in iam.DOCUMENTED_ELSEWHERE:
         return None
     what = "matches no action of" if wildcard(name) else "is not an action of"
     close = None if wildcard(name) else iam.closest_action(service, name)

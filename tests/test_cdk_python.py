@@ -933,3 +933,52 @@ def test_arns_built_with_format_arn_in_python(lint):
     ''')
     found = lint(text, "stack.py", select=["SM303"])
     assert [(f.code, f.span.line) for f in found] == [("SM303", 9)]
+
+
+def test_statements_returned_by_helper_functions_are_the_callers(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        def training_statement(actions, resources=("*",), principals=None):
+            return iam.PolicyStatement(actions=actions, resources=list(resources), principals=principals)
+
+
+        class MlStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "Exec", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+                role.add_to_policy(training_statement(["sagemaker:CreateTrainingJob"], ["*"]))
+                role.add_to_policy(self._pass_statement())
+                role.add_to_policy(self._scoped("arn:aws:s3:::data/*"))
+
+            def _pass_statement(self):
+                return iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"])
+
+            def _scoped(self, arn, *more):
+                return iam.PolicyStatement(actions=["s3:GetObject"], resources=[arn, *more])
+    ''')
+    got = found(lint(text, "stack.py", select=["SM301", "LP002", "IAM109"]), with_label=True)
+    # the PassRole statement of the method is the role's, and completes SM301 with the function's
+    # grant; principals=None is no principal (no LP002 in an identity policy)
+    assert got == [("SM301", 17, 45, "MlStack/Exec: add_to_policy")]
+
+
+def test_a_helper_with_several_returns_or_definitions_is_not_followed(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+
+        def pick(admin):
+            if admin:
+                return iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"])
+            return iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"])
+
+
+        def build(stack):
+            role = iam.Role(stack, "Exec", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+            role.add_to_policy(pick(False))
+            role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"], resources=["*"]))
+    ''')
+    # which statement pick() gives is not known: the role is not given the PassRole grant
+    assert found(lint(text, "stack.py", select=["SM301"])) == []

@@ -586,3 +586,32 @@ def test_arns_built_with_format_arn_are_read(lint):
     # every role of the account, built by CDK; a name the caller passes is some role
     assert [(f.code, f.span.line) for f in found] == [("IAM301", 9), ("SM301", 9)]
     assert 'on "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"' in found[0].message
+
+
+def test_statements_returned_by_functions_and_methods_are_the_callers(lint):
+    text = ts('''
+        import * as cdk from 'aws-cdk-lib';
+        import * as iam from 'aws-cdk-lib/aws-iam';
+
+        function readStatement(resources: string[], principals?: iam.IPrincipal[]): iam.PolicyStatement {
+          return new iam.PolicyStatement({ actions: ['s3:GetObject'], resources, principals });
+        }
+        const passStatement = (arn = '*') => new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [arn] });
+
+        export class MlStack extends cdk.Stack {
+          constructor(scope: cdk.App, id: string) {
+            super(scope, id);
+            const role = new iam.Role(this, 'Exec', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+            role.addToPolicy(readStatement(['arn:aws:s3:::data/*']));
+            role.addToPolicy(passStatement());
+            role.addToPolicy(this.training());
+          }
+
+          private training(): iam.PolicyStatement {
+            return new iam.PolicyStatement({ actions: ['sagemaker:CreateTrainingJob'], resources: ['*'] });
+          }
+        }
+    ''')
+    got = found(lint(text, "stack.ts", select=["SM301", "LP002"]), with_label=True)
+    # an optional parameter the call leaves out is undefined: no principal in the identity policy
+    assert got == [("SM301", 7, 74, "MlStack/Exec: add_to_policy")]

@@ -119,7 +119,7 @@ class Code:
     """
 
     __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "filled", "added", "targets", "language",
-                 "loops", "roots", "grown")
+                 "loops", "roots", "grown", "returns")
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -136,6 +136,14 @@ class Code:
         self.targets: dict = {}
         self.loops: dict = {}
         self.roots: dict = {}
+        self.returns: dict = {}
+
+    def define(self, name: str, params: tuple = ()) -> list:
+        """A function or method ``name`` is defined with ``params`` (:class:`Param` s): the list its
+        returned nodes go to."""
+        fn = _Fn(params)
+        self.returns.setdefault(name, []).append(fn)
+        return fn.returns
 
     def bind(self, name: str, value: Optional[N]) -> None:
         self.bindings.setdefault(name, []).append(value)
@@ -150,6 +158,25 @@ class Code:
         base = chain_base(value)
         if base is not None:
             self.roots[id(base)] = name if name is not None else value
+
+
+class Param:
+    """A parameter of a function: its name, the node of its default (None: none written) and its
+    kind: ``pos`` (positional or keyword), ``kw`` (keyword only), ``star`` (``*args``, ``**kw``,
+    ``...rest``: not followed)."""
+
+    __slots__ = ("name", "default", "kind")
+
+    def __init__(self, name: str, default: Optional[N], kind: str) -> None:
+        self.name, self.default, self.kind = name, default, kind
+
+
+class _Fn:
+    __slots__ = ("params", "returns")
+
+    def __init__(self, params: tuple) -> None:
+        self.params = params
+        self.returns: list = []
 
 
 def chain_base(n: Optional[N]) -> Optional[N]:
@@ -282,6 +309,9 @@ class Reader:
         self.consumed: set = set()  # ids of the statement / document / mapping nodes read into a document
         self.visiting: set = set()
         self.depth = 0
+        # the parameters of the functions being followed, innermost last: name -> (node, whether the
+        # node is the caller's: read in the caller's scope) or None (not known)
+        self.params: list = []
 
     # -- names -------------------------------------------------------------
     def const(self, name: str) -> Optional[N]:
@@ -330,6 +360,18 @@ class Reader:
         """The node a name stands for (names bound once), else the node itself."""
         seen = 0
         while n is not None and n.kind == "name" and seen < 20:
+            if self.params and n.a in self.params[-1]:
+                got = self.params[-1][n.a]
+                if got is None:
+                    return n
+                if not got[1]:
+                    n, seen = got[0], seen + 1
+                    continue
+                top = self.params.pop()  # an argument: a name in it is the caller's
+                try:
+                    return self.follow(got[0])
+                finally:
+                    self.params.append(top)
             c = self.const(n.a)
             if c is None:
                 return n
@@ -414,6 +456,8 @@ class Reader:
         if k == "dict":
             return self.mapping(n)
         if k == "name":
+            if self.params and n.a in self.params[-1]:
+                return self.argument(n)
             c = self.const(n.a)
             if c is None and n.a not in self.visiting:
                 grown = self.grown_list(n)
@@ -582,7 +626,78 @@ class Reader:
             base = self.value(callee.a)
             if isinstance(base, _Stmt):
                 return self.mutate(base, n)
+        got = self.returned(n)
+        if got is not None:
+            return got
         return Unresolved(text(n), "call", n.span)
+
+    def returned(self, n: N) -> Any:
+        """What a call of a function or method of this file gives, when it is defined once and has
+        one ``return`` with a value (``self._training_statement()``, ``trainingStatement()``): its
+        value read where it is written, its parameters the call's arguments (or their defaults;
+        unknown when the call spreads a list or a mapping into them); else None."""
+        callee = n.a
+        if callee.kind == "name":
+            fname = callee.a
+        elif callee.kind == "attr" and callee.a.kind == "name" and callee.a.a in ("self", "this", "cls"):
+            fname = callee.b
+        else:
+            return None
+        defs = self.code.returns.get(fname)
+        if not defs or len(defs) != 1 or len(defs[0].returns) != 1 or defs[0].returns[0] is None:
+            return None
+        key = "()" + fname
+        if key in self.visiting:
+            return None  # a function that returns its own call
+        fn = defs[0]
+        self.visiting.add(key)
+        self.params.append(self.arguments(fn.params, n, callee.kind == "attr" and self.code.language == "python"))
+        try:
+            return self.value(fn.returns[0])
+        finally:
+            self.params.pop()
+            self.visiting.discard(key)
+
+    def arguments(self, params: tuple, call: N, method: bool) -> dict:
+        """The parameters of a function called by ``call``: name -> (node, the caller's) or None.
+        ``method``: a Python method called on ``self``/``cls``, whose first parameter is that."""
+        out: dict = {p.name: None for p in params}
+        args = list(call.b or ())
+        keywords = list(call.c or ())
+        if any(a.kind == "spread" for a in args) or any(kw is None for kw, _, _ in keywords):
+            return out  # f(*items) / f(**options): which parameter gets what is not known
+        positional = [p for p in params if p.kind == "pos"]
+        if method and positional:
+            positional = positional[1:]
+        for p in params:
+            if p.kind != "star" and p.default is not None:
+                out[p.name] = (p.default, False)
+        if self.code.language != "python":
+            for p in positional[len(args):]:  # not passed: undefined
+                if out[p.name] is None:
+                    out[p.name] = (N("null", call.span, None), False)
+        for p, a in zip(positional, args):
+            out[p.name] = (a, True)
+        for kw, _, v in keywords:
+            if kw in out and v is not None:
+                out[kw] = (v, True)
+        for p in params:
+            if p.kind == "star":
+                out[p.name] = None
+        return out
+
+    def argument(self, n: N) -> Any:
+        """The value of a parameter of the function being followed (a name node)."""
+        got = self.params[-1][n.a]
+        if got is None:
+            return Unresolved(n.a, "name", n.span)
+        if not got[1]:
+            return self.value(got[0])  # a default, written in the function
+        top = self.params.pop()  # an argument, written in the caller
+        try:
+            return self.value(got[0])
+        finally:
+            self.params.append(top)
 
     # -- statements --------------------------------------------------------
     def statement(self, n: N) -> Any:
@@ -592,6 +707,8 @@ class Reader:
             return Unresolved(text(n), "call", n.span)
         st = _Stmt(span=n.span)
         for prop, (kspan, v) in props.items():
+            if v is not None and v.kind in ("name", "null") and getattr(self.follow(v), "kind", "") == "null":
+                continue  # principals=None: not given
             key = _STATEMENT_PROPS.get(prop)
             if key is not None:
                 val = self.value(v)

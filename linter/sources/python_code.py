@@ -118,6 +118,7 @@ class _Converter:
         self.lines = None if text.isascii() else text.split("\n")
         self.all_lines = None  # the source's lines, split when a string holds a policy
         self.dict_names: dict = {}
+        self.return_to: dict = {}  # id of a return statement -> the list of its function's returned nodes
 
     # -- positions ---------------------------------------------------------
     def col(self, line: int, byte_col: int) -> int:
@@ -275,7 +276,9 @@ class _Converter:
             return [(b, s.name) for b in s.body]
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.code.bind(s.name, None)
-            self.args(s.args, stack)
+            returned = self.code.define(s.name, self.args(s.args, stack))
+            for r in _own_returns(ast, s.body):
+                self.return_to[id(r)] = returned
             for e in s.decorator_list:
                 self.expr(e, stack)
             return [(b, stack) for b in s.body]
@@ -336,6 +339,12 @@ class _Converter:
                     if obj.kind == "name" and len(call.args) == 1 and not call.keywords:
                         self.code.grow(obj.a, n.a.b, n.b[0] if n.b else None)
             return []
+        if isinstance(s, ast.Return):
+            n = self.expr(s.value, stack) if s.value is not None else None
+            returned = self.return_to.get(id(s))
+            if returned is not None:
+                returned.append(n)
+            return []
         if isinstance(s, ast.Delete):
             for t in s.targets:
                 self.bind_target(t, None)
@@ -365,11 +374,20 @@ class _Converter:
             if isinstance(name, str):
                 self.code.bind(name, None)
 
-    def args(self, a, stack: str) -> None:
+    def args(self, a, stack: str) -> tuple:
+        """Bind a function's parameters (not known in its body as a whole) and read their defaults:
+        its :class:`~linter.sources.cdk.Param` s."""
+        from .cdk import Param
+
         for arg in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
             self.code.bind(arg.arg, None)
-        for d in a.defaults + [d for d in a.kw_defaults if d is not None]:
-            self.expr(d, stack)
+        positional = a.posonlyargs + a.args
+        defaults = [None] * (len(positional) - len(a.defaults)) + [self.expr(d, stack) for d in a.defaults]
+        out = [Param(arg.arg, d, "pos") for arg, d in zip(positional, defaults)]
+        out += [Param(arg.arg, self.expr(d, stack) if d is not None else None, "kw")
+                for arg, d in zip(a.kwonlyargs, a.kw_defaults)]
+        out += [Param(x.arg, None, "star") for x in (a.vararg, a.kwarg) if x]
+        return tuple(out)
 
     # -- expressions -------------------------------------------------------
     def expr(self, e, stack: str, depth: int = 0):
@@ -498,6 +516,21 @@ _CHANGING = frozenset(("append", "extend", "insert", "update", "pop", "remove", 
 
 #: A string literal's prefix and opening quotes (group 1: the quotes, which also close it).
 _STRING_START = re.compile(r"[rRbBuUfF]{0,2}(\"\"\"|\'\'\'|\"|\')")
+
+
+def _own_returns(ast, body: list) -> list:
+    """The ``return`` statements of a function body, not those of functions and classes defined in it."""
+    out = []
+    work = list(body)
+    while work:
+        s = work.pop()
+        if isinstance(s, ast.Return):
+            out.append(s)
+        elif not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for child in ast.iter_child_nodes(s):
+                if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                    work.append(child)
+    return out
 
 
 def _dotted(t) -> str:

@@ -108,6 +108,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0
 _TRANSPARENT = ("parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
                 "type_assertion", "await_expression")
 _FUNCTIONS = ("arrow_function", "function_expression", "function", "generator_function")
+#: Definitions inside a function whose ``return`` statements are their own.
+_NESTED_SCOPES = ("function_declaration", "generator_function_declaration", "method_definition", "class",
+                  "class_declaration", "abstract_class_declaration")
 _CHANGING = frozenset(("push", "unshift", "splice", "pop", "shift", "concat", "set", "delete", "clear",
                        "add", "sort", "reverse", "fill"))
 
@@ -124,6 +127,7 @@ class _Converter:
         self.lines = None if text.isascii() else data.split(b"\n")
         self.dict_names: dict = {}
         self.work: list = []
+        self.return_to: dict = {}  # id of a return statement (or an arrow's expression body) -> its function's list
 
     # -- positions ---------------------------------------------------------
     def col(self, row: int, byte_col: int) -> int:
@@ -152,6 +156,14 @@ class _Converter:
     def visit(self, node, stack: str) -> None:
         N = self.N
         t = node.type
+        returned = self.return_to.pop(node.id, None) if self.return_to else None
+        if returned is not None:
+            if t == "return_statement":
+                child = node.named_children[0] if node.named_children else None
+                returned.append(self.expr(child, stack) if child is not None else None)
+            else:  # an arrow function's expression body
+                returned.append(self.expr(node, stack))
+            return
         if t in ("class_declaration", "class", "abstract_class_declaration"):
             name = node.child_by_field_name("name")
             body = node.child_by_field_name("body")
@@ -173,6 +185,8 @@ class _Converter:
         if t in ("variable_declarator",):
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
+            if value is not None and value.type in _FUNCTIONS and name is not None and name.type == "identifier":
+                self.define(self.text(name), value, stack)  # const trainingStatement = () => new iam.PolicyStatement(...)
             v = self.expr(value, stack) if value is not None else None
             if name is not None and name.type == "identifier":
                 ident = self.text(name)
@@ -233,6 +247,8 @@ class _Converter:
             name = node.child_by_field_name("name")
             if name is not None and t != "method_definition":
                 self.code.bind(self.text(name), None)
+            if name is not None:
+                self.define(self.text(name), node, stack)
             self.push(node.named_children, stack)
             return
         if t in ("assignment_expression", "augmented_assignment_expression"):
@@ -244,6 +260,47 @@ class _Converter:
             self.expr(node, stack)
             return
         self.push(node.named_children, stack)
+
+    def define(self, name: str, fn, stack: str) -> None:
+        """A function or method: the nodes its ``return`` statements give go to :attr:`Code.returns`
+        (an arrow function's expression body is what it returns)."""
+        returned = self.code.define(name, self.params(fn, stack))
+        body = fn.child_by_field_name("body")
+        if body is None:
+            return
+        if body.type != "statement_block":
+            self.return_to[body.id] = returned
+            return
+        work = list(body.named_children)
+        while work:
+            c = work.pop()
+            if c.type == "return_statement":
+                self.return_to[c.id] = returned
+            elif c.type not in _FUNCTIONS and c.type not in _NESTED_SCOPES:
+                work.extend(c.named_children)
+
+    def params(self, fn, stack: str) -> tuple:
+        """The :class:`~linter.sources.cdk.Param` s of a function (a destructured or rest parameter is
+        not followed)."""
+        from .cdk import Param
+
+        single = fn.child_by_field_name("parameter")  # x => ...
+        if single is not None:
+            return (Param(self.text(single), None, "pos"),) if single.type == "identifier" else ()
+        plist = fn.child_by_field_name("parameters")
+        out = []
+        for p in plist.named_children if plist is not None else ():
+            if p.type not in ("required_parameter", "optional_parameter"):
+                continue
+            pattern = p.child_by_field_name("pattern")
+            default = p.child_by_field_name("value")
+            if pattern is None:
+                continue
+            if pattern.type != "identifier":
+                out.append(Param(self.text(pattern), None, "star"))  # {a, b}, ...rest
+                continue
+            out.append(Param(self.text(pattern), self.expr(default, stack) if default is not None else None, "pos"))
+        return tuple(out)
 
     def bind_pattern(self, node) -> None:
         if node is None:
