@@ -182,8 +182,17 @@ def map_unresolved(node: Any, fn: Any, depth: int = 0, max_depth: int = 200) -> 
         new = {k: map_unresolved(v, fn, depth + 1, max_depth) for k, v in node.items()}
         return node if all(new[k] is v for k, v in node.items()) else copy_dict(node, new)
     if isinstance(node, LList):
-        items = [map_unresolved(v, fn, depth + 1, max_depth) for v in node]
-        return node if all(a is b for a, b in zip(items, node)) else LList(items, span=node.span)
+        items = []
+        changed = False
+        for v in node:
+            new = map_unresolved(v, fn, depth + 1, max_depth)
+            if new is not v:
+                changed = True
+                if isinstance(new, list) and isinstance(v, Unresolved) and v.kind == "spread":
+                    items.extend(new)  # concat(local.read, local.write): the local's elements
+                    continue
+            items.append(new)
+        return LList(items, span=node.span) if changed else node
     return node
 
 

@@ -1371,3 +1371,35 @@ resource "aws_organizations_policy_attachment" "a" {
     found = lint(text, "main.tf", select=["LP001"])
     assert [(f.code, f.span.line, f.span.col) for f in found] == [("LP001", 3, 17)]
     assert "a quoted string cannot run over several lines" in found[0].message
+
+
+def test_concat_and_flatten_of_locals_give_their_elements(lint):
+    text = """\
+locals {
+  read  = ["s3:GetObject"]
+  ml    = ["sagemaker:*"]
+  all   = concat(local.ml, var.extra)
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = concat(local.read, local.ml)
+    resources = ["arn:aws:s3:::data/*"]
+  }
+  statement {
+    actions   = flatten([local.read, ["iam:PassRole"]])
+    resources = ["*"]
+  }
+  statement {
+    actions   = local.all
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = data.aws_iam_policy_document.d.json
+}
+"""
+    found = lint(text, "main.tf", select=["LP002", "SM101", "IAM301"])
+    # no list nested in a list (LP002): each local's elements, at the local (one finding for the two
+    # statements that take local.ml); var.extra stays unknown
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM101", 3, 12), ("IAM301", 12, 39)]

@@ -928,17 +928,39 @@ class _Evaluator:
                 args = [a for a in c.children if a.type == "expression"]
         if name == "format":
             return self._format(node, args, depth)
-        if name == "concat":
-            # concat(["a"], var.more): the literal elements, and the unknown rest as unresolved elements
+        if name in ("concat", "setunion"):
+            # concat(["a"], var.more): the literal elements, and each unknown list as an element of kind
+            # "spread" (a local of the file is spliced in when it is known: linter.located.map_unresolved)
             out = LList(span=pos.node_span(node))
             for a in args:
                 v = self.eval(a, depth + 1)
                 if isinstance(v, list):
                     out.extend(v)
                 elif isinstance(v, Unresolved):
-                    out.append(v)
+                    out.append(_spread(v))
                 else:
                     return None
+            return out
+        if name in ("flatten", "distinct", "compact") and len(args) == 1:
+            # flatten([local.base, ["s3:GetObject"]]): the elements of the lists in it; distinct and
+            # compact keep what is there (a duplicate or an empty string changes no grant)
+            v = self.eval(args[0], depth + 1)
+            if isinstance(v, Unresolved):
+                return v
+            if not isinstance(v, list):
+                return None
+            out = LList(span=pos.node_span(node))
+            work = list(reversed(v))
+            while work:
+                x = work.pop()
+                if name == "flatten" and isinstance(x, list):
+                    work.extend(reversed(x))
+                elif name == "flatten" and isinstance(x, Unresolved):
+                    out.append(_spread(x))
+                elif name == "compact" and isinstance(x, LStr) and x == "":
+                    continue
+                else:
+                    out.append(x)
             return out
         if len(args) == 1:  # tolist, toset, tomap, sensitive...: the value itself
             return self.eval(args[0], depth + 1)
@@ -1042,7 +1064,16 @@ class _Evaluator:
 
 #: Calls evaluated from literal arguments (anything else is Unresolved). These keep the
 #: value (``tolist(["a"])`` is ``["a"]``) or build it from its parts with placeholders.
-_KNOWN_CALLS = frozenset(("format", "concat", "tolist", "toset", "tomap", "sensitive", "nonsensitive"))
+_KNOWN_CALLS = frozenset(("format", "concat", "setunion", "flatten", "distinct", "compact", "tolist", "toset", "tomap",
+                          "sensitive", "nonsensitive"))
+
+
+def _spread(v: Unresolved) -> Unresolved:
+    """An unknown list given to ``concat`` / ``flatten``: an element that stands for its elements (a
+    ``[for ...]`` expression stays one: it is expanded later, into the list it is in)."""
+    if type(v) is not Unresolved:
+        return v
+    return Unresolved(v.text, "spread", v.span, v.service, v.rtype)
 
 _FORMAT_VERB = re.compile(r"%%|%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]")
 
