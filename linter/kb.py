@@ -1126,11 +1126,12 @@ def _arn_segments(value: str):
 @functools.lru_cache(maxsize=4096)
 def arn_covers_all(resource: str) -> bool:
     """True for ``"*"`` and for ARNs that match every SageMaker resource of every type in
-    every account: the service ``sagemaker`` or a wildcard matching it, the account empty or
-    only ``*``, and a resource part of only ``*`` and ``/`` (``arn:aws:sagemaker:*:*:*``,
+    every account: the service ``sagemaker`` or a wildcard matching it, the account only ``*``,
+    and a resource part of only ``*`` and ``/`` (``arn:aws:sagemaker:*:*:*``,
     ``arn:aws:sagemaker:*:*:*/*``, ``arn:*:sagemaker:*:*:*``, ``arn:aws:*:*:*:*``). The
     partition and Region do not narrow (a placeholder there is fine); an account, a
-    placeholder in the account or the resource part, or a resource type do."""
+    placeholder in the account or the resource part, or a resource type do, and an empty
+    account matches no SageMaker resource at all (``arn:aws:sagemaker:*::*``: IAM109)."""
     if _all_stars(resource):
         return True
     parts = _arn_segments(resource)
@@ -1139,7 +1140,7 @@ def arn_covers_all(resource: str) -> bool:
     service, account, res = parts[2], parts[4], parts[5]
     if "${" in service or not pattern_matches(service, "sagemaker"):
         return False
-    return account.strip("*") == "" and "*" in res and res.strip("*/") == ""
+    return account != "" and account.strip("*") == "" and "*" in res and res.strip("*/") == ""
 
 
 _ROLE_PREFIXES = tuple("role/"[:k] for k in range(6))
@@ -1159,6 +1160,8 @@ def role_arn_unscoped(resource: str) -> bool:
         return False
     if region.strip("*") != "":  # role ARNs have an empty region
         return False
+    if parts[4] == "":
+        return False  # arn:aws:iam:::role/*: no account, so no role (IAM109)
     if "${" in res or not res.endswith("*"):
         return False
     head = res.rstrip("*")

@@ -32,8 +32,11 @@ class InvalidResourceArn(Rule):
         "endpoint/x` lacks the Region. The formats come from the Service Authorization Reference for every "
         "service (`linter/data/services/`). Not reported: values with a template placeholder where the field "
         "would be (`${AWS::Region}` is a Region, `!GetAtt` an ARN), an account or Region that is a word someone "
-        "fills in (`ACCOUNT_ID`), a missing account (AWS-owned resources such as public SSM parameters have "
-        "none), a QuickSight user ARN without a Region (a form the QuickSight User Guide documents), "
+        "fills in (`ACCOUNT_ID`), a missing account except in ARNs of services whose resources always belong "
+        "to an account (`arn:aws:iam:::role/x` and `arn:aws:ecr:us-east-1::repository/x` match nothing; "
+        "AWS-owned resources of other services, such as public SSM parameters and AMIs, have none; IAM Access "
+        "Analyzer has no check for it, so this goes further than it), an ARN whose Region is a word "
+        "someone fills in (`arn:aws:ecr:region::repository/my-repo`, as the SageMaker guide writes them), a QuickSight user ARN without a Region (a form the QuickSight User Guide documents), "
         "SageMaker ARNs of statements SM203 already reports, and resource parts of a form the "
         "reference does not list (it does not list every ARN a service accepts, such as CloudFormation "
         "transforms): only a slip in the name of a known type (`endpointconfig` for `endpoint-config`, "
@@ -158,7 +161,19 @@ def _match(value, svc, region, account, res, complete):
         return None
     if account not in ("",) and account.strip("*") != "" and all(f[2][4] == "" for f in reg_ok):
         return f'"{value}" has an account ("{account}"), but {svc} ARNs of this kind have none, so it matches nothing'
+    if account == "" and svc in _OWNED_BY_AN_ACCOUNT and all(f[2][4] != "" for f in reg_ok) \
+            and not (literal(region) and region and not region_shaped(region)):  # arn:aws:ecr:region::...: a guide's fill-in
+        return f'"{value}" has no account, but {svc} ARNs of this kind have one, so it matches nothing'
     return None  # a missing account (AWS-owned resources have none) or a fixed value: not judged
+
+
+#: Services whose resources always belong to an account (AWS's own included: an AWS managed policy is
+#: ``arn:aws:iam::aws:policy/...``): a Resource ARN of theirs without one matches nothing. Others are
+#: not judged, as AWS-owned resources of some services have an empty account (public AMIs, snapshots
+#: and SSM parameters).
+_OWNED_BY_AN_ACCOUNT = frozenset(("iam", "sts", "sagemaker", "ecr", "logs", "kms", "lambda", "secretsmanager",
+                                  "sqs", "sns", "dynamodb", "states", "glue", "athena", "kinesis", "firehose",
+                                  "codebuild", "codecommit", "codepipeline", "elasticfilesystem", "ecs", "batch"))
 
 
 #: IAM paths written where the resource type belongs (role/service-role/x is the role ARN).

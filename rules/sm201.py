@@ -19,10 +19,11 @@ class SageMakerResourceWildcard(Rule):
         "in every account the policy reaches, including other teams' models and endpoints. Actions that "
         "support no resource type (such as `sagemaker:ListModels` or `sagemaker:Search`) can only be "
         "granted on `*` and are never reported. An ARN counts as `*` when it matches every SageMaker "
-        "resource of every account: a wildcard or empty account and a resource part of only `*` and `/` "
+        "resource of every account: a wildcard account and a resource part of only `*` and `/` "
         "(`arn:aws:sagemaker:*:*:*`, `arn:*:sagemaker:*:*:*/*`). A type-wide ARN "
         "(`arn:aws:sagemaker:*:*:endpoint/*`) or one that names the account "
-        "(`arn:aws:sagemaker:*:${AWS::AccountId}:*`) is a deliberate scope and is not reported. The message "
+        "(`arn:aws:sagemaker:*:${AWS::AccountId}:*`) is a deliberate scope and is not reported; one with an "
+        "empty account (`arn:aws:sagemaker:*::*`) matches no SageMaker resource (SM203 says so). The message "
         "names the ARN formats the affected actions accept: the riskiest action's own, then those most of them take. Errors when a "
         "Write or Permissions-management action is affected, otherwise a warning."
     )

@@ -63,8 +63,9 @@ class SageMakerResourceMismatch(Rule):
                     (" ..." if len(typed) > 3 else "")
                 names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
                 for v in st.resource.values:
-                    yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker '
-                                          f'actions ({acts}; types: {names}), so the Deny refuses nothing for them')
+                    yield self.finding(v, _no_account(v.value, acts, "the Deny refuses nothing for them") or
+                                       f'"{v.value}" matches no resource type of the statement\'s SageMaker '
+                                       f'actions ({acts}; types: {names}), so the Deny refuses nothing for them')
                 continue
             acts = ", ".join(a.full for a in sorted(typed, key=lambda a: a.name)[:3]) + (" ..." if len(typed) > 3 else "")
             if not formats:
@@ -75,8 +76,19 @@ class SageMakerResourceMismatch(Rule):
                 continue
             names = ", ".join(sorted(formats)[:6]) + (" ..." if len(formats) > 6 else "")
             for v in st.resource.values:
-                yield self.finding(v, f'"{v.value}" matches no resource type of the statement\'s SageMaker actions '
-                                      f'({acts}; types: {names}), so the grant does nothing for them')
+                yield self.finding(v, _no_account(v.value, acts, "the grant does nothing for them") or
+                                   f'"{v.value}" matches no resource type of the statement\'s SageMaker actions '
+                                   f'({acts}; types: {names}), so the grant does nothing for them')
+
+
+def _no_account(value: str, acts: str, outcome: str) -> str:
+    """The message for a SageMaker ARN written without an account (``arn:aws:sagemaker:us-east-1::endpoint/x``):
+    the type may be right; the empty account is why it matches nothing. "" otherwise."""
+    parts = kb.arn_segments(value) if value[:4].lower() == "arn:" else None
+    if parts is None or parts[4] != "" or "${" in parts[2] or not kb.pattern_matches(parts[2], "sagemaker"):
+        return ""
+    return (f'"{value}" has no account, but SageMaker ARNs have one, so it matches no resource of the statement\'s '
+            f'SageMaker actions ({acts}) and {outcome}')
 
 
 def mismatch(st):

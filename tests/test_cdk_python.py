@@ -982,3 +982,32 @@ def test_a_helper_with_several_returns_or_definitions_is_not_followed(lint):
     ''')
     # which statement pick() gives is not known: the role is not given the PassRole grant
     assert found(lint(text, "stack.py", select=["SM301"])) == []
+
+
+def test_policy_files_the_code_loads_are_the_roles(lint, tmp_path):
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "pass.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}')
+    (tmp_path / "policies" / "train.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [\n'
+        '  {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}')
+    text = py('''
+        import json
+        import os
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class MlStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                with open("policies/pass.json") as f:
+                    pass_doc = json.load(f)
+                train = json.loads(open(os.path.join(os.path.dirname(__file__), "..", "policies", "train.json")).read())
+                role = iam.Role(self, "Exec", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+                                inline_policies={"pass": iam.PolicyDocument.from_json(pass_doc)})
+                role.attach_inline_policy(iam.Policy(self, "Train", document=iam.PolicyDocument.from_json(train)))
+    ''')
+    found = lint(text, "stacks/ml.py", select=["SM301", "IAM301"])
+    assert [(f.code, f.file, f.span.line, f.span.col) for f in found] == [
+        ("IAM301", "policies/pass.json", 1, 71), ("SM301", "policies/pass.json", 1, 71)]
+    assert [(r.file, r.span.line) for r in found[1].related] == [("policies/train.json", 2)]

@@ -615,3 +615,51 @@ def test_statements_returned_by_functions_and_methods_are_the_callers(lint):
     got = found(lint(text, "stack.ts", select=["SM301", "LP002"]), with_label=True)
     # an optional parameter the call leaves out is undefined: no principal in the identity policy
     assert got == [("SM301", 7, 74, "MlStack/Exec: add_to_policy")]
+
+
+PASS_JSON = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "iam:PassRole",
+      "Resource": "arn:aws:iam::${accountId}:role/*"
+    }
+  ]
+}
+"""
+TRAIN_JSON = """{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]
+}
+"""
+
+
+def test_policy_files_the_code_reads_are_the_roles(lint, tmp_path):
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "pass.json").write_text(PASS_JSON)
+    (tmp_path / "policies" / "train.json").write_text(TRAIN_JSON)
+    text = ts('''
+        import * as cdk from 'aws-cdk-lib';
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import * as fs from 'fs';
+        import * as path from 'path';
+        import passDoc from '../policies/pass.json';
+
+        export class MlStack extends cdk.Stack {
+          constructor(scope: cdk.App, id: string) {
+            super(scope, id);
+            const hydrated = JSON.parse(JSON.stringify(passDoc).replaceAll('${accountId}', this.account));
+            const train = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'policies', 'train.json'), 'utf8'));
+            new iam.Role(this, 'Exec', {
+              assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+              inlinePolicies: { pass: iam.PolicyDocument.fromJson(hydrated), train: iam.PolicyDocument.fromJson(train) },
+            });
+          }
+        }
+    ''')
+    found = lint(text, "lib/stack.ts", select=["SM301"])
+    # the role's two documents are the files', at their own positions, read together
+    assert [(f.code, f.file, f.span.line, f.span.col, f.label) for f in found] == [
+        ("SM301", "policies/pass.json", 6, 17, "MlStack/Exec: inline_policies.pass")]
+    assert [(r.file, r.span.line) for r in found[0].related] == [("policies/train.json", 3)]

@@ -274,8 +274,8 @@ def allow(action, resource):
 
 
 @pytest.mark.parametrize("resource,covers_all", [
-    ("arn:aws:sagemaker:*::*", True),  # an empty account field: every account the policy applies to
-    ("arn:aws:sagemaker:us-east-1::*", True),
+    ("arn:aws:sagemaker:*::*", False),  # an empty account field: no SageMaker resource (SM203)
+    ("arn:aws:sagemaker:us-east-1::*", False),
     ("arn:aws:sagemaker:*:*:*", True),
     ("arn:aws:sagemaker:*:*:*/*", True),
     ("arn:aws:sagemaker:*:111122223333:*", False),
@@ -308,7 +308,7 @@ def test_not_resource_with_an_empty_resource_part_leaves_nothing_out(lint, resou
 
 
 @pytest.mark.parametrize("resource,code", [
-    ("arn:aws:sagemaker:*::*", "SM201"),  # an empty account counts as every account
+    ("arn:aws:sagemaker:*::*", "SM203"),  # an empty account matches no SageMaker resource
     ("arn:aws:sagemaker:*:*:*", "SM201"),
     ("arn:aws:sagemaker:*:*:*-team-a", None),  # names resources: a deliberate scope
     ("arn:aws:sagemaker:*:*:training-job/*-team-a", None),

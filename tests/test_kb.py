@@ -356,7 +356,7 @@ def test_resource_types_matching():
     ("arn:aws:sagemaker:${AWS::Region}:*:*", True),
     ("arn:aws:sagemaker:*:*:*/*", True),
     ("arn:aws:sagemaker:*:*:*/**", True),
-    ("arn:aws:sagemaker:*::*", True),
+    ("arn:aws:sagemaker:*::*", False),  # no account: no SageMaker resource
     ("arn:aws:sagemaker:*:*:", False),
     ("arn:aws:sagemaker:*:*:*-team-a", False),
     ("arn:aws:sagemaker:*:*:endpoint/*", False),

@@ -273,6 +273,34 @@ def test_iam109_arn_problems(lint):
     assert "role/service-role/ml" in msgs["arn:aws:iam::111122223333:service-role/ml"]
 
 
+def test_iam109_missing_account_where_every_resource_has_one(lint):
+    resources = [
+        "arn:aws:iam:::role/sagemaker-exec",  # no role
+        "arn:aws:ecr:us-east-1::repository/images",  # no repository
+        "arn:aws:logs:${region}::log-group:/aws/sagemaker/*",  # a placeholder Region: still no account
+        "arn:aws:ecr:region::repository/my-repo",  # a guide's fill-in word for the Region: not judged
+        "arn:aws:ssm:us-east-1::parameter/aws/service/x",  # AWS's public parameters have none
+    ]
+    text = policy(allow("ecr:BatchGetImage", resources))
+    found = lint(text, select=["IAM109"])
+    assert [(f.span.line, f.span.col) for f in found] == [pos(text, f'"{r}"') for r in resources[:3]]
+    assert all("has no account, but" in f.message and "so it matches nothing" in f.message for f in found)
+
+
+def test_a_role_arn_without_an_account_passes_no_role(lint):
+    text = policy(allow(["iam:PassRole", "sagemaker:CreateTrainingJob"], "arn:aws:iam:::role/*"))
+    assert [f.code for f in lint(text, select=["IAM109", "IAM301", "SM301"])] == ["IAM109"]
+
+
+def test_sm203_says_when_a_sagemaker_arn_has_no_account(lint):
+    text = policy(allow("sagemaker:InvokeEndpoint", "arn:aws:sagemaker:us-east-1::endpoint/churn"))
+    (f,) = lint(text, select=["IAM109", "SM203", "SM201"])
+    assert (f.code, f.span.line, f.span.col) == ("SM203",) + pos(text, '"arn:aws:sagemaker:us-east-1::endpoint/churn"')
+    assert f.message.startswith('"arn:aws:sagemaker:us-east-1::endpoint/churn" has no account, but SageMaker ARNs '
+                                'have one, so it matches no resource of the statement\'s SageMaker actions '
+                                '(sagemaker:InvokeEndpoint)')
+
+
 def test_iam109_leaves_sm203_statements_to_sm203(lint):
     text = policy(allow("sagemaker:CreateTrainingJob", "arn:aws:sagemaker::111122223333:training-job/x"))
     found = lint(text, select=["IAM109", "SM203"])

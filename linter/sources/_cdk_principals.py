@@ -396,7 +396,7 @@ class _Model:
 
     def assign(self, docs: list) -> None:
         for doc in docs:
-            sp = doc.span
+            sp = doc.span if doc.origin.file == self.src.path else None  # a policy file's: its own positions
             held = self.by_span.get((sp.line, sp.col)) if self.by_span and sp is not None else None
             api = self.api_roles.get((sp.line, sp.col)) if self.api_roles and sp is not None else None
             if api is not None:  # the role the API that receives the document gives it

@@ -304,8 +304,11 @@ class _Principals:
 
 
 class Reader:
-    def __init__(self, code: Code) -> None:
+    def __init__(self, code: Code, src=None) -> None:
         self.code = code
+        self.src = src  # the file read: policy files it names are found from its directory
+        self.json_of: dict = {}  # id of a tree or statement read from a policy file -> that file's path
+        self.json_read: dict = {}  # relative name -> the tree read (None: not found or not a policy)
         self.consumed: set = set()  # ids of the statement / document / mapping nodes read into a document
         self.visiting: set = set()
         self.depth = 0
@@ -486,6 +489,9 @@ class Reader:
             return self.concat(n)
         if k == "call":
             return self.call(n)
+        if k == "jsonfile":
+            tree = self.json_file(n.a)
+            return tree if tree is not None else Unresolved(text(n), "file", n.span)
         return Unresolved(text(n), "code", n.span)
 
     def format_arn(self, n: N) -> Any:
@@ -607,6 +613,15 @@ class Reader:
             return v
         if low == "dumps" and owner == "json" or name == "stringify" and owner == "JSON":
             return self.value(self.arg(n, 0))
+        if (low in ("loads", "load") and owner == "json") or (name == "parse" and owner == "JSON"):
+            got = self.parsed(self.arg(n, 0))
+            if got is not None:
+                return got
+        if name == "require" and callee.kind == "name":
+            path = self.path_of(self.arg(n, 0))
+            tree = self.json_file(path) if path else None
+            if tree is not None:
+                return tree
         if low == "format_arn" or (low == "format" and owner == "Arn"):
             return self.format_arn(n)
         if name == "concat" and callee.kind == "attr":
@@ -698,6 +713,118 @@ class Reader:
             return self.value(got[0])
         finally:
             self.params.append(top)
+
+    # -- policy files the code reads -----------------------------------------
+    def parsed(self, n: Optional[N]) -> Any:
+        """What ``JSON.parse`` / ``json.loads`` / ``json.load`` of ``n`` gives, when ``n`` is the text of
+        a policy file of the tree (``readFileSync(path)``, ``open(path).read()``, ``Path(path).read_text()``,
+        a file opened by ``with open(path) as f``) or of a value (``JSON.stringify(doc)``), with
+        ``.replace(...)`` calls on it (placeholders the code fills: they stay placeholders); else None."""
+        for _ in range(20):
+            n = self.follow(n)
+            if n is None or n.kind != "call":
+                return None
+            callee = n.a
+            low = snake(last_name(callee))
+            if callee.kind == "attr" and low in ("replace", "replace_all"):
+                n = callee.a  # JSON.stringify(doc).replaceAll("${region}", region)
+                continue
+            owner = last_name(callee.a) if callee.kind == "attr" else ""
+            if (low == "dumps" and owner == "json") or (low == "stringify" and owner == "JSON"):
+                return self.value(self.arg(n, 0))
+            if callee.kind == "attr" and low in ("read", "read_text", "read_bytes"):
+                n = callee.a  # open(path).read(), Path(path).read_text()
+                continue
+            if low in ("read_file_sync", "open", "path"):
+                path = self.path_of(self.arg(n, 0))
+                return self.json_file(path) if path else None
+            return None
+        return None
+
+    def path_of(self, n: Optional[N]) -> str:
+        """The relative path a path expression names (``"policies/x.json"``, ``path.join(__dirname,
+        "..", "x.json")``, ``os.path.join(os.path.dirname(__file__), "x.json")``, a template
+        ``${__dirname}/x.json``), the module's own directory left out; "" when not known."""
+        n = self.follow(n)
+        if n is None:
+            return ""
+        if n.kind == "str":
+            return n.a
+        if n.kind == "tmpl":
+            parts = list(n.a)
+            if parts and not isinstance(parts[0], str) and _module_dir(parts[0]):
+                parts = parts[1:]  # `${__dirname}/policy.json`
+                if parts and isinstance(parts[0], str):
+                    parts[0] = parts[0].lstrip("/")
+            return "".join(parts) if all(isinstance(p, str) for p in parts) else ""
+        if n.kind == "call" and snake(last_name(n.a)) in ("join", "resolve", "path") and n.b:
+            pieces = []
+            for i, a in enumerate(n.b):
+                if i == 0 and _module_dir(a):
+                    continue
+                got = self.path_of(a)
+                if not got:
+                    return ""
+                pieces.append(got)
+            return "/".join(pieces)
+        return ""
+
+    def json_file(self, name: str) -> Any:
+        """The located tree of the policy file ``name`` (relative to the file read or to a directory
+        above it, up to :data:`_JSON_DEPTH`: where ``cdk`` runs), inside the tree being linted; its
+        trees and statements are remembered in :attr:`json_of`. None when not found or not a JSON object."""
+        import os
+        import posixpath
+
+        if name in self.json_read:
+            return self.json_read[name]
+        self.json_read[name] = None
+        src = self.src
+        rel = name
+        while rel.startswith("./"):
+            rel = rel[2:]
+        if src is None or not getattr(src, "abspath", None) or not rel.lower().endswith(".json") \
+                or "\x00" in rel or "$" in rel or os.path.isabs(rel) or rel.startswith("~"):
+            return None
+        from .. import safety
+        from ..located import ParseError
+        from ..parsers.json_loc import parse_json
+        from .base import read_file
+
+        roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
+        here = os.path.dirname(os.path.abspath(src.abspath))
+        directory = here
+        for _ in range(_JSON_DEPTH):
+            if not safety.inside(os.path.realpath(directory), roots):
+                return None
+            path = os.path.normpath(os.path.join(directory, rel))
+            if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                return None
+            directory = parent
+        else:
+            return None
+        text, _err = read_file(path, _MAX_JSON_FILE)
+        if text is None:
+            return None
+        try:
+            tree = parse_json(text)
+        except (ParseError, RecursionError):
+            return None  # linted on its own, it is LP001 there
+        if not isinstance(tree, LDict):
+            return None
+        shown = posixpath.normpath(posixpath.join(posixpath.dirname(src.path),
+                                                  os.path.relpath(path, here).replace(os.sep, "/")))
+        src.referenced_texts.append(text)  # its credentials are masked in every finding
+        self.json_of[id(tree)] = shown
+        sts = tree.get("Statement")
+        for st in (sts if isinstance(sts, list) else [sts]):
+            if isinstance(st, LDict):
+                self.json_of[id(st)] = shown
+        self.json_read[name] = tree
+        return tree
 
     # -- statements --------------------------------------------------------
     def statement(self, n: N) -> Any:
@@ -990,6 +1117,30 @@ _PRINCIPAL_ADDERS = {"add_principals": "principals", "add_service_principal": "S
                      "add_federated_principal": "FederatedPrincipal"}
 
 
+#: How many directories, from the file's own, a policy file the code reads is looked for in (a path
+#: relative to the module, or to the app's directory where ``cdk`` runs), and the largest one read.
+_JSON_DEPTH = 4
+_MAX_JSON_FILE = 1024 * 1024
+
+
+def _module_dir(n: Optional[N], depth: int = 0) -> bool:
+    """Whether a node is the directory of the module (``__dirname``, ``os.path.dirname(__file__)``,
+    ``Path(__file__).parent``, ``path.dirname(fileURLToPath(import.meta.url))``...)."""
+    if n is None or depth > 6:
+        return False
+    if n.kind == "name":
+        return n.a in ("__dirname", "__file__")
+    if n.kind == "attr":
+        return n.b in ("parent", "url", "dirname") and _module_dir(n.a, depth + 1)
+    if n.kind == "call":
+        low = snake(last_name(n.a))
+        if low in ("dirname", "abspath", "realpath", "resolve", "path", "file_url_to_path") and n.b:
+            return _module_dir(n.b[0], depth + 1)
+        if n.a.kind == "attr" and low in ("resolve", "absolute"):
+            return _module_dir(n.a.a, depth + 1)
+    return False
+
+
 def _add_principal(pr: LDict, kind: str, val: Any, span: Span) -> None:
     if kind == "*":
         pr["AWS"] = val if "AWS" not in pr else pr["AWS"]
@@ -1061,6 +1212,7 @@ class _Out:
         self.kind = kind
         self.labels: dict = {}
         self.grouped: dict = {}  # (label, role) -> (doc LDict, first span)
+        self.json_of: dict = {}  # see Reader.json_of
 
     def origin(self, label: str) -> Origin:
         n = self.labels.get(label, 0)
@@ -1073,11 +1225,44 @@ class _Out:
         for st in (tree["Statement"] if isinstance(tree["Statement"], list) else ()):
             if isinstance(st, _Stmt):
                 _complete(st)
+        files = self.json_of
+        if files and (id(tree) in files or any(id(st) in files for st in _items(tree["Statement"]))):
+            for file, part in _by_file(tree, files):
+                r = role or role_by_content(part)
+                origin = self.origin(label)
+                if file:
+                    origin = Origin(file=file, kind=origin.kind, label=origin.label, path=origin.path)
+                self.src.documents.append(build_document(part, origin, r))
+            return
         role = role or role_by_content(tree)
         self.src.documents.append(build_document(tree, self.origin(label), role))
 
     def ref(self, value: LStr, label: str) -> None:
         self.src.managed_refs.append(ManagedPolicyRef.of(Val(str(value), value.span, (label,)), self.origin(label)))
+
+
+def _items(sts: Any) -> list:
+    return sts if isinstance(sts, list) else [sts]
+
+
+def _by_file(tree: LDict, files: dict) -> list:
+    """A document some of whose statements were read from policy files (``PolicyDocument.from_json``
+    of a committed JSON, then ``add_statements`` in the code): one document per file, each at its own
+    positions, ``[(file or "" for the code's own, tree)]``."""
+    groups: dict = {}
+    for st in _items(tree["Statement"]):
+        groups.setdefault(files.get(id(st), ""), []).append(st)
+    out = []
+    for file, sts in groups.items():
+        if file and id(tree) in files and len(groups) == 1:
+            out.append((file, tree))  # the file's document as written
+            continue
+        span = getattr(sts[0], "span", None) or tree.span
+        part = LDict({"Statement": LList(sts, span=span)}, span=span)
+        if "Version" in tree and (files.get(id(tree), "") == file):
+            part["Version"] = tree["Version"]
+        out.append((file, part))
+    return out
 
 
 def _complete(st: LDict) -> None:
@@ -1154,8 +1339,9 @@ def extract(src, code: Code, kind: str) -> Reader:
     """Fill ``src`` with the policies of a program file; returns the reader of its values (for
     :mod:`linter.sources._cdk_credentials`). Statement spans reach suppressions through the
     documents."""
-    r = Reader(code)
+    r = Reader(code, src)
     out = _Out(src, code, kind)
+    out.json_of = r.json_of
     leftovers: list = []
     for call, stack in code.calls:
         _guard(src, call, _container, r, out, call, stack, leftovers)

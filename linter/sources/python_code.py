@@ -312,9 +312,11 @@ class _Converter:
             return [(b, stack) for b in s.body + s.orelse]
         if isinstance(s, (ast.With, ast.AsyncWith)):
             for item in s.items:
-                self.expr(item.context_expr, stack)
+                n = self.expr(item.context_expr, stack)
                 if item.optional_vars is not None:
-                    self.bind_target(item.optional_vars, None)
+                    # with open("policy.json") as f: json.load(f) reads the file
+                    opened = n is not None and n.kind == "call" and n.a.kind == "name" and n.a.a == "open"
+                    self.bind_target(item.optional_vars, n if opened else None)
             return [(b, stack) for b in s.body]
         if isinstance(s, (ast.Import, ast.ImportFrom)):
             for a in s.names:

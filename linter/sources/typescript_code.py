@@ -239,9 +239,16 @@ class _Converter:
                     self.push([c], stack)
             return
         if t in ("import_statement",):
+            source = node.child_by_field_name("source")
+            path = self.string(source) if source is not None and source.type == "string" else ""
             for c in _walk(node):
                 if c.type == "identifier":
-                    self.code.bind(self.text(c), None)
+                    default = c.parent is not None and c.parent.type in ("import_clause", "namespace_import")
+                    if default and path.lower().endswith(".json"):
+                        # import policy from "../policies/x.json": the file's content (read where the module is)
+                        self.code.bind(self.text(c), N("jsonfile", self.span(source), path, "module"))
+                    else:
+                        self.code.bind(self.text(c), None)
             return
         if t in ("function_declaration", "generator_function_declaration", "method_definition"):
             name = node.child_by_field_name("name")
