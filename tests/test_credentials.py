@@ -946,6 +946,9 @@ key = iam.create_access_key(UserName="deployer")["AccessKey"]
     assert [(f.code, f.span.line) for f in found] == [("KEY407", 5), ("KEY407", 7), ("KEY404", 8)]
     assert found[2].message.startswith("user deployer: create_access_key creates a long-term access key for an IAM "
                                        "user: its secret is in the call's output")
+    # a script that only makes the key is read for it too
+    alone = 'import boto3\n\niam = boto3.client("iam")\nkey = iam.create_access_key(UserName="ci-bot")\n'
+    assert [(f.code, f.span.line, f.span.col) for f in lint(alone, "make_key.py", select=KEYS)] == [("KEY404", 4, 7)]
     # another library's create_access_key makes no IAM key
     other = ("from minio import MinioAdmin\nadmin = MinioAdmin('x')\nadmin.create_access_key(UserName='a')\n"
              "bucket_policy = {\"Statement\": []}\n")
