@@ -57,6 +57,10 @@ class Result(Record):
 # Discovery
 
 
+#: Files of a directory of installed packages that are their code (its policy files are still read).
+_INSTALLED_CODE = (".py", ".pyi", ".js", ".mjs", ".cjs", ".ts", ".sh")
+
+
 def _is_venv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
@@ -122,10 +126,15 @@ def _walk(top: str, opts: Options, roots: tuple = ()) -> Iterator[tuple[str, str
         except OSError:
             continue
         subdirs = []
+        # packages installed into the tree (pip install -t layer/python: a Lambda layer, a vendored
+        # library) are others' code: their directories and modules are not walked
+        installed = any(e.name.endswith(".dist-info") for e in entries)
         for e in entries:
             try:
+                if installed and e.name.endswith(_INSTALLED_CODE):
+                    continue
                 if e.is_dir(follow_symlinks=False):
-                    if e.name in SKIP_DIRS or _is_venv(e.path) or (narrow and not e.name.startswith(narrow[1])):
+                    if installed or e.name in SKIP_DIRS or _is_venv(e.path) or (narrow and not e.name.startswith(narrow[1])):
                         continue
                     subdirs.append((e.path, os.path.join(real_d, e.name), narrow or NARROW_DIRS.get(e.name)))
                 else:

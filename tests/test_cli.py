@@ -174,9 +174,17 @@ def test_discovery_skips_vendored_dirs(repo):
     (repo / "venv" / "pyvenv.cfg").write_text("")
     (repo / "nested").mkdir()
     (repo / "nested" / "x.json").write_text(BAD)
-    r = run("--select", "SM", ".", cwd=repo)
+    # a directory of installed packages (pip install -t layer/python): their code is not walked, a
+    # policy file beside them is read
+    layer = repo / "layer" / "python"
+    (layer / "somecli-1.0.dist-info").mkdir(parents=True)
+    (layer / "somecli").mkdir()
+    (layer / "somecli" / "p.json").write_text(BAD)
+    (layer / "six.py").write_text('import boto3\nboto3.client("iam").create_access_key(UserName="x")\n')
+    (layer / "policy.json").write_text(BAD)
+    r = run("--select", "SM,KEY", ".", cwd=repo)
     files = {line.split(":")[0] for line in r.stdout.splitlines()[:-1]}
-    assert files == {"bad.json", "nested/x.json"}
+    assert files == {"bad.json", "nested/x.json", "layer/python/policy.json"}
 
 
 def test_extensionless_cli_output_is_read(repo):
