@@ -14,7 +14,8 @@ class InvalidPolicy(Rule):
                'than letters and digits or used twice in a policy IAM stores, duplicate keys (in a statement, a '
                '`Condition` block or an operator\'s block, in every format), a `Resource` or `NotPrincipal` in a '
                'role trust policy, or a JSON file meant as a policy that IAM does not read as one (a list of '
-               'documents, `"statement"` in lower case).')
+               'documents, `"statement"` in lower case; a list of statements only is a fragment a program adds to a '
+               'policy, and its statements are linted as such).')
     rationale = (
         'IAM rejects some of these at deploy time; others it accepts with a meaning nobody intended (with '
         'duplicate keys, only the last one counts; a file IAM cannot read as a policy is not linted at all until '

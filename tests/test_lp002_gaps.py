@@ -45,6 +45,14 @@ def test_lp002_files_meant_as_policies_that_iam_does_not_read(lint):
     assert (f.span.line, f.span.col) == pos(text, '"statement"') and "write 'Statement'" in f.message
     # JSON that is no policy stays quiet
     assert lint('[{"name": "x"}]', name="package.json", select=["LP002", "LP001"]) == []
+
+
+def test_a_file_of_statements_only_is_linted_as_statements(lint):
+    # a fragment a program adds to a policy: no LP002, its statements checked where they are
+    text = ('[\n  {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},\n'
+            '  {"Effect": "Allow", "Principal": {"Service": "${service}"}, "Action": "kms:Decrypt", "Resource": "*"}\n]\n')
+    found = lint(text, name="statements.json", select=["LP002", "SM101"])
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM101", 2, 33)]
     assert lint('{"compilerOptions": {"statement": 1}}', name="tsconfig.json", select=["LP002"]) == []
 
 

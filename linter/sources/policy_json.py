@@ -58,7 +58,13 @@ def recover(src, err: ParseError):
 
 
 def _shape(tree: Any) -> Optional[str]:
-    """Which shape a JSON document is: ``policy``, an AWS CLI output, or None."""
+    """Which shape a JSON document is: ``policy``, ``statements`` (a list of statements only, a
+    fragment code joins into a policy), an AWS CLI output, or None."""
+    if isinstance(tree, list):
+        if tree and all(isinstance(t, dict) and "Effect" in t and ("Action" in t or "NotAction" in t)
+                        and "Statement" not in t for t in tree):
+            return "statements"
+        return None
     if not isinstance(tree, dict):
         return None
     if "Statement" in tree and (isinstance(tree["Statement"], (dict, list))
@@ -117,6 +123,18 @@ def extract(src, tree: Any) -> None:
             from . import shell
 
             shell.owner_documents(src)  # a policy a nearby script gives a role with file://
+        return
+    if shape == "statements":
+        # statements a program reads and adds to a policy (a key policy's, a role's): linted as the
+        # statements of a document of the role they suggest, which the program decides
+        src.kind = "policy-json"
+        from ..located import LDict
+
+        doc = LDict({"Statement": tree}, span=tree.span)
+        doc.key_spans = {"Statement": tree.span}
+        role = role_by_content(doc)
+        named = role_by_name(src.path)
+        _add(src, doc, (), "statements", named if role == "identity" and named != "endpoint" else role)
         return
     src.kind = "aws-cli"
     if shape == "policy-version":
