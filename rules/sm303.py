@@ -32,7 +32,9 @@ class StudioProfileTakeover(Rule):
         "profile signs its holder into that profile's Studio, with no `iam:PassRole` needed: granted on "
         "`user-profile/<domain>/*` or `\"*\"`, one user can open every colleague's Studio and act as their "
         "roles (HackTricks' SageMaker privilege escalation page; PMapper has no such edge). `CreateApp` on "
-        "another profile's or a shared space's apps starts code there. AWS's Studio permission guide scopes "
+        "another profile's or a shared space's apps starts code there (with a lifecycle configuration or an "
+        "image the caller picks); an app type that runs only AWS's application (`Canvas`, `TensorBoard`, "
+        "`DetailedProfiler`: `app/*/*/Canvas/*`) takes no lifecycle configuration and is not counted. AWS's Studio permission guide scopes "
         "both to the caller's own profile (`user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}`) "
         "or uses the `sagemaker:OwnerUserProfileArn` condition; a `sagemaker:ResourceTag/...` condition "
         "matched to a principal tag does it too.\n\n"
@@ -79,6 +81,11 @@ class StudioProfileTakeover(Rule):
                 if service_wide(g) or not conditions_within(g.statement, ignore=scopes_nothing):
                     continue
                 every = covers_every(g.resources, rtype, 2)
+                if every and action == "CreateApp":
+                    # apps of a type that runs only AWS's own application (Canvas, TensorBoard, the
+                    # profiler) take no lifecycle configuration and run no code the caller chooses
+                    every = next((r for r in g.resources if covers_every([r], rtype, 2) and not _runs_no_code(r)),
+                                 None)
                 if every:
                     yield self.principal_finding(
                         principal, g, f'{name} may {what} ({action} on "{every}"); scope it to the caller\'s own '
@@ -125,6 +132,21 @@ class StudioProfileTakeover(Rule):
                     related=[(creates[0], "CreateStudioLifecycleConfig granted here (writes the script)")],
                     value=action + ":lcc")
                 break
+
+
+#: Studio app types that run an application of AWS's, with no lifecycle configuration: the AppType
+#: values of the CreateApp API whose apps run no code the caller chooses.
+_NO_CODE_APPS = frozenset(("canvas", "tensorboard", "detailedprofiler"))
+
+
+def _runs_no_code(resource: str) -> bool:
+    """Whether an app ARN pattern names only apps of one type that runs no code of the caller's
+    (``app/*/*/Canvas/*``)."""
+    parts = kb.arn_segments(resource) if resource[:4].lower() == "arn:" else None
+    if parts is None:
+        return False
+    pieces = parts[5].split("/")
+    return len(pieces) >= 4 and pieces[0] == "app" and pieces[3].lower() in _NO_CODE_APPS
 
 
 RULE = StudioProfileTakeover()

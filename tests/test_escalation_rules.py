@@ -139,6 +139,19 @@ def test_sm303_create_app_on_every_app(lint):
     assert codes_at(lint(text, select=["SM303"]), "SM303") == [("SM303",) + pos(text, '"sagemaker:CreateApp"')]
 
 
+@pytest.mark.parametrize("resource,reported", [
+    ("arn:aws:sagemaker:*:*:app/*/*/Canvas/*", False),  # AWS's application, no lifecycle configuration
+    ("arn:aws:sagemaker:*:*:app/*/*/TensorBoard/*", False),
+    ("arn:aws:sagemaker:*:*:app/*/*/JupyterLab/*", True),
+    ("arn:aws:sagemaker:*:*:app/*/*/*/*", True),
+])
+def test_sm303_create_app_of_a_type_that_runs_no_code_of_the_callers(lint, resource, reported):
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateApp",
+                   "Resource": ["arn:aws:sagemaker:*:*:app/*/*/Canvas/*", resource]})
+    want = [("SM303",) + pos(text, '"sagemaker:CreateApp"')] if reported else []
+    assert codes_at(lint(text, select=["SM303"]), "SM303") == want
+
+
 def test_sm303_update_profile_with_passrole(lint):
     own = "arn:aws:sagemaker:*:*:user-profile/${sagemaker:DomainId}/${sagemaker:UserProfileName}"
     text = policy({"Effect": "Allow", "Action": "sagemaker:UpdateUserProfile", "Resource": own},
