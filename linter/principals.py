@@ -29,7 +29,8 @@ from .record import Record
 class Grant(Record):
     """An Allow statement of a principal that grants an action: where (``at``: the ``Action``
     value, or the ``NotAction`` key that does not exclude it), and the statement's resource
-    values (None when it has ``NotResource`` or a value we cannot read)."""
+    values that can be read (None when it has ``NotResource`` or none can be read; see
+    :func:`partly_read` for a list of both)."""
     __slots__ = ("doc", "statement", "action", "at", "resources")
     doc: PolicyDocument
     statement: Statement
@@ -221,12 +222,25 @@ def _resources(st: Statement) -> Optional[list]:
     elif "resources" in memo:
         return memo["resources"]
     vals = None
+    partial = False
     if st.resource is not None:
         vals = [v.value for v in st.resource.values]
-        if not vals or any(not isinstance(v, str) for v in vals):
-            vals = None
+        read = [v for v in vals if isinstance(v, str)]
+        # a list with values we cannot read keeps those it can: a grant is at least as wide as its
+        # widest item (["*", !Ref Extra] is "*"), which is what the rules ask of it
+        partial = len(read) < len(vals)
+        vals = read or None
     memo["resources"] = vals
+    memo["resources_partial"] = partial
     return vals
+
+
+def partly_read(st: Statement) -> bool:
+    """Whether the statement's ``Resource`` holds values we cannot read beside the ones in its grants'
+    :attr:`Grant.resources` (they name more than those)."""
+    if st.memo is None or "resources_partial" not in st.memo:
+        _resources(st)
+    return st.memo["resources_partial"]
 
 
 def _deny_covers(st: Statement, g: Grant) -> bool:
@@ -251,7 +265,7 @@ def _deny_covers(st: Statement, g: Grant) -> bool:
     if any(not isinstance(v.value, str) or v.value.strip("*") == "" for v in vals):
         return True
     denied = {v.value for v in vals}
-    return g.resources is not None and all(r in denied for r in g.resources)
+    return g.resources is not None and not partly_read(g.statement) and all(r in denied for r in g.resources)
 
 
 def group(documents: Iterable[PolicyDocument]) -> list:
@@ -302,8 +316,9 @@ def effective(p: Principal, action: str) -> list:
     statement on a bucket ARN grants no training job): read ones that can name one, a value we
     cannot read that may be one (a ``!Ref``, ``var.arn``: anything but another service's ARN), or a
     ``NotResource`` that leaves some of them out of its list. Only read resources are in
-    ``Grant.resources`` (None otherwise: rules that need every resource of a type, such as every
-    notebook, do not count such a grant; rules about what a grant lets the principal do at all do)."""
+    ``Grant.resources`` (None when none is read: rules that need every resource of a type, such as
+    every notebook, do not count such a grant; rules about what a grant lets the principal do at all
+    do; beside values that cannot be read, the read ones: ``["*", !Ref Extra]`` covers everything)."""
     key = "effective:" + action.lower()
     hit = p.memo.get(key)
     if hit is not None:
@@ -311,7 +326,7 @@ def effective(p: Principal, action: str) -> list:
     name = action.split(":", 1)[-1].lower()
     out = [g for g in p.grants(action)
            if not g.statement.condition_unresolved and (
-               _reaches(tuple(g.resources), name) if g.resources is not None
+               _reaches(tuple(g.resources), name) if g.resources is not None and not partly_read(g.statement)
                # NotResource: every resource but the listed ones, unless they cover the action's types;
                # a value we cannot read: what its format knows of it
                else (g.statement.not_resource is not None or g.statement.resource is not None)

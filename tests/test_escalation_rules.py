@@ -570,3 +570,27 @@ def test_sm305_an_inverted_deny_guardrail(lint, condition, reported):
         assert [f.code for f in found] == (["SM305"] if reported else [])
         if reported:
             assert "it blocks the safe setting and lets" in found[0].message
+
+
+def test_a_resource_list_is_as_wide_as_its_widest_item(lint):
+    # a value that cannot be read beside "*" does not make the grant scoped: SM301 and SM307 see "*"
+    text = """\
+Parameters:
+  ExtraRoleArn: {Type: String}
+Resources:
+  JobRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: train
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: [sagemaker:CreateTrainingJob, sagemaker:CreateEndpointConfig], Resource: "*"}
+              - Effect: Allow
+                Action: [iam:PassRole, sagemaker:UpdateEndpoint]
+                Resource: ["*", !Ref ExtraRoleArn]
+"""
+    found = lint(text, "template.yaml", select=["SM301", "SM307"])
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM301", 15, 26), ("SM307", 15, 40)]

@@ -238,11 +238,14 @@ def _read_bytes(path: str, size: int, max_size: int) -> bytes:
         want = size + 1
         got = 0
         while True:
-            chunk = os.read(fd, want - got)
+            asked = want - got
+            chunk = os.read(fd, asked)
             if not chunk:
                 break
             chunks.append(chunk)
             got += len(chunk)
+            if len(chunk) < asked and got == size:
+                break  # all the stat said, and short of what was asked: the end of a regular file
             if got >= want:
                 if want > max_size:
                     break
