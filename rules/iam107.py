@@ -59,7 +59,8 @@ class InvalidConditionValue(Rule):
         "`iam:PassedToService` `sagemaker` (for `sagemaker.amazonaws.com`) never matches, `aws:SourceVpce` "
         "`vpce-123` never matches. In an `Allow` the grant silently does nothing; in a `Deny` with a negated "
         "operator the guardrail denies every request, and with a positive one it denies nothing. Values that "
-        "hold a template placeholder or a policy variable, and wildcard patterns of `...Like` operators, are "
+        "hold a template placeholder or a policy variable, a word someone fills in (`REGION`, `vpce-xxxxxxxx`, "
+        "the Region of `sagemaker.<region>.amazonaws.com`), and wildcard patterns of `...Like` operators, are "
         "not judged. IAM Access Analyzer reports the same as **General Warning – Type mismatch Boolean / date "
         "/ IP range / number / string**, **Error – Invalid condition multiple Boolean**, **Error – Invalid vpc "
         "format**, **Error – Invalid vpce format**, **Error – Invalid service principal format** and **Error – "
@@ -176,6 +177,12 @@ def _shaped(op, key, val):
         return None
     if check in (region_shaped, _VPC.match, _VPCE.match) and looks_like_placeholder_word(val):
         return None  # REGION, vpce-xxxxxxxx: a template someone fills in
+    if key.lower() == "kms:viaservice":
+        parts = val.split(".")
+        region = parts[1] if len(parts) >= 4 and parts[0] else ""
+        if region and (fill_in(region) or looks_like_placeholder_word(region)) and \
+                _VIA_SERVICE.match(".".join(parts[:1] + ["us-east-1"] + parts[2:])):
+            return None  # sagemaker.<region>.amazonaws.com, sagemaker.REGION.amazonaws.com: a Region to fill in
     return "{val} is not " + what + ": the condition on \"{key}\" never matches it"
 
 

@@ -207,6 +207,7 @@ def test_iam107_several_booleans(lint):
     {"StringLike": {"aws:SourceVpce": "vpce-*", "iam:PassedToService": "*.amazonaws.com"}},
     {"StringEquals": {"iam:PassedToService": ["sagemaker.amazonaws.com", "ec2.amazonaws.com.cn"]}},
     {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com", "aws:RequestedRegion": ["us-east-1", "REGION"]}},
+    {"StringEquals": {"kms:ViaService": ["sagemaker.<region>.amazonaws.com", "sagemaker.REGION.amazonaws.com"]}},
     {"StringEquals": {"aws:SourceVpce": "${aws:SourceVpce}"}},
 ])
 def test_iam107_quiet(lint, cond):
