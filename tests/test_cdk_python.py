@@ -1011,3 +1011,24 @@ def test_policy_files_the_code_loads_are_the_roles(lint, tmp_path):
     assert [(f.code, f.file, f.span.line, f.span.col) for f in found] == [
         ("IAM301", "policies/pass.json", 1, 71), ("SM301", "policies/pass.json", 1, 71)]
     assert [(r.file, r.span.line) for r in found[1].related] == [("policies/train.json", 2)]
+
+
+def test_a_boto3_policy_returned_by_a_helper_is_the_roles(lint):
+    text = py('''
+        import json
+        import boto3
+
+        iam = boto3.client("iam")
+
+
+        def pass_any_role_policy():
+            return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}
+
+
+        TRAIN = {"Version": "2012-10-17",
+                 "Statement": [{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"}]}
+        iam.put_role_policy(RoleName="trainer", PolicyName="pass", PolicyDocument=json.dumps(pass_any_role_policy()))
+        iam.put_role_policy(RoleName="trainer", PolicyName="train", PolicyDocument=json.dumps(TRAIN))
+    ''')
+    found = lint(text, "setup_roles.py", select=["SM301"])
+    assert [(f.code, f.span.line, f.span.col, f.label) for f in found] == [("SM301", 8, 82, "role trainer (policy document)")]

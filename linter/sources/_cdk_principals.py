@@ -324,10 +324,13 @@ class _Model:
         """Where the policy mapping an argument gives starts: the mapping, a name bound to it, or
         ``json.dumps`` / ``JSON.stringify`` of one."""
         n = self.latest(node)
-        for _ in range(3):  # json.dumps(json.loads("...")): the mapping inside
+        for _ in range(4):  # json.dumps(json.loads("...")): the mapping inside; a helper's returned one
             if n is not None and n.kind == "call" and last_name(n.a) in ("dumps", "stringify", "loads", "parse") \
                     and n.b:
                 n = self.latest(n.b[0])
+            elif n is not None and n.kind == "call":
+                fn = self.r.function_of(n)
+                n = self.latest(fn.returns[0]) if fn is not None else n
         if n is None or n.kind != "dict":
             return None
         return (n.span.line, n.span.col)

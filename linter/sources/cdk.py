@@ -651,6 +651,24 @@ class Reader:
         one ``return`` with a value (``self._training_statement()``, ``trainingStatement()``): its
         value read where it is written, its parameters the call's arguments (or their defaults;
         unknown when the call spreads a list or a mapping into them); else None."""
+        fn = self.function_of(n)
+        if fn is None:
+            return None
+        callee = n.a
+        key = "()" + (callee.a if callee.kind == "name" else callee.b)
+        if key in self.visiting:
+            return None  # a function that returns its own call
+        self.visiting.add(key)
+        self.params.append(self.arguments(fn.params, n, callee.kind == "attr" and self.code.language == "python"))
+        try:
+            return self.value(fn.returns[0])
+        finally:
+            self.params.pop()
+            self.visiting.discard(key)
+
+    def function_of(self, n: N) -> Optional["_Fn"]:
+        """The function or method of this file a call calls, when it is defined once with one ``return``
+        of a value (see :meth:`returned`), else None."""
         callee = n.a
         if callee.kind == "name":
             fname = callee.a
@@ -661,17 +679,7 @@ class Reader:
         defs = self.code.returns.get(fname)
         if not defs or len(defs) != 1 or len(defs[0].returns) != 1 or defs[0].returns[0] is None:
             return None
-        key = "()" + fname
-        if key in self.visiting:
-            return None  # a function that returns its own call
-        fn = defs[0]
-        self.visiting.add(key)
-        self.params.append(self.arguments(fn.params, n, callee.kind == "attr" and self.code.language == "python"))
-        try:
-            return self.value(fn.returns[0])
-        finally:
-            self.params.pop()
-            self.visiting.discard(key)
+        return defs[0]
 
     def arguments(self, params: tuple, call: N, method: bool) -> dict:
         """The parameters of a function called by ``call``: name -> (node, the caller's) or None.
