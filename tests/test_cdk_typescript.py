@@ -663,3 +663,34 @@ def test_policy_files_the_code_reads_are_the_roles(lint, tmp_path):
     assert [(f.code, f.file, f.span.line, f.span.col, f.label) for f in found] == [
         ("SM301", "policies/pass.json", 6, 17, "MlStack/Exec: inline_policies.pass")]
     assert [(r.file, r.span.line) for r in found[0].related] == [("policies/train.json", 3)]
+
+
+def test_the_role_a_construct_class_makes_is_its_members(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import { Construct } from 'constructs';
+
+        class Trainer extends Construct {
+          public readonly role: iam.Role;
+          constructor(scope: Construct, id: string) {
+            super(scope, id);
+            this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+            this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sagemaker:CreateTrainingJob'], resources: ['*'] }));
+          }
+        }
+
+        export class MlStack extends Construct {
+          constructor(scope: Construct, id: string) {
+            super(scope, id);
+            const trainer = new Trainer(this, 'Trainer');
+            trainer.role.addToPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] }));
+          }
+        }
+    ''')
+    found = lint(text, "lib/stack.ts", select=["SM301"])
+    assert [(f.code, f.span.line, f.span.col, f.label) for f in found] == [
+        ("SM301", 17, 66, "Trainer/Role (MlStack/trainer.role: add_to_policy)")]
+    # two instances are two roles: what one is given is not the other's
+    two = text.replace("const trainer = new Trainer(this, 'Trainer');",
+                       "const trainer = new Trainer(this, 'Trainer'); new Trainer(this, 'Other');")
+    assert lint(two, "lib/stack.ts", select=["SM301"]) == []

@@ -85,6 +85,7 @@ def _contains(outer, inner) -> bool:
 class _Model:
     def __init__(self, src, code) -> None:
         self.src = src
+        self.instances: Optional[dict] = None  # class name -> how many calls make one (see member)
         self.r = Reader(code)
         self.code = code
         self.stack_of = {id(c): s for c, s in code.calls}
@@ -116,10 +117,36 @@ class _Model:
         elif node.kind == "name":
             node = self.r.follow(node) if self.r.const(node.a) is not None else self.in_class(node.a, stack)
         elif node.kind == "attr":
+            member = self.member(node)
+            if member is not None:
+                return member
             node = self.code.targets.get(text(node))
         if node is None or node.kind != "call" or id(node) not in self.calls:
             return None
         return node if self.stack_of[id(node)] == stack else None
+
+    def member(self, node: N) -> Optional[N]:
+        """The construct a member of an instance of a construct class of this file is (``trainer.role``,
+        ``trainer`` bound to ``new Trainer(...)`` whose constructor sets ``this.role = new iam.Role(...)``),
+        when the file makes one instance of that class (more would be as many roles)."""
+        if node.a.kind != "name" or node.a.a in ("this", "self"):
+            return None
+        inst = self.r.follow(node.a)
+        if inst is None or inst.kind != "call":
+            return None
+        cls = last_name(inst.a)
+        if self.instances is None:
+            self.instances = {}
+            for call, _stack in self.code.calls:
+                n = last_name(call.a)
+                self.instances[n] = self.instances.get(n, 0) + 1
+        if self.instances.get(cls) != 1:
+            return None
+        for me in ("this.", "self."):
+            got = self.code.members.get((cls, me + node.b))
+            if got is not None and got.kind == "call" and id(got) in self.calls:
+                return got
+        return None
 
     def in_class(self, name: str, stack: str) -> Optional[N]:
         """The call a name bound in several classes is bound to in class ``stack`` (``role = iam.Role(...)``

@@ -115,11 +115,15 @@ class Code:
     ``targets``: construct variables (plain or ``self.x``/``this.x``) -> the call bound to them;
     ``loops``: loop variable -> the node it iterates over (``for arn in [...]``); ``roots``:
     ``id`` of a ``PolicyStatement`` call -> what to read for it when no construct takes it (the
-    name it is bound to, so that its builder calls count, or the end of a builder chain).
+    name it is bound to, so that its builder calls count, or the end of a builder chain);
+    ``returns``: function or method name -> one :class:`_Fn` per definition (its parameters and the
+    nodes its ``return`` statements give: a helper that builds a statement, ``def
+    training_statement(): return iam.PolicyStatement(...)``); ``members``: ``(class, "this.role")``
+    -> the call the class assigns to that member (``this.role = new iam.Role(...)``).
     """
 
     __slots__ = ("calls", "dicts", "bindings", "mutations", "changed", "filled", "added", "targets", "language",
-                 "loops", "roots", "grown", "returns")
+                 "loops", "roots", "grown", "returns", "members")
 
     def __init__(self, language: str) -> None:
         self.language = language
@@ -137,6 +141,8 @@ class Code:
         self.loops: dict = {}
         self.roots: dict = {}
         self.returns: dict = {}
+        # (class, "this.role" / "self.role") -> the call a class assigns to that member
+        self.members: dict = {}
 
     def define(self, name: str, params: tuple = ()) -> list:
         """A function or method ``name`` is defined with ``params`` (:class:`Param` s): the list its

@@ -240,6 +240,8 @@ class _Converter:
             dotted = _dotted(t)
             if dotted and value is not None and value.kind == "call":
                 self.code.targets[dotted] = value
+                if dotted.startswith("self.") and self.stack:
+                    self.code.members[(self.stack, dotted)] = value
             self.expr(t.value, "")
         elif isinstance(t, (ast.Tuple, ast.List)):
             for e in t.elts:

@@ -336,6 +336,8 @@ class _Converter:
             dotted = _dotted(self, left)
             if dotted and v is not None and v.kind == "call":
                 self.code.targets[dotted] = v
+                if dotted.startswith("this.") and stack:
+                    self.code.members[(stack, dotted)] = v
             self.code.root(v)
             obj = left.child_by_field_name("object")
             if obj is not None and obj.type == "identifier":
