@@ -1032,3 +1032,21 @@ def test_a_boto3_policy_returned_by_a_helper_is_the_roles(lint):
     ''')
     found = lint(text, "setup_roles.py", select=["SM301"])
     assert [(f.code, f.span.line, f.span.col, f.label) for f in found] == [("SM301", 8, 82, "role trainer (policy document)")]
+
+
+def test_statements_added_in_a_for_loop_are_each_the_roles(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class MlStack(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                role = iam.Role(self, "Exec", assumed_by=iam.ServicePrincipal("states.amazonaws.com"))
+                for s in [iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"], resources=["*"]),
+                          iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"])]:
+                    role.add_to_policy(s)
+    ''')
+    found = lint(text, "stack.py", select=["SM301"])
+    assert [(f.code, f.span.line, f.span.col, f.label) for f in found] == [
+        ("SM301", 9, 48, "MlStack/Exec: add_to_policy")]

@@ -694,3 +694,30 @@ def test_the_role_a_construct_class_makes_is_its_members(lint):
     two = text.replace("const trainer = new Trainer(this, 'Trainer');",
                        "const trainer = new Trainer(this, 'Trainer'); new Trainer(this, 'Other');")
     assert lint(two, "lib/stack.ts", select=["SM301"]) == []
+
+
+def test_statements_added_in_a_loop_are_each_the_roles(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import { Construct } from 'constructs';
+
+        export class A extends Construct {
+          constructor(scope: Construct, id: string) {
+            super(scope, id);
+            const train = new iam.PolicyStatement({ actions: ['sagemaker:CreateTrainingJob'], resources: ['*'] });
+            const pass = new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] });
+            const r1 = new iam.Role(this, 'ForOf', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+            for (const s of [train, pass]) {
+              r1.addToPolicy(s);
+            }
+            const r2 = new iam.Role(this, 'ForEach', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+            [train, pass].forEach((s) => r2.addToPolicy(s));
+            const r3 = new iam.Role(this, 'Read', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+            [train].forEach(s => r3.addToPolicy(s));
+          }
+        }
+    ''')
+    found = lint(text, "lib/a.ts", select=["SM301"])
+    # a variable reused by two loops is each loop's own; the third role is given no PassRole
+    assert sorted((f.code, f.span.line, f.label) for f in found) == [
+        ("SM301", 8, "A/ForEach: add_to_policy"), ("SM301", 8, "A/ForOf: add_to_policy")]

@@ -113,7 +113,8 @@ class Code:
     (``policy["Statement"][0]["Resource"] = arn``: ``("Statement", 0, "Resource")``; None for a path
     with a key not known), which the mapping as written does not hold when it is used;
     ``targets``: construct variables (plain or ``self.x``/``this.x``) -> the call bound to them;
-    ``loops``: loop variable -> the node it iterates over (``for arn in [...]``); ``roots``:
+    ``loops``: loop variable -> ``[(span of the loop, the node it iterates over)]`` (``for arn in
+    [...]``, ``items.forEach((s) => ...)``); ``roots``:
     ``id`` of a ``PolicyStatement`` call -> what to read for it when no construct takes it (the
     name it is bound to, so that its builder calls count, or the end of a builder chain);
     ``returns``: function or method name -> one :class:`_Fn` per definition (its parameters and the
@@ -150,6 +151,10 @@ class Code:
         fn = _Fn(params)
         self.returns.setdefault(name, []).append(fn)
         return fn.returns
+
+    def loop(self, name: str, span: Span, over: Optional[N]) -> None:
+        """``name`` takes each item of ``over`` in the loop (or ``forEach`` function) written at ``span``."""
+        self.loops.setdefault(name, []).append((span, over))
 
     def bind(self, name: str, value: Optional[N]) -> None:
         self.bindings.setdefault(name, []).append(value)
@@ -391,8 +396,14 @@ class Reader:
         """The values a node takes: one, or each item of the known list a loop variable bound
         only by that loop goes over (``for arn in [...]: attach_role_policy(PolicyArn=arn)``)."""
         if n is not None and n.kind == "name" and n.a in self.code.loops and n.a not in self.code.changed:
-            if len(self.code.bindings.get(n.a, ())) == 1:
-                items = self.value(self.code.loops[n.a])
+            # the innermost loop of that variable the name is written in (a name reused by two loops is
+            # each loop's own there)
+            sp = n.span
+            inside = [(ls, over) for ls, over in self.code.loops[n.a]
+                      if (ls.line, ls.col) <= (sp.line, sp.col) and (sp.end_line, sp.end_col) <= (ls.end_line, ls.end_col)]
+            if inside:
+                over = max(inside, key=lambda x: (x[0].line, x[0].col))[1]
+                items = self.value(over)
                 return list(items) if isinstance(items, LList) else [Unresolved(n.a, "name", n.span)]
         return [self.value(n)]
 
@@ -1093,7 +1104,7 @@ class Reader:
                 v = self.value(a.a)
                 items = list(v) if isinstance(v, list) else [Unresolved(text(a.a), "spread", a.span)]
             else:
-                items = [self.value(a)]
+                items = self.each(a)  # for (const s of [train, pass]) role.addToPolicy(s): each of them
             out.extend(v for v in items if isinstance(v, (LDict, Unresolved)))
         return out
 

@@ -310,7 +310,7 @@ class _Converter:
             self.bind_target(s.target, None)
             it = self.expr(s.iter, stack)
             if isinstance(s.target, ast.Name):
-                self.code.loops[s.target.id] = it
+                self.code.loop(s.target.id, self.span(s), it)
             return [(b, stack) for b in s.body + s.orelse]
         if isinstance(s, (ast.With, ast.AsyncWith)):
             for item in s.items:

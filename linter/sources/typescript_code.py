@@ -225,7 +225,7 @@ class _Converter:
             if left is not None:
                 if left.type == "identifier":
                     self.code.bind(self.text(left), None)
-                    self.code.loops[self.text(left)] = it
+                    self.code.loop(self.text(left), self.span(node), it)
                 else:
                     self.bind_pattern(left)
             body = node.child_by_field_name("body")
@@ -308,6 +308,25 @@ class _Converter:
                 continue
             out.append(Param(self.text(pattern), self.expr(default, stack) if default is not None else None, "pos"))
         return tuple(out)
+
+    def for_each(self, items, args_node) -> None:
+        """``items.forEach((s) => role.addToPolicy(s))``: the function's parameter takes each item, as a
+        ``for (const s of items)`` loop variable does."""
+        fn = args_node.named_children[0] if args_node.named_children else None
+        if fn is None or fn.type not in ("arrow_function", "function_expression", "function"):
+            return
+        single = fn.child_by_field_name("parameter")
+        if single is not None:
+            if single.type == "identifier":
+                self.code.bind(self.text(single), None)  # x => ...: bound here (no parameter node visits it)
+                self.code.loop(self.text(single), self.span(fn), items)
+            return
+        plist = fn.child_by_field_name("parameters")
+        params = [p for p in plist.named_children if p.type in ("required_parameter", "optional_parameter")] \
+            if plist is not None else []
+        pattern = params[0].child_by_field_name("pattern") if params else None
+        if pattern is not None and pattern.type == "identifier":
+            self.code.loop(self.text(pattern), self.span(fn), items)  # (s): bound when the parameter is visited
 
     def bind_pattern(self, node) -> None:
         if node is None:
@@ -406,6 +425,8 @@ class _Converter:
                 callee = N("other", span, "tagged template")
             n = N("call", span, callee, args, [])
             self.code.calls.append((n, stack))
+            if callee.kind == "attr" and callee.b == "forEach" and args_node is not None:
+                self.for_each(callee.a, args_node)
             if base is not None:
                 self.code.targets["this"] = n  # this.addToPolicy(...) in the subclass: this construct
             return n
