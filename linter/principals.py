@@ -493,6 +493,18 @@ def scopes_nothing(c) -> bool:
     return False
 
 
+def if_exists_note(g: Grant) -> str:
+    """For a message about a PassRole grant counted as passing any role although an
+    ``iam:PassedToService`` condition under ``...IfExists`` names other services: why it is not taken as
+    a limit (true when the key is absent; its presence on every request is not documented). "" else."""
+    for c in g.statement.condition:
+        key = c.key.value.lower() if isinstance(c.key.value, str) else ""
+        if key == "iam:passedtoservice" and c.operator.endswith("IfExists"):
+            return (f"; its {c.operator} iam:PassedToService condition is true when the key is absent, so it is "
+                    f"not taken as a limit")
+    return ""
+
+
 #: Keys that say whose account a role is in, not which role.
 ACCOUNT_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
 

@@ -1,6 +1,6 @@
 """SM301 passrole-compute-escalation."""
 from linter import kb
-from linter.principals import conditions_within, first_of, granted_summary, passes_any_role
+from linter.principals import conditions_within, first_of, granted_summary, if_exists_note, passes_any_role
 from linter.rule import Rule
 
 #: The ways to run one's own code with a passed role (escalation research, see the references):
@@ -115,7 +115,7 @@ class PassRoleComputeEscalation(Rule):
             what, found = paths[0]
             names = " + ".join(a for a, _ in found)
             where = next(r for r in g.resources if kb.role_arn_unscoped(r))
-            msg = (f'{principal.name} may pass any role (iam:PassRole on "{where}") and {names}: '
+            msg = (f'{principal.name} may pass any role (iam:PassRole on "{where}"{if_exists_note(g)}) and {names}: '
                    f"{what} with the passed role's credentials, so it can act as any role SageMaker may assume")
             if targets:
                 msg += "; here that includes " + "; ".join(targets)

@@ -1,7 +1,7 @@
 """SM303 studio-profile-takeover."""
 from linter import kb
-from linter.principals import (conditions_within, covers_every, effective, passes_any_role, scopes_nothing,
-                               service_wide)
+from linter.principals import (conditions_within, covers_every, effective, if_exists_note, passes_any_role,
+                               scopes_nothing, service_wide)
 from linter.rule import Rule
 
 STUDIO_LCC_KEY = "sagemaker:studiolifecycleconfigarns"
@@ -104,8 +104,9 @@ class StudioProfileTakeover(Rule):
                     where = next(r for r in passes[0].resources if kb.role_arn_unscoped(r))
                     yield self.principal_finding(
                         principal, g, f"{name} may change the execution role with {action} and pass any role "
-                                      f'(iam:PassRole on "{where}"): Studio apps then run as any role SageMaker may '
-                                      f"assume; scope PassRole's Resource to the execution roles meant for it",
+                                      f'(iam:PassRole on "{where}"{if_exists_note(passes[0])}): Studio apps then run as '
+                                      f"any role SageMaker may assume; scope PassRole's Resource to the execution roles "
+                                      f"meant for it",
                         related=[(passes[0], "iam:PassRole on every role granted here")], value=action + ":passrole")
                     break
         creates = [g for g in effective(principal, "sagemaker:CreateStudioLifecycleConfig")

@@ -594,3 +594,12 @@ Resources:
 """
     found = lint(text, "template.yaml", select=["SM301", "SM307"])
     assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM301", 15, 26), ("SM307", 15, 40)]
+
+
+def test_a_passrole_if_exists_condition_is_named_in_the_message(lint):
+    text = policy({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                   "Condition": {"StringLikeIfExists": {"iam:PassedToService": "codebuild.amazonaws.com"}}},
+                  {"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"})
+    (f,) = lint(text, select=["SM301"])
+    assert 'iam:PassRole on "*"; its StringLikeIfExists iam:PassedToService condition is true when the key is ' \
+           'absent, so it is not taken as a limit) and sagemaker:CreateTrainingJob' in f.message
