@@ -526,6 +526,13 @@ DOCUMENTED_ELSEWHERE = {
     "glue:shareresource": "https://docs.aws.amazon.com/lake-formation/latest/dg/cross-account-prereqs.html",
 }
 
+#: Condition keys AWS documents in a service's guide but the Service Authorization Reference does not
+#: list (lowercase key -> the page that documents it): known to exist, not judged further.
+DOCUMENTED_KEYS_ELSEWHERE = {
+    # which container of a multi-container endpoint with direct invocation a request may reach
+    "sagemaker:targetcontainerhostname": "https://docs.aws.amazon.com/sagemaker/latest/dg/multi-container-security.html",
+}
+
 
 def expand(pattern: str) -> tuple:
     """Every :class:`Action` an ``Action`` element value grants, sorted by service then name.

@@ -1,7 +1,7 @@
 """IAM204 invalid-principal."""
 from linter.rule import Rule
 
-from ._common import LazyRe, AA_REFERENCE, has_template_placeholder, split_arn, without_fill_ins
+from ._common import LazyRe, AA_REFERENCE, fill_in, has_template_placeholder, split_arn, without_fill_ins
 
 _KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 _ACCOUNT = LazyRe(r"^\d{12}$")
@@ -36,7 +36,8 @@ class InvalidPrincipal(Rule):
         "account, `arn:aws:iam::123456789012:root`, and narrow with `aws:PrincipalArn` `ArnLike`); `sagemaker` "
         "for `sagemaker.amazonaws.com`; an OIDC provider written as its URL (`https://token.actions...`) "
         "instead of its ARN. A bare `\"*\"` principal is IAM302's. Values with a template placeholder are not "
-        "judged, but for a wildcard written beside one (`!Sub arn:${AWS::Partition}:iam::*:role/x`). IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
+        "judged, but for a wildcard written beside one (`!Sub arn:${AWS::Partition}:iam::*:role/x`), and "
+        "neither is a whole value written to be replaced (`<ROLE_ARN>`, `{role_arn}`, `<arn:aws:iam::...>`). IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
         "Unsupported wildcard in principal**, **Error – Invalid federated principal syntax in role trust "
         "policy**, **Error – Federated principal not supported** and **General Warning – Invalid role/user "
         "reference** (a role or user unique id, `AROA...`/`AIDA...`, instead of an ARN, reported as a note). An "
@@ -88,8 +89,9 @@ class InvalidPrincipal(Rule):
                                                   f'policy); name the account and narrow with an aws:PrincipalArn '
                                                   f'ArnLike condition', severity="error")
                             continue
-                        if not isinstance(v.value, str) or has_template_placeholder(v.value) or "{{" in v.value:
-                            continue
+                        if not isinstance(v.value, str) or has_template_placeholder(v.value) or "{{" in v.value \
+                                or fill_in(v.value):
+                            continue  # a template, or a whole value written to be replaced (<ROLE_ARN>)
                         msg = _problem(e.kind, v.value, doc.role)
                         if msg:
                             text, sev = msg

@@ -1,7 +1,7 @@
 """IAM303 federated-trust-unconditioned."""
 from __future__ import annotations
 
-from ._common import LazyRe
+from ._common import LazyRe, fill_in
 
 from linter import kb
 from linter.rule import Rule
@@ -33,8 +33,8 @@ def provider_of(value) -> tuple[str, str]:
     m = _SAML.match(value)
     if m:
         return "saml", m.group(1)
-    if value.startswith("arn:") or "${" in value:
-        return "unknown", ""
+    if value.startswith("arn:") or "${" in value or fill_in(value):
+        return "unknown", ""  # <OIDC_PROVIDER_ARN>: written to be replaced, a provider not known here
     return "web", value.lower()
 
 

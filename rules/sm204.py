@@ -1,5 +1,5 @@
 """SM204 unknown-sagemaker-condition-key."""
-from linter import kb
+from linter import iam, kb
 from linter.analysis import granted_sagemaker
 from linter.rule import Rule
 
@@ -20,7 +20,9 @@ class UnknownSageMakerConditionKey(Rule):
         "condition always true); a key the statement's actions do not support is never set for those "
         "requests. Either way the policy does not do what it reads. A key the Service Authorization "
         "Reference still defines but no action lists any more (`sagemaker:VolumeKmsKey`, replaced by "
-        "`sagemaker:VolumeKmsKeyArn`) is reported as an older name, with the key the actions take now."
+        "`sagemaker:VolumeKmsKeyArn`) is reported as an older name, with the key the actions take now. A "
+        "key the SageMaker guide documents but the reference does not list (`sagemaker:TargetContainerHostname`, "
+        "for multi-container endpoints; `linter.iam.DOCUMENTED_KEYS_ELSEWHERE`) is known and not judged."
     )
     example = """{
   "Version": "2012-10-17",
@@ -50,13 +52,16 @@ class UnknownSageMakerConditionKey(Rule):
                 key = clause.key.value
                 if not isinstance(key, str) or not key.lower().startswith("sagemaker:"):
                     continue
+                if key.lower() in iam.DOCUMENTED_KEYS_ELSEWHERE:
+                    continue  # documented in the SageMaker guide, not in the reference: not judged
                 if not kb.condition_key_known(key):
                     if granted is None:
                         granted = _covered(st)
                     close = kb.closest_condition_key(key, frozenset(granted))
                     hint = f"; did you mean {close}?" if close else ""
-                    yield self.finding(clause.key, f'condition key "{key}" does not exist for SageMaker '
-                                                   f'(AWS data of {kb.data_date()}){hint}')
+                    yield self.finding(clause.key, f'condition key "{key}" is not a SageMaker condition key in the '
+                                                   f'Service Authorization Reference of {kb.data_date()} (a typo, or '
+                                                   f'a key the reference does not list yet){hint}')
                     continue
                 if granted is None:
                     granted = _covered(st)

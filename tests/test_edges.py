@@ -1107,9 +1107,9 @@ def test_sm204_every_unknown_key_of_a_statement(lint):
     assert where(found) == [("SM204",) + pos(text, '"sagemaker:VolumKmsKey"'),
                             ("SM204",) + pos(text, '"sagemaker:VolumeKmsKey"'),
                             ("SM204",) + pos(text, '"sagemaker:InstanceTypo"')]
-    assert found[0].message.startswith('condition key "sagemaker:VolumKmsKey" does not exist for SageMaker')
+    assert found[0].message.startswith('condition key "sagemaker:VolumKmsKey" is not a SageMaker condition key in the')
     assert found[1].message.startswith('condition key "sagemaker:VolumeKmsKey" is a SageMaker key, and no action')
-    assert found[2].message.startswith('condition key "sagemaker:InstanceTypo" does not exist for SageMaker')
+    assert found[2].message.startswith('condition key "sagemaker:InstanceTypo" is not a SageMaker condition key in the')
 
 
 def test_iam109_account_that_fits_no_kind_when_some_kinds_fix_one(monkeypatch):

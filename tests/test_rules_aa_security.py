@@ -119,6 +119,9 @@ def test_iam204_federated_in_a_resource_policy(lint):
     {"Federated": "arn:aws:iam::111122223333:saml-provider/CorpIdP"}, {"Federated": "cognito-identity.amazonaws.com"},
     {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
     {"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, {"AWS": "${var.account_id}"},
+    # whole values written to be replaced: templates, as in Resource
+    {"AWS": "<arn:aws:iam::111122223333:role/Jane>"}, {"AWS": "<ROLE_ARN>"}, {"AWS": "{role_arn}"},
+    {"Federated": "<OIDC_PROVIDER_ARN>"},
 ])
 def test_iam204_quiet(lint, principal):
     assert lint(policy(trust(principal)), name="trust.json", select=["IAM204"]) == []

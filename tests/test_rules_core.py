@@ -226,6 +226,14 @@ def test_sm204_unknown_condition_key(lint):
     assert "sagemaker:NetworkIsolation" in fs[0].message
 
 
+def test_sm204_a_key_the_sagemaker_guide_documents_is_known(lint):
+    # sagemaker:TargetContainerHostname: documented for multi-container endpoints, not in the reference
+    extra = ',\n      "Condition": {"StringLike": {"sagemaker:TargetContainerHostname": ["common*"]}}'
+    fs = lint(policy('"sagemaker:InvokeEndpoint"', '"arn:aws:sagemaker:us-east-1:111122223333:endpoint/mce"',
+                     extra=extra), select=["SM204", "IAM1"])
+    assert fs == []
+
+
 def test_sm204_key_not_supported_by_actions(lint):
     extra = ',\n      "Condition": {"Bool": {"sagemaker:NetworkIsolation": "true"}}'
     fs = lint(policy('"sagemaker:DescribeEndpoint"', '"arn:aws:sagemaker:us-east-1:111122223333:endpoint/*"', extra=extra), select=["SM204"])

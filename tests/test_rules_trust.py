@@ -408,3 +408,17 @@ def test_iam302_a_deny_to_everyone_but_the_narrowed_requests_fences(lint, fence,
         {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": api, "Condition": fence}]},
         indent=1)
     assert at(lint(text, "api-policy.json"), "IAM302") == ([("IAM302",) + pos(text, '"*"')] if reported else [])
+
+
+def test_iam303_a_provider_written_to_be_replaced_needs_a_subject_or_audience(lint):
+    def trust_of(condition):
+        st = {"Effect": "Allow", "Principal": {"Federated": "<OIDC_PROVIDER_ARN>"},
+              "Action": "sts:AssumeRoleWithWebIdentity"}
+        if condition:
+            st["Condition"] = condition
+        return json.dumps({"Version": "2012-10-17", "Statement": [st]}, indent=2)
+
+    assert lint(trust_of({"StringEquals": {"<OIDC_PROVIDER>:sub": "system:serviceaccount:ml:trainer"}}),
+                name="trust.json", select=["IAM303"]) == []
+    (f,) = lint(trust_of(None), name="trust.json", select=["IAM303"])
+    assert "has no audience or subject condition" in f.message
