@@ -721,3 +721,23 @@ def test_statements_added_in_a_loop_are_each_the_roles(lint):
     # a variable reused by two loops is each loop's own; the third role is given no PassRole
     assert sorted((f.code, f.span.line, f.label) for f in found) == [
         ("SM301", 8, "A/ForEach: add_to_policy"), ("SM301", 8, "A/ForOf: add_to_policy")]
+
+
+def test_a_transform_task_given_no_role_gets_sagemaker_full_access(lint):
+    text = ts('''
+        import { Stack } from 'aws-cdk-lib';
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+
+        export class Batch extends Stack {
+          constructor(scope: any, id: string, role: iam.IRole) {
+            super(scope, id);
+            new tasks.SageMakerCreateTransformJob(this, 'Nightly', { transformJobName: 'n', modelName: 'm' } as any);
+            new tasks.SageMakerCreateTransformJob(this, 'Scoped', { transformJobName: 's', modelName: 'm', role } as any);
+          }
+        }
+    ''')
+    found = lint(text, "lib/batch.ts", select=["SM105"])
+    # the construct's documented default: a role with AmazonSageMakerFullAccess; given a role, none is made
+    assert [(f.code, f.span.line, f.span.col, f.label) for f in found] == [("SM105", 8, 9, "Batch/Nightly: role")]
+    assert "(attached to the role CDK makes for SageMakerCreateTransformJob when it is given no role)" in found[0].message

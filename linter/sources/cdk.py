@@ -1213,6 +1213,13 @@ def _merge_conditions(st: LDict, conds: Any, span: Span) -> None:
 # From calls to documents
 
 
+#: Constructs that make a role with :data:`_FULL_ACCESS` when given none (the CDK API reference:
+#: ``SageMakerCreateTransformJobProps.role``, "@default - A role is created with
+#: `AmazonSageMakerFullAccess` managed policy").
+_DEFAULT_FULL_ACCESS = frozenset(("SageMakerCreateTransformJob",))
+_FULL_ACCESS = "AmazonSageMakerFullAccess"
+
+
 def _is_policy_shaped(r: Reader, n: N) -> bool:
     """A mapping literal with a ``Statement`` list of mappings that have ``Effect`` or ``Action``."""
     stmts = next((v for k, v in n.a if k is not None and k.kind == "str" and k.a == "Statement"), None)
@@ -1262,8 +1269,9 @@ class _Out:
         role = role or role_by_content(tree)
         self.src.documents.append(build_document(tree, self.origin(label), role))
 
-    def ref(self, value: LStr, label: str) -> None:
-        self.src.managed_refs.append(ManagedPolicyRef.of(Val(str(value), value.span, (label,)), self.origin(label)))
+    def ref(self, value: LStr, label: str, context: str = "") -> None:
+        self.src.managed_refs.append(ManagedPolicyRef.of(Val(str(value), value.span, (label,)), self.origin(label),
+                                                         context))
 
 
 def _items(sts: Any) -> list:
@@ -1561,6 +1569,12 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if low in ("from_aws_managed_policy_name", "from_managed_policy_arn"):
         leftovers.append((call, stack))  # named by the construct that attaches it, if one does
+        return
+    if name in _DEFAULT_FULL_ACCESS and "role" not in r.props(call):
+        # a Step Functions task that makes its own role with AmazonSageMakerFullAccess when given none
+        out.ref(LStr(_FULL_ACCESS, callee.span if callee.kind != "attr" else call.a.span),
+                _label(stack, _construct_id(r, call) or name, "role"),
+                f"attached to the role CDK makes for {name} when it is given no role")
         return
     applied = boundary_apply(call)
     if applied is not None:
