@@ -37,7 +37,9 @@ Secret access key
     - the ``Default``/``default`` of a block named so (a CloudFormation
       parameter, a Terraform ``variable``);
     - on the same line, or in the same object of the file's located tree, as a
-      real (not example, not placeholder) access key ID.
+      real (not example, not placeholder) access key ID (a shell command continued
+      with a trailing backslash is one line; a value whose ``/``, ``+``, ``=``
+      are URL-encoded, as in a connection URI, counts when it decodes to one).
 
     It is not reported when it is low-entropy (Shannon entropy below
     :data:`SECRET_MIN_ENTROPY` bits per character; random 40-character secrets
@@ -631,16 +633,25 @@ class _Scanner:
             return
         done_lines = set()
         for h in real:
-            ls = _line_start(text, h.start)
+            ls, le = _logical_line(text, h.start, h.end)
             if ls in done_lines:
                 continue
             done_lines.add(ls)
-            le = text.find("\n", h.end)
-            le = len(text) if le < 0 else le
+            key_line = _line_start(text, h.start)
             for m in _SECRET_RUN_RE.finditer(text, ls, le):
                 v = m.group(0)
                 if _plausible_secret(v, strict=True):
-                    self.add("secret", m.start(), m.end(), v, "same line as access key ID")
+                    where = "same line as access key ID" if _line_start(text, m.start()) == key_line else \
+                        "same command as access key ID, over lines joined by a trailing backslash"
+                    self.add("secret", m.start(), m.end(), v, where)
+            if "%2" in text[ls:le]:
+                # a connection URI (aws://ID:SECRET@...) carries the secret URL-encoded: / and + as %2F, %2B
+                for m in _ENCODED_RUN_RE.finditer(text, ls, le):
+                    v = m.group(0)
+                    plain = _url_decoded(v)
+                    if plain != v and len(plain) == 40 and _SECRET_FULL_RE.fullmatch(plain) \
+                            and _plausible_secret(plain, strict=True):
+                        self.add("secret", m.start(), m.end(), v, "same line as access key ID, URL-encoded")
         if self.trees:
             self._tree_siblings()
 
@@ -694,6 +705,38 @@ class _Scanner:
             self.scan_names()
         self.near_key_ids()
         return sorted(self.hits.values(), key=lambda h: (h.start, h.kind))
+
+
+#: A run of the secret alphabet with URL escapes of its ``/``, ``+`` and ``=`` (``%2F``, ``%2B``, ``%3D``).
+_ENCODED_RUN_RE = Lazy(r"(?<![A-Za-z0-9/+_\-.%])(?:[A-Za-z0-9/+]|%2[FfBb]|%3[Dd]){40,120}(?![A-Za-z0-9/+=_\-%])")
+#: Lines of one shell command continued with a trailing backslash, read as one line.
+_CONTINUED_LINES = 20
+
+
+def _url_decoded(s: str) -> str:
+    return s.replace("%2F", "/").replace("%2f", "/").replace("%2B", "+").replace("%2b", "+") \
+        .replace("%3D", "=").replace("%3d", "=")
+
+
+def _logical_line(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line holding ``text[start:end]``, with the lines a trailing backslash joins to it (one shell
+    command written over several lines): ``(start, end)`` offsets."""
+    ls = _line_start(text, start)
+    for _ in range(_CONTINUED_LINES):
+        if ls < 2:
+            break
+        prev_end = ls - 1  # the newline ending the line before
+        if text[:prev_end].rstrip(" \t\r")[-1:] != "\\":
+            break
+        ls = _line_start(text, prev_end - 1)
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    for _ in range(_CONTINUED_LINES):
+        if le >= len(text) or text[:le].rstrip(" \t\r")[-1:] != "\\":
+            break
+        nxt = text.find("\n", le + 1)
+        le = len(text) if nxt < 0 else nxt
+    return ls, le
 
 
 def may_hold(text: Optional[str]) -> bool:

@@ -210,6 +210,28 @@ def test_several_keys_exact_positions():
     ]
 
 
+def test_secret_of_a_connection_uri_url_encoded_and_of_a_continued_command():
+    k = key_id("airflow")
+    sec = secret("airflow")
+    # Airflow requires the URI's secret URL-encoded: its / and + become %2F and %2B
+    raw = sec[:10] + "/" + sec[11:20] + "+" + sec[21:]
+    encoded = raw.replace("/", "%2F").replace("+", "%2B")
+    text = f"AIRFLOW_CONN_AWS_DEFAULT=aws://{k}:{encoded}@/?region_name=us-east-1\n"
+    got = findings(text, name=".env")
+    assert [(f.code, f.span.line, f.span.col, f.span.end_col) for f in got] == [
+        ("KEY401",) + at(text, k) + (at(text, k)[1] + 20,),
+        ("KEY402",) + at(text, encoded) + (at(text, encoded)[1] + len(encoded),)]
+    assert encoded not in " ".join(f.message for f in got) and "URL-encoded" in got[1].message
+    # a shell command over lines joined by a trailing backslash
+    sh = f"airflow connections add aws_default \\\n  --conn-login {k} \\\n  --conn-password '{raw}'\n"
+    got = findings(sh, name="setup.sh")
+    assert [(f.code, f.span.line) for f in got] == [("KEY401", 2), ("KEY402", 3)]
+    assert "over lines joined by a trailing backslash" in got[1].message
+    # without the backslash, two commands: the secret is not the key's
+    assert [f.code for f in findings(sh.replace(" \\\n  --conn-password", "\n--conn-password"), name="setup.sh")] \
+        == ["KEY401"]
+
+
 def test_crlf_and_unicode_columns():
     k = key_id("crlf")
     text = f"a: 1\r\nnäme: \"{k}\"\r\n"
