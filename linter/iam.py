@@ -494,6 +494,17 @@ def services() -> dict:
     return _index().services
 
 
+def arn_service_prefixes(arn_service: str) -> tuple:
+    """The service prefixes whose resource types have ARNs of ``arn_service`` (lowercase, the third
+    field of an ARN: ``iam`` is written by ``iam``, ``ec2``, ``sts``...), sorted; the prefix of the
+    same name alone when the index lists none (the usual case); () when it is no prefix either.
+    From the index: no service file is read."""
+    listed = _index().raw.get("arn_services", {}).get(arn_service)
+    if listed is not None:
+        return tuple(listed)
+    return (arn_service,) if arn_service in _index().services else ()
+
+
 def service_known(prefix: str) -> bool:
     """Whether ``prefix`` (any case) is a service prefix."""
     return prefix.lower() in _index().services

