@@ -37,7 +37,9 @@ class InvalidPrincipal(Rule):
         "for `sagemaker.amazonaws.com`; an OIDC provider written as its URL (`https://token.actions...`) "
         "instead of its ARN. A bare `\"*\"` principal is IAM302's. Values with a template placeholder are not "
         "judged, but for a wildcard written beside one (`!Sub arn:${AWS::Partition}:iam::*:role/x`), and "
-        "neither is a whole value written to be replaced (`<ROLE_ARN>`, `{role_arn}`, `<arn:aws:iam::...>`). IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
+        "neither is a whole value written to be replaced (`<ROLE_ARN>`, `{role_arn}`, `<arn:aws:iam::...>`). An "
+        "account of digits but not twelve (`arn:aws:iam::123456789:root`, CDK's `AccountPrincipal('123456789')`) "
+        "is an error: no account has that id. IAM Access Analyzer reports the same as **Error – Invalid principal key**, **Error – "
         "Unsupported wildcard in principal**, **Error – Invalid federated principal syntax in role trust "
         "policy**, **Error – Federated principal not supported** and **General Warning – Invalid role/user "
         "reference** (a role or user unique id, `AROA...`/`AIDA...`, instead of an ARN, reported as a note). An "
@@ -89,6 +91,11 @@ class InvalidPrincipal(Rule):
                                                   f'policy); name the account and narrow with an aws:PrincipalArn '
                                                   f'ArnLike condition', severity="error")
                             continue
+                        if isinstance(v.value, str) and e.kind == "AWS" and has_template_placeholder(v.value):
+                            bad = _account_digits(v.value)  # arn:${AWS::Partition}:iam::123456789:root
+                            if bad:
+                                yield self.finding(v, bad, severity="error")
+                                continue
                         if not isinstance(v.value, str) or has_template_placeholder(v.value) or "{{" in v.value \
                                 or fill_in(v.value):
                             continue  # a template, or a whole value written to be replaced (<ROLE_ARN>)
@@ -96,6 +103,19 @@ class InvalidPrincipal(Rule):
                         if msg:
                             text, sev = msg
                             yield self.finding(v, text, severity=sev)
+
+
+def _account_digits(value: str) -> str:
+    """The message for an IAM principal ARN whose account is digits, but not twelve of them
+    (``arn:aws:iam::123456789:root``: IAM rejects the policy); "" otherwise."""
+    parts = split_arn(value)
+    if len(parts) != 6 or parts[2] not in ("iam", "sts"):
+        return ""
+    account = parts[4]
+    if not account.isdigit() or len(account) == 12:
+        return ""
+    return (f'"{value}": the account "{account}" has {len(account)} digits, not 12: no account has that id, '
+            f'and IAM rejects the policy')
 
 
 def _problem(kind: str, value: str, role: str):
@@ -109,6 +129,9 @@ def _problem(kind: str, value: str, role: str):
             return None
         if value.startswith("arn:"):
             parts = split_arn(value)
+            bad = _account_digits(value)
+            if bad:
+                return bad, "error"
             if len(parts) == 6 and parts[2] in ("iam", "sts") and parts[3] == "":
                 return None
             return (f'"{value}" is not an IAM principal ARN (arn:aws:iam::<account>:root, :role/..., :user/..., '

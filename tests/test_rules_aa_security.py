@@ -89,6 +89,16 @@ def test_iam204_principals_iam_refuses(lint):
     assert 'did you mean "Service"?' in [f for f in found if f.value == "Services"][0].message
 
 
+def test_iam204_an_account_id_of_the_wrong_length(lint):
+    text = policy(trust({"AWS": ["arn:aws:iam::123456789:root", "arn:aws:iam::111122223333:root",
+                                 "arn:${AWS::Partition}:iam::1818188181818187272:root"]}))
+    found = lint(text, name="trust.json", select=["IAM204"])
+    assert [(f.span.line, f.span.col, f.severity) for f in found] == [
+        pos(text, '"arn:aws:iam::123456789:root"') + ("error",),
+        pos(text, '"arn:${AWS::Partition}:iam::1818188181818187272:root"') + ("error",)]
+    assert 'the account "123456789" has 9 digits, not 12' in found[0].message
+
+
 def test_iam204_an_access_key_id_is_no_principal(lint):
     from keygen import key_id
 

@@ -1403,3 +1403,37 @@ resource "aws_iam_policy" "p" {
     # no list nested in a list (LP002): each local's elements, at the local (one finding for the two
     # statements that take local.ml); var.extra stays unknown
     assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM101", 3, 12), ("IAM301", 12, 39)]
+
+
+def test_an_override_that_replaces_every_own_statement_is_no_empty_policy(lint):
+    text = """\
+data "aws_iam_policy_document" "override" {
+  statement {
+    sid       = "Main"
+    actions   = ["sagemaker:CreateTrainingJob"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "combined" {
+  override_policy_documents = [data.aws_iam_policy_document.override.json]
+  statement {
+    sid       = "Main"
+    actions   = ["sagemaker:DescribeEndpoint"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = data.aws_iam_policy_document.combined.json
+}
+resource "aws_iam_role_policy" "pass" {
+  role   = aws_iam_role.r.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })
+}
+"""
+    found = lint(text, "main.tf", select=["LP002", "SM301"])
+    # the override's statement replaces the own one by Sid: the role holds it, and no empty policy
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM301", 25, 91)]

@@ -565,9 +565,10 @@ def _data_document(ctx: _Ctx, blk, address: str) -> None:
     skip = set() if local else _skipped_sids(ctx, name)
     if skip:
         merged = [st for st in merged if _sid(st) not in skip]
-    if not merged and not own and any(kind != "tree" for kind, _ in sources + overrides):
-        # only other documents (reported where they are written, held by whoever holds this one)
-        # or values not known here: nothing of its own to check, and not an empty policy
+    if not merged and any(kind != "tree" for kind, _ in sources + overrides):
+        # only other documents (reported where they are written, held by whoever holds this one;
+        # an override that replaces every statement of its own by Sid included) or values not known
+        # here: nothing of its own to check, and not an empty policy
         return
     stmts = LList(merged, span=blk.span)
     root["Statement"] = stmts
