@@ -741,3 +741,12 @@ def test_a_transform_task_given_no_role_gets_sagemaker_full_access(lint):
     # the construct's documented default: a role with AmazonSageMakerFullAccess; given a role, none is made
     assert [(f.code, f.span.line, f.span.col, f.label) for f in found] == [("SM105", 8, 9, "Batch/Nightly: role")]
     assert "(attached to the role CDK makes for SageMakerCreateTransformJob when it is given no role)" in found[0].message
+
+
+def test_a_list_holding_only_a_comment_is_left_to_fill_in(lint):
+    text = ts('''
+        import * as iam from 'aws-cdk-lib/aws-iam';
+        const fill = new iam.PolicyStatement({ actions: [/* whatever actions you want */], resources: ['*'] });
+        const empty = new iam.PolicyStatement({ actions: [], resources: ['*'] });
+    ''')
+    assert [(f.code, f.span.line, f.span.col) for f in lint(text, "lib/s.ts", select=["LP002"])] == [("LP002", 3, 41)]

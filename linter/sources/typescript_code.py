@@ -431,7 +431,10 @@ class _Converter:
                 self.code.targets["this"] = n  # this.addToPolicy(...) in the subclass: this construct
             return n
         if t == "array":
-            return N("list", span, [self.expr(c, stack, d) for c in node.named_children if c.type != "comment"])
+            items = [c for c in node.named_children if c.type != "comment"]
+            if not items and node.named_children:
+                return N("other", span, "a list to fill in")  # [/* the actions you want */]: a placeholder
+            return N("list", span, [self.expr(c, stack, d) for c in items])
         if t == "spread_element":
             inner = node.named_children[0] if node.named_children else None
             return N("spread", span, self.expr(inner, stack, d))
