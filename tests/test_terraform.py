@@ -1437,3 +1437,29 @@ resource "aws_iam_role_policy" "pass" {
     found = lint(text, "main.tf", select=["LP002", "SM301"])
     # the override's statement replaces the own one by Sid: the role holds it, and no empty policy
     assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM301", 25, 91)]
+
+
+def test_templatefile_variables_given_as_literals_are_filled_in(tmp_path, monkeypatch):
+    from linter.engine import Options, run
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "p.json.tftpl").write_text(
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+        '    {"Effect": "Allow", "Action": "${action}", "Resource": ${jsonencode(resources)}},\n'
+        '    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${bucket}/*"}\n  ]\n}\n')
+    (tmp_path / "main.tf").write_text('''\
+resource "aws_iam_policy" "p" {
+  name = "p"
+  policy = templatefile("${path.module}/policies/p.json.tftpl", {
+    action    = "sagemaker:*"
+    resources = ["*"]
+    bucket    = aws_s3_bucket.data.id
+  })
+}
+''')
+    found = run(["main.tf"], Options(select=["SM101", "SM201", "IAM109"])).findings
+    # at the template's placeholders; a variable given as a reference stays one (no IAM109)
+    assert [(f.code, f.file, f.span.line, f.span.col) for f in found] == [
+        ("SM101", "policies/p.json.tftpl", 4, 35), ("SM201", "policies/p.json.tftpl", 4, 60)]
+    assert found[0].message.startswith('"sagemaker:*" grants every one')

@@ -243,8 +243,71 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
     else:
         ftpl = hcl.Template(text, _identity_map(len(text)), [], len(text), Span(1, 1, 1, 1))
     tree = _template_json(ctx, ftpl, f"{label} ({call} {rel_display})", strict, index=index, file=display)
+    if tree is not None and call == "templatefile" and len(args) > 1:
+        tree = _with_template_vars(tree, hcl.evaluate(args[1], pos))
     if tree is not None and (strict or "Statement" in tree):
         _emit(ctx, tree, label, path, role, file=display, facts=_unless_directives(ftpl, facts))
+
+
+#: A whole interpolation of one template variable (``${action}``), or its ``jsonencode``.
+_TEMPLATE_VAR = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+_ENCODED_VAR = re.compile(r"(?:jsonencode\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _with_template_vars(tree: Any, variables: Any) -> Any:
+    """A ``templatefile()`` document with the variables its call gives as literals filled in, at
+    the template's positions (``"Action": "${action}"`` with ``action = "sagemaker:*"``; ``"Resource":
+    ${jsonencode(resources)}`` with ``resources = ["*"]``). A variable the call gives as a reference
+    stays a placeholder."""
+    if not isinstance(variables, LDict):
+        return tree
+    known = {str(k): v for k, v in variables.items() if _literal(v)}
+    if not known:
+        return tree
+
+    def located(v: Any, span: Span) -> Any:
+        if isinstance(v, LStr):
+            return LStr(str(v), span)
+        if isinstance(v, list):
+            return LList([located(x, span) for x in v], span=span)
+        return v
+
+    def fill(u: Any) -> Any:
+        if isinstance(u, Unresolved):
+            m = _ENCODED_VAR.fullmatch(u.text.strip())
+            name = m and (m.group(1) or m.group(2))
+            return located(known[name], u.span) if name in known else u
+        return u
+
+    def text(s: Any) -> Any:
+        if not isinstance(s, LStr) or "${" not in s:
+            return s
+        out = _TEMPLATE_VAR.sub(lambda m: str(known[m.group(1)]) if isinstance(known.get(m.group(1)), LStr)
+                                else m.group(0), str(s))
+        return LStr(out, s.span) if out != str(s) else s
+
+    return _map_values(map_unresolved(tree, fill), text)
+
+
+def _literal(v: Any, depth: int = 0) -> bool:
+    if isinstance(v, LStr):
+        return "${" not in v
+    if isinstance(v, list) and depth < 3:
+        return all(_literal(x, depth + 1) for x in v)
+    return False
+
+
+def _map_values(node: Any, fn, depth: int = 0) -> Any:
+    """``node`` with each string value passed through ``fn`` (keys untouched), copying what changes."""
+    if depth > 60:
+        return node
+    if isinstance(node, LDict):
+        new = {k: _map_values(v, fn, depth + 1) for k, v in node.items()}
+        return node if all(new[k] is v for k, v in node.items()) else copy_dict(node, new)
+    if isinstance(node, LList):
+        items = [_map_values(v, fn, depth + 1) for v in node]
+        return node if all(a is b for a, b in zip(items, node)) else LList(items, span=node.span)
+    return fn(node)
 
 
 def _outside(ctx: _Ctx, call: str, ref: str, span: Span, label: str, path: tuple) -> None:
