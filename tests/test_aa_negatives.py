@@ -4,7 +4,7 @@ The negative set: AWS's own policy examples from the Amazon SageMaker Developer 
 (tests/negatives/aws-sagemaker-developer-guide.json: identity, trust, resource, VPC endpoint and
 confused-deputy policies, the SageMaker condition keys with their documented operators), the
 negative cases of the shared labelled cases (``*_neg``), and hand-written correct policies for the
-shapes the new rules are about. Three guide examples hold real mistakes; they are checked to be
+shapes the new rules are about. Four guide examples hold real mistakes; they are checked to be
 reported, each for what is wrong with it.
 """
 import json
@@ -56,6 +56,7 @@ MISTAKES = {
     "domain-multiple": [("LP002", 5, "Sid"), ("LP002", 21, "Sid")],  # Sids with spaces in an identity policy
     "sms-security-permission-execution-role": [("IAM101", 61, "sqs:SendMessageBatch")],  # not an IAM action
     "studio-jl": [("LP002", 5, "Sid")],
+    "feature-store-security": [("IAM204", 38, "9 digits, not 12")],  # a principal account of 9 digits
 }
 
 
