@@ -212,6 +212,9 @@ class RuleSet:
             facts = frozenset(r for r in requires if not r.startswith("option:"))
             self._slots.setdefault(scope, []).append(_Slot(code, roles, facts, ctx, rule))
         self._chosen: dict[tuple, list[tuple[Rule, Context]]] = {}
+        self.by_principal = bool(self._slots.get("principal")) or any(
+            registry.refutable(s.code) if s.rule is None else getattr(s.rule, "refuted_by_principal", None) is not None
+            for s in self._slots.get("document", ()))
 
     def has(self, scope: str) -> bool:
         """Whether a rule of ``scope`` is selected (nothing is imported)."""
@@ -280,7 +283,7 @@ def lint_unit(files: list, rules: RuleSet, opts: Options,
     from . import sources
 
     read = [_read_file(p, ex, rules, opts, text if i == 0 else None) for i, (p, ex) in enumerate(files)]
-    if rules.has("principal"):
+    if rules.by_principal:  # principal rules, or document findings a principal may refute
         companions = []
         others = sources.unit_files(files[0][0]) if text is None or len(files) == 1 else []
         if others and others != [p for p, _ in files]:  # a unit of one file has no companions
@@ -331,10 +334,13 @@ def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: O
             f.file, f.label = doc_file, label
             out.append(f)
         for rule, ctx in rules.applicable("document", doc.role, doc.facts()):
+            refutable = doc.principals and getattr(rule, "refuted_by_principal", None) is not None
             try:
                 for f in rule.check(doc, ctx) or ():
                     f.label = f.label or label
                     f.file = doc_file
+                    if refutable:
+                        f.extra["_refute"] = (rule, doc)  # see _refute
                     out.append(f)
             except Exception as e:  # a broken rule must not stop the run
                 f = internal(f"rule {rule.code}", doc.span, e, (rule.code,))
@@ -382,9 +388,36 @@ def _principal_rules(read: list, companions: list, rules: RuleSet) -> None:
         read[0][1].append(_internal("grouping statements by principal", Span(1, 1, 1, 1), e, ("principals",)))
         return
     try:
+        _refute(read, groups)
         _run_principal_rules(groups, rules, owner, by_path)
     finally:
         principals.release(groups)
+
+
+def _refute(read: list, groups: list) -> None:
+    """Drop the findings of document rules that the other documents of every principal holding the
+    document refute (:meth:`linter.rule.Rule.refuted_by_principal`: a guardrail an Allow leaves open
+    that a Deny in another policy of the same role closes)."""
+    held: dict = {}
+    for p in groups:
+        for d in p.documents:
+            held.setdefault(id(d), []).append(p)
+    for _src, out in read:
+        drop = []
+        for f in out:
+            r = f.extra.get("_refute") if f.extra else None
+            if r is None:
+                continue
+            rule, doc = r
+            ps = held.get(id(doc))
+            try:
+                if ps and all(rule.refuted_by_principal(f, p) for p in ps):
+                    drop.append(f)
+            except Exception:  # pragma: no cover - a broken check keeps the finding
+                continue
+        if drop:
+            gone = {id(f) for f in drop}
+            out[:] = [f for f in out if id(f) not in gone]
 
 
 def _run_principal_rules(groups: list, rules: RuleSet, owner: dict, by_path: dict) -> None:
@@ -421,6 +454,8 @@ def _finish(src, out, rules: RuleSet, opts: Options) -> tuple[list[Finding], lis
     kept: list[Finding] = []
     seen: set = set()
     for f in out:
+        if f.extra and "_refute" in f.extra:
+            del f.extra["_refute"]
         if f.code not in selected:
             continue
         f.file = f.file if f.file and f.file != src.path else disp
@@ -585,7 +620,7 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
         files = list(discover(paths, opts))
         jobs = opts.jobs if opts.jobs else auto_jobs(len(files))
         rules = RuleSet(codes, opts)
-        items = units(files, rules.has("principal"))
+        items = units(files, rules.by_principal)
         jobs = max(1, min(jobs, len(items) or 1))  # one Terraform module is one process's work
         results: list[Any] = [None] * len(files)
         if jobs == 1:

@@ -137,6 +137,20 @@ def meta(code: str) -> tuple[str, str]:
     return code.lower(), "warning"
 
 
+#: Document rules whose findings the other documents of a principal may refute (they define
+#: :meth:`linter.rule.Rule.refuted_by_principal`): a run with one of them groups documents by
+#: principal even when no principal rule is selected.
+REFUTABLE = frozenset(("SM305",))
+
+
+def refutable(code: str) -> bool:
+    """Whether a rule's document findings may be refuted by a principal's other documents."""
+    if code in BUILTIN:
+        return code in REFUTABLE
+    rule = plugins().get(code)
+    return rule is not None and getattr(rule, "refuted_by_principal", None) is not None
+
+
 def where(code: str) -> tuple:
     """A rule's (scope, roles, requires), importing only plugin rules."""
     if code in BUILTIN:

@@ -63,6 +63,12 @@ class Rule:
     def check(self, target: Any, ctx: "Context") -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    #: A document rule may define ``refuted_by_principal(finding, principal) -> bool``: whether the
+    #: other documents of a principal holding the document make the finding false (a Deny in another
+    #: policy of the role closes what the document leaves open). The engine asks it for each finding
+    #: of a document that principals hold, and drops the finding when every holder refutes it.
+    refuted_by_principal = None
+
     def finding(self, at: Any, message: str, *, severity: Optional[str] = None,
                 value: Optional[str] = None, path: Optional[tuple] = None, **extra: Any) -> Finding:
         """Make a finding located at ``at`` (a Val, Field, Statement, Span or anything with ``span``)."""

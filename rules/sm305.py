@@ -12,7 +12,8 @@ class GuardrailFailsOpen(Rule):
     roles = None
     requires = ("condition",)
     statements = ("Allow statements with a condition on a SageMaker guardrail key; a `Null` test in the same "
-                  "statement, or Deny statements of the same document that deny when the key is absent, "
+                  "statement, or Deny statements that deny when the key is absent (in the same document, in "
+                  "another policy of every principal that holds it, or in their permissions boundaries), "
                   "close it: a Deny closes it for the actions it names (a `sagemaker:*` grant stays open for the "
                   "other actions that carry the key), and one whose actions are not known here may close it.")
     summary = ("A SageMaker guardrail key (`sagemaker:VpcSubnets`, `InstanceTypes`, `RootAccess`, "
@@ -99,6 +100,26 @@ class GuardrailFailsOpen(Rule):
                                           f'the setting out passes; add "Null": {{"{key}": "false"}} to the '
                                           f'statement (or deny when it is "true")', path=c.key.path)
 
+
+    def refuted_by_principal(self, finding, principal) -> bool:
+        """An open guardrail of an Allow is closed for the principal when a Deny of another of its
+        policies, or of its permissions boundary, refuses the actions when the key is absent."""
+        doc = finding.extra["_refute"][1]
+        sp = finding.span
+        st = next((s for s in doc.statements if s.is_allow and s.span is not None
+                   and (s.span.line, s.span.col) <= (sp.line, sp.col)
+                   and (sp.end_line, sp.end_col) <= (s.span.end_line, s.span.end_col)), None)
+        key = str(finding.value).lower()
+        if st is None or key not in kb.GUARDRAIL_KEYS:
+            return False
+        closed: dict = {}
+        for other in principal.documents + principal.boundaries:
+            for k, denied in _denied_when_absent(other).items():
+                if denied is _EVERY or closed.get(k, ()) is _EVERY:
+                    closed[k] = _EVERY
+                else:
+                    closed[k] = closed.get(k, set()) | denied
+        return _closed_by_deny(st, key, closed)
 
     def _inverted(self, st):
         """A Deny guardrail on a key with one risky setting that refuses everything but that setting

@@ -83,6 +83,7 @@ def test_registry_knows_where_each_builtin_rule_applies():
             continue
         rule = registry.load_builtin(code)
         assert registry.where(code) == (rule.scope, rule.roles, tuple(rule.requires)), code
+        assert registry.refutable(code) == (rule.refuted_by_principal is not None), code
 
 
 def _without(doc, fact):

@@ -603,3 +603,48 @@ def test_a_passrole_if_exists_condition_is_named_in_the_message(lint):
     (f,) = lint(text, select=["SM301"])
     assert 'iam:PassRole on "*"; its StringLikeIfExists iam:PassedToService condition is true when the key is ' \
            'absent, so it is not taken as a limit) and sagemaker:CreateTrainingJob' in f.message
+
+
+SM305_SPLIT = """\
+Resources:
+  Guardrail:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Deny
+            Action: DENIED
+            Resource: "*"
+            Condition: {"Null": {"sagemaker:VpcSubnets": "true"}}
+  Trainer:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      ManagedPolicyArns: [!Ref Guardrail]
+      Policies:
+        - PolicyName: train
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: sagemaker:CreateTrainingJob
+                Resource: "*"
+                Condition: {"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]}}
+"""
+
+
+@pytest.mark.parametrize("denied,reported", [
+    ("sagemaker:CreateTrainingJob", False),  # the role's other policy closes it
+    ("sagemaker:CreateProcessingJob", True),  # a Deny of other actions does not
+])
+def test_sm305_a_deny_in_another_policy_of_the_role_closes_the_guardrail(lint, denied, reported):
+    text = SM305_SPLIT.replace("DENIED", denied)
+    found = lint(text, "template.yaml", select=["SM305"])
+    assert [(f.code, f.span.line) for f in found] == ([("SM305", 24)] if reported else [])
+
+
+def test_sm305_a_policy_linted_alone_keeps_its_finding(lint):
+    # no principal is seen to hold it: nothing closes it
+    text = policy({"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*",
+                   "Condition": {"ForAllValues:StringEquals": {"sagemaker:VpcSubnets": ["subnet-0a1b2c3d"]}}})
+    assert [f.code for f in lint(text, select=["SM305"])] == ["SM305"]
