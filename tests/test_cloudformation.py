@@ -870,3 +870,27 @@ Resources:
 """
     (tmp_path / "t.yaml").write_text(text)
     assert run(["t.yaml"], Options(select=["SM", "IAM3"])).findings == []
+
+
+def test_split_of_a_known_text_is_its_list(lint):
+    text = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: sagemaker.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: !Split [",", "sagemaker:*,s3:GetObject"]
+                Resource: "*"
+              - Effect: Allow
+                Action: !Split [",", !Ref Unknown]
+                Resource: "*"
+"""
+    found = lint(text, "template.yaml", select=["SM101", "LP002"])
+    # each piece of the text, at the text; a text not known here is unknown (no LP002)
+    assert [(f.code, f.span.line, f.span.col) for f in found] == [("SM101", 12, 38)]

@@ -402,6 +402,13 @@ class Resolver:
             return self.sub(arg, node, depth)
         if key == "Fn::Join":
             return self.join(arg, node, depth)
+        if key == "Fn::Split" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0]:
+            # !Split [",", "sagemaker:*,s3:GetObject"]: the list of the pieces of a text known here
+            text = self.resolve(arg[1], depth + 1)
+            if isinstance(text, LStr) and "${" not in text:
+                return LList([LStr(piece, span_of(text, span)) for piece in str(text).split(str(arg[0]))],
+                             span=span)
+            return Unresolved(f"!Split {_short(arg)}", key, span)
         if key == "Fn::If":
             self.branches += 1
             if not (isinstance(arg, list) and len(arg) == 3):
