@@ -834,6 +834,32 @@ def test_python_312_f_strings_are_read_on_any_interpreter(lint):
     assert got == [("SM105", 10, text.splitlines()[9].index('"AmazonSageMakerFullAccess"') + 1)]
 
 
+def test_an_f_string_only_python_312_reads_is_a_value_not_known_and_the_rest_is_read(lint):
+    # a backslash in a replacement field: valid since Python 3.12; on older interpreters that one
+    # f-string is a value not known, at the same positions, and the file's policies are read
+    text = py('''
+        import json
+        import boto3
+
+        live = "x"
+        print(f"ok={'V=\\"v1\\"' in live}")
+        boto3.client("iam").put_role_policy(RoleName="sm-exec", PolicyName="all", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]}))
+    ''')
+    got = [(f.code, f.span.line) for f in lint(text, "setup.py", select=["LP001", "SM101"])]
+    assert got == [("SM101", 7)]
+
+
+def test_pep701_opaque_keeps_every_position():
+    from linter.sources._pep701 import opaque
+
+    src = 'a = 1\nb = f"{\'\\n\'.join(x)}" + c\n'
+    out = opaque(src, 2, 5)
+    assert out is not None and len(out) == len(src) and out.startswith('a = 1\nb = f"{_')
+    assert out.split("\n")[1].endswith('}" + c')
+    assert opaque("x = 'plain'\n", 1, 5) is None
+
+
 @pytest.mark.parametrize("source,expected", [
     ('x = f"{cfg["region"]}"\n', "x = f\"{cfg['region']}\"\n"),
     ("y = f'{a['b']:>{w}}'\n", "y = f'{a[\"b\"]:>{w}}'\n"),

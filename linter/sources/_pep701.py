@@ -7,7 +7,9 @@ rewrites the delimiters of such inner strings to the other quote character, keep
 character where it is (so every line and column the parser reports is the file's), when that
 can be done without changing a value: the inner string holds neither quote character, and is not
 itself triple-quoted. Anything else PEP 701 allows (a backslash or a comment in a replacement
-field, deeper nesting that would need a third quote character) gives None: the file is then
+field, deeper nesting that would need a third quote character) gives None; :func:`opaque` then
+turns each one-line f-string the older parser refuses into one of the same length whose value is
+not known (``f"{_    }"``), so the rest of the file is read; a multi-line one leaves the file
 reported as the older parser sees it.
 """
 from __future__ import annotations
@@ -16,6 +18,34 @@ from typing import Optional
 
 _PREFIX_CHARS = frozenset("rRbBuUfF")
 _OTHER = {'"': "'", "'": '"'}
+
+
+def opaque(text: str, line: int, col: int) -> Optional[str]:
+    """``text`` with the one-line f-string at ``line``/``col`` (1-based, where the older parser
+    stopped) replaced by ``f"{_ ... }"`` of the same length: a value not known, every other character
+    in place. None when no such f-string is there."""
+    import io
+    import tokenize
+
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type != tokenize.STRING or tok.start[0] != line or tok.end[0] != line:
+                continue
+            if not (tok.start[1] < col <= tok.end[1] + 1):
+                continue
+            prefix = tok.string[:len(tok.string) - len(tok.string.lstrip("rRbBuUfF"))]
+            if "f" not in prefix.lower():
+                return None
+            width = len(tok.string)
+            if width < 6:
+                return None
+            lines = text.split("\n")
+            row = lines[line - 1]
+            lines[line - 1] = row[:tok.start[1]] + 'f"{_' + " " * (width - 6) + '}"' + row[tok.end[1]:]
+            return "\n".join(lines)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return None
 
 
 class _GiveUp(Exception):

@@ -64,15 +64,19 @@ def parse_python(text: str, filename: str = "<unknown>"):
     except SyntaxError as e:
         if sys.version_info >= (3, 12) or "f-string" not in (e.msg or ""):
             raise
-        from ._pep701 import compatible
+        from ._pep701 import compatible, opaque
 
-        fixed = compatible(text)
-        if fixed is None:
-            raise
-        try:
-            return ast.parse(fixed, filename=filename)
-        except SyntaxError:
-            raise e from None
+        fixed = compatible(text) or text
+        for _ in range(50):  # each f-string the older parser still refuses becomes one it reads
+            try:
+                return ast.parse(fixed, filename=filename)
+            except SyntaxError as again:
+                if "f-string" not in (again.msg or ""):
+                    raise e from None
+                fixed = opaque(fixed, again.lineno or 0, again.offset or 0)
+                if fixed is None:
+                    raise e from None
+        raise e
 
 
 def _layout(text: str, tree):
