@@ -174,18 +174,25 @@ def copy_dict(d: LDict, items: Any = None) -> LDict:
 def map_unresolved(node: Any, fn: Any, depth: int = 0, max_depth: int = 200) -> Any:
     """``node`` with each :class:`Unresolved` value in it replaced by ``fn(value)``, through lists
     and mappings. Parsed values may be shared with a parse cache: only what changes is copied."""
-    if isinstance(node, Unresolved):
+    return map_values(node, fn, Unresolved, depth, max_depth)
+
+
+def map_values(node: Any, fn: Any, kinds: Any, depth: int = 0, max_depth: int = 200) -> Any:
+    """``node`` with each value of ``kinds`` (a type or a tuple of types that are neither lists nor
+    mappings: :class:`Unresolved`, :class:`LStr`) replaced by ``fn(value)``, through lists and
+    mappings (keys untouched), as :func:`map_unresolved` does."""
+    if isinstance(node, kinds):
         return fn(node)
     if depth >= max_depth:
         return node
     if isinstance(node, LDict):
-        new = {k: map_unresolved(v, fn, depth + 1, max_depth) for k, v in node.items()}
+        new = {k: map_values(v, fn, kinds, depth + 1, max_depth) for k, v in node.items()}
         return node if all(new[k] is v for k, v in node.items()) else copy_dict(node, new)
     if isinstance(node, LList):
         items = []
         changed = False
         for v in node:
-            new = map_unresolved(v, fn, depth + 1, max_depth)
+            new = map_values(v, fn, kinds, depth + 1, max_depth)
             if new is not v:
                 changed = True
                 if isinstance(new, list) and isinstance(v, Unresolved) and v.kind == "spread":

@@ -80,12 +80,12 @@ class StudioProfileTakeover(Rule):
             for g in effective(principal, "sagemaker:" + action):
                 if service_wide(g) or not conditions_within(g.statement, ignore=scopes_nothing):
                     continue
-                every = covers_every(g.resources, rtype, 2)
-                if every and action == "CreateApp":
+                resources = g.resources
+                if action == "CreateApp" and resources:
                     # apps of a type that runs only AWS's own application (Canvas, TensorBoard, the
                     # profiler) take no lifecycle configuration and run no code the caller chooses
-                    every = next((r for r in g.resources if covers_every([r], rtype, 2) and not _runs_no_code(r)),
-                                 None)
+                    resources = [r for r in resources if not _runs_no_code(r)]
+                every = covers_every(resources, rtype, 2)
                 if every:
                     yield self.principal_finding(
                         principal, g, f'{name} may {what} ({action} on "{every}"); scope it to the caller\'s own '

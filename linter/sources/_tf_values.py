@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Any, Optional
 
 from .. import kb
-from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, copy_dict, map_unresolved, span_of
+from ..located import LDict, LineIndex, LList, LStr, Span, Unresolved, copy_dict, map_unresolved, map_values, span_of
 from ..model import build_document
 from .base import role_by_content, typed_resources
 from .. import safety
@@ -272,21 +272,18 @@ def _with_template_vars(tree: Any, variables: Any) -> Any:
             return LList([located(x, span) for x in v], span=span)
         return v
 
-    def fill(u: Any) -> Any:
-        if isinstance(u, Unresolved):
-            m = _ENCODED_VAR.fullmatch(u.text.strip())
+    def fill(v: Any) -> Any:
+        if isinstance(v, Unresolved):  # ${jsonencode(resources)}: a whole value
+            m = _ENCODED_VAR.fullmatch(v.text.strip())
             name = m and (m.group(1) or m.group(2))
-            return located(known[name], u.span) if name in known else u
-        return u
-
-    def text(s: Any) -> Any:
-        if not isinstance(s, LStr) or "${" not in s:
-            return s
+            return located(known[name], v.span) if name in known else v
+        if "${" not in v:  # "arn:aws:s3:::${bucket}/*": inside a string
+            return v
         out = _TEMPLATE_VAR.sub(lambda m: str(known[m.group(1)]) if isinstance(known.get(m.group(1)), LStr)
-                                else m.group(0), str(s))
-        return LStr(out, s.span) if out != str(s) else s
+                                else m.group(0), str(v))
+        return LStr(out, v.span) if out != str(v) else v
 
-    return _map_values(map_unresolved(tree, fill), text)
+    return map_values(tree, fill, (Unresolved, LStr))
 
 
 def _literal(v: Any, depth: int = 0) -> bool:
@@ -295,19 +292,6 @@ def _literal(v: Any, depth: int = 0) -> bool:
     if isinstance(v, list) and depth < 3:
         return all(_literal(x, depth + 1) for x in v)
     return False
-
-
-def _map_values(node: Any, fn, depth: int = 0) -> Any:
-    """``node`` with each string value passed through ``fn`` (keys untouched), copying what changes."""
-    if depth > 60:
-        return node
-    if isinstance(node, LDict):
-        new = {k: _map_values(v, fn, depth + 1) for k, v in node.items()}
-        return node if all(new[k] is v for k, v in node.items()) else copy_dict(node, new)
-    if isinstance(node, LList):
-        items = [_map_values(v, fn, depth + 1) for v in node]
-        return node if all(a is b for a, b in zip(items, node)) else LList(items, span=node.span)
-    return fn(node)
 
 
 def _outside(ctx: _Ctx, call: str, ref: str, span: Span, label: str, path: tuple) -> None:

@@ -390,6 +390,30 @@ def files_nearby(src, suffixes: tuple, depth: int = 3) -> bool:
     return False
 
 
+def file_above(src, name: str, depth: int):
+    """``(path, display path)`` of the file a relative ``name`` names, looked for from ``src``'s
+    directory and up to ``depth - 1`` directories above it (a path a script or a program gives relative
+    to where it runs), never outside the tree being linted; None when none is there. The display path
+    is ``src.path``'s directory joined with the file's path relative to ``src``'s."""
+    from .. import safety
+
+    roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
+    here = os.path.dirname(os.path.abspath(src.abspath))
+    directory = here
+    for _ in range(depth):
+        if not safety.inside(os.path.realpath(directory), roots):
+            return None
+        path = os.path.normpath(os.path.join(directory, name))
+        if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
+            rel = os.path.relpath(path, here).replace(os.sep, "/")
+            return path, posixpath.normpath(posixpath.join(posixpath.dirname(src.path), rel))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+    return None
+
+
 def read_by_another_file(src, readers, extract, depth: int = 3) -> bool:
     """Lint ``src`` the way a file of another format that reads it does (a Terraform
     ``templatefile()``, a Serverless ``${file()}``), so that both ways of reaching it give the

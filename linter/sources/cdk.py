@@ -381,11 +381,7 @@ class Reader:
                 if not got[1]:
                     n, seen = got[0], seen + 1
                     continue
-                top = self.params.pop()  # an argument: a name in it is the caller's
-                try:
-                    return self.follow(got[0])
-                finally:
-                    self.params.append(top)
+                return self.in_caller(self.follow, got[0])  # an argument: a name in it is the caller's
             c = self.const(n.a)
             if c is None:
                 return n
@@ -733,9 +729,14 @@ class Reader:
             return Unresolved(n.a, "name", n.span)
         if not got[1]:
             return self.value(got[0])  # a default, written in the function
-        top = self.params.pop()  # an argument, written in the caller
+        return self.in_caller(self.value, got[0])  # an argument, written in the caller
+
+    def in_caller(self, read, n: N) -> Any:
+        """``read(n)`` in the scope of the caller of the function being followed (its parameters, or
+        none at the outermost call)."""
+        top = self.params.pop()
         try:
-            return self.value(got[0])
+            return read(n)
         finally:
             self.params.append(top)
 
@@ -799,7 +800,6 @@ class Reader:
         above it, up to :data:`_JSON_DEPTH`: where ``cdk`` runs), inside the tree being linted; its
         trees and statements are remembered in :attr:`json_of`. None when not found or not a JSON object."""
         import os
-        import posixpath
 
         if name in self.json_read:
             return self.json_read[name]
@@ -811,26 +811,14 @@ class Reader:
         if src is None or not getattr(src, "abspath", None) or not rel.lower().endswith(".json") \
                 or "\x00" in rel or "$" in rel or os.path.isabs(rel) or rel.startswith("~"):
             return None
-        from .. import safety
         from ..located import ParseError
         from ..parsers.json_loc import parse_json
-        from .base import read_file
+        from .base import file_above, read_file
 
-        roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
-        here = os.path.dirname(os.path.abspath(src.abspath))
-        directory = here
-        for _ in range(_JSON_DEPTH):
-            if not safety.inside(os.path.realpath(directory), roots):
-                return None
-            path = os.path.normpath(os.path.join(directory, rel))
-            if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
-                break
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                return None
-            directory = parent
-        else:
+        found = file_above(src, rel, _JSON_DEPTH)
+        if found is None:
             return None
+        path, shown = found
         text, _err = read_file(path, _MAX_JSON_FILE)
         if text is None:
             return None
@@ -840,8 +828,6 @@ class Reader:
             return None  # linted on its own, it is LP001 there
         if not isinstance(tree, LDict):
             return None
-        shown = posixpath.normpath(posixpath.join(posixpath.dirname(src.path),
-                                                  os.path.relpath(path, here).replace(os.sep, "/")))
         src.referenced_texts.append(text)  # its credentials are masked in every finding
         self.json_of[id(tree)] = shown
         sts = tree.get("Statement")
@@ -1238,13 +1224,13 @@ def _is_policy_shaped(r: Reader, n: N) -> bool:
 class _Out:
     """The documents of one file, before they become PolicyDocuments."""
 
-    def __init__(self, src, code: Code, kind: str) -> None:
+    def __init__(self, src, code: Code, kind: str, json_of: dict) -> None:
         self.src = src
         self.code = code
         self.kind = kind
         self.labels: dict = {}
         self.grouped: dict = {}  # (label, role) -> (doc LDict, first span)
-        self.json_of: dict = {}  # see Reader.json_of
+        self.json_of = json_of  # see Reader.json_of
 
     def origin(self, label: str) -> Origin:
         n = self.labels.get(label, 0)
@@ -1373,8 +1359,7 @@ def extract(src, code: Code, kind: str) -> Reader:
     :mod:`linter.sources._cdk_credentials`). Statement spans reach suppressions through the
     documents."""
     r = Reader(code, src)
-    out = _Out(src, code, kind)
-    out.json_of = r.json_of
+    out = _Out(src, code, kind, r.json_of)
     leftovers: list = []
     for call, stack in code.calls:
         _guard(src, call, _container, r, out, call, stack, leftovers)
@@ -1572,7 +1557,7 @@ def _container(r: Reader, out: _Out, call: N, stack: str, leftovers: list) -> No
         return
     if name in _DEFAULT_FULL_ACCESS and "role" not in r.props(call):
         # a Step Functions task that makes its own role with AmazonSageMakerFullAccess when given none
-        out.ref(LStr(_FULL_ACCESS, callee.span if callee.kind != "attr" else call.a.span),
+        out.ref(LStr(_FULL_ACCESS, callee.span),
                 _label(stack, _construct_id(r, call) or name, "role"),
                 f"attached to the role CDK makes for {name} when it is given no role")
         return

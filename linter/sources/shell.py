@@ -460,7 +460,7 @@ class _Committed:
         """``[entry]`` of the policy file ``name`` names (see the module docstring), or []."""
         import os
 
-        from .. import safety
+        from .base import file_above
 
         src = self.src
         if not src.abspath or "\x00" in name:
@@ -472,25 +472,10 @@ class _Committed:
             name = name[m.end():]
         if not name or "$" in name or "`" in name or os.path.isabs(name) or name.startswith("~"):
             return []
-        roots = src.roots if src.roots is not None else safety.read_roots([src.abspath])
-        here = os.path.dirname(os.path.abspath(src.abspath))
-        directory = here
-        for _ in range(_FILE_DEPTH):
-            if not safety.inside(os.path.realpath(directory), roots):
-                break
-            path = os.path.normpath(os.path.join(directory, name))
-            if os.path.isfile(path) and safety.inside(os.path.realpath(path), roots):
-                return self._entries(path, here, order)
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                break
-            directory = parent
-        return []
+        found = file_above(src, name, _FILE_DEPTH)
+        return self._entries(*found, order) if found is not None else []
 
-    def _entries(self, path: str, here: str, order: list) -> list:
-        import os
-        import posixpath
-
+    def _entries(self, path: str, shown: str, order: list) -> list:
         hit = self.read_already.get(path)
         if hit is not None:
             return hit
@@ -501,8 +486,6 @@ class _Committed:
         text, _err = read_file(path, _MAX_POLICY_FILE)
         tree = _json(text, (1, 1)) if text is not None else None
         if tree is not None:
-            rel = os.path.relpath(path, here).replace(os.sep, "/")
-            shown = posixpath.normpath(posixpath.join(posixpath.dirname(self.src.path), rel))
             self.src.referenced_texts.append(text)  # its credentials are masked in every finding
             entry = [tree, f"policy file {shown.rsplit('/', 1)[-1]}", "", None, None, shown]
             order.append(entry)

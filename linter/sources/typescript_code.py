@@ -291,18 +291,8 @@ class _Converter:
         not followed)."""
         from .cdk import Param
 
-        single = fn.child_by_field_name("parameter")  # x => ...
-        if single is not None:
-            return (Param(self.text(single), None, "pos"),) if single.type == "identifier" else ()
-        plist = fn.child_by_field_name("parameters")
         out = []
-        for p in plist.named_children if plist is not None else ():
-            if p.type not in ("required_parameter", "optional_parameter"):
-                continue
-            pattern = p.child_by_field_name("pattern")
-            default = p.child_by_field_name("value")
-            if pattern is None:
-                continue
+        for pattern, default in _parameters(fn):
             if pattern.type != "identifier":
                 out.append(Param(self.text(pattern), None, "star"))  # {a, b}, ...rest
                 continue
@@ -315,18 +305,13 @@ class _Converter:
         fn = args_node.named_children[0] if args_node.named_children else None
         if fn is None or fn.type not in ("arrow_function", "function_expression", "function"):
             return
-        single = fn.child_by_field_name("parameter")
-        if single is not None:
-            if single.type == "identifier":
-                self.code.bind(self.text(single), None)  # x => ...: bound here (no parameter node visits it)
-                self.code.loop(self.text(single), self.span(fn), items)
+        params = _parameters(fn)
+        if not params or params[0][0].type != "identifier":
             return
-        plist = fn.child_by_field_name("parameters")
-        params = [p for p in plist.named_children if p.type in ("required_parameter", "optional_parameter")] \
-            if plist is not None else []
-        pattern = params[0].child_by_field_name("pattern") if params else None
-        if pattern is not None and pattern.type == "identifier":
-            self.code.loop(self.text(pattern), self.span(fn), items)  # (s): bound when the parameter is visited
+        name = self.text(params[0][0])
+        if fn.child_by_field_name("parameter") is not None:
+            self.code.bind(name, None)  # x => ...: bound here (no parameter node visits it); (x): when visited
+        self.code.loop(name, self.span(fn), items)
 
     def bind_pattern(self, node) -> None:
         if node is None:
@@ -529,6 +514,21 @@ def _is_expression(t: str) -> bool:
     return t in ("call_expression", "new_expression", "object", "array", "template_string", "binary_expression",
                  "member_expression", "parenthesized_expression", "as_expression", "await_expression",
                  "arrow_function", "function_expression", "ternary_expression", "subscript_expression")
+
+
+def _parameters(fn) -> list:
+    """``[(pattern node, default node or None)]`` of a function's parameters (``x => ...`` has one)."""
+    single = fn.child_by_field_name("parameter")
+    if single is not None:
+        return [(single, None)]
+    plist = fn.child_by_field_name("parameters")
+    out = []
+    for p in plist.named_children if plist is not None else ():
+        if p.type in ("required_parameter", "optional_parameter"):
+            pattern = p.child_by_field_name("pattern")
+            if pattern is not None:
+                out.append((pattern, p.child_by_field_name("value")))
+    return out
 
 
 def _walk(node):
