@@ -319,6 +319,8 @@ def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: O
     internal = _internal
 
     for doc in src.documents:
+        if doc.context:
+            continue  # read for its principals only: checked where it is written
         label = doc.origin.label
         # a document read from another file (a Terraform templatefile()) reports there
         doc_file = doc.origin.file if doc.origin.file and doc.origin.file != src.path else ""
@@ -339,6 +341,8 @@ def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: O
                 for f in rule.check(doc, ctx) or ():
                     f.label = f.label or label
                     f.file = doc_file
+                    if doc.instance:
+                        f.extra["_instance"] = True  # see _direct_over_instance
                     if refutable:
                         f.extra["_refute"] = (rule, doc)  # see _refute
                     out.append(f)
@@ -351,6 +355,8 @@ def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: O
             try:
                 for f in rule.check(ref, ctx) or ():
                     f.label = f.label or ref.origin.label
+                    if ref.origin.file and ref.origin.file != src.path:
+                        f.file = ref.origin.file  # attached in another file (a module a call gives the ARN)
                     out.append(f)
             except Exception as e:
                 out.append(internal(f"rule {rule.code}", ref.value.span, e, (rule.code,)))
@@ -381,7 +387,8 @@ def _principal_rules(read: list, companions: list, rules: RuleSet) -> None:
     owner = {}
     for src, out in read:
         for d in src.documents:
-            owner[id(d)] = out
+            if not d.context:  # a finding at fault in a context document is reported where it is written
+                owner[id(d)] = out
     try:
         groups = principals.group(docs)
     except Exception as e:  # a broken model must not stop the run
@@ -435,11 +442,12 @@ def _run_principal_rules(groups: list, rules: RuleSet, owner: dict, by_path: dic
                     out.append(f)
                 continue
             for f in found:
+                doc = f.extra.pop("_doc", None)
+                if doc is not None and doc.instance:
+                    f.extra["_instance"] = True  # see _direct_over_instance
                 out = by_path.get(f.file)
                 if out is None:
-                    doc = f.extra.pop("_doc", None)
                     out = owner.get(id(doc)) if doc is not None else None
-                f.extra.pop("_doc", None)
                 if out is not None:
                     out.append(f)
 
@@ -486,6 +494,20 @@ def _finish(src, out, rules: RuleSet, opts: Options) -> tuple[list[Finding], lis
         if "LP000" in selected:
             kept.append(internal("applying suppressions", Span(1, 1, 1, 1), e, ("suppressions",)))
             kept[-1].file = disp
+    if foreign and src.instances:
+        # reported in a file this one gives values (a Terraform module it calls): that file's comments
+        others = {o.path: o for o in src.instances}
+        rest = []
+        for path in dict.fromkeys(f.file for f in foreign):
+            mine = [f for f in foreign if f.file == path]
+            if path in others:
+                try:
+                    mine, off = suppress.apply_in(others[path], mine)
+                    suppressed += off
+                except Exception:  # pragma: no cover - a broken suppression hides nothing
+                    pass
+            rest += mine
+        foreign = rest
     kept += foreign
     # Capped per rule, credentials masked in every field, control characters escaped.
     return safety.finish(src, kept, suppressed, dropped)
@@ -676,19 +698,51 @@ def run(paths: list[str], opts: Options, codes: Optional[list[str]] = None) -> R
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     seen: set = set()
+    for f in _direct_over_instance([f for res in results for f in res[0]]):
+        # a policy file reached both directly and through the Terraform file that reads it
+        key = (f.code, f.file, f.span, f.message)
+        if key not in seen:
+            seen.add(key)
+            findings.append(f)
     for res in results:
-        for f in res[0]:
-            # a policy file reached both directly and through the Terraform file that reads it
-            key = (f.code, f.file, f.span, f.message)
-            if key not in seen:
-                seen.add(key)
-                findings.append(f)
         suppressed.extend(res[1])
     findings = _held_over_unheld(findings)
-    suppressed = _held_over_unheld(suppressed)
+    suppressed = _direct_over_instance(_held_over_unheld(suppressed))
+    findings = _used_elsewhere(findings, suppressed)
     findings.sort(key=Finding.sort_key)
     suppressed.sort(key=Finding.sort_key)
     return Result(findings, suppressed, len(files))
+
+
+def _used_elsewhere(findings: list, suppressed: list) -> list:
+    """Drop LP100 "unused suppression" when the suppression was used for findings another file
+    reports in this one (a Terraform module's comment suppressing what a call's values bring)."""
+    uses = set()
+    for f in suppressed:
+        if f.extra and "_uses" in f.extra:
+            uses.update(f.extra.pop("_uses"))
+    out = []
+    for f in findings:
+        unused = f.extra.pop("_unused", None) if f.extra else None
+        if unused and all((f.file, f.span, c) in uses for c in unused):
+            continue
+        out.append(f)
+    return out
+
+
+def _direct_over_instance(findings: list) -> list:
+    """Drop a finding of a document read with values another file gives it (a Terraform module read
+    for a call) when the document's own reading reports the same rule at the same place: the
+    module's finding stands for every call."""
+    if not any(f.extra and "_instance" in f.extra for f in findings):
+        return findings
+    direct = {(f.code, f.file, f.span) for f in findings if not (f.extra and "_instance" in f.extra)}
+    out = []
+    for f in findings:
+        if f.extra and f.extra.pop("_instance", None) and (f.code, f.file, f.span) in direct:
+            continue
+        out.append(f)
+    return out
 
 
 def _held_over_unheld(findings: list) -> list:

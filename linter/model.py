@@ -241,9 +241,10 @@ ATTACHMENTS: dict[str, str] = {
 
 class PolicyDocument(Record):
     __slots__ = ('origin', 'span', 'role', 'version', 'statements', 'problems', 'raw', 'principals',
-                 'attachment', 'sized', 'conditional')
+                 'attachment', 'sized', 'conditional', 'context', 'instance')
     _defaults = {'role': "identity", 'version': None, 'statements': list, 'problems': list, 'raw': None,
-                 'principals': list, 'attachment': None, 'sized': False, 'conditional': False}
+                 'principals': list, 'attachment': None, 'sized': False, 'conditional': False, 'context': False,
+                 'instance': False}
     origin: Origin
     span: Span
     role: str  # a key of ROLES
@@ -271,6 +272,15 @@ class PolicyDocument(Record):
     #: ``Condition`` or a document an ``Fn::If`` chooses, a Terraform resource with ``count`` or
     #: ``for_each``): checked against its own quota, but left out of a principal's sums.
     conditional: bool
+    #: Whether the document is read only to complete its principals' picture: it is checked where it
+    #: is written, so no document rule runs on it here, and a principal finding at fault in it is not
+    #: reported from here (the documents of a Terraform module a call instantiates that the call's
+    #: values do not change).
+    context: bool
+    #: Whether the document is read with values another file gives it (a Terraform module read for a
+    #: call): a finding the document's own reading also makes at the same place is reported once, as
+    #: that reading makes it.
+    instance: bool
 
     def allow_statements(self) -> Iterator[Statement]:
         for s in self.statements:

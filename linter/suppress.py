@@ -861,6 +861,20 @@ def _match(findings: list[Finding], directives: list[Directive]) -> tuple[list[F
     return kept, suppressed
 
 
+def apply_in(src: Any, findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """Split findings another file reports in ``src`` (a Terraform module a call of that file gives
+    values) into (reported, suppressed) by ``src``'s own suppressions. Unused suppressions are
+    reported when ``src`` itself is linted, not here."""
+    directives = collect(src)
+    if not directives:
+        return findings, []
+    kept, suppressed = _match(findings, directives)
+    if suppressed:
+        # the run drops an LP100 that the file's own check gives a suppression used from here
+        suppressed[0].extra["_uses"] = [(src.path, d.span, c) for d in directives for c in d.used]
+    return kept, suppressed
+
+
 def apply(src: Any, findings: list[Finding], rules: Any, opts: Any) -> tuple[list[Finding], list[Finding]]:
     """Split ``findings`` of one file into (reported, suppressed), adding LP100/LP101."""
     selected = set(getattr(rules, "codes", ()) or ())
@@ -926,6 +940,8 @@ def apply(src: Any, findings: list[Finding], rules: Any, opts: Any) -> tuple[lis
                 parts.append(f"no {', '.join(unused)} finding {where}")
             if parts:
                 lp100.append(_lp("LP100", f"unused suppression: {'; '.join(parts)}; remove it", d, src))
+                if unused and not unknown:
+                    lp100[-1].extra["_unused"] = tuple(unused)  # see apply_in
         k, s = _match(lp100, directives)
         kept += k
         suppressed += s

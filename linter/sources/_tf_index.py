@@ -39,7 +39,7 @@ class _Ctx:
     """What the extractors of one file share."""
 
     __slots__ = ("src", "index", "doc", "_infos", "_info", "templates_done", "kind", "local_uses", "boundaries",
-                 "_locals", "_fors")
+                 "_locals", "_fors", "bound", "bound_hits")
 
     def __init__(self, src, index: LineIndex, doc: Any = None, kind: str = "terraform") -> None:
         self.src = src
@@ -53,6 +53,10 @@ class _Ctx:
         self.boundaries: frozenset = frozenset()  # aws_iam_policy names used as permissions boundaries
         self._locals: Optional[dict] = None
         self._fors: Optional[bool] = None
+        #: The values of ``var.*`` when the file is read for a ``module`` call that gives them (name ->
+        #: located value), else None; ``bound_hits`` counts the values put in (see ``_with_vars``).
+        self.bound: Optional[dict] = None
+        self.bound_hits = 0
 
     def has_for_expressions(self) -> bool:
         """Whether the file writes a ``[for ...]`` expression (looked for once)."""

@@ -59,11 +59,16 @@ def _unless_directives(tpl, facts: tuple) -> tuple:
 
 
 def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], file: Optional[str] = None,
-          facts: tuple = _UNSIZED) -> None:
+          facts: tuple = _UNSIZED, since: Optional[int] = None) -> None:
+    """Build the document of ``tree`` and add it to the file's; ``since``: ``ctx.bound_hits`` before
+    the caller began putting in a module call's values (see ``_with_vars``), when it did."""
+    hits = ctx.bound_hits if since is None else since
     if file is None:
         locs = ctx.file_locals()
         if locs:
             tree = _with_locals(tree, locs, 0)
+        if ctx.bound:
+            tree = _with_vars(tree, ctx)
         if ctx.has_for_expressions():
             tree = _expand_fors(tree, locs or {}, 0)
     tree = typed_resources(tree, _typed_arn)
@@ -71,6 +76,8 @@ def _emit(ctx: _Ctx, tree: Any, label: str, path: tuple, role: Optional[str], fi
         role = role_by_content(tree)
     doc = build_document(tree, ctx.origin(label, path, file), role=role)
     doc.sized, doc.attachment, doc.conditional = facts
+    # read for a module call: a document the call's values do not reach is checked in the module itself
+    doc.context = ctx.bound is not None and ctx.bound_hits == hits
     if role in ("identity", "trust", "boundary") and ctx.doc is not None and _HOLDABLE.match(label):
         doc.principals = _holders_of(ctx, label)
     ctx.src.documents.append(doc)
@@ -120,6 +127,59 @@ def _with_locals(node: Any, locs: dict, depth: int) -> Any:
         return _with_locals(a.value, locs, depth + 1) if a is not None else u
 
     return map_unresolved(node, local)
+
+
+_VAR_NAME = re.compile(r"var\.([A-Za-z_][A-Za-z0-9_-]*)")
+#: ``${var.name}`` inside a string (``"arn:aws:s3:::${var.bucket}/*"``).
+_VAR_INTERPOLATION = re.compile(r"\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
+
+
+def _with_vars(node: Any, ctx: _Ctx) -> Any:
+    """``node`` with the module variables a ``module`` call gives (``ctx.bound``) put in: a whole
+    ``var.name`` value becomes the call's value, and ``${var.name}`` inside a string the call's text.
+    The values are located at the reference (the module's file is where the document is written
+    and reported); ``ctx.bound_hits`` counts what was put in."""
+    bound = ctx.bound
+
+    def whole(u: Unresolved) -> Any:
+        m = _VAR_NAME.fullmatch(u.text.strip())
+        v = bound.get(m.group(1)) if m is not None else None
+        if v is None:
+            return u
+        ctx.bound_hits += 1
+        return _relocated(v, u.span, 0)
+
+    def inside(s: LStr) -> Any:
+        if "${" not in s:
+            return s
+        def text(m):
+            v = bound.get(m.group(1))
+            return str(v) if isinstance(v, LStr) else m.group(0)
+        out = _VAR_INTERPOLATION.sub(text, str(s))
+        if out == str(s):
+            return s
+        ctx.bound_hits += 1
+        return LStr(out, s.span)
+
+    return map_values(node, lambda v: whole(v) if isinstance(v, Unresolved) else inside(v), (Unresolved, LStr))
+
+
+def _relocated(v: Any, span: Span, depth: int) -> Any:
+    """A copy of a located value with every position ``span`` (a value another file wrote, put where
+    this file refers to it)."""
+    if isinstance(v, LStr):
+        return LStr(str(v), span)
+    if depth > 20:
+        return Unresolved("(nested too deeply)", "too-deep", span)
+    if isinstance(v, LList):
+        return LList([_relocated(x, span, depth + 1) for x in v], span=span)
+    if isinstance(v, LDict):
+        out = LDict({k: _relocated(x, span, depth + 1) for k, x in v.items()}, span=span)
+        out.key_spans = {k: span for k in v}
+        return out
+    if isinstance(v, Unresolved):
+        return Unresolved(v.text, v.kind, span, v.service, v.rtype)
+    return v
 
 
 def _expand_fors(node: Any, locs: dict, depth: int) -> Any:
@@ -472,13 +532,13 @@ def _merge(d: LDict, key: str, value: Any, kspan: Span) -> None:
     d[key] = merged
 
 
-def _own_statements(blk, locs: Optional[dict] = None) -> list:
+def _own_statements(blk, locs: Optional[dict] = None, ctx: Optional[_Ctx] = None) -> list:
     out = []
     for b in blk.blocks:
         if b.type == "statement":
             out.append(_statement_tree(b))
         elif b.type == "dynamic" and b.labels and b.labels[0] == "statement":
-            out.extend(_dynamic_statements(b, locs))
+            out.extend(_dynamic_statements(b, locs, ctx))
     return out
 
 
@@ -486,11 +546,11 @@ def _own_statements(blk, locs: Optional[dict] = None) -> list:
 _MAX_DYNAMIC = 64
 
 
-def _dynamic_statements(dyn, locs: Optional[dict] = None) -> list:
+def _dynamic_statements(dyn, locs: Optional[dict] = None, ctx: Optional[_Ctx] = None) -> list:
     """The statements of a ``dynamic "statement"``: one per element when ``for_each`` is a literal
-    list, set or map, or a local of the file (``locs``) that holds one (``statement.value`` /
-    ``.key`` in the content become the element), else the content once, its iterator's values
-    unknown."""
+    list, set or map, or a local of the file (``locs``) or a variable a module call gives (``ctx.bound``)
+    that holds one (``statement.value`` / ``.key`` in the content become the element), else the content
+    once, its iterator's values unknown."""
     contents = [c for c in dyn.blocks if c.type == "content"]
     if not contents:
         return []
@@ -501,6 +561,8 @@ def _dynamic_statements(dyn, locs: Optional[dict] = None) -> list:
     items = fe.value if fe is not None else None
     if isinstance(items, Unresolved) and locs:
         items = _with_locals(items, locs, 0)  # for_each = local.grants
+    if isinstance(items, Unresolved) and ctx is not None and ctx.bound:
+        items = _with_vars(items, ctx)  # for_each = var.statements, given by the module call
     if isinstance(items, LDict):
         pairs = [(LStr(str(k), items.key_spans.get(k, items.span)), v) for k, v in items.items()]
     elif isinstance(items, LList) and all(isinstance(v, (str, LDict)) for v in items):
@@ -578,13 +640,14 @@ def _element(ctx: _Ctx, classified, blk):
 
 def _data_document(ctx: _Ctx, blk, address: str) -> None:
     name = str(blk.labels[1])
+    since = ctx.bound_hits
     root = LDict(span=blk.span)
     for aname, key in (("version", "Version"), ("policy_id", "Id")):
         a = blk.get(aname)
         if a is not None:
             root[key] = a.value
             root.key_spans[key] = a.name_span
-    own = _own_statements(blk, ctx.file_locals())
+    own = _own_statements(blk, ctx.file_locals(), ctx)
     for b in _blocks_named(blk, "statement"):
         ctx.src.blocks.append(b.span)
     sources = _doc_elements(ctx, blk, ("source_policy_documents", "source_json"))
@@ -621,7 +684,7 @@ def _data_document(ctx: _Ctx, blk, address: str) -> None:
     root["Statement"] = stmts
     root.key_spans["Statement"] = blk.type_span
     role = _doc_role(ctx, name, root, ctx.file_index() if local else None)
-    _emit(ctx, root, address, (address,), role, facts=_document_facts(ctx, name, blk))
+    _emit(ctx, root, address, (address,), role, facts=_document_facts(ctx, name, blk), since=since)
 
 
 def _document_facts(ctx: _Ctx, name: str, blk) -> tuple:

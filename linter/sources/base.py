@@ -97,13 +97,13 @@ class SourceFile(Record):
 
     __slots__ = ("path", "abspath", "text", "kind", "format", "syntax", "documents", "managed_refs", "trees",
                  "comments", "findings", "blocks", "_credential_hits", "in_memory", "roots", "max_size",
-                 "referenced_texts", "layout", "credentials")
+                 "referenced_texts", "layout", "credentials", "instances")
     _defaults = {"credentials": None, "text": None, "kind": "unknown", "format": None, "syntax": None,
                  "documents": list,
                  "in_memory": False, "roots": None, "max_size": DEFAULT_MAX_FILE_SIZE, "referenced_texts": list,
                  "managed_refs": list,
                  "trees": list, "comments": list, "findings": list, "blocks": list, "_credential_hits": None,
-                 "layout": None}
+                 "layout": None, "instances": list}
     path: str  # display path (relative, POSIX)
     abspath: str
     text: Optional[str]
@@ -137,6 +137,10 @@ class SourceFile(Record):
     #: What the file does with long-term credentials (access keys it creates, where their secrets
     #: flow, parameters, policies of IAM users), for rules of scope ``credentials``; None: nothing.
     credentials: Optional[CredentialFacts]
+    #: Other files whose documents this file reports because it gives them values (the files of a
+    #: Terraform module a ``module`` block of this file calls), read as their format reads them:
+    #: their suppression comments apply to the findings reported in them from here.
+    instances: list
 
     def error(self, code: str, message: str, span: Span, path: tuple = (), file: Optional[str] = None) -> None:
         """An LP finding of reading (LP001, LP002, LP003), in this file or in ``file`` (a

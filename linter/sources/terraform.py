@@ -46,6 +46,7 @@ plan is linted). ``_tf_index`` reads another ``.tf.json`` file of the module wit
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type checkers
@@ -106,7 +107,9 @@ def extract_hcl(src) -> None:
     extract(src, parse(src))
 
 
-def extract(src, doc) -> None:
+def extract(src, doc, bound: "dict | None" = None) -> None:
+    """Read the policies of a parsed ``.tf`` file into ``src``; ``bound``: the values a ``module``
+    call gives the file's variables, when the file is read for that call (see :func:`_instance`)."""
     from ..parsers import hcl
 
     src.kind = "terraform"
@@ -115,6 +118,7 @@ def extract(src, doc) -> None:
     # the whole-file tree is only walked by a few file-scope rules: build it on first use
     src.trees = _LazyTrees(lambda: [hcl.to_tree(doc)], 1)
     ctx = _Ctx(src, doc.pos.index, doc)
+    ctx.bound = bound
     for name, a in doc.attributes.items():  # .tfvars
         _guarded(ctx, a.name_span, f"var.{name}", _loose, ctx, a, f"var.{name}", (f"var.{name}",))
     for blk in doc.blocks:
@@ -212,7 +216,8 @@ def _extract_blocks(ctx: _Ctx, blocks: list) -> None:
                     ctx.local_uses.setdefault(m.group(1), (role, strict))
     for blk in blocks:
         _guarded(ctx, blk.span, " ".join([blk.type, *map(str, blk.labels)]), _extract_block, ctx, blk)
-    _guarded(ctx, Span(1, 1, 1, 1), "credentials", _credentials, ctx, blocks)
+    if ctx.bound is None:  # a module read for a call: its credentials are its own file's
+        _guarded(ctx, Span(1, 1, 1, 1), "credentials", _credentials, ctx, blocks)
 
 
 def _extract_block(ctx: _Ctx, blk) -> None:
@@ -233,6 +238,8 @@ def _extract_block(ctx: _Ctx, blk) -> None:
                 _loose(ctx, a, label, path, role)
     elif t == "module" and labels:
         addr = f"module.{labels[0]}"
+        if ctx.bound is None and ctx.doc is not None:
+            _guarded(ctx, blk.span, addr, _instance, ctx, blk, addr)
         for name, a in blk.attributes.items():
             if name == "policy_statements":
                 _module_statements(ctx, a, addr)
@@ -336,11 +343,23 @@ _LOOKUP_REF = re.compile(r"^\s*data\.aws_iam_policy\.([A-Za-z0-9_-]+)(?:\[[^\]]*
 _LOCAL_ITEM = re.compile(r"^\s*local\.([A-Za-z_][A-Za-z0-9_-]*)(\[\s*count\.index\s*\])?\s*$")
 
 
+#: ``var.name`` or ``var.name[count.index]``.
+_VAR_ITEM = re.compile(r"^\s*var\.([A-Za-z_][A-Za-z0-9_-]*)(\[\s*count\.index\s*\])?\s*$")
+
+
 def _local_value(ctx: _Ctx, v):
     """What a managed policy value that is a local of the file holds (``local.arns``, and with
-    ``count``, ``local.arns[count.index]``: every element); else ``v``."""
+    ``count``, ``local.arns[count.index]``: every element), or a variable a module call gives;
+    else ``v``."""
     if not isinstance(v, Unresolved):
         return v
+    if ctx.bound:
+        m = _VAR_ITEM.match(v.text)
+        if m is not None and m.group(1) in ctx.bound:
+            from ._tf_values import _relocated
+
+            ctx.bound_hits += 1
+            return _relocated(ctx.bound[m.group(1)], v.span, 0)
     m = _LOCAL_ITEM.match(v.text)
     locs = ctx.file_locals() if m is not None else None
     a = locs.get(m.group(1)) if locs else None
@@ -352,6 +371,13 @@ def _local_value(ctx: _Ctx, v):
 
 
 def _managed_refs(ctx: _Ctx, attr, address: str, path: tuple, blk=None) -> None:
+    hits, before = ctx.bound_hits, len(ctx.src.managed_refs)
+    _managed_refs_of(ctx, attr, address, path, blk)
+    if ctx.bound is not None and ctx.bound_hits == hits:
+        del ctx.src.managed_refs[before:]  # read for a module call that does not give them: the module's own
+
+
+def _managed_refs_of(ctx: _Ctx, attr, address: str, path: tuple, blk=None) -> None:
     v = _local_value(ctx, attr.value)
     if isinstance(v, dict):  # { name = arn }: the ARNs, each at its key
         keys, items = list(v.keys()), list(v.values())
@@ -397,6 +423,142 @@ def _lookup(ctx: _Ctx, name: str):
     if found is None and ctx.doc is not None:
         found = ctx.dir_index().lookups.get(name)
     return found
+
+
+# ---------------------------------------------------------------------------
+# A project's own modules: a module block whose source is a directory of the tree
+
+
+#: Arguments of a module block that are Terraform's, not the module's variables.
+_MODULE_META = frozenset(("source", "version", "count", "for_each", "providers", "depends_on"))
+#: A module directory with more .tf files than this is not read for its calls.
+_MAX_MODULE_FILES = 64
+
+
+def _instance(ctx: _Ctx, blk, addr: str) -> None:
+    """A ``module`` block whose ``source`` is a directory of the tree (``./modules/role``): the
+    module's documents read with the values the call gives its variables (written out, or locals
+    of this file holding them) and the defaults of those it does not give. The documents those
+    values reach are checked where the module writes them, named ``module.<name>.<address>``; the
+    module's other documents complete its principals only (``context``), since they are checked
+    in the module itself. The module's own module calls are not followed."""
+    from ..model import Holder
+    from ._tf_index import _read_sibling, _roots
+    from ._tf_values import _with_locals
+
+    a = blk.get("source")
+    source = a.value if a is not None else None
+    if not isinstance(source, LStr) or "${" in source or not source.startswith(("./", "../")):
+        return
+    here = os.path.dirname(os.path.realpath(ctx.src.abspath))
+    target = os.path.normpath(os.path.join(here, str(source)))
+    roots = _roots(ctx)
+    if not safety.inside(target, roots) or not os.path.isdir(target):
+        return
+    real = os.path.realpath(target)
+    if real == here or not safety.inside(real, roots):
+        return
+    try:
+        names = sorted(n for n in os.listdir(real) if n.endswith(".tf"))
+    except OSError:
+        return
+    if not names or len(names) > _MAX_MODULE_FILES:
+        return
+    parsed = []
+    for n in names:
+        text = _read_sibling(ctx, os.path.join(real, n))
+        if text is not None:
+            parsed.append((n, text, _parse_cached(os.path.join(real, n), text)))
+    defaults: dict = {}
+    declared: set = set()
+    for _n, _t, doc in parsed:
+        for b in doc.blocks:
+            if b.type == "variable" and b.labels:
+                declared.add(str(b.labels[0]))
+                d = b.get("default")
+                if d is not None and _bindable(d.value, 0):
+                    defaults[str(b.labels[0])] = d.value
+    locs = ctx.file_locals()
+    bound: dict = {}
+    given = False
+    for name, arg in blk.attributes.items():
+        if name in _MODULE_META or name not in declared:
+            continue
+        v = arg.value
+        if isinstance(v, Unresolved) and locs:
+            v = _with_locals(v, locs, 0)
+        if _bindable(v, 0):
+            bound[name] = _input(v, name)
+            given = True
+        defaults.pop(name, None)  # given, even if not known here: the default does not apply
+    if not given:
+        return  # the defaults alone: what every call without arguments gets, checked for those
+    bound.update(defaults)
+    documents = ctx.src.documents
+    first = len(documents)
+    line = blk.span[0]
+    rel_dir = os.path.relpath(real, here).replace(os.sep, "/")
+    prefix = addr + "."
+    module_dir = posixpath.dirname(ctx.src.path) or "."
+    for n, text, doc in parsed:
+        display = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.src.path), rel_dir, n))
+        reader = type(ctx.src)(path=display, abspath=os.path.join(real, n), text=text, kind="terraform",
+                               format=ctx.src.format, syntax=ctx.src.syntax, documents=documents,
+                               roots=roots, max_size=ctx.src.max_size)
+        extract(reader, doc, bound)
+        refs = reader.managed_refs
+        for ref in refs:
+            ref.origin = _relabel(ref.origin, prefix)
+            ref.context = ref.context or f"given by {addr} ({ctx.src.path}:{line})"
+        ctx.src.managed_refs.extend(refs)
+        if any(not d.context for d in documents[first:]) or refs:
+            ctx.src.instances.append(reader)
+            ctx.src.referenced_texts.append(text)
+    made = documents[first:]
+    if not any(not d.context for d in made):
+        del documents[first:]
+        return
+    for d in made:
+        d.instance = True
+        d.origin = _relabel(d.origin, prefix)
+        d.principals = [Holder(f"{module_dir}::{prefix}{h.name}", prefix + h.name, h.kind, h.iam_name, d.origin.file,
+                               h.span) for h in d.principals]
+
+
+def _relabel(origin, prefix: str):
+    from ..model import Origin
+
+    return Origin(origin.file, origin.kind, prefix + origin.label, origin.path)
+
+
+def _bindable(v: Any, depth: int) -> bool:
+    """Whether a module argument is known here: text without interpolation, and lists and objects of
+    such values (an element not known here stays unknown in the module)."""
+    if isinstance(v, LStr):
+        return "${" not in v
+    if depth > 6:
+        return False
+    if isinstance(v, LList):
+        return any(_bindable(x, depth + 1) or isinstance(x, (LDict, LList, Unresolved)) for x in v) \
+            and all(not isinstance(x, Unresolved) or x.kind != "spread" for x in v)
+    if isinstance(v, LDict):
+        return len(v) > 0
+    return False
+
+
+def _input(v: Any, name: str) -> Any:
+    """A module argument as the module sees it: what the calling file does not know stays unknown,
+    named after the variable (not an expression of the caller, which means another thing there)."""
+    from ..located import map_unresolved
+    from ._tf_values import _typed_arn
+
+    def unknown(u: Unresolved) -> Any:
+        typed = _typed_arn(u)
+        service = typed.service if isinstance(typed, Unresolved) else None
+        return Unresolved(f"(module input {name})", u.kind if u.kind != "spread" else "expression", u.span, service,
+                          getattr(typed, "rtype", None))
+
+    return map_unresolved(v, unknown)
 
 
 # ---------------------------------------------------------------------------
