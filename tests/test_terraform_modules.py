@@ -223,3 +223,35 @@ def test_modules_outside_the_tree_and_nested_calls_are_not_read(tmp_path):
     res = lint(tmp_path, {"main.tf": CALLER.replace("./modules/role", "./outer"), "outer/main.tf": inner,
                           "outer/role/main.tf": ROLE_MODULE}, paths=["main.tf"], select=RULES)
     assert res.findings == []
+
+
+def test_managed_policies_a_call_names_are_reported_at_the_call_once(tmp_path):
+    module = '''variable "managed_policy_arns" {}
+variable "extra" { default = [] }
+resource "aws_iam_role" "r" {
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  for_each   = toset(var.managed_policy_arns)
+  role       = aws_iam_role.r.name
+  policy_arn = each.value
+}
+'''
+    caller = '''module "local" {
+  source              = "./m"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]
+}
+module "registry_a" {
+  source                   = "someone/notebook/aws"
+  aws_managed_policies_arn = ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]
+}
+module "registry_b" {
+  source           = "someone/notebook/aws"
+  managed_policies = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+  boundary_policy  = "arn:aws:iam::aws:policy/PowerUserAccess"
+}
+'''
+    res = lint(tmp_path, {"main.tf": caller, "m/main.tf": module}, select=["SM105"])
+    # whatever the input is called when it names policies (not a permissions boundary)
+    assert rows(res.findings) == [("main.tf", "SM105", 3, 26), ("main.tf", "SM105", 7, 31),
+                                  ("main.tf", "SM105", 11, 23)]

@@ -238,18 +238,22 @@ def _extract_block(ctx: _Ctx, blk) -> None:
                 _loose(ctx, a, label, path, role)
     elif t == "module" and labels:
         addr = f"module.{labels[0]}"
-        if ctx.bound is None and ctx.doc is not None:
-            _guarded(ctx, blk.span, addr, _instance, ctx, blk, addr)
+        before = len(ctx.src.managed_refs)
         for name, a in blk.attributes.items():
             if name == "policy_statements":
                 _module_statements(ctx, a, addr)
                 continue
-            if "policy" in name and "arn" in name or name == "policies" and isinstance(a.value, dict):
+            if "polic" in name and "boundar" not in name:
                 # policy_arns = [...] (custom_role_policy_arns of terraform-aws-modules/iam v5),
-                # policies = { name = arn } (its v6 iam-role): AWS managed policies attached
+                # policies = { name = arn } (its v6 iam-role), managed_policies = [...]: the AWS managed
+                # policies among the values are attached
                 _managed_refs(ctx, a, addr, (addr, name))
-            else:
-                _loose(ctx, a, addr, (addr, name))
+                if "arn" in name:
+                    continue
+            _loose(ctx, a, addr, (addr, name))
+        if ctx.bound is None and ctx.doc is not None:
+            named = {str(r.value.value) for r in ctx.src.managed_refs[before:]}
+            _guarded(ctx, blk.span, addr, _instance, ctx, blk, addr, named)
     elif t == "variable" and labels:
         a = blk.get("default")
         if a is not None:
@@ -435,13 +439,14 @@ _MODULE_META = frozenset(("source", "version", "count", "for_each", "providers",
 _MAX_MODULE_FILES = 64
 
 
-def _instance(ctx: _Ctx, blk, addr: str) -> None:
+def _instance(ctx: _Ctx, blk, addr: str, named: "set | frozenset" = frozenset()) -> None:
     """A ``module`` block whose ``source`` is a directory of the tree (``./modules/role``): the
     module's documents read with the values the call gives its variables (written out, or locals
     of this file holding them) and the defaults of those it does not give. The documents those
     values reach are checked where the module writes them, named ``module.<name>.<address>``; the
     module's other documents complete its principals only (``context``), since they are checked
-    in the module itself. The module's own module calls are not followed."""
+    in the module itself. The module's own module calls are not followed. ``named``: the AWS managed
+    policies the call's arguments name, reported at the call (not again where the module attaches them)."""
     from ..model import Holder
     from ._tf_index import _read_sibling, _roots
     from ._tf_values import _with_locals
@@ -506,7 +511,7 @@ def _instance(ctx: _Ctx, blk, addr: str) -> None:
                                format=ctx.src.format, syntax=ctx.src.syntax, documents=documents,
                                roots=roots, max_size=ctx.src.max_size)
         extract(reader, doc, bound)
-        refs = reader.managed_refs
+        refs = [r for r in reader.managed_refs if str(r.value.value) not in named]
         for ref in refs:
             ref.origin = _relabel(ref.origin, prefix)
             ref.context = ref.context or f"given by {addr} ({ctx.src.path}:{line})"
