@@ -545,6 +545,15 @@ DOCUMENTED_KEYS_ELSEWHERE = {
 }
 
 
+#: Condition keys whose type a service's guide documents otherwise than the Service Authorization
+#: Reference (lowercase key -> (type, the page that documents it)): the guide's type is used, since
+#: it is what the service's own examples test.
+KEY_TYPES_DOCUMENTED_ELSEWHERE = {
+    # String in the reference; the vault lock examples compare it with NumericLessThan
+    "glacier:archiveageindays": ("Numeric", "https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html"),
+}
+
+
 def expand(pattern: str) -> tuple:
     """Every :class:`Action` an ``Action`` element value grants, sorted by service then name.
 
@@ -677,6 +686,9 @@ def _condition_key(low: str, service):
     else:
         name, typ = cross
     scope = "cross-service" if cross is not None else "service"
+    documented = KEY_TYPES_DOCUMENTED_ELSEWHERE.get(low)
+    if documented is not None:
+        typ = documented[0]
     return ConditionKey(name, typ, (typ or "").startswith("ArrayOf"), scope, tuple(sorted(defs)))
 
 

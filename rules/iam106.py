@@ -36,7 +36,9 @@ class ConditionTypeMismatch(Rule):
         "`\"true\"` or `\"false\"` on a Boolean key happens to compare the same text and is reported as a note. "
         "String and ARN operators "
         "are interchangeable on string and ARN keys; `Null` works with every key. Key types come from the "
-        "Service Authorization Reference and the IAM User Guide. IAM Access Analyzer reports the same as "
+        "Service Authorization Reference and the IAM User Guide, except where a service's guide documents "
+        "another type and tests the key so in its own examples (`glacier:ArchiveAgeInDays`, a number of days; "
+        "`linter.iam.KEY_TYPES_DOCUMENTED_ELSEWHERE`). IAM Access Analyzer reports the same as "
         "**General Warning – Type mismatch**."
     )
     example = """{

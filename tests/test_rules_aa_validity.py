@@ -4,6 +4,8 @@ Each rule firing and not firing, with exact codes, lines, columns and severities
 findings is taken with only the rule it is about selected. CloudFormation and Terraform are in
 tests/test_rules_aa_formats.py; the negative set of correct policies in tests/test_aa_negatives.py.
 """
+import json
+
 import pytest
 
 from aa_helpers import allow, at, expect, policy, pos, trust
@@ -151,6 +153,15 @@ def test_iam106_type_mismatch(lint):
     text = policy(allow("sagemaker:CreateTrainingJob", "*", cond))
     expect(lint, text, "IAM106", '"sagemaker:NetworkIsolation"', '"aws:SourceIp"', '"aws:username"',
            '"aws:SourceVpc"', severity="warning")
+
+
+def test_iam106_key_types_a_service_guide_documents_otherwise(lint):
+    # String in the Service Authorization Reference; Glacier's vault lock examples compare it as a number
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "glacier:DeleteArchive", "Resource": "*",
+            "Condition": {"NumericLessThan": {"glacier:ArchiveAgeInDays": "365"}}}
+    assert lint(json.dumps({"Version": "2012-10-17", "Statement": [deny]}), select=["IAM106"]) == []
+    deny["Condition"] = {"StringLike": {"glacier:ArchiveAgeInDays": "36*"}}
+    expect(lint, json.dumps({"Version": "2012-10-17", "Statement": [deny]}), "IAM106", '"glacier:ArchiveAgeInDays"')
 
 
 def test_iam106_boolean_text_is_a_note(lint):
