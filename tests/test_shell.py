@@ -187,6 +187,25 @@ def test_create_policy_then_attach_by_arn_eksctl_and_iot(lint):
                    ("SM105", 4, text.split("\n")[3].index("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess") + 1)]
 
 
+def test_a_policy_arn_captured_from_create_policy_attaches_that_policy(lint):
+    text = (f"cat > jobs.json <<'J'\n{JOBS}\nJ\n"
+            "POLICY_ARN=$(aws iam create-policy --policy-name jobs --policy-document file://jobs.json "
+            "--query Policy.Arn --output text)\n"
+            "export OTHER=$(aws iam create-policy --policy-name jobs --policy-document file://jobs.json | jq -r .Policy.Arn)\n"
+            'aws iam attach-role-policy --role-name ci --policy-arn "$POLICY_ARN"\n'
+            f"aws iam put-role-policy --role-name ci --policy-name pass --policy-document '{PASS}'\n"
+            'aws iam attach-user-policy --user-name "$ME" --policy-arn "${OTHER}"\n')
+    got = lint(text, "setup.sh", select=["SM301", "KEY407"])
+    lines = text.split("\n")
+    assert [(f.code, f.span.line, f.span.col) for f in got] == [
+        ("KEY407", 2, lines[1].index('[{') + 2),  # the statement of the policy attached to the user
+        ("SM301", 7, lines[6].index('"iam:PassRole"') + 1)]
+    by = {f.code: f for f in got}
+    assert by["SM301"].message.startswith("role ci may pass any role")
+    # the user's name as the script writes it, once
+    assert by["KEY407"].message.startswith("IAM user $ME is granted SageMaker actions directly")
+
+
 def test_ci_definitions_steps_are_read_as_shell(lint):
     doc = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sagemaker:CreateTrainingJob",'
            '"iam:PassRole"],"Resource":"*"}]}')

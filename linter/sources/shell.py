@@ -283,6 +283,7 @@ def extract(src, parsed) -> None:
         inline.setdefault(shown, []).append(order[-1])
     holders: dict = {}
     created: dict = {}  # policy name (create-policy) -> [entry]
+    captured: dict = {}  # variable set to create-policy's output -> the policy's name
     committed = _Committed(src)
     for line, words in logical:
         service = _aws_service(words)
@@ -335,7 +336,7 @@ def extract(src, parsed) -> None:
 
             label = f"{holder.name}: {sub}" if holder else sub
             at = next((w for w in words if w.text == sub), words[0])
-            src.credential_facts().keys.append(AccessKey(holder.iam_name or holder.name if holder else "", label,
+            src.credential_facts().keys.append(AccessKey(_user(holder) if holder else "", label,
                                                          at.span(), (label,), "output"))
             continue
         arg = opts.get(doc_opt)
@@ -353,10 +354,15 @@ def extract(src, parsed) -> None:
                 if holder is not None and holder.kind == "user":
                     from ..model import UserGrant
 
-                    src.credential_facts().user_grants.append(UserGrant(holder.iam_name or holder.name, managed=ref))
+                    src.credential_facts().user_grants.append(UserGrant(_user(holder), managed=ref))
             elif ":policy/" in arn:  # a policy this script makes with create-policy
                 entries = created.get(arn.rsplit("/", 1)[-1], [])
                 _hold(entries, "", holder)
+            else:  # "$POLICY_ARN" captured from create-policy's output
+                v = _VAR.fullmatch(value)
+                name = captured.get(v.group(1) or v.group(2)) if v else None
+                if name is not None:
+                    _hold(created.get(name, []), "", holder)
             continue
         if word.entry is not None:
             entries = [word.entry]
@@ -374,7 +380,12 @@ def extract(src, parsed) -> None:
         if sub == "create-policy" and service == "iam":
             name = opts.get("--policy-name")
             if name is not None:
-                created.setdefault(_expand(name[0].text[name[1]:], consts), []).extend(entries)
+                pname = _expand(name[0].text[name[1]:], consts)
+                created.setdefault(pname, []).extend(entries)
+                k = 1 if words[0].text in ("export", "local", "readonly", "declare") else 0
+                cap = _CAPTURE.fullmatch(words[k].text) if k + 1 < len(words) and words[k + 1].text == "(" else None
+                if cap is not None:  # POLICY_ARN=$(aws iam create-policy ... --query Policy.Arn ...)
+                    captured[cap.group(1)] = pname
             continue
         _hold(entries, role, holder)
     labels: dict = {}
@@ -391,7 +402,7 @@ def extract(src, parsed) -> None:
 
                 for h in held:
                     if h.kind == "user":  # put-user-policy: a policy of an IAM user (KEY407)
-                        src.credential_facts().user_grants.append(UserGrant(h.iam_name or h.name, document=doc))
+                        src.credential_facts().user_grants.append(UserGrant(_user(h), document=doc))
         src.documents.append(doc)
         if not elsewhere:
             for st in doc.statements:
@@ -600,6 +611,10 @@ _ASSIGN = re.compile(r"\A([A-Za-z_][A-Za-z0-9_]*)=(.*)\Z", re.S)
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
+#: ``NAME=$`` before ``(``: a variable set to a command's output.
+_CAPTURE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=\$")
+
+
 def _constants(logical: list) -> dict:
     """Variables the script sets once, to a literal (``ROLE=ml-exec``, ``export ROLE="ml-exec"``)."""
     seen: dict = {}
@@ -688,3 +703,9 @@ def _json(text: str, at):
     if not isinstance(tree, dict) or "Statement" not in tree:
         return None
     return tree
+
+
+def _user(h) -> str:
+    """The IAM user a holder of this script names: its name, or what the script writes for it
+    (``$CURRENT_USER``) when that is not known here."""
+    return h.iam_name or h.name.split(" ", 1)[-1]
