@@ -612,7 +612,7 @@ _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"
 
 
 #: ``NAME=$`` before ``(``: a variable set to a command's output.
-_CAPTURE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=\$")
+_CAPTURE = re.compile(r"\A([A-Za-z_][A-Za-z0-9_]*)=\$\Z")
 
 
 def _constants(logical: list) -> dict:
