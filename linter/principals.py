@@ -22,6 +22,7 @@ import functools
 
 from . import kb
 from .analysis import carries, granted_sagemaker, reachable, required_keys
+from .conditions import unsatisfiable
 from .model import Holder, PolicyDocument, Statement, Val
 from .record import Record
 
@@ -94,6 +95,8 @@ class Principal(Record):
             for doc, st, names in self._allows():
                 if sagemaker and key[10:] not in names:
                     continue
+                if st.condition and unsatisfiable(st):
+                    continue  # "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}: never true, grants nothing
                 if sagemaker and not carries(names[key[10:]], required_keys(st)):
                     continue  # "Null": {"sagemaker:VpcSubnets": "false"} on an action that never carries it
                 at = _grants(st, action)

@@ -1,27 +1,8 @@
 """IAM108 source-ip-private."""
+from linter.conditions import private_range as _private
 from linter.rule import Rule
 
 from ._common import AA_REFERENCE, clauses
-
-_PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16",
-            "fc00::/7", "fe80::/10", "::1/128")
-
-
-def _private(value: str):
-    """True when every address of the range is private, False when none is, None otherwise
-    (or when the value is no IP range: IAM107's business)."""
-    import ipaddress
-
-    try:
-        net = ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return None
-    nets = [ipaddress.ip_network(p) for p in _PRIVATE if ipaddress.ip_network(p).version == net.version]
-    if any(net.subnet_of(p) for p in nets):
-        return True
-    if any(p.subnet_of(net) or net.overlaps(p) for p in nets):
-        return None
-    return False
 
 
 class SourceIpPrivate(Rule):

@@ -43,6 +43,22 @@ def test_sm302_network_condition_is_no_fix(lint):
     assert len(lint(text, select=["SM302"])) == 1
 
 
+@pytest.mark.parametrize("condition, reported", [
+    ({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, False),  # never true: the statement grants nothing
+    ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "fd00::/8"]}}, False),
+    ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.0.2.0/24"]}}, True),  # one public range matches
+    ({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, True),  # always true
+    ({"IpAddressIfExists": {"aws:SourceIp": "10.0.0.0/8"}}, True),  # true without the key (a VPC endpoint)
+])
+def test_escalation_rules_skip_statements_whose_condition_never_holds(lint, condition, reported):
+    text = policy({"Effect": "Allow", "Action": ["sagemaker:CreatePresignedNotebookInstanceUrl",
+                                                 "sagemaker:CreatePresignedDomainUrl"], "Resource": "*",
+                   "Condition": condition})
+    found = sorted(f.code for f in lint(text, select=["SM302", "SM303", "IAM108"]))
+    assert [c for c in found if c != "IAM108"] == (["SM302", "SM303"] if reported else [])
+    assert "IAM108" in found  # which says why the range never matches (or does nothing)
+
+
 LCC = {"Effect": "Allow", "Action": "sagemaker:CreateNotebookInstanceLifecycleConfig", "Resource": "*"}
 UPDATE = {"Effect": "Allow", "Action": ["sagemaker:StopNotebookInstance", "sagemaker:UpdateNotebookInstance",
                                         "sagemaker:StartNotebookInstance"], "Resource": NB + "/*"}
