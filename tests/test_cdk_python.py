@@ -523,6 +523,25 @@ def test_initial_policy_and_call_aws_service(lint):
     assert [lines[line - 1][col - 1:col + 2] for _, line, col, _ in got] == ['"*"', '"ia', '"*"']
 
 
+def test_add_to_task_role_policy_is_the_task_roles(lint):
+    text = py('''
+        from aws_cdk import Stack, aws_ecs as ecs, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, cid):
+                super().__init__(scope, cid)
+                task = ecs.FargateTaskDefinition(self, "Task")
+                task.add_to_task_role_policy(iam.PolicyStatement(actions=["iam:PassRole"], resources=["*"]))
+                task.add_to_task_role_policy(iam.PolicyStatement(actions=["sagemaker:CreateTrainingJob"],
+                                                                 resources=["*"]))
+    ''')
+    (f,) = lint(text, "stack.py", select=["SM301"])
+    assert (f.span.line, f.label, [r.span.line for r in f.related]) == (
+        8, "S/Task: add_to_task_role_policy", [9])
+    assert f.message.startswith("S/Task may pass any role")
+
+
 def test_a_subclass_of_role_makes_the_role_with_super(lint):
     """``class TrainerRole(iam.Role)``: ``super().__init__(...)`` is the role (its trust policy and
     inline policies), and ``self.add_to_policy`` adds to it; named by the class."""

@@ -281,6 +281,30 @@ def test_initial_policy_of_a_function_given_a_role(lint):
     assert [(r.span.line, r.label) for r in f.related] == [(11, "S/Fn: initial_policy")]
 
 
+def test_a_task_roles_and_a_grant_principals_statements_are_the_constructs_role(lint):
+    text = ts('''
+        import * as cdk from "aws-cdk-lib";
+        import * as ecs from "aws-cdk-lib/aws-ecs";
+        import * as iam from "aws-cdk-lib/aws-iam";
+        import * as lambda from "aws-cdk-lib/aws-lambda";
+        export class S extends cdk.Stack {
+          constructor(scope: Construct, id: string) {
+            super(scope, id);
+            const task = new ecs.FargateTaskDefinition(this, "Task");
+            task.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ["iam:PassRole"], resources: ["*"] }));
+            task.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+              actions: ["sagemaker:CreateTrainingJob"], resources: ["*"] }));
+            const fn = new lambda.Function(this, "Fn", { handler: "i.h", code: lambda.Code.fromInline("x") });
+            fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["iam:PassRole"], resources: ["*"] }));
+            fn.addToRolePolicy(new iam.PolicyStatement({ actions: ["sagemaker:CreateProcessingJob"], resources: ["*"] }));
+          }
+        }
+    ''')
+    got = lint(text, "lib/s.ts", select=["SM301"])
+    assert [(f.span.line, f.message.split(" may ")[0], [r.span.line for r in f.related]) for f in got] == [
+        (9, "S/Task", [11]), (13, "S/Fn", [14])]
+
+
 def test_a_subclass_of_role_makes_the_role_with_super(lint):
     text = ts('''
         import * as iam from "aws-cdk-lib/aws-iam";

@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # typing costs start-up time; it is only needed by type check
     from typing import Optional
 
 from ..model import Holder
-from .cdk import (_GRANT_METHODS, boundary_apply, _IDENTITY_METHODS, _INITIAL_POLICY, _POLICY_KEYWORDS, _STEP_POLICY, N, Reader,
+from .cdk import (ROLE_MEMBERS, _GRANT_METHODS, boundary_apply, _IDENTITY_METHODS, _INITIAL_POLICY, _POLICY_KEYWORDS,
+                  _STEP_POLICY, N, Reader,
                   _construct_name, _has_prop, _target_name, call_args, grant_options, grant_target, last_name, snake,
                   text, trust_policy_of)
 
@@ -381,7 +382,7 @@ class _Model:
         of another construct (``fn.add_to_role_policy``, ``fn.role.add_to_policy``)."""
         c = self.construct(target, stack)
         if c is None:
-            if target.kind == "attr" and target.b == "role":  # fn.role.add_to_policy(...)
+            if target.kind == "attr" and snake(str(target.b)) in ROLE_MEMBERS:  # fn.role.add_to_policy(...)
                 c = self.construct(target.a, stack)
                 return ("role-of", id(c)) if c is not None and self.has_role(c) else None
             return None
@@ -414,7 +415,8 @@ class _Model:
         if kind == "pol":
             return [self.holders[p] for p in self.links.get(cid, ())]
         call = self.calls[cid]
-        role = self.r.props(call).get("role")
+        props = self.r.props(call)
+        role = props.get("role") or props.get("task_role")  # a function's role, a task definition's task role
         p = self.principal(role[1], self.stack_of[cid]) if role is not None else None
         if p is not None:
             return [self.holders[p]]

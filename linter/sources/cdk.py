@@ -259,7 +259,11 @@ _STATEMENT_PROPS = {"sid": "Sid", "effect": "Effect", "actions": "Action", "not_
                     "resources": "Resource", "not_resources": "NotResource", "conditions": "Condition"}
 _ADD_TARGETS = {"add_actions": "Action", "add_action": "Action", "add_not_actions": "NotAction",
                 "add_resources": "Resource", "add_resource": "Resource", "add_not_resources": "NotResource"}
-_IDENTITY_METHODS = ("add_to_policy", "add_to_principal_policy", "add_to_role_policy", "add_statements")
+_IDENTITY_METHODS = ("add_to_policy", "add_to_principal_policy", "add_to_role_policy", "add_statements",
+                     "add_to_task_role_policy")
+#: Members that are the role of the construct they belong to (``fn.role``, ``fn.grant_principal``,
+#: an ECS task definition's ``task_role``).
+ROLE_MEMBERS = ("role", "grant_principal", "task_role")
 #: The keywords the Python CDK names a statement argument by (``statement=`` of the identity
 #: methods, ``permission=`` of ``add_to_resource_policy``).
 _STATEMENT_KEYWORDS = ("statement", "statements", "permission")
