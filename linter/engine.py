@@ -731,9 +731,10 @@ def _used_elsewhere(findings: list, suppressed: list) -> list:
 
 
 def _direct_over_instance(findings: list) -> list:
-    """Drop a finding of a document read with values another file gives it (a Terraform module read
-    for a call) when the document's own reading reports the same rule at the same place: the
-    module's finding stands for every call."""
+    """Drop a finding of a document read with values or principals another file gives it (a Terraform
+    module read for a call, a policy file read as the file that uses it) when a direct reading reports
+    the same rule at the same place: the module's finding stands for every call; the Terraform file's,
+    which sees every principal of its module, for the policy file it reads."""
     if not any(f.extra and "_instance" in f.extra for f in findings):
         return findings
     direct = {(f.code, f.file, f.span) for f in findings if not (f.extra and "_instance" in f.extra)}

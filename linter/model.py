@@ -277,9 +277,10 @@ class PolicyDocument(Record):
     #: reported from here (the documents of a Terraform module a call instantiates that the call's
     #: values do not change).
     context: bool
-    #: Whether the document is read with values another file gives it (a Terraform module read for a
-    #: call): a finding the document's own reading also makes at the same place is reported once, as
-    #: that reading makes it.
+    #: Whether the document is read with values or principals another file gives it (a Terraform module
+    #: read for a call; a policy file read as the Terraform file or script that uses it reads it): a
+    #: finding that other reading also makes at the same place is reported once, as that reading
+    #: makes it.
     instance: bool
 
     def allow_statements(self) -> Iterator[Statement]:

@@ -255,3 +255,27 @@ module "registry_b" {
     # whatever the input is called when it names policies (not a permissions boundary)
     assert rows(res.findings) == [("main.tf", "SM105", 3, 26), ("main.tf", "SM105", 7, 31),
                                   ("main.tf", "SM105", 11, 23)]
+
+
+def test_a_policy_file_a_module_reads_is_reported_once_as_the_module_sees_it(tmp_path):
+    roles = '''resource "aws_iam_role" "r1" {
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    Principal = { Service = "sagemaker.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "r1" {
+  role   = aws_iam_role.r1.id
+  policy = file("${path.module}/policies/exec.json")
+}
+'''
+    other = roles.replace("r1", "r2").replace('file("${path.module}/policies/exec.json")',
+                                               'jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", '
+                                               'Resource = "arn:aws:iam::111122223333:role/x" }] })')
+    policy = ('{"Statement": [{"Effect": "Allow", "Action": "sagemaker:CreateTrainingJob", "Resource": "*"},\n'
+              ' {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}\n')
+    files = {"main.tf": roles, "r2.tf": other, "policies/exec.json": policy}
+    # the policy file is linted on its own too (as main.tf reads it): one finding, the module's
+    (f,) = lint(tmp_path, files, select=["SM301"]).findings
+    assert (f.file, f.span.line, f.span.col) == ("policies/exec.json", 2, 32)  # its "iam:PassRole"
+    assert "here that includes aws_iam_role.r2" in f.message  # what the whole module shows
+    (g,) = lint(tmp_path, {}, paths=["policies/exec.json"], select=["SM301"]).findings  # pre-commit names it
+    assert (g.file, g.span.line, g.label) == ("policies/exec.json", 2, f.label)

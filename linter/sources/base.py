@@ -453,6 +453,9 @@ def read_by_another_file(src, readers, extract, depth: int = 3) -> bool:
             docs = [d for d in reader.documents if d.origin.file and posixpath.normpath(d.origin.file) == mine]
             found = [f for f in reader.findings if f.file and posixpath.normpath(f.file) == mine]
             if docs or found:
+                for d in docs:
+                    # as the other file reads it: what that file's own reading reports is reported once
+                    d.instance = True
                 src.documents[:] = docs
                 src.findings.extend(found)
                 return True
