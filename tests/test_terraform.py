@@ -1272,6 +1272,37 @@ resource "aws_iam_role" "whole" {
     assert got == [("SM105", 2, 14), ("SM105", 5, 5)]
 
 
+def test_elements_of_a_map_local_by_attribute_key_and_values(lint):
+    text = """\
+locals {
+  managed = {
+    sagemaker = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+    admin     = "arn:aws:iam::aws:policy/AdministratorAccess"
+  }
+  actions = { admin = ["sagemaker:*"], read = ["sagemaker:Describe*"] }
+}
+resource "aws_iam_role_policy_attachment" "attr" {
+  role       = "r"
+  policy_arn = local.managed.sagemaker
+}
+resource "aws_iam_role" "all" {
+  assume_role_policy  = "{}"
+  managed_policy_arns = values(local.managed)
+}
+resource "aws_iam_role_policy" "p" {
+  role   = "r"
+  policy = jsonencode({ Statement = [
+    { Effect = "Allow", Action = local.actions.admin, Resource = "*" },
+    { Effect = "Allow", Action = local.actions["read"], Resource = "*" },
+    { Effect = "Allow", Action = local.actions.missing, Resource = "*" },
+  ] })
+}
+"""
+    got = [(f.code, f.span.line, f.span.col) for f in lint(text, "main.tf", select=["SM101", "SM105"])]
+    # each where the local writes it; an attribute the map lacks stays unknown
+    assert got == [("SM105", 3, 17), ("SM105", 4, 17), ("SM101", 6, 24)]
+
+
 def test_for_expressions_over_known_collections_make_their_lists(lint):
     text = """\
 locals {

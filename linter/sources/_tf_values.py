@@ -118,13 +118,35 @@ _LOCAL_NAME = re.compile(r"local\.([A-Za-z_][A-Za-z0-9_-]*)")
 _LOCAL_DEPTH = 8
 
 
+#: ``local.name`` followed by attributes and literal keys (``local.m.admin``, ``local.m["admin"]``),
+#: possibly inside ``values(...)``.
+_LOCAL_PATH = re.compile(r'(values\(\s*)?local\.([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\["[^"\\]{1,100}"\])*)(\s*\))?')
+_PATH_STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_-]*)|\["([^"\\]*)"\]')
+
+
 def _with_locals(node: Any, locs: dict, depth: int) -> Any:
     """``node`` with every value that is a whole ``local.name`` of this file replaced by that
-    local's value (positions: where the local's value is written), through lists and maps."""
+    local's value (positions: where the local's value is written), through lists and maps; an
+    attribute or a literal key of a map local (``local.m.admin``, ``local.m["admin"]``) is that
+    element, and ``values(local.m)`` the list of its values."""
     def local(u: Unresolved) -> Any:
-        m = _LOCAL_NAME.fullmatch(u.text)
-        a = locs.get(m.group(1)) if m is not None and depth < _LOCAL_DEPTH else None
-        return _with_locals(a.value, locs, depth + 1) if a is not None else u
+        m = _LOCAL_PATH.fullmatch(u.text.strip()) if depth < _LOCAL_DEPTH else None
+        if m is None or bool(m.group(1)) != bool(m.group(4)):
+            return u
+        a = locs.get(m.group(2))
+        if a is None:
+            return u
+        v = _with_locals(a.value, locs, depth + 1)
+        for step in _PATH_STEP.finditer(m.group(3)):
+            key = step.group(1) or step.group(2)
+            if not isinstance(v, LDict) or key not in v:
+                return u
+            v = v[key]
+        if m.group(1):
+            if not isinstance(v, LDict):
+                return u
+            return LList(list(v.values()), span=v.span)
+        return v
 
     return map_unresolved(node, local)
 

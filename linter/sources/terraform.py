@@ -364,13 +364,14 @@ def _local_value(ctx: _Ctx, v):
 
             ctx.bound_hits += 1
             return _relocated(ctx.bound[m.group(1)], v.span, 0)
-    m = _LOCAL_ITEM.match(v.text)
-    locs = ctx.file_locals() if m is not None else None
-    a = locs.get(m.group(1)) if locs else None
-    if a is None:
-        return v
     from ._tf_values import _with_locals
 
+    m = _LOCAL_ITEM.match(v.text)
+    locs = ctx.file_locals() if "local." in v.text else None
+    a = locs.get(m.group(1)) if locs and m is not None else None
+    if a is None:
+        # local.m.name, local.m["name"], values(local.m): that element, those values
+        return _with_locals(v, locs, 0) if locs else v
     return _with_locals(a.value, locs, 1)
 
 
