@@ -150,6 +150,20 @@ def test_managed_policies_by_name_and_arn(lint):
     assert got == [("SM105", 4, 52), ("SM105", 6, 58), ("SM105", 10, 5)]
 
 
+def test_managed_policy_names_a_loop_goes_over(lint):
+    text = py('''
+        from aws_cdk import aws_iam as iam
+
+        role = iam.Role(s, "R", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+        for name in ["AmazonS3ReadOnlyAccess", "AmazonSageMakerFullAccess"]:
+            role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name(name))
+        for arn in ["arn:aws:iam::aws:policy/AdministratorAccess"]:
+            role.add_managed_policy(iam.ManagedPolicy.from_managed_policy_arn(s, "A", arn))
+    ''')
+    # each name where the loop's list writes it
+    assert found(lint(text, "stack.py", select=["SM105"])) == [("SM105", 4, 40), ("SM105", 6, 13)]
+
+
 def test_l1_constructs_with_literal_documents(lint):
     text = py('''
         from aws_cdk import aws_iam as iam

@@ -1104,21 +1104,22 @@ class Reader:
             return LList([val], span=val.span)
         return val
 
-    def managed_ref(self, n: N) -> Optional[Any]:
-        """The managed policy a ``from_aws_managed_policy_name`` / ``from_managed_policy_arn``
-        call names: ``(value, what)``."""
+    def managed_refs(self, n: N) -> list:
+        """The managed policies a ``from_aws_managed_policy_name`` / ``from_managed_policy_arn``
+        call names: ``[(value, what)]``, one for each name a loop variable takes (``for name in
+        [...]: from_aws_managed_policy_name(name)``)."""
         low = snake(last_name(n.a))
+        out: list = []
         if low == "from_aws_managed_policy_name":
-            v = self.value(self.arg(n, 0, "managed_policy_name"))
-            if isinstance(v, LStr):
-                if ":" in v or "${" in v:
-                    return None
-                return LStr("arn:aws:iam::aws:policy/" + str(v).strip("/"), v.span), "from_aws_managed_policy_name"
-            return None
-        if low == "from_managed_policy_arn":
-            v = self.value(self.arg(n, 2, "managed_policy_arn"))
-            return (v, "from_managed_policy_arn") if isinstance(v, LStr) else None
-        return None
+            for v in self.each(self.arg(n, 0, "managed_policy_name")):
+                if isinstance(v, LStr) and ":" not in v and "${" not in v:
+                    out.append((LStr("arn:aws:iam::aws:policy/" + str(v).strip("/"), v.span),
+                                "from_aws_managed_policy_name"))
+        elif low == "from_managed_policy_arn":
+            for v in self.each(self.arg(n, 2, "managed_policy_arn")):
+                if isinstance(v, LStr):
+                    out.append((v, "from_managed_policy_arn"))
+        return out
 
 
 _STATEMENT_MUTATORS = ("add_all_resources", "add_condition", "add_conditions", "add_principals",
@@ -1393,8 +1394,7 @@ def extract(src, code: Code, kind: str) -> Reader:
         if id(call) in r.consumed or snake(last_name(call.a)) not in ("from_aws_managed_policy_name",
                                                                       "from_managed_policy_arn"):
             continue
-        got = r.managed_ref(call)
-        if got is not None:
+        for got in r.managed_refs(call):
             out.ref(got[0], _label(stack, "", f"ManagedPolicy.{got[1]}"))
     for call, stack in leftovers:
         if id(call) in r.consumed or last_name(call.a) != "PolicyStatement":
@@ -1915,8 +1915,7 @@ def _managed_items(r: Reader, out: _Out, items, label: str) -> None:
     for it in items:
         it = r.follow(it)
         if it is not None and it.kind == "call":
-            got = r.managed_ref(it)
-            if got is not None:
+            for got in r.managed_refs(it):
                 r.consumed.add(id(it))
                 out.ref(got[0], label)
             continue
