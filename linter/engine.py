@@ -342,7 +342,7 @@ def _read_file(path: str, explicit: bool, rules: RuleSet, opts: Options, text: O
                     f.label = f.label or label
                     f.file = doc_file
                     if doc.instance:
-                        f.extra["_instance"] = True  # see _direct_over_instance
+                        _mark_instance(f, doc)
                     if refutable:
                         f.extra["_refute"] = (rule, doc)  # see _refute
                     out.append(f)
@@ -444,7 +444,7 @@ def _run_principal_rules(groups: list, rules: RuleSet, owner: dict, by_path: dic
             for f in found:
                 doc = f.extra.pop("_doc", None)
                 if doc is not None and doc.instance:
-                    f.extra["_instance"] = True  # see _direct_over_instance
+                    _mark_instance(f, doc)
                 out = by_path.get(f.file)
                 if out is None:
                     out = owner.get(id(doc)) if doc is not None else None
@@ -730,18 +730,46 @@ def _used_elsewhere(findings: list, suppressed: list) -> list:
     return out
 
 
+def _mark_instance(f: Finding, doc) -> None:
+    """A finding of a document read with what another file gives it (see :func:`_direct_over_instance`);
+    a module read for a call names the call's value as a related location."""
+    given = doc.instance
+    f.extra["_instance"] = "call" if isinstance(given, tuple) else "file"
+    if isinstance(given, tuple):  # (file, span, what): where the values come from
+        from .findings import Related
+
+        f.related.append(Related(given[0], given[1], f"the value comes from {given[2]}", given[2]))
+
+
 def _direct_over_instance(findings: list) -> list:
-    """Drop a finding of a document read with values or principals another file gives it (a Terraform
-    module read for a call, a policy file read as the file that uses it) when a direct reading reports
-    the same rule at the same place: the module's finding stands for every call; the Terraform file's,
-    which sees every principal of its module, for the policy file it reads."""
+    """Where a direct reading and a reading with what another file gives a document (a Terraform
+    module read for a call, a policy file read as the file that uses it) report the same rule at the
+    same place, report it once: with the same message, the direct one (the module's finding stands
+    for every call; the Terraform file's, which sees every principal of its module, for the policy
+    file it reads); with other messages, the ones read with the given values, which say more (a
+    ``PassedToService`` the call gives, the resources it scopes) than the direct reading, which did
+    not know them."""
     if not any(f.extra and "_instance" in f.extra for f in findings):
         return findings
-    direct = {(f.code, f.file, f.span) for f in findings if not (f.extra and "_instance" in f.extra)}
+    direct: dict = {}
+    called: dict = {}
+    for f in findings:
+        key = (f.code, f.file, f.span)
+        how = f.extra.get("_instance") if f.extra else None
+        if how is None:
+            direct.setdefault(key, set()).add(f.message)
+        elif how == "call":
+            called.setdefault(key, set()).add(f.message)
     out = []
     for f in findings:
-        if f.extra and f.extra.pop("_instance", None) and (f.code, f.file, f.span) in direct:
-            continue
+        key = (f.code, f.file, f.span)
+        how = f.extra.pop("_instance", None) if f.extra else None
+        if how == "file" and key in direct:
+            continue  # the file that reads the policy file sees more of its principals
+        if how == "call" and f.message in direct.get(key, ()):
+            continue  # the same finding, made by the module alone
+        if how is None and key in called and f.message not in called[key]:
+            continue  # read with the values the calls give, the finding says otherwise there
         out.append(f)
     return out
 

@@ -110,7 +110,11 @@ def test_call_values_are_checked_where_the_module_writes_them(tmp_path):
     assert by["SM101"].message.startswith('"sagemaker:*" grants every one of the')
     assert by["SM101"].label == "module.trainer.data.aws_iam_policy_document.this"
     assert by["SM301"].message.startswith("module.trainer.aws_iam_role.this may pass any role")
-    assert [(r.file, r.span.line) for r in by["SM301"].related] == [(m, 24)]
+    # the statement completing the path, and the call the values come from
+    assert [(r.file, r.span.line, r.message) for r in by["SM301"].related] == [
+        (m, 24, "sagemaker:CreateTrainingJob granted here (a training job runs the caller's container)"),
+        ("main.tf", 1, "the value comes from module.trainer")]
+    assert [(r.file, r.span.line, r.span.col) for r in by["SM101"].related] == [("main.tf", 1, 8)]
 
 
 def test_the_module_alone_does_not_know_the_values(tmp_path):
@@ -279,3 +283,56 @@ resource "aws_iam_role_policy" "r1" {
     assert "here that includes aws_iam_role.r2" in f.message  # what the whole module shows
     (g,) = lint(tmp_path, {}, paths=["policies/exec.json"], select=["SM301"]).findings  # pre-commit names it
     assert (g.file, g.span.line, g.label) == ("policies/exec.json", 2, f.label)
+
+
+
+def test_heredoc_and_templatefile_values_of_a_call(tmp_path):
+    module = '''variable "actions" {}
+variable "action" {}
+resource "aws_iam_policy" "heredoc" {
+  policy = <<EOF
+{"Statement": [
+  {"Effect": "Allow", "Action": "${var.action}", "Resource": "arn:aws:s3:::b/*"},
+  {"Effect": "Allow", "Action": ${jsonencode(var.actions)}, "Resource": "*"}
+]}
+EOF
+}
+resource "aws_iam_policy" "tpl" {
+  policy = templatefile("${path.module}/p.json.tpl", { acts = var.actions })
+}
+'''
+    template = '{"Statement": [{"Effect": "Allow", "Action": ${jsonencode(acts)}, "Resource": "*"}]}\n'
+    caller = 'module "m" {\n  source  = "./m"\n  action  = "sagemaker:*"\n  actions = ["sagemaker:CreateTrainingJob"]\n}\n'
+    res = lint(tmp_path, {"main.tf": caller, "m/main.tf": module, "m/p.json.tpl": template}, select=["SM101", "SM201"])
+    # at the "*" beside ${jsonencode(var.actions)}, and beside the template's ${jsonencode(acts)}
+    assert rows(res.findings) == [("m/main.tf", "SM201", 7, module.splitlines()[6].index('"*"') + 1),
+                                  ("m/p.json.tpl", "SM201", 1, template.index('"*"') + 1)]
+    # "sagemaker:*" on a bucket's objects grants no SageMaker action: no SM101 there
+
+
+def test_where_the_calls_values_change_a_finding_the_calls_copy_is_reported(tmp_path):
+    module = '''variable "services" {}
+variable "endpoint" {}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = var.services
+    }
+  }
+}
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.d.json
+}
+'''
+    caller = 'module "m" {\n  source   = "./m"\n  services = ["sagemaker.amazonaws.com"]\n  endpoint = "x"\n}\n'
+    res = lint(tmp_path, {"main.tf": caller, "m/main.tf": module}, select=["IAM301"])
+    (f,) = res.findings
+    # the module alone cannot read the condition (an error: "to any service"); the call says which
+    assert (f.file, f.span.line, f.severity) == ("m/main.tf", 5, "warning")
+    assert "any role can be passed to sagemaker.amazonaws.com" in f.message
+    (g,) = lint(tmp_path, {}, paths=["m"], select=["IAM301"]).findings
+    assert (g.span.line, g.severity) == (5, "error")

@@ -152,6 +152,8 @@ def _with_locals(node: Any, locs: dict, depth: int) -> Any:
 
 
 _VAR_NAME = re.compile(r"var\.([A-Za-z_][A-Za-z0-9_-]*)")
+#: ``jsonencode(var.name)``, a whole value of a heredoc or template (``"Action": ${jsonencode(var.actions)}``).
+_ENCODED_VAR_REF = re.compile(r"jsonencode\(\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\)")
 #: ``${var.name}`` inside a string (``"arn:aws:s3:::${var.bucket}/*"``).
 _VAR_INTERPOLATION = re.compile(r"\$\{\s*var\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 
@@ -164,7 +166,7 @@ def _with_vars(node: Any, ctx: _Ctx) -> Any:
     bound = ctx.bound
 
     def whole(u: Unresolved) -> Any:
-        m = _VAR_NAME.fullmatch(u.text.strip())
+        m = _VAR_NAME.fullmatch(u.text.strip()) or _ENCODED_VAR_REF.fullmatch(u.text.strip())
         v = bound.get(m.group(1)) if m is not None else None
         if v is None:
             return u
@@ -325,10 +327,14 @@ def _file_policy(ctx: _Ctx, payload, label: str, path: tuple, role: str, strict:
     else:
         ftpl = hcl.Template(text, _identity_map(len(text)), [], len(text), Span(1, 1, 1, 1))
     tree = _template_json(ctx, ftpl, f"{label} ({call} {rel_display})", strict, index=index, file=display)
+    since = ctx.bound_hits
     if tree is not None and call == "templatefile" and len(args) > 1:
-        tree = _with_template_vars(tree, hcl.evaluate(args[1], pos))
+        variables = hcl.evaluate(args[1], pos)
+        if ctx.bound:
+            variables = _with_vars(variables, ctx)  # { actions = var.actions }, given by a module call
+        tree = _with_template_vars(tree, variables)
     if tree is not None and (strict or "Statement" in tree):
-        _emit(ctx, tree, label, path, role, file=display, facts=_unless_directives(ftpl, facts))
+        _emit(ctx, tree, label, path, role, file=display, facts=_unless_directives(ftpl, facts), since=since)
 
 
 #: A whole interpolation of one template variable (``${action}``), or its ``jsonencode``.

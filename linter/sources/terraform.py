@@ -524,8 +524,9 @@ def _instance(ctx: _Ctx, blk, addr: str, named: "set | frozenset" = frozenset())
     if not any(not d.context for d in made):
         del documents[first:]
         return
+    call = (ctx.src.path, getattr(blk.labels[0], "span", None) or blk.type_span, addr)  # module "trainer"
     for d in made:
-        d.instance = True
+        d.instance = call
         d.origin = _relabel(d.origin, prefix)
         d.principals = [Holder(f"{module_dir}::{prefix}{h.name}", prefix + h.name, h.kind, h.iam_name, d.origin.file,
                                h.span) for h in d.principals]
