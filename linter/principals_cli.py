@@ -174,7 +174,11 @@ def render_text(report: list) -> str:
             acts = [x["action"] for x in perms]
             shown = ", ".join(acts[:TEXT_LIMIT]) + (f" and {len(acts) - TEXT_LIMIT} more" if len(acts) > TEXT_LIMIT
                                                     else "")
-            via = f' (from "{first["pattern"]}")' if len(acts) > 1 or first["pattern"] != first["action"] else ""
+            patterns = {x["pattern"] for x in perms}
+            # one value granting several actions ("sagemaker:Create*"); values put at one place (a
+            # module call's list, located at the var.name that brings it) are each their own action
+            via = f' (from "{first["pattern"]}")' if len(patterns) == 1 and (
+                len(acts) > 1 or first["pattern"] != first["action"]) else ""
             lines.append(f"  {shown}{via}")
             res = ", ".join(f'"{r}"' for r in first["resources"]) or "-"
             lines.append(f"    {first['resource_element']}: {res}")

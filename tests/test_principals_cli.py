@@ -63,3 +63,29 @@ def test_nothing_granted(module, capsys):
     assert main(["principals", "s3.json"]) == 0
     assert capsys.readouterr().out == "No principal is granted a SageMaker action or iam:PassRole.\n"
     assert main(["principals", "nope"]) == 2
+
+
+def test_text_of_a_module_read_for_a_call(tmp_path, monkeypatch, capsys):
+    # the call's list is put where the module names it: each action its own, not "from" another
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text('''variable "actions" {}
+resource "aws_iam_role" "this" {
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    Principal = { Service = "sagemaker.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "this" {
+  role   = aws_iam_role.this.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }] })
+}
+''')
+    (tmp_path / "main.tf").write_text('module "trainer" {\n  source  = "./m"\n'
+                                      '  actions = ["sagemaker:CreateTrainingJob", "iam:PassRole"]\n}\n')
+    assert main(["principals", "main.tf"]) == 0
+    assert capsys.readouterr().out == """\
+module.trainer.aws_iam_role.this (role)
+  assumable by: sagemaker.amazonaws.com
+  iam:PassRole, sagemaker:CreateTrainingJob
+    Resource: "*"
+    granted at m/main.tf:8:67 module.trainer.aws_iam_role_policy.this
+"""
