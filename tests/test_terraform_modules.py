@@ -336,3 +336,13 @@ resource "aws_iam_policy" "p" {
     assert "any role can be passed to sagemaker.amazonaws.com" in f.message
     (g,) = lint(tmp_path, {}, paths=["m"], select=["IAM301"]).findings
     assert (g.span.line, g.severity) == (5, "error")
+
+
+def test_locals_of_other_files_of_the_calling_directory(tmp_path):
+    caller = 'module "trainer" {\n  source       = "./modules/role"\n  sm_actions   = local.actions\n' \
+             '  sm_resources = local.everything\n}\n'
+    files = {"main.tf": caller, "locals.tf": 'locals {\n  actions    = ["sagemaker:*"]\n  everything = ["*"]\n}\n',
+             "other.tf": 'locals {\n  everything = ["arn:aws:s3:::b"]\n}\n',  # defined twice: not known
+             "modules/role/main.tf": ROLE_MODULE}
+    res = lint(tmp_path, files, select=["SM101", "SM201"])
+    assert rows(res.findings) == [("modules/role/main.tf", "SM101", 24, 17)]

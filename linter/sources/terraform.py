@@ -484,7 +484,7 @@ def _instance(ctx: _Ctx, blk, addr: str, named: "set | frozenset" = frozenset())
                 d = b.get("default")
                 if d is not None and _bindable(d.value, 0):
                     defaults[str(b.labels[0])] = d.value
-    locs = ctx.file_locals()
+    locs = _call_locals(ctx)
     bound: dict = {}
     given = False
     for name, arg in blk.attributes.items():
@@ -530,6 +530,44 @@ def _instance(ctx: _Ctx, blk, addr: str, named: "set | frozenset" = frozenset())
         d.origin = _relabel(d.origin, prefix)
         d.principals = [Holder(f"{module_dir}::{prefix}{h.name}", prefix + h.name, h.kind, h.iam_name, d.origin.file,
                                h.span) for h in d.principals]
+
+
+def _call_locals(ctx: _Ctx) -> dict:
+    """The locals a module call's arguments may name: those of the calling file, and of the other
+    ``.tf`` files of its directory (read once per file; a name two files define is neither). A
+    value given to a module is reported where the module uses it, so where the local is written
+    does not matter here."""
+    own = ctx.file_locals()
+    if ctx.doc is None:
+        return own
+    from ._tf_index import _read_sibling
+
+    here = os.path.dirname(os.path.abspath(ctx.src.abspath))
+    out: dict = {}
+    twice: set = set()
+    try:
+        names = sorted(n for n in os.listdir(here) if n.endswith(".tf"))
+    except OSError:
+        return own
+    if len(names) > _MAX_MODULE_FILES:
+        return own
+    for n in names:
+        p = os.path.join(here, n)
+        if p == os.path.abspath(ctx.src.abspath):
+            continue
+        text = _read_sibling(ctx, p)
+        if text is None or "locals" not in text:
+            continue
+        for blk in _parse_cached(p, text).blocks:
+            if blk.type == "locals":
+                for name, a in blk.attributes.items():
+                    if name in out:
+                        twice.add(name)
+                    out[name] = a
+    for name in twice:
+        del out[name]
+    out.update(own)
+    return out
 
 
 def _relabel(origin, prefix: str):
